@@ -1,0 +1,78 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from msd_planner.lib.money import currency_choices
+
+AGENDA_START_YEAR = 2015
+AGENDA_END_YEAR = 2030
+
+
+class PlanLevel(models.TextChoices):
+    NATIONAL = "national", _("National")
+    LOCAL = "local", _("Local")
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_VALIDATION = "in_validation", _("In validation")
+    VALIDATED = "validated", _("Validated")
+    ADOPTED = "adopted", _("Adopted")
+
+
+class ActionPlan(models.Model):
+    """A Migration-SDG Action Plan for one jurisdiction, the root every other record hangs off."""
+
+    title = models.CharField(_("title"), max_length=200)
+    country = CountryField(_("country"))
+    level = models.CharField(_("level"), max_length=16, choices=PlanLevel.choices)
+    area_name = models.CharField(
+        _("area name"),
+        max_length=200,
+        help_text=_("The country, province, city or district the plan covers."),
+    )
+    period_start_year = models.PositiveSmallIntegerField(
+        _("first year of the plan period"),
+        validators=[MinValueValidator(AGENDA_START_YEAR), MaxValueValidator(AGENDA_END_YEAR)],
+    )
+    period_end_year = models.PositiveSmallIntegerField(
+        _("last year of the plan period"),
+        validators=[MinValueValidator(AGENDA_START_YEAR), MaxValueValidator(AGENDA_END_YEAR)],
+        help_text=_("No later than 2030, the end of the 2030 Agenda."),
+    )
+    base_currency = models.CharField(_("base currency"), max_length=3, choices=currency_choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("action plan")
+        verbose_name_plural = _("action plans")
+        ordering = ["-period_end_year", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_start_year__lte=models.F("period_end_year")),
+                name="plan_period_starts_before_it_ends",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_start_year__gte=AGENDA_START_YEAR)
+                & models.Q(period_end_year__lte=AGENDA_END_YEAR),
+                name="plan_period_within_2030_agenda",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=PlanStatus.values), name="plan_status_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.period_start_year}–{self.period_end_year}"

@@ -1,0 +1,22 @@
+"""Reading per-language columns (``title_en``, ``title_fr``, ``title_es``) of catalogue rows."""
+
+from django.conf import settings
+from django.utils.translation import get_language
+
+CONTENT_LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
+
+
+def active_content_language() -> str:
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return language if language in CONTENT_LANGUAGES else settings.LANGUAGE_CODE
+
+
+class TranslatedFieldsMixin:
+    """Models with ``<field>_<lang>`` columns read them in the active language.
+
+    An empty translation falls back to English, so a user never sees a blank title.
+    """
+
+    def translated(self, field: str) -> str:
+        value = getattr(self, f"{field}_{active_content_language()}", "")
+        return value or getattr(self, f"{field}_{settings.LANGUAGE_CODE}")

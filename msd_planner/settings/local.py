@@ -1,0 +1,10 @@
+"""Development on one machine: SQLite and in-process jobs unless configured otherwise."""
+
+from msd_planner.lib.env import env_bool, env_str
+
+from .base import *  # noqa: F403
+
+DEBUG = env_bool("DEBUG", True)
+SECRET_KEY = env_str("SECRET_KEY", "local-development-only-key-not-for-production-use-0123456789")
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
