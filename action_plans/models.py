@@ -2,6 +2,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from msd_planner.lib.money import currency_choices
@@ -55,6 +56,11 @@ class ActionPlan(models.Model):
         verbose_name = _("action plan")
         verbose_name_plural = _("action plans")
         ordering = ["-period_end_year", "title"]
+        permissions = [
+            ("contribute_actionplan", "Can propose items and edit the organisation's own items"),
+            ("govern_actionplan", "Can change the lead arrangement and the participants"),
+            ("sign_actionplan", "Can sign off the plan for an organisation"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(period_start_year__lte=models.F("period_end_year")),
@@ -76,3 +82,13 @@ class ActionPlan(models.Model):
     @property
     def period_label(self) -> str:
         return f"{self.period_start_year}–{self.period_end_year}"
+
+
+# Direct foreign-key permission tables: plan permissions are read on every page, and
+# guardian's generic tables (text object ids) get slow at scale.
+class ActionPlanUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(ActionPlan, on_delete=models.CASCADE)
+
+
+class ActionPlanGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(ActionPlan, on_delete=models.CASCADE)

@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from action_plans.permissions import get_plan_for_user_or_404
+from action_plans.permissions import PlanAction, get_plan_for_user_or_404
 from action_plans.selectors import plans_visible_to
 
 
@@ -13,5 +13,5 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for_user_or_404(request.user, pk, "view")
+    plan = get_plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
     return render(request, "action_plans/plan_detail.html", {"plan": plan})

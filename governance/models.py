@@ -1,13 +1,23 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 
 class User(AbstractUser):
-    """A person who signs in. Organisations and roles hang off memberships."""
+    """A person who signs in. Organisations and roles hang off memberships.
+
+    ``is_superuser`` marks a platform administrator: they manage organisations and
+    accounts and see every plan, but act on a plan only through a membership.
+    """
 
     email = models.EmailField(_("email address"))
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
         verbose_name = _("user")
@@ -18,3 +28,311 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    @property
+    def is_platform_admin(self) -> bool:
+        return self.is_active and self.is_superuser
+
+
+class OrganisationType(models.TextChoices):
+    MINISTRY = "ministry", _("Ministry or agency")
+    STATISTICS_OFFICE = "statistics_office", _("National statistical office")
+    PLANNING_MINISTRY = "planning_ministry", _("Planning ministry")
+    LOCAL_GOVERNMENT = "local_government", _("Local government")
+    PARLIAMENT = "parliament", _("Parliament")
+    COORDINATING_BODY = "coordinating_body", _("Coordinating council or working group")
+    INTERNATIONAL = "international", _("International organisation (e.g. IOM, UNDP)")
+    DEVELOPMENT_PARTNER = "development_partner", _("Development partner or donor")
+    CIVIL_SOCIETY = "civil_society", _("Civil-society organisation")
+    MIGRANT_LED = "migrant_led", _("Migrant-led organisation")
+    DIASPORA = "diaspora", _("Diaspora organisation")
+    PRIVATE_SECTOR = "private_sector", _("Private sector")
+    ACADEMIA = "academia", _("Academia")
+    COMMUNITY_LEADER = "community_leader", _("Community leader or traditional institution")
+    INFORMAL_ACTOR = "informal_actor", _("Informal actor")
+
+
+GOVERNMENT_TYPES = frozenset(
+    {
+        OrganisationType.MINISTRY,
+        OrganisationType.STATISTICS_OFFICE,
+        OrganisationType.PLANNING_MINISTRY,
+        OrganisationType.LOCAL_GOVERNMENT,
+        OrganisationType.PARLIAMENT,
+        OrganisationType.COORDINATING_BODY,
+    }
+)
+
+
+class OrganisationLevel(models.TextChoices):
+    NATIONAL = "national", _("National")
+    LOCAL = "local", _("Local")
+    INTERNATIONAL = "international", _("International")
+
+
+class CreditPreference(models.TextChoices):
+    BY_NAME = "by_name", _("Credit by name")
+    ANONYMOUS = "anonymous", _("Credit anonymously (e.g. “a women-led organisation”)")
+    NOT_CREDITED = "not_credited", _("Do not credit")
+
+
+class Organisation(models.Model):
+    """A ministry, agency, local government or partner that takes part in plans."""
+
+    name = models.CharField(_("name"), max_length=200)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    type = models.CharField(_("type"), max_length=32, choices=OrganisationType.choices)
+    level = models.CharField(_("level"), max_length=16, choices=OrganisationLevel.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent organisation"),
+    )
+    country = CountryField(_("country"), blank=True)
+    # Localisation attributes (the localisation pledge): who leads it, and how it wishes
+    # to be credited in public materials.
+    is_local_actor = models.BooleanField(_("local actor"), default=False)
+    led_by_women = models.BooleanField(_("led by women"), default=False)
+    led_by_youth = models.BooleanField(_("led by youth"), default=False)
+    led_by_persons_with_disabilities = models.BooleanField(
+        _("led by persons with disabilities"), default=False
+    )
+    led_by_migrants = models.BooleanField(_("led by migrants"), default=False)
+    led_by_host_community = models.BooleanField(_("led by the host community"), default=False)
+    credit_preference = models.CharField(
+        _("credit in public materials"),
+        max_length=16,
+        choices=CreditPreference.choices,
+        default=CreditPreference.BY_NAME,
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "country", name="organisation_name_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("pk")), name="organisation_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    @property
+    def short_name(self) -> str:
+        return self.acronym or self.name
+
+    @property
+    def leadership(self) -> list[str]:
+        """Who leads it, in words, for lists and the localisation share."""
+        flags = [
+            (self.led_by_women, _("women")),
+            (self.led_by_youth, _("youth")),
+            (self.led_by_persons_with_disabilities, _("persons with disabilities")),
+            (self.led_by_migrants, _("migrants")),
+            (self.led_by_host_community, _("host community")),
+        ]
+        return [str(label) for flag, label in flags if flag]
+
+
+class Role(models.TextChoices):
+    VIEWER = "viewer", _("Viewer")
+    EDITOR = "editor", _("Editor")
+    SIGNATORY = "signatory", _("Signatory")
+    COORDINATOR = "coordinator", _("Coordinator")
+
+
+class Membership(models.Model):
+    """A user's role in one organisation. A user may belong to several organisations."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="membership_one_role_per_organisation"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="membership_role_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()}, {self.organisation.short_name}"
+
+
+class LeadModel(models.TextChoices):
+    SINGLE = "single", _("One lead ministry or body")
+    JOINT = "joint", _("Two ministries leading jointly, activities split between them")
+    COORDINATING_BODY = "coordinating_body", _("A coordinating council or working group")
+    EXTERNAL_FACILITATION = (
+        "external_facilitation",
+        _("An international organisation facilitating for the government"),
+    )
+
+
+class Activity(models.TextChoices):
+    PRIORITISATION = "prioritisation", _("Prioritisation of targets")
+    FRAMEWORK_REVIEW = "framework_review", _("Review of existing frameworks")
+    INTERVENTION_DESIGN = "intervention_design", _("Intervention design")
+    RESOURCE_MOBILISATION = "resource_mobilisation", _("Resource mobilisation")
+    MONITORING = "monitoring", _("Monitoring and evaluation")
+    VALIDATION = "validation", _("Validation")
+
+
+class LeadArrangement(models.Model):
+    """Who leads a plan, and how (the governance options of the guide)."""
+
+    plan = models.OneToOneField(
+        "action_plans.ActionPlan", on_delete=models.CASCADE, related_name="lead_arrangement"
+    )
+    model = models.CharField(_("lead model"), max_length=32, choices=LeadModel.choices)
+    has_decision_power = models.BooleanField(
+        _("the coordinating body holds decision power"), default=False
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("lead arrangement")
+        verbose_name_plural = _("lead arrangements")
+
+    def __str__(self) -> str:
+        return f"{self.get_model_display()} – {self.plan}"
+
+
+class LeadBodyKind(models.TextChoices):
+    LEAD = "lead", _("Lead body")
+    ADVISER = "adviser", _("Technical adviser")
+
+
+class LeadBody(models.Model):
+    """An organisation leading a plan, or advising the leads regularly."""
+
+    arrangement = models.ForeignKey(
+        LeadArrangement, on_delete=models.CASCADE, related_name="bodies"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="lead_roles"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=LeadBodyKind.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("lead body")
+        verbose_name_plural = _("lead bodies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["arrangement", "organisation"], name="lead_body_once_per_arrangement"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation.short_name} ({self.get_kind_display()})"
+
+
+class Responsibility(models.Model):
+    """Which lead body leads one activity of the plan; each activity has one."""
+
+    arrangement = models.ForeignKey(
+        LeadArrangement, on_delete=models.CASCADE, related_name="responsibilities"
+    )
+    activity = models.CharField(_("activity"), max_length=32, choices=Activity.choices)
+    lead_body = models.ForeignKey(
+        LeadBody, on_delete=models.CASCADE, related_name="responsibilities"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("responsibility")
+        verbose_name_plural = _("responsibilities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["arrangement", "activity"], name="responsibility_one_lead_per_activity"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_activity_display()}: {self.lead_body.organisation.short_name}"
+
+
+class Participation(models.Model):
+    """An organisation taking part in a plan."""
+
+    plan = models.ForeignKey(
+        "action_plans.ActionPlan", on_delete=models.CASCADE, related_name="participations"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="participations"
+    )
+    signatory_required = models.BooleanField(
+        _("its signature is required for validation"), default=True
+    )
+    joined_at = models.DateTimeField(_("joined"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        ordering = ["organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "organisation"], name="participation_once_per_plan"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation.short_name} in {self.plan}"
+
+
+class Invitation(models.Model):
+    """A single-use, expiring link for a new user to choose a password.
+
+    Only a hash of the token is stored; the token itself travels in the email.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.user}"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.used_at is None and self.expires_at > timezone.now()

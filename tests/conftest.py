@@ -1,7 +1,17 @@
-"""Shared fixtures: the SDG catalogue and the cast of users every view is tested against."""
+"""Shared fixtures: the SDG catalogue and the cast every view is tested against."""
+
+from dataclasses import dataclass
 
 import pytest
 
+from action_plans.models import ActionPlan
+from governance.models import LeadModel, Organisation, OrganisationType, Role, User
+from governance.services import (
+    LeadArrangementData,
+    lead_arrangement_set,
+    membership_set,
+    participation_add,
+)
 from targets.services import catalogue_load
 from tests import factories
 
@@ -25,3 +35,98 @@ def administrator(db):
 @pytest.fixture
 def member(db):
     return factories.UserFactory(username="member")
+
+
+@dataclass
+class Cast:
+    """Plan A is led by the lead ministry, with ministries X and Y taking part.
+
+    Plan B is a local plan led by a city; the outsider's organisation is in no plan.
+    """
+
+    plan_a: ActionPlan
+    plan_b: ActionPlan
+    lead_ministry: Organisation
+    ministry_x: Organisation
+    ministry_y: Organisation
+    city_b: Organisation
+    outside_org: Organisation
+    administrator: User
+    coordinator_a: User
+    editor_x: User
+    signatory_x: User
+    viewer_x: User
+    editor_y: User
+    coordinator_b: User
+    outsider: User
+
+    ROLES = (
+        "anonymous",
+        "administrator",
+        "coordinator_a",
+        "editor_x",
+        "signatory_x",
+        "viewer_x",
+        "editor_y",
+        "coordinator_b",
+        "outsider",
+    )
+
+    def user(self, role: str) -> User | None:
+        return None if role == "anonymous" else getattr(self, role)
+
+
+def _member(organisation: Organisation, role: str, username: str) -> User:
+    user = factories.UserFactory(username=username)
+    membership_set(actor=None, user=user, organisation=organisation, role=role)
+    return user
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    administrator = factories.UserFactory(
+        username="administrator", is_superuser=True, is_staff=True
+    )
+    lead_ministry = factories.OrganisationFactory(name="Ministry of the Interior", acronym="MOI")
+    ministry_x = factories.OrganisationFactory(name="Ministry of Labour", acronym="MOL")
+    ministry_y = factories.OrganisationFactory(name="Ministry of Health", acronym="MOH")
+    city_b = factories.OrganisationFactory(
+        name="Accra Metropolitan Assembly",
+        acronym="AMA",
+        type=OrganisationType.LOCAL_GOVERNMENT,
+        level="local",
+    )
+    outside_org = factories.OrganisationFactory(name="Ministry of Energy", acronym="MOE")
+    plan_a = factories.ActionPlanFactory(title="Plan A")
+    plan_b = factories.ActionPlanFactory(title="Plan B", level="local", area_name="Accra")
+    lead_arrangement_set(
+        actor=administrator,
+        plan=plan_a,
+        data=LeadArrangementData(model=LeadModel.SINGLE, leads=[lead_ministry]),
+    )
+    lead_arrangement_set(
+        actor=administrator,
+        plan=plan_b,
+        data=LeadArrangementData(model=LeadModel.SINGLE, leads=[city_b]),
+    )
+    for organisation in (ministry_x, ministry_y):
+        participation_add(
+            actor=administrator, plan=plan_a, organisation=organisation, signatory_required=True
+        )
+    return Cast(
+        plan_a=plan_a,
+        plan_b=plan_b,
+        lead_ministry=lead_ministry,
+        ministry_x=ministry_x,
+        ministry_y=ministry_y,
+        city_b=city_b,
+        outside_org=outside_org,
+        administrator=administrator,
+        coordinator_a=_member(lead_ministry, Role.COORDINATOR, "coordinator_a"),
+        editor_x=_member(ministry_x, Role.EDITOR, "editor_x"),
+        signatory_x=_member(ministry_x, Role.SIGNATORY, "signatory_x"),
+        viewer_x=_member(ministry_x, Role.VIEWER, "viewer_x"),
+        editor_y=_member(ministry_y, Role.EDITOR, "editor_y"),
+        coordinator_b=_member(city_b, Role.COORDINATOR, "coordinator_b"),
+        outsider=_member(outside_org, Role.EDITOR, "outsider"),
+    )

@@ -1,7 +1,7 @@
 import factory
 
 from action_plans.models import ActionPlan, PlanLevel
-from governance.models import User
+from governance.models import Organisation, OrganisationLevel, OrganisationType, User
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -35,3 +35,14 @@ class ActionPlanFactory(factory.django.DjangoModelFactory):
     period_start_year = 2025
     period_end_year = 2030
     base_currency = "GHS"
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Ministry {n}")
+    acronym = factory.Sequence(lambda n: f"M{n}")
+    type = OrganisationType.MINISTRY
+    level = OrganisationLevel.NATIONAL
+    country = "GH"

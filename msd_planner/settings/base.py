@@ -46,6 +46,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "msd_planner.middleware.AuthorisationLogMiddleware",
 ]
 
 ROOT_URLCONF = "msd_planner.urls"
@@ -160,5 +161,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "msd_planner": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "msd_planner.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }

@@ -1,0 +1,49 @@
+"""Who may manage organisations and accounts, and who may act on a plan (for people lists)."""
+
+from django.db.models import Q, QuerySet
+
+from action_plans.permissions import PlanAction, plans_user_can
+from governance.models import Organisation, Role
+from msd_planner.lib.errors import ActionRefused, ObjectHidden
+
+
+def can_administer_accounts(user) -> bool:
+    """Platform administrators invite users, manage memberships and organisations."""
+    return user.is_authenticated and user.is_platform_admin
+
+
+def organisations_visible_to(user) -> QuerySet[Organisation]:
+    """Administrators see every organisation; others their own and their plans' partners."""
+    if not user.is_authenticated or not user.is_active:
+        return Organisation.objects.none()
+    if user.is_platform_admin:
+        return Organisation.objects.all()
+    plans = plans_user_can(user, PlanAction.VIEW)
+    return Organisation.objects.filter(
+        Q(memberships__user=user) | Q(participations__plan__in=plans)
+    ).distinct()
+
+
+def can_edit_organisation(user, organisation: Organisation) -> bool:
+    """Administrators, and the organisation's own coordinators (it owns its profile)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return (
+        user.is_platform_admin
+        or organisation.memberships.filter(user=user, role=Role.COORDINATOR).exists()
+    )
+
+
+def get_organisation_for_user_or_404(user, pk: int, *, edit: bool = False) -> Organisation:
+    organisation = organisations_visible_to(user).filter(pk=pk).first()
+    if organisation is None:
+        raise ObjectHidden("view", f"organisation {pk}")
+    if edit and not can_edit_organisation(user, organisation):
+        raise ActionRefused("edit", f"organisation {pk}")
+    return organisation
+
+
+def require_account_administrator(user) -> None:
+    """Account pages exist for administrators only; others get 404, not a hint."""
+    if not can_administer_accounts(user):
+        raise ObjectHidden("administer", "accounts")

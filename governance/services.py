@@ -1,0 +1,468 @@
+"""Writes to governance — and the only module that grants or revokes object permissions.
+
+Grants are held by role groups: each organisation has one group per role, and a
+membership puts its user in the group of its role. A plan's permissions are recomputed
+from its participations and lead bodies by ``plan_permissions_sync`` whenever either
+changes, so the grants always follow from the governance records.
+"""
+
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from action_plans.models import ActionPlan, ActionPlanGroupObjectPermission
+from governance.models import (
+    Activity,
+    Invitation,
+    LeadArrangement,
+    LeadBody,
+    LeadBodyKind,
+    LeadModel,
+    Membership,
+    Organisation,
+    OrganisationType,
+    Participation,
+    Responsibility,
+    Role,
+    User,
+)
+
+log = logging.getLogger("msd_planner.governance")
+
+INVITATION_VALIDITY = timedelta(days=7)
+
+# What each role of a participating organisation may do on the plan.
+PARTICIPANT_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.VIEWER: frozenset({"view_actionplan"}),
+    Role.EDITOR: frozenset({"view_actionplan", "contribute_actionplan"}),
+    Role.SIGNATORY: frozenset({"view_actionplan", "sign_actionplan"}),
+    Role.COORDINATOR: frozenset({"view_actionplan", "contribute_actionplan"}),
+}
+# What the coordinators of a lead body may do in addition: run the whole plan.
+LEAD_COORDINATOR_PERMISSIONS = frozenset({"change_actionplan", "govern_actionplan"})
+
+
+def _attribute(instance, actor: User | None) -> None:
+    """Record ``actor`` as the author of the next history row of ``instance``."""
+    instance._history_user = actor
+
+
+# --- role groups and plan permissions -------------------------------------------------
+
+
+def role_group_name(organisation_id: int, role: str) -> str:
+    return f"organisation-{organisation_id}-{role}"
+
+
+def _role_groups(organisation_ids: set[int]) -> dict[tuple[int, str], Group]:
+    """The role groups of these organisations, created where missing (two queries)."""
+    wanted = {
+        role_group_name(organisation_id, role): (organisation_id, role)
+        for organisation_id in organisation_ids
+        for role in Role.values
+    }
+    groups = {group.name: group for group in Group.objects.filter(name__in=wanted)}
+    missing = [Group(name=name) for name in wanted if name not in groups]
+    if missing:
+        Group.objects.bulk_create(missing, ignore_conflicts=True)
+        groups = {group.name: group for group in Group.objects.filter(name__in=wanted)}
+    return {wanted[name]: group for name, group in groups.items()}
+
+
+def plan_permissions_sync(plan: ActionPlan) -> None:
+    """Make the plan's group grants exactly what its participations and leads imply."""
+    participant_ids = set(plan.participations.values_list("organisation_id", flat=True))
+    lead_ids = set(
+        LeadBody.objects.filter(arrangement__plan=plan, kind=LeadBodyKind.LEAD).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    groups = _role_groups(participant_ids)
+    desired: set[tuple[int, str]] = set()
+    for (organisation_id, role), group in groups.items():
+        codenames = set(PARTICIPANT_PERMISSIONS[role])
+        if role == Role.COORDINATOR and organisation_id in lead_ids:
+            codenames |= LEAD_COORDINATOR_PERMISSIONS
+        desired |= {(group.id, codename) for codename in codenames}
+
+    existing = {
+        (grant.group_id, grant.permission.codename): grant.id
+        for grant in ActionPlanGroupObjectPermission.objects.filter(
+            content_object=plan
+        ).select_related("permission")
+    }
+    stale = [grant_id for key, grant_id in existing.items() if key not in desired]
+    ActionPlanGroupObjectPermission.objects.filter(id__in=stale).delete()
+
+    to_add = desired - existing.keys()
+    if to_add:
+        permissions = {
+            permission.codename: permission
+            for permission in Permission.objects.filter(
+                content_type=ContentType.objects.get_for_model(ActionPlan),
+                codename__in={codename for _group, codename in to_add},
+            )
+        }
+        ActionPlanGroupObjectPermission.objects.bulk_create(
+            ActionPlanGroupObjectPermission(
+                group_id=group_id, permission=permissions[codename], content_object=plan
+            )
+            for group_id, codename in to_add
+        )
+
+
+# --- organisations -------------------------------------------------------------------
+
+
+def organisation_save(*, actor: User, organisation: Organisation) -> Organisation:
+    """Create or update an organisation validated by its form."""
+    _attribute(organisation, actor)
+    try:
+        with transaction.atomic():
+            organisation.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"name": _("An organisation with this name already exists in this country.")}
+        ) from None
+    return organisation
+
+
+# --- memberships ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def membership_set(
+    *, actor: User | None, user: User, organisation: Organisation, role: str
+) -> Membership:
+    """Give ``user`` the ``role`` in ``organisation`` (adding or changing the membership)."""
+    groups = _role_groups({organisation.id})
+    membership = (
+        Membership.objects.select_for_update().filter(user=user, organisation=organisation).first()
+    )
+    if membership is not None and membership.role == role:
+        return membership
+    if membership is None:
+        membership = Membership(user=user, organisation=organisation, role=role)
+    else:
+        user.groups.remove(groups[(organisation.id, membership.role)])
+        membership.role = role
+    _attribute(membership, actor)
+    membership.save()
+    user.groups.add(groups[(organisation.id, role)])
+    log.info("membership set: %s is %s of %s (by %s)", user, role, organisation, actor)
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, actor: User, membership: Membership) -> None:
+    group = _role_groups({membership.organisation_id})[
+        (membership.organisation_id, membership.role)
+    ]
+    membership.user.groups.remove(group)
+    _attribute(membership, actor)
+    membership.delete()
+    log.info(
+        "membership removed: %s from %s (by %s)", membership.user, membership.organisation, actor
+    )
+
+
+# --- participation -------------------------------------------------------------------
+
+
+@transaction.atomic
+def participation_add(
+    *, actor: User, plan: ActionPlan, organisation: Organisation, signatory_required: bool
+) -> Participation:
+    """Bring an organisation into a plan; its members then see the plan by role."""
+    participation = Participation(
+        plan=plan, organisation=organisation, signatory_required=signatory_required
+    )
+    _attribute(participation, actor)
+    try:
+        with transaction.atomic():
+            participation.save()
+    except IntegrityError:
+        raise ValidationError(
+            {
+                "organisation": _("%(name)s already takes part in this plan.")
+                % {"name": organisation}
+            }
+        ) from None
+    plan_permissions_sync(plan)
+    return participation
+
+
+def participation_update(
+    *, actor: User, participation: Participation, signatory_required: bool
+) -> Participation:
+    if participation.signatory_required != signatory_required:
+        participation.signatory_required = signatory_required
+        _attribute(participation, actor)
+        participation.save(update_fields=["signatory_required"])
+    return participation
+
+
+@transaction.atomic
+def participation_remove(*, actor: User, participation: Participation) -> None:
+    """Take an organisation out of a plan; its members lose access at once."""
+    if LeadBody.objects.filter(
+        arrangement__plan_id=participation.plan_id, organisation_id=participation.organisation_id
+    ).exists():
+        raise ValidationError(
+            _("%(name)s leads or advises this plan. Change the lead arrangement first.")
+            % {"name": participation.organisation}
+        )
+    plan = participation.plan
+    _attribute(participation, actor)
+    participation.delete()
+    plan_permissions_sync(plan)
+
+
+# --- lead arrangement ----------------------------------------------------------------
+
+
+@dataclass
+class LeadArrangementData:
+    model: str
+    leads: list[Organisation]
+    advisers: list[Organisation] = field(default_factory=list)
+    responsibilities: dict[str, Organisation] = field(default_factory=dict)
+    has_decision_power: bool = False
+    notes: str = ""
+
+
+def lead_arrangement_problems(data: LeadArrangementData) -> dict[str, list[str]]:
+    """What is inconsistent in a proposed lead arrangement, by form field."""
+    problems: dict[str, list[str]] = {}
+
+    def problem(field_name: str, message: str) -> None:
+        problems.setdefault(field_name, []).append(message)
+
+    leads = set(data.leads)
+    if not leads:
+        problem("leads", _("Choose at least one lead body."))
+    if leads & set(data.advisers):
+        problem("advisers", _("An organisation cannot both lead and advise."))
+    if data.model == LeadModel.SINGLE and len(leads) != 1:
+        problem("leads", _("A single lead needs exactly one lead body."))
+    if data.model == LeadModel.JOINT:
+        if len(leads) != 2:
+            problem("leads", _("A joint lead needs exactly two lead bodies."))
+        for activity in Activity:
+            if activity.value not in data.responsibilities:
+                problem(
+                    f"responsibility_{activity.value}",
+                    _("In a joint lead every activity needs a lead body."),
+                )
+        if len(leads) == 2 and leads - set(data.responsibilities.values()):
+            problem("leads", _("In a joint lead each lead body leads at least one activity."))
+    if data.model == LeadModel.COORDINATING_BODY:
+        if len(leads) != 1:
+            problem("leads", _("Choose the one coordinating council or working group."))
+        elif data.leads[0].type != OrganisationType.COORDINATING_BODY:
+            problem(
+                "leads",
+                _("The lead body must be a coordinating council or working group."),
+            )
+    if data.model == LeadModel.EXTERNAL_FACILITATION and not any(
+        organisation.type == OrganisationType.INTERNATIONAL for organisation in leads
+    ):
+        problem(
+            "leads",
+            _("External facilitation needs an international organisation among the leads."),
+        )
+    for activity, organisation in data.responsibilities.items():
+        if organisation not in leads:
+            problem(
+                f"responsibility_{activity}",
+                _("%(name)s is not a lead body of this plan.") % {"name": organisation},
+            )
+    return problems
+
+
+@transaction.atomic
+def lead_arrangement_set(
+    *, actor: User, plan: ActionPlan, data: LeadArrangementData
+) -> LeadArrangement:
+    """Replace the plan's lead arrangement; lead bodies and advisers take part in the plan.
+
+    With a single lead body, activities left unassigned go to it.
+    """
+    problems = lead_arrangement_problems(data)
+    if problems:
+        raise ValidationError(problems)
+    ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    responsibilities = dict(data.responsibilities)
+    if len(data.leads) == 1:
+        for activity in Activity.values:
+            responsibilities.setdefault(activity, data.leads[0])
+
+    arrangement = LeadArrangement.objects.filter(plan=plan).first() or LeadArrangement(plan=plan)
+    arrangement.model = data.model
+    arrangement.has_decision_power = (
+        data.has_decision_power and data.model == LeadModel.COORDINATING_BODY
+    )
+    arrangement.notes = data.notes
+    _attribute(arrangement, actor)
+    arrangement.save()
+
+    wanted = {organisation.id: LeadBodyKind.LEAD for organisation in data.leads}
+    wanted.update({organisation.id: LeadBodyKind.ADVISER for organisation in data.advisers})
+    bodies = {body.organisation_id: body for body in arrangement.bodies.all()}
+    arrangement.responsibilities.all().delete()
+    for organisation_id, body in bodies.items():
+        if organisation_id not in wanted:
+            _attribute(body, actor)
+            body.delete()
+        elif body.kind != wanted[organisation_id]:
+            body.kind = wanted[organisation_id]
+            _attribute(body, actor)
+            body.save(update_fields=["kind"])
+    for organisation_id, kind in wanted.items():
+        if organisation_id not in bodies:
+            body = LeadBody(arrangement=arrangement, organisation_id=organisation_id, kind=kind)
+            _attribute(body, actor)
+            body.save()
+            bodies[organisation_id] = body
+    for activity, organisation in responsibilities.items():
+        responsibility = Responsibility(
+            arrangement=arrangement, activity=activity, lead_body=bodies[organisation.id]
+        )
+        _attribute(responsibility, actor)
+        responsibility.save()
+
+    participating = set(plan.participations.values_list("organisation_id", flat=True))
+    for organisation_id in wanted.keys() - participating:
+        participation = Participation(plan=plan, organisation_id=organisation_id)
+        _attribute(participation, actor)
+        participation.save()
+    plan_permissions_sync(plan)
+    return arrangement
+
+
+# --- accounts ------------------------------------------------------------------------
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def user_invite(
+    *,
+    actor: User,
+    email: str,
+    first_name: str,
+    last_name: str,
+    organisation: Organisation,
+    role: str,
+    accept_url_template: str,
+) -> tuple[User, Invitation]:
+    """Create an account with no password and email a single-use link to choose one.
+
+    ``accept_url_template`` is an absolute URL containing ``{token}``.
+    """
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("An account already uses this email address.")})
+    user = User(
+        username=email, email=email, first_name=first_name.strip(), last_name=last_name.strip()
+    )
+    user.set_unusable_password()
+    _attribute(user, actor)
+    user.save()
+    membership_set(actor=actor, user=user, organisation=organisation, role=role)
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        user=user,
+        token_hash=_token_hash(token),
+        invited_by=actor,
+        expires_at=timezone.now() + INVITATION_VALIDITY,
+    )
+    context = {
+        "user": user,
+        "actor": actor,
+        "organisation": organisation,
+        "role": Role(role).label,
+        "url": accept_url_template.format(token=token),
+        "expires_at": invitation.expires_at,
+    }
+    subject = _("You are invited to MSD Planner")
+    body = render_to_string("governance/email/invitation.txt", context)
+    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
+    log.info("user invited: %s to %s as %s (by %s)", email, organisation, role, actor)
+    return user, invitation
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    """The usable invitation this token opens, or None if unknown, used or expired."""
+    invitation = (
+        Invitation.objects.select_related("user").filter(token_hash=_token_hash(token)).first()
+    )
+    if invitation is None or not invitation.is_usable or not invitation.user.is_active:
+        return None
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, password: str) -> User:
+    """Set the invited user's password; the link cannot be used again."""
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("user")
+        .filter(token_hash=_token_hash(token))
+        .first()
+    )
+    if invitation is None or not invitation.is_usable or not invitation.user.is_active:
+        raise ValidationError(_("This invitation link has expired or has already been used."))
+    user = invitation.user
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    invitation.used_at = timezone.now()
+    invitation.save(update_fields=["used_at"])
+    return user
+
+
+def _end_sessions(user: User) -> int:
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk):
+            session.delete()
+            ended += 1
+    return ended
+
+
+@transaction.atomic
+def user_deactivate(*, actor: User, user: User) -> None:
+    """Stop a user from signing in and end their sessions; their history stays."""
+    if user == actor:
+        raise ValidationError(_("You cannot deactivate your own account."))
+    if user.is_active:
+        user.is_active = False
+        _attribute(user, actor)
+        user.save(update_fields=["is_active"])
+    ended = _end_sessions(user)
+    log.info("user deactivated: %s, %d sessions ended (by %s)", user, ended, actor)
+
+
+def user_reactivate(*, actor: User, user: User) -> None:
+    if not user.is_active:
+        user.is_active = True
+        _attribute(user, actor)
+        user.save(update_fields=["is_active"])
+        log.info("user reactivated: %s (by %s)", user, actor)

@@ -1,0 +1,22 @@
+"""Exceptions the access helpers raise; the authorisation log middleware records them."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+
+class ObjectHidden(Http404):
+    """The user may not see the object: answer 404 so its existence does not leak."""
+
+    def __init__(self, action: str, object_description: str):
+        super().__init__("Not found.")
+        self.action = action
+        self.object_description = object_description
+
+
+class ActionRefused(PermissionDenied):
+    """The user may see the object but not perform the action: answer 403."""
+
+    def __init__(self, action: str, object_description: str):
+        super().__init__(f"You may not {action} this.")
+        self.action = action
+        self.object_description = object_description
