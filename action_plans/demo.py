@@ -1,7 +1,8 @@
-"""Demonstration data: a national plan, a local plan and a user for each role.
+"""Demonstration data: a national and a local plan, their organisations, and a user per role.
 
-Used by ``manage.py load_demo``. Every step looks records up by a natural key first, so
-running it again creates nothing new and leaves edits made through the app alone.
+Used by ``manage.py load_demo``. Every step looks records up by a natural key first and
+goes through the same services as the app, so running it again creates nothing new and
+leaves edits made through the app alone.
 """
 
 from dataclasses import dataclass
@@ -9,7 +10,24 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from action_plans.models import ActionPlan, PlanLevel
-from governance.models import User
+from governance.models import (
+    Activity,
+    CreditPreference,
+    LeadArrangement,
+    LeadModel,
+    Organisation,
+    OrganisationLevel,
+    OrganisationType,
+    Participation,
+    Role,
+    User,
+)
+from governance.services import (
+    LeadArrangementData,
+    lead_arrangement_set,
+    membership_set,
+    participation_add,
+)
 
 DEMO_PASSWORD = "msd-demo-2030"  # noqa: S105 - documented in README, demo only
 
@@ -20,17 +38,91 @@ class DemoUser:
     first_name: str
     last_name: str
     email: str
+    organisation: str | None = None  # acronym
+    role: str | None = None
     is_superuser: bool = False
 
 
 DEMO_USERS = [
     DemoUser("admin", "Ada", "Mensah", "admin@planner.example", is_superuser=True),
-    DemoUser("coordinator", "Kofi", "Boateng", "k.boateng@interior.example"),
-    DemoUser("editor", "Efua", "Owusu", "e.owusu@interior.example"),
-    DemoUser("signatory", "Samuel", "Asante", "s.asante@interior.example"),
-    DemoUser("viewer", "Vida", "Addo", "v.addo@interior.example"),
-    DemoUser("stats.editor", "Yaw", "Darko", "y.darko@statsghana.example"),
-    DemoUser("local.coordinator", "Lydia", "Tetteh", "l.tetteh@ama.example"),
+    DemoUser("coordinator", "Kofi", "Boateng", "k.boateng@mint.example", "MINT", Role.COORDINATOR),
+    DemoUser("editor", "Efua", "Owusu", "e.owusu@melr.example", "MELR", Role.EDITOR),
+    DemoUser("signatory", "Samuel", "Asante", "s.asante@melr.example", "MELR", Role.SIGNATORY),
+    DemoUser("viewer", "Vida", "Addo", "v.addo@melr.example", "MELR", Role.VIEWER),
+    DemoUser("stats.editor", "Yaw", "Darko", "y.darko@gss.example", "GSS", Role.EDITOR),
+    DemoUser(
+        "local.coordinator", "Lydia", "Tetteh", "l.tetteh@ama.example", "AMA", Role.COORDINATOR
+    ),
+]
+
+_NATIONAL = {"level": OrganisationLevel.NATIONAL, "country": "GH"}
+_LOCAL_ACTOR = {"level": OrganisationLevel.LOCAL, "country": "GH", "is_local_actor": True}
+DEMO_ORGANISATIONS = [
+    {
+        "name": "Ministry of the Interior",
+        "acronym": "MINT",
+        "type": OrganisationType.MINISTRY,
+        **_NATIONAL,
+    },
+    {
+        "name": "Ghana Statistical Service",
+        "acronym": "GSS",
+        "type": OrganisationType.STATISTICS_OFFICE,
+        **_NATIONAL,
+    },
+    {
+        "name": "National Development Planning Commission",
+        "acronym": "NDPC",
+        "type": OrganisationType.PLANNING_MINISTRY,
+        **_NATIONAL,
+    },
+    {
+        "name": "Ministry of Employment and Labour Relations",
+        "acronym": "MELR",
+        "type": OrganisationType.MINISTRY,
+        **_NATIONAL,
+    },
+    {
+        "name": "Ministry of Health",
+        "acronym": "MOH",
+        "type": OrganisationType.MINISTRY,
+        **_NATIONAL,
+    },
+    {
+        "name": "International Organization for Migration",
+        "acronym": "IOM",
+        "type": OrganisationType.INTERNATIONAL,
+        "level": OrganisationLevel.INTERNATIONAL,
+    },
+    {
+        "name": "Accra Metropolitan Assembly",
+        "acronym": "AMA",
+        "type": OrganisationType.LOCAL_GOVERNMENT,
+        "level": OrganisationLevel.LOCAL,
+        "country": "GH",
+    },
+    {
+        "name": "Ashaiman Migrant Workers' Association",
+        "acronym": "AMWA",
+        "type": OrganisationType.MIGRANT_LED,
+        "led_by_migrants": True,
+        **_LOCAL_ACTOR,
+    },
+    {
+        "name": "Women on the Move Network",
+        "acronym": "WOMN",
+        "type": OrganisationType.CIVIL_SOCIETY,
+        "led_by_women": True,
+        "credit_preference": CreditPreference.ANONYMOUS,
+        **_LOCAL_ACTOR,
+    },
+    {
+        "name": "Ghana Diaspora Forum",
+        "acronym": "GDF",
+        "type": OrganisationType.DIASPORA,
+        "level": OrganisationLevel.INTERNATIONAL,
+        "country": "GH",
+    },
 ]
 
 NATIONAL_PLAN = {
@@ -56,10 +148,11 @@ LOCAL_PLAN = {
 @dataclass
 class DemoResult:
     users_created: int = 0
+    organisations_created: int = 0
     plans_created: int = 0
 
 
-def _ensure_user(spec: DemoUser) -> bool:
+def _ensure_user(spec: DemoUser, organisations: dict[str, Organisation]) -> bool:
     user, created = User.objects.get_or_create(
         username=spec.username,
         defaults={
@@ -73,6 +166,10 @@ def _ensure_user(spec: DemoUser) -> bool:
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
+    if created and spec.organisation:
+        membership_set(
+            actor=None, user=user, organisation=organisations[spec.organisation], role=spec.role
+        )
     return created
 
 
@@ -82,12 +179,73 @@ def _ensure_plan(values: dict) -> tuple[ActionPlan, bool]:
     return ActionPlan.objects.get_or_create(**lookup, defaults=defaults)
 
 
+def _ensure_governance(
+    actor: User,
+    plan: ActionPlan,
+    arrangement: LeadArrangementData,
+    participants: dict[Organisation, bool],
+) -> None:
+    if not LeadArrangement.objects.filter(plan=plan).exists():
+        lead_arrangement_set(actor=actor, plan=plan, data=arrangement)
+    for organisation, signatory_required in participants.items():
+        if not Participation.objects.filter(plan=plan, organisation=organisation).exists():
+            participation_add(
+                actor=actor,
+                plan=plan,
+                organisation=organisation,
+                signatory_required=signatory_required,
+            )
+
+
 @transaction.atomic
 def demo_load() -> DemoResult:
     """Build (or complete) the demonstration data set."""
     result = DemoResult()
-    result.users_created = sum(_ensure_user(spec) for spec in DEMO_USERS)
-    for values in (NATIONAL_PLAN, LOCAL_PLAN):
-        _plan, created = _ensure_plan(values)
-        result.plans_created += created
+    organisations = {}
+    for values in DEMO_ORGANISATIONS:
+        lookup = {"name": values["name"]}
+        defaults = {key: value for key, value in values.items() if key != "name"}
+        organisation, created = Organisation.objects.get_or_create(**lookup, defaults=defaults)
+        organisations[organisation.acronym] = organisation
+        result.organisations_created += created
+    result.users_created = sum(_ensure_user(spec, organisations) for spec in DEMO_USERS)
+    admin = User.objects.get(username="admin")
+
+    national, created = _ensure_plan(NATIONAL_PLAN)
+    result.plans_created += created
+    mint, gss = organisations["MINT"], organisations["GSS"]
+    _ensure_governance(
+        admin,
+        national,
+        LeadArrangementData(
+            model=LeadModel.JOINT,
+            leads=[mint, gss],
+            advisers=[organisations["IOM"]],
+            responsibilities={
+                activity.value: gss if activity == Activity.MONITORING else mint
+                for activity in Activity
+            },
+            notes="The Ministry of the Interior leads prioritisation and intervention design; "
+            "the Ghana Statistical Service leads monitoring and evaluation.",
+        ),
+        {
+            organisations["MELR"]: True,
+            organisations["MOH"]: True,
+            organisations["NDPC"]: True,
+            organisations["AMWA"]: True,
+            organisations["WOMN"]: True,
+            organisations["GDF"]: False,
+        },
+    )
+
+    local, created = _ensure_plan(LOCAL_PLAN)
+    result.plans_created += created
+    _ensure_governance(
+        admin,
+        local,
+        LeadArrangementData(
+            model=LeadModel.SINGLE, leads=[organisations["AMA"]], advisers=[organisations["IOM"]]
+        ),
+        {organisations["AMWA"]: True, organisations["WOMN"]: False},
+    )
     return result

@@ -347,7 +347,12 @@ def lead_arrangement_set(
 
     participating = set(plan.participations.values_list("organisation_id", flat=True))
     for organisation_id in wanted.keys() - participating:
-        participation = Participation(plan=plan, organisation_id=organisation_id)
+        # Advisers advise; their signature is not needed to validate the plan.
+        participation = Participation(
+            plan=plan,
+            organisation_id=organisation_id,
+            signatory_required=wanted[organisation_id] == LeadBodyKind.LEAD,
+        )
         _attribute(participation, actor)
         participation.save()
     plan_permissions_sync(plan)

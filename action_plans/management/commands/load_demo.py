@@ -9,7 +9,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = demo_load()
         self.stdout.write(
-            f"Demo data: {result.users_created} users and {result.plans_created} plans created."
+            f"Demo data: {result.users_created} users, {result.organisations_created} "
+            f"organisations and {result.plans_created} plans created."
         )
         names = ", ".join(user.username for user in DEMO_USERS)
         self.stdout.write(f"Demo users ({names}) sign in with the password {DEMO_PASSWORD!r}.")

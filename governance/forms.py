@@ -1,0 +1,205 @@
+from django import forms
+from django.contrib.auth.password_validation import password_validators_help_text_html
+from django.utils.translation import gettext_lazy as _
+
+from governance.models import (
+    Activity,
+    LeadModel,
+    Organisation,
+    OrganisationType,
+    Participation,
+    Role,
+)
+from governance.services import LeadArrangementData, lead_arrangement_problems
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "acronym",
+            "type",
+            "level",
+            "parent",
+            "country",
+            "is_local_actor",
+            "led_by_women",
+            "led_by_youth",
+            "led_by_persons_with_disabilities",
+            "led_by_migrants",
+            "led_by_host_community",
+            "credit_preference",
+        ]
+        help_texts = {
+            "is_local_actor": _(
+                "A local or national actor rooted in the community, as in the localisation "
+                "pledge: included in coordination and counted in the share of funds to local "
+                "partners."
+            ),
+            "credit_preference": _(
+                "How the organisation wishes to be credited in the plan and its public materials."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        parents = Organisation.objects.order_by("name")
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents
+
+
+class OrganisationFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name or acronym"), required=False, max_length=100)
+    type = forms.ChoiceField(
+        label=_("Type"), required=False, choices=[("", _("All types")), *OrganisationType.choices]
+    )
+    local_actor = forms.BooleanField(label=_("Local actors only"), required=False)
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"))
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.order_by("name")
+    )
+    role = forms.ChoiceField(label=_("Role in the organisation"), choices=Role.choices)
+
+
+class MembershipForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.order_by("name")
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class InvitationAcceptForm(forms.Form):
+    password1 = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("New password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password1") != cleaned.get("password2"):
+            self.add_error("password2", _("The two passwords differ."))
+        return cleaned
+
+
+class UserFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name, username or email"), required=False, max_length=100)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        required=False,
+        queryset=Organisation.objects.order_by("name"),
+        empty_label=_("All organisations"),
+    )
+
+
+class LeadArrangementForm(forms.Form):
+    model = forms.ChoiceField(
+        label=_("Who leads the process"), choices=LeadModel.choices, widget=forms.RadioSelect
+    )
+    lead = forms.ModelChoiceField(
+        label=_("Lead body"), queryset=Organisation.objects.order_by("name")
+    )
+    second_lead = forms.ModelChoiceField(
+        label=_("Second lead body"),
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        help_text=_("Only for a joint lead, or when two international organisations facilitate."),
+    )
+    has_decision_power = forms.BooleanField(
+        label=_("The coordinating council or working group holds decision power"),
+        required=False,
+    )
+    advisers = forms.ModelMultipleChoiceField(
+        label=_("Technical advisers (optional)"),
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        help_text=_(
+            "External organisations giving regular technical advice to the leads. "
+            "Hold Ctrl (⌘ on a Mac) to choose several."
+        ),
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for activity in Activity:
+            self.fields[f"responsibility_{activity.value}"] = forms.ModelChoiceField(
+                label=activity.label,
+                queryset=Organisation.objects.order_by("name"),
+                required=False,
+                empty_label=_("Not assigned (goes to the lead body when there is only one)"),
+            )
+
+    @property
+    def responsibility_fields(self):
+        return [self[f"responsibility_{activity.value}"] for activity in Activity]
+
+    @property
+    def general_fields(self):
+        names = ("model", "lead", "second_lead", "has_decision_power", "advisers", "notes")
+        return [self[name] for name in names]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        data = self.arrangement_data()
+        for field_name, messages in lead_arrangement_problems(data).items():
+            for message in messages:
+                self.add_error("lead" if field_name == "leads" else field_name, message)
+        return cleaned
+
+    def arrangement_data(self) -> LeadArrangementData:
+        cleaned = self.cleaned_data
+        return LeadArrangementData(
+            model=cleaned["model"],
+            leads=[lead for lead in (cleaned["lead"], cleaned.get("second_lead")) if lead],
+            advisers=list(cleaned.get("advisers") or []),
+            responsibilities={
+                activity.value: cleaned[f"responsibility_{activity.value}"]
+                for activity in Activity
+                if cleaned.get(f"responsibility_{activity.value}")
+            },
+            has_decision_power=cleaned.get("has_decision_power", False),
+            notes=cleaned.get("notes", ""),
+        )
+
+
+class ParticipantAddForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none()
+    )
+    signatory_required = forms.BooleanField(
+        label=_("Its signature is required to validate the plan"), required=False, initial=True
+    )
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.exclude(
+            participations__plan=plan
+        ).order_by("name")
+
+
+class ParticipantEditForm(forms.ModelForm):
+    class Meta:
+        model = Participation
+        fields = ["signatory_required"]

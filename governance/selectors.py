@@ -1,0 +1,201 @@
+"""Reads for governance pages. Each function's query count is fixed, whatever the data."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from action_plans.models import ActionPlan, ActionPlanGroupObjectPermission
+from action_plans.permissions import (
+    PERMISSION_CODENAMES,
+    PLATFORM_ADMIN_ACTIONS,
+    PlanAction,
+    plans_user_can,
+)
+from governance.models import (
+    Activity,
+    LeadArrangement,
+    LeadBody,
+    LeadBodyKind,
+    Membership,
+    Organisation,
+    Participation,
+    Role,
+    User,
+)
+from governance.permissions import organisations_visible_to
+from governance.services import role_group_name
+
+ORGANISATION_SORTS = {"name": "name", "type": "type", "members": "-member_count"}
+
+
+def organisation_list(
+    user, *, query: str = "", type: str = "", local_actor: bool = False, sort: str = "name"
+) -> QuerySet[Organisation]:
+    organisations = organisations_visible_to(user)
+    if query:
+        organisations = organisations.filter(Q(name__icontains=query) | Q(acronym__icontains=query))
+    if type:
+        organisations = organisations.filter(type=type)
+    if local_actor:
+        organisations = organisations.filter(is_local_actor=True)
+    return (
+        Organisation.objects.filter(pk__in=organisations.values("pk"))
+        .select_related("parent")
+        .annotate(member_count=Count("memberships", distinct=True))
+        .order_by(ORGANISATION_SORTS.get(sort, "name"), "name")
+    )
+
+
+def organisation_members(organisation: Organisation) -> QuerySet[Membership]:
+    return organisation.memberships.select_related("user").order_by(
+        "user__last_name", "user__first_name"
+    )
+
+
+def organisation_participations(user, organisation: Organisation) -> QuerySet[Participation]:
+    """The plans this organisation takes part in that ``user`` may see."""
+    return organisation.participations.filter(
+        plan__in=plans_user_can(user, PlanAction.VIEW)
+    ).select_related("plan")
+
+
+@dataclass
+class ParticipantRow:
+    participation: Participation
+    lead_kind: str  # "lead", "adviser" or ""
+    signatories: list[User] = field(default_factory=list)
+
+    @property
+    def organisation(self) -> Organisation:
+        return self.participation.organisation
+
+
+@dataclass
+class PlanGovernance:
+    arrangement: LeadArrangement | None
+    leads: list[LeadBody]
+    advisers: list[LeadBody]
+    responsibilities: list[tuple[str, Organisation | None]]
+    participants: list[ParticipantRow]
+
+    @property
+    def has_local_actor(self) -> bool:
+        return any(row.organisation.is_local_actor for row in self.participants)
+
+    @property
+    def participants_without_signatory(self) -> list[ParticipantRow]:
+        return [
+            row
+            for row in self.participants
+            if row.participation.signatory_required and not row.signatories
+        ]
+
+
+def plan_governance(plan: ActionPlan) -> PlanGovernance:
+    """Lead model, lead bodies with responsibilities, participants and their signatories."""
+    arrangement = (
+        LeadArrangement.objects.filter(plan=plan)
+        .prefetch_related(
+            Prefetch(
+                "bodies",
+                queryset=LeadBody.objects.select_related("organisation").order_by(
+                    "organisation__name"
+                ),
+            ),
+            "responsibilities",
+        )
+        .first()
+    )
+    bodies = list(arrangement.bodies.all()) if arrangement else []
+    by_body_id = {body.id: body.organisation for body in bodies}
+    assigned = (
+        {
+            item.activity: by_body_id[item.lead_body_id]
+            for item in arrangement.responsibilities.all()
+        }
+        if arrangement
+        else {}
+    )
+    kinds = {body.organisation_id: body.kind for body in bodies}
+    participations = list(
+        plan.participations.select_related("organisation").order_by("organisation__name")
+    )
+    signatories: dict[int, list[User]] = {}
+    for membership in Membership.objects.filter(
+        organisation__in=[row.organisation_id for row in participations],
+        role=Role.SIGNATORY,
+        user__is_active=True,
+    ).select_related("user"):
+        signatories.setdefault(membership.organisation_id, []).append(membership.user)
+    return PlanGovernance(
+        arrangement=arrangement,
+        leads=[body for body in bodies if body.kind == LeadBodyKind.LEAD],
+        advisers=[body for body in bodies if body.kind == LeadBodyKind.ADVISER],
+        responsibilities=[(activity.label, assigned.get(activity.value)) for activity in Activity],
+        participants=[
+            ParticipantRow(
+                participation=participation,
+                lead_kind=kinds.get(participation.organisation_id, ""),
+                signatories=signatories.get(participation.organisation_id, []),
+            )
+            for participation in participations
+        ],
+    )
+
+
+@dataclass
+class AccessRow:
+    user: User
+    organisation: Organisation | None
+    role: str
+    actions: frozenset[PlanAction]
+
+
+def plan_access_rows(plan: ActionPlan) -> list[AccessRow]:
+    """Who can do what on ``plan``: every member of a participating organisation, and the
+    platform administrators, with the actions their grants allow. Three queries."""
+    memberships = list(
+        Membership.objects.filter(organisation__participations__plan=plan)
+        .select_related("user", "organisation")
+        .order_by("organisation__name", "user__last_name", "user__first_name")
+    )
+    actions_by_codename = {codename: action for action, codename in PERMISSION_CODENAMES.items()}
+    grants: dict[str, set[PlanAction]] = {}
+    for group_name, codename in ActionPlanGroupObjectPermission.objects.filter(
+        content_object=plan
+    ).values_list("group__name", "permission__codename"):
+        grants.setdefault(group_name, set()).add(actions_by_codename[codename])
+    rows = [
+        AccessRow(
+            user=membership.user,
+            organisation=membership.organisation,
+            role=membership.get_role_display(),
+            actions=frozenset(
+                grants.get(role_group_name(membership.organisation_id, membership.role), set())
+            )
+            if membership.user.is_active
+            else frozenset(),
+        )
+        for membership in memberships
+    ]
+    rows += [
+        AccessRow(user=admin, organisation=None, role="", actions=PLATFORM_ADMIN_ACTIONS)
+        for admin in User.objects.filter(is_superuser=True, is_active=True).order_by("username")
+    ]
+    return rows
+
+
+def users_for_administration(*, query: str = "", organisation=None) -> QuerySet[User]:
+    users = User.objects.all()
+    if query:
+        users = users.filter(
+            Q(username__icontains=query)
+            | Q(email__icontains=query)
+            | Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+        )
+    if organisation:
+        users = users.filter(memberships__organisation=organisation)
+    return users.prefetch_related(
+        Prefetch("memberships", queryset=Membership.objects.select_related("organisation"))
+    ).order_by("last_name", "first_name", "username")

@@ -1,0 +1,207 @@
+"""Account administration for platform administrators, and accepting an invitation."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+
+from governance import selectors, services
+from governance.forms import (
+    InvitationAcceptForm,
+    InviteForm,
+    MembershipForm,
+    RoleForm,
+    UserFilterForm,
+)
+from governance.models import Membership, User
+from governance.permissions import require_account_administrator
+from msd_planner.lib.pagination import paginate
+
+
+def _administered_user(request: HttpRequest, pk: int) -> User:
+    """Fetch-and-authorise for every account page: administrators only."""
+    require_account_administrator(request.user)
+    return get_object_or_404(User, pk=pk)
+
+
+@login_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    require_account_administrator(request.user)
+    form = UserFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    users = selectors.users_for_administration(
+        query=filters.get("q", ""), organisation=filters.get("organisation")
+    )
+    return render(
+        request, "governance/user_list.html", {"form": form, "page": paginate(request, users)}
+    )
+
+
+@login_required
+def user_invite(request: HttpRequest) -> HttpResponse:
+    require_account_administrator(request.user)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        accept_url = request.build_absolute_uri(reverse("invitation_accept", args=["TOKEN"]))
+        try:
+            user, _invitation = services.user_invite(
+                actor=request.user,
+                accept_url_template=accept_url.replace("TOKEN", "{token}"),
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Invitation sent to %(email)s. The link is valid for 7 days.")
+                % {"email": user.email},
+            )
+            return redirect("user_detail", user.pk)
+    return render(request, "governance/user_invite.html", {"form": form})
+
+
+@login_required
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    account = _administered_user(request, pk)
+    form = MembershipForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.membership_set(actor=request.user, user=account, **form.cleaned_data)
+        messages.success(request, _("Membership saved."))
+        return redirect("user_detail", account.pk)
+    return render(
+        request,
+        "governance/user_detail.html",
+        {
+            "account": account,
+            "memberships": account.memberships.select_related("organisation").order_by(
+                "organisation__name"
+            ),
+            "form": form,
+            "history": account.history.select_related("history_user")[:20],
+        },
+    )
+
+
+def _membership(request: HttpRequest, user_pk: int, pk: int) -> Membership:
+    account = _administered_user(request, user_pk)
+    return get_object_or_404(
+        Membership.objects.select_related("organisation", "user"), pk=pk, user=account
+    )
+
+
+@login_required
+def membership_edit(request: HttpRequest, user_pk: int, pk: int) -> HttpResponse:
+    membership = _membership(request, user_pk, pk)
+    form = RoleForm(request.POST or None, initial={"role": membership.role})
+    if request.method == "POST" and form.is_valid():
+        services.membership_set(
+            actor=request.user,
+            user=membership.user,
+            organisation=membership.organisation,
+            role=form.cleaned_data["role"],
+        )
+        messages.success(request, _("Role changed."))
+        return redirect("user_detail", membership.user_id)
+    return render(
+        request, "governance/membership_form.html", {"membership": membership, "form": form}
+    )
+
+
+@login_required
+def membership_remove(request: HttpRequest, user_pk: int, pk: int) -> HttpResponse:
+    membership = _membership(request, user_pk, pk)
+    if request.method == "POST":
+        services.membership_remove(actor=request.user, membership=membership)
+        messages.success(
+            request,
+            _("%(user)s is no longer a member of %(organisation)s.")
+            % {"user": membership.user, "organisation": membership.organisation},
+        )
+        return redirect("user_detail", membership.user_id)
+    return render(
+        request,
+        "governance/confirm.html",
+        {
+            "title": _("Remove %(user)s from %(organisation)s?")
+            % {"user": membership.user, "organisation": membership.organisation},
+            "consequences": [
+                _("They lose access to every plan they see through this organisation."),
+                _("Their past changes stay in the history."),
+            ],
+            "button": _("Remove membership"),
+            "cancel_url": reverse("user_detail", args=[membership.user_id]),
+        },
+    )
+
+
+@login_required
+def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    account = _administered_user(request, pk)
+    if request.method == "POST":
+        try:
+            services.user_deactivate(actor=request.user, user=account)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("%(user)s can no longer sign in.") % {"user": account})
+        return redirect("user_detail", account.pk)
+    return render(
+        request,
+        "governance/confirm.html",
+        {
+            "title": _("Deactivate %(user)s?") % {"user": account},
+            "consequences": [
+                _("They are signed out everywhere at once and can no longer sign in."),
+                _("Their memberships, and the history of what they did, are kept."),
+                _("You can reactivate the account later."),
+            ],
+            "button": _("Deactivate account"),
+            "cancel_url": reverse("user_detail", args=[account.pk]),
+        },
+    )
+
+
+@login_required
+def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    account = _administered_user(request, pk)
+    if request.method == "POST":
+        services.user_reactivate(actor=request.user, user=account)
+        messages.success(request, _("%(user)s can sign in again.") % {"user": account})
+        return redirect("user_detail", account.pk)
+    return render(
+        request,
+        "governance/confirm.html",
+        {
+            "title": _("Reactivate %(user)s?") % {"user": account},
+            "consequences": [_("They can sign in again with their existing password.")],
+            "button": _("Reactivate account"),
+            "cancel_url": reverse("user_detail", args=[account.pk]),
+        },
+    )
+
+
+@sensitive_post_parameters("password1", "password2")
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """Public: the invited person chooses a password, then lands on their plans."""
+    invitation = services.invitation_for_token(token)
+    if invitation is None:
+        return render(request, "governance/invitation_invalid.html", status=404)
+    form = InvitationAcceptForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(token=token, password=form.cleaned_data["password1"])
+        except ValidationError as error:
+            form.add_error("password1", error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome to MSD Planner. Your password is set."))
+            return redirect("home")
+    return render(
+        request, "governance/invitation_accept.html", {"form": form, "invitation": invitation}
+    )

@@ -1,0 +1,8 @@
+from django.core.paginator import Page, Paginator
+
+PAGE_SIZE = 25
+
+
+def paginate(request, items, per_page: int = PAGE_SIZE) -> Page:
+    """The requested page of ``items``; out-of-range numbers give the nearest page."""
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
