@@ -117,7 +117,14 @@ class Organisation(models.Model):
         verbose_name_plural = _("organisations")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(Lower("name"), "country", name="organisation_name_unique"),
+            models.UniqueConstraint(
+                Lower("name"),
+                "country",
+                name="organisation_name_unique",
+                violation_error_message=_(
+                    "An organisation with this name already exists in this country."
+                ),
+            ),
             models.CheckConstraint(
                 condition=~models.Q(parent=models.F("pk")), name="organisation_not_own_parent"
             ),

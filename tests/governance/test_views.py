@@ -1,0 +1,374 @@
+import logging
+import re
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from action_plans.permissions import PlanAction, plan_actions_for_user
+from governance.models import (
+    Activity,
+    LeadModel,
+    Organisation,
+    OrganisationType,
+    Participation,
+    Responsibility,
+    Role,
+    User,
+)
+from governance.services import membership_set, participation_add
+from tests import factories
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context)
+
+
+def _grow_plan_a(cast, organisations: int, members_each: int) -> None:
+    for _ in range(organisations):
+        organisation = factories.OrganisationFactory(is_local_actor=True, led_by_women=True)
+        participation_add(
+            actor=cast.administrator,
+            plan=cast.plan_a,
+            organisation=organisation,
+            signatory_required=True,
+        )
+        for role in [Role.SIGNATORY, Role.EDITOR, Role.VIEWER][:members_each]:
+            membership_set(
+                actor=None, user=factories.UserFactory(), organisation=organisation, role=role
+            )
+
+
+@pytest.mark.parametrize("url_name", ["plan_governance", "plan_access"])
+def test_plan_governance_pages_cost_the_same_queries_for_3_or_30_participants(
+    client, cast, url_name
+):
+    client.force_login(cast.coordinator_a)
+    url = reverse(url_name, args=[cast.plan_a.pk])
+    small = _queries(client, url)
+    _grow_plan_a(cast, organisations=27, members_each=3)
+    assert Participation.objects.filter(plan=cast.plan_a).count() == 30
+    assert _queries(client, url) == small
+    assert small <= 10
+
+
+def test_organisation_list_costs_the_same_queries_for_5_or_60_organisations(client, cast):
+    client.force_login(cast.administrator)
+    url = reverse("organisation_list")
+    small = _queries(client, url)
+    _grow_plan_a(cast, organisations=55, members_each=2)
+    assert _queries(client, url) == small
+    assert small <= 8
+
+
+def test_the_governance_page_shows_leads_responsibilities_and_localisation(client, cast):
+    local = factories.OrganisationFactory(
+        name="Women on the Move", is_local_actor=True, led_by_women=True
+    )
+    participation_add(
+        actor=cast.administrator, plan=cast.plan_a, organisation=local, signatory_required=False
+    )
+    client.force_login(cast.viewer_x)
+    page = client.get(reverse("plan_governance", args=[cast.plan_a.pk])).content.decode()
+    assert "One lead ministry or body" in page
+    assert "Ministry of the Interior" in page
+    assert re.search(r"Monitoring and evaluation</th><td>MOI", page)
+    assert "Led by women" in page
+    assert "Local actor" in page
+    # Ministry X has a signatory; Ministry Y does not.
+    assert "no signatory is named for:" in page and "MOH" in page
+    # A viewer sees no management links.
+    assert reverse("participant_add", args=[cast.plan_a.pk]) not in page
+
+
+def test_a_plan_without_a_local_actor_is_flagged(client, cast):
+    client.force_login(cast.coordinator_a)
+    page = client.get(reverse("plan_governance", args=[cast.plan_a.pk])).content.decode()
+    assert "no local actor takes part in this plan" in page
+
+
+def test_an_inconsistent_joint_lead_is_refused_on_the_form_and_nothing_is_saved(client, cast):
+    client.force_login(cast.coordinator_a)
+    url = reverse("lead_arrangement_edit", args=[cast.plan_a.pk])
+    response = client.post(
+        url,
+        {
+            "model": LeadModel.JOINT,
+            "lead": cast.lead_ministry.pk,
+            "second_lead": cast.ministry_x.pk,
+            "responsibility_prioritisation": cast.lead_ministry.pk,
+            "responsibility_monitoring": cast.outside_org.pk,
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in page
+    assert "In a joint lead every activity needs a lead body." in page
+    assert "Ministry of Energy (MOE) is not a lead body of this plan." in page
+    assert 'href="#id_responsibility_monitoring"' in page
+    assert cast.plan_a.lead_arrangement.model == LeadModel.SINGLE
+    assert not Participation.objects.filter(plan=cast.plan_a, organisation=cast.outside_org)
+
+
+def test_a_joint_lead_moves_monitoring_to_the_second_ministry(client, cast):
+    client.force_login(cast.coordinator_a)
+    data = {
+        "model": LeadModel.JOINT,
+        "lead": cast.lead_ministry.pk,
+        "second_lead": cast.ministry_x.pk,
+        **{f"responsibility_{activity}": cast.lead_ministry.pk for activity in Activity.values},
+        "responsibility_monitoring": cast.ministry_x.pk,
+    }
+    response = client.post(reverse("lead_arrangement_edit", args=[cast.plan_a.pk]), data)
+    assert response.url == reverse("plan_governance", args=[cast.plan_a.pk])
+    monitoring = Responsibility.objects.get(
+        arrangement__plan=cast.plan_a, activity=Activity.MONITORING
+    )
+    assert monitoring.lead_body.organisation == cast.ministry_x
+    history = cast.plan_a.lead_arrangement.history.first()
+    assert history.history_user == cast.coordinator_a
+
+
+def test_adding_an_organisation_lets_its_members_see_the_plan(client, cast):
+    client.force_login(cast.coordinator_a)
+    assert PlanAction.VIEW not in plan_actions_for_user(cast.outsider, cast.plan_a)
+    response = client.post(
+        reverse("participant_add", args=[cast.plan_a.pk]),
+        {"organisation": cast.outside_org.pk, "signatory_required": "on"},
+    )
+    assert response.status_code == 302
+    assert plan_actions_for_user(cast.outsider, cast.plan_a) == {
+        PlanAction.VIEW,
+        PlanAction.CONTRIBUTE,
+    }
+
+
+def test_an_organisation_already_in_the_plan_cannot_be_added_again(client, cast):
+    client.force_login(cast.coordinator_a)
+    response = client.post(
+        reverse("participant_add", args=[cast.plan_a.pk]), {"organisation": cast.ministry_x.pk}
+    )
+    assert "Select a valid choice" in response.content.decode()
+    assert Participation.objects.filter(plan=cast.plan_a, organisation=cast.ministry_x).count() == 1
+
+
+def test_removing_a_participant_asks_first_then_ends_its_access(client, cast):
+    client.force_login(cast.coordinator_a)
+    participation = cast.plan_a.participations.get(organisation=cast.ministry_y)
+    url = reverse("participant_remove", args=[cast.plan_a.pk, participation.pk])
+    confirmation = client.get(url).content.decode()
+    assert "Remove Ministry of Health (MOH) from the plan?" in confirmation
+    assert "Its members no longer see the plan" in confirmation
+    client.post(url)
+    assert plan_actions_for_user(cast.editor_y, cast.plan_a) == frozenset()
+
+
+def test_the_lead_body_cannot_be_removed_from_its_plan(client, cast):
+    client.force_login(cast.coordinator_a)
+    participation = cast.plan_a.participations.get(organisation=cast.lead_ministry)
+    response = client.post(
+        reverse("participant_remove", args=[cast.plan_a.pk, participation.pk]), follow=True
+    )
+    assert "leads or advises this plan" in response.content.decode()
+    assert Participation.objects.filter(pk=participation.pk).exists()
+
+
+def test_the_access_page_lists_who_can_do_what(client, cast):
+    client.force_login(cast.coordinator_a)
+    page = client.get(reverse("plan_access", args=[cast.plan_a.pk])).content.decode()
+    rows = {
+        cells[0]: cells[1:]
+        for cells in (
+            [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td>(.*?)</td>", row)]
+            for row in re.findall(r"<tr>(.*?)</tr>", page, re.S)
+        )
+        if cells
+    }
+    assert rows[str(cast.signatory_x)] == ["MOL", "Signatory", "Yes", "No", "No", "No", "Yes"]
+    assert rows[str(cast.coordinator_a)] == ["MOI", "Coordinator", "Yes", "Yes", "Yes", "Yes", "No"]
+    assert rows[str(cast.administrator)][0] == "Platform administrator"
+    assert str(cast.outsider) not in rows
+
+
+def test_an_editor_of_ministry_y_cannot_open_ministry_x_edit_form(client, cast, caplog):
+    client.force_login(cast.editor_y)
+    with caplog.at_level(logging.WARNING, logger="msd_planner.security"):
+        response = client.get(
+            reverse("organisation_edit", args=[cast.ministry_x.pk]), REMOTE_ADDR="10.1.2.3"
+        )
+    assert response.status_code == 403
+    assert (
+        f"authorisation refused: user=editor_y action=edit object=organisation "
+        f"{cast.ministry_x.pk}" in caplog.text
+    )
+    assert "ip=10.1.2.3" in caplog.text
+
+
+def test_hidden_plans_are_logged_too(client, cast, caplog):
+    client.force_login(cast.coordinator_b)
+    with caplog.at_level(logging.WARNING, logger="msd_planner.security"):
+        response = client.get(reverse("plan_governance", args=[cast.plan_a.pk]))
+    assert response.status_code == 404
+    assert f"user=coordinator_b action=view object=plan {cast.plan_a.pk}" in caplog.text
+
+
+def test_an_organisation_coordinator_may_edit_its_own_profile(client, cast):
+    coordinator_x = factories.UserFactory(username="coordinator_x")
+    membership_set(actor=None, user=coordinator_x, organisation=cast.ministry_x, role="coordinator")
+    client.force_login(coordinator_x)
+    url = reverse("organisation_edit", args=[cast.ministry_x.pk])
+    form = client.get(url)
+    assert form.status_code == 200
+    data = {
+        "name": "Ministry of Labour",
+        "acronym": "MOL",
+        "type": OrganisationType.MINISTRY,
+        "level": "national",
+        "country": "GH",
+        "credit_preference": "anonymous",
+    }
+    assert client.post(url, data).status_code == 302
+    cast.ministry_x.refresh_from_db()
+    assert cast.ministry_x.credit_preference == "anonymous"
+    assert cast.ministry_x.history.first().history_user == coordinator_x
+
+
+def test_creating_an_organisation_shows_every_problem_and_keeps_the_input(client, cast):
+    client.force_login(cast.administrator)
+    response = client.post(
+        reverse("organisation_create"),
+        {"name": "", "acronym": "MRWA", "type": "spaceship", "level": "local"},
+    )
+    page = response.content.decode()
+    assert 'href="#id_name"' in page and 'href="#id_type"' in page
+    assert 'value="MRWA"' in page
+    assert not Organisation.objects.filter(acronym="MRWA").exists()
+
+
+def test_a_duplicate_organisation_name_is_refused_on_the_name_field(client, cast):
+    client.force_login(cast.administrator)
+    response = client.post(
+        reverse("organisation_create"),
+        {
+            "name": "ministry of labour",
+            "type": OrganisationType.MINISTRY,
+            "level": "national",
+            "country": "GH",
+            "credit_preference": "by_name",
+        },
+    )
+    assert "already exists in this country" in response.content.decode()
+    assert Organisation.objects.filter(name__iexact="ministry of labour").count() == 1
+
+
+def test_the_organisation_list_filters_local_actors(client, cast):
+    factories.OrganisationFactory(name="Migrant Workers Union", is_local_actor=True)
+    client.force_login(cast.administrator)
+    page = client.get(reverse("organisation_list"), {"local_actor": "on"}).content.decode()
+    assert "Migrant Workers Union" in page
+    assert "Ministry of Labour" not in page
+
+
+def test_members_see_only_organisations_of_their_plans(client, cast):
+    client.force_login(cast.coordinator_b)
+    page = client.get(reverse("organisation_list")).content.decode()
+    assert "Accra Metropolitan Assembly" in page
+    assert "Ministry of Labour" not in page
+
+
+def test_an_administrator_invites_a_user_who_sets_a_password_and_sees_the_plan(
+    client, cast, django_capture_on_commit_callbacks
+):
+    client.force_login(cast.administrator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("user_invite"),
+            {
+                "email": "Ama.Serwaa@Labour.example",
+                "first_name": "Ama",
+                "last_name": "Serwaa",
+                "organisation": cast.ministry_x.pk,
+                "role": Role.EDITOR,
+            },
+        )
+    assert response.status_code == 302
+    assert mail.outbox[0].to == ["ama.serwaa@labour.example"]
+    link = re.search(r"https?://[^/]+(/invitations/\S+/)", mail.outbox[0].body)[1]
+
+    invited = Client()
+    page = invited.get(link)
+    assert "Choose your password" in page.content.decode()
+    weak = invited.post(link, {"password1": "password", "password2": "password"})
+    assert "This password is too common" in weak.content.decode()
+    done = invited.post(
+        link, {"password1": "labour-migration-2030", "password2": "labour-migration-2030"}
+    )
+    assert done.url == reverse("home")
+    home = invited.get(reverse("home")).content.decode()
+    assert cast.plan_a.title in home and cast.plan_b.title not in home
+    user = User.objects.get(email="ama.serwaa@labour.example")
+    assert plan_actions_for_user(user, cast.plan_a) == {PlanAction.VIEW, PlanAction.CONTRIBUTE}
+
+    assert Client().get(link).status_code == 404  # single use
+
+
+def test_inviting_an_address_in_use_is_refused_on_the_email_field(client, cast):
+    client.force_login(cast.administrator)
+    response = client.post(
+        reverse("user_invite"),
+        {
+            "email": cast.editor_x.email.upper(),
+            "first_name": "Again",
+            "last_name": "Again",
+            "organisation": cast.ministry_x.pk,
+            "role": Role.VIEWER,
+        },
+    )
+    assert "An account already uses this email address." in response.content.decode()
+
+
+def test_changing_a_role_through_the_user_page_changes_plan_rights(client, cast):
+    client.force_login(cast.administrator)
+    membership = cast.viewer_x.memberships.get()
+    client.post(
+        reverse("membership_edit", args=[cast.viewer_x.pk, membership.pk]),
+        {"role": Role.SIGNATORY},
+    )
+    assert PlanAction.SIGN in plan_actions_for_user(cast.viewer_x, cast.plan_a)
+    page = client.get(reverse("user_detail", args=[cast.viewer_x.pk])).content.decode()
+    assert "Signatory" in page
+
+
+def test_deactivation_asks_first_and_signs_the_user_out(client, cast):
+    from django.test import Client as BrowserSession
+
+    editor = BrowserSession()
+    editor.force_login(cast.editor_x)
+    assert editor.get(reverse("home")).status_code == 200
+
+    client.force_login(cast.administrator)
+    url = reverse("user_deactivate", args=[cast.editor_x.pk])
+    assert "signed out everywhere" in client.get(url).content.decode()
+    client.post(url)
+
+    assert editor.get(reverse("home")).status_code == 302
+    page = client.get(reverse("user_detail", args=[cast.editor_x.pk])).content.decode()
+    assert "Deactivated" in page
+
+
+def test_login_locks_one_username_from_one_address_not_the_whole_office(client, cast, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "editor_x", "password": "wrong"})
+    locked = client.post(reverse("login"), {"username": "editor_x", "password": factories.PASSWORD})
+    assert locked.status_code == 429
+    assert "Too many attempts" in locked.content.decode()
+    colleague = client.post(
+        reverse("login"), {"username": "viewer_x", "password": factories.PASSWORD}
+    )
+    assert colleague.url == reverse("home")
