@@ -5,15 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('governance', '0001_users_organisations_memberships'),
+        ("governance", "0001_users_organisations_memberships"),
     ]
 
     operations = [
         migrations.AlterConstraint(
-            model_name='organisation',
-            name='organisation_name_unique',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), models.F('country'), name='organisation_name_unique', violation_error_message='An organisation with this name already exists in this country.'),
+            model_name="organisation",
+            name="organisation_name_unique",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("name"),
+                models.F("country"),
+                name="organisation_name_unique",
+                violation_error_message="An organisation with this name already exists in this country.",
+            ),
         ),
     ]
