@@ -114,7 +114,9 @@ MATRIX: dict[str, Row] = {
     "catalogue": Row(access=public),
     # plans
     "home": Row(access=signed_in),
+    "plan_create": Row(access=administrators),
     "plan_detail": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW)),
+    "plan_edit": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.CHANGE)),
     "plan_governance": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW)),
     "lead_arrangement_edit": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.GOVERN)),
     "participant_add": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.GOVERN)),

@@ -1,0 +1,79 @@
+from django.urls import reverse
+
+from action_plans.models import ActionPlan
+
+VALID_PLAN = {
+    "title": "Kumasi Migration-SDG Action Plan",
+    "country": "GH",
+    "level": "local",
+    "area_name": "Kumasi",
+    "period_start_year": "2026",
+    "period_end_year": "2030",
+    "base_currency": "GHS",
+}
+
+
+def test_home_lists_only_the_plans_the_user_takes_part_in(client, cast):
+    client.force_login(cast.editor_y)
+    page = client.get(reverse("home")).content.decode()
+    assert "Plan A" in page and "Plan B" not in page
+
+
+def test_an_administrator_starts_a_plan_then_sets_up_who_leads(client, cast):
+    client.force_login(cast.administrator)
+    response = client.post(reverse("plan_create"), VALID_PLAN)
+    plan = ActionPlan.objects.get(title=VALID_PLAN["title"])
+    assert response.url == reverse("lead_arrangement_edit", args=[plan.pk])
+    assert plan.status == "draft"
+    assert plan.history.get().history_user == cast.administrator
+
+
+def test_a_period_past_2030_or_backwards_is_refused_on_its_field(client, cast):
+    client.force_login(cast.administrator)
+    response = client.post(
+        reverse("plan_create"),
+        {**VALID_PLAN, "period_start_year": "2029", "period_end_year": "2031"},
+    )
+    page = response.content.decode()
+    assert 'href="#id_period_end_year"' in page
+    assert "Ensure this value is less than or equal to 2030." in page
+    response = client.post(
+        reverse("plan_create"),
+        {**VALID_PLAN, "period_start_year": "2029", "period_end_year": "2027"},
+    )
+    assert "The plan period cannot end before it starts." in response.content.decode()
+    assert not ActionPlan.objects.filter(title=VALID_PLAN["title"]).exists()
+
+
+def test_a_local_plan_needs_its_area_and_a_real_currency(client, cast):
+    client.force_login(cast.administrator)
+    response = client.post(
+        reverse("plan_create"), {**VALID_PLAN, "area_name": "", "base_currency": "XYZ"}
+    )
+    page = response.content.decode()
+    assert 'href="#id_area_name"' in page and 'href="#id_base_currency"' in page
+    assert 'value="Kumasi Migration-SDG Action Plan"' in page
+
+
+def test_the_lead_coordinator_edits_the_plan_and_an_unchanged_form_writes_no_history(client, cast):
+    plan = cast.plan_a
+    client.force_login(cast.coordinator_a)
+    data = {
+        "title": plan.title,
+        "country": plan.country.code,
+        "level": plan.level,
+        "area_name": plan.area_name,
+        "period_start_year": plan.period_start_year,
+        "period_end_year": plan.period_end_year,
+        "base_currency": plan.base_currency,
+    }
+    before = plan.history.count()
+    client.post(reverse("plan_edit", args=[plan.pk]), data)
+    assert plan.history.count() == before
+
+    client.post(reverse("plan_edit", args=[plan.pk]), {**data, "title": "Plan A, revised"})
+    plan.refresh_from_db()
+    assert plan.title == "Plan A, revised"
+    latest = plan.history.first()
+    assert latest.history_user == cast.coordinator_a
+    assert latest.prev_record.title == "Plan A"
