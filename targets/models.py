@@ -1,7 +1,10 @@
 import re
 
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from msd_planner.lib.translation import TranslatedFieldsMixin, active_content_language
 
@@ -134,3 +137,282 @@ class Indicator(TranslatedFieldsMixin, models.Model):
             return False
         flags = dict(item.split(":", 1) for item in self.translation_note.split() if ":" in item)
         return flags.get(language) in {"old-wording", "missing"}
+
+
+# --- a plan's prioritised targets ------------------------------------------------------
+
+SCORE_MIN = 1
+SCORE_MAX = 5
+
+DEFAULT_CRITERIA = [
+    _("Relevance to the migration context"),
+    _("Urgency"),
+    _("Feasibility"),
+    _("Political support"),
+    _("Data availability"),
+]
+
+
+class ScoringCriterion(models.Model):
+    """A criterion the plan's coordinators score targets on, with its weight."""
+
+    plan = models.ForeignKey(
+        "action_plans.ActionPlan", on_delete=models.CASCADE, related_name="scoring_criteria"
+    )
+    name = models.CharField(_("criterion"), max_length=120)
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=5,
+        decimal_places=2,
+        default=1,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("scoring criterion")
+        verbose_name_plural = _("scoring criteria")
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "name"], name="criterion_name_once_per_plan"),
+            models.CheckConstraint(
+                condition=models.Q(weight__gte=0), name="criterion_weight_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProposalStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed, awaiting a coordinator")
+    ACCEPTED = "accepted", _("Prioritised")
+    DECLINED = "declined", _("Declined")
+
+
+class PrioritisedTarget(models.Model):
+    """An SDG target a plan prioritises (or an editor proposes), with its baseline."""
+
+    plan = models.ForeignKey(
+        "action_plans.ActionPlan", on_delete=models.CASCADE, related_name="prioritised_targets"
+    )
+    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="prioritisations")
+    status = models.CharField(
+        _("status"), max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.ACCEPTED
+    )
+    rationale = models.TextField(_("rationale"), blank=True)
+    local_adaptation = models.TextField(
+        _("local adaptation of the target"),
+        blank=True,
+        help_text=_("The target as phrased for this plan's context (optional)."),
+    )
+    responsible_organisation = models.ForeignKey(
+        "governance.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responsible_for_targets",
+        verbose_name=_("responsible organisation"),
+    )
+    baseline_value = models.DecimalField(
+        _("baseline value"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    baseline_unit = models.CharField(_("baseline unit"), max_length=60, blank=True)
+    baseline_year = models.PositiveSmallIntegerField(
+        _("baseline year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1990), MaxValueValidator(2030)],
+    )
+    baseline_source = models.CharField(_("baseline source"), max_length=300, blank=True)
+    rank_override = models.PositiveSmallIntegerField(
+        _("rank set by the coordinator"), null=True, blank=True
+    )
+    rank_override_reason = models.TextField(_("reason for setting the rank"), blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    proposed_by_organisation = models.ForeignKey(
+        "governance.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decision_comment = models.TextField(_("coordinator's comment"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("prioritised target")
+        verbose_name_plural = _("prioritised targets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "target"],
+                name="target_prioritised_once_per_plan",
+                violation_error_message=_("This target is already in the plan."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rank_override__isnull=True) | ~models.Q(rank_override_reason=""),
+                name="rank_override_needs_a_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.target.code
+
+
+class TargetScore(models.Model):
+    prioritised_target = models.ForeignKey(
+        PrioritisedTarget, on_delete=models.CASCADE, related_name="scores"
+    )
+    criterion = models.ForeignKey(ScoringCriterion, on_delete=models.CASCADE, related_name="+")
+    score = models.PositiveSmallIntegerField(
+        _("score"), validators=[MinValueValidator(SCORE_MIN), MaxValueValidator(SCORE_MAX)]
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["prioritised_target", "criterion"], name="one_score_per_criterion"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=SCORE_MIN) & models.Q(score__lte=SCORE_MAX),
+                name="score_within_scale",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.score}"
+
+
+class FollowedIndicator(models.Model):
+    """An indicator a prioritised target is followed by: global SDG, or a national proxy."""
+
+    prioritised_target = models.ForeignKey(
+        PrioritisedTarget, on_delete=models.CASCADE, related_name="indicators"
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    proxy_name = models.CharField(_("national proxy indicator"), max_length=300, blank=True)
+    proxy_unit = models.CharField(_("unit"), max_length=60, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(indicator__isnull=False) & models.Q(proxy_name=""))
+                | (models.Q(indicator__isnull=True) & ~models.Q(proxy_name="")),
+                name="indicator_global_or_proxy",
+            ),
+            models.UniqueConstraint(
+                fields=["prioritised_target", "indicator"],
+                condition=models.Q(indicator__isnull=False),
+                name="global_indicator_once_per_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.indicator.code if self.indicator_id else self.proxy_name
+
+
+# --- review of existing frameworks -----------------------------------------------------
+
+
+class FrameworkKind(models.TextChoices):
+    INSTITUTION = "institution", _("Institution")
+    STRATEGY = "strategy", _("Strategy")
+    LEGISLATION = "legislation", _("Legislation")
+    POLICY_FRAMEWORK = "policy_framework", _("Policy framework")
+    PLAN = "plan", _("Plan")
+    PROJECT = "project", _("Project")
+
+
+class FrameworkLevel(models.TextChoices):
+    NATIONAL = "national", _("National")
+    LOCAL = "local", _("Local")
+    REGIONAL = "regional", _("Regional or international")
+
+
+class Framework(models.Model):
+    """Something that already exists and is relevant to migration and development."""
+
+    plan = models.ForeignKey(
+        "action_plans.ActionPlan", on_delete=models.CASCADE, related_name="frameworks"
+    )
+    name = models.CharField(_("name"), max_length=250)
+    kind = models.CharField(_("kind"), max_length=20, choices=FrameworkKind.choices)
+    owner = models.ForeignKey(
+        "governance.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="frameworks",
+        verbose_name=_("owner organisation"),
+    )
+    level = models.CharField(_("level"), max_length=16, choices=FrameworkLevel.choices)
+    period_start_year = models.PositiveSmallIntegerField(_("in force from"), null=True, blank=True)
+    period_end_year = models.PositiveSmallIntegerField(_("in force until"), null=True, blank=True)
+    reference = models.CharField(
+        _("reference or link"), max_length=500, blank=True, help_text=_("A citation or a URL.")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("existing framework")
+        verbose_name_plural = _("existing frameworks")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_start_year__isnull=True)
+                | models.Q(period_end_year__isnull=True)
+                | models.Q(period_end_year__gte=models.F("period_start_year")),
+                name="framework_period_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Coherence(models.TextChoices):
+    SYNERGY = "synergy", _("Synergy")
+    INCOHERENCE = "incoherence", _("Incoherence")
+    DUPLICATION = "duplication", _("Duplication")
+    GAP = "gap", _("Gap to fill")
+
+
+class FrameworkAssessment(models.Model):
+    """How one existing framework relates to one prioritised target."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="assessments")
+    prioritised_target = models.ForeignKey(
+        PrioritisedTarget, on_delete=models.CASCADE, related_name="assessments"
+    )
+    coherence = models.CharField(_("assessment"), max_length=16, choices=Coherence.choices)
+    note = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "prioritised_target"], name="one_assessment_per_pair"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.framework} / {self.prioritised_target}: {self.get_coherence_display()}"
