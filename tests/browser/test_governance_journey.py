@@ -35,7 +35,8 @@ def test_an_invited_editor_lands_on_their_plan_with_exactly_an_editors_rights(
     )
 
     link = re.search(r"https?://\S+/invitations/\S+/", mail.outbox[-1].body)[0]
-    invited = browser.new_context(base_url=live_server.url).new_page()
+    invited_context = browser.new_context(base_url=live_server.url)
+    invited = invited_context.new_page()
     invited.goto(link)
     invited.get_by_label("New password", exact=True).fill("labour-mobility-2030")
     invited.get_by_label("New password again").fill("labour-mobility-2030")
@@ -49,6 +50,7 @@ def test_an_invited_editor_lands_on_their_plan_with_exactly_an_editors_rights(
     expect(invited.get_by_role("heading", level=1)).to_have_text("Governance")
     expect(invited.get_by_role("link", name="Add an organisation")).to_have_count(0)
     expect(invited.get_by_role("link", name="Who can do what")).to_have_count(0)
+    invited_context.close()
 
     user = User.objects.get(email="akosua.mensah@melr.example")
     assert plan_actions_for_user(user, national) == {PlanAction.VIEW, PlanAction.CONTRIBUTE}
