@@ -1,11 +1,26 @@
 """Reads from the targets app."""
 
 import re
+from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 
+from action_plans.models import ActionPlan
 from msd_planner.lib.translation import active_content_language
-from targets.models import Goal, Indicator, MigrationRelevance, Target
+from targets.models import (
+    FollowedIndicator,
+    Framework,
+    FrameworkAssessment,
+    Goal,
+    Indicator,
+    MigrationRelevance,
+    PrioritisedTarget,
+    ProposalStatus,
+    ScoringCriterion,
+    Target,
+)
+from targets.ranking import Rankable, rank, weighted_score
 
 _GOAL_CODE = re.compile(r"^\d{1,2}$")
 _TARGET_CODE = re.compile(r"^\d{1,2}\.(?:\d{1,2}|[a-z])$")
@@ -63,3 +78,140 @@ def catalogue_goals(*, query: str = "", relevance: str = "") -> list[Goal]:
         Prefetch("targets", queryset=targets, to_attr="matching_targets")
     )
     return list(goals.order_by("number"))
+
+
+# --- a plan's prioritised targets ------------------------------------------------------
+
+
+@dataclass
+class RankedTarget:
+    rank: int
+    prioritised: PrioritisedTarget
+    score: Decimal | None
+    scores: dict[int, int]  # criterion id → score
+
+
+def ranked_targets(plan: ActionPlan) -> tuple[list[ScoringCriterion], list[RankedTarget]]:
+    """The plan's criteria and its accepted targets in rank order (four queries)."""
+    criteria = list(plan.scoring_criteria.all())
+    weights = {criterion.id: criterion.weight for criterion in criteria}
+    prioritised = list(
+        plan.prioritised_targets.filter(status=ProposalStatus.ACCEPTED)
+        .select_related("target", "responsible_organisation")
+        .annotate(assessment_count=Count("assessments"))
+        .prefetch_related(
+            "scores",
+            Prefetch("indicators", queryset=FollowedIndicator.objects.select_related("indicator")),
+        )
+    )
+    by_id = {item.id: item for item in prioritised}
+    scores = {
+        item.id: {score.criterion_id: score.score for score in item.scores.all()}
+        for item in prioritised
+    }
+    rankables = [
+        Rankable(
+            key=item.id,
+            score=weighted_score(scores[item.id], weights),
+            official_position=item.target.position,
+            rank_override=item.rank_override,
+        )
+        for item in prioritised
+    ]
+    return criteria, [
+        RankedTarget(
+            rank=position,
+            prioritised=by_id[rankable.key],
+            score=rankable.score,
+            scores=scores[rankable.key],
+        )
+        for position, rankable in rank(rankables)
+    ]
+
+
+def pending_proposals(plan: ActionPlan) -> QuerySet[PrioritisedTarget]:
+    return plan.prioritised_targets.filter(status=ProposalStatus.PROPOSED).select_related(
+        "target", "proposed_by", "proposed_by_organisation"
+    )
+
+
+def prioritised_target_for_plan(plan: ActionPlan, pk: int) -> PrioritisedTarget | None:
+    return (
+        plan.prioritised_targets.select_related(
+            "target", "responsible_organisation", "proposed_by", "proposed_by_organisation"
+        )
+        .prefetch_related(
+            Prefetch("indicators", queryset=FollowedIndicator.objects.select_related("indicator")),
+            Prefetch(
+                "assessments",
+                queryset=FrameworkAssessment.objects.select_related("framework"),
+            ),
+            "target__indicators",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+_RELEVANCE_FIRST = Case(
+    When(migration_relevance=MigrationRelevance.EXPLICIT, then=Value(0)),
+    When(migration_relevance=MigrationRelevance.CROSS_CUTTING, then=Value(1)),
+    default=Value(2),
+)
+
+
+def target_picker(plan: ActionPlan, *, query: str = "") -> QuerySet[Target]:
+    """Catalogue targets not yet in the plan, migration-relevant ones first.
+
+    Without a query only the migration-relevant targets are offered.
+    """
+    targets = catalogue_targets(query=query, relevance="" if query.strip() else "migration")
+    return (
+        targets.exclude(prioritisations__plan=plan)
+        .annotate(relevance_order=_RELEVANCE_FIRST)
+        .order_by("relevance_order", "position")
+    )
+
+
+# --- the coherence matrix ---------------------------------------------------------------
+
+
+@dataclass
+class CoherenceMatrix:
+    targets: list[PrioritisedTarget]
+    frameworks: list[Framework]
+    cells: dict[tuple[int, int], FrameworkAssessment]
+    unreviewed: set[int]  # prioritised target ids no framework was assessed against
+
+    def rows(self):
+        """(target, [assessment or None for each framework]) for the template."""
+        for target in self.targets:
+            yield (
+                target,
+                [self.cells.get((target.id, framework.id)) for framework in self.frameworks],
+            )
+
+
+def coherence_matrix(plan: ActionPlan, *, kind: str = "", coherence: str = "") -> CoherenceMatrix:
+    """Prioritised targets × existing frameworks with their assessments (three queries)."""
+    targets = list(
+        plan.prioritised_targets.filter(status=ProposalStatus.ACCEPTED)
+        .select_related("target")
+        .order_by("target__position")
+    )
+    frameworks = plan.frameworks.select_related("owner")
+    if kind:
+        frameworks = frameworks.filter(kind=kind)
+    frameworks = list(frameworks)
+    assessments = FrameworkAssessment.objects.filter(framework__plan=plan)
+    every_reviewed = set(assessments.values_list("prioritised_target_id", flat=True).distinct())
+    shown = assessments.filter(framework__in=[framework.id for framework in frameworks])
+    if coherence:
+        shown = shown.filter(coherence=coherence)
+    cells = {(item.prioritised_target_id, item.framework_id): item for item in shown}
+    return CoherenceMatrix(
+        targets=targets,
+        frameworks=frameworks,
+        cells=cells,
+        unreviewed={target.id for target in targets} - every_reviewed,
+    )

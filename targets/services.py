@@ -2,15 +2,31 @@
 
 import csv
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
-from django.db import models, transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
 
+from action_plans.models import ActionPlan
+from governance.models import Organisation, User
+from msd_planner.lib.concurrency import lock_for_update
 from targets.models import (
+    DEFAULT_CRITERIA,
+    SCORE_MAX,
+    SCORE_MIN,
+    FollowedIndicator,
+    Framework,
+    FrameworkAssessment,
     Goal,
     Indicator,
     MigrationRelevance,
+    PrioritisedTarget,
+    ProposalStatus,
+    ScoringCriterion,
     Target,
+    TargetScore,
     indicator_position,
     target_position,
 )
@@ -141,3 +157,284 @@ def catalogue_load(*, data_dir: Path = CATALOGUE_DIR) -> CatalogueLoadResult:
         Indicator, "code", indicators
     )
     return result
+
+
+# --- prioritised targets ---------------------------------------------------------------
+
+
+def _attribute(instance, actor) -> None:
+    instance._history_user = actor
+
+
+def _ensure_default_criteria(plan) -> None:
+    if not plan.scoring_criteria.exists():
+        ScoringCriterion.objects.bulk_create(
+            ScoringCriterion(plan=plan, name=str(name), weight=Decimal(1), position=index)
+            for index, name in enumerate(DEFAULT_CRITERIA)
+        )
+
+
+@transaction.atomic
+def prioritised_target_add(
+    *,
+    actor: User,
+    plan: ActionPlan,
+    target: Target,
+    rationale: str,
+    as_coordinator: bool,
+    proposer_organisation: Organisation | None = None,
+) -> PrioritisedTarget:
+    """Prioritise a catalogue target in a plan, or propose it when the actor is not a
+    coordinator of the plan (it then waits for a coordinator's decision)."""
+    _ensure_default_criteria(plan)
+    prioritised = PrioritisedTarget(
+        plan=plan,
+        target=target,
+        rationale=rationale,
+        status=ProposalStatus.ACCEPTED if as_coordinator else ProposalStatus.PROPOSED,
+        proposed_by=actor,
+        proposed_by_organisation=proposer_organisation,
+    )
+    _attribute(prioritised, actor)
+    try:
+        with transaction.atomic():
+            prioritised.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"target": _("Target %(code)s is already in this plan.") % {"code": target.code}}
+        ) from None
+    return prioritised
+
+
+PRIORITISED_TARGET_FIELDS = frozenset(
+    {
+        "rationale",
+        "local_adaptation",
+        "responsible_organisation",
+        "baseline_value",
+        "baseline_unit",
+        "baseline_year",
+        "baseline_source",
+        "rank_override",
+        "rank_override_reason",
+    }
+)
+
+
+@transaction.atomic
+def prioritised_target_update(
+    *, actor: User, prioritised_target: PrioritisedTarget, expected_version: int, changes: dict
+) -> PrioritisedTarget:
+    """Save the changed fields of a prioritised target, refusing a stale edit."""
+    unknown = changes.keys() - PRIORITISED_TARGET_FIELDS
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    fresh = lock_for_update(prioritised_target, expected_version)
+    changed = [name for name, value in changes.items() if getattr(fresh, name) != value]
+    if not changed:
+        return fresh
+    for name in changed:
+        setattr(fresh, name, changes[name])
+    if fresh.rank_override is None:
+        fresh.rank_override_reason = ""
+        changed.append("rank_override_reason")
+    elif not fresh.rank_override_reason.strip():
+        raise ValidationError({"rank_override_reason": _("Say why you set the rank by hand.")})
+    year = fresh.baseline_year
+    if year is not None and year > fresh.plan.period_end_year:
+        raise ValidationError(
+            {
+                "baseline_year": _("The baseline year cannot be after the plan period (%(end)s).")
+                % {"end": fresh.plan.period_end_year}
+            }
+        )
+    fresh.version += 1
+    _attribute(fresh, actor)
+    fresh.save(update_fields=[*set(changed), "version", "updated_at"])
+    return fresh
+
+
+@transaction.atomic
+def target_scores_set(
+    *,
+    actor: User,
+    prioritised_target: PrioritisedTarget,
+    expected_version: int,
+    scores: dict[int, int],
+) -> PrioritisedTarget:
+    """Record one score per criterion (criterion id → score on the scale)."""
+    fresh = lock_for_update(prioritised_target, expected_version)
+    criteria = set(fresh.plan.scoring_criteria.values_list("id", flat=True))
+    if set(scores) - criteria:
+        raise ValidationError(_("A criterion does not belong to this plan."))
+    for criterion_id, score in scores.items():
+        if not SCORE_MIN <= score <= SCORE_MAX:
+            raise ValidationError(
+                {
+                    f"criterion_{criterion_id}": _("Score from %(low)s to %(high)s.")
+                    % {"low": SCORE_MIN, "high": SCORE_MAX}
+                }
+            )
+    existing = {score.criterion_id: score for score in fresh.scores.all()}
+    for criterion_id, value in scores.items():
+        score = existing.get(criterion_id) or TargetScore(
+            prioritised_target=fresh, criterion_id=criterion_id
+        )
+        if score.pk and score.score == value:
+            continue
+        score.score = value
+        _attribute(score, actor)
+        score.save()
+    fresh.version += 1
+    _attribute(fresh, actor)
+    fresh.save(update_fields=["version", "updated_at"])
+    return fresh
+
+
+@transaction.atomic
+def scoring_criteria_set(
+    *, actor: User, plan: ActionPlan, criteria: list[tuple[int | None, str, Decimal]]
+) -> None:
+    """Replace the plan's criteria: (id or None for a new one, name, weight).
+
+    Criteria left out are deleted with their scores. Weights may not all be zero.
+    """
+    if not criteria or sum(weight for _id, _name, weight in criteria) <= 0:
+        raise ValidationError(_("At least one criterion needs a weight above zero."))
+    names = [name.strip().lower() for _id, name, _weight in criteria]
+    if len(set(names)) != len(names):
+        raise ValidationError(_("Two criteria have the same name."))
+    existing = {criterion.id: criterion for criterion in plan.scoring_criteria.all()}
+    kept = {criterion_id for criterion_id, _name, _weight in criteria if criterion_id}
+    if kept - existing.keys():
+        raise ValidationError(_("A criterion does not belong to this plan."))
+    for criterion_id in existing.keys() - kept:
+        _attribute(existing[criterion_id], actor)
+        existing[criterion_id].delete()
+    try:
+        with transaction.atomic():
+            for position, (criterion_id, name, weight) in enumerate(criteria):
+                criterion = existing.get(criterion_id) or ScoringCriterion(plan=plan)
+                unchanged = (criterion.name, criterion.weight, criterion.position) == (
+                    name,
+                    weight,
+                    position,
+                )
+                if criterion.pk and unchanged:
+                    continue
+                criterion.name, criterion.weight, criterion.position = name, weight, position
+                _attribute(criterion, actor)
+                criterion.save()
+    except IntegrityError:
+        # Swapping two names in one save collides with the per-plan uniqueness.
+        raise ValidationError(_("Rename one criterion at a time.")) from None
+
+
+@transaction.atomic
+def proposal_decide(
+    *, actor: User, prioritised_target: PrioritisedTarget, accept: bool, comment: str
+) -> PrioritisedTarget:
+    """A coordinator accepts or declines a proposed target, with a comment."""
+    fresh = PrioritisedTarget.objects.select_for_update().get(pk=prioritised_target.pk)
+    if fresh.status != ProposalStatus.PROPOSED:
+        raise ValidationError(_("This proposal has already been decided."))
+    if not accept and not comment.strip():
+        raise ValidationError({"comment": _("Say why the proposal is declined.")})
+    fresh.status = ProposalStatus.ACCEPTED if accept else ProposalStatus.DECLINED
+    fresh.decision_comment = comment
+    fresh.version += 1
+    _attribute(fresh, actor)
+    fresh.save(update_fields=["status", "decision_comment", "version", "updated_at"])
+    return fresh
+
+
+def prioritised_target_remove(*, actor: User, prioritised_target: PrioritisedTarget) -> None:
+    _attribute(prioritised_target, actor)
+    prioritised_target.delete()
+
+
+def followed_indicator_add(
+    *,
+    actor: User,
+    prioritised_target: PrioritisedTarget,
+    indicator: Indicator | None = None,
+    proxy_name: str = "",
+    proxy_unit: str = "",
+) -> FollowedIndicator:
+    """Follow a global SDG indicator of the target, or a national proxy indicator."""
+    if bool(indicator) == bool(proxy_name.strip()):
+        raise ValidationError(
+            _("Choose a global indicator or name a national proxy indicator, not both.")
+        )
+    if indicator and indicator.target_id != prioritised_target.target_id:
+        raise ValidationError({"indicator": _("This indicator belongs to another target.")})
+    followed = FollowedIndicator(
+        prioritised_target=prioritised_target,
+        indicator=indicator,
+        proxy_name=proxy_name.strip(),
+        proxy_unit=proxy_unit.strip(),
+    )
+    _attribute(followed, actor)
+    try:
+        with transaction.atomic():
+            followed.save()
+    except IntegrityError:
+        raise ValidationError({"indicator": _("This indicator is already followed.")}) from None
+    return followed
+
+
+def followed_indicator_remove(*, actor: User, followed: FollowedIndicator) -> None:
+    _attribute(followed, actor)
+    followed.delete()
+
+
+# --- review of existing frameworks -----------------------------------------------------
+
+
+def framework_save(*, actor: User, framework: Framework) -> Framework:
+    """Create or update an existing framework of the plan, validated by its form."""
+    start, end = framework.period_start_year, framework.period_end_year
+    if start and end and end < start:
+        raise ValidationError({"period_end_year": _("The period cannot end before it starts.")})
+    _attribute(framework, actor)
+    framework.save()
+    return framework
+
+
+def framework_delete(*, actor: User, framework: Framework) -> None:
+    _attribute(framework, actor)
+    framework.delete()
+
+
+@transaction.atomic
+def framework_assessments_set(
+    *, actor: User, framework: Framework, assessments: dict[int, tuple[str, str]]
+) -> None:
+    """Set how the framework relates to each prioritised target of its plan.
+
+    ``assessments`` maps a prioritised target id to (coherence, note); an empty
+    coherence removes the assessment.
+    """
+    allowed = set(
+        framework.plan.prioritised_targets.filter(status=ProposalStatus.ACCEPTED).values_list(
+            "id", flat=True
+        )
+    )
+    if set(assessments) - allowed:
+        raise ValidationError(_("A target is not prioritised in this plan."))
+    existing = {item.prioritised_target_id: item for item in framework.assessments.all()}
+    for target_id, (coherence, note) in assessments.items():
+        assessment = existing.get(target_id)
+        if not coherence:
+            if assessment:
+                _attribute(assessment, actor)
+                assessment.delete()
+            continue
+        if assessment and (assessment.coherence, assessment.note) == (coherence, note):
+            continue
+        assessment = assessment or FrameworkAssessment(
+            framework=framework, prioritised_target_id=target_id
+        )
+        assessment.coherence, assessment.note = coherence, note
+        _attribute(assessment, actor)
+        assessment.save()

@@ -14,6 +14,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from action_plans.permissions import PlanAction
+from targets.models import Framework, Indicator, PrioritisedTarget, Target
+from targets.services import followed_indicator_add, framework_save, prioritised_target_add
 from tests.action_plans.test_permissions import EXPECTED as PLAN_ACTIONS
 from tests.conftest import Cast
 
@@ -94,6 +96,40 @@ def _membership_x(cast: Cast) -> dict:
     return {"user_pk": cast.editor_x.pk, "pk": membership.pk}
 
 
+def _target_10_7(cast: Cast) -> dict:
+    item = prioritised_target_add(
+        actor=cast.coordinator_a,
+        plan=cast.plan_a,
+        target=Target.objects.get(code="10.7"),
+        rationale="Labour migration governance",
+        as_coordinator=True,
+    )
+    return {"pk": cast.plan_a.pk, "item_pk": item.pk}
+
+
+def _followed_indicator(cast: Cast) -> dict:
+    kwargs = _target_10_7(cast)
+    followed = followed_indicator_add(
+        actor=cast.coordinator_a,
+        prioritised_target=PrioritisedTarget.objects.get(pk=kwargs["item_pk"]),
+        indicator=Indicator.objects.get(code="10.7.2"),
+    )
+    return {**kwargs, "indicator_pk": followed.pk}
+
+
+def _framework(cast: Cast) -> dict:
+    framework = framework_save(
+        actor=cast.coordinator_a,
+        framework=Framework(
+            plan=cast.plan_a,
+            name="Labour Migration Policy",
+            kind="policy_framework",
+            level="national",
+        ),
+    )
+    return {"pk": cast.plan_a.pk, "framework_pk": framework.pk}
+
+
 PLAN_A = lambda cast: {"pk": cast.plan_a.pk}  # noqa: E731
 MINISTRY_X = lambda cast: {"pk": cast.ministry_x.pk}  # noqa: E731
 EDITOR_X = lambda cast: {"pk": cast.editor_x.pk}  # noqa: E731
@@ -123,6 +159,24 @@ MATRIX: dict[str, Row] = {
     "participant_edit": Row(kwargs=_participation_y, access=on_plan_a(PlanAction.GOVERN)),
     "participant_remove": Row(kwargs=_participation_y, access=on_plan_a(PlanAction.GOVERN)),
     "plan_access": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.GOVERN)),
+    # prioritised targets and the review of existing frameworks
+    "prioritised_target_list": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW)),
+    "prioritised_target_add": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.CONTRIBUTE)),
+    "scoring_criteria_edit": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.CHANGE)),
+    "prioritised_target_detail": Row(kwargs=_target_10_7, access=on_plan_a(PlanAction.VIEW)),
+    "prioritised_target_edit": Row(kwargs=_target_10_7, access=on_plan_a(PlanAction.CHANGE)),
+    "prioritised_target_scores": Row(kwargs=_target_10_7, access=on_plan_a(PlanAction.CHANGE)),
+    "proposal_decide": Row(kwargs=_target_10_7, access=on_plan_a(PlanAction.CHANGE)),
+    "prioritised_target_remove": Row(kwargs=_target_10_7, access=on_plan_a(PlanAction.CHANGE)),
+    "followed_indicator_add": Row(kwargs=_target_10_7, access=on_plan_a(PlanAction.CHANGE)),
+    "followed_indicator_remove": Row(
+        kwargs=_followed_indicator, access=on_plan_a(PlanAction.CHANGE)
+    ),
+    "coherence_matrix": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW)),
+    "framework_create": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.CHANGE)),
+    "framework_edit": Row(kwargs=_framework, access=on_plan_a(PlanAction.CHANGE)),
+    "framework_assess": Row(kwargs=_framework, access=on_plan_a(PlanAction.CHANGE)),
+    "framework_delete": Row(kwargs=_framework, access=on_plan_a(PlanAction.CHANGE)),
     # organisations
     "organisation_list": Row(access=signed_in),
     "organisation_create": Row(access=administrators),
@@ -176,7 +230,7 @@ def _check(response, expected: str) -> str | None:
 
 
 @pytest.mark.parametrize("url_name", sorted(MATRIX))
-def test_each_role_gets_exactly_the_access_the_matrix_gives(cast, url_name):
+def test_each_role_gets_exactly_the_access_the_matrix_gives(cast, catalogue, url_name):
     row = MATRIX[url_name]
     url = reverse(url_name, kwargs=row.kwargs(cast))
     failures = []

@@ -1,0 +1,47 @@
+"""Weighted scores and ranks of prioritised targets: pure functions, no database."""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+TWO_PLACES = Decimal("0.01")
+
+
+def weighted_score(scores: Mapping[int, int], weights: Mapping[int, Decimal]) -> Decimal | None:
+    """Σ(weight × score) / Σ weight over the criteria, or None until every weighted
+    criterion has a score."""
+    weighted = {criterion: weight for criterion, weight in weights.items() if weight > 0}
+    if not weighted or any(criterion not in scores for criterion in weighted):
+        return None
+    total_weight = sum(weighted.values())
+    total = sum(weight * scores[criterion] for criterion, weight in weighted.items())
+    return (total / total_weight).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Rankable:
+    key: int
+    score: Decimal | None
+    official_position: int
+    rank_override: int | None = None
+
+
+def rank(items: Iterable[Rankable]) -> list[tuple[int, Rankable]]:
+    """(rank, item) pairs, best first.
+
+    Computed order: higher weighted score first; unscored targets last; ties in the
+    official order of the catalogue, so the result is stable. A coordinator's override
+    places an item at that rank, the others keeping their computed order around it.
+    """
+    computed = sorted(
+        items,
+        key=lambda item: (item.score is None, -(item.score or 0), item.official_position),
+    )
+    overridden = sorted(
+        (item for item in computed if item.rank_override),
+        key=lambda item: (item.rank_override, computed.index(item)),
+    )
+    ordered = [item for item in computed if not item.rank_override]
+    for item in overridden:
+        ordered.insert(min(item.rank_override - 1, len(ordered)), item)
+    return list(enumerate(ordered, start=1))
