@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from action_plans import services
 from action_plans.forms import ActionPlanForm
+from action_plans.history import plan_change_log
 from action_plans.permissions import PlanAction, get_plan_for_user_or_404
 from action_plans.selectors import plans_visible_to
 from governance.permissions import require_account_administrator
@@ -45,3 +46,11 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Plan saved."))
         return redirect("plan_detail", plan.pk)
     return render(request, "action_plans/plan_form.html", {"form": form, "plan": plan})
+
+
+@login_required
+def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
+    return render(
+        request, "action_plans/plan_history.html", {"plan": plan, "entries": plan_change_log(plan)}
+    )

@@ -153,6 +153,7 @@ MATRIX: dict[str, Row] = {
     "plan_create": Row(access=administrators),
     "plan_detail": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW)),
     "plan_edit": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.CHANGE)),
+    "plan_history": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW)),
     "plan_governance": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW)),
     "lead_arrangement_edit": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.GOVERN)),
     "participant_add": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.GOVERN)),

@@ -1,0 +1,197 @@
+"""A plan's readable change list, built from the simple-history tables of its records.
+
+"Kofi Boateng (MINT) changed the baseline value of 10.7 from 12 to 14 on 3 March 2026."
+The query count is fixed: a few queries per tracked model, whatever the history length.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext as _
+
+from action_plans.models import ActionPlan
+from governance.models import LeadArrangement, Membership, Organisation, Participation, User
+from targets.models import (
+    FollowedIndicator,
+    Framework,
+    FrameworkAssessment,
+    PrioritisedTarget,
+    ScoringCriterion,
+    Target,
+    TargetScore,
+)
+
+# Fields that change on every save or carry no meaning for a reader.
+_IGNORED = {"id", "version", "created_at", "updated_at", "plan", "proposed_by"}
+
+
+@dataclass
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class ChangeEntry:
+    when: datetime
+    actor: str
+    action: str  # "added", "changed", "removed"
+    subject: str
+    changes: list[Change] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Tracked:
+    model: type[models.Model]
+    plan_filter: str
+
+
+TRACKED = [
+    _Tracked(ActionPlan, "id"),
+    _Tracked(LeadArrangement, "plan_id"),
+    _Tracked(Participation, "plan_id"),
+    _Tracked(PrioritisedTarget, "plan_id"),
+    _Tracked(TargetScore, "prioritised_target__plan_id"),
+    _Tracked(FollowedIndicator, "prioritised_target__plan_id"),
+    _Tracked(Framework, "plan_id"),
+    _Tracked(FrameworkAssessment, "framework__plan_id"),
+]
+
+
+def _display(model_field: models.Field, value, names: dict) -> str:
+    if value is None or value == "":
+        return "—"
+    if model_field.is_relation:
+        return names.get((model_field.related_model, value), f"#{value}")
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    return str(value)
+
+
+def _field_value(row, model_field: models.Field):
+    return getattr(row, model_field.attname)
+
+
+def plan_change_log(plan: ActionPlan, *, limit: int = 100) -> list[ChangeEntry]:
+    """The latest ``limit`` changes to the plan and the records hanging off it."""
+    latest = []
+    for tracked in TRACKED:
+        rows = tracked.model.history.filter(**{tracked.plan_filter: plan.pk}).order_by(
+            "-history_date"
+        )[:limit]
+        latest.extend((tracked.model, row) for row in rows)
+    latest.sort(key=lambda pair: pair[1].history_date, reverse=True)
+    latest = latest[:limit]
+
+    # The previous version of each changed row, one query per model.
+    previous: dict[tuple[type, int], object] = {}
+    ids_by_model = defaultdict(set)
+    for model, row in latest:
+        if row.history_type == "~":
+            ids_by_model[model].add(row.id)
+    for model, ids in ids_by_model.items():
+        last_seen = {}
+        for row in model.history.filter(id__in=ids).order_by("id", "history_date", "history_id"):
+            previous[(model, row.history_id)] = last_seen.get(row.id)
+            last_seen[row.id] = row
+
+    # Names of every related object mentioned, one query per related model.
+    wanted = defaultdict(set)
+    for model, row in latest:
+        for model_field in model._meta.concrete_fields:
+            value = _field_value(row, model_field)
+            if model_field.is_relation and value is not None:
+                wanted[model_field.related_model].add(value)
+    names: dict[tuple[type, int], str] = {}
+    for related, ids in wanted.items():
+        queryset = related.objects.filter(pk__in=ids)
+        if related is PrioritisedTarget:
+            queryset = queryset.select_related("target")
+        names.update({(related, obj.pk): str(obj) for obj in queryset})
+    actors = _actor_names({row.history_user_id for _model, row in latest})
+
+    entries = []
+    for model, row in latest:
+        subject = _subject(model, row, names)
+        entry = ChangeEntry(
+            when=row.history_date,
+            actor=actors.get(row.history_user_id, _("The system")),
+            action={"+": _("added"), "~": _("changed"), "-": _("removed")}[row.history_type],
+            subject=subject,
+        )
+        if row.history_type == "~":
+            before = previous.get((model, row.history_id))
+            if before is None:
+                continue
+            for model_field in model._meta.concrete_fields:
+                if model_field.name in _IGNORED:
+                    continue
+                old, new = _field_value(before, model_field), _field_value(row, model_field)
+                if old != new:
+                    entry.changes.append(
+                        Change(
+                            label=str(model_field.verbose_name),
+                            old=_display(model_field, old, names),
+                            new=_display(model_field, new, names),
+                        )
+                    )
+            if not entry.changes:
+                continue
+        entries.append(entry)
+    return entries
+
+
+def _actor_names(user_ids: set) -> dict[int, str]:
+    user_ids.discard(None)
+    organisations = defaultdict(list)
+    for membership in Membership.objects.filter(user_id__in=user_ids).select_related(
+        "organisation"
+    ):
+        organisations[membership.user_id].append(membership.organisation.short_name)
+    return {
+        user.pk: f"{user} ({', '.join(organisations[user.pk])})"
+        if organisations[user.pk]
+        else str(user)
+        for user in User.objects.filter(pk__in=user_ids)
+    }
+
+
+def _subject(model, row, names) -> str:
+    def name(related, pk):
+        return names.get((related, pk), f"#{pk}")
+
+    if model is ActionPlan:
+        return _("the plan")
+    if model is LeadArrangement:
+        return _("the lead arrangement")
+    if model is Participation:
+        return _("the participation of %(name)s") % {
+            "name": name(Organisation, row.organisation_id)
+        }
+    if model is PrioritisedTarget:
+        return _("target %(code)s") % {"code": name(Target, row.target_id)}
+    if model is TargetScore:
+        return _("the “%(criterion)s” score of %(code)s") % {
+            "criterion": name(ScoringCriterion, row.criterion_id),
+            "code": name(PrioritisedTarget, row.prioritised_target_id),
+        }
+    if model is FollowedIndicator:
+        return _("an indicator of %(code)s") % {
+            "code": name(PrioritisedTarget, row.prioritised_target_id)
+        }
+    if model is Framework:
+        return _("framework “%(name)s”") % {"name": row.name}
+    if model is FrameworkAssessment:
+        return _("the assessment of “%(framework)s” against %(code)s") % {
+            "framework": name(Framework, row.framework_id),
+            "code": name(PrioritisedTarget, row.prioritised_target_id),
+        }
+    return str(model._meta.verbose_name)
