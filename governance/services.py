@@ -20,6 +20,7 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -244,6 +245,11 @@ class LeadArrangementData:
     has_decision_power: bool = False
     notes: str = ""
 
+    def __post_init__(self):
+        # The same organisation named twice (lead and second lead) counts once.
+        self.leads = list(dict.fromkeys(self.leads))
+        self.advisers = list(dict.fromkeys(self.advisers))
+
 
 def lead_arrangement_problems(data: LeadArrangementData) -> dict[str, list[str]]:
     """What is inconsistent in a proposed lead arrangement, by form field."""
@@ -382,7 +388,8 @@ def user_invite(
     ``accept_url_template`` is an absolute URL containing ``{token}``.
     """
     email = email.strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
+    # The address becomes the username too: it must be free as either.
+    if User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).exists():
         raise ValidationError({"email": _("An account already uses this email address.")})
     user = User(
         username=email, email=email, first_name=first_name.strip(), last_name=last_name.strip()
