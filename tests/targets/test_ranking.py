@@ -1,0 +1,74 @@
+"""Weighted scores and ranks: properties that must hold for any scores and weights."""
+
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from targets.ranking import Rankable, rank, weighted_score
+
+weights_strategy = st.dictionaries(
+    st.integers(1, 6),
+    st.decimals(min_value=0, max_value=10, places=2, allow_nan=False),
+    min_size=1,
+    max_size=6,
+)
+
+
+@given(weights=weights_strategy, data=st.data())
+def test_a_weighted_score_stays_on_the_scale_and_follows_the_formula(weights, data):
+    scores = {criterion: data.draw(st.integers(1, 5)) for criterion in weights}
+    result = weighted_score(scores, weights)
+    positive = {criterion: weight for criterion, weight in weights.items() if weight > 0}
+    if not positive:
+        assert result is None
+        return
+    expected = sum(weight * scores[c] for c, weight in positive.items()) / sum(positive.values())
+    assert abs(result - expected) <= Decimal("0.005")
+    assert Decimal(1) <= result <= Decimal(5)
+
+
+def test_a_target_missing_a_weighted_score_has_no_weighted_score_yet():
+    weights = {1: Decimal(2), 2: Decimal(1), 3: Decimal(0)}
+    assert weighted_score({1: 5}, weights) is None
+    # A criterion weighing nothing need not be scored.
+    assert weighted_score({1: 5, 2: 2}, weights) == Decimal("4.00")
+
+
+rankables = st.lists(
+    st.builds(
+        Rankable,
+        key=st.integers(),
+        score=st.one_of(st.none(), st.decimals(min_value=1, max_value=5, places=2)),
+        official_position=st.integers(1000, 17999),
+    ),
+    max_size=25,
+    unique_by=(lambda item: item.key, lambda item: item.official_position),
+)
+
+
+@given(items=rankables, seed=st.randoms())
+def test_ranking_is_a_stable_order_of_weighted_scores(items, seed):
+    ranked = rank(items)
+    assert [position for position, _item in ranked] == list(range(1, len(items) + 1))
+    ordered = [item for _position, item in ranked]
+    keys = [(item.score is None, -(item.score or 0), item.official_position) for item in ordered]
+    assert keys == sorted(keys)
+    shuffled = list(items)
+    seed.shuffle(shuffled)
+    assert [item.key for _p, item in rank(shuffled)] == [item.key for item in ordered]
+
+
+@given(items=rankables.filter(lambda items: len(items) >= 2), data=st.data())
+def test_an_override_puts_the_target_at_its_rank_and_keeps_the_others_in_order(items, data):
+    chosen = data.draw(st.sampled_from(items))
+    wanted = data.draw(st.integers(1, len(items)))
+    with_override = [
+        Rankable(item.key, item.score, item.official_position, wanted) if item is chosen else item
+        for item in items
+    ]
+    ranked = rank(with_override)
+    assert next(position for position, item in ranked if item.key == chosen.key) == wanted
+    others_before = [item.key for _p, item in rank(items) if item.key != chosen.key]
+    others_after = [item.key for _p, item in ranked if item.key != chosen.key]
+    assert others_after == others_before
