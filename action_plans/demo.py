@@ -6,6 +6,7 @@ leaves edits made through the app alone.
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -27,6 +28,16 @@ from governance.services import (
     lead_arrangement_set,
     membership_set,
     participation_add,
+)
+from targets.models import Coherence, Framework, FrameworkKind, FrameworkLevel, Indicator, Target
+from targets.services import (
+    catalogue_load,
+    followed_indicator_add,
+    framework_assessments_set,
+    framework_save,
+    prioritised_target_add,
+    prioritised_target_update,
+    target_scores_set,
 )
 
 DEMO_PASSWORD = "msd-demo-2030"  # noqa: S105 - documented in README, demo only
@@ -197,6 +208,123 @@ def _ensure_governance(
             )
 
 
+# Target code → (rationale, scores on the five default criteria, baseline, indicators,
+# responsible organisation's acronym).
+DEMO_TARGETS = {
+    "10.7": (
+        "Most emigration from Ghana is irregular and unplanned; the 2016 National Migration "
+        "Policy has no costed implementation plan.",
+        [5, 5, 4, 4, 3],
+        (Decimal("21.5"), "% of monthly income", 2023, "GSS Labour Force Survey 2023"),
+        ["10.7.1", "10.7.2"],
+        "MINT",
+    ),
+    "10.c": (
+        "Remittances exceed official development assistance; sending GHS 500 from Europe "
+        "still costs about 8%.",
+        [5, 4, 4, 5, 4],
+        (Decimal("8.1"), "% of amount remitted", 2024, "World Bank Remittance Prices"),
+        ["10.c.1"],
+        "GSS",
+    ),
+    "8.8": (
+        "Returning labour migrants report unpaid wages and confiscated passports in the Gulf.",
+        [4, 5, 3, 3, 2],
+        None,
+        ["8.8.2"],
+        "MELR",
+    ),
+    "17.18": (
+        "Migration data are scattered across five agencies; disaggregation by migratory "
+        "status is rare.",
+        [4, 3, 4, 3, 5],
+        None,
+        ["17.18.1"],
+        "GSS",
+    ),
+}
+DEMO_FRAMEWORKS = [
+    ("National Migration Policy (2016)", FrameworkKind.POLICY_FRAMEWORK, "MINT", 2016, None,
+     {"10.7": (Coherence.SYNERGY, "Sets the objectives; lacks an action plan and budget.")}),
+    ("National Labour Migration Policy (2020–2024)", FrameworkKind.POLICY_FRAMEWORK, "MELR",
+     2020, 2024,
+     {"8.8": (Coherence.SYNERGY, "Covers bilateral labour agreements."),
+      "10.7": (Coherence.DUPLICATION, "Its recruitment-cost work overlaps the new plan.")}),
+    ("Labour Act, 2003 (Act 651)", FrameworkKind.LEGISLATION, "MELR", 2003, None,
+     {"8.8": (Coherence.GAP, "No provision for Ghanaians employed abroad.")}),
+    ("Diaspora remittance corridor pilot", FrameworkKind.PROJECT, "GDF", 2023, 2025,
+     {"10.c": (Coherence.INCOHERENCE, "Subsidises one operator, which keeps prices up.")}),
+]  # fmt: skip
+
+
+def _ensure_targets(actor: User, plan: ActionPlan, organisations: dict[str, Organisation]) -> None:
+    """Prioritised targets, a pending proposal and the framework review of the national plan."""
+    if plan.prioritised_targets.exists():
+        return
+    items = {}
+    for code, (rationale, scores, baseline, indicators, responsible) in DEMO_TARGETS.items():
+        item = prioritised_target_add(
+            actor=actor,
+            plan=plan,
+            target=Target.objects.get(code=code),
+            rationale=rationale,
+            as_coordinator=True,
+        )
+        changes = {"responsible_organisation": organisations[responsible]}
+        if baseline:
+            value, unit, year, source = baseline
+            changes |= {
+                "baseline_value": value,
+                "baseline_unit": unit,
+                "baseline_year": year,
+                "baseline_source": source,
+            }
+        item = prioritised_target_update(
+            actor=actor, prioritised_target=item, expected_version=item.version, changes=changes
+        )
+        criteria = list(plan.scoring_criteria.all())
+        item = target_scores_set(
+            actor=actor,
+            prioritised_target=item,
+            expected_version=item.version,
+            scores={criterion.id: score for criterion, score in zip(criteria, scores, strict=True)},
+        )
+        for indicator in indicators:
+            followed_indicator_add(
+                actor=actor,
+                prioritised_target=item,
+                indicator=Indicator.objects.get(code=indicator),
+            )
+        items[code] = item
+    labour_editor = User.objects.filter(username="editor").first()
+    prioritised_target_add(
+        actor=labour_editor,
+        plan=plan,
+        target=Target.objects.get(code="8.7"),
+        rationale="Child labour in cocoa-growing areas draws on internal migrant children.",
+        as_coordinator=False,
+        proposer_organisation=organisations["MELR"],
+    )
+    for name, kind, owner, start, end, assessments in DEMO_FRAMEWORKS:
+        framework = framework_save(
+            actor=actor,
+            framework=Framework(
+                plan=plan,
+                name=name,
+                kind=kind,
+                owner=organisations[owner],
+                level=FrameworkLevel.NATIONAL,
+                period_start_year=start,
+                period_end_year=end,
+            ),
+        )
+        framework_assessments_set(
+            actor=actor,
+            framework=framework,
+            assessments={items[code].id: value for code, value in assessments.items()},
+        )
+
+
 @transaction.atomic
 def demo_load() -> DemoResult:
     """Build (or complete) the demonstration data set."""
@@ -237,6 +365,10 @@ def demo_load() -> DemoResult:
             organisations["GDF"]: False,
         },
     )
+
+    if not Target.objects.exists():
+        catalogue_load()
+    _ensure_targets(User.objects.get(username="coordinator"), national, organisations)
 
     local, created = _ensure_plan(LOCAL_PLAN)
     result.plans_created += created
