@@ -66,6 +66,8 @@ def test_a_coordinator_prioritises_scores_and_records_an_incoherent_framework(pa
     elapsed = time.monotonic() - started
 
     assert PrioritisedTarget.objects.filter(plan=plan).count() == 2
-    assessment = FrameworkAssessment.objects.get(prioritised_target__target__code="10.7")
+    assessment = FrameworkAssessment.objects.get(
+        prioritised_target__plan=plan, prioritised_target__target__code="10.7"
+    )
     assert assessment.coherence == Coherence.INCOHERENCE
     print(f"coordinator journey: {elapsed:.1f} s of clicking in Chromium")
