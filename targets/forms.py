@@ -83,21 +83,14 @@ class PrioritisedTargetForm(forms.ModelForm):
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.plan = plan
         self.fields["responsible_organisation"].queryset = Organisation.objects.filter(
             participations__plan=plan
         ).order_by("name")
         self.fields["version"].initial = self.instance.version
 
     def clean(self):
+        # The baseline year is checked against the plan period by the service.
         cleaned = super().clean()
-        year = cleaned.get("baseline_year")
-        if year and year > self.plan.period_end_year:
-            self.add_error(
-                "baseline_year",
-                _("The baseline year cannot be after the plan period (%(end)s).")
-                % {"end": self.plan.period_end_year},
-            )
         if cleaned.get("rank_override") and not (cleaned.get("rank_override_reason") or "").strip():
             self.add_error("rank_override_reason", _("Say why you set the rank by hand."))
         return cleaned

@@ -235,11 +235,9 @@ def prioritised_target_update(
         return fresh
     for name in changed:
         setattr(fresh, name, changes[name])
-    if fresh.rank_override is None:
-        fresh.rank_override_reason = ""
+    if fresh.rank_override is None and fresh.rank_override_reason:
+        fresh.rank_override_reason = ""  # the reason goes with the rank it explained
         changed.append("rank_override_reason")
-    elif not fresh.rank_override_reason.strip():
-        raise ValidationError({"rank_override_reason": _("Say why you set the rank by hand.")})
     year = fresh.baseline_year
     if year is not None and year > fresh.plan.period_end_year:
         raise ValidationError(
