@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from action_plans.models import ActionPlan, ActionPlanGroupObjectPermission
 from action_plans.permissions import (
@@ -199,3 +200,34 @@ def users_for_administration(*, query: str = "", organisation=None) -> QuerySet[
     return users.prefetch_related(
         Prefetch("memberships", queryset=Membership.objects.select_related("organisation"))
     ).order_by("last_name", "first_name", "username")
+
+
+@dataclass
+class AccountEvent:
+    when: object
+    by: User | None
+    description: str
+
+
+def account_history(user: User, *, limit: int = 20) -> list[AccountEvent]:
+    """What happened to an account, newest first: created, (de)activated, renamed."""
+    events = []
+    previous = None
+    for record in user.history.select_related("history_user").order_by("history_date"):
+        if previous is None:
+            events.append(
+                AccountEvent(record.history_date, record.history_user, _("Account created"))
+            )
+        elif record.is_active != previous.is_active:
+            text = _("Reactivated") if record.is_active else _("Deactivated")
+            events.append(AccountEvent(record.history_date, record.history_user, text))
+        elif (record.first_name, record.last_name, record.email) != (
+            previous.first_name,
+            previous.last_name,
+            previous.email,
+        ):
+            events.append(
+                AccountEvent(record.history_date, record.history_user, _("Name or email changed"))
+            )
+        previous = record
+    return events[::-1][:limit]

@@ -83,7 +83,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "organisation__name"
             ),
             "form": form,
-            "history": account.history.select_related("history_user")[:20],
+            "history": selectors.account_history(account),
         },
     )
 

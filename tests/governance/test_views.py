@@ -359,7 +359,7 @@ def test_deactivation_asks_first_and_signs_the_user_out(client, cast):
 
     assert editor.get(reverse("home")).status_code == 302
     page = client.get(reverse("user_detail", args=[cast.editor_x.pk])).content.decode()
-    assert "Deactivated" in page
+    assert f"<td>{cast.administrator}</td><td>Deactivated</td>" in page
 
 
 def test_login_locks_one_username_from_one_address_not_the_whole_office(client, cast, settings):
