@@ -9,6 +9,7 @@ from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySe
 from action_plans.models import ActionPlan
 from msd_planner.lib.translation import active_content_language
 from targets.models import (
+    Coherence,
     FollowedIndicator,
     Framework,
     FrameworkAssessment,
@@ -184,12 +185,24 @@ class CoherenceMatrix:
     unreviewed: set[int]  # prioritised target ids no framework was assessed against
 
     def rows(self):
-        """(target, [assessment or None for each framework]) for the template."""
+        """(target, [cell or None for each framework]) for the template.
+
+        Cells carry ready-made text: a 60 × 40 matrix is 2,400 cells to render.
+        """
+        labels = dict(Coherence.choices)
+        cells = {
+            key: MatrixCell(item.coherence, labels[item.coherence], item.note)
+            for key, item in self.cells.items()
+        }
         for target in self.targets:
-            yield (
-                target,
-                [self.cells.get((target.id, framework.id)) for framework in self.frameworks],
-            )
+            yield target, [cells.get((target.id, item.id)) for item in self.frameworks]
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    coherence: str
+    label: str
+    note: str
 
 
 def coherence_matrix(plan: ActionPlan, *, kind: str = "", coherence: str = "") -> CoherenceMatrix:

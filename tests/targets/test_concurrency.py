@@ -12,6 +12,10 @@ from targets.services import prioritised_target_add, prioritised_target_update
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite's shared in-memory test database refuses concurrent writers instead of waiting",
+)
 def test_concurrent_edits_of_one_version_save_one_and_refuse_the_other(cast, catalogue):
     item = prioritised_target_add(
         actor=cast.coordinator_a,
