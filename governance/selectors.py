@@ -231,3 +231,16 @@ def account_history(user: User, *, limit: int = 20) -> list[AccountEvent]:
             )
         previous = record
     return events[::-1][:limit]
+
+
+def user_memberships(user: User) -> QuerySet[Membership]:
+    return user.memberships.select_related("organisation").order_by("organisation__name")
+
+
+def organisation_of_user_in_plan(user: User, plan: ActionPlan) -> Organisation | None:
+    """The user's organisation taking part in the plan (the first by name if several)."""
+    return (
+        Organisation.objects.filter(memberships__user=user, participations__plan=plan)
+        .order_by("name")
+        .first()
+    )

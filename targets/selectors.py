@@ -228,3 +228,16 @@ def coherence_matrix(plan: ActionPlan, *, kind: str = "", coherence: str = "") -
         cells=cells,
         unreviewed={target.id for target in targets} - every_reviewed,
     )
+
+
+def framework_assessment_rows(
+    framework: Framework,
+) -> tuple[list[PrioritisedTarget], dict[int, FrameworkAssessment]]:
+    """The plan's prioritised targets and this framework's assessments of them, by target id."""
+    targets = list(
+        framework.plan.prioritised_targets.filter(status=ProposalStatus.ACCEPTED)
+        .select_related("target")
+        .order_by("target__position")
+    )
+    existing = {item.prioritised_target_id: item for item in framework.assessments.all()}
+    return targets, existing

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from action_plans.permissions import PlanAction, get_plan_for_user_or_404
-from governance.models import Organisation
+from governance import selectors as governance_selectors
 from msd_planner.lib.errors import ObjectHidden
 from targets import selectors, services
 from targets.forms import (
@@ -75,15 +75,6 @@ def prioritised_target_list(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _proposer_organisation(user, plan) -> Organisation | None:
-    """The user's organisation taking part in the plan, credited with a proposal."""
-    return (
-        Organisation.objects.filter(memberships__user=user, participations__plan=plan)
-        .order_by("name")
-        .first()
-    )
-
-
 @login_required
 def prioritised_target_add(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user_or_404(request.user, pk, PlanAction.CONTRIBUTE)
@@ -98,7 +89,9 @@ def prioritised_target_add(request: HttpRequest, pk: int) -> HttpResponse:
                 target=form.cleaned_data["target"],
                 rationale=form.cleaned_data["rationale"],
                 as_coordinator=as_coordinator,
-                proposer_organisation=_proposer_organisation(request.user, plan),
+                proposer_organisation=governance_selectors.organisation_of_user_in_plan(
+                    request.user, plan
+                ),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -380,12 +373,7 @@ def framework_edit(request: HttpRequest, pk: int, framework_pk: int) -> HttpResp
 @login_required
 def framework_assess(request: HttpRequest, pk: int, framework_pk: int) -> HttpResponse:
     framework = _framework(request, pk, framework_pk, PlanAction.CHANGE)
-    targets = list(
-        framework.plan.prioritised_targets.filter(status=ProposalStatus.ACCEPTED)
-        .select_related("target")
-        .order_by("target__position")
-    )
-    existing = {item.prioritised_target_id: item for item in framework.assessments.all()}
+    targets, existing = selectors.framework_assessment_rows(framework)
     form = AssessmentsForm(request.POST or None, targets=targets, existing=existing)
     if request.method == "POST" and form.is_valid():
         services.framework_assessments_set(

@@ -79,9 +79,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "governance/user_detail.html",
         {
             "account": account,
-            "memberships": account.memberships.select_related("organisation").order_by(
-                "organisation__name"
-            ),
+            "memberships": selectors.user_memberships(account),
             "form": form,
             "history": selectors.account_history(account),
         },
