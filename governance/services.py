@@ -398,26 +398,49 @@ def user_invite(
     _attribute(user, actor)
     user.save()
     membership_set(actor=actor, user=user, organisation=organisation, role=role)
+    invitation = _invitation_send(actor=actor, user=user, accept_url_template=accept_url_template)
+    log.info("user invited: %s to %s as %s (by %s)", email, organisation, role, actor)
+    return user, invitation
+
+
+def _invitation_send(*, actor: User, user: User, accept_url_template: str) -> Invitation:
+    """A new single-use link for ``user``, emailed after commit; earlier links stop working."""
+    now = timezone.now()
+    Invitation.objects.filter(user=user, used_at__isnull=True, expires_at__gt=now).update(
+        expires_at=now
+    )
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         user=user,
         token_hash=_token_hash(token),
         invited_by=actor,
-        expires_at=timezone.now() + INVITATION_VALIDITY,
+        expires_at=now + INVITATION_VALIDITY,
     )
+    membership = user.memberships.select_related("organisation").order_by("created_at").first()
     context = {
         "user": user,
         "actor": actor,
-        "organisation": organisation,
-        "role": Role(role).label,
+        "organisation": membership.organisation if membership else None,
+        "role": membership.get_role_display() if membership else "",
         "url": accept_url_template.format(token=token),
         "expires_at": invitation.expires_at,
     }
     subject = _("You are invited to MSD Planner")
     body = render_to_string("governance/email/invitation.txt", context)
     transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
-    log.info("user invited: %s to %s as %s (by %s)", email, organisation, role, actor)
-    return user, invitation
+    return invitation
+
+
+@transaction.atomic
+def invitation_resend(*, actor: User, user: User, accept_url_template: str) -> Invitation:
+    """Send a fresh link to an invited user who has not chosen a password yet."""
+    if user.has_usable_password():
+        raise ValidationError(_("%(user)s has already chosen a password.") % {"user": user})
+    if not user.is_active:
+        raise ValidationError(_("Reactivate the account before inviting again."))
+    invitation = _invitation_send(actor=actor, user=user, accept_url_template=accept_url_template)
+    log.info("invitation sent again: %s (by %s)", user.email, actor)
+    return invitation
 
 
 def invitation_for_token(token: str) -> Invitation | None:

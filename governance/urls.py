@@ -12,6 +12,7 @@ urlpatterns = [
     path("users/<int:pk>/", accounts.user_detail, name="user_detail"),
     path("users/<int:pk>/deactivate/", accounts.user_deactivate, name="user_deactivate"),
     path("users/<int:pk>/reactivate/", accounts.user_reactivate, name="user_reactivate"),
+    path("users/<int:pk>/invitation/", accounts.invitation_resend, name="invitation_resend"),
     path(
         "users/<int:user_pk>/memberships/<int:pk>/",
         accounts.membership_edit,

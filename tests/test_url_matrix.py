@@ -189,6 +189,7 @@ MATRIX: dict[str, Row] = {
     "user_detail": Row(kwargs=EDITOR_X, access=administrators),
     "user_deactivate": Row(kwargs=EDITOR_X, access=administrators),
     "user_reactivate": Row(kwargs=EDITOR_X, access=administrators),
+    "invitation_resend": Row(kwargs=EDITOR_X, access=administrators),
     "membership_edit": Row(kwargs=_membership_x, access=administrators),
     "membership_remove": Row(kwargs=_membership_x, access=administrators),
     # an unknown or used token is refused to everyone alike

@@ -47,11 +47,10 @@ def user_invite(request: HttpRequest) -> HttpResponse:
     require_account_administrator(request.user)
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        accept_url = request.build_absolute_uri(reverse("invitation_accept", args=["TOKEN"]))
         try:
             user, _invitation = services.user_invite(
                 actor=request.user,
-                accept_url_template=accept_url.replace("TOKEN", "{token}"),
+                accept_url_template=_accept_url_template(request),
                 **form.cleaned_data,
             )
         except ValidationError as error:
@@ -64,6 +63,11 @@ def user_invite(request: HttpRequest) -> HttpResponse:
             )
             return redirect("user_detail", user.pk)
     return render(request, "governance/user_invite.html", {"form": form})
+
+
+def _accept_url_template(request: HttpRequest) -> str:
+    url = request.build_absolute_uri(reverse("invitation_accept", args=["TOKEN"]))
+    return url.replace("TOKEN", "{token}")
 
 
 @login_required
@@ -160,6 +164,39 @@ def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
                 _("You can reactivate the account later."),
             ],
             "button": _("Deactivate account"),
+            "cancel_url": reverse("user_detail", args=[account.pk]),
+        },
+    )
+
+
+@login_required
+def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    account = _administered_user(request, pk)
+    if request.method == "POST":
+        try:
+            services.invitation_resend(
+                actor=request.user, user=account, accept_url_template=_accept_url_template(request)
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("A new invitation was sent to %(email)s; earlier links no longer work.")
+                % {"email": account.email},
+            )
+        return redirect("user_detail", account.pk)
+    return render(
+        request,
+        "governance/confirm.html",
+        {
+            "title": _("Send %(user)s a new invitation?") % {"user": account},
+            "consequences": [
+                _("A new link to choose a password goes to %(email)s, valid for 7 days.")
+                % {"email": account.email},
+                _("Links sent before stop working."),
+            ],
+            "button": _("Send a new invitation"),
             "cancel_url": reverse("user_detail", args=[account.pk]),
         },
     )

@@ -372,3 +372,38 @@ def test_login_locks_one_username_from_one_address_not_the_whole_office(client, 
         reverse("login"), {"username": "viewer_x", "password": factories.PASSWORD}
     )
     assert colleague.url == reverse("home")
+
+
+def test_an_administrator_sends_a_new_invitation_and_the_old_link_stops_working(
+    client, cast, django_capture_on_commit_callbacks
+):
+    client.force_login(cast.administrator)
+    invite = {
+        "email": "kwame@labour.example",
+        "first_name": "Kwame",
+        "last_name": "Ofori",
+        "organisation": cast.ministry_x.pk,
+        "role": Role.VIEWER,
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("user_invite"), invite)
+    user = User.objects.get(email="kwame@labour.example")
+    resend = reverse("invitation_resend", args=[user.pk])
+    assert "Links sent before stop working." in client.get(resend).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(resend)
+
+    first, second = (
+        re.search(r"https?://[^/]+(/invitations/\S+/)", message.body)[1] for message in mail.outbox
+    )
+    assert first != second
+    assert Client().get(first).status_code == 404
+    assert Client().get(second).status_code == 200
+    assert "Ministry of Labour" in mail.outbox[1].body
+
+
+def test_no_new_invitation_for_someone_who_has_a_password(client, cast):
+    client.force_login(cast.administrator)
+    response = client.post(reverse("invitation_resend", args=[cast.editor_x.pk]), follow=True)
+    assert "has already chosen a password" in response.content.decode()
+    assert mail.outbox == []
