@@ -6,6 +6,7 @@ leaves edits made through the app alone.
 """
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
@@ -13,6 +14,8 @@ from django.db import transaction
 from action_plans.models import ActionPlan, PlanLevel
 from governance.models import (
     Activity,
+    Consultation,
+    ConsultationKind,
     CreditPreference,
     LeadArrangement,
     LeadModel,
@@ -25,11 +28,20 @@ from governance.models import (
 )
 from governance.services import (
     LeadArrangementData,
+    consultation_save,
     lead_arrangement_set,
     membership_set,
     participation_add,
 )
-from targets.models import Coherence, Framework, FrameworkKind, FrameworkLevel, Indicator, Target
+from targets.models import (
+    Coherence,
+    Framework,
+    FrameworkKind,
+    FrameworkLevel,
+    Indicator,
+    ProposalStatus,
+    Target,
+)
 from targets.services import (
     catalogue_load,
     followed_indicator_add,
@@ -325,6 +337,88 @@ def _ensure_targets(actor: User, plan: ActionPlan, organisations: dict[str, Orga
         )
 
 
+@dataclass(frozen=True)
+class DemoConsultation:
+    title: str
+    held_on: date
+    kind: str
+    organisations: tuple[str, ...]  # acronyms
+    topics: tuple[str, ...]  # Consultation.TOPIC_FIELDS
+    targets: tuple[str, ...]  # target codes
+    frameworks: tuple[str, ...]  # framework names
+    outcomes: str
+    decisions: str
+
+
+DEMO_CONSULTATIONS = [
+    DemoConsultation(
+        "Review workshop on the prioritised targets with local partners",
+        date(2025, 9, 17),
+        ConsultationKind.REVIEW_WORKSHOP,
+        ("MINT", "GSS", "MELR", "IOM", "AMWA", "WOMN"),
+        ("topic_beneficiaries", "topic_implementation_stakeholders"),
+        ("10.7", "8.8"),
+        ("National Labour Migration Policy (2020–2024)",),
+        "The migrant workers' and women's associations asked that returnees and the families "
+        "of workers abroad count as beneficiaries, not only those leaving. Workers from "
+        "Ashaiman reported recruitment fees of three to six months' wages.",
+        "MINT adds returnees to the beneficiaries of 10.7. MELR and AMWA draft the "
+        "recruitment-fee intervention together before the next review.",
+    ),
+    DemoConsultation(
+        "Survey data by migratory status",
+        date(2025, 10, 8),
+        ConsultationKind.BILATERAL_MEETING,
+        ("GSS", "MELR"),
+        ("topic_technical_capacity",),
+        ("17.18", "8.8"),
+        (),
+        "The Labour Force Survey can ask about migratory status from its 2026 round; the "
+        "labour inspectorate's records of complaints cannot yet be linked to it.",
+        "GSS drafts the survey module; MELR names a focal point for inspection data.",
+    ),
+    DemoConsultation(
+        "Funding partners round table on remittance costs and migration data",
+        date(2025, 11, 5),
+        ConsultationKind.FUNDING_PARTNERS_MEETING,
+        ("MINT", "NDPC", "GSS", "IOM", "GDF"),
+        ("topic_resources_needed", "topic_technical_capacity"),
+        ("10.c", "17.18"),
+        ("Diaspora remittance corridor pilot",),
+        "Partners would co-finance a price-comparison service for remittances once the "
+        "corridor pilot ends; the survey module needs about GHS 1.2 million over two rounds.",
+        "NDPC puts the data component in the 2026 budget request. IOM sends a costed "
+        "proposal for the survey module by the end of January.",
+    ),
+]
+
+
+def _ensure_consultations(
+    actor: User, plan: ActionPlan, organisations: dict[str, Organisation]
+) -> None:
+    """The consultation log of the national plan, recorded once."""
+    if plan.consultations.exists():
+        return
+    for spec in DEMO_CONSULTATIONS:
+        consultation_save(
+            actor=actor,
+            plan=plan,
+            consultation=Consultation(
+                title=spec.title,
+                held_on=spec.held_on,
+                kind=spec.kind,
+                outcomes=spec.outcomes,
+                decisions=spec.decisions,
+                **dict.fromkeys(spec.topics, True),
+            ),
+            organisations=[organisations[acronym] for acronym in spec.organisations],
+            prioritised_targets=plan.prioritised_targets.filter(
+                target__code__in=spec.targets, status=ProposalStatus.ACCEPTED
+            ),
+            frameworks=plan.frameworks.filter(name__in=spec.frameworks),
+        )
+
+
 @transaction.atomic
 def demo_load() -> DemoResult:
     """Build (or complete) the demonstration data set."""
@@ -369,6 +463,7 @@ def demo_load() -> DemoResult:
     if not Target.objects.exists():
         catalogue_load()
     _ensure_targets(User.objects.get(username="coordinator"), national, organisations)
+    _ensure_consultations(User.objects.get(username="coordinator"), national, organisations)
 
     local, created = _ensure_plan(LOCAL_PLAN)
     result.plans_created += created

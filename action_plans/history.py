@@ -13,7 +13,14 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from action_plans.models import ActionPlan
-from governance.models import LeadArrangement, Membership, Organisation, Participation, User
+from governance.models import (
+    Consultation,
+    LeadArrangement,
+    Membership,
+    Organisation,
+    Participation,
+    User,
+)
 from targets.models import (
     FollowedIndicator,
     Framework,
@@ -54,6 +61,7 @@ TRACKED = [
     _Tracked(ActionPlan, "id"),
     _Tracked(LeadArrangement, "plan_id"),
     _Tracked(Participation, "plan_id"),
+    _Tracked(Consultation, "plan_id"),
     _Tracked(PrioritisedTarget, "plan_id"),
     _Tracked(TargetScore, "prioritised_target__plan_id"),
     _Tracked(FollowedIndicator, "prioritised_target__plan_id"),
@@ -187,6 +195,8 @@ def _subject(model, row, names) -> str:
         return _("an indicator of %(code)s") % {
             "code": name(PrioritisedTarget, row.prioritised_target_id)
         }
+    if model is Consultation:
+        return _("the consultation “%(title)s”") % {"title": row.title}
     if model is Framework:
         return _("framework “%(name)s”") % {"name": row.name}
     if model is FrameworkAssessment:

@@ -1,16 +1,27 @@
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from action_plans.models import ActionPlan
 from governance.models import (
     Activity,
+    Consultation,
+    ConsultationKind,
     LeadModel,
     Organisation,
     OrganisationType,
     Participation,
     Role,
 )
-from governance.services import LeadArrangementData, lead_arrangement_problems
+from governance.services import (
+    LeadArrangementData,
+    consultation_problems,
+    lead_arrangement_problems,
+)
+from targets.models import ProposalStatus
 
 
 class OrganisationForm(forms.ModelForm):
@@ -203,3 +214,151 @@ class ParticipantEditForm(forms.ModelForm):
     class Meta:
         model = Participation
         fields = ["signatory_required"]
+
+
+class FirstOptionLabelled:
+    """A choice widget shown as a fieldset of options. The error summary links to the
+    field's first option; Django's own choice widgets give no id for that link."""
+
+    def id_for_label(self, id_, index="0"):
+        return f"{id_}_{index}" if id_ else ""
+
+
+class Checkboxes(FirstOptionLabelled, forms.CheckboxSelectMultiple):
+    pass
+
+
+class Radios(FirstOptionLabelled, forms.RadioSelect):
+    pass
+
+
+def _topic_choices() -> list[tuple[str, str]]:
+    return [
+        (name, capfirst(Consultation._meta.get_field(name).verbose_name))
+        for name in Consultation.TOPIC_FIELDS
+    ]
+
+
+def _organisation_label(organisation: Organisation) -> str:
+    if organisation.is_local_actor:
+        return _("%(name)s – local actor") % {"name": organisation}
+    return str(organisation)
+
+
+class ConsultationForm(forms.ModelForm):
+    """A consultation of one plan; the choices are that plan's organisations, prioritised
+    targets and frameworks. The guide's four topics are ticked in one group of boxes."""
+
+    topics = forms.MultipleChoiceField(
+        label=_("Topics discussed"),
+        required=False,
+        choices=_topic_choices,
+        widget=Checkboxes,
+        help_text=_("Tick all that apply."),
+    )
+
+    field_order = [
+        "held_on",
+        "kind",
+        "title",
+        "organisations",
+        "topics",
+        "outcomes",
+        "decisions",
+        "prioritised_targets",
+        "frameworks",
+    ]
+
+    class Meta:
+        model = Consultation
+        fields = [
+            "held_on",
+            "kind",
+            "title",
+            "organisations",
+            "outcomes",
+            "decisions",
+            "prioritised_targets",
+            "frameworks",
+        ]
+        widgets = {
+            "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "kind": Radios,
+            "organisations": Checkboxes,
+            "outcomes": forms.Textarea(attrs={"rows": 4}),
+            "decisions": forms.Textarea(attrs={"rows": 4}),
+            "prioritised_targets": Checkboxes,
+            "frameworks": Checkboxes,
+        }
+        labels = {"kind": _("Kind of consultation")}
+        help_texts = {
+            "held_on": _("The day it was held. Record a consultation once it has taken place."),
+            "organisations": _("The organisations taking part in the plan that were present."),
+            "outcomes": _("What was learnt or agreed in the discussion."),
+            "decisions": _("What was decided, and who will act on it."),
+            "prioritised_targets": _("The plan's prioritised targets it concerned, if any."),
+            "frameworks": _("The existing frameworks it concerned, if any."),
+        }
+        error_messages = {
+            "held_on": {"required": _("Enter the date the consultation was held.")},
+            "kind": {"required": _("Choose the kind of consultation.")},
+            "title": {"required": _("Enter a title for the consultation.")},
+            "organisations": {"required": _("Choose the organisations that were present.")},
+        }
+
+    def __init__(self, *args, plan: ActionPlan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.fields["kind"].choices = ConsultationKind.choices
+        self.fields["held_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+        self.initial["topics"] = [
+            name for name in Consultation.TOPIC_FIELDS if getattr(self.instance, name)
+        ]
+        # Organisations recorded as present stay choosable after they leave the plan.
+        present = self.instance.organisations.all() if self.instance.pk else []
+        organisations = self.fields["organisations"]
+        organisations.queryset = Organisation.objects.filter(
+            Q(pk__in=plan.participations.values("organisation_id"))
+            | Q(pk__in=[organisation.pk for organisation in present])
+        ).order_by("name")
+        organisations.label_from_instance = _organisation_label
+        targets = self.fields["prioritised_targets"]
+        targets.queryset = (
+            plan.prioritised_targets.filter(status=ProposalStatus.ACCEPTED)
+            .select_related("target")
+            .order_by("target__position")
+        )
+        targets.label_from_instance = lambda item: f"{item.target.code} {item.target.title}"
+        self.fields["frameworks"].queryset = plan.frameworks.all()
+
+    def clean(self):
+        cleaned = super().clean()
+        problems = consultation_problems(
+            plan=self.plan,
+            held_on=cleaned.get("held_on"),
+            prioritised_targets=cleaned.get("prioritised_targets") or [],
+            frameworks=cleaned.get("frameworks") or [],
+        )
+        for field_name, messages in problems.items():
+            for message in messages:
+                self.add_error(field_name, message)
+        return cleaned
+
+    def consultation(self) -> Consultation:
+        """The consultation with the submitted values, unsaved: the service saves it."""
+        consultation = self.save(commit=False)
+        topics = set(self.cleaned_data["topics"])
+        for name in Consultation.TOPIC_FIELDS:
+            setattr(consultation, name, name in topics)
+        return consultation
+
+    def links(self) -> dict[str, list]:
+        """The organisations present and the targets and frameworks concerned."""
+        names = ("organisations", "prioritised_targets", "frameworks")
+        return {name: list(self.cleaned_data[name]) for name in names}
+
+
+class ConsultationFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *ConsultationKind.choices]
+    )

@@ -9,8 +9,9 @@ changes, so the grants always follow from the governance records.
 import hashlib
 import logging
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import Group, Permission
@@ -28,6 +29,7 @@ from django.utils.translation import gettext as _
 from action_plans.models import ActionPlan, ActionPlanGroupObjectPermission
 from governance.models import (
     Activity,
+    Consultation,
     Invitation,
     LeadArrangement,
     LeadBody,
@@ -41,6 +43,7 @@ from governance.models import (
     Role,
     User,
 )
+from targets.models import Framework, PrioritisedTarget, ProposalStatus
 
 log = logging.getLogger("msd_planner.governance")
 
@@ -501,3 +504,72 @@ def user_reactivate(*, actor: User, user: User) -> None:
         _attribute(user, actor)
         user.save(update_fields=["is_active"])
         log.info("user reactivated: %s (by %s)", user, actor)
+
+
+# --- consultations -------------------------------------------------------------------
+
+
+def consultation_problems(
+    *,
+    plan: ActionPlan,
+    held_on: date | None,
+    prioritised_targets: Iterable[PrioritisedTarget],
+    frameworks: Iterable[Framework],
+) -> dict[str, list[str]]:
+    """What is wrong with a consultation's record, by form field."""
+    problems: dict[str, list[str]] = {}
+    if held_on is not None and held_on > timezone.localdate():
+        problems["held_on"] = [
+            _("The date cannot be in the future: record a consultation once it has been held.")
+        ]
+    if any(
+        item.plan_id != plan.pk or item.status != ProposalStatus.ACCEPTED
+        for item in prioritised_targets
+    ):
+        problems["prioritised_targets"] = [_("Link only targets this plan has prioritised.")]
+    if any(framework.plan_id != plan.pk for framework in frameworks):
+        problems["frameworks"] = [_("Link only existing frameworks reviewed in this plan.")]
+    return problems
+
+
+@transaction.atomic
+def consultation_save(
+    *,
+    actor: User,
+    plan: ActionPlan,
+    consultation: Consultation,
+    organisations: Iterable[Organisation],
+    prioritised_targets: Iterable[PrioritisedTarget],
+    frameworks: Iterable[Framework],
+) -> Consultation:
+    """Record a consultation of ``plan``, or update one, with the organisations present
+    and the prioritised targets and existing frameworks it concerned.
+
+    simple-history writes a row for the save and one for each set of links that changes,
+    each attributed to ``actor``.
+    """
+    if consultation.pk and consultation.plan_id != plan.pk:
+        raise ValidationError(_("This consultation belongs to another plan."))
+    prioritised_targets, frameworks = list(prioritised_targets), list(frameworks)
+    problems = consultation_problems(
+        plan=plan,
+        held_on=consultation.held_on,
+        prioritised_targets=prioritised_targets,
+        frameworks=frameworks,
+    )
+    if problems:
+        raise ValidationError(problems)
+    consultation.plan = plan
+    _attribute(consultation, actor)
+    consultation.save()
+    consultation.organisations.set(organisations)
+    consultation.prioritised_targets.set(prioritised_targets)
+    consultation.frameworks.set(frameworks)
+    return consultation
+
+
+@transaction.atomic
+def consultation_delete(*, actor: User, consultation: Consultation) -> None:
+    """Remove a consultation from the plan's log; its history rows stay."""
+    _attribute(consultation, actor)
+    consultation.delete()

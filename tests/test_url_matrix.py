@@ -7,6 +7,7 @@ rolled back, so a POST by one role does not change what the next one sees.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 import pytest
 from django.db import transaction
@@ -14,6 +15,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from action_plans.permissions import PlanAction
+from governance.models import Consultation
+from governance.services import consultation_save
 from targets.models import Framework, Indicator, PrioritisedTarget, Target
 from targets.services import followed_indicator_add, framework_save, prioritised_target_add
 from tests.action_plans.test_permissions import EXPECTED as PLAN_ACTIONS
@@ -130,6 +133,20 @@ def _framework(cast: Cast) -> dict:
     return {"pk": cast.plan_a.pk, "framework_pk": framework.pk}
 
 
+def _consultation(cast: Cast) -> dict:
+    consultation = consultation_save(
+        actor=cast.coordinator_a,
+        plan=cast.plan_a,
+        consultation=Consultation(
+            held_on=date(2026, 1, 15), kind="review_workshop", title="Review workshop"
+        ),
+        organisations=[cast.lead_ministry, cast.ministry_x],
+        prioritised_targets=[],
+        frameworks=[],
+    )
+    return {"pk": cast.plan_a.pk, "consultation_pk": consultation.pk}
+
+
 PLAN_A = lambda cast: {"pk": cast.plan_a.pk}  # noqa: E731
 MINISTRY_X = lambda cast: {"pk": cast.ministry_x.pk}  # noqa: E731
 EDITOR_X = lambda cast: {"pk": cast.editor_x.pk}  # noqa: E731
@@ -178,6 +195,12 @@ MATRIX: dict[str, Row] = {
     "framework_edit": Row(kwargs=_framework, access=on_plan_a(PlanAction.CHANGE)),
     "framework_assess": Row(kwargs=_framework, access=on_plan_a(PlanAction.CHANGE)),
     "framework_delete": Row(kwargs=_framework, access=on_plan_a(PlanAction.CHANGE)),
+    # the consultation log
+    "consultation_list": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW)),
+    "consultation_create": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.CHANGE)),
+    "consultation_detail": Row(kwargs=_consultation, access=on_plan_a(PlanAction.VIEW)),
+    "consultation_edit": Row(kwargs=_consultation, access=on_plan_a(PlanAction.CHANGE)),
+    "consultation_delete": Row(kwargs=_consultation, access=on_plan_a(PlanAction.CHANGE)),
     # organisations
     "organisation_list": Row(access=signed_in),
     "organisation_create": Row(access=administrators),
