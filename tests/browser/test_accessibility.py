@@ -1,0 +1,60 @@
+"""axe-core in Chromium on the pages each kind of user works in."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+
+from action_plans.models import ActionPlan
+from governance.models import Organisation, User
+from tests.browser.test_catalogue_journey import _sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _serious(page) -> list:
+    results = Axe().run(page)
+    return [
+        f"{violation['id']}: {[node['target'] for node in violation['nodes']]}"
+        for violation in results.response["violations"]
+        if violation["impact"] in {"serious", "critical"}
+    ]
+
+
+def test_working_pages_have_no_serious_accessibility_violations(page):
+    call_command("load_demo")
+    plan = ActionPlan.objects.get(level="national")
+    labour = Organisation.objects.get(acronym="MELR")
+    editor = User.objects.get(username="editor")
+    pages = {
+        "coordinator": [
+            "/",
+            f"/plans/{plan.pk}/",
+            f"/plans/{plan.pk}/governance/",
+            f"/plans/{plan.pk}/governance/lead/",
+            f"/plans/{plan.pk}/access/",
+            f"/plans/{plan.pk}/targets/",
+            f"/plans/{plan.pk}/targets/add/",
+            f"/plans/{plan.pk}/targets/criteria/",
+            f"/plans/{plan.pk}/frameworks/",
+            f"/plans/{plan.pk}/consultations/",
+            f"/plans/{plan.pk}/consultations/add/",
+            f"/plans/{plan.pk}/history/",
+        ],
+        "admin": [
+            "/users/",
+            f"/users/{editor.pk}/",
+            "/users/invite/",
+            "/organisations/",
+            f"/organisations/{labour.pk}/edit/",
+            "/plans/new/",
+        ],
+    }
+    problems = {}
+    for username, paths in pages.items():
+        _sign_in(page, username)
+        for path in paths:
+            page.goto(path)
+            if found := _serious(page):
+                problems[path] = found
+        page.context.clear_cookies()
+    assert problems == {}
