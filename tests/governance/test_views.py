@@ -58,9 +58,12 @@ def test_plan_governance_pages_cost_the_same_queries_for_3_or_30_participants(
     assert small <= 10
 
 
-def test_organisation_list_costs_the_same_queries_for_5_or_60_organisations(client, cast):
+@pytest.mark.parametrize("url_name", ["organisation_list", "user_list", "home"])
+def test_administration_lists_cost_the_same_queries_for_5_or_60_organisations(
+    client, cast, url_name
+):
     client.force_login(cast.administrator)
-    url = reverse("organisation_list")
+    url = reverse(url_name)
     small = _queries(client, url)
     _grow_plan_a(cast, organisations=55, members_each=2)
     assert _queries(client, url) == small
