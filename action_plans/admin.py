@@ -6,6 +6,28 @@ from action_plans.models import ActionPlan
 
 @admin.register(ActionPlan)
 class ActionPlanAdmin(SimpleHistoryAdmin):
+    """For platform administrators only: plan access is per organisation, through the app.
+
+    A global (model-level) permission given to a staff account must not open every plan.
+    """
+
     list_display = ["title", "country", "level", "period_start_year", "period_end_year", "status"]
     list_filter = ["status", "level"]
     search_fields = ["title", "area_name"]
+    # The status moves only through the workflow's transitions.
+    readonly_fields = ["status", "version"]
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_module_permission(request)

@@ -5,6 +5,8 @@ from action_plans.models import ActionPlan, PlanLevel
 
 
 class ActionPlanForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = ActionPlan
         fields = [
@@ -17,6 +19,13 @@ class ActionPlanForm(forms.ModelForm):
             "base_currency",
         ]
         widgets = {"level": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.changed_data if name != "version"}
 
     def clean(self):
         cleaned = super().clean()

@@ -62,6 +62,7 @@ TRACKED = [
     _Tracked(LeadArrangement, "plan_id"),
     _Tracked(Participation, "plan_id"),
     _Tracked(Consultation, "plan_id"),
+    _Tracked(ScoringCriterion, "plan_id"),
     _Tracked(PrioritisedTarget, "plan_id"),
     _Tracked(TargetScore, "prioritised_target__plan_id"),
     _Tracked(FollowedIndicator, "prioritised_target__plan_id"),
@@ -124,7 +125,7 @@ def plan_change_log(plan: ActionPlan, *, limit: int = 100) -> list[ChangeEntry]:
         if related is PrioritisedTarget:
             queryset = queryset.select_related("target")
         names.update({(related, obj.pk): str(obj) for obj in queryset})
-    actors = _actor_names({row.history_user_id for _model, row in latest})
+    actors = _actor_names({row.history_user_id for _model, row in latest}, plan)
 
     entries = []
     for model, row in latest:
@@ -157,12 +158,14 @@ def plan_change_log(plan: ActionPlan, *, limit: int = 100) -> list[ChangeEntry]:
     return entries
 
 
-def _actor_names(user_ids: set) -> dict[int, str]:
+def _actor_names(user_ids: set, plan: ActionPlan) -> dict[int, str]:
+    """Each author with the organisations through which they take part in the plan
+    (their other memberships are none of the plan's readers' business)."""
     user_ids.discard(None)
     organisations = defaultdict(list)
-    for membership in Membership.objects.filter(user_id__in=user_ids).select_related(
-        "organisation"
-    ):
+    for membership in Membership.objects.filter(
+        user_id__in=user_ids, organisation__participations__plan=plan
+    ).select_related("organisation"):
         organisations[membership.user_id].append(membership.organisation.short_name)
     return {
         user.pk: f"{user} ({', '.join(organisations[user.pk])})"
@@ -186,6 +189,8 @@ def _subject(model, row, names) -> str:
         }
     if model is PrioritisedTarget:
         return _("target %(code)s") % {"code": name(Target, row.target_id)}
+    if model is ScoringCriterion:
+        return _("the scoring criterion “%(name)s”") % {"name": row.name}
     if model is TargetScore:
         return _("the “%(criterion)s” score of %(code)s") % {
             "criterion": name(ScoringCriterion, row.criterion_id),

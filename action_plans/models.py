@@ -47,6 +47,7 @@ class ActionPlan(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -73,6 +74,9 @@ class ActionPlan(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=PlanStatus.values), name="plan_status_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(level__in=PlanLevel.values), name="plan_level_known"
             ),
         ]
 

@@ -74,10 +74,6 @@ def plan_actions_for_user(user, plan: ActionPlan) -> frozenset[PlanAction]:
     return frozenset(actions)
 
 
-def user_can(user, action: PlanAction, plan: ActionPlan) -> bool:
-    return action in plan_actions_for_user(user, plan)
-
-
 def get_plan_for_user_or_404(user, pk: int, action: PlanAction = PlanAction.VIEW) -> ActionPlan:
     """Fetch a plan and authorise ``action`` in one call.
 

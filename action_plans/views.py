@@ -1,5 +1,8 @@
+import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -10,6 +13,7 @@ from action_plans.history import plan_change_log
 from action_plans.permissions import PlanAction, get_plan_for_user_or_404
 from action_plans.selectors import plans_visible_to
 from governance.permissions import require_account_administrator
+from msd_planner.lib.concurrency import EditConflict, conflict_form_data
 
 
 @login_required
@@ -39,13 +43,31 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user_or_404(request.user, pk, PlanAction.CHANGE)
     form = ActionPlanForm(request.POST or None, instance=plan)
+    current = None
     if request.method == "POST" and form.is_valid():
-        services.plan_update(
-            actor=request.user, plan=form.save(commit=False), changed_fields=form.changed_data
-        )
-        messages.success(request, _("Plan saved."))
-        return redirect("plan_detail", plan.pk)
-    return render(request, "action_plans/plan_form.html", {"form": form, "plan": plan})
+        try:
+            services.plan_update(
+                actor=request.user,
+                plan=plan,
+                expected_version=form.cleaned_data["version"] or 0,
+                changes=form.changes(),
+            )
+        except EditConflict as conflict:
+            current = conflict.current
+            # A copy: validating the form writes the user's input into its instance.
+            form = ActionPlanForm(
+                conflict_form_data(request.POST, current), instance=copy.copy(current)
+            )
+            form.is_valid()
+            form.add_error(None, conflict)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Plan saved."))
+            return redirect("plan_detail", plan.pk)
+    return render(
+        request, "action_plans/plan_form.html", {"form": form, "plan": plan, "current": current}
+    )
 
 
 @login_required

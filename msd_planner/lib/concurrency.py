@@ -6,16 +6,22 @@ from django.utils.translation import gettext as _
 
 
 class EditConflict(ValidationError):
-    """Someone saved the record after this user opened it; nothing was saved."""
+    """Someone saved the record after this user opened it; nothing was saved.
 
-    def __init__(self):
+    ``current`` is the record as it is now saved, for the form to show it and to carry
+    its version, so that submitting again (deliberately) overwrites it.
+    """
+
+    def __init__(self, current: models.Model):
         super().__init__(
             _(
-                "Someone else saved this record after you opened it. Nothing was saved: "
-                "review their changes below and make yours again."
+                "Someone else saved this record after you opened it, so nothing was saved. "
+                "Their version is shown below; your changes are still in the form. Submit "
+                "again to replace their version with yours."
             ),
             code="conflict",
         )
+        self.current = current
 
 
 def lock_for_update(instance: models.Model, expected_version: int) -> models.Model:
@@ -25,5 +31,12 @@ def lock_for_update(instance: models.Model, expected_version: int) -> models.Mod
     """
     fresh = type(instance).objects.select_for_update().get(pk=instance.pk)
     if fresh.version != expected_version:
-        raise EditConflict()
+        raise EditConflict(fresh)
     return fresh
+
+
+def conflict_form_data(data, current: models.Model, version_field: str = "version"):
+    """The submitted form data with the current version, for the conflict screen."""
+    data = data.copy()
+    data[version_field] = current.version
+    return data

@@ -1,3 +1,5 @@
+import re
+
 from django.urls import reverse
 
 from action_plans.models import ActionPlan
@@ -66,6 +68,7 @@ def test_the_lead_coordinator_edits_the_plan_and_an_unchanged_form_writes_no_his
         "period_start_year": plan.period_start_year,
         "period_end_year": plan.period_end_year,
         "base_currency": plan.base_currency,
+        "version": plan.version,
     }
     before = plan.history.count()
     client.post(reverse("plan_edit", args=[plan.pk]), data)
@@ -77,3 +80,74 @@ def test_the_lead_coordinator_edits_the_plan_and_an_unchanged_form_writes_no_his
     latest = plan.history.first()
     assert latest.history_user == cast.coordinator_a
     assert latest.prev_record.title == "Plan A"
+
+
+def test_a_stale_plan_edit_shows_the_saved_version_and_saves_on_purpose(client, cast):
+    plan = cast.plan_a
+    client.force_login(cast.coordinator_a)
+    url = reverse("plan_edit", args=[plan.pk])
+    data = {
+        "title": "Plan A for 2026",
+        "country": "GH",
+        "level": "national",
+        "area_name": plan.area_name,
+        "period_start_year": 2025,
+        "period_end_year": 2030,
+        "base_currency": "GHS",
+        "version": plan.version,
+    }
+    client.post(url, {**data, "title": "Plan A, first edit"})
+
+    stale = client.post(url, data)
+    page = stale.content.decode()
+    assert "Someone else saved this record after you opened it" in page
+    assert "The plan as the other person saved it" in page and "Plan A, first edit" in page
+    assert 'value="Plan A for 2026"' in page
+    plan.refresh_from_db()
+    assert plan.title == "Plan A, first edit"
+
+    version = re.search(r'name="version" value="(\d+)"', page)[1]
+    client.post(url, {**data, "version": version})
+    plan.refresh_from_db()
+    assert plan.title == "Plan A for 2026"
+
+
+def test_the_period_cannot_end_before_a_recorded_baseline(client, cast, catalogue):
+    from decimal import Decimal
+
+    from targets.models import Target
+    from targets.services import prioritised_target_add, prioritised_target_update
+
+    item = prioritised_target_add(
+        actor=cast.coordinator_a,
+        plan=cast.plan_a,
+        target=Target.objects.get(code="10.7"),
+        rationale="r",
+        as_coordinator=True,
+    )
+    prioritised_target_update(
+        actor=cast.coordinator_a,
+        prioritised_target=item,
+        expected_version=item.version,
+        changes={"baseline_value": Decimal(3), "baseline_year": 2029},
+    )
+    plan = cast.plan_a
+    client.force_login(cast.coordinator_a)
+    response = client.post(
+        reverse("plan_edit", args=[plan.pk]),
+        {
+            "title": plan.title,
+            "country": "GH",
+            "level": "national",
+            "area_name": plan.area_name,
+            "period_start_year": 2025,
+            "period_end_year": 2028,
+            "base_currency": "GHS",
+            "version": plan.version,
+        },
+    )
+    page = response.content.decode()
+    assert "The baselines of 10.7 are from after 2028." in page
+    assert 'href="#id_period_end_year"' in page
+    plan.refresh_from_db()
+    assert plan.period_end_year == 2030
