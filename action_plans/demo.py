@@ -280,7 +280,6 @@ def _ensure_targets(actor: User, plan: ActionPlan, organisations: dict[str, Orga
             plan=plan,
             target=Target.objects.get(code=code),
             rationale=rationale,
-            as_coordinator=True,
         )
         changes = {"responsible_organisation": organisations[responsible]}
         if baseline:
@@ -314,7 +313,6 @@ def _ensure_targets(actor: User, plan: ActionPlan, organisations: dict[str, Orga
         plan=plan,
         target=Target.objects.get(code="8.7"),
         rationale="Child labour in cocoa-growing areas draws on internal migrant children.",
-        as_coordinator=False,
         proposer_organisation=organisations["MELR"],
     )
     for name, kind, owner, start, end, assessments in DEMO_FRAMEWORKS:

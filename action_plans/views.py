@@ -13,7 +13,7 @@ from action_plans.history import plan_change_log
 from action_plans.permissions import PlanAction, get_plan_for_user_or_404
 from action_plans.selectors import plans_visible_to
 from governance.permissions import require_account_administrator
-from msd_planner.lib.concurrency import EditConflict, conflict_form_data
+from msd_planner.lib.concurrency import EditConflict, conflict_form_data, saved_values
 
 
 @login_required
@@ -43,7 +43,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user_or_404(request.user, pk, PlanAction.CHANGE)
     form = ActionPlanForm(request.POST or None, instance=plan)
-    current = None
+    saved = None
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_update(
@@ -53,12 +53,13 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 changes=form.changes(),
             )
         except EditConflict as conflict:
-            current = conflict.current
             # A copy: validating the form writes the user's input into its instance.
             form = ActionPlanForm(
-                conflict_form_data(request.POST, current), instance=copy.copy(current)
+                conflict_form_data(request.POST, conflict.current),
+                instance=copy.copy(conflict.current),
             )
             form.is_valid()
+            saved = saved_values(form, conflict.current)
             form.add_error(None, conflict)
         except ValidationError as error:
             form.add_error(None, error)
@@ -66,7 +67,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Plan saved."))
             return redirect("plan_detail", plan.pk)
     return render(
-        request, "action_plans/plan_form.html", {"form": form, "plan": plan, "current": current}
+        request, "action_plans/plan_form.html", {"form": form, "plan": plan, "saved_values": saved}
     )
 
 

@@ -88,9 +88,7 @@ def build_large_plan():
     targets = Target.objects.exclude(migration_relevance=MigrationRelevance.NONE)
     items = []
     for target in targets:
-        item = prioritised_target_add(
-            actor=coordinator, plan=plan, target=target, rationale="r", as_coordinator=True
-        )
+        item = prioritised_target_add(actor=coordinator, plan=plan, target=target, rationale="r")
         criteria = list(plan.scoring_criteria.all())
         items.append(
             target_scores_set(

@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +16,7 @@ from governance.models import (
     Participation,
     Role,
 )
+from governance.permissions import organisations_visible_to
 from governance.services import (
     LeadArrangementData,
     consultation_problems,
@@ -24,7 +25,72 @@ from governance.services import (
 from targets.models import ProposalStatus
 
 
-class OrganisationForm(forms.ModelForm):
+def version_field() -> forms.IntegerField:
+    """The hidden version of the record the user opened, checked when they save."""
+    return forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        error_messages={
+            "required": _("This form is out of date. Open the page again and redo your change.")
+        },
+    )
+
+
+class VersionedModelForm(forms.ModelForm):
+    """A form for a record with a ``version``: the user's version travels in a hidden
+    field and is put on the instance for the service to check under a lock."""
+
+    version = version_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        # A new record has no one else's version to conflict with.
+        self.fields["version"].required = bool(self.instance.pk)
+
+    def save(self, commit=False):
+        instance = super().save(commit=False)
+        if instance.pk:
+            instance.version = self.cleaned_data["version"]
+        return instance
+
+
+ORGANISATION_LOCALISATION_FIELDS = [
+    "is_local_actor",
+    "led_by_women",
+    "led_by_youth",
+    "led_by_persons_with_disabilities",
+    "led_by_migrants",
+    "led_by_host_community",
+    "credit_preference",
+]
+ORGANISATION_HELP_TEXTS = {
+    "is_local_actor": _(
+        "A local or national actor rooted in the community, as in the localisation "
+        "pledge: included in coordination and counted in the share of funds to local "
+        "partners."
+    ),
+    "credit_preference": _(
+        "How the organisation wishes to be credited in the plan and its public materials."
+    ),
+}
+
+
+class OrganisationFieldGroups:
+    @property
+    def identity_fields(self):
+        return [field for field in self.visible_fields() if field.name not in self.localisation]
+
+    @property
+    def localisation_fields(self):
+        return [field for field in self.visible_fields() if field.name in self.localisation]
+
+    localisation = frozenset(ORGANISATION_LOCALISATION_FIELDS)
+
+
+class OrganisationForm(OrganisationFieldGroups, VersionedModelForm):
+    """Every field of an organisation, for platform administrators."""
+
     class Meta:
         model = Organisation
         fields = [
@@ -34,24 +100,9 @@ class OrganisationForm(forms.ModelForm):
             "level",
             "parent",
             "country",
-            "is_local_actor",
-            "led_by_women",
-            "led_by_youth",
-            "led_by_persons_with_disabilities",
-            "led_by_migrants",
-            "led_by_host_community",
-            "credit_preference",
+            *ORGANISATION_LOCALISATION_FIELDS,
         ]
-        help_texts = {
-            "is_local_actor": _(
-                "A local or national actor rooted in the community, as in the localisation "
-                "pledge: included in coordination and counted in the share of funds to local "
-                "partners."
-            ),
-            "credit_preference": _(
-                "How the organisation wishes to be credited in the plan and its public materials."
-            ),
-        }
+        help_texts = ORGANISATION_HELP_TEXTS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,6 +110,22 @@ class OrganisationForm(forms.ModelForm):
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents
+
+
+class OrganisationProfileForm(OrganisationFieldGroups, VersionedModelForm):
+    """What an organisation's own coordinators may change: its names, who leads it and
+    how it wishes to be credited. Its type, level, parent, country and whether it is a
+    local actor decide lead arrangements and the localisation share: administrators
+    set those."""
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "acronym",
+            *[name for name in ORGANISATION_LOCALISATION_FIELDS if name != "is_local_actor"],
+        ]
+        help_texts = ORGANISATION_HELP_TEXTS
 
 
 class OrganisationFilterForm(forms.Form):
@@ -120,16 +187,21 @@ class UserFilterForm(forms.Form):
     )
 
 
+def _choosable_organisations(user) -> QuerySet[Organisation]:
+    """The organisations ``user`` may pick: those the registry policy lets them see."""
+    return Organisation.objects.filter(pk__in=organisations_visible_to(user).values("pk")).order_by(
+        "name"
+    )
+
+
 class LeadArrangementForm(forms.Form):
     model = forms.ChoiceField(
         label=_("Who leads the process"), choices=LeadModel.choices, widget=forms.RadioSelect
     )
-    lead = forms.ModelChoiceField(
-        label=_("Lead body"), queryset=Organisation.objects.order_by("name")
-    )
+    lead = forms.ModelChoiceField(label=_("Lead body"), queryset=Organisation.objects.none())
     second_lead = forms.ModelChoiceField(
         label=_("Second lead body"),
-        queryset=Organisation.objects.order_by("name"),
+        queryset=Organisation.objects.none(),
         required=False,
         help_text=_("Only for a joint lead, or when two international organisations facilitate."),
     )
@@ -139,7 +211,7 @@ class LeadArrangementForm(forms.Form):
     )
     advisers = forms.ModelMultipleChoiceField(
         label=_("Technical advisers (optional)"),
-        queryset=Organisation.objects.order_by("name"),
+        queryset=Organisation.objects.none(),
         required=False,
         help_text=_(
             "External organisations giving regular technical advice to the leads. "
@@ -149,13 +221,17 @@ class LeadArrangementForm(forms.Form):
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    version = version_field()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        organisations = _choosable_organisations(user)
+        for name in ("lead", "second_lead", "advisers"):
+            self.fields[name].queryset = organisations
         for activity in Activity:
             self.fields[f"responsibility_{activity.value}"] = forms.ModelChoiceField(
                 label=activity.label,
-                queryset=Organisation.objects.order_by("name"),
+                queryset=organisations,
                 required=False,
                 empty_label=_("Not assigned (goes to the lead body when there is only one)"),
             )
@@ -192,6 +268,7 @@ class LeadArrangementForm(forms.Form):
             },
             has_decision_power=cleaned.get("has_decision_power", False),
             notes=cleaned.get("notes", ""),
+            version=cleaned["version"],
         )
 
 
@@ -203,11 +280,11 @@ class ParticipantAddForm(forms.Form):
         label=_("Its signature is required to validate the plan"), required=False, initial=True
     )
 
-    def __init__(self, *args, plan, **kwargs):
+    def __init__(self, *args, plan, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.exclude(
+        self.fields["organisation"].queryset = _choosable_organisations(user).exclude(
             participations__plan=plan
-        ).order_by("name")
+        )
 
 
 class ParticipantEditForm(forms.ModelForm):
@@ -245,7 +322,7 @@ def _organisation_label(organisation: Organisation) -> str:
     return str(organisation)
 
 
-class ConsultationForm(forms.ModelForm):
+class ConsultationForm(VersionedModelForm):
     """A consultation of one plan; the choices are that plan's organisations, prioritised
     targets and frameworks. The guide's four topics are ticked in one group of boxes."""
 

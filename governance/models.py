@@ -53,18 +53,6 @@ class OrganisationType(models.TextChoices):
     INFORMAL_ACTOR = "informal_actor", _("Informal actor")
 
 
-GOVERNMENT_TYPES = frozenset(
-    {
-        OrganisationType.MINISTRY,
-        OrganisationType.STATISTICS_OFFICE,
-        OrganisationType.PLANNING_MINISTRY,
-        OrganisationType.LOCAL_GOVERNMENT,
-        OrganisationType.PARLIAMENT,
-        OrganisationType.COORDINATING_BODY,
-    }
-)
-
-
 class OrganisationLevel(models.TextChoices):
     NATIONAL = "national", _("National")
     LOCAL = "local", _("Local")
@@ -110,6 +98,7 @@ class Organisation(models.Model):
         default=CreditPreference.BY_NAME,
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords()
 
@@ -128,6 +117,18 @@ class Organisation(models.Model):
             ),
             models.CheckConstraint(
                 condition=~models.Q(parent=models.F("pk")), name="organisation_not_own_parent"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(type__in=OrganisationType.values),
+                name="organisation_type_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(level__in=OrganisationLevel.values),
+                name="organisation_level_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(credit_preference__in=CreditPreference.values),
+                name="organisation_credit_preference_known",
             ),
         ]
 
@@ -219,12 +220,19 @@ class LeadArrangement(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("lead arrangement")
         verbose_name_plural = _("lead arrangements")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(model__in=LeadModel.values),
+                name="lead_arrangement_model_known",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_model_display()} – {self.plan}"
@@ -255,6 +263,9 @@ class LeadBody(models.Model):
             models.UniqueConstraint(
                 fields=["arrangement", "organisation"], name="lead_body_once_per_arrangement"
             ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=LeadBodyKind.values), name="lead_body_kind_known"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -280,6 +291,10 @@ class Responsibility(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["arrangement", "activity"], name="responsibility_one_lead_per_activity"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(activity__in=Activity.values),
+                name="responsibility_activity_known",
             ),
         ]
 
@@ -404,6 +419,7 @@ class Consultation(models.Model):
         verbose_name=_("existing frameworks concerned"),
     )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords(m2m_fields=[organisations, prioritised_targets, frameworks])
 

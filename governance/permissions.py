@@ -1,4 +1,8 @@
-"""Who may manage organisations and accounts, and who may act on a plan (for people lists)."""
+"""Who may see and edit organisations, and who may administer accounts.
+
+Plan permissions themselves live in ``action_plans.permissions``; governance services
+are the only code that grants or revokes them.
+"""
 
 from django.db.models import Q, QuerySet
 
@@ -12,11 +16,19 @@ def can_administer_accounts(user) -> bool:
     return user.is_authenticated and user.is_platform_admin
 
 
+def may_see_organisation_registry(user) -> bool:
+    """Administrators, and whoever governs a plan: they must find organisations to invite."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_platform_admin or plans_user_can(user, PlanAction.GOVERN).exists()
+
+
 def organisations_visible_to(user) -> QuerySet[Organisation]:
-    """Administrators see every organisation; others their own and their plans' partners."""
+    """The whole registry for administrators and for coordinators of a plan's lead body;
+    for everyone else their own organisations and their plans' partners."""
     if not user.is_authenticated or not user.is_active:
         return Organisation.objects.none()
-    if user.is_platform_admin:
+    if may_see_organisation_registry(user):
         return Organisation.objects.all()
     plans = plans_user_can(user, PlanAction.VIEW)
     return Organisation.objects.filter(

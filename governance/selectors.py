@@ -14,6 +14,7 @@ from action_plans.permissions import (
 )
 from governance.models import (
     Activity,
+    Consultation,
     LeadArrangement,
     LeadBody,
     LeadBodyKind,
@@ -235,6 +236,28 @@ def account_history(user: User, *, limit: int = 20) -> list[AccountEvent]:
 
 def user_memberships(user: User) -> QuerySet[Membership]:
     return user.memberships.select_related("organisation").order_by("organisation__name")
+
+
+def user_membership(user: User, pk: int) -> Membership | None:
+    """One of ``user``'s memberships, with its organisation and user."""
+    return (
+        Membership.objects.select_related("organisation", "user").filter(pk=pk, user=user).first()
+    )
+
+
+def plan_participation(plan: ActionPlan, pk: int) -> Participation | None:
+    """One participation in ``plan``, with its organisation; None if not of this plan."""
+    return plan.participations.select_related("organisation").filter(pk=pk).first()
+
+
+def plan_consultations(plan: ActionPlan, *, kind: str = "") -> QuerySet[Consultation]:
+    """The plan's consultation log, newest first, with its links (fixed query count)."""
+    return plan.consultations.with_links().of_kind(kind)
+
+
+def plan_consultation(plan: ActionPlan, pk: int) -> Consultation | None:
+    """One consultation of ``plan`` with its links; None if not of this plan."""
+    return plan.consultations.with_links().filter(pk=pk).first()
 
 
 def organisation_of_user_in_plan(user: User, plan: ActionPlan) -> Organisation | None:

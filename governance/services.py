@@ -43,6 +43,8 @@ from governance.models import (
     Role,
     User,
 )
+from msd_planner.lib.concurrency import EditConflict, lock_for_update
+from msd_planner.lib.history import attribute
 from targets.models import Framework, PrioritisedTarget, ProposalStatus
 
 log = logging.getLogger("msd_planner.governance")
@@ -58,11 +60,6 @@ PARTICIPANT_PERMISSIONS: dict[str, frozenset[str]] = {
 }
 # What the coordinators of a lead body may do in addition: run the whole plan.
 LEAD_COORDINATOR_PERMISSIONS = frozenset({"change_actionplan", "govern_actionplan"})
-
-
-def _attribute(instance, actor: User | None) -> None:
-    """Record ``actor`` as the author of the next history row of ``instance``."""
-    instance._history_user = actor
 
 
 # --- role groups and plan permissions -------------------------------------------------
@@ -87,8 +84,14 @@ def _role_groups(organisation_ids: set[int]) -> dict[tuple[int, str], Group]:
     return {wanted[name]: group for name, group in groups.items()}
 
 
+@transaction.atomic
 def plan_permissions_sync(plan: ActionPlan) -> None:
-    """Make the plan's group grants exactly what its participations and leads imply."""
+    """Make the plan's group grants exactly what its participations and leads imply.
+
+    The plan row is locked first, so that two changes to one plan's governance compute
+    and write its grants one after the other.
+    """
+    ActionPlan.objects.select_for_update().get(pk=plan.pk)
     participant_ids = set(plan.participations.values_list("organisation_id", flat=True))
     lead_ids = set(
         LeadBody.objects.filter(arrangement__plan=plan, kind=LeadBodyKind.LEAD).values_list(
@@ -132,13 +135,51 @@ def plan_permissions_sync(plan: ActionPlan) -> None:
 # --- organisations -------------------------------------------------------------------
 
 
+ORGANISATION_NAME_CONSTRAINT = "organisation_name_unique"
+
+
+def _parent_problem(organisation: Organisation) -> str | None:
+    """Why ``organisation.parent`` cannot be its parent: itself, or one of its own parts."""
+    if organisation.parent_id is None or organisation.pk is None:
+        return None
+    if organisation.parent_id == organisation.pk:
+        return _("An organisation cannot be its own parent.")
+    seen = {organisation.pk}
+    ancestor_id = organisation.parent_id
+    while ancestor_id is not None and ancestor_id not in seen:
+        seen.add(ancestor_id)
+        ancestor_id = (
+            Organisation.objects.filter(pk=ancestor_id).values_list("parent_id", flat=True).first()
+        )
+    if ancestor_id == organisation.pk:
+        return _("%(parent)s is part of %(name)s, so it cannot be its parent.") % {
+            "parent": organisation.parent,
+            "name": organisation.name,
+        }
+    return None
+
+
+@transaction.atomic
 def organisation_save(*, actor: User, organisation: Organisation) -> Organisation:
-    """Create or update an organisation validated by its form."""
-    _attribute(organisation, actor)
+    """Create or update an organisation validated by its form.
+
+    For an existing organisation, ``organisation.version`` is the version the user
+    started from: if someone saved it since, ``EditConflict`` is raised and nothing saved.
+    """
+    if organisation.pk:
+        fresh = lock_for_update(organisation, organisation.version)
+        organisation.version = fresh.version + 1
+        # Only a new parent can close a cycle (and only administrators change parents).
+        problem = fresh.parent_id != organisation.parent_id and _parent_problem(organisation)
+        if problem:
+            raise ValidationError({"parent": problem})
+    attribute(organisation, actor)
     try:
         with transaction.atomic():
             organisation.save()
-    except IntegrityError:
+    except IntegrityError as error:
+        if ORGANISATION_NAME_CONSTRAINT not in str(error):
+            raise
         raise ValidationError(
             {"name": _("An organisation with this name already exists in this country.")}
         ) from None
@@ -164,7 +205,7 @@ def membership_set(
     else:
         user.groups.remove(groups[(organisation.id, membership.role)])
         membership.role = role
-    _attribute(membership, actor)
+    attribute(membership, actor)
     membership.save()
     user.groups.add(groups[(organisation.id, role)])
     log.info("membership set: %s is %s of %s (by %s)", user, role, organisation, actor)
@@ -177,7 +218,7 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
         (membership.organisation_id, membership.role)
     ]
     membership.user.groups.remove(group)
-    _attribute(membership, actor)
+    attribute(membership, actor)
     membership.delete()
     log.info(
         "membership removed: %s from %s (by %s)", membership.user, membership.organisation, actor
@@ -195,7 +236,7 @@ def participation_add(
     participation = Participation(
         plan=plan, organisation=organisation, signatory_required=signatory_required
     )
-    _attribute(participation, actor)
+    attribute(participation, actor)
     try:
         with transaction.atomic():
             participation.save()
@@ -215,7 +256,7 @@ def participation_update(
 ) -> Participation:
     if participation.signatory_required != signatory_required:
         participation.signatory_required = signatory_required
-        _attribute(participation, actor)
+        attribute(participation, actor)
         participation.save(update_fields=["signatory_required"])
     return participation
 
@@ -231,7 +272,7 @@ def participation_remove(*, actor: User, participation: Participation) -> None:
             % {"name": participation.organisation}
         )
     plan = participation.plan
-    _attribute(participation, actor)
+    attribute(participation, actor)
     participation.delete()
     plan_permissions_sync(plan)
 
@@ -247,6 +288,9 @@ class LeadArrangementData:
     responsibilities: dict[str, Organisation] = field(default_factory=dict)
     has_decision_power: bool = False
     notes: str = ""
+    # The arrangement's version when the user opened the form (0: there was none);
+    # None skips the check, for scripts that set an arrangement outright.
+    version: int | None = None
 
     def __post_init__(self):
         # The same organisation named twice (lead and second lead) counts once.
@@ -307,9 +351,12 @@ def lead_arrangement_problems(data: LeadArrangementData) -> dict[str, list[str]]
 def lead_arrangement_set(
     *, actor: User, plan: ActionPlan, data: LeadArrangementData
 ) -> LeadArrangement:
-    """Replace the plan's lead arrangement; lead bodies and advisers take part in the plan.
+    """Set the plan's lead arrangement; lead bodies and advisers take part in the plan.
 
-    With a single lead body, activities left unassigned go to it.
+    With a single lead body, activities left unassigned go to it. Only what changed is
+    written, so saving an unchanged arrangement writes no history row. When
+    ``data.version`` is given (the version the user started from, 0 for none yet) and
+    someone saved the arrangement since, ``EditConflict`` is raised and nothing saved.
     """
     problems = lead_arrangement_problems(data)
     if problems:
@@ -320,39 +367,73 @@ def lead_arrangement_set(
         for activity in Activity.values:
             responsibilities.setdefault(activity, data.leads[0])
 
-    arrangement = LeadArrangement.objects.filter(plan=plan).first() or LeadArrangement(plan=plan)
+    arrangement = LeadArrangement.objects.filter(plan=plan).first()
+    if arrangement is None:
+        if data.version:
+            # Opened when an arrangement existed; it has been removed and set again since.
+            raise EditConflict(LeadArrangement(plan=plan, version=0))
+        arrangement = LeadArrangement(plan=plan, version=0)
+    elif data.version is not None:
+        arrangement = lock_for_update(arrangement, data.version)
+    has_decision_power = data.has_decision_power and data.model == LeadModel.COORDINATING_BODY
+    changed = arrangement.pk is None or (
+        arrangement.model,
+        arrangement.has_decision_power,
+        arrangement.notes,
+    ) != (data.model, has_decision_power, data.notes)
     arrangement.model = data.model
-    arrangement.has_decision_power = (
-        data.has_decision_power and data.model == LeadModel.COORDINATING_BODY
-    )
+    arrangement.has_decision_power = has_decision_power
     arrangement.notes = data.notes
-    _attribute(arrangement, actor)
-    arrangement.save()
+    created = arrangement.pk is None
+    if created:
+        arrangement.version = 1
+        attribute(arrangement, actor)
+        arrangement.save()
 
     wanted = {organisation.id: LeadBodyKind.LEAD for organisation in data.leads}
     wanted.update({organisation.id: LeadBodyKind.ADVISER for organisation in data.advisers})
     bodies = {body.organisation_id: body for body in arrangement.bodies.all()}
-    arrangement.responsibilities.all().delete()
+    current = {item.activity: item for item in arrangement.responsibilities.all()}
     for organisation_id, body in bodies.items():
-        if organisation_id not in wanted:
-            _attribute(body, actor)
-            body.delete()
-        elif body.kind != wanted[organisation_id]:
+        if organisation_id in wanted and body.kind != wanted[organisation_id]:
             body.kind = wanted[organisation_id]
-            _attribute(body, actor)
+            attribute(body, actor)
             body.save(update_fields=["kind"])
+            changed = True
     for organisation_id, kind in wanted.items():
         if organisation_id not in bodies:
             body = LeadBody(arrangement=arrangement, organisation_id=organisation_id, kind=kind)
-            _attribute(body, actor)
+            attribute(body, actor)
             body.save()
             bodies[organisation_id] = body
+            changed = True
     for activity, organisation in responsibilities.items():
-        responsibility = Responsibility(
-            arrangement=arrangement, activity=activity, lead_body=bodies[organisation.id]
-        )
-        _attribute(responsibility, actor)
+        body = bodies[organisation.id]
+        responsibility = current.get(activity)
+        if responsibility is None:
+            responsibility = Responsibility(arrangement=arrangement, activity=activity)
+        elif responsibility.lead_body_id == body.id:
+            continue
+        responsibility.lead_body = body
+        attribute(responsibility, actor)
         responsibility.save()
+        changed = True
+    for activity, responsibility in current.items():
+        if activity not in responsibilities:
+            attribute(responsibility, actor)
+            responsibility.delete()
+            changed = True
+    for organisation_id, body in list(bodies.items()):
+        if organisation_id not in wanted:
+            # Its responsibilities have moved to other bodies above.
+            attribute(body, actor)
+            body.delete()
+            changed = True
+
+    if changed and not created:
+        arrangement.version += 1
+        attribute(arrangement, actor)
+        arrangement.save(update_fields=["model", "has_decision_power", "notes", "version"])
 
     participating = set(plan.participations.values_list("organisation_id", flat=True))
     for organisation_id in wanted.keys() - participating:
@@ -362,7 +443,7 @@ def lead_arrangement_set(
             organisation_id=organisation_id,
             signatory_required=wanted[organisation_id] == LeadBodyKind.LEAD,
         )
-        _attribute(participation, actor)
+        attribute(participation, actor)
         participation.save()
     plan_permissions_sync(plan)
     return arrangement
@@ -398,7 +479,7 @@ def user_invite(
         username=email, email=email, first_name=first_name.strip(), last_name=last_name.strip()
     )
     user.set_unusable_password()
-    _attribute(user, actor)
+    attribute(user, actor)
     user.save()
     membership_set(actor=actor, user=user, organisation=organisation, role=role)
     invitation = _invitation_send(actor=actor, user=user, accept_url_template=accept_url_template)
@@ -492,7 +573,7 @@ def user_deactivate(*, actor: User, user: User) -> None:
         raise ValidationError(_("You cannot deactivate your own account."))
     if user.is_active:
         user.is_active = False
-        _attribute(user, actor)
+        attribute(user, actor)
         user.save(update_fields=["is_active"])
     ended = _end_sessions(user)
     log.info("user deactivated: %s, %d sessions ended (by %s)", user, ended, actor)
@@ -501,7 +582,7 @@ def user_deactivate(*, actor: User, user: User) -> None:
 def user_reactivate(*, actor: User, user: User) -> None:
     if not user.is_active:
         user.is_active = True
-        _attribute(user, actor)
+        attribute(user, actor)
         user.save(update_fields=["is_active"])
         log.info("user reactivated: %s (by %s)", user, actor)
 
@@ -546,7 +627,9 @@ def consultation_save(
     and the prioritised targets and existing frameworks it concerned.
 
     simple-history writes a row for the save and one for each set of links that changes,
-    each attributed to ``actor``.
+    each attributed to ``actor``. For an existing consultation, ``consultation.version``
+    is the version the user started from: if someone saved it since, ``EditConflict`` is
+    raised and nothing is saved.
     """
     if consultation.pk and consultation.plan_id != plan.pk:
         raise ValidationError(_("This consultation belongs to another plan."))
@@ -559,8 +642,11 @@ def consultation_save(
     )
     if problems:
         raise ValidationError(problems)
+    if consultation.pk:
+        fresh = lock_for_update(consultation, consultation.version)
+        consultation.version = fresh.version + 1
     consultation.plan = plan
-    _attribute(consultation, actor)
+    attribute(consultation, actor)
     consultation.save()
     consultation.organisations.set(organisations)
     consultation.prioritised_targets.set(prioritised_targets)
@@ -571,5 +657,5 @@ def consultation_save(
 @transaction.atomic
 def consultation_delete(*, actor: User, consultation: Consultation) -> None:
     """Remove a consultation from the plan's log; its history rows stay."""
-    _attribute(consultation, actor)
+    attribute(consultation, actor)
     consultation.delete()

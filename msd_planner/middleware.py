@@ -1,16 +1,11 @@
 import logging
 
+from axes.helpers import get_client_ip_address
 from django.core.exceptions import PermissionDenied
 
 from msd_planner.lib.errors import ActionRefused, ObjectHidden
 
 security_log = logging.getLogger("msd_planner.security")
-
-
-def _client_ip(request) -> str:
-    # SECURE_PROXY_SSL_HEADER implies one trusted proxy in front of the app.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[-1].strip() if forwarded else request.META.get("REMOTE_ADDR", "")
 
 
 class AuthorisationLogMiddleware:
@@ -36,6 +31,7 @@ class AuthorisationLogMiddleware:
             action,
             target,
             request.path,
-            _client_ip(request),
+            # The address django-axes locks out, read with the same proxy settings.
+            get_client_ip_address(request),
         )
         return None

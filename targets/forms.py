@@ -5,7 +5,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Organisation
+from targets import selectors
 from targets.models import (
+    PERIOD_BACKWARDS,
     SCORE_MAX,
     SCORE_MIN,
     Coherence,
@@ -55,6 +57,10 @@ class TargetPickForm(forms.Form):
         self.fields["target"].label_from_instance = lambda target: f"{target.code} {target.title}"
 
 
+def _shown(value) -> str:
+    return "—" if value is None or value == "" else str(value)
+
+
 class PrioritisedTargetForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -83,9 +89,12 @@ class PrioritisedTargetForm(forms.ModelForm):
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["responsible_organisation"].queryset = Organisation.objects.filter(
-            participations__plan=plan
-        ).order_by("name")
+        # An organisation that has left the plan stays offered while it is the current one.
+        self.fields[
+            "responsible_organisation"
+        ].queryset = selectors.responsible_organisation_choices(
+            plan, self.instance.responsible_organisation_id
+        )
         self.fields["version"].initial = self.instance.version
 
     def clean(self):
@@ -117,6 +126,14 @@ class ScoresForm(forms.Form):
                 % {"low": SCORE_MIN, "high": SCORE_MAX, "weight": criterion.weight},
             )
 
+    def saved_values(self, current=None) -> list[tuple[str, str]]:
+        """(criterion, score now saved) where the submitted score differs from it."""
+        return [
+            (self[name].label, _shown(self[name].initial))
+            for name in self.changed_data
+            if name.startswith("criterion_")
+        ]
+
     def scores(self) -> dict[int, int]:
         return {
             int(name.removeprefix("criterion_")): value
@@ -143,7 +160,10 @@ class BaseCriteriaFormSet(forms.BaseFormSet):
             if form.cleaned_data and not self._should_delete_form(form)
         ]
         if sum(row["weight"] for row in rows) <= 0:
-            raise forms.ValidationError(_("At least one criterion needs a weight above zero."))
+            for form in self.forms:
+                if form.cleaned_data and not self._should_delete_form(form):
+                    form.add_error("weight", _("At least one criterion needs a weight above zero."))
+            return
         names = [row["name"].strip().lower() for row in rows]
         if len(set(names)) != len(names):
             raise forms.ValidationError(_("Two criteria have the same name."))
@@ -158,6 +178,10 @@ class BaseCriteriaFormSet(forms.BaseFormSet):
             for form in self.forms
             if form.cleaned_data and not self._should_delete_form(form)
         ]
+
+    def seen_ids(self) -> set[int]:
+        """The criteria the user was shown, kept or marked for removal."""
+        return {form.cleaned_data["id"] for form in self.forms if form.cleaned_data.get("id")}
 
 
 CriteriaFormSet = forms.formset_factory(
@@ -178,17 +202,10 @@ class IndicatorForm(forms.Form):
     proxy_unit = forms.CharField(label=_("Unit of the proxy"), max_length=60, required=False)
 
     def __init__(self, *args, target: Target, **kwargs):
+        # "A global indicator or a proxy, not both" is the service's rule.
         super().__init__(*args, **kwargs)
         self.fields["indicator"].queryset = target.indicators.order_by("position")
         self.fields["indicator"].label_from_instance = lambda item: f"{item.code} {item.title}"
-
-    def clean(self):
-        cleaned = super().clean()
-        if bool(cleaned.get("indicator")) == bool((cleaned.get("proxy_name") or "").strip()):
-            raise forms.ValidationError(
-                _("Choose a global indicator or name a national proxy indicator, not both.")
-            )
-        return cleaned
 
 
 class ProposalDecisionForm(forms.Form):
@@ -201,17 +218,13 @@ class ProposalDecisionForm(forms.Form):
         label=_("Comment to the proposer"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required when declining."),
+        help_text=_("Required when declining."),  # checked by the service
     )
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("decision") == "decline" and not cleaned.get("comment", "").strip():
-            self.add_error("comment", _("Say why the proposal is declined."))
-        return cleaned
 
 
 class FrameworkForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Framework
         fields = [
@@ -227,12 +240,15 @@ class FrameworkForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = Organisation.objects.order_by("name")
+        self.fields["version"].initial = self.instance.version
 
     def clean(self):
+        # framework_save owns this rule; checking it here too puts the message on the
+        # field before Django's check of the database constraint gives a generic one.
         cleaned = super().clean()
         start, end = cleaned.get("period_start_year"), cleaned.get("period_end_year")
         if start and end and end < start:
-            self.add_error("period_end_year", _("The period cannot end before it starts."))
+            self.add_error("period_end_year", PERIOD_BACKWARDS)
         return cleaned
 
 

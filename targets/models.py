@@ -97,10 +97,6 @@ class Target(TranslatedFieldsMixin, models.Model):
     def title(self) -> str:
         return self.translated("title")
 
-    @property
-    def is_migration_relevant(self) -> bool:
-        return self.migration_relevance != MigrationRelevance.NONE
-
 
 class Indicator(TranslatedFieldsMixin, models.Model):
     target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="indicators")
@@ -180,6 +176,9 @@ class ScoringCriterion(models.Model):
             models.CheckConstraint(
                 condition=models.Q(weight__gte=0), name="criterion_weight_not_negative"
             ),
+            models.CheckConstraint(
+                condition=models.Q(weight__lte=100), name="criterion_weight_at_most_100"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -256,10 +255,16 @@ class PrioritisedTarget(models.Model):
         verbose_name = _("prioritised target")
         verbose_name_plural = _("prioritised targets")
         constraints = [
+            # A declined proposal does not count: the target may be proposed again.
             models.UniqueConstraint(
                 fields=["plan", "target"],
+                condition=~models.Q(status=ProposalStatus.DECLINED),
                 name="target_prioritised_once_per_plan",
                 violation_error_message=_("This target is already in the plan."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=ProposalStatus.values),
+                name="prioritised_target_status_known",
             ),
             models.CheckConstraint(
                 condition=models.Q(rank_override__isnull=True) | ~models.Q(rank_override_reason=""),
@@ -347,6 +352,9 @@ class FrameworkLevel(models.TextChoices):
     REGIONAL = "regional", _("Regional or international")
 
 
+PERIOD_BACKWARDS = _("The period cannot end before it starts.")
+
+
 class Framework(models.Model):
     """Something that already exists and is relevant to migration and development."""
 
@@ -369,6 +377,8 @@ class Framework(models.Model):
     reference = models.CharField(
         _("reference or link"), max_length=500, blank=True, help_text=_("A citation or a URL.")
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
     history = HistoricalRecords()
 
     class Meta:
@@ -381,6 +391,12 @@ class Framework(models.Model):
                 | models.Q(period_end_year__isnull=True)
                 | models.Q(period_end_year__gte=models.F("period_start_year")),
                 name="framework_period_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=FrameworkKind.values), name="framework_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(level__in=FrameworkLevel.values), name="framework_level_known"
             ),
         ]
 
@@ -411,6 +427,10 @@ class FrameworkAssessment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["framework", "prioritised_target"], name="one_assessment_per_pair"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(coherence__in=Coherence.values),
+                name="assessment_coherence_known",
             ),
         ]
 

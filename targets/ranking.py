@@ -31,7 +31,8 @@ def rank(items: Iterable[Rankable]) -> list[tuple[int, Rankable]]:
 
     Computed order: higher weighted score first; unscored targets last; ties in the
     official order of the catalogue, so the result is stable. A coordinator's override
-    places an item at that rank, the others keeping their computed order around it.
+    places an item at that rank, the others keeping their computed order around it;
+    several overrides to one rank follow each other in their computed order.
     """
     computed = sorted(
         items,
@@ -42,6 +43,9 @@ def rank(items: Iterable[Rankable]) -> list[tuple[int, Rankable]]:
         key=lambda item: (item.rank_override, computed.index(item)),
     )
     ordered = [item for item in computed if not item.rank_override]
+    previous = -1
     for item in overridden:
-        ordered.insert(min(item.rank_override - 1, len(ordered)), item)
+        # After the override placed before it, so that it does not push that one down.
+        previous = max(min(item.rank_override - 1, len(ordered)), previous + 1)
+        ordered.insert(previous, item)
     return list(enumerate(ordered, start=1))

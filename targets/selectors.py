@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 
 from action_plans.models import ActionPlan
+from governance.models import Organisation
 from msd_planner.lib.translation import active_content_language
 from targets.models import (
     Coherence,
@@ -136,9 +137,50 @@ def pending_proposals(plan: ActionPlan) -> QuerySet[PrioritisedTarget]:
     )
 
 
-def prioritised_target_for_plan(plan: ActionPlan, pk: int) -> PrioritisedTarget | None:
+def declined_proposals(plan: ActionPlan) -> QuerySet[PrioritisedTarget]:
+    """Decided proposals that were declined, newest first, for the proposer to see why."""
     return (
-        plan.prioritised_targets.select_related(
+        plan.prioritised_targets.filter(status=ProposalStatus.DECLINED)
+        .select_related("target", "proposed_by", "proposed_by_organisation")
+        .order_by("-updated_at", "-id")
+    )
+
+
+def plan_criteria(plan: ActionPlan) -> list[ScoringCriterion]:
+    return list(plan.scoring_criteria.all())
+
+
+def target_scores(prioritised_target: PrioritisedTarget) -> dict[int, int]:
+    """Criterion id → score of one prioritised target."""
+    return dict(prioritised_target.scores.values_list("criterion_id", "score"))
+
+
+def followed_indicator_for_target(
+    prioritised_target: PrioritisedTarget, pk: int
+) -> FollowedIndicator | None:
+    return prioritised_target.indicators.select_related("indicator").filter(pk=pk).first()
+
+
+def responsible_organisation_choices(
+    plan: ActionPlan, current_id: int | None
+) -> QuerySet[Organisation]:
+    """Organisations taking part in the plan, and the current one even if it has left."""
+    return (
+        Organisation.objects.filter(Q(participations__plan=plan) | Q(pk=current_id))
+        .distinct()
+        .order_by("name")
+    )
+
+
+def prioritised_target_for_plan(
+    plan: ActionPlan, pk: int, *, status: str | None = None
+) -> PrioritisedTarget | None:
+    """One of the plan's prioritised targets (of that status, when given), or None."""
+    items = plan.prioritised_targets.all()
+    if status is not None:
+        items = items.filter(status=status)
+    return (
+        items.select_related(
             "target", "responsible_organisation", "proposed_by", "proposed_by_organisation"
         )
         .prefetch_related(
@@ -162,13 +204,17 @@ _RELEVANCE_FIRST = Case(
 
 
 def target_picker(plan: ActionPlan, *, query: str = "") -> QuerySet[Target]:
-    """Catalogue targets not yet in the plan, migration-relevant ones first.
+    """Catalogue targets not yet in the plan (a declined one may be proposed again),
+    migration-relevant ones first.
 
     Without a query only the migration-relevant targets are offered.
     """
     targets = catalogue_targets(query=query, relevance="" if query.strip() else "migration")
+    in_plan = PrioritisedTarget.objects.filter(plan=plan, target=OuterRef("pk")).exclude(
+        status=ProposalStatus.DECLINED
+    )
     return (
-        targets.exclude(prioritisations__plan=plan)
+        targets.exclude(Exists(in_plan))
         .annotate(relevance_order=_RELEVANCE_FIRST)
         .order_by("relevance_order", "position")
     )
@@ -228,6 +274,10 @@ def coherence_matrix(plan: ActionPlan, *, kind: str = "", coherence: str = "") -
         cells=cells,
         unreviewed={target.id for target in targets} - every_reviewed,
     )
+
+
+def framework_for_plan(plan: ActionPlan, pk: int) -> Framework | None:
+    return plan.frameworks.select_related("owner").filter(pk=pk).first()
 
 
 def framework_assessment_rows(

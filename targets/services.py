@@ -8,14 +8,20 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import override
+from simple_history.utils import bulk_create_with_history
 
 from action_plans.models import ActionPlan
+from action_plans.permissions import PlanAction, plan_actions_for_user
 from governance.models import Organisation, User
 from msd_planner.lib.concurrency import lock_for_update
+from msd_planner.lib.history import attribute
 from targets.models import (
     DEFAULT_CRITERIA,
+    PERIOD_BACKWARDS,
     SCORE_MAX,
     SCORE_MIN,
+    Coherence,
     FollowedIndicator,
     Framework,
     FrameworkAssessment,
@@ -162,16 +168,16 @@ def catalogue_load(*, data_dir: Path = CATALOGUE_DIR) -> CatalogueLoadResult:
 # --- prioritised targets ---------------------------------------------------------------
 
 
-def _attribute(instance, actor) -> None:
-    instance._history_user = actor
-
-
-def _ensure_default_criteria(plan) -> None:
-    if not plan.scoring_criteria.exists():
-        ScoringCriterion.objects.bulk_create(
+def _ensure_default_criteria(plan: ActionPlan, actor: User) -> None:
+    """The plan's first criteria, stored in English whatever language the actor uses."""
+    if plan.scoring_criteria.exists():
+        return
+    with override("en"):
+        criteria = [
             ScoringCriterion(plan=plan, name=str(name), weight=Decimal(1), position=index)
             for index, name in enumerate(DEFAULT_CRITERIA)
-        )
+        ]
+    bulk_create_with_history(criteria, ScoringCriterion, default_user=actor)
 
 
 @transaction.atomic
@@ -181,21 +187,19 @@ def prioritised_target_add(
     plan: ActionPlan,
     target: Target,
     rationale: str,
-    as_coordinator: bool,
     proposer_organisation: Organisation | None = None,
 ) -> PrioritisedTarget:
-    """Prioritise a catalogue target in a plan, or propose it when the actor is not a
-    coordinator of the plan (it then waits for a coordinator's decision)."""
-    _ensure_default_criteria(plan)
-    prioritised = PrioritisedTarget(
-        plan=plan,
-        target=target,
-        rationale=rationale,
-        status=ProposalStatus.ACCEPTED if as_coordinator else ProposalStatus.PROPOSED,
-        proposed_by=actor,
-        proposed_by_organisation=proposer_organisation,
-    )
-    _attribute(prioritised, actor)
+    """Prioritise a catalogue target in a plan when the actor coordinates it, or else
+    propose it (it then waits for a coordinator's decision). The actor's rights on the
+    plan decide which."""
+    is_coordinator = PlanAction.CHANGE in plan_actions_for_user(actor, plan)
+    _ensure_default_criteria(plan, actor)
+    prioritised = PrioritisedTarget(plan=plan, target=target, rationale=rationale)
+    if not is_coordinator:
+        prioritised.status = ProposalStatus.PROPOSED
+        prioritised.proposed_by = actor
+        prioritised.proposed_by_organisation = proposer_organisation
+    attribute(prioritised, actor)
     try:
         with transaction.atomic():
             prioritised.save()
@@ -221,6 +225,23 @@ PRIORITISED_TARGET_FIELDS = frozenset(
 )
 
 
+def _check_responsible_organisation(fresh: PrioritisedTarget, organisation) -> None:
+    """A newly chosen responsible organisation must take part in the plan.
+
+    Called after the new value is set: the current (saved) one may stay even if its
+    organisation has since left the plan.
+    """
+    if organisation is None:
+        return
+    if not organisation.participations.filter(plan_id=fresh.plan_id).exists():
+        raise ValidationError(
+            {
+                "responsible_organisation": _("%(organisation)s does not take part in this plan.")
+                % {"organisation": organisation}
+            }
+        )
+
+
 @transaction.atomic
 def prioritised_target_update(
     *, actor: User, prioritised_target: PrioritisedTarget, expected_version: int, changes: dict
@@ -238,6 +259,8 @@ def prioritised_target_update(
     if fresh.rank_override is None and fresh.rank_override_reason:
         fresh.rank_override_reason = ""  # the reason goes with the rank it explained
         changed.append("rank_override_reason")
+    if "responsible_organisation" in changed:
+        _check_responsible_organisation(fresh, changes["responsible_organisation"])
     year = fresh.baseline_year
     if year is not None and year > fresh.plan.period_end_year:
         raise ValidationError(
@@ -247,7 +270,7 @@ def prioritised_target_update(
             }
         )
     fresh.version += 1
-    _attribute(fresh, actor)
+    attribute(fresh, actor)
     fresh.save(update_fields=[*set(changed), "version", "updated_at"])
     return fresh
 
@@ -281,33 +304,49 @@ def target_scores_set(
         if score.pk and score.score == value:
             continue
         score.score = value
-        _attribute(score, actor)
+        attribute(score, actor)
         score.save()
     fresh.version += 1
-    _attribute(fresh, actor)
+    attribute(fresh, actor)
     fresh.save(update_fields=["version", "updated_at"])
     return fresh
 
 
 @transaction.atomic
 def scoring_criteria_set(
-    *, actor: User, plan: ActionPlan, criteria: list[tuple[int | None, str, Decimal]]
+    *,
+    actor: User,
+    plan: ActionPlan,
+    criteria: list[tuple[int | None, str, Decimal]],
+    seen_ids: set[int],
 ) -> None:
     """Replace the plan's criteria: (id or None for a new one, name, weight).
 
-    Criteria left out are deleted with their scores. Weights may not all be zero.
+    ``seen_ids`` are the criteria the user was shown. If the plan's criteria have changed
+    since, nothing is saved; otherwise the seen criteria left out are deleted with their
+    scores. Weights may not all be zero.
     """
+    ActionPlan.objects.select_for_update().get(pk=plan.pk)  # one criteria edit at a time
     if not criteria or sum(weight for _id, _name, weight in criteria) <= 0:
         raise ValidationError(_("At least one criterion needs a weight above zero."))
     names = [name.strip().lower() for _id, name, _weight in criteria]
     if len(set(names)) != len(names):
         raise ValidationError(_("Two criteria have the same name."))
     existing = {criterion.id: criterion for criterion in plan.scoring_criteria.all()}
+    if existing.keys() != set(seen_ids):
+        raise ValidationError(
+            _(
+                "Someone else changed the scoring criteria after you opened this page, so "
+                "nothing was saved. The current criteria are shown below; make your change "
+                "again."
+            ),
+            code="conflict",
+        )
     kept = {criterion_id for criterion_id, _name, _weight in criteria if criterion_id}
     if kept - existing.keys():
         raise ValidationError(_("A criterion does not belong to this plan."))
     for criterion_id in existing.keys() - kept:
-        _attribute(existing[criterion_id], actor)
+        attribute(existing[criterion_id], actor)
         existing[criterion_id].delete()
     try:
         with transaction.atomic():
@@ -321,7 +360,7 @@ def scoring_criteria_set(
                 if criterion.pk and unchanged:
                     continue
                 criterion.name, criterion.weight, criterion.position = name, weight, position
-                _attribute(criterion, actor)
+                attribute(criterion, actor)
                 criterion.save()
     except IntegrityError:
         # Swapping two names in one save collides with the per-plan uniqueness.
@@ -341,13 +380,13 @@ def proposal_decide(
     fresh.status = ProposalStatus.ACCEPTED if accept else ProposalStatus.DECLINED
     fresh.decision_comment = comment
     fresh.version += 1
-    _attribute(fresh, actor)
+    attribute(fresh, actor)
     fresh.save(update_fields=["status", "decision_comment", "version", "updated_at"])
     return fresh
 
 
 def prioritised_target_remove(*, actor: User, prioritised_target: PrioritisedTarget) -> None:
-    _attribute(prioritised_target, actor)
+    attribute(prioritised_target, actor)
     prioritised_target.delete()
 
 
@@ -362,7 +401,11 @@ def followed_indicator_add(
     """Follow a global SDG indicator of the target, or a national proxy indicator."""
     if bool(indicator) == bool(proxy_name.strip()):
         raise ValidationError(
-            _("Choose a global indicator or name a national proxy indicator, not both.")
+            {
+                "indicator": _(
+                    "Choose a global indicator or name a national proxy indicator, not both."
+                )
+            }
         )
     if indicator and indicator.target_id != prioritised_target.target_id:
         raise ValidationError({"indicator": _("This indicator belongs to another target.")})
@@ -372,7 +415,7 @@ def followed_indicator_add(
         proxy_name=proxy_name.strip(),
         proxy_unit=proxy_unit.strip(),
     )
-    _attribute(followed, actor)
+    attribute(followed, actor)
     try:
         with transaction.atomic():
             followed.save()
@@ -382,25 +425,55 @@ def followed_indicator_add(
 
 
 def followed_indicator_remove(*, actor: User, followed: FollowedIndicator) -> None:
-    _attribute(followed, actor)
+    attribute(followed, actor)
     followed.delete()
 
 
 # --- review of existing frameworks -----------------------------------------------------
 
 
-def framework_save(*, actor: User, framework: Framework) -> Framework:
-    """Create or update an existing framework of the plan, validated by its form."""
+FRAMEWORK_FIELDS = (
+    "name",
+    "kind",
+    "owner",
+    "level",
+    "period_start_year",
+    "period_end_year",
+    "reference",
+)
+
+
+@transaction.atomic
+def framework_save(
+    *, actor: User, framework: Framework, expected_version: int | None = None
+) -> Framework:
+    """Create an existing framework of the plan, or save the changes to one, refusing a
+    stale edit (``expected_version`` is the version the user opened)."""
     start, end = framework.period_start_year, framework.period_end_year
     if start and end and end < start:
-        raise ValidationError({"period_end_year": _("The period cannot end before it starts.")})
-    _attribute(framework, actor)
-    framework.save()
-    return framework
+        raise ValidationError({"period_end_year": PERIOD_BACKWARDS})
+    if framework.pk is None:
+        attribute(framework, actor)
+        framework.save()
+        return framework
+    if expected_version is None:
+        raise ValueError("changing a framework needs the version the user opened")
+    fresh = lock_for_update(framework, expected_version)
+    changed = [
+        name for name in FRAMEWORK_FIELDS if getattr(fresh, name) != getattr(framework, name)
+    ]
+    if not changed:
+        return fresh
+    for name in changed:
+        setattr(fresh, name, getattr(framework, name))
+    fresh.version += 1
+    attribute(fresh, actor)
+    fresh.save(update_fields=[*changed, "version"])
+    return fresh
 
 
 def framework_delete(*, actor: User, framework: Framework) -> None:
-    _attribute(framework, actor)
+    attribute(framework, actor)
     framework.delete()
 
 
@@ -413,6 +486,7 @@ def framework_assessments_set(
     ``assessments`` maps a prioritised target id to (coherence, note); an empty
     coherence removes the assessment.
     """
+    framework = Framework.objects.select_for_update().get(pk=framework.pk)  # saves queue up
     allowed = set(
         framework.plan.prioritised_targets.filter(status=ProposalStatus.ACCEPTED).values_list(
             "id", flat=True
@@ -420,12 +494,14 @@ def framework_assessments_set(
     )
     if set(assessments) - allowed:
         raise ValidationError(_("A target is not prioritised in this plan."))
+    if {coherence for coherence, _note in assessments.values()} - {"", *Coherence.values}:
+        raise ValueError("unknown coherence")
     existing = {item.prioritised_target_id: item for item in framework.assessments.all()}
     for target_id, (coherence, note) in assessments.items():
         assessment = existing.get(target_id)
         if not coherence:
             if assessment:
-                _attribute(assessment, actor)
+                attribute(assessment, actor)
                 assessment.delete()
             continue
         if assessment and (assessment.coherence, assessment.note) == (coherence, note):
@@ -434,5 +510,11 @@ def framework_assessments_set(
             framework=framework, prioritised_target_id=target_id
         )
         assessment.coherence, assessment.note = coherence, note
-        _attribute(assessment, actor)
-        assessment.save()
+        attribute(assessment, actor)
+        try:
+            with transaction.atomic():
+                assessment.save()
+        except IntegrityError:
+            raise ValidationError(
+                _("Someone else assessed this framework at the same time; nothing was saved.")
+            ) from None

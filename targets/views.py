@@ -1,3 +1,5 @@
+from copy import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -8,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from action_plans.permissions import PlanAction, get_plan_for_user_or_404
 from governance import selectors as governance_selectors
+from msd_planner.lib.concurrency import EditConflict, conflict_form_data, saved_values
 from msd_planner.lib.errors import ObjectHidden
 from targets import selectors, services
 from targets.forms import (
@@ -23,6 +26,8 @@ from targets.forms import (
     TargetPickForm,
 )
 from targets.models import Framework, PrioritisedTarget, ProposalStatus
+
+ACCEPTED = ProposalStatus.ACCEPTED
 
 
 def catalogue(request: HttpRequest) -> HttpResponse:
@@ -47,10 +52,15 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 # --- prioritised targets ---------------------------------------------------------------
 
 
-def _prioritised_target(request, pk: int, item_pk: int, action: PlanAction) -> PrioritisedTarget:
-    """Fetch-and-authorise a plan's prioritised target: through the plan, never by id alone."""
+def _prioritised_target(
+    request, pk: int, item_pk: int, action: PlanAction, *, status: str | None = None
+) -> PrioritisedTarget:
+    """Fetch-and-authorise a plan's prioritised target: through the plan, never by id alone.
+
+    With ``status``, a target in another status is answered as not found.
+    """
     plan = get_plan_for_user_or_404(request.user, pk, action)
-    item = selectors.prioritised_target_for_plan(plan, item_pk)
+    item = selectors.prioritised_target_for_plan(plan, item_pk, status=status)
     if item is None:
         raise ObjectHidden(action, f"prioritised target {item_pk}")
     item.plan = plan  # carries the user's actions on the plan
@@ -69,6 +79,7 @@ def prioritised_target_list(request: HttpRequest, pk: int) -> HttpResponse:
             "criteria": criteria,
             "ranked": ranked,
             "proposals": selectors.pending_proposals(plan),
+            "declined": selectors.declined_proposals(plan),
             "may_change": PlanAction.CHANGE in plan.user_actions,
             "may_propose": PlanAction.CONTRIBUTE in plan.user_actions,
         },
@@ -78,7 +89,6 @@ def prioritised_target_list(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def prioritised_target_add(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user_or_404(request.user, pk, PlanAction.CONTRIBUTE)
-    as_coordinator = PlanAction.CHANGE in plan.user_actions
     query = request.GET.get("q", "").strip()
     form = TargetPickForm(request.POST or None, choices=selectors.target_picker(plan, query=query))
     if request.method == "POST" and form.is_valid():
@@ -88,7 +98,6 @@ def prioritised_target_add(request: HttpRequest, pk: int) -> HttpResponse:
                 plan=plan,
                 target=form.cleaned_data["target"],
                 rationale=form.cleaned_data["rationale"],
-                as_coordinator=as_coordinator,
                 proposer_organisation=governance_selectors.organisation_of_user_in_plan(
                     request.user, plan
                 ),
@@ -96,7 +105,7 @@ def prioritised_target_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            if as_coordinator:
+            if item.status == ProposalStatus.ACCEPTED:
                 messages.success(request, _("Target %(code)s prioritised.") % {"code": item})
                 return redirect("prioritised_target_detail", plan.pk, item.pk)
             messages.success(
@@ -108,7 +117,12 @@ def prioritised_target_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "targets/prioritised_target_add.html",
-        {"plan": plan, "form": form, "query": query, "as_coordinator": as_coordinator},
+        {
+            "plan": plan,
+            "form": form,
+            "query": query,
+            "as_coordinator": PlanAction.CHANGE in plan.user_actions,
+        },
     )
 
 
@@ -125,15 +139,18 @@ def prioritised_target_detail(request: HttpRequest, pk: int, item_pk: int) -> Ht
             "item": item,
             "criteria": criteria,
             "entry": entry,
-            "may_change": PlanAction.CHANGE in item.plan.user_actions,
+            # A proposal is decided from the list; only a prioritised target is edited.
+            "may_change": PlanAction.CHANGE in item.plan.user_actions
+            and item.status == ProposalStatus.ACCEPTED,
         },
     )
 
 
 @login_required
 def prioritised_target_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    item = _prioritised_target(request, pk, item_pk, PlanAction.CHANGE)
+    item = _prioritised_target(request, pk, item_pk, PlanAction.CHANGE, status=ACCEPTED)
     form = PrioritisedTargetForm(request.POST or None, instance=item, plan=item.plan)
+    saved = None
     if request.method == "POST" and form.is_valid():
         try:
             services.prioritised_target_update(
@@ -142,6 +159,15 @@ def prioritised_target_edit(request: HttpRequest, pk: int, item_pk: int) -> Http
                 expected_version=form.cleaned_data["version"],
                 changes=form.changes(),
             )
+        except EditConflict as conflict:
+            # Keep the user's input, carry the saved version, show what the other saved.
+            form = PrioritisedTargetForm(
+                conflict_form_data(request.POST, conflict.current),
+                instance=copy(conflict.current),
+                plan=item.plan,
+            )
+            saved = saved_values(form, conflict.current)
+            form.add_error(None, conflict)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -150,20 +176,21 @@ def prioritised_target_edit(request: HttpRequest, pk: int, item_pk: int) -> Http
     return render(
         request,
         "targets/prioritised_target_form.html",
-        {"plan": item.plan, "item": item, "form": form},
+        {"plan": item.plan, "item": item, "form": form, "saved_values": saved},
     )
 
 
 @login_required
 def prioritised_target_scores(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    item = _prioritised_target(request, pk, item_pk, PlanAction.CHANGE)
-    criteria = list(item.plan.scoring_criteria.all())
+    item = _prioritised_target(request, pk, item_pk, PlanAction.CHANGE, status=ACCEPTED)
+    criteria = selectors.plan_criteria(item.plan)
     form = ScoresForm(
         request.POST or None,
         criteria=criteria,
-        scores={score.criterion_id: score.score for score in item.scores.all()},
+        scores=selectors.target_scores(item),
         version=item.version,
     )
+    saved = None
     if request.method == "POST" and form.is_valid():
         try:
             services.target_scores_set(
@@ -172,6 +199,15 @@ def prioritised_target_scores(request: HttpRequest, pk: int, item_pk: int) -> Ht
                 expected_version=form.cleaned_data["version"],
                 scores=form.scores(),
             )
+        except EditConflict as conflict:
+            form = ScoresForm(
+                conflict_form_data(request.POST, conflict.current),
+                criteria=criteria,
+                scores=selectors.target_scores(conflict.current),
+                version=conflict.current.version,
+            )
+            saved = form.saved_values()
+            form.add_error(None, conflict)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -180,13 +216,13 @@ def prioritised_target_scores(request: HttpRequest, pk: int, item_pk: int) -> Ht
     return render(
         request,
         "targets/prioritised_target_scores.html",
-        {"plan": item.plan, "item": item, "form": form},
+        {"plan": item.plan, "item": item, "form": form, "saved_values": saved},
     )
 
 
 @login_required
 def followed_indicator_add(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    item = _prioritised_target(request, pk, item_pk, PlanAction.CHANGE)
+    item = _prioritised_target(request, pk, item_pk, PlanAction.CHANGE, status=ACCEPTED)
     form = IndicatorForm(request.POST or None, target=item.target)
     if request.method == "POST" and form.is_valid():
         try:
@@ -209,8 +245,8 @@ def followed_indicator_add(request: HttpRequest, pk: int, item_pk: int) -> HttpR
 def followed_indicator_remove(
     request: HttpRequest, pk: int, item_pk: int, indicator_pk: int
 ) -> HttpResponse:
-    item = _prioritised_target(request, pk, item_pk, PlanAction.CHANGE)
-    followed = item.indicators.filter(pk=indicator_pk).first()
+    item = _prioritised_target(request, pk, item_pk, PlanAction.CHANGE, status=ACCEPTED)
+    followed = selectors.followed_indicator_for_target(item, indicator_pk)
     if followed is None:
         raise ObjectHidden(PlanAction.CHANGE, f"followed indicator {indicator_pk}")
     if request.method == "POST":
@@ -233,7 +269,7 @@ def followed_indicator_remove(
 @login_required
 def proposal_decide(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     item = _prioritised_target(request, pk, item_pk, PlanAction.CHANGE)
-    if item.status != ProposalStatus.PROPOSED:
+    if item.status != ProposalStatus.PROPOSED:  # a stale "Decide" link: say so, change nothing
         messages.info(request, _("This proposal has already been decided."))
         return redirect("prioritised_target_list", pk)
     form = ProposalDecisionForm(request.POST or None)
@@ -283,21 +319,29 @@ def prioritised_target_remove(request: HttpRequest, pk: int, item_pk: int) -> Ht
     )
 
 
+def _criteria_initial(plan) -> list[dict]:
+    return [
+        {"id": criterion.id, "name": criterion.name, "weight": criterion.weight}
+        for criterion in selectors.plan_criteria(plan)
+    ]
+
+
 @login_required
 def scoring_criteria_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user_or_404(request.user, pk, PlanAction.CHANGE)
-    initial = [
-        {"id": criterion.id, "name": criterion.name, "weight": criterion.weight}
-        for criterion in plan.scoring_criteria.all()
-    ]
-    formset = CriteriaFormSet(request.POST or None, initial=initial)
+    formset = CriteriaFormSet(request.POST or None, initial=_criteria_initial(plan))
     if request.method == "POST" and formset.is_valid():
         try:
             services.scoring_criteria_set(
-                actor=request.user, plan=plan, criteria=formset.criteria()
+                actor=request.user,
+                plan=plan,
+                criteria=formset.criteria(),
+                seen_ids=formset.seen_ids(),
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            if error.code == "conflict":  # start again from the criteria as they are now
+                formset = CriteriaFormSet(initial=_criteria_initial(plan))
+            formset.non_form_errors().extend(error.messages)
         else:
             messages.success(request, _("Scoring criteria saved."))
             return redirect("prioritised_target_list", plan.pk)
@@ -309,7 +353,7 @@ def scoring_criteria_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _framework(request, pk: int, framework_pk: int, action: PlanAction) -> Framework:
     plan = get_plan_for_user_or_404(request.user, pk, action)
-    framework = plan.frameworks.select_related("owner").filter(pk=framework_pk).first()
+    framework = selectors.framework_for_plan(plan, framework_pk)
     if framework is None:
         raise ObjectHidden(action, f"framework {framework_pk}")
     framework.plan = plan
@@ -336,38 +380,47 @@ def coherence_matrix(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _save_framework(request, plan, form) -> HttpResponse | None:
-    if request.method != "POST" or not form.is_valid():
-        return None
-    framework = form.save(commit=False)
-    framework.plan = plan
-    try:
-        framework = services.framework_save(actor=request.user, framework=framework)
-    except ValidationError as error:
-        form.add_error(None, error)
-        return None
-    messages.success(request, _("%(name)s saved.") % {"name": framework})
-    return redirect("framework_assess", plan.pk, framework.pk)
+def _save_framework(request, plan, form, framework=None) -> HttpResponse:
+    """Save the framework form and redirect, or show it again with what went wrong."""
+    saved = None
+    if request.method == "POST" and form.is_valid():
+        instance = form.save(commit=False)
+        instance.plan = plan
+        try:
+            instance = services.framework_save(
+                actor=request.user,
+                framework=instance,
+                expected_version=form.cleaned_data["version"],
+            )
+        except EditConflict as conflict:
+            form = FrameworkForm(
+                conflict_form_data(request.POST, conflict.current), instance=copy(conflict.current)
+            )
+            saved = saved_values(form, conflict.current)
+            form.add_error(None, conflict)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("%(name)s saved.") % {"name": instance})
+            return redirect("framework_assess", plan.pk, instance.pk)
+    return render(
+        request,
+        "targets/framework_form.html",
+        {"plan": plan, "form": form, "framework": framework, "saved_values": saved},
+    )
 
 
 @login_required
 def framework_create(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user_or_404(request.user, pk, PlanAction.CHANGE)
-    form = FrameworkForm(request.POST or None)
-    return _save_framework(request, plan, form) or render(
-        request, "targets/framework_form.html", {"plan": plan, "form": form, "framework": None}
-    )
+    return _save_framework(request, plan, FrameworkForm(request.POST or None))
 
 
 @login_required
 def framework_edit(request: HttpRequest, pk: int, framework_pk: int) -> HttpResponse:
     framework = _framework(request, pk, framework_pk, PlanAction.CHANGE)
     form = FrameworkForm(request.POST or None, instance=framework)
-    return _save_framework(request, framework.plan, form) or render(
-        request,
-        "targets/framework_form.html",
-        {"plan": framework.plan, "form": form, "framework": framework},
-    )
+    return _save_framework(request, framework.plan, form, framework)
 
 
 @login_required
@@ -376,11 +429,15 @@ def framework_assess(request: HttpRequest, pk: int, framework_pk: int) -> HttpRe
     targets, existing = selectors.framework_assessment_rows(framework)
     form = AssessmentsForm(request.POST or None, targets=targets, existing=existing)
     if request.method == "POST" and form.is_valid():
-        services.framework_assessments_set(
-            actor=request.user, framework=framework, assessments=form.assessments()
-        )
-        messages.success(request, _("Assessment of %(name)s saved.") % {"name": framework})
-        return redirect("coherence_matrix", pk)
+        try:
+            services.framework_assessments_set(
+                actor=request.user, framework=framework, assessments=form.assessments()
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Assessment of %(name)s saved.") % {"name": framework})
+            return redirect("coherence_matrix", pk)
     return render(
         request,
         "targets/framework_assess.html",

@@ -63,12 +63,13 @@ def on_plan_a(action: PlanAction):
     return access
 
 
-# Ministry X takes part in plan A: its own members, plan A's other members and the
-# administrator see it; only the administrator (and X's coordinators, of whom the cast
-# has none) may edit it.
+# Ministry X takes part in plan A: its own members, plan A's other members, the
+# administrator and whoever governs a plan (the whole registry, to find partners) see
+# it; only the administrator (and X's coordinators, of whom the cast has none) may edit it.
 SEES_MINISTRY_X = {
     "administrator",
     "coordinator_a",
+    "coordinator_b",
     "editor_x",
     "signatory_x",
     "viewer_x",
@@ -105,7 +106,6 @@ def _target_10_7(cast: Cast) -> dict:
         plan=cast.plan_a,
         target=Target.objects.get(code="10.7"),
         rationale="Labour migration governance",
-        as_coordinator=True,
     )
     return {"pk": cast.plan_a.pk, "item_pk": item.pk}
 

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -92,9 +92,10 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _membership(request: HttpRequest, user_pk: int, pk: int) -> Membership:
     account = _administered_user(request, user_pk)
-    return get_object_or_404(
-        Membership.objects.select_related("organisation", "user"), pk=pk, user=account
-    )
+    membership = selectors.user_membership(account, pk)
+    if membership is None:
+        raise Http404
+    return membership
 
 
 @login_required

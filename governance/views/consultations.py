@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 
 from action_plans.models import ActionPlan
 from action_plans.permissions import PlanAction, get_plan_for_user_or_404
-from governance import services
+from governance import selectors, services
 from governance.forms import ConsultationFilterForm, ConsultationForm
 from governance.models import Consultation
+from msd_planner.lib.concurrency import EditConflict, conflict_form_data, saved_values
 from msd_planner.lib.errors import ObjectHidden
 from msd_planner.lib.pagination import paginate
 
@@ -22,7 +23,7 @@ def _consultation(
 ) -> Consultation:
     """Fetch-and-authorise a consultation: through the plan, never by id alone."""
     plan = get_plan_for_user_or_404(request.user, pk, action)
-    consultation = plan.consultations.with_links().filter(pk=consultation_pk).first()
+    consultation = selectors.plan_consultation(plan, consultation_pk)
     if consultation is None:
         raise ObjectHidden(action, f"consultation {consultation_pk}")
     consultation.plan = plan  # carries the user's actions on the plan
@@ -34,7 +35,7 @@ def consultation_list(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
     form = ConsultationFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    consultations = plan.consultations.with_links().of_kind(filters.get("kind", ""))
+    consultations = selectors.plan_consultations(plan, kind=filters.get("kind", ""))
     return render(
         request,
         "governance/consultation_list.html",
@@ -62,43 +63,49 @@ def consultation_detail(request: HttpRequest, pk: int, consultation_pk: int) -> 
     )
 
 
-def _save_consultation(
-    request: HttpRequest, plan: ActionPlan, form: ConsultationForm
-) -> HttpResponse | None:
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        consultation = services.consultation_save(
-            actor=request.user, plan=plan, consultation=form.consultation(), **form.links()
-        )
-    except ValidationError as error:
-        form.add_error(None, error)
-        return None
-    messages.success(request, _("Consultation “%(title)s” saved.") % {"title": consultation})
-    return redirect("consultation_detail", plan.pk, consultation.pk)
+def _consultation_form_page(
+    request: HttpRequest, plan: ActionPlan, consultation: Consultation | None
+) -> HttpResponse:
+    instance = consultation or Consultation(plan=plan)
+    form = ConsultationForm(request.POST or None, instance=instance, plan=plan)
+    summary = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.consultation_save(
+                actor=request.user, plan=plan, consultation=form.consultation(), **form.links()
+            )
+        except EditConflict as conflict:
+            # Summarised before the new form writes the user's input onto the instance.
+            summary = saved_values(form, conflict.current)
+            form = ConsultationForm(
+                conflict_form_data(request.POST, conflict.current),
+                instance=conflict.current,
+                plan=plan,
+            )
+            form.is_valid()
+            form.add_error(None, conflict)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Consultation “%(title)s” saved.") % {"title": saved})
+            return redirect("consultation_detail", plan.pk, saved.pk)
+    return render(
+        request,
+        "governance/consultation_form.html",
+        {"plan": plan, "form": form, "consultation": consultation, "saved_values": summary},
+    )
 
 
 @login_required
 def consultation_create(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user_or_404(request.user, pk, PlanAction.CHANGE)
-    form = ConsultationForm(request.POST or None, instance=Consultation(plan=plan), plan=plan)
-    return _save_consultation(request, plan, form) or render(
-        request,
-        "governance/consultation_form.html",
-        {"plan": plan, "form": form, "consultation": None},
-    )
+    return _consultation_form_page(request, plan, None)
 
 
 @login_required
 def consultation_edit(request: HttpRequest, pk: int, consultation_pk: int) -> HttpResponse:
     consultation = _consultation(request, pk, consultation_pk, PlanAction.CHANGE)
-    plan = consultation.plan
-    form = ConsultationForm(request.POST or None, instance=consultation, plan=plan)
-    return _save_consultation(request, plan, form) or render(
-        request,
-        "governance/consultation_form.html",
-        {"plan": plan, "form": form, "consultation": consultation},
-    )
+    return _consultation_form_page(request, consultation.plan, consultation)
 
 
 @login_required

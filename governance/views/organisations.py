@@ -6,13 +6,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from governance import selectors
-from governance.forms import OrganisationFilterForm, OrganisationForm
+from governance.forms import OrganisationFilterForm, OrganisationForm, OrganisationProfileForm
+from governance.models import Organisation
 from governance.permissions import (
+    can_administer_accounts,
     can_edit_organisation,
     get_organisation_for_user_or_404,
     require_account_administrator,
 )
 from governance.services import organisation_save
+from msd_planner.lib.concurrency import EditConflict, conflict_form_data, saved_values
 from msd_planner.lib.pagination import paginate
 
 
@@ -28,10 +31,19 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         local_actor=filters.get("local_actor", False),
         sort=sort,
     )
+    # Sort links keep every filter; a new sort starts again at page 1.
+    filter_query = request.GET.copy()
+    for key in ("sort", "page"):
+        filter_query.pop(key, None)
     return render(
         request,
         "governance/organisation_list.html",
-        {"form": form, "page": paginate(request, organisations), "sort": sort},
+        {
+            "form": form,
+            "page": paginate(request, organisations),
+            "sort": sort,
+            "filter_query": filter_query.urlencode(),
+        },
     )
 
 
@@ -51,33 +63,53 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _save_organisation_form(request, form) -> HttpResponse | None:
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        organisation = organisation_save(actor=request.user, organisation=form.save(commit=False))
-    except ValidationError as error:
-        form.add_error(None, error)
-        return None
-    messages.success(request, _("%(name)s saved.") % {"name": organisation})
-    return redirect("organisation_detail", organisation.pk)
+def _organisation_form(request: HttpRequest, organisation: Organisation | None, data=None):
+    """Administrators change every field; an organisation's coordinators its profile."""
+    form_class = (
+        OrganisationForm if can_administer_accounts(request.user) else OrganisationProfileForm
+    )
+    return form_class(data, instance=organisation)
+
+
+def _organisation_form_page(
+    request: HttpRequest, organisation: Organisation | None
+) -> HttpResponse:
+    form = _organisation_form(request, organisation, request.POST or None)
+    summary = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = organisation_save(actor=request.user, organisation=form.save())
+        except EditConflict as conflict:
+            # Summarised before the new form writes the user's input onto the instance.
+            summary = saved_values(form, conflict.current)
+            form = _organisation_form(
+                request, conflict.current, conflict_form_data(request.POST, conflict.current)
+            )
+            form.is_valid()
+            form.add_error(None, conflict)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("%(name)s saved.") % {"name": organisation})
+            return redirect("organisation_detail", organisation.pk)
+    return render(
+        request,
+        "governance/organisation_form.html",
+        {
+            "form": form,
+            "organisation": organisation,
+            "saved_values": summary,
+        },
+    )
 
 
 @login_required
 def organisation_create(request: HttpRequest) -> HttpResponse:
     require_account_administrator(request.user)
-    form = OrganisationForm(request.POST or None)
-    response = _save_organisation_form(request, form)
-    return response or render(
-        request, "governance/organisation_form.html", {"form": form, "organisation": None}
-    )
+    return _organisation_form_page(request, None)
 
 
 @login_required
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_organisation_for_user_or_404(request.user, pk, edit=True)
-    form = OrganisationForm(request.POST or None, instance=organisation)
-    response = _save_organisation_form(request, form)
-    return response or render(
-        request, "governance/organisation_form.html", {"form": form, "organisation": organisation}
-    )
+    return _organisation_form_page(request, organisation)

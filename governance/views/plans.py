@@ -12,6 +12,7 @@ from action_plans.permissions import PlanAction, get_plan_for_user_or_404
 from governance import selectors, services
 from governance.forms import LeadArrangementForm, ParticipantAddForm, ParticipantEditForm
 from governance.models import Activity, Participation
+from msd_planner.lib.concurrency import EditConflict, conflict_form_data
 from msd_planner.lib.errors import ObjectHidden
 
 
@@ -32,7 +33,7 @@ def plan_governance(request: HttpRequest, pk: int) -> HttpResponse:
 def _lead_arrangement_initial(governance: selectors.PlanGovernance) -> dict:
     arrangement = governance.arrangement
     if arrangement is None:
-        return {}
+        return {"version": 0}
     leads = [body.organisation for body in governance.leads]
     initial = {
         "model": arrangement.model,
@@ -41,34 +42,70 @@ def _lead_arrangement_initial(governance: selectors.PlanGovernance) -> dict:
         "advisers": [body.organisation for body in governance.advisers],
         "has_decision_power": arrangement.has_decision_power,
         "notes": arrangement.notes,
+        "version": arrangement.version,
     }
     for activity, (_label, organisation) in zip(Activity, governance.responsibilities, strict=True):
         initial[f"responsibility_{activity.value}"] = organisation
     return initial
 
 
+def _lead_arrangement_summary(governance: selectors.PlanGovernance) -> list[tuple[str, str]]:
+    """The lead arrangement as it is saved now, for the conflict screen."""
+    arrangement = governance.arrangement
+    if arrangement is None:
+        return [(_("Who leads the process"), _("Not set"))]
+    rows = [
+        (_("Who leads the process"), arrangement.get_model_display()),
+        (_("Lead bodies"), ", ".join(str(body.organisation) for body in governance.leads)),
+        (
+            _("Technical advisers"),
+            ", ".join(str(body.organisation) for body in governance.advisers) or "–",
+        ),
+    ]
+    rows += [
+        (label, str(organisation) if organisation else "–")
+        for label, organisation in governance.responsibilities
+    ]
+    rows.append((_("Notes"), arrangement.notes or "–"))
+    return rows
+
+
 @login_required
 def lead_arrangement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user_or_404(request.user, pk, PlanAction.GOVERN)
     governance = selectors.plan_governance(plan)
-    form = LeadArrangementForm(request.POST or None, initial=_lead_arrangement_initial(governance))
+    form = LeadArrangementForm(
+        request.POST or None, initial=_lead_arrangement_initial(governance), user=request.user
+    )
+    summary = None
     if request.method == "POST" and form.is_valid():
         try:
             services.lead_arrangement_set(
                 actor=request.user, plan=plan, data=form.arrangement_data()
             )
+        except EditConflict as conflict:
+            summary = _lead_arrangement_summary(selectors.plan_governance(plan))
+            form = LeadArrangementForm(
+                conflict_form_data(request.POST, conflict.current), user=request.user
+            )
+            form.is_valid()
+            form.add_error(None, conflict)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("Lead arrangement saved."))
             return redirect("plan_governance", plan.pk)
-    return render(request, "governance/lead_arrangement_form.html", {"plan": plan, "form": form})
+    return render(
+        request,
+        "governance/lead_arrangement_form.html",
+        {"plan": plan, "form": form, "saved_values": summary},
+    )
 
 
 @login_required
 def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user_or_404(request.user, pk, PlanAction.GOVERN)
-    form = ParticipantAddForm(request.POST or None, plan=plan)
+    form = ParticipantAddForm(request.POST or None, plan=plan, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             participation = services.participation_add(
@@ -87,9 +124,7 @@ def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _participation(request: HttpRequest, pk: int, participation_pk: int) -> Participation:
     plan = get_plan_for_user_or_404(request.user, pk, PlanAction.GOVERN)
-    participation = (
-        plan.participations.select_related("organisation").filter(pk=participation_pk).first()
-    )
+    participation = selectors.plan_participation(plan, participation_pk)
     if participation is None:
         raise ObjectHidden(PlanAction.GOVERN, f"participation {participation_pk}")
     return participation

@@ -40,3 +40,29 @@ def conflict_form_data(data, current: models.Model, version_field: str = "versio
     data = data.copy()
     data[version_field] = current.version
     return data
+
+
+def display_value(instance: models.Model, name: str) -> str:
+    """One field of ``instance`` in words, as a detail page would show it."""
+    model_field = instance._meta.get_field(name)
+    if model_field.many_to_many:
+        return ", ".join(str(item) for item in getattr(instance, name).all()) or "—"
+    if model_field.choices:
+        return str(getattr(instance, f"get_{name}_display")()) or "—"
+    value = getattr(instance, name)
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if value is None or value == "":
+        return "—"
+    return str(value)
+
+
+def saved_values(form, current: models.Model) -> list[tuple[str, str]]:
+    """For the conflict screen: (label, value as saved now) of each field of the record
+    the user's form would change."""
+    names = {model_field.name for model_field in current._meta.get_fields()}
+    return [
+        (str(form[name].label), display_value(current, name))
+        for name in form.changed_data
+        if name in names and name != "version"
+    ]

@@ -101,7 +101,7 @@ def test_a_stale_plan_edit_shows_the_saved_version_and_saves_on_purpose(client, 
     stale = client.post(url, data)
     page = stale.content.decode()
     assert "Someone else saved this record after you opened it" in page
-    assert "The plan as the other person saved it" in page and "Plan A, first edit" in page
+    assert "As it is saved now" in page and "Plan A, first edit" in page
     assert 'value="Plan A for 2026"' in page
     plan.refresh_from_db()
     assert plan.title == "Plan A, first edit"
@@ -123,7 +123,6 @@ def test_the_period_cannot_end_before_a_recorded_baseline(client, cast, catalogu
         plan=cast.plan_a,
         target=Target.objects.get(code="10.7"),
         rationale="r",
-        as_coordinator=True,
     )
     prioritised_target_update(
         actor=cast.coordinator_a,

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -26,7 +27,6 @@ def _prioritise(cast, plan, code: str):
         plan=plan,
         target=Target.objects.get(code=code),
         rationale="Discussed with partners",
-        as_coordinator=True,
     )
 
 
@@ -156,7 +156,6 @@ def test_the_form_offers_only_the_plans_prioritised_targets_and_frameworks(clien
         plan=cast.plan_a,
         target=Target.objects.get(code="8.8"),
         rationale="Proposed only",
-        as_coordinator=False,
     )
     _framework(cast, cast.plan_a, "National Labour Migration Policy")
     _framework(cast, cast.plan_b, "Accra Urban Migration Strategy")
@@ -293,7 +292,10 @@ def test_history_records_who_recorded_and_who_changed_a_consultation(client, cas
     edit_url = reverse("consultation_edit", args=[cast.plan_a.pk, consultation.pk])
     form = client.get(edit_url).content.decode()
     assert 'value="topic_implementation_stakeholders"' in form and "checked" in form
-    client.post(edit_url, {**data, "organisations": [migrant_workers.pk, cast.ministry_x.pk]})
+    client.post(
+        edit_url,
+        {**data, "organisations": [migrant_workers.pk, cast.ministry_x.pk], "version": 1},
+    )
 
     history = list(consultation.history.all())
     assert history[-1].history_type == "+"
@@ -302,7 +304,10 @@ def test_history_records_who_recorded_and_who_changed_a_consultation(client, cas
     present = {row.organisation_id for row in latest.organisations.all()}
     assert present == {migrant_workers.pk, cast.ministry_x.pk}
 
-    client.post(edit_url, {**data, "title": "Consultation of migrant and diaspora associations"})
+    client.post(
+        edit_url,
+        {**data, "title": "Consultation of migrant and diaspora associations", "version": 2},
+    )
     log = client.get(reverse("plan_history", args=[cast.plan_a.pk])).content.decode()
     assert "added the consultation “Consultation of migrant associations”" in log
     assert (
@@ -331,6 +336,7 @@ def test_an_organisation_that_left_the_plan_stays_on_the_record_when_it_is_edite
             "kind": ConsultationKind.REVIEW_WORKSHOP,
             "title": "Validation workshop, second day",
             "organisations": [cast.lead_ministry.pk, migrant_workers.pk],
+            "version": consultation.version,
         },
     )
     assert response.status_code == 302
@@ -362,3 +368,39 @@ def test_the_demo_records_the_national_consultations_once(db):
     assert plan.consultations.filter(kind=ConsultationKind.FUNDING_PARTNERS_MEETING).exists()
     call_command("load_demo")
     assert plan.consultations.count() == 3
+
+
+def test_a_stale_consultation_edit_is_refused_and_saves_when_sent_again(
+    client, cast, migrant_workers
+):
+    consultation = _record(cast, organisations=[cast.lead_ministry])
+    client.force_login(cast.coordinator_a)
+    edit_url = reverse("consultation_edit", args=[cast.plan_a.pk, consultation.pk])
+    opened = {
+        "held_on": LAST_MONTH.isoformat(),
+        "kind": ConsultationKind.REVIEW_WORKSHOP,
+        "title": consultation.title,
+        "organisations": [cast.lead_ministry.pk],
+        "version": consultation.version,
+    }
+    # Someone else adds the migrant workers first.
+    client.post(edit_url, {**opened, "organisations": [cast.lead_ministry.pk, migrant_workers.pk]})
+    response = client.post(edit_url, {**opened, "title": "Review workshop, first day"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Someone else saved this record after you opened it" in page
+    assert "As it is saved now" in page and "Migrant Workers Association (MWA)" in page
+    assert 'value="Review workshop, first day"' in page
+    consultation.refresh_from_db()
+    assert consultation.title != "Review workshop, first day"
+    assert consultation.version == 2
+
+    resent = re.search(r'name="version" value="(\d+)"', page)[1]
+    response = client.post(
+        edit_url, {**opened, "title": "Review workshop, first day", "version": resent}
+    )
+    assert response.status_code == 302
+    consultation.refresh_from_db()
+    assert consultation.title == "Review workshop, first day"
+    assert set(consultation.organisations.all()) == {cast.lead_ministry}
+    assert consultation.version == 3

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +27,7 @@ from governance.models import (
     LeadBodyKind,
     LeadModel,
     Membership,
+    Organisation,
     OrganisationType,
     Participation,
     Role,
@@ -39,6 +41,7 @@ from governance.services import (
     lead_arrangement_set,
     membership_remove,
     membership_set,
+    organisation_save,
     participation_add,
     participation_remove,
     plan_permissions_sync,
@@ -933,3 +936,39 @@ def test_deactivation_and_reactivation_are_recorded_with_the_administrator_as_au
     assert (deactivated.is_active, deactivated.history_user) == (False, cast.administrator)
     assert (reactivated.is_active, reactivated.history_user) == (True, cast.administrator)
     assert reactivated.history_id != deactivated.history_id
+
+
+def test_only_the_name_constraint_becomes_the_name_message(cast):
+    duplicate = Organisation(
+        name="ministry of labour", type=OrganisationType.MINISTRY, level="national", country="GH"
+    )
+    with pytest.raises(ValidationError) as refused:
+        organisation_save(actor=cast.administrator, organisation=duplicate)
+    assert "already exists in this country" in refused.value.message_dict["name"][0]
+
+    # Any other integrity error is a bug to surface, not a duplicate name.
+    unknown_type = Organisation(name="Ministry of Space", type="spaceship", level="national")
+    with pytest.raises(IntegrityError, match="organisation_type_known"):
+        organisation_save(actor=cast.administrator, organisation=unknown_type)
+
+
+@pytest.mark.parametrize(
+    ("model_name", "field", "value"),
+    [
+        ("Organisation", "level", "galactic"),
+        ("Organisation", "credit_preference", "loudly"),
+        ("LeadArrangement", "model", "dictatorship"),
+        ("LeadBody", "kind", "sponsor"),
+        ("Responsibility", "activity", "lunch"),
+    ],
+)
+def test_the_database_refuses_unknown_choices(cast, model_name, field, value):
+    arrangement = cast.plan_a.lead_arrangement
+    rows = {
+        "Organisation": Organisation.objects.filter(pk=cast.ministry_x.pk),
+        "LeadArrangement": LeadArrangement.objects.filter(pk=arrangement.pk),
+        "LeadBody": arrangement.bodies.all(),
+        "Responsibility": arrangement.responsibilities.all(),
+    }
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows[model_name].update(**{field: value})

@@ -11,6 +11,9 @@ from django.urls import reverse
 from action_plans.permissions import PlanAction, plan_actions_for_user
 from governance.models import (
     Activity,
+    LeadArrangement,
+    LeadBody,
+    LeadBodyKind,
     LeadModel,
     Organisation,
     OrganisationType,
@@ -19,7 +22,7 @@ from governance.models import (
     Role,
     User,
 )
-from governance.services import membership_set, participation_add
+from governance.services import membership_set, organisation_save, participation_add
 from tests import factories
 
 
@@ -107,6 +110,7 @@ def test_an_inconsistent_joint_lead_is_refused_on_the_form_and_nothing_is_saved(
             "second_lead": cast.ministry_x.pk,
             "responsibility_prioritisation": cast.lead_ministry.pk,
             "responsibility_monitoring": cast.outside_org.pk,
+            "version": cast.plan_a.lead_arrangement.version,
         },
     )
     page = response.content.decode()
@@ -127,6 +131,7 @@ def test_a_joint_lead_moves_monitoring_to_the_second_ministry(client, cast):
         "second_lead": cast.ministry_x.pk,
         **{f"responsibility_{activity}": cast.lead_ministry.pk for activity in Activity.values},
         "responsibility_monitoring": cast.ministry_x.pk,
+        "version": cast.plan_a.lead_arrangement.version,
     }
     response = client.post(reverse("lead_arrangement_edit", args=[cast.plan_a.pk]), data)
     assert response.url == reverse("plan_governance", args=[cast.plan_a.pk])
@@ -221,25 +226,106 @@ def test_hidden_plans_are_logged_too(client, cast, caplog):
     assert f"user=coordinator_b action=view object=plan {cast.plan_a.pk}" in caplog.text
 
 
-def test_an_organisation_coordinator_may_edit_its_own_profile(client, cast):
+def test_an_organisation_coordinator_edits_its_profile_but_not_its_classification(client, cast):
     coordinator_x = factories.UserFactory(username="coordinator_x")
     membership_set(actor=None, user=coordinator_x, organisation=cast.ministry_x, role="coordinator")
     client.force_login(coordinator_x)
     url = reverse("organisation_edit", args=[cast.ministry_x.pk])
     form = client.get(url)
     assert form.status_code == 200
+    page = form.content.decode()
+    assert 'name="led_by_women"' in page and 'name="credit_preference"' in page
+    for admin_only in ("type", "level", "parent", "country", "is_local_actor"):
+        assert f'name="{admin_only}"' not in page
     data = {
         "name": "Ministry of Labour",
         "acronym": "MOL",
-        "type": OrganisationType.MINISTRY,
-        "level": "national",
-        "country": "GH",
         "credit_preference": "anonymous",
+        "led_by_women": "on",
+        "version": cast.ministry_x.version,
+        # Not on the coordinator's form: ignored if posted anyway.
+        "type": OrganisationType.INTERNATIONAL,
+        "level": "international",
+        "is_local_actor": "on",
     }
     assert client.post(url, data).status_code == 302
     cast.ministry_x.refresh_from_db()
     assert cast.ministry_x.credit_preference == "anonymous"
+    assert cast.ministry_x.led_by_women
+    assert cast.ministry_x.type == OrganisationType.MINISTRY
+    assert cast.ministry_x.level == "national"
+    assert not cast.ministry_x.is_local_actor
     assert cast.ministry_x.history.first().history_user == coordinator_x
+
+
+def _organisation_data(organisation, **changes) -> dict:
+    data = {
+        "name": organisation.name,
+        "acronym": organisation.acronym,
+        "type": organisation.type,
+        "level": organisation.level,
+        "parent": organisation.parent_id or "",
+        "country": organisation.country.code or "",
+        "credit_preference": organisation.credit_preference,
+        "version": organisation.version,
+    }
+    return {**data, **changes}
+
+
+def test_an_administrator_edits_every_field_of_an_organisation(client, cast):
+    client.force_login(cast.administrator)
+    url = reverse("organisation_edit", args=[cast.ministry_x.pk])
+    assert 'name="type"' in client.get(url).content.decode()
+    data = _organisation_data(cast.ministry_x, level="local", is_local_actor="on")
+    assert client.post(url, data).status_code == 302
+    cast.ministry_x.refresh_from_db()
+    assert cast.ministry_x.level == "local" and cast.ministry_x.is_local_actor
+    assert cast.ministry_x.version == 2
+
+
+def test_an_organisation_cannot_become_part_of_its_own_part(client, cast):
+    cast.ministry_y.parent = cast.ministry_x
+    organisation_save(actor=cast.administrator, organisation=cast.ministry_y)
+    client.force_login(cast.administrator)
+    url = reverse("organisation_edit", args=[cast.ministry_x.pk])
+    response = client.post(url, _organisation_data(cast.ministry_x, parent=cast.ministry_y.pk))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'href="#id_parent"' in page
+    assert "is part of Ministry of Labour, so it cannot be its parent" in page
+    cast.ministry_x.refresh_from_db()
+    assert cast.ministry_x.parent is None and cast.ministry_x.version == 1
+
+    response = client.post(url, _organisation_data(cast.ministry_x, parent=cast.ministry_x.pk))
+    assert response.status_code == 200
+    assert 'href="#id_parent"' in response.content.decode()
+    cast.ministry_x.refresh_from_db()
+    assert cast.ministry_x.parent is None
+
+
+def test_a_stale_organisation_edit_is_refused_and_saves_when_sent_again(client, cast):
+    client.force_login(cast.administrator)
+    url = reverse("organisation_edit", args=[cast.ministry_x.pk])
+    opened = _organisation_data(cast.ministry_x)
+    # Someone else saves first.
+    client.post(url, {**opened, "acronym": "MOLSW"})
+    response = client.post(url, {**opened, "name": "Ministry of Labour and Employment"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Someone else saved this record after you opened it" in page
+    assert "As it is saved now" in page and "MOLSW" in page
+    assert 'value="Ministry of Labour and Employment"' in page  # the user's input stays
+    cast.ministry_x.refresh_from_db()
+    assert (cast.ministry_x.name, cast.ministry_x.acronym) == ("Ministry of Labour", "MOLSW")
+
+    resent = re.search(r'name="version" value="(\d+)"', page)[1]
+    response = client.post(
+        url, {**opened, "name": "Ministry of Labour and Employment", "version": resent}
+    )
+    assert response.status_code == 302
+    cast.ministry_x.refresh_from_db()
+    assert cast.ministry_x.name == "Ministry of Labour and Employment"
+    assert cast.ministry_x.version == 3
 
 
 def test_creating_an_organisation_shows_every_problem_and_keeps_the_input(client, cast):
@@ -278,11 +364,59 @@ def test_the_organisation_list_filters_local_actors(client, cast):
     assert "Ministry of Labour" not in page
 
 
+def test_sorting_and_paging_the_organisation_list_keep_every_filter(client, cast):
+    for number in range(30):
+        factories.OrganisationFactory(name=f"Migrant Workers Union {number}", is_local_actor=True)
+    client.force_login(cast.administrator)
+    filters = {"q": "union", "type": OrganisationType.MINISTRY, "local_actor": "on"}
+    page = client.get(reverse("organisation_list"), filters).content.decode()
+    sort_links = re.findall(r'href="\?([^"]*sort=[a-z]+)"', page)
+    assert len(sort_links) == 3
+    for link in sort_links:
+        assert "q=union&amp;type=ministry&amp;local_actor=on&amp;sort=" in link
+
+    sorted_page = client.get(reverse("organisation_list"), {**filters, "sort": "type"})
+    next_link = re.search(r'href="\?([^"]*page=2)"', sorted_page.content.decode())[1]
+    for part in ("q=union", "type=ministry", "local_actor=on", "sort=type"):
+        assert part in next_link
+    response = client.get(reverse("organisation_list") + "?" + next_link.replace("&amp;", "&"))
+    assert "Ministry of Labour" not in response.content.decode()
+    assert "Migrant Workers Union" in response.content.decode()
+
+
 def test_members_see_only_organisations_of_their_plans(client, cast):
+    client.force_login(cast.outsider)
+    page = client.get(reverse("organisation_list")).content.decode()
+    assert "Ministry of Energy" in page
+    assert "Ministry of Labour" not in page
+    assert "Accra Metropolitan Assembly" not in page
+
+
+def test_whoever_governs_a_plan_sees_the_whole_registry_to_find_partners(client, cast):
     client.force_login(cast.coordinator_b)
     page = client.get(reverse("organisation_list")).content.decode()
     assert "Accra Metropolitan Assembly" in page
-    assert "Ministry of Labour" not in page
+    assert "Ministry of Labour" in page and "Ministry of Energy" in page
+    assert client.get(reverse("organisation_detail", args=[cast.outside_org.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("url_name", ["lead_arrangement_edit", "participant_add"])
+def test_organisation_pickers_offer_what_the_organisation_list_shows(client, cast, url_name):
+    client.force_login(cast.coordinator_b)
+    picker = client.get(reverse(url_name, args=[cast.plan_b.pk])).content.decode()
+    listed = client.get(reverse("organisation_list")).content.decode()
+    assert "Ministry of Energy (MOE)" in picker and "Ministry of Energy" in listed
+
+
+def test_an_organisation_coordinator_who_governs_no_plan_keeps_the_narrow_registry(client, cast):
+    coordinator_y = factories.UserFactory(username="coordinator_y")
+    membership_set(actor=None, user=coordinator_y, organisation=cast.ministry_y, role="coordinator")
+    client.force_login(coordinator_y)
+    listed = client.get(reverse("organisation_list")).content.decode()
+    assert "Ministry of Health" in listed and "Ministry of Labour" in listed
+    assert "Ministry of Energy" not in listed
+    response = client.get(reverse("organisation_detail", args=[cast.outside_org.pk]))
+    assert response.status_code == 404
 
 
 def test_an_administrator_invites_a_user_who_sets_a_password_and_sees_the_plan(
@@ -410,3 +544,95 @@ def test_no_new_invitation_for_someone_who_has_a_password(client, cast):
     response = client.post(reverse("invitation_resend", args=[cast.editor_x.pk]), follow=True)
     assert "has already chosen a password" in response.content.decode()
     assert mail.outbox == []
+
+
+def _history_rows() -> int:
+    return sum(
+        model.history.count()
+        for model in (LeadArrangement, LeadBody, Responsibility, Participation)
+    )
+
+
+def _single_lead_data(cast, **changes) -> dict:
+    data = {
+        "model": LeadModel.SINGLE,
+        "lead": cast.lead_ministry.pk,
+        "notes": "",
+        **{f"responsibility_{activity}": cast.lead_ministry.pk for activity in Activity.values},
+        "version": cast.plan_a.lead_arrangement.version,
+    }
+    return {**data, **changes}
+
+
+def test_saving_an_unchanged_lead_arrangement_writes_no_history(client, cast):
+    client.force_login(cast.coordinator_a)
+    url = reverse("lead_arrangement_edit", args=[cast.plan_a.pk])
+    before = _history_rows()
+    response = client.post(url, _single_lead_data(cast))
+    assert response.status_code == 302
+    assert _history_rows() == before
+    assert LeadArrangement.objects.get(plan=cast.plan_a).version == 1
+
+
+def test_changing_one_responsibility_writes_only_that_change(client, cast):
+    client.force_login(cast.coordinator_a)
+    url = reverse("lead_arrangement_edit", args=[cast.plan_a.pk])
+    data = _single_lead_data(
+        cast,
+        model=LeadModel.JOINT,
+        second_lead=cast.ministry_x.pk,
+        responsibility_monitoring=cast.ministry_x.pk,
+    )
+    responsibilities_before = Responsibility.history.count()
+    assert client.post(url, data).status_code == 302
+    # Monitoring moved; the five other activities were left alone.
+    assert Responsibility.history.count() == responsibilities_before + 1
+    assert LeadArrangement.objects.get(plan=cast.plan_a).version == 2
+
+
+def test_a_stale_lead_arrangement_is_refused_and_saves_when_sent_again(client, cast):
+    client.force_login(cast.coordinator_a)
+    url = reverse("lead_arrangement_edit", args=[cast.plan_a.pk])
+    opened = _single_lead_data(cast)
+    # Someone else adds an adviser first.
+    client.post(url, {**opened, "advisers": [cast.ministry_y.pk]})
+    response = client.post(url, {**opened, "notes": "Reviewed with the cabinet office"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Someone else saved this record after you opened it" in page
+    assert "As it is saved now" in page and "Ministry of Health (MOH)" in page
+    assert "Reviewed with the cabinet office" in page  # the user's input stays
+    arrangement = LeadArrangement.objects.get(plan=cast.plan_a)
+    assert arrangement.notes == "" and arrangement.version == 2
+
+    resent = re.search(r'name="version" value="(\d+)"', page)[1]
+    response = client.post(
+        url, {**opened, "notes": "Reviewed with the cabinet office", "version": resent}
+    )
+    assert response.status_code == 302
+    arrangement.refresh_from_db()
+    assert arrangement.notes == "Reviewed with the cabinet office"
+    assert not arrangement.bodies.filter(kind=LeadBodyKind.ADVISER).exists()
+    assert arrangement.version == 3
+
+
+def test_a_forged_forwarded_for_header_is_not_logged_as_the_address(client, cast, caplog):
+    # No proxy is configured in tests: the address is the connection's, as for the lockout.
+    client.force_login(cast.editor_y)
+    with caplog.at_level(logging.WARNING, logger="msd_planner.security"):
+        client.get(
+            reverse("organisation_edit", args=[cast.ministry_x.pk]),
+            REMOTE_ADDR="10.1.2.3",
+            HTTP_X_FORWARDED_FOR="203.0.113.66",
+        )
+    assert "ip=10.1.2.3" in caplog.text
+    assert "203.0.113.66" not in caplog.text
+
+
+def test_the_admin_cannot_grant_groups_or_permissions_around_governance(client, cast):
+    client.force_login(cast.administrator)
+    page = client.get(reverse("admin:governance_user_change", args=[cast.editor_x.pk]))
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert 'name="groups"' not in content and 'name="user_permissions"' not in content
+    assert client.get("/admin/auth/group/").status_code == 404

@@ -22,7 +22,6 @@ def test_concurrent_edits_of_one_version_save_one_and_refuse_the_other(cast, cat
         plan=cast.plan_a,
         target=Target.objects.get(code="10.7"),
         rationale="Start",
-        as_coordinator=True,
     )
     opened_version = item.version
     start = threading.Barrier(2)

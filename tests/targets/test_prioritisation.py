@@ -33,13 +33,12 @@ def plan_a(cast, catalogue):
     return cast.plan_a
 
 
-def _add(cast, code, *, as_coordinator=True, actor=None):
+def _add(cast, code, *, actor=None):
     return prioritised_target_add(
         actor=actor or cast.coordinator_a,
         plan=cast.plan_a,
         target=Target.objects.get(code=code),
         rationale=f"Why {code} matters",
-        as_coordinator=as_coordinator,
     )
 
 

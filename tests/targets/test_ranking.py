@@ -72,3 +72,28 @@ def test_an_override_puts_the_target_at_its_rank_and_keeps_the_others_in_order(i
     others_before = [item.key for _p, item in rank(items) if item.key != chosen.key]
     others_after = [item.key for _p, item in ranked if item.key != chosen.key]
     assert others_after == others_before
+
+
+@given(items=rankables.filter(lambda items: len(items) >= 3), data=st.data())
+def test_several_overrides_to_one_rank_keep_their_computed_order(items, data):
+    chosen = data.draw(
+        st.lists(st.sampled_from(items), min_size=2, max_size=len(items), unique_by=id)
+    )
+    wanted = data.draw(st.integers(1, len(items)))
+    chosen_keys = {item.key for item in chosen}
+    with_override = [
+        Rankable(item.key, item.score, item.official_position, wanted)
+        if item.key in chosen_keys
+        else item
+        for item in items
+    ]
+    ranked = [item.key for _p, item in rank(with_override)]
+    computed = [item.key for _p, item in rank(items)]
+    overridden = [key for key in computed if key in chosen_keys]
+    assert [key for key in ranked if key in chosen_keys] == overridden
+    first = ranked.index(overridden[0]) + 1
+    assert first == min(wanted, len(items) - len(chosen) + 1)
+    assert ranked[first - 1 : first - 1 + len(chosen)] == overridden  # side by side
+    assert [key for key in ranked if key not in chosen_keys] == [
+        key for key in computed if key not in chosen_keys
+    ]
