@@ -377,3 +377,21 @@ def test_the_history_reads_as_sentences(client, cast, plan_a):
         in page
     )
     assert f"{cast.coordinator_a} (MOI) added target 10.7" in page
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"), [("en", "21,500.5"), ("fr", "500,5"), ("es", "21.500,5")]
+)
+def test_baselines_read_in_the_readers_number_format(client, cast, plan_a, language, shown):
+    item = _add(cast, "10.7")
+    prioritised_target_update(
+        actor=cast.coordinator_a,
+        prioritised_target=item,
+        expected_version=item.version,
+        changes={"baseline_value": Decimal("21500.5000"), "baseline_unit": "USD"},
+    )
+    client.force_login(cast.viewer_x)
+    client.post(reverse("set_language"), {"language": language, "next": "/"})
+    page = client.get(reverse("prioritised_target_list", args=[plan_a.pk])).content.decode()
+    assert f"{shown} USD" in page
+    assert "21500.5000" not in page
