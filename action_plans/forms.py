@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from action_plans.models import ActionPlan, PlanLevel
+from action_plans.services import PLAN_FIELDS
 
 
 class ActionPlanForm(forms.ModelForm):
@@ -9,15 +10,7 @@ class ActionPlanForm(forms.ModelForm):
 
     class Meta:
         model = ActionPlan
-        fields = [
-            "title",
-            "country",
-            "level",
-            "area_name",
-            "period_start_year",
-            "period_end_year",
-            "base_currency",
-        ]
+        fields = PLAN_FIELDS
         widgets = {"level": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):

@@ -9,16 +9,15 @@ from governance.models import User
 from msd_planner.lib.concurrency import lock_for_update
 from msd_planner.lib.history import attribute
 
-PLAN_FIELDS = frozenset(
-    {
-        "title",
-        "country",
-        "level",
-        "area_name",
-        "period_start_year",
-        "period_end_year",
-        "base_currency",
-    }
+# What the plan's details page may change, in the order the form shows it.
+PLAN_FIELDS = (
+    "title",
+    "country",
+    "level",
+    "area_name",
+    "period_start_year",
+    "period_end_year",
+    "base_currency",
 )
 
 

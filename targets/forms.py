@@ -18,6 +18,7 @@ from targets.models import (
     PrioritisedTarget,
     Target,
 )
+from targets.services import PRIORITISED_TARGET_FIELDS
 
 
 class CatalogueSearchForm(forms.Form):
@@ -66,17 +67,7 @@ class PrioritisedTargetForm(forms.ModelForm):
 
     class Meta:
         model = PrioritisedTarget
-        fields = [
-            "rationale",
-            "local_adaptation",
-            "responsible_organisation",
-            "baseline_value",
-            "baseline_unit",
-            "baseline_year",
-            "baseline_source",
-            "rank_override",
-            "rank_override_reason",
-        ]
+        fields = PRIORITISED_TARGET_FIELDS
         widgets = {
             "rationale": forms.Textarea(attrs={"rows": 4}),
             "local_adaptation": forms.Textarea(attrs={"rows": 3}),

@@ -210,18 +210,17 @@ def prioritised_target_add(
     return prioritised
 
 
-PRIORITISED_TARGET_FIELDS = frozenset(
-    {
-        "rationale",
-        "local_adaptation",
-        "responsible_organisation",
-        "baseline_value",
-        "baseline_unit",
-        "baseline_year",
-        "baseline_source",
-        "rank_override",
-        "rank_override_reason",
-    }
+# What the edit page may change, in the order the form shows it.
+PRIORITISED_TARGET_FIELDS = (
+    "rationale",
+    "local_adaptation",
+    "responsible_organisation",
+    "baseline_value",
+    "baseline_unit",
+    "baseline_year",
+    "baseline_source",
+    "rank_override",
+    "rank_override_reason",
 )
 
 
