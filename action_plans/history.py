@@ -5,11 +5,13 @@ The query count is fixed: a few queries per tracked model, whatever the history 
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from action_plans.models import ActionPlan
@@ -54,21 +56,39 @@ class ChangeEntry:
 @dataclass(frozen=True)
 class _Tracked:
     model: type[models.Model]
-    plan_filter: str
+    in_plan: Callable[[ActionPlan], Q]
+
+
+def _of_plan(field: str) -> Callable[[ActionPlan], Q]:
+    return lambda plan: Q(**{field: plan.pk})
+
+
+def _under(parent: type[models.Model], field: str) -> Callable[[ActionPlan], Q]:
+    """Children found through their parent's history, so that the history of a removed
+    target's scores stays in the plan's list."""
+    return lambda plan: Q(**{f"{field}__in": parent.history.filter(plan_id=plan.pk).values("id")})
 
 
 TRACKED = [
-    _Tracked(ActionPlan, "id"),
-    _Tracked(LeadArrangement, "plan_id"),
-    _Tracked(Participation, "plan_id"),
-    _Tracked(Consultation, "plan_id"),
-    _Tracked(ScoringCriterion, "plan_id"),
-    _Tracked(PrioritisedTarget, "plan_id"),
-    _Tracked(TargetScore, "prioritised_target__plan_id"),
-    _Tracked(FollowedIndicator, "prioritised_target__plan_id"),
-    _Tracked(Framework, "plan_id"),
-    _Tracked(FrameworkAssessment, "framework__plan_id"),
+    _Tracked(ActionPlan, _of_plan("id")),
+    _Tracked(LeadArrangement, _of_plan("plan_id")),
+    _Tracked(Participation, _of_plan("plan_id")),
+    _Tracked(Consultation, _of_plan("plan_id")),
+    _Tracked(ScoringCriterion, _of_plan("plan_id")),
+    _Tracked(PrioritisedTarget, _of_plan("plan_id")),
+    _Tracked(TargetScore, _under(PrioritisedTarget, "prioritised_target_id")),
+    _Tracked(FollowedIndicator, _under(PrioritisedTarget, "prioritised_target_id")),
+    _Tracked(Framework, _of_plan("plan_id")),
+    _Tracked(FrameworkAssessment, _under(Framework, "framework_id")),
 ]
+
+# How to name a record that has since been deleted, from its last history row.
+_DELETED_NAME = {
+    PrioritisedTarget: "target__code",
+    Framework: "name",
+    ScoringCriterion: "name",
+    Organisation: "name",
+}
 
 
 def _display(model_field: models.Field, value, names: dict) -> str:
@@ -93,9 +113,7 @@ def plan_change_log(plan: ActionPlan, *, limit: int = 100) -> list[ChangeEntry]:
     """The latest ``limit`` changes to the plan and the records hanging off it."""
     latest = []
     for tracked in TRACKED:
-        rows = tracked.model.history.filter(**{tracked.plan_filter: plan.pk}).order_by(
-            "-history_date"
-        )[:limit]
+        rows = tracked.model.history.filter(tracked.in_plan(plan)).order_by("-history_date")[:limit]
         latest.extend((tracked.model, row) for row in rows)
     latest.sort(key=lambda pair: pair[1].history_date, reverse=True)
     latest = latest[:limit]
@@ -125,6 +143,14 @@ def plan_change_log(plan: ActionPlan, *, limit: int = 100) -> list[ChangeEntry]:
         if related is PrioritisedTarget:
             queryset = queryset.select_related("target")
         names.update({(related, obj.pk): str(obj) for obj in queryset})
+        deleted = {pk for pk in ids if (related, pk) not in names}
+        if deleted and related in _DELETED_NAME:
+            names.update(
+                ((related, pk), label)
+                for pk, label in related.history.filter(id__in=deleted).values_list(
+                    "id", _DELETED_NAME[related]
+                )
+            )
     actors = _actor_names({row.history_user_id for _model, row in latest}, plan)
 
     entries = []

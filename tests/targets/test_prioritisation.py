@@ -395,3 +395,17 @@ def test_baselines_read_in_the_readers_number_format(client, cast, plan_a, langu
     page = client.get(reverse("prioritised_target_list", args=[plan_a.pk])).content.decode()
     assert f"{shown} USD" in page
     assert "21500.5000" not in page
+
+
+def test_the_history_keeps_a_removed_targets_scores(client, cast, plan_a):
+    from targets.services import prioritised_target_remove
+
+    item = _add(cast, "10.7")
+    _score_all(cast, item, 4)
+    prioritised_target_remove(
+        actor=cast.coordinator_a, prioritised_target=PrioritisedTarget.objects.get(pk=item.pk)
+    )
+    client.force_login(cast.viewer_x)
+    page = client.get(reverse("plan_history", args=[plan_a.pk])).content.decode()
+    assert "removed target 10.7" in page
+    assert "added the “Urgency” score of 10.7" in page
