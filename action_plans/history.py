@@ -137,6 +137,9 @@ def plan_change_log(plan: ActionPlan, *, limit: int = 100) -> list[ChangeEntry]:
             value = _field_value(row, model_field)
             if model_field.is_relation and value is not None:
                 wanted[model_field.related_model].add(value)
+    links = _m2m_snapshots(latest, previous)
+    for (m2m_field, _history_id), ids in links.items():
+        wanted[m2m_field.related_model] |= ids
     names: dict[tuple[type, int], str] = {}
     for related, ids in wanted.items():
         queryset = related.objects.filter(pk__in=ids)
@@ -178,10 +181,60 @@ def plan_change_log(plan: ActionPlan, *, limit: int = 100) -> list[ChangeEntry]:
                             new=_display(model_field, new, names),
                         )
                     )
+            entry.changes += _m2m_changes(model, row, before, links, names)
             if not entry.changes:
                 continue
         entries.append(entry)
     return entries
+
+
+def _m2m_fields(model) -> list[models.ManyToManyField]:
+    """The many-to-many fields whose links simple-history records for ``model``."""
+    return list(getattr(model.history.model, "_history_m2m_fields", []))
+
+
+def _m2m_snapshots(latest, previous) -> dict[tuple[models.Field, int], set[int]]:
+    """(many-to-many field, history id) → ids linked in that version (a query per field)."""
+    snapshots: dict[tuple[models.Field, int], set[int]] = defaultdict(set)
+    for model in {model for model, _row in latest}:
+        history_ids = set()
+        for row_model, row in latest:
+            if row_model is model and row.history_type == "~":
+                history_ids.add(row.history_id)
+                if (before := previous.get((model, row.history_id))) is not None:
+                    history_ids.add(before.history_id)
+        if not history_ids:
+            continue
+        for m2m_field in _m2m_fields(model):
+            through = model.history.model._meta.get_field(
+                f"historical{model._meta.model_name}_{m2m_field.name}"
+            ).related_model
+            target = next(
+                field
+                for field in through._meta.concrete_fields
+                if field.is_relation and field.related_model is m2m_field.related_model
+            )
+            for history_id, linked in through.objects.filter(
+                history_id__in=history_ids
+            ).values_list("history_id", target.attname):
+                snapshots[(m2m_field, history_id)].add(linked)
+    return snapshots
+
+
+def _m2m_changes(model, row, before, links, names) -> list[Change]:
+    changes = []
+    for m2m_field in _m2m_fields(model):
+        old = links.get((m2m_field, before.history_id), set())
+        new = links.get((m2m_field, row.history_id), set())
+        if old != new:
+
+            def listed(ids, related=m2m_field.related_model):
+                return ", ".join(sorted(names.get((related, pk), f"#{pk}") for pk in ids)) or "—"
+
+            changes.append(
+                Change(label=str(m2m_field.verbose_name), old=listed(old), new=listed(new))
+            )
+    return changes
 
 
 def _actor_names(user_ids: set, plan: ActionPlan) -> dict[int, str]:

@@ -309,6 +309,10 @@ def test_history_records_who_recorded_and_who_changed_a_consultation(client, cas
         {**data, "title": "Consultation of migrant and diaspora associations", "version": 2},
     )
     log = client.get(reverse("plan_history", args=[cast.plan_a.pk])).content.decode()
+    assert (
+        "changed the organisations present of the consultation “Consultation of migrant and "
+        "diaspora associations” from “Migrant Workers"
+    ) in log
     assert "added the consultation “Consultation of migrant associations”" in log
     assert (
         "changed the title of the consultation “Consultation of migrant and diaspora "
