@@ -1,5 +1,3 @@
-import copy
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,7 +11,7 @@ from action_plans.history import plan_change_log
 from action_plans.permissions import PlanAction, get_plan_for_user_or_404
 from action_plans.selectors import plans_visible_to
 from governance.permissions import require_account_administrator
-from msd_planner.lib.concurrency import EditConflict, conflict_form_data, saved_values
+from msd_planner.lib.concurrency import EditConflict, form_after_conflict, saved_values
 
 
 @login_required
@@ -53,14 +51,12 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 changes=form.changes(),
             )
         except EditConflict as conflict:
-            # A copy: validating the form writes the user's input into its instance.
-            form = ActionPlanForm(
-                conflict_form_data(request.POST, conflict.current),
-                instance=copy.copy(conflict.current),
+            form = form_after_conflict(
+                lambda data, instance: ActionPlanForm(data, instance=instance),
+                request.POST,
+                conflict,
             )
-            form.is_valid()
             saved = saved_values(form, conflict.current)
-            form.add_error(None, conflict)
         except ValidationError as error:
             form.add_error(None, error)
         else:

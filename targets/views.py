@@ -1,5 +1,3 @@
-from copy import copy
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from action_plans.permissions import PlanAction, get_plan_for_user_or_404
 from governance import selectors as governance_selectors
-from msd_planner.lib.concurrency import EditConflict, conflict_form_data, saved_values
+from msd_planner.lib.concurrency import EditConflict, form_after_conflict, saved_values
 from msd_planner.lib.errors import ObjectHidden
 from targets import selectors, services
 from targets.forms import (
@@ -160,14 +158,14 @@ def prioritised_target_edit(request: HttpRequest, pk: int, item_pk: int) -> Http
                 changes=form.changes(),
             )
         except EditConflict as conflict:
-            # Keep the user's input, carry the saved version, show what the other saved.
-            form = PrioritisedTargetForm(
-                conflict_form_data(request.POST, conflict.current),
-                instance=copy(conflict.current),
-                plan=item.plan,
+            form = form_after_conflict(
+                lambda data, instance: PrioritisedTargetForm(
+                    data, instance=instance, plan=item.plan
+                ),
+                request.POST,
+                conflict,
             )
             saved = saved_values(form, conflict.current)
-            form.add_error(None, conflict)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -200,14 +198,17 @@ def prioritised_target_scores(request: HttpRequest, pk: int, item_pk: int) -> Ht
                 scores=form.scores(),
             )
         except EditConflict as conflict:
-            form = ScoresForm(
-                conflict_form_data(request.POST, conflict.current),
-                criteria=criteria,
-                scores=selectors.target_scores(conflict.current),
-                version=conflict.current.version,
+            form = form_after_conflict(
+                lambda data, instance: ScoresForm(
+                    data,
+                    criteria=criteria,
+                    scores=selectors.target_scores(instance),
+                    version=instance.version,
+                ),
+                request.POST,
+                conflict,
             )
             saved = form.saved_values()
-            form.add_error(None, conflict)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -393,11 +394,12 @@ def _save_framework(request, plan, form, framework=None) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
             )
         except EditConflict as conflict:
-            form = FrameworkForm(
-                conflict_form_data(request.POST, conflict.current), instance=copy(conflict.current)
+            form = form_after_conflict(
+                lambda data, instance: FrameworkForm(data, instance=instance),
+                request.POST,
+                conflict,
             )
             saved = saved_values(form, conflict.current)
-            form.add_error(None, conflict)
         except ValidationError as error:
             form.add_error(None, error)
         else:

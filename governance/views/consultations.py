@@ -13,7 +13,7 @@ from action_plans.permissions import PlanAction, get_plan_for_user_or_404
 from governance import selectors, services
 from governance.forms import ConsultationFilterForm, ConsultationForm
 from governance.models import Consultation
-from msd_planner.lib.concurrency import EditConflict, conflict_form_data, saved_values
+from msd_planner.lib.concurrency import EditConflict, form_after_conflict, saved_values
 from msd_planner.lib.errors import ObjectHidden
 from msd_planner.lib.pagination import paginate
 
@@ -75,15 +75,12 @@ def _consultation_form_page(
                 actor=request.user, plan=plan, consultation=form.consultation(), **form.links()
             )
         except EditConflict as conflict:
-            # Summarised before the new form writes the user's input onto the instance.
-            summary = saved_values(form, conflict.current)
-            form = ConsultationForm(
-                conflict_form_data(request.POST, conflict.current),
-                instance=conflict.current,
-                plan=plan,
+            form = form_after_conflict(
+                lambda data, instance: ConsultationForm(data, instance=instance, plan=plan),
+                request.POST,
+                conflict,
             )
-            form.is_valid()
-            form.add_error(None, conflict)
+            summary = saved_values(form, conflict.current)
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -15,7 +15,7 @@ from governance.permissions import (
     require_account_administrator,
 )
 from governance.services import organisation_save
-from msd_planner.lib.concurrency import EditConflict, conflict_form_data, saved_values
+from msd_planner.lib.concurrency import EditConflict, form_after_conflict, saved_values
 from msd_planner.lib.pagination import paginate
 
 
@@ -80,13 +80,12 @@ def _organisation_form_page(
         try:
             organisation = organisation_save(actor=request.user, organisation=form.save())
         except EditConflict as conflict:
-            # Summarised before the new form writes the user's input onto the instance.
-            summary = saved_values(form, conflict.current)
-            form = _organisation_form(
-                request, conflict.current, conflict_form_data(request.POST, conflict.current)
+            form = form_after_conflict(
+                lambda data, instance: _organisation_form(request, instance, data),
+                request.POST,
+                conflict,
             )
-            form.is_valid()
-            form.add_error(None, conflict)
+            summary = saved_values(form, conflict.current)
         except ValidationError as error:
             form.add_error(None, error)
         else:

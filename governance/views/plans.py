@@ -12,7 +12,7 @@ from action_plans.permissions import PlanAction, get_plan_for_user_or_404
 from governance import selectors, services
 from governance.forms import LeadArrangementForm, ParticipantAddForm, ParticipantEditForm
 from governance.models import Activity, Participation
-from msd_planner.lib.concurrency import EditConflict, conflict_form_data
+from msd_planner.lib.concurrency import EditConflict, form_after_conflict
 from msd_planner.lib.errors import ObjectHidden
 
 
@@ -85,11 +85,11 @@ def lead_arrangement_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except EditConflict as conflict:
             summary = _lead_arrangement_summary(selectors.plan_governance(plan))
-            form = LeadArrangementForm(
-                conflict_form_data(request.POST, conflict.current), user=request.user
+            form = form_after_conflict(
+                lambda data, _instance: LeadArrangementForm(data, user=request.user),
+                request.POST,
+                conflict,
             )
-            form.is_valid()
-            form.add_error(None, conflict)
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -1,5 +1,8 @@
 """Optimistic locking: a version column checked under ``select_for_update``."""
 
+import copy
+from collections.abc import Callable
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
@@ -35,11 +38,19 @@ def lock_for_update(instance: models.Model, expected_version: int) -> models.Mod
     return fresh
 
 
-def conflict_form_data(data, current: models.Model, version_field: str = "version"):
-    """The submitted form data with the current version, for the conflict screen."""
+def form_after_conflict(build_form: Callable, data, conflict: EditConflict):
+    """The form shown again after ``conflict``: the user's input, the version now saved
+    (so that submitting again replaces it on purpose) and the conflict message.
+
+    ``build_form(data, instance)`` builds the page's form; it gets a copy of the saved
+    record, because validating a model form writes the user's input into its instance.
+    """
     data = data.copy()
-    data[version_field] = current.version
-    return data
+    data["version"] = conflict.current.version
+    form = build_form(data, copy.copy(conflict.current))
+    form.is_valid()
+    form.add_error(None, conflict)
+    return form
 
 
 def display_value(instance: models.Model, name: str) -> str:
