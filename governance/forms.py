@@ -13,7 +13,6 @@ from governance.models import (
     LeadModel,
     Organisation,
     OrganisationType,
-    Participation,
     Role,
 )
 from governance.permissions import organisations_visible_to
@@ -287,10 +286,12 @@ class ParticipantAddForm(forms.Form):
         )
 
 
-class ParticipantEditForm(forms.ModelForm):
-    class Meta:
-        model = Participation
-        fields = ["signatory_required"]
+class ParticipantEditForm(forms.Form):
+    # A plain form: a model form would write into the participation before the service
+    # compares it with what is saved, and the change would be lost.
+    signatory_required = forms.BooleanField(
+        label=_("Its signature is required to validate the plan"), required=False
+    )
 
 
 class FirstOptionLabelled:

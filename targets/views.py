@@ -256,7 +256,7 @@ def followed_indicator_remove(
         return redirect("prioritised_target_detail", pk, item.pk)
     return render(
         request,
-        "governance/confirm.html",
+        "confirm.html",
         {
             "title": _("Stop following %(indicator)s for target %(code)s?")
             % {"indicator": followed, "code": item},
@@ -306,7 +306,7 @@ def prioritised_target_remove(request: HttpRequest, pk: int, item_pk: int) -> Ht
         return redirect("prioritised_target_list", pk)
     return render(
         request,
-        "governance/confirm.html",
+        "confirm.html",
         {
             "plan": item.plan,
             "title": _("Remove target %(code)s from the plan?") % {"code": item},
@@ -456,7 +456,7 @@ def framework_delete(request: HttpRequest, pk: int, framework_pk: int) -> HttpRe
         return redirect("coherence_matrix", pk)
     return render(
         request,
-        "governance/confirm.html",
+        "confirm.html",
         {
             "plan": framework.plan,
             "title": _("Remove %(name)s from the review?") % {"name": framework},

@@ -129,7 +129,7 @@ def membership_remove(request: HttpRequest, user_pk: int, pk: int) -> HttpRespon
         return redirect("user_detail", membership.user_id)
     return render(
         request,
-        "governance/confirm.html",
+        "confirm.html",
         {
             "title": _("Remove %(user)s from %(organisation)s?")
             % {"user": membership.user, "organisation": membership.organisation},
@@ -156,7 +156,7 @@ def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("user_detail", account.pk)
     return render(
         request,
-        "governance/confirm.html",
+        "confirm.html",
         {
             "title": _("Deactivate %(user)s?") % {"user": account},
             "consequences": [
@@ -189,7 +189,7 @@ def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("user_detail", account.pk)
     return render(
         request,
-        "governance/confirm.html",
+        "confirm.html",
         {
             "title": _("Send %(user)s a new invitation?") % {"user": account},
             "consequences": [
@@ -212,7 +212,7 @@ def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("user_detail", account.pk)
     return render(
         request,
-        "governance/confirm.html",
+        "confirm.html",
         {
             "title": _("Reactivate %(user)s?") % {"user": account},
             "consequences": [_("They can sign in again with their existing password.")],

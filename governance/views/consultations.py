@@ -114,7 +114,7 @@ def consultation_delete(request: HttpRequest, pk: int, consultation_pk: int) -> 
         return redirect("consultation_list", pk)
     return render(
         request,
-        "governance/confirm.html",
+        "confirm.html",
         {
             "plan": consultation.plan,
             "title": _("Delete the consultation “%(title)s”?") % {"title": consultation},

@@ -133,7 +133,11 @@ def _participation(request: HttpRequest, pk: int, participation_pk: int) -> Part
 @login_required
 def participant_edit(request: HttpRequest, pk: int, participation_pk: int) -> HttpResponse:
     participation = _participation(request, pk, participation_pk)
-    form = ParticipantEditForm(request.POST or None, instance=participation)
+    # A single checkbox: unticked, a POST may carry no field at all.
+    form = ParticipantEditForm(
+        request.POST if request.method == "POST" else None,
+        initial={"signatory_required": participation.signatory_required},
+    )
     if request.method == "POST" and form.is_valid():
         services.participation_update(
             actor=request.user,
@@ -166,7 +170,7 @@ def participant_remove(request: HttpRequest, pk: int, participation_pk: int) -> 
         return redirect("plan_governance", pk)
     return render(
         request,
-        "governance/confirm.html",
+        "confirm.html",
         {
             "plan": participation.plan,
             "title": _("Remove %(name)s from the plan?") % {"name": participation.organisation},

@@ -636,3 +636,41 @@ def test_the_admin_cannot_grant_groups_or_permissions_around_governance(client, 
     content = page.content.decode()
     assert 'name="groups"' not in content and 'name="user_permissions"' not in content
     assert client.get("/admin/auth/group/").status_code == 404
+
+
+def test_a_participant_no_longer_required_to_sign_drops_out_of_the_signatory_warning(client, cast):
+    client.force_login(cast.coordinator_a)
+    participation = cast.plan_a.participations.get(organisation=cast.ministry_y)
+    governance = reverse("plan_governance", args=[cast.plan_a.pk])
+    assert re.search(r"no signatory is named for:[^<]*MOH", client.get(governance).content.decode())
+    response = client.post(
+        reverse("participant_edit", args=[cast.plan_a.pk, participation.pk]), {}
+    )  # an unticked box sends nothing
+    assert response.status_code == 302
+    participation.refresh_from_db()
+    assert participation.signatory_required is False
+    assert not re.search(
+        r"no signatory is named for:[^<]*MOH", client.get(governance).content.decode()
+    )
+
+
+def test_removing_a_membership_asks_first_then_ends_plan_access(client, cast):
+    client.force_login(cast.administrator)
+    membership = cast.editor_y.memberships.get()
+    url = reverse("membership_remove", args=[cast.editor_y.pk, membership.pk])
+    assert "They lose access to every plan" in client.get(url).content.decode()
+    client.post(url)
+    assert plan_actions_for_user(cast.editor_y, cast.plan_a) == frozenset()
+    assert not cast.editor_y.memberships.exists()
+
+
+def test_a_reactivated_user_signs_in_again(client, cast):
+    client.force_login(cast.administrator)
+    client.post(reverse("user_deactivate", args=[cast.viewer_x.pk]))
+    url = reverse("user_reactivate", args=[cast.viewer_x.pk])
+    assert "They can sign in again" in client.get(url).content.decode()
+    client.post(url)
+    response = Client().post(
+        reverse("login"), {"username": "viewer_x", "password": factories.PASSWORD}
+    )
+    assert response.url == reverse("home")

@@ -409,3 +409,34 @@ def test_the_history_keeps_a_removed_targets_scores(client, cast, plan_a):
     page = client.get(reverse("plan_history", args=[plan_a.pk])).content.decode()
     assert "removed target 10.7" in page
     assert "added the “Urgency” score of 10.7" in page
+
+
+def test_a_coordinator_removes_a_target_after_confirming(client, cast, plan_a):
+    item = _add(cast, "10.7")
+    _score_all(cast, item, 3)
+    client.force_login(cast.coordinator_a)
+    url = reverse("prioritised_target_remove", args=[plan_a.pk, item.pk])
+    assert "Remove target 10.7 from the plan?" in client.get(url).content.decode()
+    assert PrioritisedTarget.objects.filter(pk=item.pk).exists()  # asking changed nothing
+    assert client.post(url).url == reverse("prioritised_target_list", args=[plan_a.pk])
+    assert not PrioritisedTarget.objects.filter(pk=item.pk).exists()
+    assert not TargetScore.objects.filter(prioritised_target_id=item.pk).exists()
+
+
+def test_a_coordinator_removes_a_framework_with_its_assessments(client, cast, plan_a):
+    item = _add(cast, "10.7")
+    framework = framework_save(
+        actor=cast.coordinator_a,
+        framework=Framework(
+            plan=plan_a, name="Old Emigration Act", kind="legislation", level="national"
+        ),
+    )
+    framework_assessments_set(
+        actor=cast.coordinator_a, framework=framework, assessments={item.id: (Coherence.GAP, "")}
+    )
+    client.force_login(cast.coordinator_a)
+    url = reverse("framework_delete", args=[plan_a.pk, framework.pk])
+    assert "Remove Old Emigration Act from the review?" in client.get(url).content.decode()
+    client.post(url)
+    assert not Framework.objects.filter(pk=framework.pk).exists()
+    assert not FrameworkAssessment.objects.filter(framework_id=framework.pk).exists()
