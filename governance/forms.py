@@ -47,8 +47,9 @@ class VersionedModelForm(forms.ModelForm):
         # A new record has no one else's version to conflict with.
         self.fields["version"].required = bool(self.instance.pk)
 
-    def save(self, commit=False):
-        instance = super().save(commit=False)
+    def unsaved_instance(self):
+        """The record with the user's input and version, for a service to save."""
+        instance = self.save(commit=False)
         if instance.pk:
             instance.version = self.cleaned_data["version"]
         return instance
@@ -424,7 +425,7 @@ class ConsultationForm(VersionedModelForm):
 
     def consultation(self) -> Consultation:
         """The consultation with the submitted values, unsaved: the service saves it."""
-        consultation = self.save(commit=False)
+        consultation = self.unsaved_instance()
         topics = set(self.cleaned_data["topics"])
         for name in Consultation.TOPIC_FIELDS:
             setattr(consultation, name, name in topics)

@@ -78,7 +78,9 @@ def _organisation_form_page(
     summary = None
     if request.method == "POST" and form.is_valid():
         try:
-            organisation = organisation_save(actor=request.user, organisation=form.save())
+            organisation = organisation_save(
+                actor=request.user, organisation=form.unsaved_instance()
+            )
         except EditConflict as conflict:
             form = form_after_conflict(
                 lambda data, instance: _organisation_form(request, instance, data),

@@ -1,11 +1,10 @@
-"""Currencies (ISO 4217) and money formatting. Money is always Decimal plus a code."""
+"""Currencies (ISO 4217). Money is always a Decimal plus one of these codes."""
 
 import datetime
-from decimal import Decimal
 from functools import cache
 
 from babel.core import get_global
-from babel.numbers import format_currency, get_currency_name, get_territory_currencies
+from babel.numbers import get_currency_name, get_territory_currencies
 from django.utils.translation import get_language, to_locale
 
 
@@ -30,8 +29,3 @@ def currency_choices() -> list[tuple[str, str]]:
         (code, f"{code} — {get_currency_name(code, locale=locale)}")
         for code in sorted(current_currency_codes())
     ]
-
-
-def format_money(amount: Decimal, currency: str) -> str:
-    """Amount with its currency code, in the active language's number format."""
-    return format_currency(amount, currency, format="¤¤ #,##0.00", locale=_locale())
