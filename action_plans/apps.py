@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class ActionPlansConfig(AppConfig):
     name = "action_plans"
     verbose_name = _("Action plans")
+
+    def ready(self):
+        from action_plans import history
+        from action_plans.models import ActionPlan
+
+        history.track(
+            ActionPlan,
+            area="plan",
+            in_plan=history.of_plan("id"),
+            subject=lambda change: _("the plan"),
+            label="title",
+        )

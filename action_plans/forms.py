@@ -3,22 +3,14 @@ from django.utils.translation import gettext_lazy as _
 
 from action_plans.models import ActionPlan, PlanLevel
 from action_plans.services import PLAN_FIELDS
+from msd_planner.lib.versioned_edit import VersionedModelForm
 
 
-class ActionPlanForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class ActionPlanForm(VersionedModelForm):
     class Meta:
         model = ActionPlan
         fields = PLAN_FIELDS
         widgets = {"level": forms.RadioSelect}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version
-
-    def changes(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.changed_data if name != "version"}
 
     def clean(self):
         cleaned = super().clean()
@@ -28,3 +20,9 @@ class ActionPlanForm(forms.ModelForm):
         if cleaned.get("level") == PlanLevel.LOCAL and not cleaned.get("area_name"):
             self.add_error("area_name", _("Name the city, province or district of a local plan."))
         return cleaned
+
+
+class HistoryPageForm(forms.Form):
+    """Which page of a plan's history: the changes older than ``before``."""
+
+    before = forms.DateTimeField(required=False)

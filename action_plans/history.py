@@ -1,7 +1,11 @@
-"""A plan's readable change list, built from the simple-history tables of its records.
+"""A plan's readable history, built from the simple-history tables the apps register.
 
 "Kofi Boateng (MINT) changed the baseline value of 10.7 from 12 to 14 on 3 March 2026."
-The query count is fixed: a few queries per tracked model, whatever the history length.
+
+Each app says, in its ``AppConfig.ready()``, which of its models belong to a plan's
+history and how a change reads in words (``track``); the kernel reads the registry and
+imports no app. A page costs a fixed number of queries — three or four per tracked
+model — whatever the length of the history.
 """
 
 from collections import defaultdict
@@ -9,32 +13,134 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
+from simple_history.utils import get_m2m_reverse_field_name
 
 from action_plans.models import ActionPlan
-from governance.models import (
-    Consultation,
-    LeadArrangement,
-    Membership,
-    Organisation,
-    Participation,
-    User,
-)
-from targets.models import (
-    FollowedIndicator,
-    Framework,
-    FrameworkAssessment,
-    PrioritisedTarget,
-    ScoringCriterion,
-    Target,
-    TargetScore,
-)
 
+PAGE_SIZE = 100
 # Fields that change on every save or carry no meaning for a reader.
-_IGNORED = {"id", "version", "created_at", "updated_at", "plan", "proposed_by"}
+IGNORED_FIELDS = frozenset({"id", "version", "created_at", "updated_at", "plan", "proposed_by"})
+
+
+class Names:
+    """Labels of the records a page mentions, by (model, primary key)."""
+
+    def __init__(self):
+        self._labels: dict[tuple[type, Any], str] = {}
+
+    def of(self, model: type[models.Model], pk) -> str:
+        return self._labels.get((model, pk), f"#{pk}")
+
+    def add(self, model: type[models.Model], labels) -> None:
+        self._labels.update(((model, pk), str(label)) for pk, label in labels)
+
+    def known(self, model: type[models.Model], pk) -> bool:
+        return (model, pk) in self._labels
+
+
+@dataclass(frozen=True)
+class Row:
+    """One history row as a change to describe: ``row`` and ``before`` are simple-history
+    records (``before`` is None unless the row is a change)."""
+
+    row: Any
+    before: Any
+    names: Names
+
+    @property
+    def kind(self) -> str:
+        return self.row.history_type  # "+", "~" or "-"
+
+
+@dataclass(frozen=True)
+class Tracked:
+    model: type[models.Model]
+    area: str
+    in_plan: Callable[[ActionPlan], Q]
+    subject: Callable[[Row], str]
+    label: str | None
+    m2m_fields: tuple[str, ...]
+    sentence: Callable[[Row, str], str | None] | None
+    history_model: type[models.Model]
+
+
+_tracked: dict[type[models.Model], Tracked] = {}
+_labels: dict[type[models.Model], str] = {}
+_actor_labellers: list[Callable[[ActionPlan, set[int]], dict[int, str]]] = []
+
+
+def track(
+    model: type[models.Model],
+    *,
+    area: str,
+    in_plan: Callable[[ActionPlan], Q],
+    subject: Callable[[Row], str],
+    label: str | None = None,
+    m2m_fields: tuple[str, ...] = (),
+    sentence: Callable[[Row, str], str | None] | None = None,
+) -> None:
+    """Put ``model``'s history rows into the history of the plan they belong to.
+
+    ``in_plan(plan)`` filters the model's history rows to one plan's (``of_plan``,
+    ``under``); ``subject(row)`` names the record in words; ``label`` is the field path
+    naming a record in other records' entries, live or removed (e.g. ``"target__code"``);
+    ``m2m_fields`` are the many-to-many fields its ``HistoricalRecords`` keeps;
+    ``sentence(row, actor)`` may tell a whole change in its own words (or return None).
+    """
+    _tracked[model] = Tracked(
+        model=model,
+        area=area,
+        in_plan=in_plan,
+        subject=subject,
+        label=label,
+        m2m_fields=m2m_fields,
+        sentence=sentence,
+        # Taken once: every access to ``Model.history`` builds a new manager class.
+        history_model=model.history.model,
+    )
+    if label:
+        _labels[model] = label
+
+
+def label_records(model: type[models.Model], path: str) -> None:
+    """How records of an untracked model are named when a tracked one mentions them."""
+    _labels[model] = path
+
+
+def label_actors(labeller: Callable[[ActionPlan, set[int]], dict[int, str]]) -> None:
+    """``labeller(plan, user_ids)`` names authors as the plan's readers should see them
+    (e.g. with the organisations through which they take part)."""
+    if labeller not in _actor_labellers:
+        _actor_labellers.append(labeller)
+
+
+def of_plan(field_name: str = "plan_id") -> Callable[[ActionPlan], Q]:
+    return lambda plan: Q(**{field_name: plan.pk})
+
+
+def under(parent: type[models.Model], field_name: str) -> Callable[[ActionPlan], Q]:
+    """Children found through their parent's history, so that the history of a removed
+    parent's children stays in the plan's history."""
+
+    def in_plan(plan: ActionPlan) -> Q:
+        tracked = _tracked[parent]
+        parents = tracked.history_model.objects.filter(tracked.in_plan(plan)).values("id")
+        return Q(**{f"{field_name}__in": parents})
+
+    return in_plan
+
+
+def areas() -> list[str]:
+    return sorted({tracked.area for tracked in _tracked.values()})
+
+
+# --- reading -------------------------------------------------------------------------
 
 
 @dataclass
@@ -50,52 +156,166 @@ class ChangeEntry:
     actor: str
     action: str  # "added", "changed", "removed"
     subject: str
+    area: str
     changes: list[Change] = field(default_factory=list)
+    sentence: str = ""  # the whole change in words, when its app tells it so
 
 
-@dataclass(frozen=True)
-class _Tracked:
-    model: type[models.Model]
-    in_plan: Callable[[ActionPlan], Q]
+@dataclass
+class ChangeLog:
+    entries: list[ChangeEntry]
+    older: datetime | None  # pass as ``before`` for the next page; None on the last page
 
 
-def _of_plan(field: str) -> Callable[[ActionPlan], Q]:
-    return lambda plan: Q(**{field: plan.pk})
+def plan_change_log(
+    plan: ActionPlan, *, before: datetime | None = None, size: int = PAGE_SIZE
+) -> ChangeLog:
+    """The ``size`` latest changes to the plan and its records (older than ``before``)."""
+    picked = _latest_rows(plan, before, size)
+    previous = _previous_rows(picked)
+    snapshots = _m2m_snapshots(picked, previous)
+    names = _names(picked, snapshots)
+    actors = _actor_names(plan, {row.history_user_id for _tracked, row in picked})
+
+    entries = []
+    for tracked, row in picked:
+        before_row = previous.get((tracked.model, row.history_id))
+        if row.history_type == "~" and before_row is None:
+            continue
+        described = Row(row=row, before=before_row, names=names)
+        actor = actors.get(row.history_user_id, _("The system"))
+        entry = ChangeEntry(
+            when=row.history_date,
+            actor=actor,
+            action={"+": _("added"), "~": _("changed"), "-": _("removed")}[row.history_type],
+            subject=tracked.subject(described),
+            area=tracked.area,
+        )
+        if tracked.sentence is not None:
+            entry.sentence = tracked.sentence(described, actor) or ""
+        if row.history_type == "~" and not entry.sentence:
+            entry.changes = _field_changes(tracked, row, before_row, names)
+            entry.changes += _m2m_changes(tracked, row, before_row, snapshots, names)
+            if not entry.changes:
+                continue
+        entries.append(entry)
+    older = picked[-1][1].history_date if len(picked) >= size else None
+    return ChangeLog(entries=entries, older=older)
 
 
-def _under(parent: type[models.Model], field: str) -> Callable[[ActionPlan], Q]:
-    """Children found through their parent's history, so that the history of a removed
-    target's scores stays in the plan's list."""
-    return lambda plan: Q(**{f"{field}__in": parent.history.filter(plan_id=plan.pk).values("id")})
+def _latest_rows(plan, before, size) -> list[tuple[Tracked, Any]]:
+    """The newest ``size`` rows across the tracked models; rows sharing the timestamp of
+    the last one are all kept, so that the next page (older than it) misses none."""
+    picked = []
+    for tracked in _tracked.values():
+        rows = tracked.history_model.objects.filter(tracked.in_plan(plan))
+        if before is not None:
+            rows = rows.filter(history_date__lt=before)
+        fetched = list(rows.order_by("-history_date", "-history_id")[: size + 1])
+        picked.extend((tracked, row) for row in fetched)
+    picked.sort(key=lambda pair: (pair[1].history_date, pair[1].history_id), reverse=True)
+    if len(picked) <= size:
+        return picked
+    boundary = picked[size - 1][1].history_date
+    kept = picked[:size]
+    kept += [pair for pair in picked[size:] if pair[1].history_date == boundary]
+    return kept
 
 
-TRACKED = [
-    _Tracked(ActionPlan, _of_plan("id")),
-    _Tracked(LeadArrangement, _of_plan("plan_id")),
-    _Tracked(Participation, _of_plan("plan_id")),
-    _Tracked(Consultation, _of_plan("plan_id")),
-    _Tracked(ScoringCriterion, _of_plan("plan_id")),
-    _Tracked(PrioritisedTarget, _of_plan("plan_id")),
-    _Tracked(TargetScore, _under(PrioritisedTarget, "prioritised_target_id")),
-    _Tracked(FollowedIndicator, _under(PrioritisedTarget, "prioritised_target_id")),
-    _Tracked(Framework, _of_plan("plan_id")),
-    _Tracked(FrameworkAssessment, _under(Framework, "framework_id")),
-]
+def _previous_rows(picked) -> dict[tuple[type, int], Any]:
+    """The version before each changed row, two queries per model."""
+    previous = {}
+    by_model = defaultdict(list)
+    for tracked, row in picked:
+        if row.history_type == "~":
+            by_model[tracked].append(row.history_id)
+    for tracked, history_ids in by_model.items():
+        history = tracked.history_model.objects
+        earlier = history.filter(
+            Q(history_date__lt=OuterRef("history_date"))
+            | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id")),
+            id=OuterRef("id"),
+        )
+        pairs = dict(
+            history.filter(history_id__in=history_ids)
+            .annotate(
+                previous_id=Subquery(
+                    earlier.order_by("-history_date", "-history_id").values("history_id")[:1]
+                )
+            )
+            .values_list("history_id", "previous_id")
+        )
+        rows = history.in_bulk([pk for pk in pairs.values() if pk is not None])
+        for history_id, previous_id in pairs.items():
+            previous[(tracked.model, history_id)] = rows.get(previous_id)
+    return previous
 
-# How to name a record that has since been deleted, from its last history row.
-_DELETED_NAME = {
-    PrioritisedTarget: "target__code",
-    Framework: "name",
-    ScoringCriterion: "name",
-    Organisation: "name",
-}
+
+def _m2m_snapshots(picked, previous) -> dict[tuple[Tracked, str, int], set]:
+    """(tracked, many-to-many field, history id) → ids linked in that version."""
+    snapshots: dict[tuple[Tracked, str, int], set] = defaultdict(set)
+    for tracked in {tracked for tracked, _row in picked if tracked.m2m_fields}:
+        history_ids = set()
+        for row_tracked, row in picked:
+            if row_tracked is tracked and row.history_type == "~":
+                history_ids.add(row.history_id)
+                if (before := previous.get((tracked.model, row.history_id))) is not None:
+                    history_ids.add(before.history_id)
+        if not history_ids:
+            continue
+        for name in tracked.m2m_fields:
+            m2m_field = tracked.model._meta.get_field(name)
+            links = getattr(tracked.history_model, name).model
+            related = get_m2m_reverse_field_name(m2m_field)
+            for history_id, linked in links.objects.filter(history_id__in=history_ids).values_list(
+                "history_id", f"{related}_id"
+            ):
+                snapshots[(tracked, name, history_id)].add(linked)
+    return snapshots
 
 
-def _display(model_field: models.Field, value, names: dict) -> str:
+def _names(picked, snapshots) -> Names:
+    """Labels of every record mentioned, one or two queries per related model."""
+    wanted = defaultdict(set)
+    for tracked, row in picked:
+        for model_field in tracked.model._meta.concrete_fields:
+            value = getattr(row, model_field.attname)
+            if model_field.is_relation and value is not None:
+                wanted[model_field.related_model].add(value)
+    for (tracked, name, _history_id), ids in snapshots.items():
+        wanted[tracked.model._meta.get_field(name).related_model] |= ids
+    names = Names()
+    for related, ids in wanted.items():
+        path = _labels.get(related)
+        live = related._default_manager.filter(pk__in=ids)
+        if path:
+            names.add(related, live.values_list("pk", path))
+        else:
+            names.add(related, ((obj.pk, obj) for obj in live))
+        removed = {pk for pk in ids if not names.known(related, pk)}
+        if removed and path and related in _tracked:
+            names.add(
+                related,
+                _tracked[related]
+                .history_model.objects.filter(id__in=removed)
+                .values_list("id", path),
+            )
+    return names
+
+
+def _actor_names(plan: ActionPlan, user_ids: set) -> dict[int, str]:
+    user_ids.discard(None)
+    labels = {user.pk: str(user) for user in get_user_model().objects.filter(pk__in=user_ids)}
+    for labeller in _actor_labellers:
+        labels.update(labeller(plan, user_ids))
+    return labels
+
+
+def _display(model_field: models.Field, value, names: Names) -> str:
     if value is None or value == "":
         return "—"
     if model_field.is_relation:
-        return names.get((model_field.related_model, value), f"#{value}")
+        return names.of(model_field.related_model, value)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
@@ -105,187 +325,37 @@ def _display(model_field: models.Field, value, names: dict) -> str:
     return str(value)
 
 
-def _field_value(row, model_field: models.Field):
-    return getattr(row, model_field.attname)
-
-
-def plan_change_log(plan: ActionPlan, *, limit: int = 100) -> list[ChangeEntry]:
-    """The latest ``limit`` changes to the plan and the records hanging off it."""
-    latest = []
-    for tracked in TRACKED:
-        rows = tracked.model.history.filter(tracked.in_plan(plan)).order_by("-history_date")[:limit]
-        latest.extend((tracked.model, row) for row in rows)
-    latest.sort(key=lambda pair: pair[1].history_date, reverse=True)
-    latest = latest[:limit]
-
-    # The previous version of each changed row, one query per model.
-    previous: dict[tuple[type, int], object] = {}
-    ids_by_model = defaultdict(set)
-    for model, row in latest:
-        if row.history_type == "~":
-            ids_by_model[model].add(row.id)
-    for model, ids in ids_by_model.items():
-        last_seen = {}
-        for row in model.history.filter(id__in=ids).order_by("id", "history_date", "history_id"):
-            previous[(model, row.history_id)] = last_seen.get(row.id)
-            last_seen[row.id] = row
-
-    # Names of every related object mentioned, one query per related model.
-    wanted = defaultdict(set)
-    for model, row in latest:
-        for model_field in model._meta.concrete_fields:
-            value = _field_value(row, model_field)
-            if model_field.is_relation and value is not None:
-                wanted[model_field.related_model].add(value)
-    links = _m2m_snapshots(latest, previous)
-    for (m2m_field, _history_id), ids in links.items():
-        wanted[m2m_field.related_model] |= ids
-    names: dict[tuple[type, int], str] = {}
-    for related, ids in wanted.items():
-        queryset = related.objects.filter(pk__in=ids)
-        if related is PrioritisedTarget:
-            queryset = queryset.select_related("target")
-        names.update({(related, obj.pk): str(obj) for obj in queryset})
-        deleted = {pk for pk in ids if (related, pk) not in names}
-        if deleted and related in _DELETED_NAME:
-            names.update(
-                ((related, pk), label)
-                for pk, label in related.history.filter(id__in=deleted).values_list(
-                    "id", _DELETED_NAME[related]
-                )
-            )
-    actors = _actor_names({row.history_user_id for _model, row in latest}, plan)
-
-    entries = []
-    for model, row in latest:
-        subject = _subject(model, row, names)
-        entry = ChangeEntry(
-            when=row.history_date,
-            actor=actors.get(row.history_user_id, _("The system")),
-            action={"+": _("added"), "~": _("changed"), "-": _("removed")}[row.history_type],
-            subject=subject,
-        )
-        if row.history_type == "~":
-            before = previous.get((model, row.history_id))
-            if before is None:
-                continue
-            for model_field in model._meta.concrete_fields:
-                if model_field.name in _IGNORED:
-                    continue
-                old, new = _field_value(before, model_field), _field_value(row, model_field)
-                if old != new:
-                    entry.changes.append(
-                        Change(
-                            label=str(model_field.verbose_name),
-                            old=_display(model_field, old, names),
-                            new=_display(model_field, new, names),
-                        )
-                    )
-            entry.changes += _m2m_changes(model, row, before, links, names)
-            if not entry.changes:
-                continue
-        entries.append(entry)
-    return entries
-
-
-def _m2m_fields(model) -> list[models.ManyToManyField]:
-    """The many-to-many fields whose links simple-history records for ``model``."""
-    return list(getattr(model.history.model, "_history_m2m_fields", []))
-
-
-def _m2m_snapshots(latest, previous) -> dict[tuple[models.Field, int], set[int]]:
-    """(many-to-many field, history id) → ids linked in that version (a query per field)."""
-    snapshots: dict[tuple[models.Field, int], set[int]] = defaultdict(set)
-    for model in {model for model, _row in latest}:
-        history_ids = set()
-        for row_model, row in latest:
-            if row_model is model and row.history_type == "~":
-                history_ids.add(row.history_id)
-                if (before := previous.get((model, row.history_id))) is not None:
-                    history_ids.add(before.history_id)
-        if not history_ids:
-            continue
-        for m2m_field in _m2m_fields(model):
-            through = model.history.model._meta.get_field(
-                f"historical{model._meta.model_name}_{m2m_field.name}"
-            ).related_model
-            target = next(
-                field
-                for field in through._meta.concrete_fields
-                if field.is_relation and field.related_model is m2m_field.related_model
-            )
-            for history_id, linked in through.objects.filter(
-                history_id__in=history_ids
-            ).values_list("history_id", target.attname):
-                snapshots[(m2m_field, history_id)].add(linked)
-    return snapshots
-
-
-def _m2m_changes(model, row, before, links, names) -> list[Change]:
+def _field_changes(tracked: Tracked, row, before, names: Names) -> list[Change]:
+    meta = tracked.model._meta
+    delta = row.diff_against(before, excluded_fields=[*IGNORED_FIELDS, *tracked.m2m_fields])
     changes = []
-    for m2m_field in _m2m_fields(model):
-        old = links.get((m2m_field, before.history_id), set())
-        new = links.get((m2m_field, row.history_id), set())
-        if old != new:
+    # In the order of the model's fields, as its form shows them.
+    order = {model_field.name: index for index, model_field in enumerate(meta.concrete_fields)}
+    for change in sorted(delta.changes, key=lambda change: order.get(change.field, 0)):
+        model_field = meta.get_field(change.field)
+        changes.append(
+            Change(
+                label=str(model_field.verbose_name),
+                old=_display(model_field, change.old, names),
+                new=_display(model_field, change.new, names),
+            )
+        )
+    return changes
 
-            def listed(ids, related=m2m_field.related_model):
-                return ", ".join(sorted(names.get((related, pk), f"#{pk}") for pk in ids)) or "—"
+
+def _m2m_changes(tracked: Tracked, row, before, snapshots, names: Names) -> list[Change]:
+    changes = []
+    for name in tracked.m2m_fields:
+        m2m_field = tracked.model._meta.get_field(name)
+        old = snapshots.get((tracked, name, before.history_id), set())
+        new = snapshots.get((tracked, name, row.history_id), set())
+        if old != new:
+            related = m2m_field.related_model
+
+            def listed(ids, related=related):
+                return ", ".join(sorted(names.of(related, pk) for pk in ids)) or "—"
 
             changes.append(
                 Change(label=str(m2m_field.verbose_name), old=listed(old), new=listed(new))
             )
     return changes
-
-
-def _actor_names(user_ids: set, plan: ActionPlan) -> dict[int, str]:
-    """Each author with the organisations through which they take part in the plan
-    (their other memberships are none of the plan's readers' business)."""
-    user_ids.discard(None)
-    organisations = defaultdict(list)
-    for membership in Membership.objects.filter(
-        user_id__in=user_ids, organisation__participations__plan=plan
-    ).select_related("organisation"):
-        organisations[membership.user_id].append(membership.organisation.short_name)
-    return {
-        user.pk: f"{user} ({', '.join(organisations[user.pk])})"
-        if organisations[user.pk]
-        else str(user)
-        for user in User.objects.filter(pk__in=user_ids)
-    }
-
-
-def _subject(model, row, names) -> str:
-    def name(related, pk):
-        return names.get((related, pk), f"#{pk}")
-
-    if model is ActionPlan:
-        return _("the plan")
-    if model is LeadArrangement:
-        return _("the lead arrangement")
-    if model is Participation:
-        return _("the participation of %(name)s") % {
-            "name": name(Organisation, row.organisation_id)
-        }
-    if model is PrioritisedTarget:
-        return _("target %(code)s") % {"code": name(Target, row.target_id)}
-    if model is ScoringCriterion:
-        return _("the scoring criterion “%(name)s”") % {"name": row.name}
-    if model is TargetScore:
-        return _("the “%(criterion)s” score of %(code)s") % {
-            "criterion": name(ScoringCriterion, row.criterion_id),
-            "code": name(PrioritisedTarget, row.prioritised_target_id),
-        }
-    if model is FollowedIndicator:
-        return _("an indicator of %(code)s") % {
-            "code": name(PrioritisedTarget, row.prioritised_target_id)
-        }
-    if model is Consultation:
-        return _("the consultation “%(title)s”") % {"title": row.title}
-    if model is Framework:
-        return _("framework “%(name)s”") % {"name": row.name}
-    if model is FrameworkAssessment:
-        return _("the assessment of “%(framework)s” against %(code)s") % {
-            "framework": name(Framework, row.framework_id),
-            "code": name(PrioritisedTarget, row.prioritised_target_id),
-        }
-    return str(model._meta.verbose_name)

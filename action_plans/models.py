@@ -6,6 +6,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from msd_planner.lib.money import currency_choices
+from msd_planner.lib.versioned_edit import Versioned
 
 AGENDA_START_YEAR = 2015
 AGENDA_END_YEAR = 2030
@@ -23,7 +24,7 @@ class PlanStatus(models.TextChoices):
     ADOPTED = "adopted", _("Adopted")
 
 
-class ActionPlan(models.Model):
+class ActionPlan(Versioned):
     """A Migration-SDG Action Plan for one jurisdiction, the root every other record hangs off."""
 
     title = models.CharField(_("title"), max_length=200)
@@ -47,7 +48,6 @@ class ActionPlan(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

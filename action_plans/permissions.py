@@ -1,14 +1,24 @@
-"""Who may do what to an action plan: the one place plan access is decided.
+"""Who may do what to an action plan and the records inside it: the one place plan access
+is decided.
 
 Object permissions live in django-guardian, granted only by ``governance.services`` to
-the role groups of the organisations that take part in a plan. Global (model-level)
-permissions and the superuser flag never widen object access: a platform administrator
-sees every plan and may change its governance, but edits, signs or runs a plan only
-through a membership.
+the role groups of the organisations that take part in a plan, following
+``action_plans.policy``. Global (model-level) permissions and the superuser flag never
+widen object access.
+
+Views fetch and authorise in one call and get a typed access object back::
+
+    access = plan_for_user_or_404(request.user, pk, PlanAction.CHANGE)
+    access = plan_object_for_user_or_404(
+        request.user, pk, Framework.objects.all(), framework_pk, PlanAction.CHANGE
+    )
+    access.plan, access.object, access.may(PlanAction.GOVERN), access.context
 """
 
-from enum import StrEnum
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
+from django.db import models
 from django.db.models import QuerySet
 from guardian.shortcuts import get_objects_for_user
 
@@ -17,19 +27,15 @@ from action_plans.models import (
     ActionPlanGroupObjectPermission,
     ActionPlanUserObjectPermission,
 )
+from action_plans.policy import (
+    ACTION_BY_CODENAME,
+    PLATFORM_ADMIN_ACTIONS,
+    PlanAction,
+    permission_codename,
+)
 from msd_planner.lib.errors import ActionRefused, ObjectHidden
 
-
-class PlanAction(StrEnum):
-    VIEW = "view"
-    CONTRIBUTE = "contribute"  # propose items, edit the organisation's own items
-    CHANGE = "change"  # edit everything in the plan, run its workflow
-    GOVERN = "govern"  # lead arrangement and participants
-    SIGN = "sign"  # sign off for an organisation
-
-
-PERMISSION_CODENAMES = {action: f"{action.value}_actionplan" for action in PlanAction}
-PLATFORM_ADMIN_ACTIONS = frozenset({PlanAction.VIEW, PlanAction.GOVERN})
+ObjectT = TypeVar("ObjectT", bound=models.Model)
 
 
 def plans_user_can(user, action: PlanAction) -> QuerySet[ActionPlan]:
@@ -40,7 +46,7 @@ def plans_user_can(user, action: PlanAction) -> QuerySet[ActionPlan]:
         return ActionPlan.objects.all()
     return get_objects_for_user(
         user,
-        f"action_plans.{PERMISSION_CODENAMES[action]}",
+        f"action_plans.{permission_codename(action)}",
         klass=ActionPlan,
         use_groups=True,
         with_superuser=False,
@@ -48,7 +54,14 @@ def plans_user_can(user, action: PlanAction) -> QuerySet[ActionPlan]:
     )
 
 
-_ACTIONS_BY_CODENAME = {codename: action for action, codename in PERMISSION_CODENAMES.items()}
+def may_start_plans(user) -> bool:
+    """Platform administrators open plans; the lead body's coordinators then run them."""
+    return user.is_authenticated and user.is_platform_admin
+
+
+def require_plan_starter(user) -> None:
+    if not may_start_plans(user):
+        raise ObjectHidden("start", "plans")
 
 
 def plan_actions_for_user(user, plan: ActionPlan) -> frozenset[PlanAction]:
@@ -68,23 +81,69 @@ def plan_actions_for_user(user, plan: ActionPlan) -> frozenset[PlanAction]:
             "permission__codename", flat=True
         )
     )
-    actions = {_ACTIONS_BY_CODENAME[name] for name in codenames if name in _ACTIONS_BY_CODENAME}
+    actions = {ACTION_BY_CODENAME[name] for name in codenames if name in ACTION_BY_CODENAME}
     if user.is_platform_admin:
         actions |= PLATFORM_ADMIN_ACTIONS
     return frozenset(actions)
 
 
-def get_plan_for_user_or_404(user, pk: int, action: PlanAction = PlanAction.VIEW) -> ActionPlan:
+@dataclass(frozen=True)
+class PlanAccess:
+    """A plan the user was authorised for, with everything they may do on it."""
+
+    plan: ActionPlan
+    actions: frozenset[PlanAction]
+
+    def may(self, action: PlanAction) -> bool:
+        return action in self.actions
+
+    @property
+    def context(self) -> dict[str, Any]:
+        """What every page inside a plan needs: the plan and the user's actions on it."""
+        return {"plan": self.plan, "plan_actions": self.actions}
+
+
+@dataclass(frozen=True)
+class PlanObjectAccess(PlanAccess, Generic[ObjectT]):
+    """A record inside a plan, reached through the plan the user was authorised for."""
+
+    object: ObjectT
+
+
+def plan_for_user_or_404(user, plan_pk: int, action: PlanAction = PlanAction.VIEW) -> PlanAccess:
     """Fetch a plan and authorise ``action`` in one call.
 
     404 when the user may not see the plan (its existence does not leak); 403 when they
     see it but may not perform ``action``.
     """
-    plan = ActionPlan.objects.filter(pk=pk).first()
+    plan = ActionPlan.objects.filter(pk=plan_pk).first()
     actions = plan_actions_for_user(user, plan) if plan else frozenset()
     if PlanAction.VIEW not in actions:
-        raise ObjectHidden(PlanAction.VIEW, f"plan {pk}")
+        raise ObjectHidden(PlanAction.VIEW, f"plan {plan_pk}")
     if action not in actions:
-        raise ActionRefused(action, f"plan {pk}")
-    plan.user_actions = actions
-    return plan
+        raise ActionRefused(action, f"plan {plan_pk}")
+    return PlanAccess(plan=plan, actions=actions)
+
+
+def plan_object_for_user_or_404(
+    user,
+    plan_pk: int,
+    queryset: QuerySet[ObjectT],
+    pk: int,
+    action: PlanAction = PlanAction.VIEW,
+    *,
+    plan_field: str = "plan",
+) -> PlanObjectAccess[ObjectT]:
+    """Fetch a record of a plan and authorise ``action`` on the plan, in one call.
+
+    The record is looked up only among the plan's own (``plan_field`` is the path from
+    the record to its plan, e.g. ``"prioritised_target__plan"``): a record of another
+    plan asked for under this plan's URL is not found, whoever asks.
+    """
+    access = plan_for_user_or_404(user, plan_pk, action)
+    found = queryset.filter(**{plan_field: access.plan}, pk=pk).first()
+    if found is None:
+        raise ObjectHidden(action, f"{queryset.model._meta.model_name} {pk}")
+    if plan_field == "plan":
+        found.plan = access.plan  # the plan already read, not a second query
+    return PlanObjectAccess(plan=access.plan, actions=access.actions, object=found)

@@ -1,17 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from action_plans import services
-from action_plans.forms import ActionPlanForm
+from action_plans.forms import ActionPlanForm, HistoryPageForm
 from action_plans.history import plan_change_log
-from action_plans.permissions import PlanAction, get_plan_for_user_or_404
+from action_plans.permissions import PlanAction, plan_for_user_or_404, require_plan_starter
 from action_plans.selectors import plans_visible_to
-from governance.permissions import require_account_administrator
-from msd_planner.lib.concurrency import EditConflict, form_after_conflict, saved_values
+from msd_planner.lib.versioned_edit import VersionedEdit
 
 
 @login_required
@@ -21,14 +19,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
-    return render(request, "action_plans/plan_detail.html", {"plan": plan})
+    access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
+    return render(request, "action_plans/plan_detail.html", access.context)
 
 
 @login_required
 def plan_create(request: HttpRequest) -> HttpResponse:
     """Administrators open a plan; its lead body's coordinators then run it."""
-    require_account_administrator(request.user)
+    require_plan_starter(request.user)
     form = ActionPlanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         plan = services.plan_create(actor=request.user, plan=form.save(commit=False))
@@ -39,37 +37,31 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for_user_or_404(request.user, pk, PlanAction.CHANGE)
-    form = ActionPlanForm(request.POST or None, instance=plan)
-    saved = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_update(
-                actor=request.user,
-                plan=plan,
-                expected_version=form.cleaned_data["version"] or 0,
-                changes=form.changes(),
-            )
-        except EditConflict as conflict:
-            form = form_after_conflict(
-                lambda data, instance: ActionPlanForm(data, instance=instance),
-                request.POST,
-                conflict,
-            )
-            saved = saved_values(form, conflict.current)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Plan saved."))
-            return redirect("plan_detail", plan.pk)
-    return render(
-        request, "action_plans/plan_form.html", {"form": form, "plan": plan, "saved_values": saved}
+    access = plan_for_user_or_404(request.user, pk, PlanAction.CHANGE)
+    edit = VersionedEdit(
+        request, lambda data, plan: ActionPlanForm(data, instance=plan), access.plan
     )
+    if edit.save(
+        lambda form: services.plan_update(
+            actor=request.user,
+            plan=access.plan,
+            expected_version=form.cleaned_data["version"],
+            data=form.edited_values(),
+        )
+    ):
+        messages.success(request, _("Plan saved."))
+        return redirect("plan_detail", pk)
+    return render(request, "action_plans/plan_form.html", {**access.context, **edit.context})
 
 
 @login_required
 def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
+    access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
+    page = HistoryPageForm(request.GET or None)
+    before = page.cleaned_data["before"] if page.is_valid() else None
+    log = plan_change_log(access.plan, before=before)
     return render(
-        request, "action_plans/plan_history.html", {"plan": plan, "entries": plan_change_log(plan)}
+        request,
+        "action_plans/plan_history.html",
+        {**access.context, "entries": log.entries, "older": log.older, "before": before},
     )

@@ -1,59 +1,19 @@
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
-from django.db.models import Q, QuerySet
-from django.utils import timezone
-from django.utils.text import capfirst
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from action_plans.models import ActionPlan
 from governance.models import (
     Activity,
-    Consultation,
-    ConsultationKind,
     LeadModel,
     Organisation,
     OrganisationType,
     Role,
 )
 from governance.permissions import organisations_visible_to
-from governance.services import (
-    LeadArrangementData,
-    consultation_problems,
-    lead_arrangement_problems,
-)
-from targets.models import ProposalStatus
-
-
-def version_field() -> forms.IntegerField:
-    """The hidden version of the record the user opened, checked when they save."""
-    return forms.IntegerField(
-        widget=forms.HiddenInput,
-        min_value=0,
-        error_messages={
-            "required": _("This form is out of date. Open the page again and redo your change.")
-        },
-    )
-
-
-class VersionedModelForm(forms.ModelForm):
-    """A form for a record with a ``version``: the user's version travels in a hidden
-    field and is put on the instance for the service to check under a lock."""
-
-    version = version_field()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version
-        # A new record has no one else's version to conflict with.
-        self.fields["version"].required = bool(self.instance.pk)
-
-    def unsaved_instance(self):
-        """The record with the user's input and version, for a service to save."""
-        instance = self.save(commit=False)
-        if instance.pk:
-            instance.version = self.cleaned_data["version"]
-        return instance
-
+from governance.selectors import plan_governance
+from governance.services import LeadArrangementData, lead_arrangement_problems
+from msd_planner.lib.versioned_edit import VersionedForm, VersionedModelForm
 
 ORGANISATION_LOCALISATION_FIELDS = [
     "is_local_actor",
@@ -153,7 +113,9 @@ class MembershipForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
-class RoleForm(forms.Form):
+class RoleForm(VersionedForm):
+    """The role of one membership (the membership's version)."""
+
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
@@ -194,7 +156,10 @@ def _choosable_organisations(user) -> QuerySet[Organisation]:
     )
 
 
-class LeadArrangementForm(forms.Form):
+class LeadArrangementForm(VersionedForm):
+    """The whole lead arrangement of a plan (the arrangement's version, 0 before one
+    exists)."""
+
     model = forms.ChoiceField(
         label=_("Who leads the process"), choices=LeadModel.choices, widget=forms.RadioSelect
     )
@@ -221,7 +186,6 @@ class LeadArrangementForm(forms.Form):
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    version = version_field()
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -235,6 +199,27 @@ class LeadArrangementForm(forms.Form):
                 required=False,
                 empty_label=_("Not assigned (goes to the lead body when there is only one)"),
             )
+
+    def saved_values(self, current) -> list[tuple[str, str]]:
+        """The lead arrangement as it is saved now, for the conflict screen."""
+        governance = plan_governance(current.plan)
+        arrangement = governance.arrangement
+        if arrangement is None:
+            return [(_("Who leads the process"), _("Not set"))]
+        rows = [
+            (_("Who leads the process"), arrangement.get_model_display()),
+            (_("Lead bodies"), ", ".join(str(body.organisation) for body in governance.leads)),
+            (
+                _("Technical advisers"),
+                ", ".join(str(body.organisation) for body in governance.advisers) or "–",
+            ),
+        ]
+        rows += [
+            (label, str(organisation) if organisation else "–")
+            for label, organisation in governance.responsibilities
+        ]
+        rows.append((_("Notes"), arrangement.notes or "–"))
+        return rows
 
     @property
     def responsibility_fields(self):
@@ -268,7 +253,6 @@ class LeadArrangementForm(forms.Form):
             },
             has_decision_power=cleaned.get("has_decision_power", False),
             notes=cleaned.get("notes", ""),
-            version=cleaned["version"],
         )
 
 
@@ -287,7 +271,7 @@ class ParticipantAddForm(forms.Form):
         )
 
 
-class ParticipantEditForm(forms.Form):
+class ParticipantEditForm(VersionedForm):
     # A plain form: a model form would write into the participation before the service
     # compares it with what is saved, and the change would be lost.
     signatory_required = forms.BooleanField(
@@ -309,135 +293,3 @@ class Checkboxes(FirstOptionLabelled, forms.CheckboxSelectMultiple):
 
 class Radios(FirstOptionLabelled, forms.RadioSelect):
     pass
-
-
-def _topic_choices() -> list[tuple[str, str]]:
-    return [
-        (name, capfirst(Consultation._meta.get_field(name).verbose_name))
-        for name in Consultation.TOPIC_FIELDS
-    ]
-
-
-def _organisation_label(organisation: Organisation) -> str:
-    if organisation.is_local_actor:
-        return _("%(name)s – local actor") % {"name": organisation}
-    return str(organisation)
-
-
-class ConsultationForm(VersionedModelForm):
-    """A consultation of one plan; the choices are that plan's organisations, prioritised
-    targets and frameworks. The guide's four topics are ticked in one group of boxes."""
-
-    topics = forms.MultipleChoiceField(
-        label=_("Topics discussed"),
-        required=False,
-        choices=_topic_choices,
-        widget=Checkboxes,
-        help_text=_("Tick all that apply."),
-    )
-
-    field_order = [
-        "held_on",
-        "kind",
-        "title",
-        "organisations",
-        "topics",
-        "outcomes",
-        "decisions",
-        "prioritised_targets",
-        "frameworks",
-    ]
-
-    class Meta:
-        model = Consultation
-        fields = [
-            "held_on",
-            "kind",
-            "title",
-            "organisations",
-            "outcomes",
-            "decisions",
-            "prioritised_targets",
-            "frameworks",
-        ]
-        widgets = {
-            "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "kind": Radios,
-            "organisations": Checkboxes,
-            "outcomes": forms.Textarea(attrs={"rows": 4}),
-            "decisions": forms.Textarea(attrs={"rows": 4}),
-            "prioritised_targets": Checkboxes,
-            "frameworks": Checkboxes,
-        }
-        labels = {"kind": _("Kind of consultation")}
-        help_texts = {
-            "held_on": _("The day it was held. Record a consultation once it has taken place."),
-            "organisations": _("The organisations taking part in the plan that were present."),
-            "outcomes": _("What was learnt or agreed in the discussion."),
-            "decisions": _("What was decided, and who will act on it."),
-            "prioritised_targets": _("The plan's prioritised targets it concerned, if any."),
-            "frameworks": _("The existing frameworks it concerned, if any."),
-        }
-        error_messages = {
-            "held_on": {"required": _("Enter the date the consultation was held.")},
-            "kind": {"required": _("Choose the kind of consultation.")},
-            "title": {"required": _("Enter a title for the consultation.")},
-            "organisations": {"required": _("Choose the organisations that were present.")},
-        }
-
-    def __init__(self, *args, plan: ActionPlan, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.plan = plan
-        self.fields["kind"].choices = ConsultationKind.choices
-        self.fields["held_on"].widget.attrs["max"] = timezone.localdate().isoformat()
-        self.initial["topics"] = [
-            name for name in Consultation.TOPIC_FIELDS if getattr(self.instance, name)
-        ]
-        # Organisations recorded as present stay choosable after they leave the plan.
-        present = self.instance.organisations.all() if self.instance.pk else []
-        organisations = self.fields["organisations"]
-        organisations.queryset = Organisation.objects.filter(
-            Q(pk__in=plan.participations.values("organisation_id"))
-            | Q(pk__in=[organisation.pk for organisation in present])
-        ).order_by("name")
-        organisations.label_from_instance = _organisation_label
-        targets = self.fields["prioritised_targets"]
-        targets.queryset = (
-            plan.prioritised_targets.filter(status=ProposalStatus.ACCEPTED)
-            .select_related("target")
-            .order_by("target__position")
-        )
-        targets.label_from_instance = lambda item: f"{item.target.code} {item.target.title}"
-        self.fields["frameworks"].queryset = plan.frameworks.all()
-
-    def clean(self):
-        cleaned = super().clean()
-        problems = consultation_problems(
-            plan=self.plan,
-            held_on=cleaned.get("held_on"),
-            prioritised_targets=cleaned.get("prioritised_targets") or [],
-            frameworks=cleaned.get("frameworks") or [],
-        )
-        for field_name, messages in problems.items():
-            for message in messages:
-                self.add_error(field_name, message)
-        return cleaned
-
-    def consultation(self) -> Consultation:
-        """The consultation with the submitted values, unsaved: the service saves it."""
-        consultation = self.unsaved_instance()
-        topics = set(self.cleaned_data["topics"])
-        for name in Consultation.TOPIC_FIELDS:
-            setattr(consultation, name, name in topics)
-        return consultation
-
-    def links(self) -> dict[str, list]:
-        """The organisations present and the targets and frameworks concerned."""
-        names = ("organisations", "prioritised_targets", "frameworks")
-        return {name: list(self.cleaned_data[name]) for name in names}
-
-
-class ConsultationFilterForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("All kinds")), *ConsultationKind.choices]
-    )

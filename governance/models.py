@@ -3,10 +3,12 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
+
+from action_plans.policy import Role
+from msd_planner.lib.versioned_edit import Versioned
 
 
 class User(AbstractUser):
@@ -65,7 +67,7 @@ class CreditPreference(models.TextChoices):
     NOT_CREDITED = "not_credited", _("Do not credit")
 
 
-class Organisation(models.Model):
+class Organisation(Versioned):
     """A ministry, agency, local government or partner that takes part in plans."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -98,7 +100,6 @@ class Organisation(models.Model):
         default=CreditPreference.BY_NAME,
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords()
 
@@ -152,14 +153,7 @@ class Organisation(models.Model):
         return [str(label) for flag, label in flags if flag]
 
 
-class Role(models.TextChoices):
-    VIEWER = "viewer", _("Viewer")
-    EDITOR = "editor", _("Editor")
-    SIGNATORY = "signatory", _("Signatory")
-    COORDINATOR = "coordinator", _("Coordinator")
-
-
-class Membership(models.Model):
+class Membership(Versioned):
     """A user's role in one organisation. A user may belong to several organisations."""
 
     user = models.ForeignKey(
@@ -208,7 +202,7 @@ class Activity(models.TextChoices):
     VALIDATION = "validation", _("Validation")
 
 
-class LeadArrangement(models.Model):
+class LeadArrangement(Versioned):
     """Who leads a plan, and how (the governance options of the guide)."""
 
     plan = models.OneToOneField(
@@ -220,7 +214,6 @@ class LeadArrangement(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords()
 
@@ -302,7 +295,7 @@ class Responsibility(models.Model):
         return f"{self.get_activity_display()}: {self.lead_body.organisation.short_name}"
 
 
-class Participation(models.Model):
+class Participation(Versioned):
     """An organisation taking part in a plan."""
 
     plan = models.ForeignKey(
@@ -359,102 +352,3 @@ class Invitation(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.used_at is None and self.expires_at > timezone.now()
-
-
-class ConsultationKind(models.TextChoices):
-    REVIEW_WORKSHOP = "review_workshop", _("Review workshop")
-    BILATERAL_MEETING = "bilateral_meeting", _("Bilateral meeting")
-    STAKEHOLDER_CONSULTATION = "stakeholder_consultation", _("Stakeholder consultation")
-    FUNDING_PARTNERS_MEETING = "funding_partners_meeting", _("Funding partners meeting")
-
-
-class ConsultationQuerySet(models.QuerySet):
-    def with_links(self) -> "ConsultationQuerySet":
-        """With who was present and what was linked: four queries, however many rows."""
-        return self.prefetch_related("organisations", "prioritised_targets__target", "frameworks")
-
-    def of_kind(self, kind: str = "") -> "ConsultationQuerySet":
-        return self.filter(kind=kind) if kind else self
-
-
-class Consultation(models.Model):
-    """A workshop or meeting held while preparing a plan: who was there, what was
-    discussed, and what came out of it (the consultation log of the guide)."""
-
-    # The guide's four topics of a consultation; several may apply to one meeting.
-    TOPIC_FIELDS = (
-        "topic_beneficiaries",
-        "topic_implementation_stakeholders",
-        "topic_resources_needed",
-        "topic_technical_capacity",
-    )
-
-    plan = models.ForeignKey(
-        "action_plans.ActionPlan", on_delete=models.CASCADE, related_name="consultations"
-    )
-    held_on = models.DateField(_("date held"))
-    kind = models.CharField(_("kind"), max_length=32, choices=ConsultationKind.choices)
-    title = models.CharField(_("title"), max_length=200)
-    organisations = models.ManyToManyField(
-        Organisation, related_name="consultations", verbose_name=_("organisations present")
-    )
-    topic_beneficiaries = models.BooleanField(_("target beneficiaries"), default=False)
-    topic_implementation_stakeholders = models.BooleanField(
-        _("stakeholders for implementation"), default=False
-    )
-    topic_resources_needed = models.BooleanField(_("resources needed"), default=False)
-    topic_technical_capacity = models.BooleanField(_("technical capacity"), default=False)
-    outcomes = models.TextField(_("outcomes"), blank=True)
-    decisions = models.TextField(_("decisions"), blank=True)
-    prioritised_targets = models.ManyToManyField(
-        "targets.PrioritisedTarget",
-        blank=True,
-        related_name="consultations",
-        verbose_name=_("prioritised targets concerned"),
-    )
-    frameworks = models.ManyToManyField(
-        "targets.Framework",
-        blank=True,
-        related_name="consultations",
-        verbose_name=_("existing frameworks concerned"),
-    )
-    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
-
-    history = HistoricalRecords(m2m_fields=[organisations, prioritised_targets, frameworks])
-
-    objects = ConsultationQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("consultation")
-        verbose_name_plural = _("consultations")
-        ordering = ["-held_on", "-id"]
-        indexes = [models.Index(fields=["plan", "-held_on"], name="consultation_plan_newest")]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(kind__in=ConsultationKind.values),
-                name="consultation_kind_known",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.title
-
-    @property
-    def topics(self) -> list[str]:
-        """The topics discussed, in words."""
-        return [
-            str(capfirst(self._meta.get_field(name).verbose_name))
-            for name in self.TOPIC_FIELDS
-            if getattr(self, name)
-        ]
-
-    @property
-    def local_actor_count(self) -> int:
-        """How many local actors were present (reads prefetched organisations if any)."""
-        return sum(1 for organisation in self.organisations.all() if organisation.is_local_actor)
-
-    @property
-    def linked_targets(self) -> list:
-        """The prioritised targets concerned, in the official order of their codes."""
-        return sorted(self.prioritised_targets.all(), key=lambda item: item.target.position)

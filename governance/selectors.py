@@ -5,16 +5,11 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from action_plans.models import ActionPlan, ActionPlanGroupObjectPermission
-from action_plans.permissions import (
-    PERMISSION_CODENAMES,
-    PLATFORM_ADMIN_ACTIONS,
-    PlanAction,
-    plans_user_can,
-)
+from action_plans.models import ActionPlan
+from action_plans.permissions import plans_user_can
+from action_plans.policy import PLATFORM_ADMIN_ACTIONS, PlanAction, role_actions
 from governance.models import (
     Activity,
-    Consultation,
     LeadArrangement,
     LeadBody,
     LeadBodyKind,
@@ -25,7 +20,6 @@ from governance.models import (
     User,
 )
 from governance.permissions import organisations_visible_to
-from governance.services import role_group_name
 
 ORGANISATION_SORTS = {"name": "name", "type": "type", "members": "-member_count"}
 
@@ -155,25 +149,26 @@ class AccessRow:
 
 def plan_access_rows(plan: ActionPlan) -> list[AccessRow]:
     """Who can do what on ``plan``: every member of a participating organisation, and the
-    platform administrators, with the actions their grants allow. Three queries."""
+    platform administrators, with the actions the plan's policy gives them (the same
+    policy the grants are written from). Three queries."""
     memberships = list(
         Membership.objects.filter(organisation__participations__plan=plan)
         .select_related("user", "organisation")
         .order_by("organisation__name", "user__last_name", "user__first_name")
     )
-    actions_by_codename = {codename: action for action, codename in PERMISSION_CODENAMES.items()}
-    grants: dict[str, set[PlanAction]] = {}
-    for group_name, codename in ActionPlanGroupObjectPermission.objects.filter(
-        content_object=plan
-    ).values_list("group__name", "permission__codename"):
-        grants.setdefault(group_name, set()).add(actions_by_codename[codename])
+    lead_ids = set(
+        LeadBody.objects.filter(arrangement__plan=plan, kind=LeadBodyKind.LEAD).values_list(
+            "organisation_id", flat=True
+        )
+    )
     rows = [
         AccessRow(
             user=membership.user,
             organisation=membership.organisation,
             role=membership.get_role_display(),
-            actions=frozenset(
-                grants.get(role_group_name(membership.organisation_id, membership.role), set())
+            actions=role_actions(
+                membership.role,
+                organisation_leads_plan=membership.organisation_id in lead_ids,
             )
             if membership.user.is_active
             else frozenset(),
@@ -243,21 +238,6 @@ def user_membership(user: User, pk: int) -> Membership | None:
     return (
         Membership.objects.select_related("organisation", "user").filter(pk=pk, user=user).first()
     )
-
-
-def plan_participation(plan: ActionPlan, pk: int) -> Participation | None:
-    """One participation in ``plan``, with its organisation; None if not of this plan."""
-    return plan.participations.select_related("organisation").filter(pk=pk).first()
-
-
-def plan_consultations(plan: ActionPlan, *, kind: str = "") -> QuerySet[Consultation]:
-    """The plan's consultation log, newest first, with its links (fixed query count)."""
-    return plan.consultations.with_links().of_kind(kind)
-
-
-def plan_consultation(plan: ActionPlan, pk: int) -> Consultation | None:
-    """One consultation of ``plan`` with its links; None if not of this plan."""
-    return plan.consultations.with_links().filter(pk=pk).first()
 
 
 def organisation_of_user_in_plan(user: User, plan: ActionPlan) -> Organisation | None:

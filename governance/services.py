@@ -9,9 +9,8 @@ changes, so the grants always follow from the governance records.
 import hashlib
 import logging
 import secrets
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import Group, Permission
@@ -27,9 +26,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from action_plans.models import ActionPlan, ActionPlanGroupObjectPermission
+from action_plans.policy import permission_codename, role_actions
+from action_plans.services import plan_lock
 from governance.models import (
     Activity,
-    Consultation,
     Invitation,
     LeadArrangement,
     LeadBody,
@@ -43,23 +43,12 @@ from governance.models import (
     Role,
     User,
 )
-from msd_planner.lib.concurrency import EditConflict, lock_for_update
 from msd_planner.lib.history import attribute
-from targets.models import Framework, PrioritisedTarget, ProposalStatus
+from msd_planner.lib.versioned_edit import EditConflict, Update, lock_for_update, versioned_update
 
 log = logging.getLogger("msd_planner.governance")
 
 INVITATION_VALIDITY = timedelta(days=7)
-
-# What each role of a participating organisation may do on the plan.
-PARTICIPANT_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.VIEWER: frozenset({"view_actionplan"}),
-    Role.EDITOR: frozenset({"view_actionplan", "contribute_actionplan"}),
-    Role.SIGNATORY: frozenset({"view_actionplan", "sign_actionplan"}),
-    Role.COORDINATOR: frozenset({"view_actionplan", "contribute_actionplan"}),
-}
-# What the coordinators of a lead body may do in addition: run the whole plan.
-LEAD_COORDINATOR_PERMISSIONS = frozenset({"change_actionplan", "govern_actionplan"})
 
 
 # --- role groups and plan permissions -------------------------------------------------
@@ -91,7 +80,7 @@ def plan_permissions_sync(plan: ActionPlan) -> None:
     The plan row is locked first, so that two changes to one plan's governance compute
     and write its grants one after the other.
     """
-    ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    plan_lock(plan.pk)
     participant_ids = set(plan.participations.values_list("organisation_id", flat=True))
     lead_ids = set(
         LeadBody.objects.filter(arrangement__plan=plan, kind=LeadBodyKind.LEAD).values_list(
@@ -101,10 +90,8 @@ def plan_permissions_sync(plan: ActionPlan) -> None:
     groups = _role_groups(participant_ids)
     desired: set[tuple[int, str]] = set()
     for (organisation_id, role), group in groups.items():
-        codenames = set(PARTICIPANT_PERMISSIONS[role])
-        if role == Role.COORDINATOR and organisation_id in lead_ids:
-            codenames |= LEAD_COORDINATOR_PERMISSIONS
-        desired |= {(group.id, codename) for codename in codenames}
+        actions = role_actions(role, organisation_leads_plan=organisation_id in lead_ids)
+        desired |= {(group.id, permission_codename(action)) for action in actions}
 
     existing = {
         (grant.group_id, grant.permission.codename): grant.id
@@ -159,31 +146,66 @@ def _parent_problem(organisation: Organisation) -> str | None:
     return None
 
 
-@transaction.atomic
-def organisation_save(*, actor: User, organisation: Organisation) -> Organisation:
-    """Create or update an organisation validated by its form.
+def _integrity_as_field_error(error: IntegrityError) -> ValidationError:
+    if ORGANISATION_NAME_CONSTRAINT not in str(error):
+        raise error
+    return ValidationError(
+        {"name": _("An organisation with this name already exists in this country.")}
+    )
 
-    For an existing organisation, ``organisation.version`` is the version the user
-    started from: if someone saved it since, ``EditConflict`` is raised and nothing saved.
-    """
-    if organisation.pk:
-        fresh = lock_for_update(organisation, organisation.version)
-        organisation.version = fresh.version + 1
-        # Only a new parent can close a cycle (and only administrators change parents).
-        problem = fresh.parent_id != organisation.parent_id and _parent_problem(organisation)
-        if problem:
-            raise ValidationError({"parent": problem})
+
+@transaction.atomic
+def organisation_create(*, actor: User, organisation: Organisation) -> Organisation:
+    """Add an organisation validated by its form."""
     attribute(organisation, actor)
     try:
         with transaction.atomic():
             organisation.save()
     except IntegrityError as error:
-        if ORGANISATION_NAME_CONSTRAINT not in str(error):
-            raise
-        raise ValidationError(
-            {"name": _("An organisation with this name already exists in this country.")}
-        ) from None
+        raise _integrity_as_field_error(error) from None
     return organisation
+
+
+def _parent_fits(organisation: Organisation, changed: list[str]) -> None:
+    # Only a new parent can close a cycle (and only administrators change parents).
+    if "parent" in changed and (problem := _parent_problem(organisation)):
+        raise ValidationError({"parent": problem})
+
+
+ORGANISATION_FIELDS = (
+    "name",
+    "acronym",
+    "type",
+    "level",
+    "parent",
+    "country",
+    "is_local_actor",
+    "led_by_women",
+    "led_by_youth",
+    "led_by_persons_with_disabilities",
+    "led_by_migrants",
+    "led_by_host_community",
+    "credit_preference",
+)
+
+
+@transaction.atomic
+def organisation_update(
+    *, actor: User, organisation: Organisation, expected_version: int, data: dict
+) -> Update[Organisation]:
+    """Save the changes to an organisation, refusing a stale edit. Which fields a user
+    may change is decided by the form their role gets."""
+    try:
+        return versioned_update(
+            instance=organisation,
+            expected_version=expected_version,
+            data=data,
+            actor=actor,
+            editable=ORGANISATION_FIELDS,
+            check=_parent_fits,
+        )
+    except IntegrityError as error:
+        raise _integrity_as_field_error(error) from None
 
 
 # --- memberships ---------------------------------------------------------------------
@@ -210,6 +232,29 @@ def membership_set(
     user.groups.add(groups[(organisation.id, role)])
     log.info("membership set: %s is %s of %s (by %s)", user, role, organisation, actor)
     return membership
+
+
+@transaction.atomic
+def membership_role_update(
+    *, actor: User, membership: Membership, expected_version: int, role: str
+) -> Update[Membership]:
+    """Change the role of an existing membership, refusing a stale edit."""
+    update = versioned_update(
+        instance=membership,
+        expected_version=expected_version,
+        data={"role": role},
+        actor=actor,
+        editable=("role",),
+    )
+    if update.changed:
+        groups = _role_groups({membership.organisation_id})
+        user = update.instance.user
+        user.groups.remove(
+            *(groups[(membership.organisation_id, other)] for other in Role.values if other != role)
+        )
+        user.groups.add(groups[(membership.organisation_id, role)])
+        log.info("membership changed: %s is %s of %s (by %s)", user, role, membership, actor)
+    return update
 
 
 @transaction.atomic
@@ -251,14 +296,18 @@ def participation_add(
     return participation
 
 
+@transaction.atomic
 def participation_update(
-    *, actor: User, participation: Participation, signatory_required: bool
-) -> Participation:
-    if participation.signatory_required != signatory_required:
-        participation.signatory_required = signatory_required
-        attribute(participation, actor)
-        participation.save(update_fields=["signatory_required"])
-    return participation
+    *, actor: User, participation: Participation, expected_version: int, signatory_required: bool
+) -> Update[Participation]:
+    """Say whether the organisation's signature is required, refusing a stale edit."""
+    return versioned_update(
+        instance=participation,
+        expected_version=expected_version,
+        data={"signatory_required": signatory_required},
+        actor=actor,
+        editable=("signatory_required",),
+    )
 
 
 @transaction.atomic
@@ -288,9 +337,6 @@ class LeadArrangementData:
     responsibilities: dict[str, Organisation] = field(default_factory=dict)
     has_decision_power: bool = False
     notes: str = ""
-    # The arrangement's version when the user opened the form (0: there was none);
-    # None skips the check, for scripts that set an arrangement outright.
-    version: int | None = None
 
     def __post_init__(self):
         # The same organisation named twice (lead and second lead) counts once.
@@ -349,19 +395,20 @@ def lead_arrangement_problems(data: LeadArrangementData) -> dict[str, list[str]]
 
 @transaction.atomic
 def lead_arrangement_set(
-    *, actor: User, plan: ActionPlan, data: LeadArrangementData
+    *, actor: User, plan: ActionPlan, data: LeadArrangementData, expected_version: int
 ) -> LeadArrangement:
     """Set the plan's lead arrangement; lead bodies and advisers take part in the plan.
 
     With a single lead body, activities left unassigned go to it. Only what changed is
-    written, so saving an unchanged arrangement writes no history row. When
-    ``data.version`` is given (the version the user started from, 0 for none yet) and
-    someone saved the arrangement since, ``EditConflict`` is raised and nothing saved.
+    written, so saving an unchanged arrangement writes no history row.
+    ``expected_version`` is the arrangement's version the user started from (0 when
+    there was none yet): if someone saved it since, ``EditConflict`` is raised and
+    nothing is saved.
     """
     problems = lead_arrangement_problems(data)
     if problems:
         raise ValidationError(problems)
-    ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    plan_lock(plan.pk)
     responsibilities = dict(data.responsibilities)
     if len(data.leads) == 1:
         for activity in Activity.values:
@@ -369,12 +416,12 @@ def lead_arrangement_set(
 
     arrangement = LeadArrangement.objects.filter(plan=plan).first()
     if arrangement is None:
-        if data.version:
+        if expected_version:
             # Opened when an arrangement existed; it has been removed and set again since.
             raise EditConflict(LeadArrangement(plan=plan, version=0))
         arrangement = LeadArrangement(plan=plan, version=0)
-    elif data.version is not None:
-        arrangement = lock_for_update(arrangement, data.version)
+    else:
+        arrangement = lock_for_update(arrangement, expected_version)
     has_decision_power = data.has_decision_power and data.model == LeadModel.COORDINATING_BODY
     changed = arrangement.pk is None or (
         arrangement.model,
@@ -585,77 +632,3 @@ def user_reactivate(*, actor: User, user: User) -> None:
         attribute(user, actor)
         user.save(update_fields=["is_active"])
         log.info("user reactivated: %s (by %s)", user, actor)
-
-
-# --- consultations -------------------------------------------------------------------
-
-
-def consultation_problems(
-    *,
-    plan: ActionPlan,
-    held_on: date | None,
-    prioritised_targets: Iterable[PrioritisedTarget],
-    frameworks: Iterable[Framework],
-) -> dict[str, list[str]]:
-    """What is wrong with a consultation's record, by form field."""
-    problems: dict[str, list[str]] = {}
-    if held_on is not None and held_on > timezone.localdate():
-        problems["held_on"] = [
-            _("The date cannot be in the future: record a consultation once it has been held.")
-        ]
-    if any(
-        item.plan_id != plan.pk or item.status != ProposalStatus.ACCEPTED
-        for item in prioritised_targets
-    ):
-        problems["prioritised_targets"] = [_("Link only targets this plan has prioritised.")]
-    if any(framework.plan_id != plan.pk for framework in frameworks):
-        problems["frameworks"] = [_("Link only existing frameworks reviewed in this plan.")]
-    return problems
-
-
-@transaction.atomic
-def consultation_save(
-    *,
-    actor: User,
-    plan: ActionPlan,
-    consultation: Consultation,
-    organisations: Iterable[Organisation],
-    prioritised_targets: Iterable[PrioritisedTarget],
-    frameworks: Iterable[Framework],
-) -> Consultation:
-    """Record a consultation of ``plan``, or update one, with the organisations present
-    and the prioritised targets and existing frameworks it concerned.
-
-    simple-history writes a row for the save and one for each set of links that changes,
-    each attributed to ``actor``. For an existing consultation, ``consultation.version``
-    is the version the user started from: if someone saved it since, ``EditConflict`` is
-    raised and nothing is saved.
-    """
-    if consultation.pk and consultation.plan_id != plan.pk:
-        raise ValidationError(_("This consultation belongs to another plan."))
-    prioritised_targets, frameworks = list(prioritised_targets), list(frameworks)
-    problems = consultation_problems(
-        plan=plan,
-        held_on=consultation.held_on,
-        prioritised_targets=prioritised_targets,
-        frameworks=frameworks,
-    )
-    if problems:
-        raise ValidationError(problems)
-    if consultation.pk:
-        fresh = lock_for_update(consultation, consultation.version)
-        consultation.version = fresh.version + 1
-    consultation.plan = plan
-    attribute(consultation, actor)
-    consultation.save()
-    consultation.organisations.set(organisations)
-    consultation.prioritised_targets.set(prioritised_targets)
-    consultation.frameworks.set(frameworks)
-    return consultation
-
-
-@transaction.atomic
-def consultation_delete(*, actor: User, consultation: Consultation) -> None:
-    """Remove a consultation from the plan's log; its history rows stay."""
-    attribute(consultation, actor)
-    consultation.delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from governance.views import accounts, consultations, organisations, plans
+from governance.views import accounts, organisations, plans
 
 urlpatterns = [
     path("organisations/", organisations.organisation_list, name="organisation_list"),
@@ -46,29 +46,4 @@ urlpatterns = [
         name="participant_remove",
     ),
     path("plans/<int:pk>/access/", plans.plan_access, name="plan_access"),
-    path(
-        "plans/<int:pk>/consultations/",
-        consultations.consultation_list,
-        name="consultation_list",
-    ),
-    path(
-        "plans/<int:pk>/consultations/add/",
-        consultations.consultation_create,
-        name="consultation_create",
-    ),
-    path(
-        "plans/<int:pk>/consultations/<int:consultation_pk>/",
-        consultations.consultation_detail,
-        name="consultation_detail",
-    ),
-    path(
-        "plans/<int:pk>/consultations/<int:consultation_pk>/edit/",
-        consultations.consultation_edit,
-        name="consultation_edit",
-    ),
-    path(
-        "plans/<int:pk>/consultations/<int:consultation_pk>/delete/",
-        consultations.consultation_delete,
-        name="consultation_delete",
-    ),
 ]

@@ -1,15 +1,13 @@
 """ASGI entry point."""
 
 import os
-import sys
 
 from django.core.asgi import get_asgi_application
 
-from msd_planner.lib.env import ConfigurationError
+from msd_planner.lib.env import stop_on_configuration_error
+from msd_planner.settings import DEFAULT_SETTINGS_MODULE
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "msd_planner.settings.production")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS_MODULE)
 
-try:
+with stop_on_configuration_error():
     application = get_asgi_application()
-except ConfigurationError as error:
-    sys.exit(f"msd-planner: configuration error: {error}")

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class TargetsConfig(AppConfig):
     name = "targets"
     verbose_name = _("SDG targets")
+
+    def ready(self):
+        from action_plans.hooks import register_plan_change_check
+        from targets import demo, history, services
+
+        register_plan_change_check(services.baselines_within_plan_period)
+        history.register()
+        demo.register()

@@ -1,24 +1,36 @@
 from decimal import Decimal
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from action_plans.models import ActionPlan
+from governance.forms import Checkboxes, Radios
 from governance.models import Organisation
+from msd_planner.lib.versioned_edit import VersionedForm, VersionedModelForm
 from targets import selectors
 from targets.models import (
     PERIOD_BACKWARDS,
     SCORE_MAX,
     SCORE_MIN,
     Coherence,
+    Consultation,
+    ConsultationKind,
     Framework,
     FrameworkKind,
     Indicator,
     MigrationRelevance,
     PrioritisedTarget,
+    ProposalStatus,
     Target,
 )
-from targets.services import PRIORITISED_TARGET_FIELDS
+from targets.services import (
+    FRAMEWORK_FIELDS,
+    PRIORITISED_TARGET_FIELDS,
+    consultation_problems,
+)
 
 
 class CatalogueSearchForm(forms.Form):
@@ -58,13 +70,7 @@ class TargetPickForm(forms.Form):
         self.fields["target"].label_from_instance = lambda target: f"{target.code} {target.title}"
 
 
-def _shown(value) -> str:
-    return "—" if value is None or value == "" else str(value)
-
-
-class PrioritisedTargetForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
+class PrioritisedTargetForm(VersionedModelForm):
     class Meta:
         model = PrioritisedTarget
         fields = PRIORITISED_TARGET_FIELDS
@@ -86,7 +92,6 @@ class PrioritisedTargetForm(forms.ModelForm):
         ].queryset = selectors.responsible_organisation_choices(
             plan, self.instance.responsible_organisation_id
         )
-        self.fields["version"].initial = self.instance.version
 
     def clean(self):
         # The baseline year is checked against the plan period by the service.
@@ -95,18 +100,12 @@ class PrioritisedTargetForm(forms.ModelForm):
             self.add_error("rank_override_reason", _("Say why you set the rank by hand."))
         return cleaned
 
-    def changes(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.changed_data if name != "version"}
 
+class ScoresForm(VersionedForm):
+    """One score per criterion of the plan, on the 1–5 scale (the target's version)."""
 
-class ScoresForm(forms.Form):
-    """One score per criterion of the plan, on the 1–5 scale."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, criteria, scores: dict[int, int], version: int, **kwargs):
+    def __init__(self, *args, criteria, scores: dict[int, int], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["version"].initial = version
         for criterion in criteria:
             self.fields[f"criterion_{criterion.id}"] = forms.IntegerField(
                 label=criterion.name,
@@ -116,14 +115,6 @@ class ScoresForm(forms.Form):
                 help_text=_("From %(low)s (low) to %(high)s (high); weight %(weight)s.")
                 % {"low": SCORE_MIN, "high": SCORE_MAX, "weight": criterion.weight},
             )
-
-    def saved_values(self, current=None) -> list[tuple[str, str]]:
-        """(criterion, score now saved) where the submitted score differs from it."""
-        return [
-            (self[name].label, _shown(self[name].initial))
-            for name in self.changed_data
-            if name.startswith("criterion_")
-        ]
 
     def scores(self) -> dict[int, int]:
         return {
@@ -170,10 +161,6 @@ class BaseCriteriaFormSet(forms.BaseFormSet):
             if form.cleaned_data and not self._should_delete_form(form)
         ]
 
-    def seen_ids(self) -> set[int]:
-        """The criteria the user was shown, kept or marked for removal."""
-        return {form.cleaned_data["id"] for form in self.forms if form.cleaned_data.get("id")}
-
 
 CriteriaFormSet = forms.formset_factory(
     CriterionForm, formset=BaseCriteriaFormSet, extra=1, can_delete=True
@@ -213,25 +200,14 @@ class ProposalDecisionForm(forms.Form):
     )
 
 
-class FrameworkForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class FrameworkForm(VersionedModelForm):
     class Meta:
         model = Framework
-        fields = [
-            "name",
-            "kind",
-            "owner",
-            "level",
-            "period_start_year",
-            "period_end_year",
-            "reference",
-        ]
+        fields = FRAMEWORK_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = Organisation.objects.order_by("name")
-        self.fields["version"].initial = self.instance.version
 
     def clean(self):
         # framework_save owns this rule; checking it here too puts the message on the
@@ -243,8 +219,9 @@ class FrameworkForm(forms.ModelForm):
         return cleaned
 
 
-class AssessmentsForm(forms.Form):
-    """For one framework: its coherence with each prioritised target of the plan."""
+class AssessmentsForm(VersionedForm):
+    """For one framework: its coherence with each prioritised target of the plan (the
+    framework's version)."""
 
     def __init__(self, *args, targets, existing: dict, **kwargs):
         super().__init__(*args, **kwargs)
@@ -288,4 +265,146 @@ class CoherenceFilterForm(forms.Form):
         label=_("Assessment"),
         required=False,
         choices=[("", _("All assessments")), *Coherence.choices],
+    )
+
+
+# --- the consultation log ------------------------------------------------------------
+
+
+def _topic_choices() -> list[tuple[str, str]]:
+    return [
+        (name, capfirst(Consultation._meta.get_field(name).verbose_name))
+        for name in Consultation.TOPIC_FIELDS
+    ]
+
+
+def _organisation_label(organisation: Organisation) -> str:
+    if organisation.is_local_actor:
+        return _("%(name)s – local actor") % {"name": organisation}
+    return str(organisation)
+
+
+class ConsultationForm(VersionedModelForm):
+    """A consultation of one plan; the choices are that plan's organisations, prioritised
+    targets and frameworks. The guide's four topics are ticked in one group of boxes."""
+
+    topics = forms.MultipleChoiceField(
+        label=_("Topics discussed"),
+        required=False,
+        choices=_topic_choices,
+        widget=Checkboxes,
+        help_text=_("Tick all that apply."),
+    )
+
+    field_order = [
+        "held_on",
+        "kind",
+        "title",
+        "organisations",
+        "topics",
+        "outcomes",
+        "decisions",
+        "prioritised_targets",
+        "frameworks",
+    ]
+
+    class Meta:
+        model = Consultation
+        fields = [
+            "held_on",
+            "kind",
+            "title",
+            "organisations",
+            "outcomes",
+            "decisions",
+            "prioritised_targets",
+            "frameworks",
+        ]
+        widgets = {
+            "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "kind": Radios,
+            "organisations": Checkboxes,
+            "outcomes": forms.Textarea(attrs={"rows": 4}),
+            "decisions": forms.Textarea(attrs={"rows": 4}),
+            "prioritised_targets": Checkboxes,
+            "frameworks": Checkboxes,
+        }
+        labels = {"kind": _("Kind of consultation")}
+        help_texts = {
+            "held_on": _("The day it was held. Record a consultation once it has taken place."),
+            "organisations": _("The organisations taking part in the plan that were present."),
+            "outcomes": _("What was learnt or agreed in the discussion."),
+            "decisions": _("What was decided, and who will act on it."),
+            "prioritised_targets": _("The plan's prioritised targets it concerned, if any."),
+            "frameworks": _("The existing frameworks it concerned, if any."),
+        }
+        error_messages = {
+            "held_on": {"required": _("Enter the date the consultation was held.")},
+            "kind": {"required": _("Choose the kind of consultation.")},
+            "title": {"required": _("Enter a title for the consultation.")},
+            "organisations": {"required": _("Choose the organisations that were present.")},
+        }
+
+    def __init__(self, *args, plan: ActionPlan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.fields["kind"].choices = ConsultationKind.choices
+        self.fields["held_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+        self.initial["topics"] = [
+            name for name in Consultation.TOPIC_FIELDS if getattr(self.instance, name)
+        ]
+        # Organisations recorded as present stay choosable after they leave the plan.
+        present = self.instance.organisations.all() if self.instance.pk else []
+        organisations = self.fields["organisations"]
+        organisations.queryset = Organisation.objects.filter(
+            Q(pk__in=plan.participations.values("organisation_id"))
+            | Q(pk__in=[organisation.pk for organisation in present])
+        ).order_by("name")
+        organisations.label_from_instance = _organisation_label
+        targets = self.fields["prioritised_targets"]
+        targets.queryset = (
+            plan.prioritised_targets.filter(status=ProposalStatus.ACCEPTED)
+            .select_related("target")
+            .order_by("target__position")
+        )
+        targets.label_from_instance = lambda item: f"{item.target.code} {item.target.title}"
+        self.fields["frameworks"].queryset = plan.frameworks.all()
+
+    def clean(self):
+        cleaned = super().clean()
+        problems = consultation_problems(
+            plan=self.plan,
+            held_on=cleaned.get("held_on"),
+            prioritised_targets=cleaned.get("prioritised_targets") or [],
+            frameworks=cleaned.get("frameworks") or [],
+        )
+        for field_name, messages in problems.items():
+            for message in messages:
+                self.add_error(field_name, message)
+        return cleaned
+
+    def consultation(self) -> Consultation:
+        """A new consultation with the submitted values, unsaved: the service saves it."""
+        consultation = self.save(commit=False)
+        topics = set(self.cleaned_data["topics"])
+        for name in Consultation.TOPIC_FIELDS:
+            setattr(consultation, name, name in topics)
+        return consultation
+
+    def edited_values(self) -> dict:
+        topics = set(self.cleaned_data["topics"])
+        return {
+            **super().edited_values(),
+            **{name: name in topics for name in Consultation.TOPIC_FIELDS},
+        }
+
+    def links(self) -> dict[str, list]:
+        """The organisations present and the targets and frameworks concerned."""
+        names = ("organisations", "prioritised_targets", "frameworks")
+        return {name: list(self.cleaned_data[name]) for name in names}
+
+
+class ConsultationFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *ConsultationKind.choices]
     )

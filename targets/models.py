@@ -3,10 +3,12 @@ import re
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from msd_planner.lib.translation import TranslatedFieldsMixin, active_content_language
+from msd_planner.lib.versioned_edit import Versioned
 
 _TARGET_CODE = re.compile(r"^(?P<goal>\d{1,2})\.(?P<part>\d{1,2}|[a-z])$")
 _INDICATOR_CODE = re.compile(r"^(?P<target>\d{1,2}\.(?:\d{1,2}|[a-z]))\.(?P<number>\d{1,2})$")
@@ -191,7 +193,7 @@ class ProposalStatus(models.TextChoices):
     DECLINED = "declined", _("Declined")
 
 
-class PrioritisedTarget(models.Model):
+class PrioritisedTarget(Versioned):
     """An SDG target a plan prioritises (or an editor proposes), with its baseline."""
 
     plan = models.ForeignKey(
@@ -245,7 +247,6 @@ class PrioritisedTarget(models.Model):
         related_name="+",
     )
     decision_comment = models.TextField(_("coordinator's comment"), blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -355,7 +356,7 @@ class FrameworkLevel(models.TextChoices):
 PERIOD_BACKWARDS = _("The period cannot end before it starts.")
 
 
-class Framework(models.Model):
+class Framework(Versioned):
     """Something that already exists and is relevant to migration and development."""
 
     plan = models.ForeignKey(
@@ -377,7 +378,6 @@ class Framework(models.Model):
     reference = models.CharField(
         _("reference or link"), max_length=500, blank=True, help_text=_("A citation or a URL.")
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords()
 
@@ -436,3 +436,106 @@ class FrameworkAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.framework} / {self.prioritised_target}: {self.get_coherence_display()}"
+
+
+# --- the consultation log ------------------------------------------------------------
+
+
+class ConsultationKind(models.TextChoices):
+    REVIEW_WORKSHOP = "review_workshop", _("Review workshop")
+    BILATERAL_MEETING = "bilateral_meeting", _("Bilateral meeting")
+    STAKEHOLDER_CONSULTATION = "stakeholder_consultation", _("Stakeholder consultation")
+    FUNDING_PARTNERS_MEETING = "funding_partners_meeting", _("Funding partners meeting")
+
+
+class ConsultationQuerySet(models.QuerySet):
+    def with_links(self) -> "ConsultationQuerySet":
+        """With who was present and what was linked: four queries, however many rows."""
+        return self.prefetch_related("organisations", "prioritised_targets__target", "frameworks")
+
+    def of_kind(self, kind: str = "") -> "ConsultationQuerySet":
+        return self.filter(kind=kind) if kind else self
+
+
+class Consultation(Versioned):
+    """A workshop or meeting held while preparing a plan: who was there, what was
+    discussed, and what came out of it (the consultation log of the guide)."""
+
+    # The guide's four topics of a consultation; several may apply to one meeting.
+    TOPIC_FIELDS = (
+        "topic_beneficiaries",
+        "topic_implementation_stakeholders",
+        "topic_resources_needed",
+        "topic_technical_capacity",
+    )
+
+    plan = models.ForeignKey(
+        "action_plans.ActionPlan", on_delete=models.CASCADE, related_name="consultations"
+    )
+    held_on = models.DateField(_("date held"))
+    kind = models.CharField(_("kind"), max_length=32, choices=ConsultationKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    organisations = models.ManyToManyField(
+        "governance.Organisation",
+        related_name="consultations",
+        verbose_name=_("organisations present"),
+    )
+    topic_beneficiaries = models.BooleanField(_("target beneficiaries"), default=False)
+    topic_implementation_stakeholders = models.BooleanField(
+        _("stakeholders for implementation"), default=False
+    )
+    topic_resources_needed = models.BooleanField(_("resources needed"), default=False)
+    topic_technical_capacity = models.BooleanField(_("technical capacity"), default=False)
+    outcomes = models.TextField(_("outcomes"), blank=True)
+    decisions = models.TextField(_("decisions"), blank=True)
+    prioritised_targets = models.ManyToManyField(
+        PrioritisedTarget,
+        blank=True,
+        related_name="consultations",
+        verbose_name=_("prioritised targets concerned"),
+    )
+    frameworks = models.ManyToManyField(
+        Framework,
+        blank=True,
+        related_name="consultations",
+        verbose_name=_("existing frameworks concerned"),
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    history = HistoricalRecords(m2m_fields=[organisations, prioritised_targets, frameworks])
+
+    objects = ConsultationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["plan", "-held_on"], name="consultation_plan_newest")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=ConsultationKind.values),
+                name="consultation_kind_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def topics(self) -> list[str]:
+        """The topics discussed, in words."""
+        return [
+            str(capfirst(self._meta.get_field(name).verbose_name))
+            for name in self.TOPIC_FIELDS
+            if getattr(self, name)
+        ]
+
+    @property
+    def local_actor_count(self) -> int:
+        """How many local actors were present (reads prefetched organisations if any)."""
+        return sum(1 for organisation in self.organisations.all() if organisation.is_local_actor)
+
+    @property
+    def linked_targets(self) -> list:
+        """The prioritised targets concerned, in the official order of their codes."""
+        return sorted(self.prioritised_targets.all(), key=lambda item: item.target.position)

@@ -11,6 +11,7 @@ from governance.models import Organisation
 from msd_planner.lib.translation import active_content_language
 from targets.models import (
     Coherence,
+    Consultation,
     FollowedIndicator,
     Framework,
     FrameworkAssessment,
@@ -155,12 +156,6 @@ def target_scores(prioritised_target: PrioritisedTarget) -> dict[int, int]:
     return dict(prioritised_target.scores.values_list("criterion_id", "score"))
 
 
-def followed_indicator_for_target(
-    prioritised_target: PrioritisedTarget, pk: int
-) -> FollowedIndicator | None:
-    return prioritised_target.indicators.select_related("indicator").filter(pk=pk).first()
-
-
 def responsible_organisation_choices(
     plan: ActionPlan, current_id: int | None
 ) -> QuerySet[Organisation]:
@@ -172,28 +167,26 @@ def responsible_organisation_choices(
     )
 
 
-def prioritised_target_for_plan(
-    plan: ActionPlan, pk: int, *, status: str | None = None
-) -> PrioritisedTarget | None:
-    """One of the plan's prioritised targets (of that status, when given), or None."""
-    items = plan.prioritised_targets.all()
+def prioritised_targets_in_detail(*, status: str | None = None) -> QuerySet[PrioritisedTarget]:
+    """Prioritised targets (of that status, when given) with what their page shows; the
+    access helper narrows them to one plan's."""
+    items = PrioritisedTarget.objects.all()
     if status is not None:
         items = items.filter(status=status)
-    return (
-        items.select_related(
-            "target", "responsible_organisation", "proposed_by", "proposed_by_organisation"
-        )
-        .prefetch_related(
-            Prefetch("indicators", queryset=FollowedIndicator.objects.select_related("indicator")),
-            Prefetch(
-                "assessments",
-                queryset=FrameworkAssessment.objects.select_related("framework"),
-            ),
-            "target__indicators",
-        )
-        .filter(pk=pk)
-        .first()
+    return items.select_related(
+        "target", "responsible_organisation", "proposed_by", "proposed_by_organisation"
+    ).prefetch_related(
+        Prefetch("indicators", queryset=FollowedIndicator.objects.select_related("indicator")),
+        Prefetch(
+            "assessments",
+            queryset=FrameworkAssessment.objects.select_related("framework"),
+        ),
+        "target__indicators",
     )
+
+
+def followed_indicators_of(prioritised_target: PrioritisedTarget) -> QuerySet[FollowedIndicator]:
+    return prioritised_target.indicators.select_related("indicator")
 
 
 _RELEVANCE_FIRST = Case(
@@ -276,8 +269,8 @@ def coherence_matrix(plan: ActionPlan, *, kind: str = "", coherence: str = "") -
     )
 
 
-def framework_for_plan(plan: ActionPlan, pk: int) -> Framework | None:
-    return plan.frameworks.select_related("owner").filter(pk=pk).first()
+def frameworks_with_owner() -> QuerySet[Framework]:
+    return Framework.objects.select_related("owner")
 
 
 def framework_assessment_rows(
@@ -291,3 +284,17 @@ def framework_assessment_rows(
     )
     existing = {item.prioritised_target_id: item for item in framework.assessments.all()}
     return targets, existing
+
+
+# --- the consultation log ------------------------------------------------------------
+
+
+def plan_consultations(plan: ActionPlan, *, kind: str = "") -> QuerySet[Consultation]:
+    """The plan's consultation log, newest first, with its links (fixed query count)."""
+    return plan.consultations.with_links().of_kind(kind)
+
+
+def consultations_with_links() -> QuerySet[Consultation]:
+    """Consultations with who was present and what they concerned; the access helper
+    narrows them to one plan's."""
+    return Consultation.objects.with_links()

@@ -1,27 +1,39 @@
 """Writes to the targets app."""
 
 import csv
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from simple_history.utils import bulk_create_with_history
 
 from action_plans.models import ActionPlan
 from action_plans.permissions import PlanAction, plan_actions_for_user
+from action_plans.services import plan_lock
 from governance.models import Organisation, User
-from msd_planner.lib.concurrency import lock_for_update
 from msd_planner.lib.history import attribute
+from msd_planner.lib.versioned_edit import (
+    EditConflict,
+    RecordRemoved,
+    Update,
+    lock_for_update,
+    version_bump,
+    versioned_update,
+)
 from targets.models import (
     DEFAULT_CRITERIA,
     PERIOD_BACKWARDS,
     SCORE_MAX,
     SCORE_MIN,
     Coherence,
+    Consultation,
     FollowedIndicator,
     Framework,
     FrameworkAssessment,
@@ -169,7 +181,11 @@ def catalogue_load(*, data_dir: Path = CATALOGUE_DIR) -> CatalogueLoadResult:
 
 
 def _ensure_default_criteria(plan: ActionPlan, actor: User) -> None:
-    """The plan's first criteria, stored in English whatever language the actor uses."""
+    """The plan's first criteria, stored in English whatever language the actor uses.
+
+    They count as a change of the plan's criteria (serialised on the plan): someone who
+    opened the criteria page before they existed must not save over them unseen.
+    """
     if plan.scoring_criteria.exists():
         return
     with override("en"):
@@ -178,6 +194,7 @@ def _ensure_default_criteria(plan: ActionPlan, actor: User) -> None:
             for index, name in enumerate(DEFAULT_CRITERIA)
         ]
     bulk_create_with_history(criteria, ScoringCriterion, default_user=actor)
+    version_bump(plan)
 
 
 @transaction.atomic
@@ -193,6 +210,7 @@ def prioritised_target_add(
     propose it (it then waits for a coordinator's decision). The actor's rights on the
     plan decide which."""
     is_coordinator = PlanAction.CHANGE in plan_actions_for_user(actor, plan)
+    plan = plan_lock(plan.pk)
     _ensure_default_criteria(plan, actor)
     prioritised = PrioritisedTarget(plan=plan, target=target, rationale=rationale)
     if not is_coordinator:
@@ -224,42 +242,25 @@ PRIORITISED_TARGET_FIELDS = (
 )
 
 
-def _check_responsible_organisation(fresh: PrioritisedTarget, organisation) -> None:
-    """A newly chosen responsible organisation must take part in the plan.
+def _prioritised_target_fits(fresh: PrioritisedTarget, changed: list[str]) -> None:
+    """Rules that span records, checked under the plan's lock.
 
-    Called after the new value is set: the current (saved) one may stay even if its
-    organisation has since left the plan.
+    A newly chosen responsible organisation must take part in the plan (the current one
+    may stay even if it has since left); the baseline year may not be after the plan
+    period.
     """
-    if organisation is None:
-        return
-    if not organisation.participations.filter(plan_id=fresh.plan_id).exists():
+    organisation = fresh.responsible_organisation
+    if (
+        "responsible_organisation" in changed
+        and organisation is not None
+        and not organisation.participations.filter(plan_id=fresh.plan_id).exists()
+    ):
         raise ValidationError(
             {
                 "responsible_organisation": _("%(organisation)s does not take part in this plan.")
                 % {"organisation": organisation}
             }
         )
-
-
-@transaction.atomic
-def prioritised_target_update(
-    *, actor: User, prioritised_target: PrioritisedTarget, expected_version: int, changes: dict
-) -> PrioritisedTarget:
-    """Save the changed fields of a prioritised target, refusing a stale edit."""
-    unknown = changes.keys() - PRIORITISED_TARGET_FIELDS
-    if unknown:
-        raise ValueError(f"not editable here: {sorted(unknown)}")
-    fresh = lock_for_update(prioritised_target, expected_version)
-    changed = [name for name, value in changes.items() if getattr(fresh, name) != value]
-    if not changed:
-        return fresh
-    for name in changed:
-        setattr(fresh, name, changes[name])
-    if fresh.rank_override is None and fresh.rank_override_reason:
-        fresh.rank_override_reason = ""  # the reason goes with the rank it explained
-        changed.append("rank_override_reason")
-    if "responsible_organisation" in changed:
-        _check_responsible_organisation(fresh, changes["responsible_organisation"])
     year = fresh.baseline_year
     if year is not None and year > fresh.plan.period_end_year:
         raise ValidationError(
@@ -268,10 +269,51 @@ def prioritised_target_update(
                 % {"end": fresh.plan.period_end_year}
             }
         )
-    fresh.version += 1
-    attribute(fresh, actor)
-    fresh.save(update_fields=[*set(changed), "version", "updated_at"])
-    return fresh
+
+
+@transaction.atomic
+def prioritised_target_update(
+    *, actor: User, prioritised_target: PrioritisedTarget, expected_version: int, data: dict
+) -> Update[PrioritisedTarget]:
+    """Save the changed fields of a prioritised target, refusing a stale edit.
+
+    The reason for a rank set by hand goes with the rank it explained.
+    """
+    data = dict(data)
+    if data.get("rank_override", prioritised_target.rank_override) is None and (
+        "rank_override" in data or data.get("rank_override_reason")
+    ):
+        data["rank_override_reason"] = ""
+    plan_lock(prioritised_target.plan_id)
+    return versioned_update(
+        instance=prioritised_target,
+        expected_version=expected_version,
+        data=data,
+        actor=actor,
+        editable=PRIORITISED_TARGET_FIELDS,
+        check=_prioritised_target_fits,
+    )
+
+
+def baselines_within_plan_period(plan: ActionPlan, changed: list[str]) -> None:
+    """A plan's period may not end before a baseline year recorded in it (registered
+    with the kernel's plan change checks)."""
+    if "period_end_year" not in changed:
+        return
+    late_baselines = sorted(
+        PrioritisedTarget.objects.filter(
+            plan=plan, baseline_year__gt=plan.period_end_year
+        ).values_list("target__code", flat=True)
+    )
+    if late_baselines:
+        raise ValidationError(
+            {
+                "period_end_year": _(
+                    "The baselines of %(codes)s are from after %(year)s. Change them first."
+                )
+                % {"codes": ", ".join(late_baselines), "year": plan.period_end_year}
+            }
+        )
 
 
 @transaction.atomic
@@ -282,9 +324,11 @@ def target_scores_set(
     expected_version: int,
     scores: dict[int, int],
 ) -> PrioritisedTarget:
-    """Record one score per criterion (criterion id → score on the scale)."""
+    """Record one score per criterion (criterion id → score on the scale); the scores
+    are serialised on their target."""
+    plan = plan_lock(prioritised_target.plan_id)
     fresh = lock_for_update(prioritised_target, expected_version)
-    criteria = set(fresh.plan.scoring_criteria.values_list("id", flat=True))
+    criteria = set(plan.scoring_criteria.values_list("id", flat=True))
     if set(scores) - criteria:
         raise ValidationError(_("A criterion does not belong to this plan."))
     for criterion_id, score in scores.items():
@@ -305,9 +349,7 @@ def target_scores_set(
         score.score = value
         attribute(score, actor)
         score.save()
-    fresh.version += 1
-    attribute(fresh, actor)
-    fresh.save(update_fields=["version", "updated_at"])
+    version_bump(fresh)
     return fresh
 
 
@@ -316,31 +358,32 @@ def scoring_criteria_set(
     *,
     actor: User,
     plan: ActionPlan,
+    expected_version: int,
     criteria: list[tuple[int | None, str, Decimal]],
-    seen_ids: set[int],
 ) -> None:
     """Replace the plan's criteria: (id or None for a new one, name, weight).
 
-    ``seen_ids`` are the criteria the user was shown. If the plan's criteria have changed
-    since, nothing is saved; otherwise the seen criteria left out are deleted with their
-    scores. Weights may not all be zero.
+    The criteria are serialised on the plan: ``expected_version`` is the plan's version
+    when the user opened the page. The criteria left out are deleted with their scores.
+    Weights may not all be zero.
     """
-    ActionPlan.objects.select_for_update().get(pk=plan.pk)  # one criteria edit at a time
+    try:
+        plan = lock_for_update(plan, expected_version)
+    except EditConflict as conflict:
+        raise EditConflict(
+            conflict.current,
+            _(
+                "Someone else changed the scoring criteria after you opened this page, so "
+                "nothing was saved. The current criteria are shown below; make your change "
+                "again."
+            ),
+        ) from None
     if not criteria or sum(weight for _id, _name, weight in criteria) <= 0:
         raise ValidationError(_("At least one criterion needs a weight above zero."))
     names = [name.strip().lower() for _id, name, _weight in criteria]
     if len(set(names)) != len(names):
         raise ValidationError(_("Two criteria have the same name."))
     existing = {criterion.id: criterion for criterion in plan.scoring_criteria.all()}
-    if existing.keys() != set(seen_ids):
-        raise ValidationError(
-            _(
-                "Someone else changed the scoring criteria after you opened this page, so "
-                "nothing was saved. The current criteria are shown below; make your change "
-                "again."
-            ),
-            code="conflict",
-        )
     kept = {criterion_id for criterion_id, _name, _weight in criteria if criterion_id}
     if kept - existing.keys():
         raise ValidationError(_("A criterion does not belong to this plan."))
@@ -364,6 +407,7 @@ def scoring_criteria_set(
     except IntegrityError:
         # Swapping two names in one save collides with the per-plan uniqueness.
         raise ValidationError(_("Rename one criterion at a time.")) from None
+    version_bump(plan)
 
 
 @transaction.atomic
@@ -371,7 +415,9 @@ def proposal_decide(
     *, actor: User, prioritised_target: PrioritisedTarget, accept: bool, comment: str
 ) -> PrioritisedTarget:
     """A coordinator accepts or declines a proposed target, with a comment."""
-    fresh = PrioritisedTarget.objects.select_for_update().get(pk=prioritised_target.pk)
+    fresh = PrioritisedTarget.objects.select_for_update().filter(pk=prioritised_target.pk).first()
+    if fresh is None:
+        raise RecordRemoved(PrioritisedTarget, prioritised_target.pk)
     if fresh.status != ProposalStatus.PROPOSED:
         raise ValidationError(_("This proposal has already been decided."))
     if not accept and not comment.strip():
@@ -442,33 +488,35 @@ FRAMEWORK_FIELDS = (
 )
 
 
-@transaction.atomic
-def framework_save(
-    *, actor: User, framework: Framework, expected_version: int | None = None
-) -> Framework:
-    """Create an existing framework of the plan, or save the changes to one, refusing a
-    stale edit (``expected_version`` is the version the user opened)."""
+def _framework_period_forwards(framework: Framework, changed: list[str] | None = None) -> None:
     start, end = framework.period_start_year, framework.period_end_year
     if start and end and end < start:
         raise ValidationError({"period_end_year": PERIOD_BACKWARDS})
-    if framework.pk is None:
-        attribute(framework, actor)
-        framework.save()
-        return framework
-    if expected_version is None:
-        raise ValueError("changing a framework needs the version the user opened")
-    fresh = lock_for_update(framework, expected_version)
-    changed = [
-        name for name in FRAMEWORK_FIELDS if getattr(fresh, name) != getattr(framework, name)
-    ]
-    if not changed:
-        return fresh
-    for name in changed:
-        setattr(fresh, name, getattr(framework, name))
-    fresh.version += 1
-    attribute(fresh, actor)
-    fresh.save(update_fields=[*changed, "version"])
-    return fresh
+
+
+@transaction.atomic
+def framework_create(*, actor: User, plan: ActionPlan, framework: Framework) -> Framework:
+    """Add an existing framework to the plan's review."""
+    framework.plan = plan
+    _framework_period_forwards(framework)
+    attribute(framework, actor)
+    framework.save()
+    return framework
+
+
+@transaction.atomic
+def framework_update(
+    *, actor: User, framework: Framework, expected_version: int, data: dict
+) -> Update[Framework]:
+    """Save the changes to an existing framework, refusing a stale edit."""
+    return versioned_update(
+        instance=framework,
+        expected_version=expected_version,
+        data=data,
+        actor=actor,
+        editable=FRAMEWORK_FIELDS,
+        check=_framework_period_forwards,
+    )
 
 
 def framework_delete(*, actor: User, framework: Framework) -> None:
@@ -478,14 +526,19 @@ def framework_delete(*, actor: User, framework: Framework) -> None:
 
 @transaction.atomic
 def framework_assessments_set(
-    *, actor: User, framework: Framework, assessments: dict[int, tuple[str, str]]
+    *,
+    actor: User,
+    framework: Framework,
+    expected_version: int,
+    assessments: dict[int, tuple[str, str]],
 ) -> None:
     """Set how the framework relates to each prioritised target of its plan.
 
     ``assessments`` maps a prioritised target id to (coherence, note); an empty
-    coherence removes the assessment.
+    coherence removes the assessment. The assessments are serialised on their
+    framework: ``expected_version`` is its version when the user opened the page.
     """
-    framework = Framework.objects.select_for_update().get(pk=framework.pk)  # saves queue up
+    framework = lock_for_update(framework, expected_version)
     allowed = set(
         framework.plan.prioritised_targets.filter(status=ProposalStatus.ACCEPTED).values_list(
             "id", flat=True
@@ -510,10 +563,107 @@ def framework_assessments_set(
         )
         assessment.coherence, assessment.note = coherence, note
         attribute(assessment, actor)
-        try:
-            with transaction.atomic():
-                assessment.save()
-        except IntegrityError:
-            raise ValidationError(
-                _("Someone else assessed this framework at the same time; nothing was saved.")
-            ) from None
+        assessment.save()
+    version_bump(framework)
+
+
+# --- the consultation log ------------------------------------------------------------
+
+
+def consultation_problems(
+    *,
+    plan: ActionPlan,
+    held_on: date | None,
+    prioritised_targets: Iterable[PrioritisedTarget],
+    frameworks: Iterable[Framework],
+) -> dict[str, list[str]]:
+    """What is wrong with a consultation's record, by form field."""
+    problems: dict[str, list[str]] = {}
+    if held_on is not None and held_on > timezone.localdate():
+        problems["held_on"] = [
+            _("The date cannot be in the future: record a consultation once it has been held.")
+        ]
+    if any(
+        item.plan_id != plan.pk or item.status != ProposalStatus.ACCEPTED
+        for item in prioritised_targets
+    ):
+        problems["prioritised_targets"] = [_("Link only targets this plan has prioritised.")]
+    if any(framework.plan_id != plan.pk for framework in frameworks):
+        problems["frameworks"] = [_("Link only existing frameworks reviewed in this plan.")]
+    return problems
+
+
+CONSULTATION_FIELDS = (
+    "held_on",
+    "kind",
+    "title",
+    "organisations",
+    *Consultation.TOPIC_FIELDS,
+    "outcomes",
+    "decisions",
+    "prioritised_targets",
+    "frameworks",
+)
+
+
+@transaction.atomic
+def consultation_create(
+    *,
+    actor: User,
+    plan: ActionPlan,
+    consultation: Consultation,
+    organisations: Iterable[Organisation],
+    prioritised_targets: Iterable[PrioritisedTarget],
+    frameworks: Iterable[Framework],
+) -> Consultation:
+    """Record a consultation of ``plan`` with the organisations present and the
+    prioritised targets and existing frameworks it concerned."""
+    prioritised_targets, frameworks = list(prioritised_targets), list(frameworks)
+    problems = consultation_problems(
+        plan=plan,
+        held_on=consultation.held_on,
+        prioritised_targets=prioritised_targets,
+        frameworks=frameworks,
+    )
+    if problems:
+        raise ValidationError(problems)
+    consultation.plan = plan
+    attribute(consultation, actor)
+    consultation.save()
+    consultation.organisations.set(organisations)
+    consultation.prioritised_targets.set(prioritised_targets)
+    consultation.frameworks.set(frameworks)
+    return consultation
+
+
+@transaction.atomic
+def consultation_update(
+    *, actor: User, consultation: Consultation, expected_version: int, data: dict
+) -> Update[Consultation]:
+    """Save the changes to a consultation (its links included), refusing a stale edit."""
+
+    def links_fit(fresh: Consultation, changed: list[str]) -> None:
+        problems = consultation_problems(
+            plan=fresh.plan,
+            held_on=fresh.held_on,
+            prioritised_targets=data.get("prioritised_targets", []),
+            frameworks=data.get("frameworks", []),
+        )
+        if problems:
+            raise ValidationError(problems)
+
+    return versioned_update(
+        instance=consultation,
+        expected_version=expected_version,
+        data=data,
+        actor=actor,
+        editable=CONSULTATION_FIELDS,
+        check=links_fit,
+    )
+
+
+@transaction.atomic
+def consultation_delete(*, actor: User, consultation: Consultation) -> None:
+    """Remove a consultation from the plan's log; its history rows stay."""
+    attribute(consultation, actor)
+    consultation.delete()

@@ -65,4 +65,30 @@ urlpatterns = [
         views.framework_delete,
         name="framework_delete",
     ),
+    # the consultation log
+    path(
+        "plans/<int:pk>/consultations/",
+        views.consultation_list,
+        name="consultation_list",
+    ),
+    path(
+        "plans/<int:pk>/consultations/add/",
+        views.consultation_create,
+        name="consultation_create",
+    ),
+    path(
+        "plans/<int:pk>/consultations/<int:consultation_pk>/",
+        views.consultation_detail,
+        name="consultation_detail",
+    ),
+    path(
+        "plans/<int:pk>/consultations/<int:consultation_pk>/edit/",
+        views.consultation_edit,
+        name="consultation_edit",
+    ),
+    path(
+        "plans/<int:pk>/consultations/<int:consultation_pk>/delete/",
+        views.consultation_delete,
+        name="consultation_delete",
+    ),
 ]

@@ -6,15 +6,24 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from action_plans.permissions import PlanAction, get_plan_for_user_or_404
+from action_plans.permissions import (
+    PlanAccess,
+    PlanAction,
+    PlanObjectAccess,
+    plan_for_user_or_404,
+    plan_object_for_user_or_404,
+)
 from governance import selectors as governance_selectors
-from msd_planner.lib.concurrency import EditConflict, form_after_conflict, saved_values
-from msd_planner.lib.errors import ObjectHidden
+from msd_planner.lib.pages import confirmation_page
+from msd_planner.lib.pagination import paginate
+from msd_planner.lib.versioned_edit import VersionedEdit, VersionedForm
 from targets import selectors, services
 from targets.forms import (
     AssessmentsForm,
     CatalogueSearchForm,
     CoherenceFilterForm,
+    ConsultationFilterForm,
+    ConsultationForm,
     CriteriaFormSet,
     FrameworkForm,
     IndicatorForm,
@@ -23,7 +32,7 @@ from targets.forms import (
     ScoresForm,
     TargetPickForm,
 )
-from targets.models import Framework, PrioritisedTarget, ProposalStatus
+from targets.models import Consultation, PrioritisedTarget, ProposalStatus
 
 ACCEPTED = ProposalStatus.ACCEPTED
 
@@ -52,41 +61,37 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 def _prioritised_target(
     request, pk: int, item_pk: int, action: PlanAction, *, status: str | None = None
-) -> PrioritisedTarget:
-    """Fetch-and-authorise a plan's prioritised target: through the plan, never by id alone.
-
-    With ``status``, a target in another status is answered as not found.
-    """
-    plan = get_plan_for_user_or_404(request.user, pk, action)
-    item = selectors.prioritised_target_for_plan(plan, item_pk, status=status)
-    if item is None:
-        raise ObjectHidden(action, f"prioritised target {item_pk}")
-    item.plan = plan  # carries the user's actions on the plan
-    return item
+) -> PlanObjectAccess[PrioritisedTarget]:
+    """A prioritised target of the plan (of that status, when given; another status is
+    answered as not found)."""
+    return plan_object_for_user_or_404(
+        request.user, pk, selectors.prioritised_targets_in_detail(status=status), item_pk, action
+    )
 
 
 @login_required
 def prioritised_target_list(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
-    criteria, ranked = selectors.ranked_targets(plan)
+    access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
+    criteria, ranked = selectors.ranked_targets(access.plan)
     return render(
         request,
         "targets/prioritised_target_list.html",
         {
-            "plan": plan,
+            **access.context,
             "criteria": criteria,
             "ranked": ranked,
-            "proposals": selectors.pending_proposals(plan),
-            "declined": selectors.declined_proposals(plan),
-            "may_change": PlanAction.CHANGE in plan.user_actions,
-            "may_propose": PlanAction.CONTRIBUTE in plan.user_actions,
+            "proposals": selectors.pending_proposals(access.plan),
+            "declined": selectors.declined_proposals(access.plan),
+            "may_change": access.may(PlanAction.CHANGE),
+            "may_propose": access.may(PlanAction.CONTRIBUTE),
         },
     )
 
 
 @login_required
 def prioritised_target_add(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for_user_or_404(request.user, pk, PlanAction.CONTRIBUTE)
+    access = plan_for_user_or_404(request.user, pk, PlanAction.CONTRIBUTE)
+    plan = access.plan
     query = request.GET.get("q", "").strip()
     form = TargetPickForm(request.POST or None, choices=selectors.target_picker(plan, query=query))
     if request.method == "POST" and form.is_valid():
@@ -105,125 +110,107 @@ def prioritised_target_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             if item.status == ProposalStatus.ACCEPTED:
                 messages.success(request, _("Target %(code)s prioritised.") % {"code": item})
-                return redirect("prioritised_target_detail", plan.pk, item.pk)
+                return redirect("prioritised_target_detail", pk, item.pk)
             messages.success(
                 request,
                 _("Target %(code)s proposed. A coordinator of the plan will decide.")
                 % {"code": item},
             )
-            return redirect("prioritised_target_list", plan.pk)
+            return redirect("prioritised_target_list", pk)
     return render(
         request,
         "targets/prioritised_target_add.html",
         {
-            "plan": plan,
+            **access.context,
             "form": form,
             "query": query,
-            "as_coordinator": PlanAction.CHANGE in plan.user_actions,
+            "as_coordinator": access.may(PlanAction.CHANGE),
         },
     )
 
 
 @login_required
 def prioritised_target_detail(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    item = _prioritised_target(request, pk, item_pk, PlanAction.VIEW)
-    criteria, ranked = selectors.ranked_targets(item.plan)
+    access = _prioritised_target(request, pk, item_pk, PlanAction.VIEW)
+    item = access.object
+    criteria, ranked = selectors.ranked_targets(access.plan)
     entry = next((entry for entry in ranked if entry.prioritised.id == item.id), None)
     return render(
         request,
         "targets/prioritised_target_detail.html",
         {
-            "plan": item.plan,
+            **access.context,
             "item": item,
             "criteria": criteria,
             "entry": entry,
             # A proposal is decided from the list; only a prioritised target is edited.
-            "may_change": PlanAction.CHANGE in item.plan.user_actions
-            and item.status == ProposalStatus.ACCEPTED,
+            "may_change": access.may(PlanAction.CHANGE) and item.status == ProposalStatus.ACCEPTED,
         },
     )
 
 
 @login_required
 def prioritised_target_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    item = _prioritised_target(request, pk, item_pk, PlanAction.CHANGE, status=ACCEPTED)
-    form = PrioritisedTargetForm(request.POST or None, instance=item, plan=item.plan)
-    saved = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.prioritised_target_update(
-                actor=request.user,
-                prioritised_target=item,
-                expected_version=form.cleaned_data["version"],
-                changes=form.changes(),
-            )
-        except EditConflict as conflict:
-            form = form_after_conflict(
-                lambda data, instance: PrioritisedTargetForm(
-                    data, instance=instance, plan=item.plan
-                ),
-                request.POST,
-                conflict,
-            )
-            saved = saved_values(form, conflict.current)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Target %(code)s saved.") % {"code": item})
-            return redirect("prioritised_target_detail", pk, item.pk)
+    access = _prioritised_target(request, pk, item_pk, PlanAction.CHANGE, status=ACCEPTED)
+    item = access.object
+    edit = VersionedEdit(
+        request,
+        lambda data, current: PrioritisedTargetForm(data, instance=current, plan=access.plan),
+        item,
+    )
+    if edit.save(
+        lambda form: services.prioritised_target_update(
+            actor=request.user,
+            prioritised_target=item,
+            expected_version=form.cleaned_data["version"],
+            data=form.edited_values(),
+        )
+    ):
+        messages.success(request, _("Target %(code)s saved.") % {"code": item})
+        return redirect("prioritised_target_detail", pk, item.pk)
     return render(
         request,
         "targets/prioritised_target_form.html",
-        {"plan": item.plan, "item": item, "form": form, "saved_values": saved},
+        {**access.context, **edit.context, "item": item},
     )
 
 
 @login_required
 def prioritised_target_scores(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    item = _prioritised_target(request, pk, item_pk, PlanAction.CHANGE, status=ACCEPTED)
-    criteria = selectors.plan_criteria(item.plan)
-    form = ScoresForm(
-        request.POST or None,
-        criteria=criteria,
-        scores=selectors.target_scores(item),
-        version=item.version,
+    access = _prioritised_target(request, pk, item_pk, PlanAction.CHANGE, status=ACCEPTED)
+    item = access.object
+    criteria = selectors.plan_criteria(access.plan)
+    edit = VersionedEdit(
+        request,
+        lambda data, current: ScoresForm(
+            data,
+            criteria=criteria,
+            scores=selectors.target_scores(current),
+            version=current.version,
+        ),
+        item,
     )
-    saved = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.target_scores_set(
-                actor=request.user,
-                prioritised_target=item,
-                expected_version=form.cleaned_data["version"],
-                scores=form.scores(),
-            )
-        except EditConflict as conflict:
-            form = form_after_conflict(
-                lambda data, instance: ScoresForm(
-                    data,
-                    criteria=criteria,
-                    scores=selectors.target_scores(instance),
-                    version=instance.version,
-                ),
-                request.POST,
-                conflict,
-            )
-            saved = form.saved_values()
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Scores of %(code)s saved.") % {"code": item})
-            return redirect("prioritised_target_list", pk)
+    if edit.save(
+        lambda form: services.target_scores_set(
+            actor=request.user,
+            prioritised_target=item,
+            expected_version=form.cleaned_data["version"],
+            scores=form.scores(),
+        )
+    ):
+        messages.success(request, _("Scores of %(code)s saved.") % {"code": item})
+        return redirect("prioritised_target_list", pk)
     return render(
         request,
         "targets/prioritised_target_scores.html",
-        {"plan": item.plan, "item": item, "form": form, "saved_values": saved},
+        {**access.context, **edit.context, "item": item},
     )
 
 
 @login_required
 def followed_indicator_add(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    item = _prioritised_target(request, pk, item_pk, PlanAction.CHANGE, status=ACCEPTED)
+    access = _prioritised_target(request, pk, item_pk, PlanAction.CHANGE, status=ACCEPTED)
+    item = access.object
     form = IndicatorForm(request.POST or None, target=item.target)
     if request.method == "POST" and form.is_valid():
         try:
@@ -238,7 +225,7 @@ def followed_indicator_add(request: HttpRequest, pk: int, item_pk: int) -> HttpR
     return render(
         request,
         "targets/followed_indicator_form.html",
-        {"plan": item.plan, "item": item, "form": form},
+        {**access.context, "item": item, "form": form},
     )
 
 
@@ -246,30 +233,35 @@ def followed_indicator_add(request: HttpRequest, pk: int, item_pk: int) -> HttpR
 def followed_indicator_remove(
     request: HttpRequest, pk: int, item_pk: int, indicator_pk: int
 ) -> HttpResponse:
-    item = _prioritised_target(request, pk, item_pk, PlanAction.CHANGE, status=ACCEPTED)
-    followed = selectors.followed_indicator_for_target(item, indicator_pk)
-    if followed is None:
-        raise ObjectHidden(PlanAction.CHANGE, f"followed indicator {indicator_pk}")
+    item = _prioritised_target(request, pk, item_pk, PlanAction.CHANGE, status=ACCEPTED).object
+    access = plan_object_for_user_or_404(
+        request.user,
+        pk,
+        selectors.followed_indicators_of(item),
+        indicator_pk,
+        PlanAction.CHANGE,
+        plan_field="prioritised_target__plan",
+    )
+    followed = access.object
     if request.method == "POST":
         services.followed_indicator_remove(actor=request.user, followed=followed)
         messages.success(request, _("Indicator removed."))
         return redirect("prioritised_target_detail", pk, item.pk)
-    return render(
+    return confirmation_page(
         request,
-        "confirm.html",
-        {
-            "title": _("Stop following %(indicator)s for target %(code)s?")
-            % {"indicator": followed, "code": item},
-            "consequences": [_("The indicator's link to this target is removed.")],
-            "button": _("Remove indicator"),
-            "cancel_url": reverse("prioritised_target_detail", args=[pk, item.pk]),
-        },
+        access.context,
+        title=_("Stop following %(indicator)s for target %(code)s?")
+        % {"indicator": followed, "code": item},
+        consequences=[_("The indicator's link to this target is removed.")],
+        button=_("Remove indicator"),
+        cancel_url=reverse("prioritised_target_detail", args=[pk, item.pk]),
     )
 
 
 @login_required
 def proposal_decide(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    item = _prioritised_target(request, pk, item_pk, PlanAction.CHANGE)
+    access = _prioritised_target(request, pk, item_pk, PlanAction.CHANGE)
+    item = access.object
     if item.status != ProposalStatus.PROPOSED:  # a stale "Decide" link: say so, change nothing
         messages.info(request, _("This proposal has already been decided."))
         return redirect("prioritised_target_list", pk)
@@ -293,30 +285,56 @@ def proposal_decide(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse
             )
             return redirect("prioritised_target_list", pk)
     return render(
-        request, "targets/proposal_decide.html", {"plan": item.plan, "item": item, "form": form}
+        request, "targets/proposal_decide.html", {**access.context, "item": item, "form": form}
     )
 
 
 @login_required
 def prioritised_target_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    item = _prioritised_target(request, pk, item_pk, PlanAction.CHANGE)
+    access = _prioritised_target(request, pk, item_pk, PlanAction.CHANGE)
+    item = access.object
     if request.method == "POST":
         services.prioritised_target_remove(actor=request.user, prioritised_target=item)
         messages.success(request, _("Target %(code)s removed from the plan.") % {"code": item})
         return redirect("prioritised_target_list", pk)
+    return confirmation_page(
+        request,
+        access.context,
+        title=_("Remove target %(code)s from the plan?") % {"code": item},
+        consequences=[
+            _("Its scores, indicators and framework assessments are removed with it."),
+            _("The removal stays in the plan's history."),
+        ],
+        button=_("Remove target"),
+        cancel_url=reverse("prioritised_target_detail", args=[pk, item.pk]),
+    )
+
+
+@login_required
+def scoring_criteria_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan's criteria as a set, serialised on the plan (the form carries its version)."""
+    access = plan_for_user_or_404(request.user, pk, PlanAction.CHANGE)
+    data = request.POST if request.method == "POST" else None
+    formset = CriteriaFormSet(data, initial=_criteria_initial(access.plan))
+    edit = VersionedEdit(
+        request, lambda data, plan: VersionedForm(data, version=plan.version), access.plan
+    )
+    if formset.is_valid() and edit.save(
+        lambda form: services.scoring_criteria_set(
+            actor=request.user,
+            plan=access.plan,
+            expected_version=form.cleaned_data["version"],
+            criteria=formset.criteria(),
+        )
+    ):
+        messages.success(request, _("Scoring criteria saved."))
+        return redirect("prioritised_target_list", pk)
+    if edit.saved_values is not None:  # a conflict: start again from the criteria as they are
+        formset = CriteriaFormSet(initial=_criteria_initial(access.plan))
     return render(
         request,
-        "confirm.html",
-        {
-            "plan": item.plan,
-            "title": _("Remove target %(code)s from the plan?") % {"code": item},
-            "consequences": [
-                _("Its scores, indicators and framework assessments are removed with it."),
-                _("The removal stays in the plan's history."),
-            ],
-            "button": _("Remove target"),
-            "cancel_url": reverse("prioritised_target_detail", args=[pk, item.pk]),
-        },
+        "targets/scoring_criteria_form.html",
+        {**access.context, **edit.context, "formset": formset},
     )
 
 
@@ -327,141 +345,235 @@ def _criteria_initial(plan) -> list[dict]:
     ]
 
 
-@login_required
-def scoring_criteria_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for_user_or_404(request.user, pk, PlanAction.CHANGE)
-    formset = CriteriaFormSet(request.POST or None, initial=_criteria_initial(plan))
-    if request.method == "POST" and formset.is_valid():
-        try:
-            services.scoring_criteria_set(
-                actor=request.user,
-                plan=plan,
-                criteria=formset.criteria(),
-                seen_ids=formset.seen_ids(),
-            )
-        except ValidationError as error:
-            if error.code == "conflict":  # start again from the criteria as they are now
-                formset = CriteriaFormSet(initial=_criteria_initial(plan))
-            formset.non_form_errors().extend(error.messages)
-        else:
-            messages.success(request, _("Scoring criteria saved."))
-            return redirect("prioritised_target_list", plan.pk)
-    return render(request, "targets/scoring_criteria_form.html", {"plan": plan, "formset": formset})
-
-
 # --- review of existing frameworks -----------------------------------------------------
 
 
-def _framework(request, pk: int, framework_pk: int, action: PlanAction) -> Framework:
-    plan = get_plan_for_user_or_404(request.user, pk, action)
-    framework = selectors.framework_for_plan(plan, framework_pk)
-    if framework is None:
-        raise ObjectHidden(action, f"framework {framework_pk}")
-    framework.plan = plan
-    return framework
+def _framework(request, pk: int, framework_pk: int, action: PlanAction) -> PlanObjectAccess:
+    return plan_object_for_user_or_404(
+        request.user, pk, selectors.frameworks_with_owner(), framework_pk, action
+    )
 
 
 @login_required
 def coherence_matrix(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
+    access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
     form = CoherenceFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     matrix = selectors.coherence_matrix(
-        plan, kind=filters.get("kind", ""), coherence=filters.get("coherence", "")
+        access.plan, kind=filters.get("kind", ""), coherence=filters.get("coherence", "")
     )
     return render(
         request,
         "targets/coherence_matrix.html",
         {
-            "plan": plan,
+            **access.context,
             "form": form,
             "matrix": matrix,
-            "may_change": PlanAction.CHANGE in plan.user_actions,
+            "may_change": access.may(PlanAction.CHANGE),
         },
     )
 
 
-def _save_framework(request, plan, form, framework=None) -> HttpResponse:
-    """Save the framework form and redirect, or show it again with what went wrong."""
-    saved = None
-    if request.method == "POST" and form.is_valid():
-        instance = form.save(commit=False)
-        instance.plan = plan
-        try:
-            instance = services.framework_save(
-                actor=request.user,
-                framework=instance,
-                expected_version=form.cleaned_data["version"],
-            )
-        except EditConflict as conflict:
-            form = form_after_conflict(
-                lambda data, instance: FrameworkForm(data, instance=instance),
-                request.POST,
-                conflict,
-            )
-            saved = saved_values(form, conflict.current)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("%(name)s saved.") % {"name": instance})
-            return redirect("framework_assess", plan.pk, instance.pk)
+def _framework_form_page(request, access: PlanAccess, edit: VersionedEdit, framework=None):
     return render(
         request,
         "targets/framework_form.html",
-        {"plan": plan, "form": form, "framework": framework, "saved_values": saved},
+        {**access.context, **edit.context, "framework": framework},
     )
 
 
 @login_required
 def framework_create(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for_user_or_404(request.user, pk, PlanAction.CHANGE)
-    return _save_framework(request, plan, FrameworkForm(request.POST or None))
+    access = plan_for_user_or_404(request.user, pk, PlanAction.CHANGE)
+    edit = VersionedEdit(request, lambda data, _current: FrameworkForm(data))
+    if edit.save(
+        lambda form: services.framework_create(
+            actor=request.user, framework=form.save(commit=False), plan=access.plan
+        )
+    ):
+        messages.success(request, _("%(name)s saved.") % {"name": edit.result})
+        return redirect("framework_assess", pk, edit.result.pk)
+    return _framework_form_page(request, access, edit)
 
 
 @login_required
 def framework_edit(request: HttpRequest, pk: int, framework_pk: int) -> HttpResponse:
-    framework = _framework(request, pk, framework_pk, PlanAction.CHANGE)
-    form = FrameworkForm(request.POST or None, instance=framework)
-    return _save_framework(request, framework.plan, form, framework)
+    access = _framework(request, pk, framework_pk, PlanAction.CHANGE)
+    framework = access.object
+    edit = VersionedEdit(
+        request, lambda data, current: FrameworkForm(data, instance=current), framework
+    )
+    if edit.save(
+        lambda form: services.framework_update(
+            actor=request.user,
+            framework=framework,
+            expected_version=form.cleaned_data["version"],
+            data=form.edited_values(),
+        )
+    ):
+        messages.success(request, _("%(name)s saved.") % {"name": edit.result.instance})
+        return redirect("framework_assess", pk, framework.pk)
+    return _framework_form_page(request, access, edit, framework)
 
 
 @login_required
 def framework_assess(request: HttpRequest, pk: int, framework_pk: int) -> HttpResponse:
-    framework = _framework(request, pk, framework_pk, PlanAction.CHANGE)
-    targets, existing = selectors.framework_assessment_rows(framework)
-    form = AssessmentsForm(request.POST or None, targets=targets, existing=existing)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.framework_assessments_set(
-                actor=request.user, framework=framework, assessments=form.assessments()
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Assessment of %(name)s saved.") % {"name": framework})
-            return redirect("coherence_matrix", pk)
+    access = _framework(request, pk, framework_pk, PlanAction.CHANGE)
+    framework = access.object
+
+    def build_form(data, current):
+        targets, existing = selectors.framework_assessment_rows(current)
+        return AssessmentsForm(data, targets=targets, existing=existing, version=current.version)
+
+    edit = VersionedEdit(request, build_form, framework)
+    if edit.save(
+        lambda form: services.framework_assessments_set(
+            actor=request.user,
+            framework=framework,
+            expected_version=form.cleaned_data["version"],
+            assessments=form.assessments(),
+        )
+    ):
+        messages.success(request, _("Assessment of %(name)s saved.") % {"name": framework})
+        return redirect("coherence_matrix", pk)
     return render(
         request,
         "targets/framework_assess.html",
-        {"plan": framework.plan, "framework": framework, "form": form},
+        {**access.context, **edit.context, "framework": framework},
     )
 
 
 @login_required
 def framework_delete(request: HttpRequest, pk: int, framework_pk: int) -> HttpResponse:
-    framework = _framework(request, pk, framework_pk, PlanAction.CHANGE)
+    access = _framework(request, pk, framework_pk, PlanAction.CHANGE)
+    framework = access.object
     if request.method == "POST":
         services.framework_delete(actor=request.user, framework=framework)
         messages.success(request, _("%(name)s removed.") % {"name": framework})
         return redirect("coherence_matrix", pk)
+    return confirmation_page(
+        request,
+        access.context,
+        title=_("Remove %(name)s from the review?") % {"name": framework},
+        consequences=[_("Its assessments against the plan's targets are removed too.")],
+        button=_("Remove framework"),
+        cancel_url=reverse("coherence_matrix", args=[pk]),
+    )
+
+
+# --- the consultation log: workshops and meetings, who was there, what was decided ---
+
+
+def _consultation(
+    request: HttpRequest, pk: int, consultation_pk: int, action: PlanAction
+) -> PlanObjectAccess[Consultation]:
+    return plan_object_for_user_or_404(
+        request.user, pk, selectors.consultations_with_links(), consultation_pk, action
+    )
+
+
+@login_required
+def consultation_list(request: HttpRequest, pk: int) -> HttpResponse:
+    access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
+    form = ConsultationFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    consultations = selectors.plan_consultations(access.plan, kind=filters.get("kind", ""))
     return render(
         request,
-        "confirm.html",
+        "targets/consultation_list.html",
         {
-            "plan": framework.plan,
-            "title": _("Remove %(name)s from the review?") % {"name": framework},
-            "consequences": [_("Its assessments against the plan's targets are removed too.")],
-            "button": _("Remove framework"),
-            "cancel_url": reverse("coherence_matrix", args=[pk]),
+            **access.context,
+            "form": form,
+            "page": paginate(request, consultations),
+            "is_filtered": bool(filters.get("kind")),
+            "may_change": access.may(PlanAction.CHANGE),
         },
+    )
+
+
+@login_required
+def consultation_detail(request: HttpRequest, pk: int, consultation_pk: int) -> HttpResponse:
+    access = _consultation(request, pk, consultation_pk, PlanAction.VIEW)
+    return render(
+        request,
+        "targets/consultation_detail.html",
+        {
+            **access.context,
+            "consultation": access.object,
+            "may_change": access.may(PlanAction.CHANGE),
+        },
+    )
+
+
+def _consultation_form_page(request, access: PlanAccess, edit: VersionedEdit, consultation=None):
+    return render(
+        request,
+        "targets/consultation_form.html",
+        {**access.context, **edit.context, "consultation": consultation},
+    )
+
+
+@login_required
+def consultation_create(request: HttpRequest, pk: int) -> HttpResponse:
+    access = plan_for_user_or_404(request.user, pk, PlanAction.CHANGE)
+    edit = VersionedEdit(
+        request,
+        lambda data, _current: ConsultationForm(
+            data, instance=Consultation(plan=access.plan), plan=access.plan
+        ),
+    )
+    if edit.save(
+        lambda form: services.consultation_create(
+            actor=request.user,
+            plan=access.plan,
+            consultation=form.consultation(),
+            **form.links(),
+        )
+    ):
+        messages.success(request, _("Consultation “%(title)s” saved.") % {"title": edit.result})
+        return redirect("consultation_detail", pk, edit.result.pk)
+    return _consultation_form_page(request, access, edit)
+
+
+@login_required
+def consultation_edit(request: HttpRequest, pk: int, consultation_pk: int) -> HttpResponse:
+    access = _consultation(request, pk, consultation_pk, PlanAction.CHANGE)
+    consultation = access.object
+    edit = VersionedEdit(
+        request,
+        lambda data, current: ConsultationForm(data, instance=current, plan=access.plan),
+        consultation,
+    )
+    if edit.save(
+        lambda form: services.consultation_update(
+            actor=request.user,
+            consultation=consultation,
+            expected_version=form.cleaned_data["version"],
+            data=form.edited_values(),
+        )
+    ):
+        title = edit.result.instance
+        messages.success(request, _("Consultation “%(title)s” saved.") % {"title": title})
+        return redirect("consultation_detail", pk, consultation.pk)
+    return _consultation_form_page(request, access, edit, consultation)
+
+
+@login_required
+def consultation_delete(request: HttpRequest, pk: int, consultation_pk: int) -> HttpResponse:
+    access = _consultation(request, pk, consultation_pk, PlanAction.CHANGE)
+    consultation = access.object
+    if request.method == "POST":
+        services.consultation_delete(actor=request.user, consultation=consultation)
+        messages.success(request, _("Consultation “%(title)s” deleted.") % {"title": consultation})
+        return redirect("consultation_list", pk)
+    return confirmation_page(
+        request,
+        access.context,
+        title=_("Delete the consultation “%(title)s”?") % {"title": consultation},
+        consequences=[
+            _("It is removed from the plan's consultation log."),
+            _("The record of who entered and changed it stays in the history."),
+        ],
+        button=_("Delete consultation"),
+        cancel_url=reverse("consultation_detail", args=[pk, consultation.pk]),
     )

@@ -5,7 +5,14 @@ from dataclasses import dataclass
 import pytest
 
 from action_plans.models import ActionPlan
-from governance.models import LeadModel, Organisation, OrganisationType, Role, User
+from governance.models import (
+    LeadArrangement,
+    LeadModel,
+    Organisation,
+    OrganisationType,
+    Role,
+    User,
+)
 from governance.services import (
     LeadArrangementData,
     lead_arrangement_set,
@@ -14,6 +21,13 @@ from governance.services import (
 )
 from targets.services import catalogue_load
 from tests import factories
+
+
+def arrangement_version(plan: ActionPlan) -> int:
+    """The version of the plan's lead arrangement as saved now (0 when it has none): what
+    a user who opens the lead arrangement page now starts from."""
+    arrangement = LeadArrangement.objects.filter(plan=plan).first()
+    return arrangement.version if arrangement else 0
 
 
 @pytest.fixture
@@ -103,11 +117,13 @@ def cast(db) -> Cast:
         actor=administrator,
         plan=plan_a,
         data=LeadArrangementData(model=LeadModel.SINGLE, leads=[lead_ministry]),
+        expected_version=0,
     )
     lead_arrangement_set(
         actor=administrator,
         plan=plan_b,
         data=LeadArrangementData(model=LeadModel.SINGLE, leads=[city_b]),
+        expected_version=0,
     )
     for organisation in (ministry_x, ministry_y):
         participation_add(

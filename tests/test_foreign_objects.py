@@ -1,100 +1,84 @@
 """An object of plan B (or of another user) asked for under plan A's (or a user's) URL.
 
 Every nested object is fetched through the parent the user was authorised for, so such a
-request is refused to everyone: 404 to plan A's coordinator, who may act on plan A, and
-403 or 404 to the others, depending on what they may do on plan A itself.
-"""
+request is refused to everyone: 404 to whoever may use the URL on plan A's own object
+(plan A's coordinator always), and 403 or 404 to the others, depending on what they may
+do on plan A itself.
 
-from datetime import date
+The URLs are not listed here: every URL of the project whose route names an object
+inside another (any object kwarg after the parent's) is requested, with the foreign
+kwargs its row of the permission matrix gives. A new URL of that kind without them
+fails here.
+"""
 
 import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from governance.models import Consultation
-from targets.models import FollowedIndicator, Framework, Indicator, PrioritisedTarget, Target
+from governance.models import Membership, Participation
+from targets.models import Consultation, FollowedIndicator, Framework, PrioritisedTarget
 from tests.conftest import Cast
+from tests.test_url_matrix import ALLOW, MATRIX, SIGNED_IN, url_patterns
+
+NESTED = {url.name: url for url in url_patterns() if url.nested_object_kwargs}
 
 
-def _plan_b_objects(cast: Cast) -> dict:
-    target = PrioritisedTarget.objects.create(
-        plan=cast.plan_b, target=Target.objects.get(code="10.7"), status="accepted"
-    )
-    own = PrioritisedTarget.objects.create(
-        plan=cast.plan_a, target=Target.objects.get(code="8.8"), status="accepted"
-    )
-    return {
-        "target": target,
-        "own_target": own,
-        "indicator": FollowedIndicator.objects.create(
-            prioritised_target=target, indicator=Indicator.objects.get(code="10.7.2")
-        ),
-        "framework": Framework.objects.create(
-            plan=cast.plan_b, name="Accra by-law", kind="legislation", level="local"
-        ),
-        "consultation": Consultation.objects.create(
-            plan=cast.plan_b, held_on=date(2026, 2, 1), kind="bilateral_meeting", title="B"
-        ),
-        "participation": cast.plan_b.participations.get(),
-    }
+def test_the_matrix_has_urls_naming_nested_objects():
+    """Guards the walk: were it to find none, the test below would prove nothing."""
+    assert {"prioritised_target_edit", "membership_remove"} <= NESTED.keys()
 
 
-def _urls(cast: Cast, objects: dict) -> list[str]:
-    a = cast.plan_a.pk
-    target, framework = objects["target"].pk, objects["framework"].pk
-    consultation, participation = objects["consultation"].pk, objects["participation"].pk
-    urls = [
-        reverse(name, args=[a, target])
-        for name in (
-            "prioritised_target_detail",
-            "prioritised_target_edit",
-            "prioritised_target_scores",
-            "proposal_decide",
-            "prioritised_target_remove",
-            "followed_indicator_add",
+def _plan_b_state(cast: Cast) -> list[list[dict]]:
+    """Plan B's objects and user Y's membership, as saved."""
+    return [
+        list(queryset.order_by("pk").values())
+        for queryset in (
+            PrioritisedTarget.objects.filter(plan=cast.plan_b),
+            FollowedIndicator.objects.filter(prioritised_target__plan=cast.plan_b),
+            Framework.objects.filter(plan=cast.plan_b),
+            Consultation.objects.filter(plan=cast.plan_b),
+            Participation.objects.filter(plan=cast.plan_b),
+            Membership.objects.filter(user=cast.editor_y),
         )
     ]
-    urls.append(
-        reverse(
-            "followed_indicator_remove",
-            args=[a, objects["own_target"].pk, objects["indicator"].pk],
-        )
+
+
+@pytest.mark.parametrize("url_name", sorted(NESTED))
+def test_objects_of_another_plan_are_not_found_under_plan_a(cast, catalogue, url_name):
+    url_pattern, row = NESTED[url_name], MATRIX.get(url_name)
+    assert row is not None, f"{url_name} has no row in the permission matrix"
+    assert row.foreign is not None, (
+        f"{url_name} names a nested object ({', '.join(url_pattern.nested_object_kwargs)}): "
+        "give its matrix row a `foreign` asking for another plan's (user's) one"
     )
-    urls += [
-        reverse(name, args=[a, framework])
-        for name in ("framework_edit", "framework_assess", "framework_delete")
-    ]
-    urls += [
-        reverse(name, args=[a, consultation])
-        for name in ("consultation_detail", "consultation_edit", "consultation_delete")
-    ]
-    urls += [
-        reverse(name, args=[a, participation])
-        for name in ("participant_edit", "participant_remove")
-    ]
-    membership_of_y = cast.editor_y.memberships.get()
-    urls += [
-        reverse(name, args=[cast.editor_x.pk, membership_of_y.pk])
-        for name in ("membership_edit", "membership_remove")
-    ]
-    return urls
-
-
-@pytest.mark.parametrize("role", [role for role in Cast.ROLES if role != "anonymous"])
-def test_objects_of_another_plan_are_not_found_under_plan_a(cast, catalogue, role):
-    objects = _plan_b_objects(cast)
+    parent = url_pattern.parent_kwarg
+    own_parent = row.kwargs(cast)[parent]
+    requests = row.foreign(cast)
+    assert requests, f"{url_name}: `foreign` gave no kwargs"
+    for other in MATRIX.values():  # plan B gets one object of every kind
+        if other.foreign:
+            other.foreign(cast)
+    before = _plan_b_state(cast)
+    assert all(before), "plan B has an object of every kind, and user Y a membership"
     failures = []
-    for url in _urls(cast, objects):
-        for method in ("get", "post"):
-            with transaction.atomic():
-                client = Client()
-                client.force_login(cast.user(role))
-                status = getattr(client, method)(url).status_code
-                transaction.set_rollback(True)
-            # Plan A's coordinator may do everything in plan A: only the object is wrong.
-            allowed = {404} if role == "coordinator_a" else {403, 404}
-            if status not in allowed:
-                failures.append(f"{method.upper()} {url} as {role}: {status}")
+    for kwargs in requests:
+        assert kwargs[parent] == own_parent, f"{url_name}: {kwargs} is not under plan A (user X)"
+        url = reverse(url_name, kwargs=kwargs)
+        for role in SIGNED_IN:  # the anonymous are sent to log in first
+            for method in ("GET", "POST"):
+                rule = row.methods.get(method, row.access)
+                may_use = (rule(cast, role) if callable(rule) else rule) == ALLOW
+                # Who may use the URL on plan A's own object: only the object is wrong.
+                allowed = {404} if may_use or role == "coordinator_a" else {403, 404}
+                with transaction.atomic():
+                    client = Client()
+                    client.force_login(cast.user(role))
+                    status = getattr(client, method.lower())(url).status_code
+                    changed = _plan_b_state(cast) != before
+                    transaction.set_rollback(True)
+                if status not in allowed:
+                    failures.append(f"{method} {url} as {role}: {status}")
+                if changed:
+                    failures.append(f"{method} {url} as {role} changed plan B's objects")
     assert failures == []
-    assert PrioritisedTarget.objects.filter(pk=objects["target"].pk).exists()

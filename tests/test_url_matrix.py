@@ -1,8 +1,14 @@
 """Every URL × every member of the cast × GET and POST, against the expected outcome.
 
-The URL configuration is walked: a URL without a row here fails the suite, so no view
-can be added without saying who may use it. Each request runs in a savepoint that is
-rolled back, so a POST by one role does not change what the next one sees.
+The URL configuration is walked: a URL pattern without a name, or a named URL without a
+row here, fails the suite, so no view can be added without saying who may use it. Each
+request runs in a savepoint that is rolled back, so a POST by one role does not change
+what the next one sees.
+
+A row whose URL names a nested object (a plan's target, framework, consultation,
+participation…, or a user's membership) also says, in ``foreign``, how to ask for
+another plan's (or user's) object under plan A (or user X): tests/test_foreign_objects.py
+requests each of those.
 """
 
 from collections.abc import Callable
@@ -12,13 +18,23 @@ from datetime import date
 import pytest
 from django.db import transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, include, path, reverse
 
 from action_plans.permissions import PlanAction
-from governance.models import Consultation
-from governance.services import consultation_save
-from targets.models import Framework, Indicator, PrioritisedTarget, Target
-from targets.services import followed_indicator_add, framework_save, prioritised_target_add
+from targets.models import (
+    Consultation,
+    FollowedIndicator,
+    Framework,
+    Indicator,
+    PrioritisedTarget,
+    Target,
+)
+from targets.services import (
+    consultation_create,
+    followed_indicator_add,
+    framework_create,
+    prioritised_target_add,
+)
 from tests.action_plans.test_permissions import EXPECTED as PLAN_ACTIONS
 from tests.conftest import Cast
 
@@ -32,6 +48,9 @@ class Row:
     access: Callable[[Cast, str], str] = lambda cast, role: ALLOW
     # Outcome for one method where it differs from ``access``: a fixed outcome or a rule.
     methods: dict[str, str | Callable[[Cast, str], str]] = field(default_factory=dict)
+    # For a URL naming a nested object: kwargs that keep plan A (user X) as the parent
+    # but name another plan's (user's) object, one dict per way of getting it wrong.
+    foreign: Callable[[Cast], list[dict]] | None = None
 
 
 def display_only(cast, role):
@@ -121,8 +140,9 @@ def _followed_indicator(cast: Cast) -> dict:
 
 
 def _framework(cast: Cast) -> dict:
-    framework = framework_save(
+    framework = framework_create(
         actor=cast.coordinator_a,
+        plan=cast.plan_a,
         framework=Framework(
             plan=cast.plan_a,
             name="Labour Migration Policy",
@@ -134,7 +154,7 @@ def _framework(cast: Cast) -> dict:
 
 
 def _consultation(cast: Cast) -> dict:
-    consultation = consultation_save(
+    consultation = consultation_create(
         actor=cast.coordinator_a,
         plan=cast.plan_a,
         consultation=Consultation(
@@ -145,6 +165,89 @@ def _consultation(cast: Cast) -> dict:
         frameworks=[],
     )
     return {"pk": cast.plan_a.pk, "consultation_pk": consultation.pk}
+
+
+# Another plan's objects, for ``Row.foreign``. Each is made the first time it is asked
+# for, through the services and by plan B's coordinator, so that rows can share them.
+
+
+def _plan_b_target(cast: Cast) -> PrioritisedTarget:
+    return cast.plan_b.prioritised_targets.filter(
+        target__code="10.7"
+    ).first() or prioritised_target_add(
+        actor=cast.coordinator_b,
+        plan=cast.plan_b,
+        target=Target.objects.get(code="10.7"),
+        rationale="Accra's labour migrants",
+    )
+
+
+def _plan_b_indicator(cast: Cast) -> FollowedIndicator:
+    target = _plan_b_target(cast)
+    return target.indicators.first() or followed_indicator_add(
+        actor=cast.coordinator_b,
+        prioritised_target=target,
+        indicator=Indicator.objects.get(code="10.7.2"),
+    )
+
+
+def _plan_b_framework(cast: Cast) -> Framework:
+    return cast.plan_b.frameworks.first() or framework_create(
+        actor=cast.coordinator_b,
+        plan=cast.plan_b,
+        framework=Framework(name="Accra by-law", kind="legislation", level="local"),
+    )
+
+
+def _plan_b_consultation(cast: Cast) -> Consultation:
+    return cast.plan_b.consultations.first() or consultation_create(
+        actor=cast.coordinator_b,
+        plan=cast.plan_b,
+        consultation=Consultation(
+            held_on=date(2026, 2, 1), kind="bilateral_meeting", title="Accra bilateral"
+        ),
+        organisations=[cast.city_b],
+        prioritised_targets=[],
+        frameworks=[],
+    )
+
+
+def _under_plan_a(kwarg: str, plan_b_object: Callable[[Cast], object]):
+    return lambda cast: [{"pk": cast.plan_a.pk, kwarg: plan_b_object(cast).pk}]
+
+
+FOREIGN_TARGET = _under_plan_a("item_pk", _plan_b_target)
+FOREIGN_FRAMEWORK = _under_plan_a("framework_pk", _plan_b_framework)
+FOREIGN_CONSULTATION = _under_plan_a("consultation_pk", _plan_b_consultation)
+FOREIGN_PARTICIPATION = _under_plan_a(
+    "participation_pk", lambda cast: cast.plan_b.participations.get()
+)
+
+
+def _foreign_followed_indicator(cast: Cast) -> list[dict]:
+    """Plan B's indicator under plan A's own target, and under plan B's target."""
+    indicator = _plan_b_indicator(cast)
+    own = cast.plan_a.prioritised_targets.filter(
+        target__code="8.8"
+    ).first() or prioritised_target_add(
+        actor=cast.coordinator_a,
+        plan=cast.plan_a,
+        target=Target.objects.get(code="8.8"),
+        rationale="Labour rights",
+    )
+    return [
+        {"pk": cast.plan_a.pk, "item_pk": own.pk, "indicator_pk": indicator.pk},
+        {
+            "pk": cast.plan_a.pk,
+            "item_pk": indicator.prioritised_target_id,
+            "indicator_pk": indicator.pk,
+        },
+    ]
+
+
+def _foreign_membership(cast: Cast) -> list[dict]:
+    """Editor Y's membership under editor X's account."""
+    return [{"user_pk": cast.editor_x.pk, "pk": cast.editor_y.memberships.get().pk}]
 
 
 PLAN_A = lambda cast: {"pk": cast.plan_a.pk}  # noqa: E731
@@ -174,33 +277,63 @@ MATRIX: dict[str, Row] = {
     "plan_governance": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW)),
     "lead_arrangement_edit": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.GOVERN)),
     "participant_add": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.GOVERN)),
-    "participant_edit": Row(kwargs=_participation_y, access=on_plan_a(PlanAction.GOVERN)),
-    "participant_remove": Row(kwargs=_participation_y, access=on_plan_a(PlanAction.GOVERN)),
+    "participant_edit": Row(
+        kwargs=_participation_y, access=on_plan_a(PlanAction.GOVERN), foreign=FOREIGN_PARTICIPATION
+    ),
+    "participant_remove": Row(
+        kwargs=_participation_y, access=on_plan_a(PlanAction.GOVERN), foreign=FOREIGN_PARTICIPATION
+    ),
     "plan_access": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.GOVERN)),
     # prioritised targets and the review of existing frameworks
     "prioritised_target_list": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW)),
     "prioritised_target_add": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.CONTRIBUTE)),
     "scoring_criteria_edit": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.CHANGE)),
-    "prioritised_target_detail": Row(kwargs=_target_10_7, access=on_plan_a(PlanAction.VIEW)),
-    "prioritised_target_edit": Row(kwargs=_target_10_7, access=on_plan_a(PlanAction.CHANGE)),
-    "prioritised_target_scores": Row(kwargs=_target_10_7, access=on_plan_a(PlanAction.CHANGE)),
-    "proposal_decide": Row(kwargs=_target_10_7, access=on_plan_a(PlanAction.CHANGE)),
-    "prioritised_target_remove": Row(kwargs=_target_10_7, access=on_plan_a(PlanAction.CHANGE)),
-    "followed_indicator_add": Row(kwargs=_target_10_7, access=on_plan_a(PlanAction.CHANGE)),
+    "prioritised_target_detail": Row(
+        kwargs=_target_10_7, access=on_plan_a(PlanAction.VIEW), foreign=FOREIGN_TARGET
+    ),
+    "prioritised_target_edit": Row(
+        kwargs=_target_10_7, access=on_plan_a(PlanAction.CHANGE), foreign=FOREIGN_TARGET
+    ),
+    "prioritised_target_scores": Row(
+        kwargs=_target_10_7, access=on_plan_a(PlanAction.CHANGE), foreign=FOREIGN_TARGET
+    ),
+    "proposal_decide": Row(
+        kwargs=_target_10_7, access=on_plan_a(PlanAction.CHANGE), foreign=FOREIGN_TARGET
+    ),
+    "prioritised_target_remove": Row(
+        kwargs=_target_10_7, access=on_plan_a(PlanAction.CHANGE), foreign=FOREIGN_TARGET
+    ),
+    "followed_indicator_add": Row(
+        kwargs=_target_10_7, access=on_plan_a(PlanAction.CHANGE), foreign=FOREIGN_TARGET
+    ),
     "followed_indicator_remove": Row(
-        kwargs=_followed_indicator, access=on_plan_a(PlanAction.CHANGE)
+        kwargs=_followed_indicator,
+        access=on_plan_a(PlanAction.CHANGE),
+        foreign=_foreign_followed_indicator,
     ),
     "coherence_matrix": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW)),
     "framework_create": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.CHANGE)),
-    "framework_edit": Row(kwargs=_framework, access=on_plan_a(PlanAction.CHANGE)),
-    "framework_assess": Row(kwargs=_framework, access=on_plan_a(PlanAction.CHANGE)),
-    "framework_delete": Row(kwargs=_framework, access=on_plan_a(PlanAction.CHANGE)),
+    "framework_edit": Row(
+        kwargs=_framework, access=on_plan_a(PlanAction.CHANGE), foreign=FOREIGN_FRAMEWORK
+    ),
+    "framework_assess": Row(
+        kwargs=_framework, access=on_plan_a(PlanAction.CHANGE), foreign=FOREIGN_FRAMEWORK
+    ),
+    "framework_delete": Row(
+        kwargs=_framework, access=on_plan_a(PlanAction.CHANGE), foreign=FOREIGN_FRAMEWORK
+    ),
     # the consultation log
     "consultation_list": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW)),
     "consultation_create": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.CHANGE)),
-    "consultation_detail": Row(kwargs=_consultation, access=on_plan_a(PlanAction.VIEW)),
-    "consultation_edit": Row(kwargs=_consultation, access=on_plan_a(PlanAction.CHANGE)),
-    "consultation_delete": Row(kwargs=_consultation, access=on_plan_a(PlanAction.CHANGE)),
+    "consultation_detail": Row(
+        kwargs=_consultation, access=on_plan_a(PlanAction.VIEW), foreign=FOREIGN_CONSULTATION
+    ),
+    "consultation_edit": Row(
+        kwargs=_consultation, access=on_plan_a(PlanAction.CHANGE), foreign=FOREIGN_CONSULTATION
+    ),
+    "consultation_delete": Row(
+        kwargs=_consultation, access=on_plan_a(PlanAction.CHANGE), foreign=FOREIGN_CONSULTATION
+    ),
     # organisations
     "organisation_list": Row(access=signed_in),
     "organisation_create": Row(access=administrators),
@@ -213,8 +346,12 @@ MATRIX: dict[str, Row] = {
     "user_deactivate": Row(kwargs=EDITOR_X, access=administrators),
     "user_reactivate": Row(kwargs=EDITOR_X, access=administrators),
     "invitation_resend": Row(kwargs=EDITOR_X, access=administrators),
-    "membership_edit": Row(kwargs=_membership_x, access=administrators),
-    "membership_remove": Row(kwargs=_membership_x, access=administrators),
+    "membership_edit": Row(
+        kwargs=_membership_x, access=administrators, foreign=_foreign_membership
+    ),
+    "membership_remove": Row(
+        kwargs=_membership_x, access=administrators, foreign=_foreign_membership
+    ),
     # an unknown or used token is refused to everyone alike
     "invitation_accept": Row(
         kwargs=lambda cast: {"token": "not-a-token"}, methods={"GET": HIDE, "POST": HIDE}
@@ -222,20 +359,72 @@ MATRIX: dict[str, Row] = {
 }
 
 
-def _url_names(patterns, namespace=None) -> set[str]:
-    names = set()
-    for pattern in patterns:
+@dataclass(frozen=True)
+class UrlPattern:
+    name: str | None  # with its namespaces, as ``reverse`` takes it
+    route: str
+    view: str
+    kwargs: tuple[str, ...]  # in the order the route names them
+
+    @property
+    def nested_object_kwargs(self) -> tuple[str, ...]:
+        """The kwargs naming an object inside another (a plan's target, a user's
+        membership…): every object kwarg (``pk``, ``…_pk``) after the first, the parent."""
+        objects = [kwarg for kwarg in self.kwargs if kwarg == "pk" or kwarg.endswith("_pk")]
+        return tuple(objects[1:])
+
+    @property
+    def parent_kwarg(self) -> str:
+        return next(kwarg for kwarg in self.kwargs if kwarg == "pk" or kwarg.endswith("_pk"))
+
+
+def url_patterns(patterns=None, namespace=None, prefix="", kwargs=()) -> list[UrlPattern]:
+    """Every URL pattern of the project, outside Django's own admin site (gated by
+    is_staff), named or not."""
+    found = []
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(pattern.pattern)
+        groups = pattern.pattern.regex.groupindex
+        here = kwargs + tuple(sorted(groups, key=groups.get))
         if isinstance(pattern, URLResolver):
             if pattern.namespace == "admin":
-                continue  # Django's own admin site, gated by is_staff
-            names |= _url_names(pattern.url_patterns, pattern.namespace)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
-    return names
+                continue
+            inner = ":".join(filter(None, [namespace, pattern.namespace])) or None
+            found += url_patterns(pattern.url_patterns, inner, route, here)
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name and ":".join(filter(None, [namespace, pattern.name]))
+            found.append(UrlPattern(name or None, route, pattern.lookup_str, here))
+    return found
+
+
+def test_every_url_pattern_has_a_name():
+    unnamed = [f"{url.route} ({url.view})" for url in url_patterns() if url.name is None]
+    assert unnamed == [], "name these URL patterns, then give each a row in the matrix"
+
+
+def _a_view(request):  # pragma: no cover - never requested
+    raise AssertionError
+
+
+def test_the_walk_finds_an_unnamed_pattern_however_deep():
+    """What the test above relies on: an unnamed pattern is reported, by its route and
+    view, inside an include and beside named ones; the admin site is left out."""
+    patterns = [
+        path("named/<int:pk>/", _a_view, name="named"),
+        path("plans/<int:pk>/", include([path("items/<int:item_pk>/", _a_view)])),
+        path("admin/", include(([path("x/", _a_view)], "admin"))),
+    ]
+    found = url_patterns(patterns)
+    assert [(url.name, url.route) for url in found] == [
+        ("named", "named/<int:pk>/"),
+        (None, "plans/<int:pk>/items/<int:item_pk>/"),
+    ]
+    assert found[1].view.endswith("._a_view")
+    assert found[1].nested_object_kwargs == ("item_pk",)
 
 
 def test_every_url_has_a_row_in_the_matrix():
-    names = _url_names(get_resolver().url_patterns)
+    names = {url.name for url in url_patterns()} - {None}
     assert names - MATRIX.keys() == set(), "add these URLs to the permission matrix"
     assert MATRIX.keys() - names == set(), "these rows name URLs that no longer exist"
 

@@ -21,6 +21,7 @@ from governance.forms import (
 from governance.models import Membership, User
 from governance.permissions import require_account_administrator
 from msd_planner.lib.pagination import paginate
+from msd_planner.lib.versioned_edit import VersionedEdit
 
 
 def _administered_user(request: HttpRequest, pk: int) -> User:
@@ -101,18 +102,25 @@ def _membership(request: HttpRequest, user_pk: int, pk: int) -> Membership:
 @login_required
 def membership_edit(request: HttpRequest, user_pk: int, pk: int) -> HttpResponse:
     membership = _membership(request, user_pk, pk)
-    form = RoleForm(request.POST or None, initial={"role": membership.role})
-    if request.method == "POST" and form.is_valid():
-        services.membership_set(
+    edit = VersionedEdit(
+        request,
+        lambda data, current: RoleForm(
+            data, initial={"role": current.role}, version=current.version
+        ),
+        membership,
+    )
+    if edit.save(
+        lambda form: services.membership_role_update(
             actor=request.user,
-            user=membership.user,
-            organisation=membership.organisation,
+            membership=membership,
+            expected_version=form.cleaned_data["version"],
             role=form.cleaned_data["role"],
         )
+    ):
         messages.success(request, _("Role changed."))
         return redirect("user_detail", membership.user_id)
     return render(
-        request, "governance/membership_form.html", {"membership": membership, "form": form}
+        request, "governance/membership_form.html", {**edit.context, "membership": membership}
     )
 
 

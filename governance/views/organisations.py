@@ -1,11 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from governance import selectors
+from governance import selectors, services
 from governance.forms import OrganisationFilterForm, OrganisationForm, OrganisationProfileForm
 from governance.models import Organisation
 from governance.permissions import (
@@ -14,9 +13,8 @@ from governance.permissions import (
     get_organisation_for_user_or_404,
     require_account_administrator,
 )
-from governance.services import organisation_save
-from msd_planner.lib.concurrency import EditConflict, form_after_conflict, saved_values
 from msd_planner.lib.pagination import paginate
+from msd_planner.lib.versioned_edit import VersionedEdit
 
 
 @login_required
@@ -74,33 +72,32 @@ def _organisation_form(request: HttpRequest, organisation: Organisation | None, 
 def _organisation_form_page(
     request: HttpRequest, organisation: Organisation | None
 ) -> HttpResponse:
-    form = _organisation_form(request, organisation, request.POST or None)
-    summary = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            organisation = organisation_save(
-                actor=request.user, organisation=form.unsaved_instance()
+    edit = VersionedEdit(
+        request, lambda data, current: _organisation_form(request, current, data), organisation
+    )
+    if organisation is None:
+        saved = edit.save(
+            lambda form: services.organisation_create(
+                actor=request.user, organisation=form.save(commit=False)
             )
-        except EditConflict as conflict:
-            form = form_after_conflict(
-                lambda data, instance: _organisation_form(request, instance, data),
-                request.POST,
-                conflict,
+        )
+        organisation = edit.result
+    else:
+        saved = edit.save(
+            lambda form: (
+                services.organisation_update(
+                    actor=request.user,
+                    organisation=organisation,
+                    expected_version=form.cleaned_data["version"],
+                    data=form.edited_values(),
+                ).instance
             )
-            summary = saved_values(form, conflict.current)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("%(name)s saved.") % {"name": organisation})
-            return redirect("organisation_detail", organisation.pk)
+        )
+    if saved:
+        messages.success(request, _("%(name)s saved.") % {"name": edit.result})
+        return redirect("organisation_detail", edit.result.pk)
     return render(
-        request,
-        "governance/organisation_form.html",
-        {
-            "form": form,
-            "organisation": organisation,
-            "saved_values": summary,
-        },
+        request, "governance/organisation_form.html", {**edit.context, "organisation": organisation}
     )
 
 

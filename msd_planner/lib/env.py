@@ -2,11 +2,15 @@
 
 Each reader either returns a value of the promised type or raises
 ``ConfigurationError`` with one line naming the variable and the problem.
-``manage.py`` and the WSGI/ASGI entry points turn that error into a single
-line on stderr instead of a traceback.
+Every entry point (manage.py, WSGI, ASGI, the Celery app, gunicorn.conf.py)
+runs under ``stop_on_configuration_error``, which turns that error into a
+single line on stderr instead of a traceback.
 """
 
 import os
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +28,21 @@ class ConfigurationError(ImproperlyConfigured):
 
 _MISSING: Any = object()
 
+# Django's deployment check (security.W009) calls a key shorter than this, or with
+# fewer distinct characters, weak.
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_DISTINCT_CHARACTERS = 5
+
+
+@contextmanager
+def stop_on_configuration_error(exit_status: int = 1) -> Iterator[None]:
+    """Turn a ``ConfigurationError`` into one line on stderr and exit with ``exit_status``."""
+    try:
+        yield
+    except ConfigurationError as error:
+        print(f"msd-planner: configuration error: {error}", file=sys.stderr)
+        sys.exit(exit_status)
+
 
 def env_str(name: str, default: str = _MISSING) -> str:
     value = os.environ.get(name)
@@ -31,6 +50,21 @@ def env_str(name: str, default: str = _MISSING) -> str:
         if default is _MISSING:
             raise ConfigurationError(f"{name} is not set; it is required in this environment.")
         return default
+    return value
+
+
+def env_secret_key(name: str, *, development_key: str) -> str:
+    """A required secret key: long, varied, and not the development key (which is public)."""
+    value = env_str(name)
+    advice = f"use a random key of {SECRET_KEY_MIN_LENGTH} or more characters."
+    if value == development_key:
+        raise ConfigurationError(f"{name} is the development key from local settings; {advice}")
+    if len(value) < SECRET_KEY_MIN_LENGTH:
+        raise ConfigurationError(f"{name} is too short ({len(value)} characters); {advice}")
+    if len(set(value)) < SECRET_KEY_MIN_DISTINCT_CHARACTERS:
+        raise ConfigurationError(
+            f"{name} has too few distinct characters ({len(set(value))}); {advice}"
+        )
     return value
 
 
@@ -93,3 +127,12 @@ def env_database(name: str, default_sqlite_path: Path) -> dict[str, Any]:
     if not config.get("NAME"):
         raise ConfigurationError(f"{name} names no database (expected …/database_name).")
     return config
+
+
+def database_location(config: Mapping[str, Any]) -> str:
+    """Where a ``DATABASES`` entry points, as a URL without the password, for messages."""
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{config['NAME']}"
+    user = f"{config['USER']}@" if config.get("USER") else ""
+    port = f":{config['PORT']}" if config.get("PORT") else ""
+    return f"postgres://{user}{config.get('HOST') or ''}{port}/{config['NAME']}"

@@ -2,9 +2,10 @@
 
 from msd_planner.lib.env import env_bool, env_str
 
+from . import DEVELOPMENT_SECRET_KEY
 from .base import *  # noqa: F403
 
 DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = env_str("SECRET_KEY", "local-development-only-key-not-for-production-use-0123456789")
+SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

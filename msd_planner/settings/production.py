@@ -1,11 +1,12 @@
 """Production: every secret comes from the environment; HTTPS everywhere."""
 
-from msd_planner.lib.env import env_bool, env_int, env_list, env_str
+from msd_planner.lib.env import env_bool, env_int, env_list, env_secret_key, env_str
 
+from . import DEVELOPMENT_SECRET_KEY
 from .base import *  # noqa: F403
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_str("SECRET_KEY")
+SECRET_KEY = env_secret_key("SECRET_KEY", development_key=DEVELOPMENT_SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [f"https://{h}" for h in ALLOWED_HOSTS])
 

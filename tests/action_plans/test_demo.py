@@ -2,8 +2,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from action_plans.demo import DEMO_PASSWORD, DEMO_USERS
 from action_plans.models import ActionPlan
+from governance.demo import DEMO_PASSWORD, DEMO_USERS
 from governance.models import User
 
 

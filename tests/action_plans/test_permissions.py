@@ -6,8 +6,8 @@ from django.contrib.auth.models import Permission
 from action_plans.models import ActionPlan
 from action_plans.permissions import (
     PlanAction,
-    get_plan_for_user_or_404,
     plan_actions_for_user,
+    plan_for_user_or_404,
     plans_user_can,
 )
 from msd_planner.lib.errors import ActionRefused, ObjectHidden
@@ -63,12 +63,12 @@ def test_a_global_view_permission_exposes_no_other_organisations_plans(cast):
 
 def test_hidden_plans_answer_404_and_refused_actions_403(cast):
     with pytest.raises(ObjectHidden):
-        get_plan_for_user_or_404(cast.coordinator_b, cast.plan_a.pk)
+        plan_for_user_or_404(cast.coordinator_b, cast.plan_a.pk)
     with pytest.raises(ObjectHidden):
-        get_plan_for_user_or_404(cast.editor_x, 987654)
+        plan_for_user_or_404(cast.editor_x, 987654)
     with pytest.raises(ActionRefused):
-        get_plan_for_user_or_404(cast.editor_x, cast.plan_a.pk, PlanAction.CHANGE)
-    plan = get_plan_for_user_or_404(cast.coordinator_a, cast.plan_a.pk, PlanAction.CHANGE)
+        plan_for_user_or_404(cast.editor_x, cast.plan_a.pk, PlanAction.CHANGE)
+    plan = plan_for_user_or_404(cast.coordinator_a, cast.plan_a.pk, PlanAction.CHANGE).plan
     assert isinstance(plan, ActionPlan)
 
 

@@ -1,8 +1,14 @@
 import re
 
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from action_plans.models import ActionPlan
+from action_plans.models import ActionPlan, PlanLevel
+from governance.models import LeadModel
+from governance.services import LeadArrangementData, lead_arrangement_set, participation_add
+from tests import factories
 
 VALID_PLAN = {
     "title": "Kumasi Migration-SDG Action Plan",
@@ -128,9 +134,10 @@ def test_the_period_cannot_end_before_a_recorded_baseline(client, cast, catalogu
         actor=cast.coordinator_a,
         prioritised_target=item,
         expected_version=item.version,
-        changes={"baseline_value": Decimal(3), "baseline_year": 2029},
+        data={"baseline_value": Decimal(3), "baseline_year": 2029},
     )
     plan = cast.plan_a
+    plan.refresh_from_db()  # as the coordinator opens the page now
     client.force_login(cast.coordinator_a)
     response = client.post(
         reverse("plan_edit", args=[plan.pk]),
@@ -150,3 +157,46 @@ def test_the_period_cannot_end_before_a_recorded_baseline(client, cast, catalogu
     assert 'href="#id_period_end_year"' in page
     plan.refresh_from_db()
     assert plan.period_end_year == 2030
+
+
+def _plans_on_home(client) -> int:
+    page = client.get(reverse("home")).content.decode()
+    return len(re.findall(r'href="/plans/\d+/"', page))
+
+
+def _home_queries(client) -> int:
+    client.get(reverse("home"))  # fills the process's caches (content types)
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(reverse("home")).status_code == 200
+    return len(context)
+
+
+@pytest.mark.parametrize("role", ["administrator", "coordinator_a", "editor_x", "outsider"])
+def test_home_costs_the_same_queries_for_a_few_or_many_plans(client, cast, role):
+    """Grows what the page lists: plans the user sees, led by the lead ministry (whose
+    coordinator is coordinator A) with ministry X (editor X's) taking part."""
+    client.force_login(cast.user(role))
+    small = _home_queries(client)
+    seen = _plans_on_home(client)
+    assert seen <= 2
+    for number in range(30):
+        plan = factories.ActionPlanFactory(
+            title=f"Plan {number}",
+            level=PlanLevel.LOCAL if number % 2 else PlanLevel.NATIONAL,
+            area_name=f"District {number}",
+        )
+        lead_arrangement_set(
+            actor=cast.administrator,
+            plan=plan,
+            data=LeadArrangementData(model=LeadModel.SINGLE, leads=[cast.lead_ministry]),
+            expected_version=0,
+        )
+        participation_add(
+            actor=cast.administrator,
+            plan=plan,
+            organisation=cast.ministry_x,
+            signatory_required=True,
+        )
+    # The outsider's organisation is in no plan: it is the control, seeing none at both.
+    assert _plans_on_home(client) == (seen if role == "outsider" else seen + 30)
+    assert _home_queries(client) == small

@@ -3,7 +3,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from action_plans.demo import DEMO_PASSWORD
+from governance.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -41,7 +41,7 @@ from governance.services import (
     lead_arrangement_set,
     membership_remove,
     membership_set,
-    organisation_save,
+    organisation_create,
     participation_add,
     participation_remove,
     plan_permissions_sync,
@@ -50,6 +50,7 @@ from governance.services import (
     user_reactivate,
 )
 from tests import factories
+from tests.conftest import arrangement_version
 from tests.factories import PASSWORD
 
 VIEW = PlanAction.VIEW
@@ -255,6 +256,7 @@ def test_an_adviser_cannot_be_taken_out_of_its_plan_either(cast):
     lead_arrangement_set(
         actor=cast.administrator,
         plan=cast.plan_a,
+        expected_version=arrangement_version(cast.plan_a),
         data=LeadArrangementData(
             model=LeadModel.SINGLE, leads=[cast.lead_ministry], advisers=[iom]
         ),
@@ -293,6 +295,7 @@ def test_switching_the_lead_moves_change_and_govern_rights_to_the_new_leads_coor
     lead_arrangement_set(
         actor=cast.administrator,
         plan=cast.plan_a,
+        expected_version=arrangement_version(cast.plan_a),
         data=LeadArrangementData(model=LeadModel.SINGLE, leads=[cast.ministry_x]),
     )
 
@@ -308,6 +311,7 @@ def test_switching_the_lead_moves_every_activity_to_the_new_lead(cast):
     arrangement = lead_arrangement_set(
         actor=cast.administrator,
         plan=cast.plan_a,
+        expected_version=arrangement_version(cast.plan_a),
         data=LeadArrangementData(model=LeadModel.SINGLE, leads=[cast.ministry_y]),
     )
 
@@ -331,6 +335,7 @@ def test_new_lead_bodies_and_advisers_take_part_in_the_plan_automatically(cast):
     lead_arrangement_set(
         actor=cast.administrator,
         plan=cast.plan_a,
+        expected_version=arrangement_version(cast.plan_a),
         data=LeadArrangementData(model=LeadModel.SINGLE, leads=[agency], advisers=[iom]),
     )
 
@@ -528,7 +533,12 @@ def test_an_inconsistent_lead_arrangement_is_refused_and_nothing_is_saved(
 
     before = _governance_of(cast.plan_a)
     with pytest.raises(ValidationError) as refused:
-        lead_arrangement_set(actor=cast.administrator, plan=cast.plan_a, data=data)
+        lead_arrangement_set(
+            actor=cast.administrator,
+            plan=cast.plan_a,
+            expected_version=arrangement_version(cast.plan_a),
+            data=data,
+        )
 
     assert field_name in refused.value.message_dict
     assert _governance_of(cast.plan_a) == before
@@ -567,6 +577,7 @@ def test_a_joint_lead_saves_one_responsibility_per_activity_with_the_right_lead(
     arrangement = lead_arrangement_set(
         actor=cast.administrator,
         plan=cast.plan_a,
+        expected_version=arrangement_version(cast.plan_a),
         data=LeadArrangementData(
             model=LeadModel.JOINT,
             leads=[migration, statistics],
@@ -614,6 +625,7 @@ def test_a_single_lead_keeps_the_activities_named_and_is_given_the_rest(cast, bo
     arrangement = lead_arrangement_set(
         actor=cast.administrator,
         plan=cast.plan_a,
+        expected_version=arrangement_version(cast.plan_a),
         data=LeadArrangementData(
             model=LeadModel.SINGLE,
             leads=[migration],
@@ -629,6 +641,7 @@ def test_going_from_joint_back_to_single_lead_gives_every_activity_to_the_single
     lead_arrangement_set(
         actor=cast.administrator,
         plan=cast.plan_a,
+        expected_version=arrangement_version(cast.plan_a),
         data=LeadArrangementData(
             model=LeadModel.JOINT,
             leads=[migration, statistics],
@@ -639,6 +652,7 @@ def test_going_from_joint_back_to_single_lead_gives_every_activity_to_the_single
     arrangement = lead_arrangement_set(
         actor=cast.administrator,
         plan=cast.plan_a,
+        expected_version=arrangement_version(cast.plan_a),
         data=LeadArrangementData(model=LeadModel.SINGLE, leads=[migration]),
     )
 
@@ -651,7 +665,12 @@ def test_naming_the_same_ministry_twice_as_single_lead_still_assigns_every_activ
     data = LeadArrangementData(model=LeadModel.SINGLE, leads=[migration, migration])
 
     try:
-        arrangement = lead_arrangement_set(actor=cast.administrator, plan=cast.plan_a, data=data)
+        arrangement = lead_arrangement_set(
+            actor=cast.administrator,
+            plan=cast.plan_a,
+            expected_version=arrangement_version(cast.plan_a),
+            data=data,
+        )
     except ValidationError:
         # Refusing the duplicate would be fine too, as long as nothing was saved.
         assert cast.plan_a.lead_arrangement.bodies.get().organisation == cast.lead_ministry
@@ -673,6 +692,7 @@ def test_decision_power_is_kept_only_for_a_coordinating_body(cast, bodies, model
     arrangement = lead_arrangement_set(
         actor=cast.administrator,
         plan=cast.plan_a,
+        expected_version=arrangement_version(cast.plan_a),
         data=LeadArrangementData(model=model, leads=[bodies[lead]], has_decision_power=True),
     )
 
@@ -943,13 +963,13 @@ def test_only_the_name_constraint_becomes_the_name_message(cast):
         name="ministry of labour", type=OrganisationType.MINISTRY, level="national", country="GH"
     )
     with pytest.raises(ValidationError) as refused:
-        organisation_save(actor=cast.administrator, organisation=duplicate)
+        organisation_create(actor=cast.administrator, organisation=duplicate)
     assert "already exists in this country" in refused.value.message_dict["name"][0]
 
     # Any other integrity error is a bug to surface, not a duplicate name.
     unknown_type = Organisation(name="Ministry of Space", type="spaceship", level="national")
     with pytest.raises(IntegrityError, match="organisation_type_known"):
-        organisation_save(actor=cast.administrator, organisation=unknown_type)
+        organisation_create(actor=cast.administrator, organisation=unknown_type)
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from action_plans.models import ActionPlan
 from targets.models import (
     Coherence,
     FollowedIndicator,
@@ -21,7 +22,7 @@ from targets.models import (
 )
 from targets.services import (
     framework_assessments_set,
-    framework_save,
+    framework_create,
     prioritised_target_add,
     prioritised_target_update,
     target_scores_set,
@@ -144,7 +145,11 @@ def test_weights_that_sum_to_zero_are_refused(client, cast, plan_a):
     _add(cast, "10.7")
     client.force_login(cast.coordinator_a)
     criteria = list(plan_a.scoring_criteria.all())
-    data = {"form-TOTAL_FORMS": len(criteria), "form-INITIAL_FORMS": len(criteria)}
+    data = {
+        "version": ActionPlan.objects.get(pk=plan_a.pk).version,
+        "form-TOTAL_FORMS": len(criteria),
+        "form-INITIAL_FORMS": len(criteria),
+    }
     for index, criterion in enumerate(criteria):
         data |= {
             f"form-{index}-id": criterion.id,
@@ -181,7 +186,11 @@ def test_weights_change_the_ranking(client, cast, plan_a):
 
     assert order() == ["8.8", "10.7"]  # equal scores: official order
     client.force_login(cast.coordinator_a)
-    data = {"form-TOTAL_FORMS": 5, "form-INITIAL_FORMS": 5}
+    data = {
+        "version": ActionPlan.objects.get(pk=plan_a.pk).version,
+        "form-TOTAL_FORMS": 5,
+        "form-INITIAL_FORMS": 5,
+    }
     for index, criterion in enumerate(plan_a.scoring_criteria.all()):
         weight = "3" if criterion == relevance else "1"
         data |= {
@@ -240,7 +249,7 @@ def test_a_stale_edit_is_refused_and_the_first_one_kept(client, cast, plan_a):
         actor=cast.coordinator_a,
         prioritised_target=item,
         expected_version=opened_version,
-        changes={"baseline_value": Decimal("14")},
+        data={"baseline_value": Decimal("14")},
     )
     client.force_login(cast.coordinator_a)
     response = client.post(
@@ -288,8 +297,9 @@ def test_a_framework_period_ending_before_it_starts_is_refused(client, cast, pla
 
 def test_the_coherence_matrix_shows_assessments_and_flags_unreviewed_targets(client, cast, plan_a):
     reviewed, unreviewed = _add(cast, "10.7"), _add(cast, "8.8")
-    framework = framework_save(
+    framework = framework_create(
         actor=cast.coordinator_a,
+        plan=plan_a,
         framework=Framework(
             plan=plan_a, name="Emigration Act 1994", kind="legislation", level="national"
         ),
@@ -297,6 +307,7 @@ def test_the_coherence_matrix_shows_assessments_and_flags_unreviewed_targets(cli
     framework_assessments_set(
         actor=cast.coordinator_a,
         framework=framework,
+        expected_version=framework.version,
         assessments={reviewed.id: (Coherence.INCOHERENCE, "Exit permits deter regular migration")},
     )
     client.force_login(cast.viewer_x)
@@ -325,8 +336,9 @@ def _grow(cast, codes, frameworks):
     for item in items:
         _score_all(cast, item, 4)
     for index in range(frameworks):
-        framework = framework_save(
+        framework = framework_create(
             actor=cast.coordinator_a,
+            plan=cast.plan_a,
             framework=Framework(
                 plan=cast.plan_a, name=f"Framework {index}", kind="plan", level="national"
             ),
@@ -334,6 +346,7 @@ def _grow(cast, codes, frameworks):
         framework_assessments_set(
             actor=cast.coordinator_a,
             framework=framework,
+            expected_version=framework.version,
             assessments={item.id: (Coherence.SYNERGY, "") for item in items},
         )
 
@@ -361,14 +374,14 @@ def test_the_history_reads_as_sentences(client, cast, plan_a):
         actor=cast.coordinator_a,
         prioritised_target=item,
         expected_version=item.version,
-        changes={"baseline_value": Decimal("12"), "baseline_unit": "USD per worker"},
+        data={"baseline_value": Decimal("12"), "baseline_unit": "USD per worker"},
     )
     item.refresh_from_db()
     prioritised_target_update(
         actor=cast.coordinator_a,
         prioritised_target=item,
         expected_version=item.version,
-        changes={"baseline_value": Decimal("9.5")},
+        data={"baseline_value": Decimal("9.5")},
     )
     client.force_login(cast.viewer_x)
     page = client.get(reverse("plan_history", args=[plan_a.pk])).content.decode()
@@ -388,7 +401,7 @@ def test_baselines_read_in_the_readers_number_format(client, cast, plan_a, langu
         actor=cast.coordinator_a,
         prioritised_target=item,
         expected_version=item.version,
-        changes={"baseline_value": Decimal("21500.5000"), "baseline_unit": "USD"},
+        data={"baseline_value": Decimal("21500.5000"), "baseline_unit": "USD"},
     )
     client.force_login(cast.viewer_x)
     client.post(reverse("set_language"), {"language": language, "next": "/"})
@@ -425,14 +438,18 @@ def test_a_coordinator_removes_a_target_after_confirming(client, cast, plan_a):
 
 def test_a_coordinator_removes_a_framework_with_its_assessments(client, cast, plan_a):
     item = _add(cast, "10.7")
-    framework = framework_save(
+    framework = framework_create(
         actor=cast.coordinator_a,
+        plan=plan_a,
         framework=Framework(
             plan=plan_a, name="Old Emigration Act", kind="legislation", level="national"
         ),
     )
     framework_assessments_set(
-        actor=cast.coordinator_a, framework=framework, assessments={item.id: (Coherence.GAP, "")}
+        actor=cast.coordinator_a,
+        framework=framework,
+        expected_version=framework.version,
+        assessments={item.id: (Coherence.GAP, "")},
     )
     client.force_login(cast.coordinator_a)
     url = reverse("framework_delete", args=[plan_a.pk, framework.pk])

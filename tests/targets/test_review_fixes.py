@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
 
+from action_plans.models import ActionPlan
 from governance.models import Participation
 from targets.models import (
     FollowedIndicator,
@@ -22,7 +23,8 @@ from targets.models import (
 )
 from targets.services import (
     followed_indicator_add,
-    framework_save,
+    framework_create,
+    framework_update,
     prioritised_target_add,
     prioritised_target_update,
     proposal_decide,
@@ -59,7 +61,7 @@ def test_a_stale_edit_shows_the_other_persons_value_and_a_second_submit_saves(cl
         actor=cast.coordinator_a,
         prioritised_target=item,
         expected_version=opened,
-        changes={"baseline_unit": "USD per worker"},
+        data={"baseline_unit": "USD per worker"},
     )
     client.force_login(cast.coordinator_a)
     url = reverse("prioritised_target_edit", args=[plan_a.pk, item.pk])
@@ -219,8 +221,8 @@ def test_a_responsible_organisation_that_left_the_plan_is_kept_on_edit(client, c
         actor=cast.coordinator_a,
         prioritised_target=item,
         expected_version=item.version,
-        changes={"responsible_organisation": cast.ministry_x},
-    )
+        data={"responsible_organisation": cast.ministry_x},
+    ).instance
     Participation.objects.filter(plan=plan_a, organisation=cast.ministry_x).delete()
     client.force_login(cast.coordinator_a)
     url = reverse("prioritised_target_edit", args=[plan_a.pk, item.pk])
@@ -243,7 +245,7 @@ def test_a_responsible_organisation_that_left_the_plan_is_kept_on_edit(client, c
             actor=cast.coordinator_a,
             prioritised_target=item,
             expected_version=item.version,
-            changes={"responsible_organisation": cast.outside_org},
+            data={"responsible_organisation": cast.outside_org},
         )
     assert "responsible_organisation" in refused.value.message_dict
 
@@ -251,8 +253,16 @@ def test_a_responsible_organisation_that_left_the_plan_is_kept_on_edit(client, c
 # --- 8. weights and criteria -----------------------------------------------------------------
 
 
-def _criteria_data(criteria, **overrides) -> dict:
-    data = {"form-TOTAL_FORMS": len(criteria), "form-INITIAL_FORMS": len(criteria)}
+def _criteria_data(criteria, *, version: int | None = None, **overrides) -> dict:
+    """The criteria page as posted by someone who opened it at ``version`` (the plan's
+    version now, when not given)."""
+    if version is None:
+        version = ActionPlan.objects.get(pk=criteria[0].plan_id).version
+    data = {
+        "version": version,
+        "form-TOTAL_FORMS": len(criteria),
+        "form-INITIAL_FORMS": len(criteria),
+    }
     for index, criterion in enumerate(criteria):
         data |= {
             f"form-{index}-id": criterion.id,
@@ -292,16 +302,17 @@ def test_a_refused_criteria_save_is_shown_in_the_error_summary(client, cast, pla
 def test_a_criterion_added_meanwhile_is_never_deleted_by_a_stale_form(client, cast, plan_a):
     _add(cast, "10.7")
     opened = list(plan_a.scoring_criteria.all())
+    opened_version = ActionPlan.objects.get(pk=plan_a.pk).version
     scoring_criteria_set(
         actor=cast.coordinator_a,
         plan=plan_a,
         criteria=[*((c.id, c.name, c.weight) for c in opened), (None, "Cost", Decimal(2))],
-        seen_ids={c.id for c in opened},
+        expected_version=opened_version,
     )
     client.force_login(cast.coordinator_a)
     page = client.post(
         reverse("scoring_criteria_edit", args=[plan_a.pk]),
-        _criteria_data(opened, **{"form-0-DELETE": "on"}),
+        _criteria_data(opened, version=opened_version, **{"form-0-DELETE": "on"}),
     ).content.decode()
     assert "Someone else changed the scoring criteria" in page
     assert 'value="Cost"' in page  # the form now shows the current criteria
@@ -312,13 +323,18 @@ def test_a_criterion_added_meanwhile_is_never_deleted_by_a_stale_form(client, ca
 def test_a_stale_framework_edit_shows_the_saved_values_and_a_second_submit_saves(
     client, cast, plan_a
 ):
-    framework = framework_save(
+    framework = framework_create(
         actor=cast.coordinator_a,
+        plan=plan_a,
         framework=Framework(plan=plan_a, name="Diaspora Policy", kind="plan", level="national"),
     )
     opened = framework.version
-    framework.reference = "Gazette 12/2020"
-    framework_save(actor=cast.coordinator_a, framework=framework, expected_version=opened)
+    framework_update(
+        actor=cast.coordinator_a,
+        framework=framework,
+        expected_version=opened,
+        data={"reference": "Gazette 12/2020"},
+    )
     client.force_login(cast.coordinator_a)
     url = reverse("framework_edit", args=[plan_a.pk, framework.pk])
     data = {
@@ -345,8 +361,9 @@ def test_a_stale_framework_edit_shows_the_saved_values_and_a_second_submit_saves
 
 def test_the_database_refuses_values_outside_the_choices(cast, plan_a):
     item = _add(cast, "10.7")
-    framework = framework_save(
+    framework = framework_create(
         actor=cast.coordinator_a,
+        plan=plan_a,
         framework=Framework(plan=plan_a, name="Act", kind="legislation", level="national"),
     )
     criterion = plan_a.scoring_criteria.first()

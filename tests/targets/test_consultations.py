@@ -10,10 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from action_plans.models import ActionPlan
-from governance.models import Consultation, ConsultationKind
-from governance.services import consultation_save, participation_add, participation_remove
-from targets.models import Framework, Target
-from targets.services import framework_save, prioritised_target_add
+from governance.services import participation_add, participation_remove
+from targets.models import Consultation, ConsultationKind, Framework, Target
+from targets.services import consultation_create, framework_create, prioritised_target_add
 from tests import factories
 
 LAST_MONTH = timezone.localdate() - timedelta(days=30)
@@ -31,15 +30,16 @@ def _prioritise(cast, plan, code: str):
 
 
 def _framework(cast, plan, name: str) -> Framework:
-    return framework_save(
+    return framework_create(
         actor=cast.coordinator_a,
+        plan=plan,
         framework=Framework(plan=plan, name=name, kind="policy_framework", level="national"),
     )
 
 
 def _record(cast, plan=None, *, title="Validation workshop", organisations=None, **links):
     plan = plan or cast.plan_a
-    return consultation_save(
+    return consultation_create(
         actor=cast.coordinator_a if plan == cast.plan_a else cast.coordinator_b,
         plan=plan,
         consultation=Consultation(
@@ -127,7 +127,7 @@ def test_a_future_date_and_a_missing_title_are_shown_on_their_fields(client, cas
 
 def test_the_service_refuses_a_future_date_too(cast):
     with pytest.raises(ValidationError) as refused:
-        consultation_save(
+        consultation_create(
             actor=cast.coordinator_a,
             plan=cast.plan_a,
             consultation=Consultation(held_on=TOMORROW, kind="bilateral_meeting", title="Soon"),
@@ -230,7 +230,7 @@ def test_the_log_is_newest_first_and_filters_by_kind(client, cast):
     newer = _record(cast, title="Newer workshop")
     newer.held_on = timezone.localdate()
     newer.save()
-    consultation_save(
+    consultation_create(
         actor=cast.coordinator_a,
         plan=cast.plan_a,
         consultation=Consultation(

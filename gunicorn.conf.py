@@ -1,0 +1,22 @@
+"""gunicorn reads this file from the folder it is started in, before it starts workers.
+
+Loading the Django settings here, in gunicorn's master process, makes a configuration
+error (a missing SECRET_KEY, say) stop gunicorn at once with one line; otherwise every
+worker would fail to load the app and be replaced by another, without end.
+"""
+
+import os
+
+
+def _load_django_settings() -> None:
+    from django.conf import settings
+
+    from msd_planner.lib.env import stop_on_configuration_error
+    from msd_planner.settings import DEFAULT_SETTINGS_MODULE
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS_MODULE)
+    with stop_on_configuration_error():
+        settings.SECRET_KEY  # noqa: B018 - reading any setting loads the settings module
+
+
+_load_django_settings()

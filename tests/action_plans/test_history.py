@@ -1,0 +1,104 @@
+"""A plan's history: what each app registers, read in words, page by page."""
+
+import html
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from action_plans.history import plan_change_log
+from action_plans.services import plan_update
+from governance.models import Activity, LeadModel
+from governance.services import LeadArrangementData, lead_arrangement_set
+from tests.conftest import arrangement_version
+
+
+def _joint_lead(cast, second, *, actor):
+    lead_arrangement_set(
+        actor=actor,
+        plan=cast.plan_a,
+        expected_version=arrangement_version(cast.plan_a),
+        data=LeadArrangementData(
+            model=LeadModel.JOINT,
+            leads=[cast.lead_ministry, second],
+            responsibilities={
+                activity.value: second if activity == Activity.MONITORING else cast.lead_ministry
+                for activity in Activity
+            },
+        ),
+    )
+
+
+def test_a_change_of_lead_body_reads_in_words(client, cast):
+    _joint_lead(cast, cast.ministry_x, actor=cast.coordinator_a)
+    _joint_lead(cast, cast.ministry_y, actor=cast.coordinator_a)
+    client.force_login(cast.viewer_x)
+
+    page = html.unescape(
+        client.get(reverse("plan_history", args=[cast.plan_a.pk])).content.decode()
+    )
+
+    author = f"{cast.coordinator_a} ({cast.lead_ministry.short_name})"
+    assert (
+        f"{author} made Ministry of Health lead body for monitoring and evaluation, "
+        "in place of Ministry of Labour"
+    ) in page
+    assert f"{author} made Ministry of Health a lead body of the plan" in page
+    assert f"{author} removed Ministry of Labour as a lead body of the plan" in page
+    assert f"{author} made Ministry of Labour lead body for monitoring and evaluation" in page
+
+
+def test_the_history_pages_back_through_every_change_once(cast):
+    plan = cast.plan_a
+    for year in (2026, 2027, 2028, 2029):
+        plan = plan_update(
+            actor=cast.coordinator_a,
+            plan=plan,
+            expected_version=plan.version,
+            data={"period_start_year": year},
+        ).instance
+    seen, before, pages = [], None, 0
+    while True:
+        log = plan_change_log(cast.plan_a, before=before, size=3)
+        seen += [(entry.when, entry.subject, str(entry.changes)) for entry in log.entries]
+        pages += 1
+        if log.older is None:
+            break
+        before = log.older
+    everything = plan_change_log(cast.plan_a, size=1000).entries
+    assert pages > 1
+    assert len(seen) == len(set(seen)) == len(everything)
+
+
+def test_the_older_page_is_reached_from_the_page(client, cast):
+    plan = cast.plan_a
+    for year in range(2016, 2016 + 105):
+        plan = plan_update(
+            actor=cast.coordinator_a,
+            plan=plan,
+            expected_version=plan.version,
+            data={"title": f"Plan A, draft {year}"},
+        ).instance
+    client.force_login(cast.coordinator_a)
+    url = reverse("plan_history", args=[cast.plan_a.pk])
+    first = client.get(url)
+    assert first.context["older"] is not None
+    older = client.get(url, {"before": first.context["older"].isoformat()})
+    assert older.status_code == 200
+    assert "Back to the latest changes" in older.content.decode()
+    shown = {entry.when for entry in first.context["entries"]}
+    assert not shown & {entry.when for entry in older.context["entries"]}
+
+
+def test_the_history_page_costs_the_same_queries_however_long_the_history(client, cast):
+    client.force_login(cast.coordinator_a)
+    url = reverse("plan_history", args=[cast.plan_a.pk])
+    _joint_lead(cast, cast.ministry_x, actor=cast.coordinator_a)
+    _joint_lead(cast, cast.ministry_y, actor=cast.coordinator_a)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for second in (cast.ministry_y, cast.ministry_x) * 10:
+        _joint_lead(cast, second, actor=cast.coordinator_a)
+    with CaptureQueriesContext(connection) as large:
+        client.get(url)
+    assert len(large.captured_queries) == len(small.captured_queries)

@@ -1,0 +1,251 @@
+"""Every edit form in the project goes through the versioned-edit contract.
+
+The forms are found, not listed: every form class of every app's ``forms`` module must
+either be a versioned edit form with a page below, or be named in ``NOT_AN_EDIT`` with
+the reason. So a new edit form that skips the contract fails here until it is placed.
+
+For each edit page, through real requests: a stale save (the version the user opened is
+no longer the saved one) is refused with the conflict screen, the user's input kept and
+nothing saved; a POST without a version is a form error, never a 500.
+"""
+
+import importlib
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from django import forms
+from django.db import models
+from django.urls import reverse
+
+from msd_planner.lib.versioned_edit import VersionedForm, VersionedModelForm
+from targets.models import Consultation, Framework, PrioritisedTarget, Target
+from targets.services import (
+    consultation_create,
+    framework_create,
+    prioritised_target_add,
+    target_scores_set,
+)
+from tests.conftest import Cast
+
+APPS = ["action_plans", "governance", "targets", "interventions", "funding"]
+
+# Forms that do not edit an existing record, with the reason.
+NOT_AN_EDIT = {
+    "CatalogueSearchForm": "a search",
+    "CoherenceFilterForm": "a filter",
+    "ConsultationFilterForm": "a filter",
+    "OrganisationFilterForm": "a filter",
+    "UserFilterForm": "a filter",
+    "HistoryPageForm": "a page of the history",
+    "TargetPickForm": "adds a target (a new record)",
+    "IndicatorForm": "adds an indicator (a new record)",
+    "ProposalDecisionForm": "a one-way decision, refused once decided",
+    "ParticipantAddForm": "adds a participant (a new record)",
+    "InviteForm": "creates an account",
+    "MembershipForm": "adds a membership (a new record)",
+    "InvitationAcceptForm": "sets a password once, through a single-use link",
+    "CriterionForm": "a row of the scoring criteria page, versioned on the plan by its page",
+}
+
+
+def _project_forms() -> dict[str, type]:
+    found = {}
+    for app in APPS:
+        try:
+            module = importlib.import_module(f"{app}.forms")
+        except ModuleNotFoundError:
+            continue
+        for name, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ == module.__name__ and issubclass(cls, forms.BaseForm):
+                found[name] = cls
+    return found
+
+
+@dataclass(frozen=True)
+class EditPage:
+    url_name: str
+    kwargs: Callable[[Cast], dict]
+    role: str
+
+
+def _plan_a(cast):
+    return {"pk": cast.plan_a.pk}
+
+
+def _target(cast):
+    item = prioritised_target_add(
+        actor=cast.coordinator_a,
+        plan=cast.plan_a,
+        target=Target.objects.get(code="10.7"),
+        rationale="Labour migration governance",
+    )
+    return {"pk": cast.plan_a.pk, "item_pk": item.pk}
+
+
+def _scored_target(cast):
+    kwargs = _target(cast)
+    item = PrioritisedTarget.objects.get(pk=kwargs["item_pk"])
+    target_scores_set(
+        actor=cast.coordinator_a,
+        prioritised_target=item,
+        expected_version=item.version,
+        scores=dict.fromkeys(cast.plan_a.scoring_criteria.values_list("id", flat=True), 3),
+    )
+    return kwargs
+
+
+def _plan_with_a_target(cast):
+    _target(cast)
+    return {"pk": cast.plan_a.pk}
+
+
+def _framework(cast):
+    _target(cast)
+    framework = framework_create(
+        actor=cast.coordinator_a,
+        plan=cast.plan_a,
+        framework=Framework(name="Labour Migration Policy", kind="plan", level="national"),
+    )
+    return {"pk": cast.plan_a.pk, "framework_pk": framework.pk}
+
+
+def _consultation(cast):
+    consultation = consultation_create(
+        actor=cast.coordinator_a,
+        plan=cast.plan_a,
+        consultation=Consultation(
+            held_on=date(2026, 1, 15), kind="review_workshop", title="Review workshop"
+        ),
+        organisations=[cast.lead_ministry],
+        prioritised_targets=[],
+        frameworks=[],
+    )
+    return {"pk": cast.plan_a.pk, "consultation_pk": consultation.pk}
+
+
+def _participation_y(cast):
+    participation = cast.plan_a.participations.get(organisation=cast.ministry_y)
+    return {"pk": cast.plan_a.pk, "participation_pk": participation.pk}
+
+
+def _membership_x(cast):
+    return {"user_pk": cast.editor_x.pk, "pk": cast.editor_x.memberships.get().pk}
+
+
+# The page of each versioned edit form, and who uses it.
+EDIT_PAGES = {
+    "ActionPlanForm": EditPage("plan_edit", _plan_a, "coordinator_a"),
+    "OrganisationForm": EditPage(
+        "organisation_edit", lambda cast: {"pk": cast.ministry_x.pk}, "administrator"
+    ),
+    "OrganisationProfileForm": EditPage(
+        "organisation_edit", lambda cast: {"pk": cast.lead_ministry.pk}, "coordinator_a"
+    ),
+    "RoleForm": EditPage("membership_edit", _membership_x, "administrator"),
+    "LeadArrangementForm": EditPage("lead_arrangement_edit", _plan_a, "coordinator_a"),
+    "ParticipantEditForm": EditPage("participant_edit", _participation_y, "coordinator_a"),
+    "PrioritisedTargetForm": EditPage("prioritised_target_edit", _target, "coordinator_a"),
+    "ScoresForm": EditPage("prioritised_target_scores", _scored_target, "coordinator_a"),
+    "CriteriaFormSet": EditPage("scoring_criteria_edit", _plan_with_a_target, "coordinator_a"),
+    "FrameworkForm": EditPage("framework_edit", _framework, "coordinator_a"),
+    "AssessmentsForm": EditPage("framework_assess", _framework, "coordinator_a"),
+    "ConsultationForm": EditPage("consultation_edit", _consultation, "coordinator_a"),
+}
+
+
+def test_every_form_is_a_versioned_edit_or_says_why_not():
+    unplaced = []
+    for name, cls in _project_forms().items():
+        versioned = issubclass(cls, VersionedForm | VersionedModelForm)
+        if versioned and name not in EDIT_PAGES:
+            unplaced.append(f"{name}: a versioned form with no edit page in EDIT_PAGES")
+        if not versioned and name not in NOT_AN_EDIT and name not in EDIT_PAGES:
+            unplaced.append(f"{name}: an edit form must use the versioned-edit contract")
+    assert unplaced == []
+
+
+def _value(bound_field):
+    value = bound_field.value()
+    if isinstance(bound_field.field.widget, forms.CheckboxInput):
+        return "on" if value else None
+    if value is None:
+        return ""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple | models.QuerySet):
+        return [getattr(item, "pk", item) for item in value]
+    return value
+
+
+def _page_data(context) -> dict:
+    """What the browser would send back for the page as opened: every field's value."""
+    data = {}
+    every_form = [context["form"]]
+    if formset := context.get("formset"):
+        every_form += [formset.management_form, *formset.forms]
+    for form in every_form:
+        for bound_field in form:
+            value = _value(bound_field)
+            if value is not None:
+                data[bound_field.html_name] = value
+    return data
+
+
+def _text_field(form) -> str | None:
+    """A free-text field to type into, to see the input kept."""
+    for bound_field in form.visible_fields():
+        field = bound_field.field
+        if type(field) is forms.CharField and not getattr(field, "choices", None):
+            return bound_field.html_name
+    return None
+
+
+@pytest.mark.parametrize("form_name", sorted(EDIT_PAGES))
+def test_a_stale_save_shows_the_conflict_screen_and_keeps_the_input(
+    client, cast, catalogue, form_name
+):
+    page = EDIT_PAGES[form_name]
+    kwargs = page.kwargs(cast)
+    url = reverse(page.url_name, kwargs=kwargs)
+    client.force_login(cast.user(page.role))
+    opened = client.get(url)
+    assert opened.status_code == 200
+    assert 'type="hidden" name="version"' in opened.content.decode()  # the page carries it
+    data = _page_data(opened.context)
+    current_version = int(data["version"])
+    data["version"] = current_version - 1  # someone saved since the user opened the page
+    typed = _text_field(opened.context["form"])
+    if typed:
+        data[typed] = "Typed by the user who opened the page first"
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert any(error.code == "conflict" for error in form.non_field_errors().as_data())
+    assert form["version"].value() == current_version  # submitting again replaces on purpose
+    assert response.context["saved_values"] is not None
+    if typed:
+        assert "Typed by the user who opened the page first" in response.content.decode()
+    reopened = client.get(url)
+    assert int(_page_data(reopened.context)["version"]) == current_version  # nothing saved
+
+
+@pytest.mark.parametrize("form_name", sorted(EDIT_PAGES))
+def test_a_post_without_a_version_is_a_form_error(client, cast, catalogue, form_name):
+    page = EDIT_PAGES[form_name]
+    url = reverse(page.url_name, kwargs=page.kwargs(cast))
+    client.force_login(cast.user(page.role))
+    opened = client.get(url)
+    data = _page_data(opened.context)
+    version = data.pop("version")
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "This form is out of date" in response.content.decode()
+    reopened = client.get(url)
+    assert _page_data(reopened.context)["version"] == version
