@@ -1,5 +1,6 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -66,17 +67,27 @@ class ActionPlan(Versioned):
             models.CheckConstraint(
                 condition=models.Q(period_start_year__lte=models.F("period_end_year")),
                 name="plan_period_starts_before_it_ends",
+                violation_error_message=_("The plan period cannot end before it starts."),
             ),
             models.CheckConstraint(
                 condition=models.Q(period_start_year__gte=AGENDA_START_YEAR)
                 & models.Q(period_end_year__lte=AGENDA_END_YEAR),
                 name="plan_period_within_2030_agenda",
+                violation_error_message=format_lazy(
+                    _("The plan period lies within the 2030 Agenda, from {first} to {last}."),
+                    first=AGENDA_START_YEAR,
+                    last=AGENDA_END_YEAR,
+                ),
             ),
             models.CheckConstraint(
-                condition=models.Q(status__in=PlanStatus.values), name="plan_status_known"
+                condition=models.Q(status__in=PlanStatus.values),
+                name="plan_status_known",
+                violation_error_message=_("Choose one of the listed statuses."),
             ),
             models.CheckConstraint(
-                condition=models.Q(level__in=PlanLevel.values), name="plan_level_known"
+                condition=models.Q(level__in=PlanLevel.values),
+                name="plan_level_known",
+                violation_error_message=_("Choose one of the listed levels."),
             ),
         ]
 

@@ -33,7 +33,7 @@ from action_plans.policy import (
     PlanAction,
     permission_codename,
 )
-from msd_planner.lib.errors import ActionRefused, ObjectHidden
+from msd_planner.lib.errors import ActionRefused, ObjectHidden, RecordGone
 
 ObjectT = TypeVar("ObjectT", bound=models.Model)
 
@@ -125,6 +125,19 @@ def plan_for_user_or_404(user, plan_pk: int, action: PlanAction = PlanAction.VIE
     return PlanAccess(plan=plan, actions=actions)
 
 
+def _removal_from_plan(model, pk, plan: ActionPlan, plan_field: str):
+    """The history row of the record's removal from ``plan``, if it was one of its own."""
+    history = getattr(model, "history", None)
+    if history is None or plan_field != "plan":
+        return None
+    return (
+        history.filter(id=pk, plan_id=plan.pk, history_type="-")
+        .select_related("history_user")
+        .order_by("-history_date")
+        .first()
+    )
+
+
 def plan_object_for_user_or_404(
     user,
     plan_pk: int,
@@ -143,7 +156,13 @@ def plan_object_for_user_or_404(
     access = plan_for_user_or_404(user, plan_pk, action)
     found = queryset.filter(**{plan_field: access.plan}, pk=pk).first()
     if found is None:
-        raise ObjectHidden(action, f"{queryset.model._meta.model_name} {pk}")
+        description = f"{queryset.model._meta.model_name} {pk}"
+        removal = _removal_from_plan(queryset.model, pk, access.plan, plan_field)
+        if removal is not None:
+            raise RecordGone(
+                description, removal.history_user, removal.history_date, access.context
+            )
+        raise ObjectHidden(action, description)
     if plan_field == "plan":
         found.plan = access.plan  # the plan already read, not a second query
     return PlanObjectAccess(plan=access.plan, actions=access.actions, object=found)

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from action_plans import services
 from action_plans.forms import ActionPlanForm, HistoryPageForm
@@ -12,17 +13,20 @@ from action_plans.selectors import plans_visible_to
 from msd_planner.lib.versioned_edit import VersionedEdit
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "action_plans/home.html", {"plans": plans_visible_to(request.user)})
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
     return render(request, "action_plans/plan_detail.html", access.context)
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def plan_create(request: HttpRequest) -> HttpResponse:
     """Administrators open a plan; its lead body's coordinators then run it."""
@@ -35,6 +39,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     return render(request, "action_plans/plan_form.html", {"form": form, "plan": None})
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.CHANGE)
@@ -54,6 +59,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "action_plans/plan_form.html", {**access.context, **edit.context})
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)

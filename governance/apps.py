@@ -7,7 +7,12 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("Governance")
 
     def ready(self):
-        from governance import demo, history
+        from django.contrib.auth.signals import user_logged_in
+
+        from governance import demo, history, services
 
         history.register()
         demo.register()
+        # A sign-in is not a change to the account: record it without a history row.
+        user_logged_in.disconnect(dispatch_uid="update_last_login")
+        user_logged_in.connect(services.last_login_record, dispatch_uid="update_last_login")

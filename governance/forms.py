@@ -1,19 +1,26 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
+from django.core.validators import MaxLengthValidator
 from django.db.models import QuerySet
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import (
+    NOTES_MAX_LENGTH,
     Activity,
     LeadModel,
     Organisation,
     OrganisationType,
     Role,
+    User,
 )
 from governance.permissions import organisations_visible_to
 from governance.selectors import plan_governance
 from governance.services import LeadArrangementData, lead_arrangement_problems
 from msd_planner.lib.versioned_edit import VersionedForm, VersionedModelForm
+
+USERNAME_MAX_LENGTH = User._meta.get_field("username").max_length
 
 ORGANISATION_LOCALISATION_FIELDS = [
     "is_local_actor",
@@ -97,7 +104,17 @@ class OrganisationFilterForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label=_("Email address"))
+    # The address becomes the username too, which holds at most 150 characters.
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=USERNAME_MAX_LENGTH,
+        error_messages={
+            "max_length": format_lazy(
+                _("Enter an email address of at most {count} characters."),
+                count=USERNAME_MAX_LENGTH,
+            )
+        },
+    )
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     organisation = forms.ModelChoiceField(
@@ -119,6 +136,22 @@ class RoleForm(VersionedForm):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
+# Long enough for any passphrase or generated password; hashing a megabyte is not.
+PASSWORD_MAX_LENGTH = 128
+PASSWORD_TOO_LONG = format_lazy(
+    _("Use a password of at most {count} characters."), count=PASSWORD_MAX_LENGTH
+)
+
+
+def _password_length_bounded(form: forms.BaseForm, *names: str) -> None:
+    # A validator, not max_length: a browser told maxlength cuts a pasted password short
+    # without a word, and the user would not know the password they saved.
+    for name in names:
+        form.fields[name].validators.append(
+            MaxLengthValidator(PASSWORD_MAX_LENGTH, message=PASSWORD_TOO_LONG)
+        )
+
+
 class InvitationAcceptForm(forms.Form):
     password1 = forms.CharField(
         label=_("New password"),
@@ -132,11 +165,49 @@ class InvitationAcceptForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _password_length_bounded(self, "password1", "password2")
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("password1") != cleaned.get("password2"):
             self.add_error("password2", _("The two passwords differ."))
         return cleaned
+
+
+class LoginForm(auth_forms.AuthenticationForm):
+    """Django's sign-in form, refusing a username longer than any account's before it
+    reaches authentication (the login throttle stores at most 255 characters)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Django sets max_length on the field after it is built: the browser is told,
+        # the form never checks it.
+        self.fields["username"].validators.append(
+            MaxLengthValidator(
+                USERNAME_MAX_LENGTH,
+                message=format_lazy(
+                    _("A username has at most {count} characters."), count=USERNAME_MAX_LENGTH
+                ),
+            )
+        )
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's password change, with a bound on the length of the new password."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _password_length_bounded(self, "new_password1", "new_password2")
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    """Django's new password after a reset link, with a bound on its length."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _password_length_bounded(self, "new_password1", "new_password2")
 
 
 class UserFilterForm(forms.Form):
@@ -184,7 +255,10 @@ class LeadArrangementForm(VersionedForm):
         ),
     )
     notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Notes"),
+        required=False,
+        max_length=NOTES_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, user, **kwargs):

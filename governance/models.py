@@ -26,7 +26,11 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
+            models.UniqueConstraint(
+                Lower("email"),
+                name="user_email_unique_ci",
+                violation_error_message=_("An account already uses this email address."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -117,19 +121,24 @@ class Organisation(Versioned):
                 ),
             ),
             models.CheckConstraint(
-                condition=~models.Q(parent=models.F("pk")), name="organisation_not_own_parent"
+                condition=~models.Q(parent=models.F("pk")),
+                name="organisation_not_own_parent",
+                violation_error_message=_("An organisation cannot be its own parent."),
             ),
             models.CheckConstraint(
                 condition=models.Q(type__in=OrganisationType.values),
                 name="organisation_type_known",
+                violation_error_message=_("Choose one of the listed types of organisation."),
             ),
             models.CheckConstraint(
                 condition=models.Q(level__in=OrganisationLevel.values),
                 name="organisation_level_known",
+                violation_error_message=_("Choose one of the listed levels."),
             ),
             models.CheckConstraint(
                 condition=models.Q(credit_preference__in=CreditPreference.values),
                 name="organisation_credit_preference_known",
+                violation_error_message=_("Choose one of the listed ways to be credited."),
             ),
         ]
 
@@ -172,10 +181,14 @@ class Membership(Versioned):
         verbose_name_plural = _("memberships")
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "organisation"], name="membership_one_role_per_organisation"
+                fields=["user", "organisation"],
+                name="membership_one_role_per_organisation",
+                violation_error_message=_("This person is already a member of this organisation."),
             ),
             models.CheckConstraint(
-                condition=models.Q(role__in=Role.values), name="membership_role_known"
+                condition=models.Q(role__in=Role.values),
+                name="membership_role_known",
+                violation_error_message=_("Choose one of the listed roles."),
             ),
         ]
 
@@ -202,6 +215,10 @@ class Activity(models.TextChoices):
     VALIDATION = "validation", _("Validation")
 
 
+# Long enough for a page of explanation; a form refuses more (the column has no limit).
+NOTES_MAX_LENGTH = 5000
+
+
 class LeadArrangement(Versioned):
     """Who leads a plan, and how (the governance options of the guide)."""
 
@@ -212,7 +229,7 @@ class LeadArrangement(Versioned):
     has_decision_power = models.BooleanField(
         _("the coordinating body holds decision power"), default=False
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=NOTES_MAX_LENGTH)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords()
@@ -224,6 +241,7 @@ class LeadArrangement(Versioned):
             models.CheckConstraint(
                 condition=models.Q(model__in=LeadModel.values),
                 name="lead_arrangement_model_known",
+                violation_error_message=_("Choose one of the listed ways to lead the process."),
             ),
         ]
 
@@ -254,10 +272,16 @@ class LeadBody(models.Model):
         verbose_name_plural = _("lead bodies")
         constraints = [
             models.UniqueConstraint(
-                fields=["arrangement", "organisation"], name="lead_body_once_per_arrangement"
+                fields=["arrangement", "organisation"],
+                name="lead_body_once_per_arrangement",
+                violation_error_message=_(
+                    "An organisation can be named only once among the lead bodies and advisers."
+                ),
             ),
             models.CheckConstraint(
-                condition=models.Q(kind__in=LeadBodyKind.values), name="lead_body_kind_known"
+                condition=models.Q(kind__in=LeadBodyKind.values),
+                name="lead_body_kind_known",
+                violation_error_message=_("A lead body is either a lead or a technical adviser."),
             ),
         ]
 
@@ -283,11 +307,14 @@ class Responsibility(models.Model):
         verbose_name_plural = _("responsibilities")
         constraints = [
             models.UniqueConstraint(
-                fields=["arrangement", "activity"], name="responsibility_one_lead_per_activity"
+                fields=["arrangement", "activity"],
+                name="responsibility_one_lead_per_activity",
+                violation_error_message=_("Each activity has one lead body."),
             ),
             models.CheckConstraint(
                 condition=models.Q(activity__in=Activity.values),
                 name="responsibility_activity_known",
+                violation_error_message=_("Choose one of the listed activities."),
             ),
         ]
 
@@ -317,7 +344,9 @@ class Participation(Versioned):
         ordering = ["organisation__name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["plan", "organisation"], name="participation_once_per_plan"
+                fields=["plan", "organisation"],
+                name="participation_once_per_plan",
+                violation_error_message=_("This organisation already takes part in the plan."),
             ),
         ]
 

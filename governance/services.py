@@ -44,7 +44,13 @@ from governance.models import (
     User,
 )
 from msd_planner.lib.history import attribute
-from msd_planner.lib.versioned_edit import EditConflict, Update, lock_for_update, versioned_update
+from msd_planner.lib.versioned_edit import (
+    EditConflict,
+    Update,
+    lock_for_removal,
+    lock_for_update,
+    versioned_update,
+)
 
 log = logging.getLogger("msd_planner.governance")
 
@@ -235,6 +241,31 @@ def membership_set(
 
 
 @transaction.atomic
+def membership_add(
+    *, actor: User | None, user: User, organisation: Organisation, role: str
+) -> Membership:
+    """Make ``user`` a member of ``organisation`` with ``role``; an existing membership is
+    refused (its role is changed on its own page, with its version), even when two
+    administrators add it at the same moment."""
+    taken = _("%(user)s is already a member of %(organisation)s. Change the role instead.") % {
+        "user": user,
+        "organisation": organisation,
+    }
+    if Membership.objects.filter(user=user, organisation=organisation).exists():
+        raise ValidationError({"organisation": taken})
+    membership = Membership(user=user, organisation=organisation, role=role)
+    attribute(membership, actor)
+    try:
+        with transaction.atomic():
+            membership.save()
+    except IntegrityError:
+        raise ValidationError({"organisation": taken}) from None
+    user.groups.add(_role_groups({organisation.id})[(organisation.id, role)])
+    log.info("membership added: %s is %s of %s (by %s)", user, role, organisation, actor)
+    return membership
+
+
+@transaction.atomic
 def membership_role_update(
     *, actor: User, membership: Membership, expected_version: int, role: str
 ) -> Update[Membership]:
@@ -259,6 +290,7 @@ def membership_role_update(
 
 @transaction.atomic
 def membership_remove(*, actor: User, membership: Membership) -> None:
+    membership = lock_for_removal(membership)
     group = _role_groups({membership.organisation_id})[
         (membership.organisation_id, membership.role)
     ]
@@ -278,6 +310,7 @@ def participation_add(
     *, actor: User, plan: ActionPlan, organisation: Organisation, signatory_required: bool
 ) -> Participation:
     """Bring an organisation into a plan; its members then see the plan by role."""
+    plan_lock(plan.pk)
     participation = Participation(
         plan=plan, organisation=organisation, signatory_required=signatory_required
     )
@@ -312,7 +345,13 @@ def participation_update(
 
 @transaction.atomic
 def participation_remove(*, actor: User, participation: Participation) -> None:
-    """Take an organisation out of a plan; its members lose access at once."""
+    """Take an organisation out of a plan; its members lose access at once.
+
+    Under the plan's lock, so that a lead arrangement saved at the same moment either
+    sees the organisation gone or makes this removal refused.
+    """
+    plan_lock(participation.plan_id)
+    participation = lock_for_removal(participation)
     if LeadBody.objects.filter(
         arrangement__plan_id=participation.plan_id, organisation_id=participation.organisation_id
     ).exists():
@@ -528,7 +567,7 @@ def user_invite(
     user.set_unusable_password()
     attribute(user, actor)
     user.save()
-    membership_set(actor=actor, user=user, organisation=organisation, role=role)
+    membership_add(actor=actor, user=user, organisation=organisation, role=role)
     invitation = _invitation_send(actor=actor, user=user, accept_url_template=accept_url_template)
     log.info("user invited: %s to %s as %s (by %s)", email, organisation, role, actor)
     return user, invitation
@@ -602,6 +641,13 @@ def invitation_accept(*, token: str, password: str) -> User:
     invitation.used_at = timezone.now()
     invitation.save(update_fields=["used_at"])
     return user
+
+
+def last_login_record(sender, user: User, **kwargs) -> None:
+    """When ``user`` signed in last (a sign-in is not a change to the account, so it
+    writes no history row)."""
+    user.last_login = timezone.now()
+    User.objects.filter(pk=user.pk).update(last_login=user.last_login)
 
 
 def _end_sessions(user: User) -> int:

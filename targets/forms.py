@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.text import capfirst
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from action_plans.models import ActionPlan
@@ -12,9 +12,12 @@ from governance.models import Organisation
 from msd_planner.lib.versioned_edit import VersionedForm, VersionedModelForm
 from targets import selectors
 from targets.models import (
+    CONSULTATIONS_FROM,
     PERIOD_BACKWARDS,
+    RANK_NEEDS_A_REASON,
     SCORE_MAX,
     SCORE_MIN,
+    SHORT_TEXT_MAX_LENGTH,
     Coherence,
     Consultation,
     ConsultationKind,
@@ -33,13 +36,33 @@ from targets.services import (
 )
 
 
-class CatalogueSearchForm(forms.Form):
+class TargetSearchForm(forms.Form):
+    """Words or a code to look for in the catalogue, bounded so that a search stays quick."""
+
     q = forms.CharField(
         label=_("Search by code or words"),
         required=False,
-        max_length=200,
+        max_length=selectors.SEARCH_MAX_LENGTH,
+        error_messages={
+            "max_length": format_lazy(
+                _("Search with at most {count} characters."), count=selectors.SEARCH_MAX_LENGTH
+            )
+        },
         help_text=_("For example 10.7, 8.8.2 or “remittances”."),
     )
+
+    def clean_q(self) -> str:
+        query = self.cleaned_data["q"]
+        if len(selectors.search_words(query)) > selectors.SEARCH_MAX_WORDS:
+            raise forms.ValidationError(
+                _("Search with at most %(count)s different words."),
+                code="too_many_words",
+                params={"count": selectors.SEARCH_MAX_WORDS},
+            )
+        return query
+
+
+class CatalogueSearchForm(TargetSearchForm):
     relevance = forms.ChoiceField(
         label=_("Migration relevance"),
         required=False,
@@ -60,6 +83,7 @@ class TargetPickForm(forms.Form):
     )
     rationale = forms.CharField(
         label=_("Rationale"),
+        max_length=PrioritisedTarget._meta.get_field("rationale").max_length,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Why this target matters for migration in this plan's context."),
     )
@@ -96,8 +120,9 @@ class PrioritisedTargetForm(VersionedModelForm):
     def clean(self):
         # The baseline year is checked against the plan period by the service.
         cleaned = super().clean()
-        if cleaned.get("rank_override") and not (cleaned.get("rank_override_reason") or "").strip():
-            self.add_error("rank_override_reason", _("Say why you set the rank by hand."))
+        has_rank = cleaned.get("rank_override") is not None
+        if has_rank and not (cleaned.get("rank_override_reason") or "").strip():
+            self.add_error("rank_override_reason", RANK_NEEDS_A_REASON)
         return cleaned
 
 
@@ -195,6 +220,7 @@ class ProposalDecisionForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment to the proposer"),
         required=False,
+        max_length=SHORT_TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when declining."),  # checked by the service
     )
@@ -214,7 +240,7 @@ class FrameworkForm(VersionedModelForm):
         # field before Django's check of the database constraint gives a generic one.
         cleaned = super().clean()
         start, end = cleaned.get("period_start_year"), cleaned.get("period_end_year")
-        if start and end and end < start:
+        if start is not None and end is not None and end < start:
             self.add_error("period_end_year", PERIOD_BACKWARDS)
         return cleaned
 
@@ -237,6 +263,7 @@ class AssessmentsForm(VersionedForm):
             self.fields[f"note_{target.id}"] = forms.CharField(
                 label=_("Note on %(code)s") % {"code": target.target.code},
                 required=False,
+                max_length=SHORT_TEXT_MAX_LENGTH,
                 widget=forms.Textarea(attrs={"rows": 2}),
                 initial=current.note if current else "",
             )
@@ -349,6 +376,7 @@ class ConsultationForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         self.plan = plan
         self.fields["kind"].choices = ConsultationKind.choices
+        self.fields["held_on"].widget.attrs["min"] = CONSULTATIONS_FROM.isoformat()
         self.fields["held_on"].widget.attrs["max"] = timezone.localdate().isoformat()
         self.initial["topics"] = [
             name for name in Consultation.TOPIC_FIELDS if getattr(self.instance, name)

@@ -1,12 +1,15 @@
 import re
+from datetime import date
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils.text import capfirst
+from django.db.models.functions import Lower
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from msd_planner.lib.history import HistoryWithLinks
 from msd_planner.lib.translation import TranslatedFieldsMixin, active_content_language
 from msd_planner.lib.versioned_edit import Versioned
 
@@ -142,6 +145,16 @@ class Indicator(TranslatedFieldsMixin, models.Model):
 SCORE_MIN = 1
 SCORE_MAX = 5
 
+# Free texts: long enough for what each is for, short enough that a page stays a page.
+# Forms refuse more; the columns themselves have no limit, so older rows stay valid.
+SHORT_TEXT_MAX_LENGTH = 2000  # a comment, a reason, a note
+LONG_TEXT_MAX_LENGTH = 5000  # a rationale
+MINUTES_MAX_LENGTH = 10000  # what came out of a meeting
+
+RANK_NEEDS_A_REASON = _("Say why you set the rank by hand.")
+INDICATOR_ALREADY_FOLLOWED = _("This indicator is already followed.")
+PROXY_ALREADY_FOLLOWED = _("A national proxy indicator with this name is already followed.")
+
 DEFAULT_CRITERIA = [
     _("Relevance to the migration context"),
     _("Urgency"),
@@ -174,12 +187,20 @@ class ScoringCriterion(models.Model):
         verbose_name_plural = _("scoring criteria")
         ordering = ["position", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "name"], name="criterion_name_once_per_plan"),
-            models.CheckConstraint(
-                condition=models.Q(weight__gte=0), name="criterion_weight_not_negative"
+            models.UniqueConstraint(
+                fields=["plan", "name"],
+                name="criterion_name_once_per_plan",
+                violation_error_message=_("Two criteria have the same name."),
             ),
             models.CheckConstraint(
-                condition=models.Q(weight__lte=100), name="criterion_weight_at_most_100"
+                condition=models.Q(weight__gte=0),
+                name="criterion_weight_not_negative",
+                violation_error_message=_("A weight cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(weight__lte=100),
+                name="criterion_weight_at_most_100",
+                violation_error_message=_("A weight is at most 100."),
             ),
         ]
 
@@ -203,10 +224,11 @@ class PrioritisedTarget(Versioned):
     status = models.CharField(
         _("status"), max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.ACCEPTED
     )
-    rationale = models.TextField(_("rationale"), blank=True)
+    rationale = models.TextField(_("rationale"), blank=True, max_length=LONG_TEXT_MAX_LENGTH)
     local_adaptation = models.TextField(
         _("local adaptation of the target"),
         blank=True,
+        max_length=SHORT_TEXT_MAX_LENGTH,
         help_text=_("The target as phrased for this plan's context (optional)."),
     )
     responsible_organisation = models.ForeignKey(
@@ -229,9 +251,14 @@ class PrioritisedTarget(Versioned):
     )
     baseline_source = models.CharField(_("baseline source"), max_length=300, blank=True)
     rank_override = models.PositiveSmallIntegerField(
-        _("rank set by the coordinator"), null=True, blank=True
+        _("rank set by the coordinator"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1, message=_("Ranks start at 1."))],
     )
-    rank_override_reason = models.TextField(_("reason for setting the rank"), blank=True)
+    rank_override_reason = models.TextField(
+        _("reason for setting the rank"), blank=True, max_length=SHORT_TEXT_MAX_LENGTH
+    )
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -246,7 +273,9 @@ class PrioritisedTarget(Versioned):
         blank=True,
         related_name="+",
     )
-    decision_comment = models.TextField(_("coordinator's comment"), blank=True)
+    decision_comment = models.TextField(
+        _("coordinator's comment"), blank=True, max_length=SHORT_TEXT_MAX_LENGTH
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -266,10 +295,18 @@ class PrioritisedTarget(Versioned):
             models.CheckConstraint(
                 condition=models.Q(status__in=ProposalStatus.values),
                 name="prioritised_target_status_known",
+                violation_error_message=_("Choose one of the listed statuses."),
             ),
             models.CheckConstraint(
                 condition=models.Q(rank_override__isnull=True) | ~models.Q(rank_override_reason=""),
                 name="rank_override_needs_a_reason",
+                violation_error_message=RANK_NEEDS_A_REASON,
+                violation_error_code="rank_override_needs_a_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rank_override__isnull=True) | models.Q(rank_override__gte=1),
+                name="rank_override_starts_at_1",
+                violation_error_message=_("Ranks start at 1."),
             ),
         ]
 
@@ -291,11 +328,16 @@ class TargetScore(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["prioritised_target", "criterion"], name="one_score_per_criterion"
+                fields=["prioritised_target", "criterion"],
+                name="one_score_per_criterion",
+                violation_error_message=_("A target has one score per criterion."),
             ),
             models.CheckConstraint(
                 condition=models.Q(score__gte=SCORE_MIN) & models.Q(score__lte=SCORE_MAX),
                 name="score_within_scale",
+                violation_error_message=format_lazy(
+                    _("Score from {low} to {high}."), low=SCORE_MIN, high=SCORE_MAX
+                ),
             ),
         ]
 
@@ -323,11 +365,22 @@ class FollowedIndicator(models.Model):
                 condition=(models.Q(indicator__isnull=False) & models.Q(proxy_name=""))
                 | (models.Q(indicator__isnull=True) & ~models.Q(proxy_name="")),
                 name="indicator_global_or_proxy",
+                violation_error_message=_(
+                    "Choose a global indicator or name a national proxy indicator, not both."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["prioritised_target", "indicator"],
                 condition=models.Q(indicator__isnull=False),
                 name="global_indicator_once_per_target",
+                violation_error_message=INDICATOR_ALREADY_FOLLOWED,
+            ),
+            models.UniqueConstraint(
+                Lower("proxy_name"),
+                "prioritised_target",
+                condition=models.Q(indicator__isnull=True),
+                name="proxy_indicator_once_per_target",
+                violation_error_message=PROXY_ALREADY_FOLLOWED,
             ),
         ]
 
@@ -354,6 +407,19 @@ class FrameworkLevel(models.TextChoices):
 
 
 PERIOD_BACKWARDS = _("The period cannot end before it starts.")
+FRAMEWORK_ALREADY_IN_PLAN = _("A framework of this kind with this name is already in the plan.")
+
+# Years a framework can be in force: wide enough for old legislation still in force and
+# long-term strategies, narrow enough to catch a mistyped year (0, 10000).
+FRAMEWORK_FIRST_YEAR = 1900
+FRAMEWORK_LAST_YEAR = 2100
+FRAMEWORK_YEAR_OUT_OF_RANGE = format_lazy(
+    _("Enter a year from {first} to {last}."), first=FRAMEWORK_FIRST_YEAR, last=FRAMEWORK_LAST_YEAR
+)
+FRAMEWORK_YEAR_VALIDATORS = [
+    MinValueValidator(FRAMEWORK_FIRST_YEAR, message=FRAMEWORK_YEAR_OUT_OF_RANGE),
+    MaxValueValidator(FRAMEWORK_LAST_YEAR, message=FRAMEWORK_YEAR_OUT_OF_RANGE),
+]
 
 
 class Framework(Versioned):
@@ -373,8 +439,12 @@ class Framework(Versioned):
         verbose_name=_("owner organisation"),
     )
     level = models.CharField(_("level"), max_length=16, choices=FrameworkLevel.choices)
-    period_start_year = models.PositiveSmallIntegerField(_("in force from"), null=True, blank=True)
-    period_end_year = models.PositiveSmallIntegerField(_("in force until"), null=True, blank=True)
+    period_start_year = models.PositiveSmallIntegerField(
+        _("in force from"), null=True, blank=True, validators=FRAMEWORK_YEAR_VALIDATORS
+    )
+    period_end_year = models.PositiveSmallIntegerField(
+        _("in force until"), null=True, blank=True, validators=FRAMEWORK_YEAR_VALIDATORS
+    )
     reference = models.CharField(
         _("reference or link"), max_length=500, blank=True, help_text=_("A citation or a URL.")
     )
@@ -391,12 +461,43 @@ class Framework(Versioned):
                 | models.Q(period_end_year__isnull=True)
                 | models.Q(period_end_year__gte=models.F("period_start_year")),
                 name="framework_period_ends_after_it_starts",
+                violation_error_message=PERIOD_BACKWARDS,
+                violation_error_code="framework_period_ends_after_it_starts",
             ),
             models.CheckConstraint(
-                condition=models.Q(kind__in=FrameworkKind.values), name="framework_kind_known"
+                condition=(
+                    models.Q(period_start_year__isnull=True)
+                    | models.Q(
+                        period_start_year__gte=FRAMEWORK_FIRST_YEAR,
+                        period_start_year__lte=FRAMEWORK_LAST_YEAR,
+                    )
+                )
+                & (
+                    models.Q(period_end_year__isnull=True)
+                    | models.Q(
+                        period_end_year__gte=FRAMEWORK_FIRST_YEAR,
+                        period_end_year__lte=FRAMEWORK_LAST_YEAR,
+                    )
+                ),
+                name="framework_period_years_in_range",
+                violation_error_message=FRAMEWORK_YEAR_OUT_OF_RANGE,
             ),
             models.CheckConstraint(
-                condition=models.Q(level__in=FrameworkLevel.values), name="framework_level_known"
+                condition=models.Q(kind__in=FrameworkKind.values),
+                name="framework_kind_known",
+                violation_error_message=_("Choose one of the listed kinds of framework."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(level__in=FrameworkLevel.values),
+                name="framework_level_known",
+                violation_error_message=_("Choose one of the listed levels."),
+            ),
+            models.UniqueConstraint(
+                Lower("name"),
+                "kind",
+                "plan",
+                name="framework_once_per_plan",
+                violation_error_message=FRAMEWORK_ALREADY_IN_PLAN,
             ),
         ]
 
@@ -419,18 +520,23 @@ class FrameworkAssessment(models.Model):
         PrioritisedTarget, on_delete=models.CASCADE, related_name="assessments"
     )
     coherence = models.CharField(_("assessment"), max_length=16, choices=Coherence.choices)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=SHORT_TEXT_MAX_LENGTH)
 
     history = HistoricalRecords()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["framework", "prioritised_target"], name="one_assessment_per_pair"
+                fields=["framework", "prioritised_target"],
+                name="one_assessment_per_pair",
+                violation_error_message=_(
+                    "This framework is already assessed against this target."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(coherence__in=Coherence.values),
                 name="assessment_coherence_known",
+                violation_error_message=_("Choose one of the listed assessments."),
             ),
         ]
 
@@ -446,6 +552,11 @@ class ConsultationKind(models.TextChoices):
     BILATERAL_MEETING = "bilateral_meeting", _("Bilateral meeting")
     STAKEHOLDER_CONSULTATION = "stakeholder_consultation", _("Stakeholder consultation")
     FUNDING_PARTNERS_MEETING = "funding_partners_meeting", _("Funding partners meeting")
+
+
+# No consultation for a Migration-SDG plan predates the 1990s; an earlier date is a typo.
+CONSULTATIONS_FROM = date(1990, 1, 1)
+CONSULTATION_TOO_EARLY = _("Enter a date from 1 January 1990.")
 
 
 class ConsultationQuerySet(models.QuerySet):
@@ -472,7 +583,10 @@ class Consultation(Versioned):
     plan = models.ForeignKey(
         "action_plans.ActionPlan", on_delete=models.CASCADE, related_name="consultations"
     )
-    held_on = models.DateField(_("date held"))
+    held_on = models.DateField(
+        _("date held"),
+        validators=[MinValueValidator(CONSULTATIONS_FROM, message=CONSULTATION_TOO_EARLY)],
+    )
     kind = models.CharField(_("kind"), max_length=32, choices=ConsultationKind.choices)
     title = models.CharField(_("title"), max_length=200)
     organisations = models.ManyToManyField(
@@ -486,8 +600,8 @@ class Consultation(Versioned):
     )
     topic_resources_needed = models.BooleanField(_("resources needed"), default=False)
     topic_technical_capacity = models.BooleanField(_("technical capacity"), default=False)
-    outcomes = models.TextField(_("outcomes"), blank=True)
-    decisions = models.TextField(_("decisions"), blank=True)
+    outcomes = models.TextField(_("outcomes"), blank=True, max_length=MINUTES_MAX_LENGTH)
+    decisions = models.TextField(_("decisions"), blank=True, max_length=MINUTES_MAX_LENGTH)
     prioritised_targets = models.ManyToManyField(
         PrioritisedTarget,
         blank=True,
@@ -502,7 +616,7 @@ class Consultation(Versioned):
     )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
-    history = HistoricalRecords(m2m_fields=[organisations, prioritised_targets, frameworks])
+    history = HistoryWithLinks(m2m_fields=[organisations, prioritised_targets, frameworks])
 
     objects = ConsultationQuerySet.as_manager()
 
@@ -515,6 +629,12 @@ class Consultation(Versioned):
             models.CheckConstraint(
                 condition=models.Q(kind__in=ConsultationKind.values),
                 name="consultation_kind_known",
+                violation_error_message=_("Choose one of the listed kinds of consultation."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(held_on__gte=CONSULTATIONS_FROM),
+                name="consultation_held_since_1990",
+                violation_error_message=CONSULTATION_TOO_EARLY,
             ),
         ]
 

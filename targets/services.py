@@ -18,18 +18,22 @@ from action_plans.models import ActionPlan
 from action_plans.permissions import PlanAction, plan_actions_for_user
 from action_plans.services import plan_lock
 from governance.models import Organisation, User
-from msd_planner.lib.history import attribute
+from msd_planner.lib.history import attribute, save_with_links
 from msd_planner.lib.versioned_edit import (
     EditConflict,
     RecordRemoved,
     Update,
+    lock_for_removal,
     lock_for_update,
     version_bump,
     versioned_update,
 )
 from targets.models import (
     DEFAULT_CRITERIA,
+    FRAMEWORK_ALREADY_IN_PLAN,
+    INDICATOR_ALREADY_FOLLOWED,
     PERIOD_BACKWARDS,
+    PROXY_ALREADY_FOLLOWED,
     SCORE_MAX,
     SCORE_MIN,
     Coherence,
@@ -430,9 +434,25 @@ def proposal_decide(
     return fresh
 
 
+@transaction.atomic
 def prioritised_target_remove(*, actor: User, prioritised_target: PrioritisedTarget) -> None:
-    attribute(prioritised_target, actor)
-    prioritised_target.delete()
+    """Remove a target from the plan with its scores, indicators and assessments."""
+    plan_lock(prioritised_target.plan_id)
+    fresh = lock_for_removal(prioritised_target)
+    attribute(fresh, actor)
+    fresh.delete()
+
+
+def _already_followed(followed: FollowedIndicator) -> bool:
+    """The target already follows this global indicator, or a proxy of this name
+    (ignoring case)."""
+    if followed.indicator_id:
+        condition = models.Q(indicator_id=followed.indicator_id)
+    else:
+        condition = models.Q(indicator__isnull=True, proxy_name__iexact=followed.proxy_name)
+    return FollowedIndicator.objects.filter(
+        condition, prioritised_target_id=followed.prioritised_target_id
+    ).exists()
 
 
 def followed_indicator_add(
@@ -460,18 +480,29 @@ def followed_indicator_add(
         proxy_name=proxy_name.strip(),
         proxy_unit=proxy_unit.strip(),
     )
+    # A second national proxy of the same name is told on the name the user typed.
+    duplicate = (
+        {"indicator": INDICATOR_ALREADY_FOLLOWED}
+        if indicator
+        else {"proxy_name": PROXY_ALREADY_FOLLOWED}
+    )
+    if _already_followed(followed):
+        raise ValidationError(duplicate)
     attribute(followed, actor)
     try:
         with transaction.atomic():
             followed.save()
     except IntegrityError:
-        raise ValidationError({"indicator": _("This indicator is already followed.")}) from None
+        # Someone added the same indicator between the check and the save.
+        raise ValidationError(duplicate) from None
     return followed
 
 
+@transaction.atomic
 def followed_indicator_remove(*, actor: User, followed: FollowedIndicator) -> None:
-    attribute(followed, actor)
-    followed.delete()
+    fresh = lock_for_removal(followed)
+    attribute(fresh, actor)
+    fresh.delete()
 
 
 # --- review of existing frameworks -----------------------------------------------------
@@ -490,17 +521,35 @@ FRAMEWORK_FIELDS = (
 
 def _framework_period_forwards(framework: Framework, changed: list[str] | None = None) -> None:
     start, end = framework.period_start_year, framework.period_end_year
-    if start and end and end < start:
+    if start is not None and end is not None and end < start:
         raise ValidationError({"period_end_year": PERIOD_BACKWARDS})
+
+
+def _framework_fits(framework: Framework, changed: list[str] | None = None) -> None:
+    """A framework's period runs forwards, and the plan reviews it once: one framework
+    of a kind by a name (ignoring case)."""
+    _framework_period_forwards(framework, changed)
+    if changed is not None and not {"name", "kind"} & set(changed):
+        return
+    twins = Framework.objects.filter(
+        plan_id=framework.plan_id, kind=framework.kind, name__iexact=framework.name
+    ).exclude(pk=framework.pk)
+    if twins.exists():
+        raise ValidationError({"name": FRAMEWORK_ALREADY_IN_PLAN})
 
 
 @transaction.atomic
 def framework_create(*, actor: User, plan: ActionPlan, framework: Framework) -> Framework:
     """Add an existing framework to the plan's review."""
     framework.plan = plan
-    _framework_period_forwards(framework)
+    _framework_fits(framework)
     attribute(framework, actor)
-    framework.save()
+    try:
+        with transaction.atomic():
+            framework.save()
+    except IntegrityError:
+        # The same framework added by someone else between the check and the save.
+        raise ValidationError({"name": FRAMEWORK_ALREADY_IN_PLAN}) from None
     return framework
 
 
@@ -509,19 +558,27 @@ def framework_update(
     *, actor: User, framework: Framework, expected_version: int, data: dict
 ) -> Update[Framework]:
     """Save the changes to an existing framework, refusing a stale edit."""
-    return versioned_update(
-        instance=framework,
-        expected_version=expected_version,
-        data=data,
-        actor=actor,
-        editable=FRAMEWORK_FIELDS,
-        check=_framework_period_forwards,
-    )
+    try:
+        return versioned_update(
+            instance=framework,
+            expected_version=expected_version,
+            data=data,
+            actor=actor,
+            editable=FRAMEWORK_FIELDS,
+            check=_framework_fits,
+        )
+    except IntegrityError:
+        # versioned_update saves in a savepoint: the race rolled back only that.
+        raise ValidationError({"name": FRAMEWORK_ALREADY_IN_PLAN}) from None
 
 
+@transaction.atomic
 def framework_delete(*, actor: User, framework: Framework) -> None:
-    attribute(framework, actor)
-    framework.delete()
+    """Remove a framework from the review, with its assessments."""
+    plan_lock(framework.plan_id)
+    fresh = lock_for_removal(framework)
+    attribute(fresh, actor)
+    fresh.delete()
 
 
 @transaction.atomic
@@ -629,10 +686,14 @@ def consultation_create(
         raise ValidationError(problems)
     consultation.plan = plan
     attribute(consultation, actor)
-    consultation.save()
-    consultation.organisations.set(organisations)
-    consultation.prioritised_targets.set(prioritised_targets)
-    consultation.frameworks.set(frameworks)
+    save_with_links(
+        consultation,
+        {
+            "organisations": organisations,
+            "prioritised_targets": prioritised_targets,
+            "frameworks": frameworks,
+        },
+    )
     return consultation
 
 
@@ -665,5 +726,6 @@ def consultation_update(
 @transaction.atomic
 def consultation_delete(*, actor: User, consultation: Consultation) -> None:
     """Remove a consultation from the plan's log; its history rows stay."""
-    attribute(consultation, actor)
-    consultation.delete()
+    fresh = lock_for_removal(consultation)
+    attribute(fresh, actor)
+    fresh.delete()

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from action_plans.permissions import (
     PlanAccess,
@@ -14,7 +15,7 @@ from action_plans.permissions import (
     plan_object_for_user_or_404,
 )
 from governance import selectors as governance_selectors
-from msd_planner.lib.pages import confirmation_page
+from msd_planner.lib.pages import confirmation_page, remove_and_tell
 from msd_planner.lib.pagination import paginate
 from msd_planner.lib.versioned_edit import VersionedEdit, VersionedForm
 from targets import selectors, services
@@ -31,12 +32,14 @@ from targets.forms import (
     ProposalDecisionForm,
     ScoresForm,
     TargetPickForm,
+    TargetSearchForm,
 )
 from targets.models import Consultation, PrioritisedTarget, ProposalStatus
 
 ACCEPTED = ProposalStatus.ACCEPTED
 
 
+@require_http_methods(["GET", "POST"])
 def catalogue(request: HttpRequest) -> HttpResponse:
     """The official SDG catalogue: public reference data, readable without signing in."""
     form = CatalogueSearchForm(request.GET or None)
@@ -69,6 +72,7 @@ def _prioritised_target(
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def prioritised_target_list(request: HttpRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
@@ -88,11 +92,13 @@ def prioritised_target_list(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def prioritised_target_add(request: HttpRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.CONTRIBUTE)
     plan = access.plan
-    query = request.GET.get("q", "").strip()
+    search = TargetSearchForm(request.GET)
+    query = search.cleaned_data["q"].strip() if search.is_valid() else ""
     form = TargetPickForm(request.POST or None, choices=selectors.target_picker(plan, query=query))
     if request.method == "POST" and form.is_valid():
         try:
@@ -124,11 +130,13 @@ def prioritised_target_add(request: HttpRequest, pk: int) -> HttpResponse:
             **access.context,
             "form": form,
             "query": query,
+            "search": search,
             "as_coordinator": access.may(PlanAction.CHANGE),
         },
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def prioritised_target_detail(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     access = _prioritised_target(request, pk, item_pk, PlanAction.VIEW)
@@ -149,6 +157,7 @@ def prioritised_target_detail(request: HttpRequest, pk: int, item_pk: int) -> Ht
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def prioritised_target_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     access = _prioritised_target(request, pk, item_pk, PlanAction.CHANGE, status=ACCEPTED)
@@ -175,6 +184,7 @@ def prioritised_target_edit(request: HttpRequest, pk: int, item_pk: int) -> Http
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def prioritised_target_scores(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     access = _prioritised_target(request, pk, item_pk, PlanAction.CHANGE, status=ACCEPTED)
@@ -207,6 +217,7 @@ def prioritised_target_scores(request: HttpRequest, pk: int, item_pk: int) -> Ht
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def followed_indicator_add(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     access = _prioritised_target(request, pk, item_pk, PlanAction.CHANGE, status=ACCEPTED)
@@ -229,6 +240,7 @@ def followed_indicator_add(request: HttpRequest, pk: int, item_pk: int) -> HttpR
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def followed_indicator_remove(
     request: HttpRequest, pk: int, item_pk: int, indicator_pk: int
@@ -244,8 +256,11 @@ def followed_indicator_remove(
     )
     followed = access.object
     if request.method == "POST":
-        services.followed_indicator_remove(actor=request.user, followed=followed)
-        messages.success(request, _("Indicator removed."))
+        remove_and_tell(
+            request,
+            lambda: services.followed_indicator_remove(actor=request.user, followed=followed),
+            done=_("Indicator removed."),
+        )
         return redirect("prioritised_target_detail", pk, item.pk)
     return confirmation_page(
         request,
@@ -258,6 +273,7 @@ def followed_indicator_remove(
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def proposal_decide(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     access = _prioritised_target(request, pk, item_pk, PlanAction.CHANGE)
@@ -289,13 +305,17 @@ def proposal_decide(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def prioritised_target_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     access = _prioritised_target(request, pk, item_pk, PlanAction.CHANGE)
     item = access.object
     if request.method == "POST":
-        services.prioritised_target_remove(actor=request.user, prioritised_target=item)
-        messages.success(request, _("Target %(code)s removed from the plan.") % {"code": item})
+        remove_and_tell(
+            request,
+            lambda: services.prioritised_target_remove(actor=request.user, prioritised_target=item),
+            done=_("Target %(code)s removed from the plan.") % {"code": item},
+        )
         return redirect("prioritised_target_list", pk)
     return confirmation_page(
         request,
@@ -310,6 +330,7 @@ def prioritised_target_remove(request: HttpRequest, pk: int, item_pk: int) -> Ht
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def scoring_criteria_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The plan's criteria as a set, serialised on the plan (the form carries its version)."""
@@ -354,6 +375,7 @@ def _framework(request, pk: int, framework_pk: int, action: PlanAction) -> PlanO
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def coherence_matrix(request: HttpRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
@@ -382,6 +404,7 @@ def _framework_form_page(request, access: PlanAccess, edit: VersionedEdit, frame
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def framework_create(request: HttpRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.CHANGE)
@@ -396,6 +419,7 @@ def framework_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _framework_form_page(request, access, edit)
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def framework_edit(request: HttpRequest, pk: int, framework_pk: int) -> HttpResponse:
     access = _framework(request, pk, framework_pk, PlanAction.CHANGE)
@@ -416,6 +440,7 @@ def framework_edit(request: HttpRequest, pk: int, framework_pk: int) -> HttpResp
     return _framework_form_page(request, access, edit, framework)
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def framework_assess(request: HttpRequest, pk: int, framework_pk: int) -> HttpResponse:
     access = _framework(request, pk, framework_pk, PlanAction.CHANGE)
@@ -443,13 +468,17 @@ def framework_assess(request: HttpRequest, pk: int, framework_pk: int) -> HttpRe
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def framework_delete(request: HttpRequest, pk: int, framework_pk: int) -> HttpResponse:
     access = _framework(request, pk, framework_pk, PlanAction.CHANGE)
     framework = access.object
     if request.method == "POST":
-        services.framework_delete(actor=request.user, framework=framework)
-        messages.success(request, _("%(name)s removed.") % {"name": framework})
+        remove_and_tell(
+            request,
+            lambda: services.framework_delete(actor=request.user, framework=framework),
+            done=_("%(name)s removed.") % {"name": framework},
+        )
         return redirect("coherence_matrix", pk)
     return confirmation_page(
         request,
@@ -472,6 +501,7 @@ def _consultation(
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def consultation_list(request: HttpRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
@@ -491,6 +521,7 @@ def consultation_list(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def consultation_detail(request: HttpRequest, pk: int, consultation_pk: int) -> HttpResponse:
     access = _consultation(request, pk, consultation_pk, PlanAction.VIEW)
@@ -513,6 +544,7 @@ def _consultation_form_page(request, access: PlanAccess, edit: VersionedEdit, co
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def consultation_create(request: HttpRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.CHANGE)
@@ -535,6 +567,7 @@ def consultation_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _consultation_form_page(request, access, edit)
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def consultation_edit(request: HttpRequest, pk: int, consultation_pk: int) -> HttpResponse:
     access = _consultation(request, pk, consultation_pk, PlanAction.CHANGE)
@@ -558,13 +591,17 @@ def consultation_edit(request: HttpRequest, pk: int, consultation_pk: int) -> Ht
     return _consultation_form_page(request, access, edit, consultation)
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def consultation_delete(request: HttpRequest, pk: int, consultation_pk: int) -> HttpResponse:
     access = _consultation(request, pk, consultation_pk, PlanAction.CHANGE)
     consultation = access.object
     if request.method == "POST":
-        services.consultation_delete(actor=request.user, consultation=consultation)
-        messages.success(request, _("Consultation “%(title)s” deleted.") % {"title": consultation})
+        remove_and_tell(
+            request,
+            lambda: services.consultation_delete(actor=request.user, consultation=consultation),
+            done=_("Consultation “%(title)s” deleted.") % {"title": consultation},
+        )
         return redirect("consultation_list", pk)
     return confirmation_page(
         request,

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 
 from action_plans.models import ActionPlan
 from governance.models import (
@@ -21,6 +22,14 @@ from governance.services import (
 )
 from targets.services import catalogue_load
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache: each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def arrangement_version(plan: ActionPlan) -> int:

@@ -35,6 +35,10 @@ APPS = ["action_plans", "governance", "targets", "interventions", "funding"]
 # Forms that do not edit an existing record, with the reason.
 NOT_AN_EDIT = {
     "CatalogueSearchForm": "a search",
+    "TargetSearchForm": "a search",
+    "LoginForm": "signs in",
+    "PasswordChangeForm": "sets the user's own password",
+    "SetPasswordForm": "sets a password once, through a single-use reset link",
     "CoherenceFilterForm": "a filter",
     "ConsultationFilterForm": "a filter",
     "OrganisationFilterForm": "a filter",

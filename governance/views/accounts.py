@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
 
 from governance import selectors, services
 from governance.forms import (
@@ -20,6 +21,7 @@ from governance.forms import (
 )
 from governance.models import Membership, User
 from governance.permissions import require_account_administrator
+from msd_planner.lib.pages import remove_and_tell
 from msd_planner.lib.pagination import paginate
 from msd_planner.lib.versioned_edit import VersionedEdit
 
@@ -30,6 +32,7 @@ def _administered_user(request: HttpRequest, pk: int) -> User:
     return get_object_or_404(User, pk=pk)
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
     require_account_administrator(request.user)
@@ -43,6 +46,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def user_invite(request: HttpRequest) -> HttpResponse:
     require_account_administrator(request.user)
@@ -71,14 +75,19 @@ def _accept_url_template(request: HttpRequest) -> str:
     return url.replace("TOKEN", "{token}")
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     account = _administered_user(request, pk)
     form = MembershipForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.membership_set(actor=request.user, user=account, **form.cleaned_data)
-        messages.success(request, _("Membership saved."))
-        return redirect("user_detail", account.pk)
+        try:
+            services.membership_add(actor=request.user, user=account, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Membership saved."))
+            return redirect("user_detail", account.pk)
     return render(
         request,
         "governance/user_detail.html",
@@ -99,6 +108,7 @@ def _membership(request: HttpRequest, user_pk: int, pk: int) -> Membership:
     return membership
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def membership_edit(request: HttpRequest, user_pk: int, pk: int) -> HttpResponse:
     membership = _membership(request, user_pk, pk)
@@ -124,14 +134,15 @@ def membership_edit(request: HttpRequest, user_pk: int, pk: int) -> HttpResponse
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def membership_remove(request: HttpRequest, user_pk: int, pk: int) -> HttpResponse:
     membership = _membership(request, user_pk, pk)
     if request.method == "POST":
-        services.membership_remove(actor=request.user, membership=membership)
-        messages.success(
+        remove_and_tell(
             request,
-            _("%(user)s is no longer a member of %(organisation)s.")
+            lambda: services.membership_remove(actor=request.user, membership=membership),
+            done=_("%(user)s is no longer a member of %(organisation)s.")
             % {"user": membership.user, "organisation": membership.organisation},
         )
         return redirect("user_detail", membership.user_id)
@@ -151,6 +162,7 @@ def membership_remove(request: HttpRequest, user_pk: int, pk: int) -> HttpRespon
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     account = _administered_user(request, pk)
@@ -178,6 +190,7 @@ def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
     account = _administered_user(request, pk)
@@ -211,6 +224,7 @@ def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     account = _administered_user(request, pk)
@@ -230,6 +244,7 @@ def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @sensitive_post_parameters("password1", "password2")
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     """Public: the invited person chooses a password, then lands on their plans."""

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from governance import selectors, services
 from governance.forms import OrganisationFilterForm, OrganisationForm, OrganisationProfileForm
@@ -17,6 +18,7 @@ from msd_planner.lib.pagination import paginate
 from msd_planner.lib.versioned_edit import VersionedEdit
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
     form = OrganisationFilterForm(request.GET or None)
@@ -45,6 +47,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_organisation_for_user_or_404(request.user, pk)
@@ -101,12 +104,14 @@ def _organisation_form_page(
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def organisation_create(request: HttpRequest) -> HttpResponse:
     require_account_administrator(request.user)
     return _organisation_form_page(request, None)
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_organisation_for_user_or_404(request.user, pk, edit=True)

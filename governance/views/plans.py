@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from action_plans.permissions import PlanAction, plan_for_user_or_404, plan_object_for_user_or_404
 from governance import selectors, services
@@ -15,6 +16,7 @@ from governance.models import Activity, LeadArrangement, Participation
 from msd_planner.lib.versioned_edit import VersionedEdit
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def plan_governance(request: HttpRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
@@ -47,6 +49,7 @@ def _lead_arrangement_initial(governance: selectors.PlanGovernance) -> dict:
     return initial
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def lead_arrangement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.GOVERN)
@@ -77,6 +80,7 @@ def lead_arrangement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.GOVERN)
@@ -107,6 +111,7 @@ def _participation(request: HttpRequest, pk: int, participation_pk: int):
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def participant_edit(request: HttpRequest, pk: int, participation_pk: int) -> HttpResponse:
     access = _participation(request, pk, participation_pk)
@@ -136,6 +141,7 @@ def participant_edit(request: HttpRequest, pk: int, participation_pk: int) -> Ht
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def participant_remove(request: HttpRequest, pk: int, participation_pk: int) -> HttpResponse:
     access = _participation(request, pk, participation_pk)
@@ -168,6 +174,7 @@ def participant_remove(request: HttpRequest, pk: int, participation_pk: int) -> 
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def plan_access(request: HttpRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.GOVERN)

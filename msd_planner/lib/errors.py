@@ -20,3 +20,15 @@ class ActionRefused(PermissionDenied):
         super().__init__(f"You may not {action} this.")
         self.action = action
         self.object_description = object_description
+
+
+class RecordGone(Http404):
+    """The record asked for was removed from a plan the user may see: the page says who
+    removed it and when (and keeps what the user was submitting), instead of a bare 404."""
+
+    def __init__(self, object_description: str, removed_by, removed_at, context: dict):
+        super().__init__("Removed.")
+        self.object_description = object_description
+        self.removed_by = removed_by
+        self.removed_at = removed_at
+        self.context = context  # of the page around it (e.g. the plan)

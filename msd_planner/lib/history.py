@@ -1,4 +1,9 @@
-"""Attributing history rows (django-simple-history) to the person who made the change."""
+"""History rows (django-simple-history): who made each change, and one row per save."""
+
+from collections.abc import Iterable, Mapping
+
+from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 def attribute(instance, actor) -> None:
@@ -8,3 +13,40 @@ def attribute(instance, actor) -> None:
     that changes made by commands, jobs and tests are attributed too.
     """
     instance._history_user = actor
+
+
+class HistoryWithLinks(HistoricalRecords):
+    """simple-history's records for a model with many-to-many fields, one row per save.
+
+    simple-history writes a row for every change of links on its own, so one save that
+    changes three sets of links writes four rows, three of them states that never
+    existed. Here links are recorded with the save of their record only: write them
+    with ``save_with_links``.
+    """
+
+    def m2m_changed(self, *args, **kwargs):
+        return None  # recorded by the save that goes with the change
+
+    def finalize(self, sender, **kwargs):
+        super().finalize(sender, **kwargs)
+        if sender is self.cls:
+            sender._history_with_links = self  # for save_with_links to write a creation
+
+
+def save_with_links(
+    instance: models.Model,
+    links: Mapping[str, Iterable],
+    *,
+    update_fields: Iterable[str] | None = None,
+) -> None:
+    """Save ``instance`` and set its many-to-many ``links`` (field name → records), with
+    one history row that holds the record and its links as they now are."""
+    if instance.pk is None:
+        instance.save_without_historical_record()
+        for name, records in links.items():
+            getattr(instance, name).set(records)
+        type(instance)._history_with_links.create_historical_record(instance, "+")
+        return
+    for name, records in links.items():
+        getattr(instance, name).set(records)
+    instance.save(update_fields=update_fields)

@@ -1,5 +1,9 @@
 """Pages every app shows the same way."""
 
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -27,3 +31,15 @@ def confirmation_page(
             "cancel_url": cancel_url,
         },
     )
+
+
+def remove_and_tell(request: HttpRequest, remove: Callable[[], object], *, done: str) -> bool:
+    """Run a removal service and tell the user how it went: ``done``, or why it was
+    refused (e.g. someone removed the record first: who, and when). Never a 500."""
+    try:
+        remove()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return False
+    messages.success(request, done)
+    return True

@@ -32,7 +32,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from msd_planner.lib.history import attribute
+from msd_planner.lib.history import attribute, save_with_links
 
 ModelT = TypeVar("ModelT", bound=models.Model)
 
@@ -115,6 +115,20 @@ def lock_for_update(instance: ModelT, expected_version: int) -> ModelT:
     return fresh
 
 
+def lock_for_removal(instance: ModelT) -> ModelT:
+    """Lock the row of a record about to be removed and return it fresh.
+
+    ``RecordRemoved`` (saying who removed it, and when) if someone removed it first, so
+    that a second removal neither fails nor writes a second removal to the history.
+    Call inside a transaction, after locking the plan row.
+    """
+    model = type(instance)
+    fresh = model._default_manager.select_for_update().filter(pk=instance.pk).first()
+    if fresh is None:
+        raise RecordRemoved(model, instance.pk)
+    return fresh
+
+
 def version_bump(instance: models.Model) -> None:
     """Count a change to the records serialised on ``instance`` (its children's own
     history rows record what changed, so the parent writes none)."""
@@ -183,10 +197,11 @@ def versioned_update(
             for model_field in meta.concrete_fields
             if getattr(model_field, "auto_now", False)
         ]
-        fresh.save(update_fields=[*dict.fromkeys(concrete), "version", *automatic])
-        for name in changed:
-            if name in many:
-                getattr(fresh, name).set(data[name])
+        save_with_links(
+            fresh,
+            {name: data[name] for name in changed if name in many},
+            update_fields=[*dict.fromkeys(concrete), "version", *automatic],
+        )
         return Update(fresh, changed)
 
 

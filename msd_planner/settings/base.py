@@ -6,7 +6,14 @@ from pathlib import Path
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from msd_planner.lib.env import env_bool, env_database, env_int, env_list, env_str
+from msd_planner.lib.env import (
+    ConfigurationError,
+    env_bool,
+    env_database,
+    env_int,
+    env_list,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -44,11 +51,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "msd_planner.middleware.PrivatePagesCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Below CSP, so that its 400 carries the same headers; before any view reads the body.
+    "msd_planner.middleware.UndecodableInputMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "msd_planner.middleware.AuthorisationLogMiddleware",
+    "msd_planner.middleware.RecordGoneMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -77,6 +88,24 @@ TEMPLATES = [
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {"default": env_database("DATABASE_URL", BASE_DIR / "db.sqlite3")}
+# PostgreSQL cancels a statement that runs longer than this, so that no request holds the
+# database after gunicorn (30 s worker timeout) has given up on it. Migrations and
+# commands use it too: 20 s is generous for them here; 0 turns it off for a long one-off
+# job. SQLite has no such setting.
+DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 20)
+if DATABASE_STATEMENT_TIMEOUT < 0:
+    raise ConfigurationError("DATABASE_STATEMENT_TIMEOUT is in seconds: 0 or more.")
+if DATABASE_STATEMENT_TIMEOUT and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = " ".join(
+        filter(
+            None,
+            [
+                _options.get("options", ""),
+                f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}",
+            ],
+        )
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "governance.User"
@@ -95,13 +124,39 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # Login throttling: lock a username from one address after repeated failures, for a
-# while. Never a whole IP address: a ministry's office shares one.
+# while. Never a whole IP address: a ministry's office shares one. A second, higher
+# limit counts one username's failures from every address (msd_planner.lib.lockout):
+# guessing one account's password from many addresses locks that account everywhere.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_ACCOUNT_FAILURE_LIMIT = env_int("AXES_ACCOUNT_FAILURE_LIMIT", 20)
+if AXES_ACCOUNT_FAILURE_LIMIT <= AXES_FAILURE_LIMIT:
+    raise ConfigurationError(
+        f"AXES_ACCOUNT_FAILURE_LIMIT={AXES_ACCOUNT_FAILURE_LIMIT} must be above "
+        f"AXES_FAILURE_LIMIT={AXES_FAILURE_LIMIT} (the limit per username and address)."
+    )
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "msd_planner.lib.lockout.AccountLockoutHandler"
+AXES_LOCKOUT_CALLABLE = "msd_planner.lib.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# The cache holds rate-limit counters: per process (LocMem) unless CACHE_URL names a
+# Redis server shared by every process.
+CACHE_URL = env_str("CACHE_URL", "")
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ConfigurationError("CACHE_URL must be a redis://, rediss:// or unix:// URL.")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# Password reset emails: at most this many per account, and requests per client
+# address, in an hour (msd_planner.password_reset).
+PASSWORD_RESET_ACCOUNT_LIMIT = env_int("PASSWORD_RESET_ACCOUNT_LIMIT", 3)
+PASSWORD_RESET_ADDRESS_LIMIT = env_int("PASSWORD_RESET_ADDRESS_LIMIT", 20)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -1,6 +1,7 @@
 """A plan's history: what each app registers, read in words, page by page."""
 
 import html
+from datetime import date
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -10,6 +11,13 @@ from action_plans.history import plan_change_log
 from action_plans.services import plan_update
 from governance.models import Activity, LeadModel
 from governance.services import LeadArrangementData, lead_arrangement_set
+from targets.models import Consultation, Framework, Target
+from targets.services import (
+    consultation_create,
+    consultation_update,
+    framework_create,
+    prioritised_target_add,
+)
 from tests.conftest import arrangement_version
 
 
@@ -102,3 +110,58 @@ def test_the_history_page_costs_the_same_queries_however_long_the_history(client
     with CaptureQueriesContext(connection) as large:
         client.get(url)
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_one_save_that_changes_links_writes_one_history_row(cast, catalogue):
+    target = prioritised_target_add(
+        actor=cast.coordinator_a,
+        plan=cast.plan_a,
+        target=Target.objects.get(code="10.7"),
+        rationale="Labour migration governance",
+    )
+    framework = framework_create(
+        actor=cast.coordinator_a,
+        plan=cast.plan_a,
+        framework=Framework(name="Labour Migration Policy", kind="plan", level="national"),
+    )
+    consultation = consultation_create(
+        actor=cast.coordinator_a,
+        plan=cast.plan_a,
+        consultation=Consultation(held_on=date(2026, 1, 15), kind="review_workshop", title="W"),
+        organisations=[cast.lead_ministry],
+        prioritised_targets=[],
+        frameworks=[],
+    )
+    assert consultation.history.count() == 1
+    consultation_update(
+        actor=cast.coordinator_a,
+        consultation=consultation,
+        expected_version=consultation.version,
+        data={
+            "title": "Validation workshop",
+            "organisations": [cast.ministry_x, cast.ministry_y],
+            "prioritised_targets": [target],
+            "frameworks": [framework],
+        },
+    )
+    latest, created = consultation.history.order_by("-history_date", "-history_id")
+    assert {row.organisation_id for row in created.organisations.all()} == {cast.lead_ministry.pk}
+    assert {row.organisation_id for row in latest.organisations.all()} == {
+        cast.ministry_x.pk,
+        cast.ministry_y.pk,
+    }
+    assert [row.prioritisedtarget_id for row in latest.prioritised_targets.all()] == [target.pk]
+    assert latest.title == "Validation workshop" and latest.version == 2
+
+
+def test_signing_in_writes_no_account_history(client, cast):
+    cast.editor_x.set_password("a-long-password-for-2030")
+    cast.editor_x.save()
+    rows = cast.editor_x.history.count()
+    response = client.post(
+        reverse("login"), {"username": "editor_x", "password": "a-long-password-for-2030"}
+    )
+    assert response.status_code == 302
+    cast.editor_x.refresh_from_db()
+    assert cast.editor_x.last_login is not None
+    assert cast.editor_x.history.count() == rows

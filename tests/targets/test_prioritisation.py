@@ -340,7 +340,11 @@ def _grow(cast, codes, frameworks):
             actor=cast.coordinator_a,
             plan=cast.plan_a,
             framework=Framework(
-                plan=cast.plan_a, name=f"Framework {index}", kind="plan", level="national"
+                # A plan reviews a framework once: each round adds new names.
+                plan=cast.plan_a,
+                name=f"Framework {index} of {frameworks}",
+                kind="plan",
+                level="national",
             ),
         )
         framework_assessments_set(

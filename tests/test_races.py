@@ -1,0 +1,502 @@
+"""Two people at once, on two real PostgreSQL connections: no lost update, no 500.
+
+Every versioned edit saved twice from the same opened version saves one and refuses the
+other; an edit racing a removal is told the record is gone; a removal twice removes once;
+governance changes that lock the plan row never deadlock; the rules that span records
+hold when both records change at once; the first two targets of a plan can be added at
+the same moment.
+"""
+
+import threading
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from action_plans.models import ActionPlan
+from action_plans.services import plan_update
+from governance.models import LeadModel, Membership, Participation, Role
+from governance.services import (
+    LeadArrangementData,
+    lead_arrangement_set,
+    membership_add,
+    membership_remove,
+    membership_role_update,
+    organisation_update,
+    participation_add,
+    participation_remove,
+    participation_update,
+)
+from msd_planner.lib.versioned_edit import EditConflict, RecordRemoved
+from targets.models import (
+    Coherence,
+    Consultation,
+    Framework,
+    FrameworkAssessment,
+    PrioritisedTarget,
+    ScoringCriterion,
+    Target,
+)
+from targets.services import (
+    consultation_create,
+    consultation_delete,
+    consultation_update,
+    framework_assessments_set,
+    framework_create,
+    framework_delete,
+    framework_update,
+    prioritised_target_add,
+    prioritised_target_remove,
+    prioritised_target_update,
+    proposal_decide,
+    scoring_criteria_set,
+    target_scores_set,
+)
+from tests import factories
+from tests.conftest import arrangement_version
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="SQLite's shared in-memory test database refuses concurrent writers",
+    ),
+]
+
+
+def race(*actions: Callable[[], object]) -> list[str]:
+    """Run the actions at the same moment, each on its own connection; what each got."""
+    start = threading.Barrier(len(actions))
+    outcomes: list[str] = [""] * len(actions)
+
+    def run(index: int, action: Callable[[], object]) -> None:
+        try:
+            start.wait()
+            action()
+            outcomes[index] = "saved"
+        except EditConflict:
+            outcomes[index] = "conflict"
+        except RecordRemoved:
+            outcomes[index] = "removed"
+        except ValidationError as error:
+            outcomes[index] = f"refused: {' '.join(error.messages)}"
+        except Exception as error:  # the test reports any other failure as it is
+            outcomes[index] = f"error: {type(error).__name__}: {error}"
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+def _target(cast, code="10.7"):
+    return prioritised_target_add(
+        actor=cast.coordinator_a,
+        plan=cast.plan_a,
+        target=Target.objects.get(code=code),
+        rationale="Start",
+    )
+
+
+def _framework(cast):
+    return framework_create(
+        actor=cast.coordinator_a,
+        plan=cast.plan_a,
+        framework=Framework(name="Labour Migration Policy", kind="plan", level="national"),
+    )
+
+
+def _consultation(cast):
+    return consultation_create(
+        actor=cast.coordinator_a,
+        plan=cast.plan_a,
+        consultation=Consultation(held_on=date(2026, 1, 15), kind="review_workshop", title="W"),
+        organisations=[cast.lead_ministry],
+        prioritised_targets=[],
+        frameworks=[],
+    )
+
+
+# --- every versioned edit: two saves from one opened version -----------------------------
+
+
+def _plan_edit(cast):
+    plan = ActionPlan.objects.get(pk=cast.plan_a.pk)
+    return lambda title: plan_update(
+        actor=cast.coordinator_a, plan=plan, expected_version=plan.version, data={"title": title}
+    )
+
+
+def _organisation_edit(cast):
+    organisation = cast.ministry_x
+    return lambda name: organisation_update(
+        actor=cast.administrator,
+        organisation=organisation,
+        expected_version=organisation.version,
+        data={"acronym": name[:10]},
+    )
+
+
+def _membership_edit(cast):
+    membership = Membership.objects.get(user=cast.viewer_x)
+    roles = {"a": Role.EDITOR, "b": Role.SIGNATORY}
+    return lambda name: membership_role_update(
+        actor=cast.administrator,
+        membership=membership,
+        expected_version=membership.version,
+        role=roles[name],
+    )
+
+
+def _lead_arrangement_edit(cast):
+    opened = arrangement_version(cast.plan_a)
+    return lambda name: lead_arrangement_set(
+        actor=cast.coordinator_a,
+        plan=cast.plan_a,
+        expected_version=opened,
+        data=LeadArrangementData(
+            model=LeadModel.SINGLE, leads=[cast.lead_ministry], notes=f"by {name}"
+        ),
+    )
+
+
+def _participation_edit(cast):
+    participation = Participation.objects.get(plan=cast.plan_a, organisation=cast.ministry_y)
+    return lambda name: participation_update(
+        actor=cast.coordinator_a,
+        participation=participation,
+        expected_version=participation.version,
+        signatory_required=False,  # both untick the box the user saw ticked
+    )
+
+
+def _target_edit(cast):
+    item = _target(cast)
+    return lambda name: prioritised_target_update(
+        actor=cast.coordinator_a,
+        prioritised_target=item,
+        expected_version=item.version,
+        data={"rationale": f"by {name}"},
+    )
+
+
+def _scores_edit(cast):
+    item = _target(cast)
+    criteria = list(cast.plan_a.scoring_criteria.values_list("id", flat=True))
+    return lambda name: target_scores_set(
+        actor=cast.coordinator_a,
+        prioritised_target=item,
+        expected_version=item.version,
+        scores=dict.fromkeys(criteria, 1 if name == "a" else 5),
+    )
+
+
+def _criteria_edit(cast):
+    _target(cast)
+    plan = ActionPlan.objects.get(pk=cast.plan_a.pk)
+    criteria = list(plan.scoring_criteria.all())
+    return lambda name: scoring_criteria_set(
+        actor=cast.coordinator_a,
+        plan=plan,
+        expected_version=plan.version,
+        criteria=[(c.id, c.name, Decimal(2 if name == "a" else 3)) for c in criteria],
+    )
+
+
+def _framework_edit(cast):
+    framework = _framework(cast)
+    return lambda name: framework_update(
+        actor=cast.coordinator_a,
+        framework=framework,
+        expected_version=framework.version,
+        data={"reference": f"by {name}"},
+    )
+
+
+def _assessments_edit(cast):
+    item = _target(cast)
+    framework = _framework(cast)
+    return lambda name: framework_assessments_set(
+        actor=cast.coordinator_a,
+        framework=framework,
+        expected_version=framework.version,
+        assessments={item.id: (Coherence.GAP, f"by {name}")},
+    )
+
+
+def _consultation_edit(cast):
+    consultation = _consultation(cast)
+    return lambda name: consultation_update(
+        actor=cast.coordinator_a,
+        consultation=consultation,
+        expected_version=consultation.version,
+        data={
+            "title": f"by {name}",
+            "organisations": [cast.lead_ministry, cast.ministry_x]
+            if name == "a"
+            else [cast.ministry_y],
+        },
+    )
+
+
+VERSIONED_EDITS = {
+    "plan details": _plan_edit,
+    "organisation": _organisation_edit,
+    "membership role": _membership_edit,
+    "lead arrangement": _lead_arrangement_edit,
+    "signature required": _participation_edit,
+    "prioritised target": _target_edit,
+    "scores": _scores_edit,
+    "scoring criteria": _criteria_edit,
+    "framework": _framework_edit,
+    "framework assessments": _assessments_edit,
+    "consultation": _consultation_edit,
+}
+
+
+@pytest.mark.parametrize("edit", sorted(VERSIONED_EDITS))
+def test_two_saves_of_one_opened_version_save_one_and_refuse_the_other(cast, catalogue, edit):
+    save = VERSIONED_EDITS[edit](cast)
+    outcomes = race(lambda: save("a"), lambda: save("b"))
+    assert sorted(outcomes) == ["conflict", "saved"]
+
+
+# --- an edit racing a removal ------------------------------------------------------------
+
+
+def _framework_edit_vs_removal(cast):
+    framework = _framework(cast)
+    edit = framework_update(
+        actor=cast.coordinator_a,
+        framework=framework,
+        expected_version=framework.version,
+        data={"reference": "x"},
+    )
+    return (
+        lambda: framework_update(
+            actor=cast.coordinator_a,
+            framework=framework,
+            expected_version=edit.instance.version,
+            data={"reference": "y"},
+        ),
+        lambda: framework_delete(actor=cast.coordinator_a, framework=framework),
+        lambda: not Framework.objects.filter(pk=framework.pk).exists(),
+    )
+
+
+def _assessments_vs_framework_removal(cast):
+    item = _target(cast)
+    framework = _framework(cast)
+    return (
+        lambda: framework_assessments_set(
+            actor=cast.coordinator_a,
+            framework=framework,
+            expected_version=framework.version,
+            assessments={item.id: (Coherence.SYNERGY, "")},
+        ),
+        lambda: framework_delete(actor=cast.coordinator_a, framework=framework),
+        lambda: not FrameworkAssessment.objects.exists(),
+    )
+
+
+def _consultation_edit_vs_removal(cast):
+    consultation = _consultation(cast)
+    return (
+        lambda: consultation_update(
+            actor=cast.coordinator_a,
+            consultation=consultation,
+            expected_version=consultation.version,
+            data={"title": "Renamed"},
+        ),
+        lambda: consultation_delete(actor=cast.coordinator_a, consultation=consultation),
+        lambda: not Consultation.objects.exists(),
+    )
+
+
+def _target_edit_vs_removal(cast):
+    item = _target(cast)
+    return (
+        lambda: prioritised_target_update(
+            actor=cast.coordinator_a,
+            prioritised_target=item,
+            expected_version=item.version,
+            data={"rationale": "Renamed"},
+        ),
+        lambda: prioritised_target_remove(actor=cast.coordinator_a, prioritised_target=item),
+        lambda: not PrioritisedTarget.objects.exists(),
+    )
+
+
+def _scores_vs_target_removal(cast):
+    item = _target(cast)
+    criteria = list(cast.plan_a.scoring_criteria.values_list("id", flat=True))
+    return (
+        lambda: target_scores_set(
+            actor=cast.coordinator_a,
+            prioritised_target=item,
+            expected_version=item.version,
+            scores=dict.fromkeys(criteria, 4),
+        ),
+        lambda: prioritised_target_remove(actor=cast.coordinator_a, prioritised_target=item),
+        lambda: not PrioritisedTarget.objects.exists(),
+    )
+
+
+def _decision_vs_proposal_removal(cast):
+    item = prioritised_target_add(
+        actor=cast.editor_x,
+        plan=cast.plan_a,
+        target=Target.objects.get(code="8.8"),
+        rationale="Proposed",
+    )
+    return (
+        lambda: proposal_decide(
+            actor=cast.coordinator_a, prioritised_target=item, accept=True, comment=""
+        ),
+        lambda: prioritised_target_remove(actor=cast.coordinator_a, prioritised_target=item),
+        lambda: not PrioritisedTarget.objects.exists(),
+    )
+
+
+EDITS_VS_REMOVALS = {
+    "framework edit": _framework_edit_vs_removal,
+    "framework assessments": _assessments_vs_framework_removal,
+    "consultation edit": _consultation_edit_vs_removal,
+    "target edit": _target_edit_vs_removal,
+    "target scores": _scores_vs_target_removal,
+    "proposal decision": _decision_vs_proposal_removal,
+}
+
+
+@pytest.mark.parametrize("case", sorted(EDITS_VS_REMOVALS))
+def test_an_edit_racing_a_removal_is_told_and_the_removal_holds(cast, catalogue, case):
+    edit, remove, removed = EDITS_VS_REMOVALS[case](cast)
+    edited, removal = race(edit, remove)
+    assert removal == "saved"
+    # The edit came first (and was then removed with the record) or was told it is gone.
+    assert edited in {"saved", "removed"}
+    assert removed()
+
+
+def test_a_record_removed_twice_is_removed_once(cast, catalogue):
+    framework = _framework(cast)
+    outcomes = race(
+        lambda: framework_delete(actor=cast.coordinator_a, framework=framework),
+        lambda: framework_delete(actor=cast.coordinator_a, framework=framework),
+    )
+    assert sorted(outcomes) == ["removed", "saved"]
+    assert Framework.history.filter(id=framework.pk, history_type="-").count() == 1
+
+
+def test_a_membership_removed_twice_is_removed_once(cast):
+    membership = Membership.objects.get(user=cast.viewer_x)
+    outcomes = race(
+        lambda: membership_remove(actor=cast.administrator, membership=membership),
+        lambda: membership_remove(actor=cast.administrator, membership=membership),
+    )
+    assert sorted(outcomes) == ["removed", "saved"]
+
+
+# --- adds, governance and rules across records ------------------------------------------
+
+
+def test_two_administrators_adding_one_membership_add_it_once(cast):
+    newcomer = factories.UserFactory(username="newcomer")
+    outcomes = race(
+        lambda: membership_add(
+            actor=cast.administrator, user=newcomer, organisation=cast.ministry_x, role=Role.EDITOR
+        ),
+        lambda: membership_add(
+            actor=cast.administrator, user=newcomer, organisation=cast.ministry_x, role=Role.VIEWER
+        ),
+    )
+    assert sorted(outcome.split(":")[0] for outcome in outcomes) == ["refused", "saved"]
+    assert Membership.objects.filter(user=newcomer).count() == 1
+
+
+def test_the_first_two_targets_of_a_plan_can_be_added_at_once(cast, catalogue):
+    outcomes = race(lambda: _target(cast, "10.7"), lambda: _target(cast, "8.8"))
+    assert outcomes == ["saved", "saved"]
+    assert ScoringCriterion.objects.filter(plan=cast.plan_a).count() == 5
+
+
+def test_a_lead_arrangement_and_a_participant_saved_at_once_do_not_deadlock(cast):
+    adviser = factories.OrganisationFactory(name="Advising Agency", type="international")
+    for round_number in range(3):
+        newcomer = factories.OrganisationFactory(name=f"New Ministry {round_number}")
+        opened = arrangement_version(cast.plan_a)
+        outcomes = race(
+            lambda opened=opened, advisers=[adviser] if round_number % 2 == 0 else []: (
+                lead_arrangement_set(
+                    actor=cast.coordinator_a,
+                    plan=cast.plan_a,
+                    expected_version=opened,
+                    data=LeadArrangementData(
+                        model=LeadModel.SINGLE, leads=[cast.lead_ministry], advisers=advisers
+                    ),
+                )
+            ),
+            lambda newcomer=newcomer: participation_add(
+                actor=cast.administrator,
+                plan=cast.plan_a,
+                organisation=newcomer,
+                signatory_required=True,
+            ),
+        )
+        assert outcomes == ["saved", "saved"]
+
+
+def test_a_period_shortened_while_a_baseline_is_saved_never_leaves_a_baseline_outside(
+    cast, catalogue
+):
+    item = _target(cast)
+    plan = ActionPlan.objects.get(pk=cast.plan_a.pk)
+    outcomes = race(
+        lambda: plan_update(
+            actor=cast.coordinator_a,
+            plan=plan,
+            expected_version=plan.version,
+            data={"period_end_year": 2027},
+        ),
+        lambda: prioritised_target_update(
+            actor=cast.coordinator_a,
+            prioritised_target=item,
+            expected_version=item.version,
+            data={"baseline_year": 2029},
+        ),
+    )
+    assert not any(outcome.startswith("error") for outcome in outcomes), outcomes
+    plan.refresh_from_db()
+    item.refresh_from_db()
+    assert item.baseline_year is None or item.baseline_year <= plan.period_end_year
+
+
+def test_an_adviser_removed_while_the_lead_arrangement_is_saved_stays_consistent(cast):
+    adviser = factories.OrganisationFactory(name="Advising Agency", type="international")
+    participation_add(
+        actor=cast.administrator, plan=cast.plan_a, organisation=adviser, signatory_required=False
+    )
+    participation = Participation.objects.get(plan=cast.plan_a, organisation=adviser)
+    opened = arrangement_version(cast.plan_a)
+    outcomes = race(
+        lambda: lead_arrangement_set(
+            actor=cast.coordinator_a,
+            plan=cast.plan_a,
+            expected_version=opened,
+            data=LeadArrangementData(
+                model=LeadModel.SINGLE, leads=[cast.lead_ministry], advisers=[adviser]
+            ),
+        ),
+        lambda: participation_remove(actor=cast.administrator, participation=participation),
+    )
+    assert not any(outcome.startswith("error") for outcome in outcomes), outcomes
+    advises = cast.plan_a.lead_arrangement.bodies.filter(organisation=adviser).exists()
+    takes_part = Participation.objects.filter(plan=cast.plan_a, organisation=adviser).exists()
+    assert takes_part or not advises  # an adviser always takes part in the plan
