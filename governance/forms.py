@@ -1,5 +1,9 @@
+from datetime import timedelta
+
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.core.validators import MaxLengthValidator
 from django.db.models import QuerySet
@@ -18,6 +22,7 @@ from governance.models import (
 from governance.permissions import organisations_visible_to
 from governance.selectors import plan_governance
 from governance.services import LeadArrangementData, lead_arrangement_problems
+from msd_planner.lib.ratelimit import ratelimit_hit
 from msd_planner.lib.versioned_edit import VersionedForm, VersionedModelForm
 
 USERNAME_MAX_LENGTH = User._meta.get_field("username").max_length
@@ -367,3 +372,23 @@ class Checkboxes(FirstOptionLabelled, forms.CheckboxSelectMultiple):
 
 class Radios(FirstOptionLabelled, forms.RadioSelect):
     pass
+
+
+# Password resets are limited per account (here) and per client address (in the view).
+# The page after a request never says whether an account uses the address: an account
+# over its limit gets no email and the same "check your email" page.
+PASSWORD_RESET_WINDOW = timedelta(hours=1)
+
+
+class LimitedPasswordResetForm(PasswordResetForm):
+    """Sends to an account at most ``PASSWORD_RESET_ACCOUNT_LIMIT`` times an hour."""
+
+    def get_users(self, email):
+        for user in super().get_users(email):
+            if ratelimit_hit(
+                scope="password-reset-account",
+                key=str(user.pk),
+                limit=settings.PASSWORD_RESET_ACCOUNT_LIMIT,
+                window=PASSWORD_RESET_WINDOW,
+            ):
+                yield user

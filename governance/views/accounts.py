@@ -1,7 +1,10 @@
 """Account administration for platform administrators, and accepting an invitation."""
 
+from axes.helpers import get_client_ip_address
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,8 +16,10 @@ from django.views.decorators.http import require_http_methods
 
 from governance import selectors, services
 from governance.forms import (
+    PASSWORD_RESET_WINDOW,
     InvitationAcceptForm,
     InviteForm,
+    LimitedPasswordResetForm,
     MembershipForm,
     RoleForm,
     UserFilterForm,
@@ -23,6 +28,7 @@ from governance.models import Membership, User
 from governance.permissions import require_account_administrator
 from msd_planner.lib.pages import remove_and_tell
 from msd_planner.lib.pagination import paginate
+from msd_planner.lib.ratelimit import ratelimit_hit
 from msd_planner.lib.versioned_edit import VersionedEdit
 
 
@@ -264,3 +270,29 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request, "governance/invitation_accept.html", {"form": form, "invitation": invitation}
     )
+
+
+class LimitedPasswordResetView(auth_views.PasswordResetView):
+    """Password reset, limited per client address: an address over its limit is told to
+    wait, which says nothing about any account."""
+
+    form_class = LimitedPasswordResetForm
+
+    def form_valid(self, form):
+        if not ratelimit_hit(
+            scope="password-reset-address",
+            key=get_client_ip_address(self.request) or "unknown",
+            limit=settings.PASSWORD_RESET_ADDRESS_LIMIT,
+            window=PASSWORD_RESET_WINDOW,
+        ):
+            form.add_error(
+                None,
+                _(
+                    "Too many password reset requests have come from your network in the "
+                    "last hour. Try again later, or ask your administrator."
+                ),
+            )
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        return super().form_valid(form)

@@ -154,7 +154,7 @@ CACHES = {
     )
 }
 # Password reset emails: at most this many per account, and requests per client
-# address, in an hour (msd_planner.password_reset).
+# address, in an hour (governance.views.accounts).
 PASSWORD_RESET_ACCOUNT_LIMIT = env_int("PASSWORD_RESET_ACCOUNT_LIMIT", 3)
 PASSWORD_RESET_ADDRESS_LIMIT = env_int("PASSWORD_RESET_ADDRESS_LIMIT", 20)
 
