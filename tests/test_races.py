@@ -365,7 +365,37 @@ def _decision_vs_proposal_removal(cast):
     )
 
 
+def _signature_vs_participation_removal(cast):
+    participation = Participation.objects.get(plan=cast.plan_a, organisation=cast.ministry_y)
+    return (
+        lambda: participation_update(
+            actor=cast.coordinator_a,
+            participation=participation,
+            expected_version=participation.version,
+            signatory_required=False,
+        ),
+        lambda: participation_remove(actor=cast.coordinator_a, participation=participation),
+        lambda: not Participation.objects.filter(pk=participation.pk).exists(),
+    )
+
+
+def _role_vs_membership_removal(cast):
+    membership = Membership.objects.get(user=cast.viewer_x)
+    return (
+        lambda: membership_role_update(
+            actor=cast.administrator,
+            membership=membership,
+            expected_version=membership.version,
+            role=Role.EDITOR,
+        ),
+        lambda: membership_remove(actor=cast.administrator, membership=membership),
+        lambda: not Membership.objects.filter(pk=membership.pk).exists(),
+    )
+
+
 EDITS_VS_REMOVALS = {
+    "signature required": _signature_vs_participation_removal,
+    "membership role": _role_vs_membership_removal,
     "framework edit": _framework_edit_vs_removal,
     "framework assessments": _assessments_vs_framework_removal,
     "consultation edit": _consultation_edit_vs_removal,
