@@ -49,6 +49,7 @@ NOT_AN_EDIT = {
     "ProposalDecisionForm": "a one-way decision, refused once decided",
     "ParticipantAddForm": "adds a participant (a new record)",
     "InviteForm": "creates an account",
+    "LimitedPasswordResetForm": "asks for a password reset email",
     "MembershipForm": "adds a membership (a new record)",
     "InvitationAcceptForm": "sets a password once, through a single-use link",
     "CriterionForm": "a row of the scoring criteria page, versioned on the plan by its page",
