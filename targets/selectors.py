@@ -234,18 +234,19 @@ def target_picker(plan: ActionPlan, *, query: str = "") -> QuerySet[Target]:
 class CoherenceMatrix:
     targets: list[PrioritisedTarget]
     frameworks: list[Framework]
-    cells: dict[tuple[int, int], FrameworkAssessment]
+    cells: dict[tuple[int, int], tuple[str, str]]  # (target id, framework id) → (coherence, note)
     unreviewed: set[int]  # prioritised target ids no framework was assessed against
 
     def rows(self):
         """(target, [cell or None for each framework]) for the template.
 
-        Cells carry ready-made text: a 60 × 40 matrix is 2,400 cells to render.
+        Cells carry ready-made text, each label translated once: a 60 × 40 matrix is
+        2,400 cells to render.
         """
-        labels = dict(Coherence.choices)
+        labels = {value: str(label) for value, label in Coherence.choices}
         cells = {
-            key: MatrixCell(item.coherence, labels[item.coherence], item.note)
-            for key, item in self.cells.items()
+            key: MatrixCell(coherence, labels[coherence], note)
+            for key, (coherence, note) in self.cells.items()
         }
         for target in self.targets:
             yield target, [cells.get((target.id, item.id)) for item in self.frameworks]
@@ -274,7 +275,12 @@ def coherence_matrix(plan: ActionPlan, *, kind: str = "", coherence: str = "") -
     shown = assessments.filter(framework__in=[framework.id for framework in frameworks])
     if coherence:
         shown = shown.filter(coherence=coherence)
-    cells = {(item.prioritised_target_id, item.framework_id): item for item in shown}
+    cells = {
+        (target_id, framework_id): (coherence, note)
+        for target_id, framework_id, coherence, note in shown.values_list(
+            "prioritised_target_id", "framework_id", "coherence", "note"
+        )
+    }
     return CoherenceMatrix(
         targets=targets,
         frameworks=frameworks,
