@@ -29,6 +29,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
 from django.http import HttpRequest
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -97,22 +98,9 @@ def _last_removal(model: type[models.Model], pk) -> tuple[Any, Any] | None:
     )
     if row is None:
         return None
-    return row.history_user, row.history_date.strftime("%Y-%m-%d %H:%M")
-
-
-def lock_for_update(instance: ModelT, expected_version: int) -> ModelT:
-    """Lock the row of ``instance`` and return it fresh from the database.
-
-    ``EditConflict`` if its version is no longer ``expected_version``; ``RecordRemoved``
-    if it is gone. Call inside a transaction.
-    """
-    model = type(instance)
-    fresh = model._default_manager.select_for_update().filter(pk=instance.pk).first()
-    if fresh is None:
-        raise RecordRemoved(model, instance.pk)
-    if fresh.version != expected_version:
-        raise EditConflict(fresh)
-    return fresh
+    return row.history_user, formats.date_format(
+        timezone.localtime(row.history_date), "DATETIME_FORMAT"
+    )
 
 
 def lock_for_removal(instance: ModelT) -> ModelT:
@@ -126,6 +114,18 @@ def lock_for_removal(instance: ModelT) -> ModelT:
     fresh = model._default_manager.select_for_update().filter(pk=instance.pk).first()
     if fresh is None:
         raise RecordRemoved(model, instance.pk)
+    return fresh
+
+
+def lock_for_update(instance: ModelT, expected_version: int) -> ModelT:
+    """Lock the row of ``instance`` and return it fresh from the database.
+
+    ``EditConflict`` if its version is no longer ``expected_version``; ``RecordRemoved``
+    if it is gone. Call inside a transaction.
+    """
+    fresh = lock_for_removal(instance)
+    if fresh.version != expected_version:
+        raise EditConflict(fresh)
     return fresh
 
 
