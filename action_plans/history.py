@@ -136,10 +136,6 @@ def under(parent: type[models.Model], field_name: str) -> Callable[[ActionPlan],
     return in_plan
 
 
-def areas() -> list[str]:
-    return sorted({tracked.area for tracked in _tracked.values()})
-
-
 # --- reading -------------------------------------------------------------------------
 
 

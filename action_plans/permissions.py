@@ -34,6 +34,7 @@ from action_plans.policy import (
     permission_codename,
 )
 from msd_planner.lib.errors import ActionRefused, ObjectHidden, RecordGone
+from msd_planner.lib.versioned_edit import last_removal
 
 ObjectT = TypeVar("ObjectT", bound=models.Model)
 
@@ -125,19 +126,6 @@ def plan_for_user_or_404(user, plan_pk: int, action: PlanAction = PlanAction.VIE
     return PlanAccess(plan=plan, actions=actions)
 
 
-def _removal_from_plan(model, pk, plan: ActionPlan, plan_field: str):
-    """The history row of the record's removal from ``plan``, if it was one of its own."""
-    history = getattr(model, "history", None)
-    if history is None or plan_field != "plan":
-        return None
-    return (
-        history.filter(id=pk, plan_id=plan.pk, history_type="-")
-        .select_related("history_user")
-        .order_by("-history_date")
-        .first()
-    )
-
-
 def plan_object_for_user_or_404(
     user,
     plan_pk: int,
@@ -157,7 +145,12 @@ def plan_object_for_user_or_404(
     found = queryset.filter(**{plan_field: access.plan}, pk=pk).first()
     if found is None:
         description = f"{queryset.model._meta.model_name} {pk}"
-        removal = _removal_from_plan(queryset.model, pk, access.plan, plan_field)
+        # Removed from this very plan: say so (who, when) rather than a bare 404.
+        removal = (
+            last_removal(queryset.model, pk, plan_id=access.plan.pk)
+            if plan_field == "plan"
+            else None
+        )
         if removal is not None:
             raise RecordGone(
                 description, removal.history_user, removal.history_date, access.context

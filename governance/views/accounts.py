@@ -26,7 +26,7 @@ from governance.forms import (
 )
 from governance.models import Membership, User
 from governance.permissions import require_account_administrator
-from msd_planner.lib.pages import remove_and_tell
+from msd_planner.lib.pages import confirmation_page, remove_and_tell
 from msd_planner.lib.pagination import paginate
 from msd_planner.lib.ratelimit import ratelimit_hit
 from msd_planner.lib.versioned_edit import VersionedEdit
@@ -152,19 +152,17 @@ def membership_remove(request: HttpRequest, user_pk: int, pk: int) -> HttpRespon
             % {"user": membership.user, "organisation": membership.organisation},
         )
         return redirect("user_detail", membership.user_id)
-    return render(
+    return confirmation_page(
         request,
-        "confirm.html",
-        {
-            "title": _("Remove %(user)s from %(organisation)s?")
-            % {"user": membership.user, "organisation": membership.organisation},
-            "consequences": [
-                _("They lose access to every plan they see through this organisation."),
-                _("Their past changes stay in the history."),
-            ],
-            "button": _("Remove membership"),
-            "cancel_url": reverse("user_detail", args=[membership.user_id]),
-        },
+        {},
+        title=_("Remove %(user)s from %(organisation)s?")
+        % {"user": membership.user, "organisation": membership.organisation},
+        consequences=[
+            _("They lose access to every plan they see through this organisation."),
+            _("Their past changes stay in the history."),
+        ],
+        button=_("Remove membership"),
+        cancel_url=reverse("user_detail", args=[membership.user_id]),
     )
 
 
@@ -180,19 +178,17 @@ def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("%(user)s can no longer sign in.") % {"user": account})
         return redirect("user_detail", account.pk)
-    return render(
+    return confirmation_page(
         request,
-        "confirm.html",
-        {
-            "title": _("Deactivate %(user)s?") % {"user": account},
-            "consequences": [
-                _("They are signed out everywhere at once and can no longer sign in."),
-                _("Their memberships, and the history of what they did, are kept."),
-                _("You can reactivate the account later."),
-            ],
-            "button": _("Deactivate account"),
-            "cancel_url": reverse("user_detail", args=[account.pk]),
-        },
+        {},
+        title=_("Deactivate %(user)s?") % {"user": account},
+        consequences=[
+            _("They are signed out everywhere at once and can no longer sign in."),
+            _("Their memberships, and the history of what they did, are kept."),
+            _("You can reactivate the account later."),
+        ],
+        button=_("Deactivate account"),
+        cancel_url=reverse("user_detail", args=[account.pk]),
     )
 
 
@@ -214,19 +210,17 @@ def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"email": account.email},
             )
         return redirect("user_detail", account.pk)
-    return render(
+    return confirmation_page(
         request,
-        "confirm.html",
-        {
-            "title": _("Send %(user)s a new invitation?") % {"user": account},
-            "consequences": [
-                _("A new link to choose a password goes to %(email)s, valid for 7 days.")
-                % {"email": account.email},
-                _("Links sent before stop working."),
-            ],
-            "button": _("Send a new invitation"),
-            "cancel_url": reverse("user_detail", args=[account.pk]),
-        },
+        {},
+        title=_("Send %(user)s a new invitation?") % {"user": account},
+        consequences=[
+            _("A new link to choose a password goes to %(email)s, valid for 7 days.")
+            % {"email": account.email},
+            _("Links sent before stop working."),
+        ],
+        button=_("Send a new invitation"),
+        cancel_url=reverse("user_detail", args=[account.pk]),
     )
 
 
@@ -238,15 +232,13 @@ def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
         services.user_reactivate(actor=request.user, user=account)
         messages.success(request, _("%(user)s can sign in again.") % {"user": account})
         return redirect("user_detail", account.pk)
-    return render(
+    return confirmation_page(
         request,
-        "confirm.html",
-        {
-            "title": _("Reactivate %(user)s?") % {"user": account},
-            "consequences": [_("They can sign in again with their existing password.")],
-            "button": _("Reactivate account"),
-            "cancel_url": reverse("user_detail", args=[account.pk]),
-        },
+        {},
+        title=_("Reactivate %(user)s?") % {"user": account},
+        consequences=[_("They can sign in again with their existing password.")],
+        button=_("Reactivate account"),
+        cancel_url=reverse("user_detail", args=[account.pk]),
     )
 
 

@@ -13,6 +13,7 @@ from action_plans.permissions import PlanAction, plan_for_user_or_404, plan_obje
 from governance import selectors, services
 from governance.forms import LeadArrangementForm, ParticipantAddForm, ParticipantEditForm
 from governance.models import Activity, LeadArrangement, Participation
+from msd_planner.lib.pages import confirmation_page, remove_and_tell
 from msd_planner.lib.versioned_edit import VersionedEdit
 
 
@@ -147,30 +148,23 @@ def participant_remove(request: HttpRequest, pk: int, participation_pk: int) -> 
     access = _participation(request, pk, participation_pk)
     participation = access.object
     if request.method == "POST":
-        try:
-            services.participation_remove(actor=request.user, participation=participation)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(
-                request,
-                _("%(name)s no longer takes part in the plan.")
-                % {"name": participation.organisation},
-            )
+        remove_and_tell(
+            request,
+            lambda: services.participation_remove(actor=request.user, participation=participation),
+            done=_("%(name)s no longer takes part in the plan.")
+            % {"name": participation.organisation},
+        )
         return redirect("plan_governance", pk)
-    return render(
+    return confirmation_page(
         request,
-        "confirm.html",
-        {
-            **access.context,
-            "title": _("Remove %(name)s from the plan?") % {"name": participation.organisation},
-            "consequences": [
-                _("Its members no longer see the plan or anything in it."),
-                _("What it contributed stays in the plan's history."),
-            ],
-            "button": _("Remove from the plan"),
-            "cancel_url": reverse("plan_governance", args=[pk]),
-        },
+        access.context,
+        title=_("Remove %(name)s from the plan?") % {"name": participation.organisation},
+        consequences=[
+            _("Its members no longer see the plan or anything in it."),
+            _("What it contributed stays in the plan's history."),
+        ],
+        button=_("Remove from the plan"),
+        cancel_url=reverse("plan_governance", args=[pk]),
     )
 
 

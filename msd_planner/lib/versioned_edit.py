@@ -71,7 +71,7 @@ class RecordRemoved(ValidationError):
     """The record was removed after this user opened it; nothing was saved."""
 
     def __init__(self, model: type[models.Model], pk):
-        removal = _last_removal(model, pk)
+        removal = last_removal(model, pk)
         if removal is None:
             message = _(
                 "This record was removed after you opened it, so nothing was saved. Your "
@@ -81,25 +81,26 @@ class RecordRemoved(ValidationError):
             message = _(
                 "%(who)s removed this record on %(when)s, after you opened it, so nothing "
                 "was saved. Your input is still in the form, to copy."
-            ) % {"who": removal[0] or _("Someone"), "when": removal[1]}
+            ) % {
+                "who": removal.history_user or _("Someone"),
+                "when": formats.date_format(
+                    timezone.localtime(removal.history_date), "DATETIME_FORMAT"
+                ),
+            }
         super().__init__(message, code="removed")
 
 
-def _last_removal(model: type[models.Model], pk) -> tuple[Any, Any] | None:
-    """(who, when) of the record's removal, from its history if the model keeps one."""
+def last_removal(model: type[models.Model], pk, **within):
+    """The history row of the record's removal (narrowed by ``within``, e.g. to one
+    plan's), with its author; None if the model keeps no history or none matches."""
     history = getattr(model, "history", None)
     if history is None:
         return None
-    row = (
-        history.filter(id=pk, history_type="-")
+    return (
+        history.filter(id=pk, history_type="-", **within)
         .select_related("history_user")
         .order_by("-history_date")
         .first()
-    )
-    if row is None:
-        return None
-    return row.history_user, formats.date_format(
-        timezone.localtime(row.history_date), "DATETIME_FORMAT"
     )
 
 
