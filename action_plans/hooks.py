@@ -24,3 +24,24 @@ def register_plan_change_check(check: PlanChangeCheck) -> PlanChangeCheck:
 
 def plan_change_checks() -> tuple[PlanChangeCheck, ...]:
     return tuple(_plan_change_checks)
+
+
+ActingOrganisations = Callable[[object, ActionPlan], frozenset[int]]
+
+_acting_organisations: list[ActingOrganisations] = []
+
+
+def register_acting_organisations(finder: ActingOrganisations) -> ActingOrganisations:
+    """``finder(user, plan)`` returns the organisations for which ``user`` acts on
+    ``plan`` as an editor or coordinator (governance knows memberships; the kernel
+    does not). The access objects ask it when a rule on own items is checked."""
+    if finder not in _acting_organisations:
+        _acting_organisations.append(finder)
+    return finder
+
+
+def acting_organisations(user, plan: ActionPlan) -> frozenset[int]:
+    found: set[int] = set()
+    for finder in _acting_organisations:
+        found |= finder(user, plan)
+    return frozenset(found)

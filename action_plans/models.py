@@ -62,6 +62,12 @@ class ActionPlan(Versioned):
             ("contribute_actionplan", "Can propose items and edit the organisation's own items"),
             ("govern_actionplan", "Can change the lead arrangement and the participants"),
             ("sign_actionplan", "Can sign off the plan for an organisation"),
+            ("prioritise_actionplan", "Can score targets and edit prioritised targets"),
+            ("review_frameworks_actionplan", "Can review the existing frameworks"),
+            ("design_interventions_actionplan", "Can design the interventions"),
+            ("mobilise_resources_actionplan", "Can keep the resource mobilisation plan"),
+            ("monitor_actionplan", "Can set baselines, indicators and progress"),
+            ("validate_actionplan", "Can organise the validation and adoption"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -16,12 +16,14 @@ Views fetch and authorise in one call and get a typed access object back::
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Generic, TypeVar
 
 from django.db import models
 from django.db.models import QuerySet
 from guardian.shortcuts import get_objects_for_user
 
+from action_plans.hooks import acting_organisations
 from action_plans.models import (
     ActionPlan,
     ActionPlanGroupObjectPermission,
@@ -31,6 +33,7 @@ from action_plans.policy import (
     ACTION_BY_CODENAME,
     PLATFORM_ADMIN_ACTIONS,
     PlanAction,
+    RecordRule,
     permission_codename,
 )
 from msd_planner.lib.errors import ActionRefused, ObjectHidden, RecordGone
@@ -94,9 +97,22 @@ class PlanAccess:
 
     plan: ActionPlan
     actions: frozenset[PlanAction]
+    user: Any  # who asked: the owners they act for are looked up when a rule needs them
 
     def may(self, action: PlanAction) -> bool:
         return action in self.actions
+
+    @cached_property
+    def organisation_ids(self) -> frozenset[int]:
+        """The organisations the user acts for on this plan (as an editor or
+        coordinator): the owners whose items they may edit. One query, when first asked."""
+        if PlanAction.CONTRIBUTE not in self.actions:
+            return frozenset()
+        return acting_organisations(self.user, self.plan)
+
+    def may_on(self, rule: RecordRule, record) -> bool:
+        """Whether the user may do what ``rule`` covers to ``record`` (links, buttons)."""
+        return rule.allows(self.actions, self.organisation_ids, record)
 
     @property
     def context(self) -> dict[str, Any]:
@@ -123,7 +139,7 @@ def plan_for_user_or_404(user, plan_pk: int, action: PlanAction = PlanAction.VIE
         raise ObjectHidden(PlanAction.VIEW, f"plan {plan_pk}")
     if action not in actions:
         raise ActionRefused(action, f"plan {plan_pk}")
-    return PlanAccess(plan=plan, actions=actions)
+    return PlanAccess(plan=plan, actions=actions, user=user)
 
 
 def plan_object_for_user_or_404(
@@ -131,17 +147,19 @@ def plan_object_for_user_or_404(
     plan_pk: int,
     queryset: QuerySet[ObjectT],
     pk: int,
-    action: PlanAction = PlanAction.VIEW,
+    action: PlanAction | RecordRule = PlanAction.VIEW,
     *,
     plan_field: str = "plan",
 ) -> PlanObjectAccess[ObjectT]:
-    """Fetch a record of a plan and authorise ``action`` on the plan, in one call.
+    """Fetch a record of a plan and authorise ``action`` in one call: an action on the
+    plan, or a ``RecordRule`` on the record (its owners may, or holders of its action).
 
     The record is looked up only among the plan's own (``plan_field`` is the path from
     the record to its plan, e.g. ``"prioritised_target__plan"``): a record of another
     plan asked for under this plan's URL is not found, whoever asks.
     """
-    access = plan_for_user_or_404(user, plan_pk, action)
+    rule = action if isinstance(action, RecordRule) else None
+    access = plan_for_user_or_404(user, plan_pk, PlanAction.VIEW if rule else action)
     found = queryset.filter(**{plan_field: access.plan}, pk=pk).first()
     if found is None:
         description = f"{queryset.model._meta.model_name} {pk}"
@@ -155,7 +173,9 @@ def plan_object_for_user_or_404(
             raise RecordGone(
                 description, removal.history_user, removal.history_date, access.context
             )
-        raise ObjectHidden(action, description)
+        raise ObjectHidden(rule.name if rule else action, description)
     if plan_field == "plan":
         found.plan = access.plan  # the plan already read, not a second query
-    return PlanObjectAccess(plan=access.plan, actions=access.actions, object=found)
+    if rule is not None and not access.may_on(rule, found):
+        raise ActionRefused(rule.name, f"{queryset.model._meta.model_name} {pk}")
+    return PlanObjectAccess(plan=access.plan, actions=access.actions, user=user, object=found)

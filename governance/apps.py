@@ -9,8 +9,10 @@ class GovernanceConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from governance import demo, history, services
+        from action_plans.hooks import register_acting_organisations
+        from governance import demo, history, permissions, services
 
+        register_acting_organisations(permissions.acting_organisations)
         history.register()
         demo.register()
         # A sign-in is not a change to the account: record it without a history row.

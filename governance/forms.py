@@ -108,7 +108,9 @@ class OrganisationFilterForm(forms.Form):
     local_actor = forms.BooleanField(label=_("Local actors only"), required=False)
 
 
-class InviteForm(forms.Form):
+class MemberInviteForm(forms.Form):
+    """A new member of a known organisation (its coordinators invite from its page)."""
+
     # The address becomes the username too, which holds at most 150 characters.
     email = forms.EmailField(
         label=_("Email address"),
@@ -122,10 +124,16 @@ class InviteForm(forms.Form):
     )
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
+    role = forms.ChoiceField(label=_("Role in the organisation"), choices=Role.choices)
+
+
+class InviteForm(MemberInviteForm):
+    """A new user of any organisation (administrators invite from the user list)."""
+
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.order_by("name")
     )
-    role = forms.ChoiceField(label=_("Role in the organisation"), choices=Role.choices)
+    field_order = ["email", "first_name", "last_name", "organisation", "role"]
 
 
 class MembershipForm(forms.Form):

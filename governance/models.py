@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from action_plans.policy import Role
+from action_plans.policy import Activity, Role
 from msd_planner.lib.versioned_edit import Versioned
 
 
@@ -204,15 +204,6 @@ class LeadModel(models.TextChoices):
         "external_facilitation",
         _("An international organisation facilitating for the government"),
     )
-
-
-class Activity(models.TextChoices):
-    PRIORITISATION = "prioritisation", _("Prioritisation of targets")
-    FRAMEWORK_REVIEW = "framework_review", _("Review of existing frameworks")
-    INTERVENTION_DESIGN = "intervention_design", _("Intervention design")
-    RESOURCE_MOBILISATION = "resource_mobilisation", _("Resource mobilisation")
-    MONITORING = "monitoring", _("Monitoring and evaluation")
-    VALIDATION = "validation", _("Validation")
 
 
 # Long enough for a page of explanation; a form refuses more (the column has no limit).

@@ -6,8 +6,10 @@ are the only code that grants or revokes them.
 
 from django.db.models import Q, QuerySet
 
+from action_plans.models import ActionPlan
 from action_plans.permissions import PlanAction, plans_user_can
-from governance.models import Organisation, Role
+from action_plans.policy import ACTING_ROLES
+from governance.models import Membership, Organisation, Role
 from msd_planner.lib.errors import ActionRefused, ObjectHidden
 
 
@@ -36,8 +38,26 @@ def organisations_visible_to(user) -> QuerySet[Organisation]:
     ).distinct()
 
 
+def acting_organisations(user, plan: ActionPlan) -> frozenset[int]:
+    """The organisations taking part in ``plan`` for which ``user`` is an editor or a
+    coordinator: the owners of the items they may edit (registered with the kernel)."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    return frozenset(
+        Membership.objects.filter(
+            user=user, role__in=ACTING_ROLES, organisation__participations__plan=plan
+        ).values_list("organisation_id", flat=True)
+    )
+
+
 def can_edit_organisation(user, organisation: Organisation) -> bool:
     """Administrators, and the organisation's own coordinators (it owns its profile)."""
+    return can_manage_members(user, organisation)
+
+
+def can_manage_members(user, organisation: Organisation) -> bool:
+    """Administrators, and the organisation's own coordinators: they invite its members,
+    set their roles (up to coordinator) and end their memberships."""
     if not user.is_authenticated or not user.is_active:
         return False
     return (

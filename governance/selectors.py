@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from action_plans.models import ActionPlan
 from action_plans.permissions import plans_user_can
-from action_plans.policy import PLATFORM_ADMIN_ACTIONS, PlanAction, role_actions
+from action_plans.policy import ACTION_LABELS, PLATFORM_ADMIN_ACTIONS, PlanAction, role_actions
 from governance.models import (
     Activity,
     LeadArrangement,
@@ -146,6 +146,24 @@ class AccessRow:
     role: str
     actions: frozenset[PlanAction]
 
+    @property
+    def action_list(self) -> list[str]:
+        """What the person may do, in the policy's order and words."""
+        return [str(ACTION_LABELS[action]) for action in PlanAction if action in self.actions]
+
+
+def lead_bodies_and_activities(plan: ActionPlan) -> dict[int, set[str]]:
+    """The plan's lead bodies (organisation ids), each with the activities it is the
+    lead body responsible for (one query)."""
+    leads: dict[int, set[str]] = {}
+    for organisation_id, activity in LeadBody.objects.filter(
+        arrangement__plan=plan, kind=LeadBodyKind.LEAD
+    ).values_list("organisation_id", "responsibilities__activity"):
+        leads.setdefault(organisation_id, set())
+        if activity:
+            leads[organisation_id].add(activity)
+    return leads
+
 
 def plan_access_rows(plan: ActionPlan) -> list[AccessRow]:
     """Who can do what on ``plan``: every member of a participating organisation, and the
@@ -156,11 +174,7 @@ def plan_access_rows(plan: ActionPlan) -> list[AccessRow]:
         .select_related("user", "organisation")
         .order_by("organisation__name", "user__last_name", "user__first_name")
     )
-    lead_ids = set(
-        LeadBody.objects.filter(arrangement__plan=plan, kind=LeadBodyKind.LEAD).values_list(
-            "organisation_id", flat=True
-        )
-    )
+    leads = lead_bodies_and_activities(plan)
     rows = [
         AccessRow(
             user=membership.user,
@@ -168,7 +182,8 @@ def plan_access_rows(plan: ActionPlan) -> list[AccessRow]:
             role=membership.get_role_display(),
             actions=role_actions(
                 membership.role,
-                organisation_leads_plan=membership.organisation_id in lead_ids,
+                leads_plan=membership.organisation_id in leads,
+                activities=leads.get(membership.organisation_id, ()),
             )
             if membership.user.is_active
             else frozenset(),

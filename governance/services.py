@@ -43,6 +43,7 @@ from governance.models import (
     Role,
     User,
 )
+from governance.selectors import lead_bodies_and_activities
 from msd_planner.lib.history import attribute
 from msd_planner.lib.versioned_edit import (
     EditConflict,
@@ -88,15 +89,15 @@ def plan_permissions_sync(plan: ActionPlan) -> None:
     """
     plan_lock(plan.pk)
     participant_ids = set(plan.participations.values_list("organisation_id", flat=True))
-    lead_ids = set(
-        LeadBody.objects.filter(arrangement__plan=plan, kind=LeadBodyKind.LEAD).values_list(
-            "organisation_id", flat=True
-        )
-    )
+    leads = lead_bodies_and_activities(plan)
     groups = _role_groups(participant_ids)
     desired: set[tuple[int, str]] = set()
     for (organisation_id, role), group in groups.items():
-        actions = role_actions(role, organisation_leads_plan=organisation_id in lead_ids)
+        actions = role_actions(
+            role,
+            leads_plan=organisation_id in leads,
+            activities=leads.get(organisation_id, ()),
+        )
         desired |= {(group.id, permission_codename(action)) for action in actions}
 
     existing = {
@@ -678,3 +679,63 @@ def user_reactivate(*, actor: User, user: User) -> None:
         attribute(user, actor)
         user.save(update_fields=["is_active"])
         log.info("user reactivated: %s (by %s)", user, actor)
+
+
+# --- asking an organisation for a signatory --------------------------------------------
+
+
+@dataclass
+class SignatoryRequest:
+    recipients: list[User]
+    to_administrators: bool  # the organisation has no coordinator to ask
+
+
+def signatory_request(
+    *, actor: User, participation: Participation, members_url: str
+) -> SignatoryRequest:
+    """Ask an organisation taking part in a plan to name a signatory: an email to its
+    coordinators, who set roles (to the platform administrators when it has none).
+
+    Refused when the organisation already has an active signatory or has no one to ask.
+    """
+    organisation = participation.organisation
+    members = Membership.objects.filter(organisation=organisation, user__is_active=True)
+    if members.filter(role=Role.SIGNATORY).exists():
+        raise ValidationError(
+            _("%(name)s already has a signatory.") % {"name": organisation.short_name}
+        )
+    recipients = [
+        membership.user
+        for membership in members.filter(role=Role.COORDINATOR).select_related("user")
+        if membership.user.email
+    ]
+    to_administrators = not recipients
+    if to_administrators:
+        recipients = list(User.objects.filter(is_superuser=True, is_active=True).exclude(email=""))
+    if not recipients:
+        raise ValidationError(
+            _("%(name)s has no coordinator, and no administrator has an email address.")
+            % {"name": organisation.short_name}
+        )
+    context = {
+        "actor": actor,
+        "organisation": organisation,
+        "plan": participation.plan,
+        "url": members_url,
+        "to_administrators": to_administrators,
+    }
+    subject = _("%(plan)s needs a signatory for %(organisation)s") % {
+        "plan": participation.plan,
+        "organisation": organisation.short_name,
+    }
+    body = render_to_string("governance/email/signatory_request.txt", context)
+    addresses = [user.email for user in recipients]
+    transaction.on_commit(lambda: send_mail(subject, body, None, addresses))
+    log.info(
+        "signatory requested: %s for %s from %s (by %s)",
+        organisation,
+        participation.plan,
+        ", ".join(addresses),
+        actor,
+    )
+    return SignatoryRequest(recipients=recipients, to_administrators=to_administrators)

@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.views.decorators.http import require_http_methods
 
 from governance.forms import LoginForm, PasswordChangeForm, SetPasswordForm
-from governance.views import accounts, organisations, plans
+from governance.views import accounts, members, organisations, plans
 
 # Every HTML page answers GET and POST only; other methods get 405.
 html_page = require_http_methods(["GET", "POST"])
@@ -51,6 +51,21 @@ urlpatterns = [
     path("organisations/new/", organisations.organisation_create, name="organisation_create"),
     path("organisations/<int:pk>/", organisations.organisation_detail, name="organisation_detail"),
     path("organisations/<int:pk>/edit/", organisations.organisation_edit, name="organisation_edit"),
+    path(
+        "organisations/<int:pk>/members/invite/",
+        members.organisation_member_invite,
+        name="organisation_member_invite",
+    ),
+    path(
+        "organisations/<int:pk>/members/<int:membership_pk>/",
+        members.organisation_member_edit,
+        name="organisation_member_edit",
+    ),
+    path(
+        "organisations/<int:pk>/members/<int:membership_pk>/remove/",
+        members.organisation_member_remove,
+        name="organisation_member_remove",
+    ),
     path("users/", accounts.user_list, name="user_list"),
     path("users/invite/", accounts.user_invite, name="user_invite"),
     path("users/<int:pk>/", accounts.user_detail, name="user_detail"),
@@ -88,6 +103,11 @@ urlpatterns = [
         "plans/<int:pk>/governance/participants/<int:participation_pk>/remove/",
         plans.participant_remove,
         name="participant_remove",
+    ),
+    path(
+        "plans/<int:pk>/governance/participants/<int:participation_pk>/signatory/",
+        plans.signatory_request,
+        name="signatory_request",
     ),
     path("plans/<int:pk>/access/", plans.plan_access, name="plan_access"),
 ]

@@ -8,7 +8,7 @@ class TargetsConfig(AppConfig):
 
     def ready(self):
         from action_plans.hooks import register_plan_change_check
-        from targets import demo, history, services
+        from targets import demo, history, rules, services  # noqa: F401 (rules declare)
 
         register_plan_change_check(services.baselines_within_plan_period)
         history.register()

@@ -20,6 +20,7 @@ from targets.models import (
     Target,
 )
 from targets.services import (
+    baseline_update,
     catalogue_load,
     consultation_create,
     followed_indicator_add,
@@ -91,18 +92,25 @@ def _ensure_targets(actor: User, plan: ActionPlan, organisations: dict[str, Orga
             target=Target.objects.get(code=code),
             rationale=rationale,
         )
-        changes = {"responsible_organisation": organisations[responsible]}
+        item = prioritised_target_update(
+            actor=actor,
+            prioritised_target=item,
+            expected_version=item.version,
+            data={"responsible_organisation": organisations[responsible]},
+        ).instance
         if baseline:
             value, unit, year, source = baseline
-            changes |= {
-                "baseline_value": value,
-                "baseline_unit": unit,
-                "baseline_year": year,
-                "baseline_source": source,
-            }
-        item = prioritised_target_update(
-            actor=actor, prioritised_target=item, expected_version=item.version, data=changes
-        ).instance
+            item = baseline_update(
+                actor=actor,
+                prioritised_target=item,
+                expected_version=item.version,
+                data={
+                    "baseline_value": value,
+                    "baseline_unit": unit,
+                    "baseline_year": year,
+                    "baseline_source": source,
+                },
+            ).instance
         criteria = list(plan.scoring_criteria.all())
         item = target_scores_set(
             actor=actor,

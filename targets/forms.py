@@ -30,8 +30,10 @@ from targets.models import (
     Target,
 )
 from targets.services import (
+    BASELINE_FIELDS,
     FRAMEWORK_FIELDS,
     PRIORITISED_TARGET_FIELDS,
+    PROPOSAL_FIELDS,
     consultation_problems,
 )
 
@@ -103,10 +105,7 @@ class PrioritisedTargetForm(VersionedModelForm):
             "local_adaptation": forms.Textarea(attrs={"rows": 3}),
             "rank_override_reason": forms.Textarea(attrs={"rows": 2}),
         }
-        help_texts = {
-            "rank_override": _("Leave empty to rank by weighted score."),
-            "baseline_year": _("No later than the plan period's last year."),
-        }
+        help_texts = {"rank_override": _("Leave empty to rank by weighted score.")}
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,6 +123,26 @@ class PrioritisedTargetForm(VersionedModelForm):
         if has_rank and not (cleaned.get("rank_override_reason") or "").strip():
             self.add_error("rank_override_reason", RANK_NEEDS_A_REASON)
         return cleaned
+
+
+class BaselineForm(VersionedModelForm):
+    """Where the target stands at the start: set by those who lead monitoring and by the
+    organisation responsible for the target."""
+
+    class Meta:
+        model = PrioritisedTarget
+        fields = BASELINE_FIELDS
+        help_texts = {"baseline_year": _("No later than the plan period's last year.")}
+
+
+class ProposalForm(VersionedModelForm):
+    """What the proposing organisation may still change while its proposal waits."""
+
+    class Meta:
+        model = PrioritisedTarget
+        fields = PROPOSAL_FIELDS
+        widgets = {"rationale": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"rationale": _("Why the plan should prioritise this target.")}
 
 
 class ScoresForm(VersionedForm):
@@ -372,9 +391,12 @@ class ConsultationForm(VersionedModelForm):
             "organisations": {"required": _("Choose the organisations that were present.")},
         }
 
-    def __init__(self, *args, plan: ActionPlan, **kwargs):
+    def __init__(self, *args, plan: ActionPlan, acting_for: frozenset[int] | None = None, **kwargs):
+        """``acting_for``: the organisations of an editor who may record only the
+        consultations one of them took part in (None for the plan's coordinators)."""
         super().__init__(*args, **kwargs)
         self.plan = plan
+        self.acting_for = acting_for
         self.fields["kind"].choices = ConsultationKind.choices
         self.fields["held_on"].widget.attrs["min"] = CONSULTATIONS_FROM.isoformat()
         self.fields["held_on"].widget.attrs["max"] = timezone.localdate().isoformat()
@@ -409,6 +431,15 @@ class ConsultationForm(VersionedModelForm):
         for field_name, messages in problems.items():
             for message in messages:
                 self.add_error(field_name, message)
+        present = {organisation.pk for organisation in cleaned.get("organisations") or []}
+        if self.acting_for is not None and present and not present & self.acting_for:
+            self.add_error(
+                "organisations",
+                _(
+                    "Tick your own organisation: you record the consultations it took part "
+                    "in. A coordinator of the plan records the others."
+                ),
+            )
         return cleaned
 
     def consultation(self) -> Consultation:

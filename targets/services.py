@@ -232,18 +232,18 @@ def prioritised_target_add(
     return prioritised
 
 
-# What the edit page may change, in the order the form shows it.
+# What the edit page may change, in the order the form shows it (prioritisation).
 PRIORITISED_TARGET_FIELDS = (
     "rationale",
     "local_adaptation",
     "responsible_organisation",
-    "baseline_value",
-    "baseline_unit",
-    "baseline_year",
-    "baseline_source",
     "rank_override",
     "rank_override_reason",
 )
+# What the baseline page may change (monitoring, or the responsible organisation).
+BASELINE_FIELDS = ("baseline_value", "baseline_unit", "baseline_year", "baseline_source")
+# What the proposing organisation may change in its proposal before the decision.
+PROPOSAL_FIELDS = ("rationale",)
 
 
 def _prioritised_target_fits(fresh: PrioritisedTarget, changed: list[str]) -> None:
@@ -412,6 +412,56 @@ def scoring_criteria_set(
         # Swapping two names in one save collides with the per-plan uniqueness.
         raise ValidationError(_("Rename one criterion at a time.")) from None
     version_bump(plan)
+
+
+@transaction.atomic
+def baseline_update(
+    *, actor: User, prioritised_target: PrioritisedTarget, expected_version: int, data: dict
+) -> Update[PrioritisedTarget]:
+    """Save a prioritised target's baseline, refusing a stale edit; the year stays within
+    the plan period (checked under the plan's lock)."""
+    plan_lock(prioritised_target.plan_id)
+    return versioned_update(
+        instance=prioritised_target,
+        expected_version=expected_version,
+        data=data,
+        actor=actor,
+        editable=BASELINE_FIELDS,
+        check=_prioritised_target_fits,
+    )
+
+
+def _still_a_proposal(fresh: PrioritisedTarget, changed: list[str] | None = None) -> None:
+    if fresh.status != ProposalStatus.PROPOSED:
+        raise ValidationError(
+            _("A coordinator has decided on this proposal meanwhile; it can no longer change.")
+        )
+
+
+@transaction.atomic
+def proposal_update(
+    *, actor: User, proposal: PrioritisedTarget, expected_version: int, data: dict
+) -> Update[PrioritisedTarget]:
+    """Change a proposal's rationale while it awaits the decision."""
+    return versioned_update(
+        instance=proposal,
+        expected_version=expected_version,
+        data=data,
+        actor=actor,
+        editable=PROPOSAL_FIELDS,
+        check=_still_a_proposal,
+    )
+
+
+@transaction.atomic
+def proposal_withdraw(*, actor: User, proposal: PrioritisedTarget) -> None:
+    """The proposing organisation takes its proposal back before the decision; the
+    withdrawal stays in the plan's history."""
+    plan_lock(proposal.plan_id)
+    fresh = lock_for_removal(proposal)
+    _still_a_proposal(fresh)
+    attribute(fresh, actor)
+    fresh.delete()
 
 
 @transaction.atomic

@@ -29,6 +29,21 @@ urlpatterns = [
         name="prioritised_target_scores",
     ),
     path(
+        "plans/<int:pk>/targets/<int:item_pk>/baseline/",
+        views.prioritised_target_baseline,
+        name="prioritised_target_baseline",
+    ),
+    path(
+        "plans/<int:pk>/targets/<int:item_pk>/proposal/",
+        views.proposal_edit,
+        name="proposal_edit",
+    ),
+    path(
+        "plans/<int:pk>/targets/<int:item_pk>/withdraw/",
+        views.proposal_withdraw,
+        name="proposal_withdraw",
+    ),
+    path(
         "plans/<int:pk>/targets/<int:item_pk>/decide/",
         views.proposal_decide,
         name="proposal_decide",

@@ -14,6 +14,7 @@ from action_plans.permissions import (
     plan_for_user_or_404,
     plan_object_for_user_or_404,
 )
+from action_plans.policy import RecordRule
 from governance import selectors as governance_selectors
 from msd_planner.lib.pages import confirmation_page, remove_and_tell
 from msd_planner.lib.pagination import paginate
@@ -21,6 +22,7 @@ from msd_planner.lib.versioned_edit import VersionedEdit, VersionedForm
 from targets import selectors, services
 from targets.forms import (
     AssessmentsForm,
+    BaselineForm,
     CatalogueSearchForm,
     CoherenceFilterForm,
     ConsultationFilterForm,
@@ -30,11 +32,13 @@ from targets.forms import (
     IndicatorForm,
     PrioritisedTargetForm,
     ProposalDecisionForm,
+    ProposalForm,
     ScoresForm,
     TargetPickForm,
     TargetSearchForm,
 )
 from targets.models import Consultation, PrioritisedTarget, ProposalStatus
+from targets.rules import BASELINE_EDIT, CONSULTATION_EDIT, PROPOSAL_EDIT
 
 ACCEPTED = ProposalStatus.ACCEPTED
 
@@ -63,7 +67,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 
 def _prioritised_target(
-    request, pk: int, item_pk: int, action: PlanAction, *, status: str | None = None
+    request, pk: int, item_pk: int, action: PlanAction | RecordRule, *, status: str | None = None
 ) -> PlanObjectAccess[PrioritisedTarget]:
     """A prioritised target of the plan (of that status, when given; another status is
     answered as not found)."""
@@ -77,6 +81,7 @@ def _prioritised_target(
 def prioritised_target_list(request: HttpRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
     criteria, ranked = selectors.ranked_targets(access.plan)
+    proposals = list(selectors.pending_proposals(access.plan))
     return render(
         request,
         "targets/prioritised_target_list.html",
@@ -84,9 +89,13 @@ def prioritised_target_list(request: HttpRequest, pk: int) -> HttpResponse:
             **access.context,
             "criteria": criteria,
             "ranked": ranked,
-            "proposals": selectors.pending_proposals(access.plan),
+            "proposals": proposals,
+            "own_proposals": {
+                proposal.pk for proposal in proposals if access.may_on(PROPOSAL_EDIT, proposal)
+            },
             "declined": selectors.declined_proposals(access.plan),
             "may_change": access.may(PlanAction.CHANGE),
+            "may_prioritise": access.may(PlanAction.PRIORITISE),
             "may_propose": access.may(PlanAction.CONTRIBUTE),
         },
     )
@@ -151,8 +160,11 @@ def prioritised_target_detail(request: HttpRequest, pk: int, item_pk: int) -> Ht
             "item": item,
             "criteria": criteria,
             "entry": entry,
-            # A proposal is decided from the list; only a prioritised target is edited.
-            "may_change": access.may(PlanAction.CHANGE) and item.status == ProposalStatus.ACCEPTED,
+            # A proposal is decided (or withdrawn) from the list; a prioritised target is
+            # edited here.
+            "may_change": access.may(PlanAction.CHANGE) and item.status == ACCEPTED,
+            "may_prioritise": access.may(PlanAction.PRIORITISE) and item.status == ACCEPTED,
+            "may_edit_baseline": access.may_on(BASELINE_EDIT, item) and item.status == ACCEPTED,
         },
     )
 
@@ -160,7 +172,7 @@ def prioritised_target_detail(request: HttpRequest, pk: int, item_pk: int) -> Ht
 @require_http_methods(["GET", "POST"])
 @login_required
 def prioritised_target_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    access = _prioritised_target(request, pk, item_pk, PlanAction.CHANGE, status=ACCEPTED)
+    access = _prioritised_target(request, pk, item_pk, PlanAction.PRIORITISE, status=ACCEPTED)
     item = access.object
     edit = VersionedEdit(
         request,
@@ -187,7 +199,7 @@ def prioritised_target_edit(request: HttpRequest, pk: int, item_pk: int) -> Http
 @require_http_methods(["GET", "POST"])
 @login_required
 def prioritised_target_scores(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    access = _prioritised_target(request, pk, item_pk, PlanAction.CHANGE, status=ACCEPTED)
+    access = _prioritised_target(request, pk, item_pk, PlanAction.PRIORITISE, status=ACCEPTED)
     item = access.object
     criteria = selectors.plan_criteria(access.plan)
     edit = VersionedEdit(
@@ -219,8 +231,31 @@ def prioritised_target_scores(request: HttpRequest, pk: int, item_pk: int) -> Ht
 
 @require_http_methods(["GET", "POST"])
 @login_required
+def prioritised_target_baseline(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    access = _prioritised_target(request, pk, item_pk, BASELINE_EDIT, status=ACCEPTED)
+    item = access.object
+    edit = VersionedEdit(request, lambda data, current: BaselineForm(data, instance=current), item)
+    if edit.save(
+        lambda form: services.baseline_update(
+            actor=request.user,
+            prioritised_target=item,
+            expected_version=form.cleaned_data["version"],
+            data=form.edited_values(),
+        )
+    ):
+        messages.success(request, _("Baseline of %(code)s saved.") % {"code": item})
+        return redirect("prioritised_target_detail", pk, item.pk)
+    return render(
+        request,
+        "targets/prioritised_target_baseline.html",
+        {**access.context, **edit.context, "item": item},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
 def followed_indicator_add(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    access = _prioritised_target(request, pk, item_pk, PlanAction.CHANGE, status=ACCEPTED)
+    access = _prioritised_target(request, pk, item_pk, BASELINE_EDIT, status=ACCEPTED)
     item = access.object
     form = IndicatorForm(request.POST or None, target=item.target)
     if request.method == "POST" and form.is_valid():
@@ -245,13 +280,13 @@ def followed_indicator_add(request: HttpRequest, pk: int, item_pk: int) -> HttpR
 def followed_indicator_remove(
     request: HttpRequest, pk: int, item_pk: int, indicator_pk: int
 ) -> HttpResponse:
-    item = _prioritised_target(request, pk, item_pk, PlanAction.CHANGE, status=ACCEPTED).object
+    item = _prioritised_target(request, pk, item_pk, BASELINE_EDIT, status=ACCEPTED).object
     access = plan_object_for_user_or_404(
         request.user,
         pk,
         selectors.followed_indicators_of(item),
         indicator_pk,
-        PlanAction.CHANGE,
+        PlanAction.VIEW,  # authorised on its target, just above
         plan_field="prioritised_target__plan",
     )
     followed = access.object
@@ -270,6 +305,67 @@ def followed_indicator_remove(
         consequences=[_("The indicator's link to this target is removed.")],
         button=_("Remove indicator"),
         cancel_url=reverse("prioritised_target_detail", args=[pk, item.pk]),
+    )
+
+
+def _proposal(request, pk: int, item_pk: int) -> PlanObjectAccess[PrioritisedTarget]:
+    """A proposal awaiting the decision, for its owners and the plan's coordinators."""
+    return plan_object_for_user_or_404(
+        request.user,
+        pk,
+        selectors.prioritised_targets_in_detail(status=ProposalStatus.PROPOSED),
+        item_pk,
+        PROPOSAL_EDIT,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def proposal_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    access = _proposal(request, pk, item_pk)
+    proposal = access.object
+    edit = VersionedEdit(
+        request, lambda data, current: ProposalForm(data, instance=current), proposal
+    )
+    if edit.save(
+        lambda form: services.proposal_update(
+            actor=request.user,
+            proposal=proposal,
+            expected_version=form.cleaned_data["version"],
+            data=form.edited_values(),
+        )
+    ):
+        messages.success(request, _("Proposal %(code)s saved.") % {"code": proposal})
+        return redirect("prioritised_target_list", pk)
+    return render(
+        request,
+        "targets/proposal_form.html",
+        {**access.context, **edit.context, "item": proposal},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def proposal_withdraw(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    access = _proposal(request, pk, item_pk)
+    proposal = access.object
+    if request.method == "POST":
+        remove_and_tell(
+            request,
+            lambda: services.proposal_withdraw(actor=request.user, proposal=proposal),
+            done=_("Proposal %(code)s withdrawn.") % {"code": proposal},
+        )
+        return redirect("prioritised_target_list", pk)
+    return confirmation_page(
+        request,
+        access.context,
+        title=_("Withdraw the proposal of target %(code)s?") % {"code": proposal},
+        consequences=[
+            _("The proposal leaves the list; the coordinators no longer decide on it."),
+            _("The withdrawal stays in the plan's history."),
+        ],
+        button=_("Withdraw proposal"),
+        cancel_url=reverse("prioritised_target_list", args=[pk]),
     )
 
 
@@ -334,7 +430,7 @@ def prioritised_target_remove(request: HttpRequest, pk: int, item_pk: int) -> Ht
 @login_required
 def scoring_criteria_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The plan's criteria as a set, serialised on the plan (the form carries its version)."""
-    access = plan_for_user_or_404(request.user, pk, PlanAction.CHANGE)
+    access = plan_for_user_or_404(request.user, pk, PlanAction.PRIORITISE)
     data = request.POST if request.method == "POST" else None
     formset = CriteriaFormSet(data, initial=_criteria_initial(access.plan))
     edit = VersionedEdit(
@@ -391,7 +487,7 @@ def coherence_matrix(request: HttpRequest, pk: int) -> HttpResponse:
             **access.context,
             "form": form,
             "matrix": matrix,
-            "may_change": access.may(PlanAction.CHANGE),
+            "may_change": access.may(PlanAction.REVIEW_FRAMEWORKS),
         },
     )
 
@@ -407,7 +503,7 @@ def _framework_form_page(request, access: PlanAccess, edit: VersionedEdit, frame
 @require_http_methods(["GET", "POST"])
 @login_required
 def framework_create(request: HttpRequest, pk: int) -> HttpResponse:
-    access = plan_for_user_or_404(request.user, pk, PlanAction.CHANGE)
+    access = plan_for_user_or_404(request.user, pk, PlanAction.REVIEW_FRAMEWORKS)
     edit = VersionedEdit(request, lambda data, _current: FrameworkForm(data))
     if edit.save(
         lambda form: services.framework_create(
@@ -422,7 +518,7 @@ def framework_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def framework_edit(request: HttpRequest, pk: int, framework_pk: int) -> HttpResponse:
-    access = _framework(request, pk, framework_pk, PlanAction.CHANGE)
+    access = _framework(request, pk, framework_pk, PlanAction.REVIEW_FRAMEWORKS)
     framework = access.object
     edit = VersionedEdit(
         request, lambda data, current: FrameworkForm(data, instance=current), framework
@@ -443,7 +539,7 @@ def framework_edit(request: HttpRequest, pk: int, framework_pk: int) -> HttpResp
 @require_http_methods(["GET", "POST"])
 @login_required
 def framework_assess(request: HttpRequest, pk: int, framework_pk: int) -> HttpResponse:
-    access = _framework(request, pk, framework_pk, PlanAction.CHANGE)
+    access = _framework(request, pk, framework_pk, PlanAction.REVIEW_FRAMEWORKS)
     framework = access.object
 
     def build_form(data, current):
@@ -471,7 +567,7 @@ def framework_assess(request: HttpRequest, pk: int, framework_pk: int) -> HttpRe
 @require_http_methods(["GET", "POST"])
 @login_required
 def framework_delete(request: HttpRequest, pk: int, framework_pk: int) -> HttpResponse:
-    access = _framework(request, pk, framework_pk, PlanAction.CHANGE)
+    access = _framework(request, pk, framework_pk, PlanAction.REVIEW_FRAMEWORKS)
     framework = access.object
     if request.method == "POST":
         remove_and_tell(
@@ -494,7 +590,7 @@ def framework_delete(request: HttpRequest, pk: int, framework_pk: int) -> HttpRe
 
 
 def _consultation(
-    request: HttpRequest, pk: int, consultation_pk: int, action: PlanAction
+    request: HttpRequest, pk: int, consultation_pk: int, action: PlanAction | RecordRule
 ) -> PlanObjectAccess[Consultation]:
     return plan_object_for_user_or_404(
         request.user, pk, selectors.consultations_with_links(), consultation_pk, action
@@ -516,7 +612,7 @@ def consultation_list(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "page": paginate(request, consultations),
             "is_filtered": bool(filters.get("kind")),
-            "may_change": access.may(PlanAction.CHANGE),
+            "may_record": access.may(PlanAction.CONTRIBUTE),
         },
     )
 
@@ -531,9 +627,16 @@ def consultation_detail(request: HttpRequest, pk: int, consultation_pk: int) -> 
         {
             **access.context,
             "consultation": access.object,
-            "may_change": access.may(PlanAction.CHANGE),
+            "may_edit": access.may_on(CONSULTATION_EDIT, access.object),
+            "may_delete": access.may(PlanAction.CHANGE),
         },
     )
+
+
+def _acting_for(access: PlanAccess) -> frozenset[int] | None:
+    """Whose consultations the user records: any, for the plan's coordinators; else those
+    their own organisations took part in."""
+    return None if access.may(PlanAction.CHANGE) else access.organisation_ids
 
 
 def _consultation_form_page(request, access: PlanAccess, edit: VersionedEdit, consultation=None):
@@ -547,11 +650,14 @@ def _consultation_form_page(request, access: PlanAccess, edit: VersionedEdit, co
 @require_http_methods(["GET", "POST"])
 @login_required
 def consultation_create(request: HttpRequest, pk: int) -> HttpResponse:
-    access = plan_for_user_or_404(request.user, pk, PlanAction.CHANGE)
+    access = plan_for_user_or_404(request.user, pk, PlanAction.CONTRIBUTE)
     edit = VersionedEdit(
         request,
         lambda data, _current: ConsultationForm(
-            data, instance=Consultation(plan=access.plan), plan=access.plan
+            data,
+            instance=Consultation(plan=access.plan),
+            plan=access.plan,
+            acting_for=_acting_for(access),
         ),
     )
     if edit.save(
@@ -570,11 +676,13 @@ def consultation_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def consultation_edit(request: HttpRequest, pk: int, consultation_pk: int) -> HttpResponse:
-    access = _consultation(request, pk, consultation_pk, PlanAction.CHANGE)
+    access = _consultation(request, pk, consultation_pk, CONSULTATION_EDIT)
     consultation = access.object
     edit = VersionedEdit(
         request,
-        lambda data, current: ConsultationForm(data, instance=current, plan=access.plan),
+        lambda data, current: ConsultationForm(
+            data, instance=current, plan=access.plan, acting_for=_acting_for(access)
+        ),
         consultation,
     )
     if edit.save(

@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from action_plans.models import ActionPlan
+from action_plans.policy import PLATFORM_ADMIN_ACTIONS, Activity, PlanAction, role_actions
 from governance.models import (
     LeadArrangement,
     LeadModel,
@@ -62,7 +63,9 @@ def member(db):
 
 @dataclass
 class Cast:
-    """Plan A is led by the lead ministry, with ministries X and Y taking part.
+    """Plan A is led jointly by the lead ministry and the statistics office, which leads
+    monitoring and evaluation (the lead ministry every other activity); ministries X and
+    Y take part.
 
     Plan B is a local plan led by a city; the outsider's organisation is in no plan.
     """
@@ -70,12 +73,15 @@ class Cast:
     plan_a: ActionPlan
     plan_b: ActionPlan
     lead_ministry: Organisation
+    statistics_office: Organisation
     ministry_x: Organisation
     ministry_y: Organisation
     city_b: Organisation
     outside_org: Organisation
     administrator: User
     coordinator_a: User
+    editor_s: User
+    coordinator_x: User
     editor_x: User
     signatory_x: User
     viewer_x: User
@@ -87,6 +93,8 @@ class Cast:
         "anonymous",
         "administrator",
         "coordinator_a",
+        "editor_s",
+        "coordinator_x",
         "editor_x",
         "signatory_x",
         "viewer_x",
@@ -97,6 +105,50 @@ class Cast:
 
     def user(self, role: str) -> User | None:
         return None if role == "anonymous" else getattr(self, role)
+
+    def membership(self, role: str) -> tuple[Organisation, str] | None:
+        """The organisation and role of a member of the cast (None for the anonymous
+        visitor and the administrator, who belong to no organisation)."""
+        user = self.user(role)
+        membership = user.memberships.select_related("organisation").first() if user else None
+        return (membership.organisation, membership.role) if membership else None
+
+    def governance(self, plan: ActionPlan) -> dict[int, set[str]]:
+        """The plan's lead bodies and the activities each leads, as the cast set them up
+        (not read back from the grants under test)."""
+        if plan == self.plan_a:
+            return {
+                self.lead_ministry.pk: set(Activity.values) - {Activity.MONITORING},
+                self.statistics_office.pk: {Activity.MONITORING.value},
+            }
+        return {self.city_b.pk: set(Activity.values)}
+
+    def participants(self, plan: ActionPlan) -> set[int]:
+        if plan == self.plan_a:
+            return {
+                self.lead_ministry.pk,
+                self.statistics_office.pk,
+                self.ministry_x.pk,
+                self.ministry_y.pk,
+            }
+        return {self.city_b.pk}
+
+    def expected_actions(self, role: str, plan: ActionPlan) -> frozenset[PlanAction]:
+        """What the policy gives this member of the cast on ``plan``: the expectation of
+        the permission tests and the URL matrix, from the same source as the grants."""
+        if role == "anonymous":
+            return frozenset()
+        if role == "administrator":
+            return PLATFORM_ADMIN_ACTIONS
+        organisation, member_role = self.membership(role)
+        if organisation.pk not in self.participants(plan):
+            return frozenset()
+        leads = self.governance(plan)
+        return role_actions(
+            member_role,
+            leads_plan=organisation.pk in leads,
+            activities=leads.get(organisation.pk, ()),
+        )
 
 
 def _member(organisation: Organisation, role: str, username: str) -> User:
@@ -111,6 +163,9 @@ def cast(db) -> Cast:
         username="administrator", is_superuser=True, is_staff=True
     )
     lead_ministry = factories.OrganisationFactory(name="Ministry of the Interior", acronym="MOI")
+    statistics_office = factories.OrganisationFactory(
+        name="National Statistics Office", acronym="NSO"
+    )
     ministry_x = factories.OrganisationFactory(name="Ministry of Labour", acronym="MOL")
     ministry_y = factories.OrganisationFactory(name="Ministry of Health", acronym="MOH")
     city_b = factories.OrganisationFactory(
@@ -125,7 +180,16 @@ def cast(db) -> Cast:
     lead_arrangement_set(
         actor=administrator,
         plan=plan_a,
-        data=LeadArrangementData(model=LeadModel.SINGLE, leads=[lead_ministry]),
+        data=LeadArrangementData(
+            model=LeadModel.JOINT,
+            leads=[lead_ministry, statistics_office],
+            responsibilities={
+                activity.value: statistics_office
+                if activity == Activity.MONITORING
+                else lead_ministry
+                for activity in Activity
+            },
+        ),
         expected_version=0,
     )
     lead_arrangement_set(
@@ -142,12 +206,15 @@ def cast(db) -> Cast:
         plan_a=plan_a,
         plan_b=plan_b,
         lead_ministry=lead_ministry,
+        statistics_office=statistics_office,
         ministry_x=ministry_x,
         ministry_y=ministry_y,
         city_b=city_b,
         outside_org=outside_org,
         administrator=administrator,
         coordinator_a=_member(lead_ministry, Role.COORDINATOR, "coordinator_a"),
+        editor_s=_member(statistics_office, Role.EDITOR, "editor_s"),
+        coordinator_x=_member(ministry_x, Role.COORDINATOR, "coordinator_x"),
         editor_x=_member(ministry_x, Role.EDITOR, "editor_x"),
         signatory_x=_member(ministry_x, Role.SIGNATORY, "signatory_x"),
         viewer_x=_member(ministry_x, Role.VIEWER, "viewer_x"),

@@ -41,6 +41,7 @@ from targets.models import (
     Target,
 )
 from targets.services import (
+    baseline_update,
     consultation_create,
     consultation_delete,
     consultation_update,
@@ -52,6 +53,8 @@ from targets.services import (
     prioritised_target_remove,
     prioritised_target_update,
     proposal_decide,
+    proposal_update,
+    proposal_withdraw,
     scoring_criteria_set,
     target_scores_set,
 )
@@ -187,6 +190,32 @@ def _target_edit(cast):
     )
 
 
+def _baseline_edit(cast):
+    item = _target(cast)
+    return lambda name: baseline_update(
+        actor=cast.editor_s,
+        prioritised_target=item,
+        expected_version=item.version,
+        data={"baseline_source": f"survey by {name}"},
+    )
+
+
+def _proposal_edit(cast):
+    proposal = prioritised_target_add(
+        actor=cast.editor_x,
+        plan=cast.plan_a,
+        target=Target.objects.get(code="8.7"),
+        rationale="Start",
+        proposer_organisation=cast.ministry_x,
+    )
+    return lambda name: proposal_update(
+        actor=cast.editor_x,
+        proposal=proposal,
+        expected_version=proposal.version,
+        data={"rationale": f"by {name}"},
+    )
+
+
 def _scores_edit(cast):
     item = _target(cast)
     criteria = list(cast.plan_a.scoring_criteria.values_list("id", flat=True))
@@ -253,6 +282,8 @@ VERSIONED_EDITS = {
     "lead arrangement": _lead_arrangement_edit,
     "signature required": _participation_edit,
     "prioritised target": _target_edit,
+    "baseline": _baseline_edit,
+    "proposal": _proposal_edit,
     "scores": _scores_edit,
     "scoring criteria": _criteria_edit,
     "framework": _framework_edit,
@@ -334,6 +365,26 @@ def _target_edit_vs_removal(cast):
     )
 
 
+def _proposal_edit_vs_withdrawal(cast):
+    proposal = prioritised_target_add(
+        actor=cast.editor_x,
+        plan=cast.plan_a,
+        target=Target.objects.get(code="8.7"),
+        rationale="Start",
+        proposer_organisation=cast.ministry_x,
+    )
+    return (
+        lambda: proposal_update(
+            actor=cast.editor_x,
+            proposal=proposal,
+            expected_version=proposal.version,
+            data={"rationale": "Renamed"},
+        ),
+        lambda: proposal_withdraw(actor=cast.editor_x, proposal=proposal),
+        lambda: not PrioritisedTarget.objects.exists(),
+    )
+
+
 def _scores_vs_target_removal(cast):
     item = _target(cast)
     criteria = list(cast.plan_a.scoring_criteria.values_list("id", flat=True))
@@ -400,6 +451,7 @@ EDITS_VS_REMOVALS = {
     "framework assessments": _assessments_vs_framework_removal,
     "consultation edit": _consultation_edit_vs_removal,
     "target edit": _target_edit_vs_removal,
+    "proposal edit": _proposal_edit_vs_withdrawal,
     "target scores": _scores_vs_target_removal,
     "proposal decision": _decision_vs_proposal_removal,
 }
@@ -495,7 +547,7 @@ def test_a_period_shortened_while_a_baseline_is_saved_never_leaves_a_baseline_ou
             expected_version=plan.version,
             data={"period_end_year": 2027},
         ),
-        lambda: prioritised_target_update(
+        lambda: baseline_update(
             actor=cast.coordinator_a,
             prioritised_target=item,
             expected_version=item.version,

@@ -21,6 +21,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, include, path, reverse
 
 from action_plans.permissions import PlanAction
+from governance.models import Role
 from targets.models import (
     Consultation,
     FollowedIndicator,
@@ -34,8 +35,8 @@ from targets.services import (
     followed_indicator_add,
     framework_create,
     prioritised_target_add,
+    prioritised_target_update,
 )
-from tests.action_plans.test_permissions import EXPECTED as PLAN_ACTIONS
 from tests.conftest import Cast
 
 ALLOW, REFUSE, HIDE, LOGIN, NOT_ALLOWED = "allow", "refuse (403)", "hide (404)", "login", "405"
@@ -70,11 +71,29 @@ def administrators(cast, role):
     return {"anonymous": LOGIN, "administrator": ALLOW}.get(role, HIDE)
 
 
+def owned_on_plan_a(action: PlanAction, owner: str):
+    """A page of a record of plan A that ``owner`` (an organisation of the cast) owns: for
+    those the policy gives ``action``, and for the owner's editors and coordinators."""
+    plan_wide = on_plan_a(action)
+
+    def access(cast, role):
+        membership = cast.membership(role)
+        owns = membership and membership[0] == getattr(cast, owner)
+        if owns and membership[1] in (Role.EDITOR, Role.COORDINATOR):
+            return ALLOW
+        return plan_wide(cast, role)
+
+    return access
+
+
 def on_plan_a(action: PlanAction):
+    """A page of plan A for those the policy gives ``action``; the others who see the
+    plan are refused, the rest do not learn it exists."""
+
     def access(cast, role):
         if role == "anonymous":
             return LOGIN
-        actions = PLAN_ACTIONS[role][0]
+        actions = cast.expected_actions(role, cast.plan_a)
         if action in actions:
             return ALLOW
         return REFUSE if PlanAction.VIEW in actions else HIDE
@@ -84,16 +103,21 @@ def on_plan_a(action: PlanAction):
 
 # Ministry X takes part in plan A: its own members, plan A's other members, the
 # administrator and whoever governs a plan (the whole registry, to find partners) see
-# it; only the administrator (and X's coordinators, of whom the cast has none) may edit it.
+# it; only the administrator and X's own coordinator may manage it.
 SEES_MINISTRY_X = {
     "administrator",
     "coordinator_a",
     "coordinator_b",
+    "editor_s",
+    "coordinator_x",
     "editor_x",
     "signatory_x",
     "viewer_x",
     "editor_y",
 }
+
+
+MANAGE_MINISTRY_X = {"administrator", "coordinator_x"}
 
 
 def ministry_x(edit: bool):
@@ -102,7 +126,7 @@ def ministry_x(edit: bool):
             return LOGIN
         if role not in SEES_MINISTRY_X:
             return HIDE
-        if edit and role != "administrator":
+        if edit and role not in MANAGE_MINISTRY_X:
             return REFUSE
         return ALLOW
 
@@ -120,11 +144,30 @@ def _membership_x(cast: Cast) -> dict:
 
 
 def _target_10_7(cast: Cast) -> dict:
+    """Target 10.7, prioritised; ministry Y is responsible for it."""
     item = prioritised_target_add(
         actor=cast.coordinator_a,
         plan=cast.plan_a,
         target=Target.objects.get(code="10.7"),
         rationale="Labour migration governance",
+    )
+    prioritised_target_update(
+        actor=cast.coordinator_a,
+        prioritised_target=item,
+        expected_version=item.version,
+        data={"responsible_organisation": cast.ministry_y},
+    )
+    return {"pk": cast.plan_a.pk, "item_pk": item.pk}
+
+
+def _proposal_8_7(cast: Cast) -> dict:
+    """Target 8.7, proposed by ministry X's editor and not decided yet."""
+    item = prioritised_target_add(
+        actor=cast.editor_x,
+        plan=cast.plan_a,
+        target=Target.objects.get(code="8.7"),
+        rationale="Forced labour among returnees",
+        proposer_organisation=cast.ministry_x,
     )
     return {"pk": cast.plan_a.pk, "item_pk": item.pk}
 
@@ -225,24 +268,28 @@ FOREIGN_PARTICIPATION = _under_plan_a(
 
 
 def _foreign_followed_indicator(cast: Cast) -> list[dict]:
-    """Plan B's indicator under plan A's own target, and under plan B's target."""
+    """Plan B's indicator under plan A's own target (made by the row's kwargs), and under
+    plan B's target."""
     indicator = _plan_b_indicator(cast)
-    own = cast.plan_a.prioritised_targets.filter(
-        target__code="8.8"
-    ).first() or prioritised_target_add(
-        actor=cast.coordinator_a,
-        plan=cast.plan_a,
-        target=Target.objects.get(code="8.8"),
-        rationale="Labour rights",
-    )
+    own = cast.plan_a.prioritised_targets.filter(target__code="10.7").first()
+    own_pk = own.pk if own else _target_10_7(cast)["item_pk"]  # the row's own target
     return [
-        {"pk": cast.plan_a.pk, "item_pk": own.pk, "indicator_pk": indicator.pk},
+        {"pk": cast.plan_a.pk, "item_pk": own_pk, "indicator_pk": indicator.pk},
         {
             "pk": cast.plan_a.pk,
             "item_pk": indicator.prioritised_target_id,
             "indicator_pk": indicator.pk,
         },
     ]
+
+
+def _member_of_x(cast: Cast) -> dict:
+    return {"pk": cast.ministry_x.pk, "membership_pk": cast.editor_x.memberships.get().pk}
+
+
+def _foreign_member(cast: Cast) -> list[dict]:
+    """Editor Y's membership (of ministry Y) under ministry X."""
+    return [{"pk": cast.ministry_x.pk, "membership_pk": cast.editor_y.memberships.get().pk}]
 
 
 def _foreign_membership(cast: Cast) -> list[dict]:
@@ -283,53 +330,75 @@ MATRIX: dict[str, Row] = {
     "participant_remove": Row(
         kwargs=_participation_y, access=on_plan_a(PlanAction.GOVERN), foreign=FOREIGN_PARTICIPATION
     ),
-    "plan_access": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.GOVERN)),
+    "signatory_request": Row(
+        kwargs=_participation_y, access=on_plan_a(PlanAction.GOVERN), foreign=FOREIGN_PARTICIPATION
+    ),
+    "plan_access": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW)),
     # prioritised targets and the review of existing frameworks
     "prioritised_target_list": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW)),
     "prioritised_target_add": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.CONTRIBUTE)),
-    "scoring_criteria_edit": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.CHANGE)),
+    "scoring_criteria_edit": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.PRIORITISE)),
     "prioritised_target_detail": Row(
         kwargs=_target_10_7, access=on_plan_a(PlanAction.VIEW), foreign=FOREIGN_TARGET
     ),
     "prioritised_target_edit": Row(
-        kwargs=_target_10_7, access=on_plan_a(PlanAction.CHANGE), foreign=FOREIGN_TARGET
+        kwargs=_target_10_7, access=on_plan_a(PlanAction.PRIORITISE), foreign=FOREIGN_TARGET
     ),
     "prioritised_target_scores": Row(
-        kwargs=_target_10_7, access=on_plan_a(PlanAction.CHANGE), foreign=FOREIGN_TARGET
+        kwargs=_target_10_7, access=on_plan_a(PlanAction.PRIORITISE), foreign=FOREIGN_TARGET
+    ),
+    "prioritised_target_baseline": Row(
+        kwargs=_target_10_7,
+        access=owned_on_plan_a(PlanAction.MONITOR, "ministry_y"),
+        foreign=FOREIGN_TARGET,
+    ),
+    "proposal_edit": Row(
+        kwargs=_proposal_8_7,
+        access=owned_on_plan_a(PlanAction.CHANGE, "ministry_x"),
+        foreign=FOREIGN_TARGET,
+    ),
+    "proposal_withdraw": Row(
+        kwargs=_proposal_8_7,
+        access=owned_on_plan_a(PlanAction.CHANGE, "ministry_x"),
+        foreign=FOREIGN_TARGET,
     ),
     "proposal_decide": Row(
-        kwargs=_target_10_7, access=on_plan_a(PlanAction.CHANGE), foreign=FOREIGN_TARGET
+        kwargs=_proposal_8_7, access=on_plan_a(PlanAction.CHANGE), foreign=FOREIGN_TARGET
     ),
     "prioritised_target_remove": Row(
         kwargs=_target_10_7, access=on_plan_a(PlanAction.CHANGE), foreign=FOREIGN_TARGET
     ),
     "followed_indicator_add": Row(
-        kwargs=_target_10_7, access=on_plan_a(PlanAction.CHANGE), foreign=FOREIGN_TARGET
+        kwargs=_target_10_7,
+        access=owned_on_plan_a(PlanAction.MONITOR, "ministry_y"),
+        foreign=FOREIGN_TARGET,
     ),
     "followed_indicator_remove": Row(
         kwargs=_followed_indicator,
-        access=on_plan_a(PlanAction.CHANGE),
+        access=owned_on_plan_a(PlanAction.MONITOR, "ministry_y"),
         foreign=_foreign_followed_indicator,
     ),
     "coherence_matrix": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW)),
-    "framework_create": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.CHANGE)),
+    "framework_create": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.REVIEW_FRAMEWORKS)),
     "framework_edit": Row(
-        kwargs=_framework, access=on_plan_a(PlanAction.CHANGE), foreign=FOREIGN_FRAMEWORK
+        kwargs=_framework, access=on_plan_a(PlanAction.REVIEW_FRAMEWORKS), foreign=FOREIGN_FRAMEWORK
     ),
     "framework_assess": Row(
-        kwargs=_framework, access=on_plan_a(PlanAction.CHANGE), foreign=FOREIGN_FRAMEWORK
+        kwargs=_framework, access=on_plan_a(PlanAction.REVIEW_FRAMEWORKS), foreign=FOREIGN_FRAMEWORK
     ),
     "framework_delete": Row(
-        kwargs=_framework, access=on_plan_a(PlanAction.CHANGE), foreign=FOREIGN_FRAMEWORK
+        kwargs=_framework, access=on_plan_a(PlanAction.REVIEW_FRAMEWORKS), foreign=FOREIGN_FRAMEWORK
     ),
     # the consultation log
     "consultation_list": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW)),
-    "consultation_create": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.CHANGE)),
+    "consultation_create": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.CONTRIBUTE)),
     "consultation_detail": Row(
         kwargs=_consultation, access=on_plan_a(PlanAction.VIEW), foreign=FOREIGN_CONSULTATION
     ),
     "consultation_edit": Row(
-        kwargs=_consultation, access=on_plan_a(PlanAction.CHANGE), foreign=FOREIGN_CONSULTATION
+        kwargs=_consultation,
+        access=owned_on_plan_a(PlanAction.CHANGE, "ministry_x"),
+        foreign=FOREIGN_CONSULTATION,
     ),
     "consultation_delete": Row(
         kwargs=_consultation, access=on_plan_a(PlanAction.CHANGE), foreign=FOREIGN_CONSULTATION
@@ -339,6 +408,14 @@ MATRIX: dict[str, Row] = {
     "organisation_create": Row(access=administrators),
     "organisation_detail": Row(kwargs=MINISTRY_X, access=ministry_x(edit=False)),
     "organisation_edit": Row(kwargs=MINISTRY_X, access=ministry_x(edit=True)),
+    # an organisation's members, managed by its coordinators
+    "organisation_member_invite": Row(kwargs=MINISTRY_X, access=ministry_x(edit=True)),
+    "organisation_member_edit": Row(
+        kwargs=_member_of_x, access=ministry_x(edit=True), foreign=_foreign_member
+    ),
+    "organisation_member_remove": Row(
+        kwargs=_member_of_x, access=ministry_x(edit=True), foreign=_foreign_member
+    ),
     # account administration
     "user_list": Row(access=administrators),
     "user_invite": Row(access=administrators),

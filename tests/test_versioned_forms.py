@@ -49,6 +49,7 @@ NOT_AN_EDIT = {
     "ProposalDecisionForm": "a one-way decision, refused once decided",
     "ParticipantAddForm": "adds a participant (a new record)",
     "InviteForm": "creates an account",
+    "MemberInviteForm": "creates an account",
     "LimitedPasswordResetForm": "asks for a password reset email",
     "MembershipForm": "adds a membership (a new record)",
     "InvitationAcceptForm": "sets a password once, through a single-use link",
@@ -102,6 +103,17 @@ def _scored_target(cast):
     return kwargs
 
 
+def _proposal(cast):
+    item = prioritised_target_add(
+        actor=cast.editor_x,
+        plan=cast.plan_a,
+        target=Target.objects.get(code="8.7"),
+        rationale="Forced labour among returnees",
+        proposer_organisation=cast.ministry_x,
+    )
+    return {"pk": cast.plan_a.pk, "item_pk": item.pk}
+
+
 def _plan_with_a_target(cast):
     _target(cast)
     return {"pk": cast.plan_a.pk}
@@ -153,6 +165,8 @@ EDIT_PAGES = {
     "LeadArrangementForm": EditPage("lead_arrangement_edit", _plan_a, "coordinator_a"),
     "ParticipantEditForm": EditPage("participant_edit", _participation_y, "coordinator_a"),
     "PrioritisedTargetForm": EditPage("prioritised_target_edit", _target, "coordinator_a"),
+    "BaselineForm": EditPage("prioritised_target_baseline", _target, "editor_s"),
+    "ProposalForm": EditPage("proposal_edit", _proposal, "editor_x"),
     "ScoresForm": EditPage("prioritised_target_scores", _scored_target, "coordinator_a"),
     "CriteriaFormSet": EditPage("scoring_criteria_edit", _plan_with_a_target, "coordinator_a"),
     "FrameworkForm": EditPage("framework_edit", _framework, "coordinator_a"),

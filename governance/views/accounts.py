@@ -61,7 +61,7 @@ def user_invite(request: HttpRequest) -> HttpResponse:
         try:
             user, _invitation = services.user_invite(
                 actor=request.user,
-                accept_url_template=_accept_url_template(request),
+                accept_url_template=accept_url_template(request),
                 **form.cleaned_data,
             )
         except ValidationError as error:
@@ -76,7 +76,7 @@ def user_invite(request: HttpRequest) -> HttpResponse:
     return render(request, "governance/user_invite.html", {"form": form})
 
 
-def _accept_url_template(request: HttpRequest) -> str:
+def accept_url_template(request: HttpRequest) -> str:
     url = request.build_absolute_uri(reverse("invitation_accept", args=["TOKEN"]))
     return url.replace("TOKEN", "{token}")
 
@@ -199,7 +199,7 @@ def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             services.invitation_resend(
-                actor=request.user, user=account, accept_url_template=_accept_url_template(request)
+                actor=request.user, user=account, accept_url_template=accept_url_template(request)
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))

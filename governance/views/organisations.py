@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from governance import selectors, services
 from governance.forms import OrganisationFilterForm, OrganisationForm, OrganisationProfileForm
-from governance.models import Organisation
+from governance.models import Organisation, Role
 from governance.permissions import (
     can_administer_accounts,
     can_edit_organisation,
@@ -52,13 +52,17 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_organisation_for_user_or_404(request.user, pk)
     may_edit = can_edit_organisation(request.user, organisation)
+    members = list(selectors.organisation_members(organisation)) if may_edit else None
     return render(
         request,
         "governance/organisation_detail.html",
         {
             "organisation": organisation,
             "may_edit": may_edit,
-            "members": selectors.organisation_members(organisation) if may_edit else None,
+            "members": members,
+            "has_signatory": any(
+                member.role == Role.SIGNATORY and member.user.is_active for member in members or []
+            ),
             "participations": selectors.organisation_participations(request.user, organisation),
         },
     )

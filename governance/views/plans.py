@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from action_plans.permissions import PlanAction, plan_for_user_or_404, plan_object_for_user_or_404
+from action_plans.policy import ACTION_DESCRIPTIONS, ACTION_LABELS, policy_table, record_rules
 from governance import selectors, services
 from governance.forms import LeadArrangementForm, ParticipantAddForm, ParticipantEditForm
 from governance.models import Activity, LeadArrangement, Participation
@@ -170,14 +171,70 @@ def participant_remove(request: HttpRequest, pk: int, participation_pk: int) -> 
 
 @require_http_methods(["GET", "POST"])
 @login_required
+def signatory_request(request: HttpRequest, pk: int, participation_pk: int) -> HttpResponse:
+    """Ask a participant's coordinators to name a signatory (they set roles, not us)."""
+    access = _participation(request, pk, participation_pk)
+    participation = access.object
+    organisation = participation.organisation
+    if request.method == "POST":
+        members_url = request.build_absolute_uri(
+            reverse("organisation_detail", args=[organisation.pk]) + "#members"
+        )
+        try:
+            sent = services.signatory_request(
+                actor=request.user, participation=participation, members_url=members_url
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                (
+                    _("%(name)s has no coordinator: the platform administrators were asked.")
+                    if sent.to_administrators
+                    else _("The coordinators of %(name)s were asked to name a signatory.")
+                )
+                % {"name": organisation.short_name},
+            )
+        return redirect("plan_governance", pk)
+    return confirmation_page(
+        request,
+        access.context,
+        title=_("Ask %(name)s to name a signatory?") % {"name": organisation.short_name},
+        consequences=[
+            _(
+                "Its coordinators receive an email asking them to give a member the "
+                "signatory role, or to invite one."
+            ),
+            _("The plan can be validated only when every required organisation signs."),
+        ],
+        button=_("Send the request"),
+        cancel_url=reverse("plan_governance", args=[pk]),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
 def plan_access(request: HttpRequest, pk: int) -> HttpResponse:
-    access = plan_for_user_or_404(request.user, pk, PlanAction.GOVERN)
+    """Who can do what: the policy as a table, the rules on own items, and each person."""
+    access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
+    policy = policy_table()
     return render(
         request,
         "governance/plan_access.html",
         {
             **access.context,
             "rows": selectors.plan_access_rows(access.plan),
-            "actions": list(PlanAction),
+            "labels": ACTION_LABELS,
+            "policy_columns": [column.label for column in policy],
+            "policy_rows": [
+                (
+                    ACTION_LABELS[action],
+                    ACTION_DESCRIPTIONS[action],
+                    [column.holds.get(action, "") for column in policy],
+                )
+                for action in PlanAction
+            ],
+            "rules": record_rules(),
         },
     )

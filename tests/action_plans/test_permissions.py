@@ -1,4 +1,5 @@
-"""The role × action table of plans, as built by governance from the cast's records."""
+"""The role × action table of plans, as built by governance from the cast's records and
+derived from the policy."""
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -11,44 +12,75 @@ from action_plans.permissions import (
     plans_user_can,
 )
 from msd_planner.lib.errors import ActionRefused, ObjectHidden
-
-V, C, CH, G, S = (
-    PlanAction.VIEW,
-    PlanAction.CONTRIBUTE,
-    PlanAction.CHANGE,
-    PlanAction.GOVERN,
-    PlanAction.SIGN,
-)
-
-# What each member of the cast may do on plan A and on plan B.
-EXPECTED = {
-    "anonymous": (set(), set()),
-    "administrator": ({V, G}, {V, G}),
-    "coordinator_a": ({V, C, CH, G}, set()),
-    "editor_x": ({V, C}, set()),
-    "signatory_x": ({V, S}, set()),
-    "viewer_x": ({V}, set()),
-    "editor_y": ({V, C}, set()),
-    "coordinator_b": (set(), {V, C, CH, G}),
-    "outsider": (set(), set()),
-}
+from tests.conftest import Cast
 
 
-@pytest.mark.parametrize("role", EXPECTED)
-def test_each_role_may_do_exactly_its_actions(cast, role):
+@pytest.mark.parametrize("role", Cast.ROLES)
+def test_each_member_of_the_cast_may_do_exactly_what_the_policy_gives_them(cast, role):
+    """The grants governance wrote equal what the policy derives from each member's role
+    and organisation, on both plans, in the access checks and in the lists."""
     from django.contrib.auth.models import AnonymousUser
 
     user = cast.user(role) or AnonymousUser()
-    on_a, on_b = EXPECTED[role]
-    assert plan_actions_for_user(user, cast.plan_a) == on_a
-    assert plan_actions_for_user(user, cast.plan_b) == on_b
+    for plan in (cast.plan_a, cast.plan_b):
+        expected = cast.expected_actions(role, plan)
+        assert plan_actions_for_user(user, plan) == expected, plan
     for action in PlanAction:
         expected = {
             plan.pk
-            for plan, allowed in ((cast.plan_a, on_a), (cast.plan_b, on_b))
-            if action in allowed
+            for plan in (cast.plan_a, cast.plan_b)
+            if action in cast.expected_actions(role, plan)
         }
         assert set(plans_user_can(user, action).values_list("pk", flat=True)) == expected
+
+
+def test_what_the_policy_gives_reads_as_the_product_says(cast):
+    """The policy itself, stated plainly for a few members of the cast."""
+    lead_coordinator = cast.expected_actions("coordinator_a", cast.plan_a)
+    assert {PlanAction.CHANGE, PlanAction.GOVERN, PlanAction.MONITOR} <= lead_coordinator
+    # The statistics office leads monitoring: its editor does that work, and only that.
+    statistics_editor = cast.expected_actions("editor_s", cast.plan_a)
+    assert statistics_editor == {PlanAction.VIEW, PlanAction.CONTRIBUTE, PlanAction.MONITOR}
+    # A coordinator of an organisation that does not lead does not run the plan.
+    assert cast.expected_actions("coordinator_x", cast.plan_a) == {
+        PlanAction.VIEW,
+        PlanAction.CONTRIBUTE,
+    }
+    assert cast.expected_actions("signatory_x", cast.plan_a) == {PlanAction.VIEW, PlanAction.SIGN}
+    assert cast.expected_actions("viewer_x", cast.plan_a) == {PlanAction.VIEW}
+    assert cast.expected_actions("administrator", cast.plan_b) == {
+        PlanAction.VIEW,
+        PlanAction.GOVERN,
+    }
+    assert cast.expected_actions("coordinator_b", cast.plan_a) == frozenset()
+
+
+def test_moving_an_activity_to_the_other_lead_body_moves_its_work(cast):
+    from governance.models import Activity, LeadModel
+    from governance.services import LeadArrangementData, lead_arrangement_set
+    from tests.conftest import arrangement_version
+
+    lead_arrangement_set(
+        actor=cast.administrator,
+        plan=cast.plan_a,
+        data=LeadArrangementData(
+            model=LeadModel.JOINT,
+            leads=[cast.lead_ministry, cast.statistics_office],
+            responsibilities={
+                activity.value: cast.statistics_office
+                if activity in (Activity.MONITORING, Activity.FRAMEWORK_REVIEW)
+                else cast.lead_ministry
+                for activity in Activity
+            },
+        ),
+        expected_version=arrangement_version(cast.plan_a),
+    )
+    assert plan_actions_for_user(cast.editor_s, cast.plan_a) == {
+        PlanAction.VIEW,
+        PlanAction.CONTRIBUTE,
+        PlanAction.MONITOR,
+        PlanAction.REVIEW_FRAMEWORKS,
+    }
 
 
 def test_a_global_view_permission_exposes_no_other_organisations_plans(cast):

@@ -122,7 +122,7 @@ def test_the_period_cannot_end_before_a_recorded_baseline(client, cast, catalogu
     from decimal import Decimal
 
     from targets.models import Target
-    from targets.services import prioritised_target_add, prioritised_target_update
+    from targets.services import baseline_update, prioritised_target_add
 
     item = prioritised_target_add(
         actor=cast.coordinator_a,
@@ -130,7 +130,7 @@ def test_the_period_cannot_end_before_a_recorded_baseline(client, cast, catalogu
         target=Target.objects.get(code="10.7"),
         rationale="r",
     )
-    prioritised_target_update(
+    baseline_update(
         actor=cast.coordinator_a,
         prioritised_target=item,
         expected_version=item.version,

@@ -7,8 +7,17 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from action_plans.permissions import PlanAction, plan_actions_for_user
+from action_plans.policy import (
+    ACTION_LABELS,
+    ACTIVITY_ACTIONS,
+    PLATFORM_ADMIN_ACTIONS,
+    policy_table,
+    record_rules,
+    role_actions,
+)
 from governance.models import (
     Activity,
     LeadArrangement,
@@ -56,7 +65,7 @@ def test_plan_governance_pages_cost_the_same_queries_for_3_or_30_participants(
     client.force_login(cast.coordinator_a)
     url = reverse(url_name, args=[cast.plan_a.pk])
     small = _queries(client, url)
-    _grow_plan_a(cast, organisations=27, members_each=3)
+    _grow_plan_a(cast, organisations=26, members_each=3)
     assert Participation.objects.filter(plan=cast.plan_a).count() == 30
     assert _queries(client, url) == small
     assert small <= 10
@@ -77,7 +86,7 @@ def test_the_organisation_list_costs_the_same_queries_for_a_few_or_a_full_page_o
     client.force_login(cast.user(role))
     url = reverse("organisation_list")
     small = _queries(client, url)
-    assert _rows(client, url, "organisation_detail") <= 5
+    assert _rows(client, url, "organisation_detail") <= 6
     parent = factories.OrganisationFactory()
     participation_add(
         actor=cast.administrator, plan=cast.plan_a, organisation=parent, signatory_required=False
@@ -128,9 +137,10 @@ def test_the_governance_page_shows_leads_responsibilities_and_localisation(clien
     )
     client.force_login(cast.viewer_x)
     page = client.get(reverse("plan_governance", args=[cast.plan_a.pk])).content.decode()
-    assert "One lead ministry or body" in page
+    assert "Two ministries leading jointly" in page
     assert "Ministry of the Interior" in page
-    assert re.search(r"Monitoring and evaluation</th><td>MOI", page)
+    assert re.search(r"Monitoring and evaluation</th><td>NSO", page)
+    assert re.search(r"Validation</th><td>MOI", page)
     assert "Led by women" in page
     assert "Local actor" in page
     # Ministry X has a signatory; Ministry Y does not.
@@ -165,7 +175,8 @@ def test_an_inconsistent_joint_lead_is_refused_on_the_form_and_nothing_is_saved(
     assert "In a joint lead every activity needs a lead body." in page
     assert "Ministry of Energy (MOE) is not a lead body of this plan." in page
     assert 'href="#id_responsibility_monitoring"' in page
-    assert cast.plan_a.lead_arrangement.model == LeadModel.SINGLE
+    assert cast.plan_a.lead_arrangement.model == LeadModel.JOINT
+    assert not cast.plan_a.lead_arrangement.bodies.filter(organisation=cast.ministry_x)
     assert not Participation.objects.filter(plan=cast.plan_a, organisation=cast.outside_org)
 
 
@@ -233,21 +244,78 @@ def test_the_lead_body_cannot_be_removed_from_its_plan(client, cast):
     assert Participation.objects.filter(pk=participation.pk).exists()
 
 
+def _table_rows(page: str, table_id: str) -> list[list[str]]:
+    """The body rows of the table labelled ``table_id``, each cell's text."""
+    table = re.search(rf'<table[^>]*aria-labelledby="{table_id}".*?</table>', page, re.S)[0]
+    body = re.search(r"<tbody>(.*?)</tbody>", table, re.S)[1]
+    return [
+        [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell)).strip() for cell in cells]
+        for cells in (
+            re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+            for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+        )
+    ]
+
+
 def test_the_access_page_lists_who_can_do_what(client, cast):
+    client.force_login(cast.viewer_x)  # everyone on the plan may read it
+    page = client.get(reverse("plan_access", args=[cast.plan_a.pk])).content.decode()
+    rows = {cells[0]: cells[1:] for cells in _table_rows(page, "people")}
+    assert rows[str(cast.signatory_x)] == ["MOL", "Signatory", "See; Sign off"]
+    assert rows[str(cast.editor_s)] == [
+        "NSO",
+        "Editor",
+        "See; Propose and edit own items; Monitoring",
+    ]
+    assert rows[str(cast.coordinator_a)][2].startswith(
+        "See; Propose and edit own items; Prioritisation"
+    )
+    assert "Manage governance" in rows[str(cast.coordinator_a)][2]
+    assert rows[str(cast.administrator)][:2] == ["Platform administrator", "—"]
+    assert str(cast.outsider) not in rows
+    # What "own" means, in the words of each rule the views check.
+    for rule in record_rules():
+        assert escape(str(rule.description)) in page
+
+
+def test_the_role_table_on_the_page_is_the_policy(client, cast):
+    """The page's role × action table says, cell by cell, what ``role_actions`` (from which
+    the grants are written) gives each kind of member."""
     client.force_login(cast.coordinator_a)
     page = client.get(reverse("plan_access", args=[cast.plan_a.pk])).content.decode()
-    rows = {
-        cells[0]: cells[1:]
-        for cells in (
-            [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td>(.*?)</td>", row)]
-            for row in re.findall(r"<tr>(.*?)</tr>", page, re.S)
-        )
-        if cells
+    table = re.search(r'<table[^>]*aria-labelledby="policy".*?</table>', page, re.S)[0]
+    header = [
+        re.sub(r"<[^>]+>", "", cell).strip()
+        for cell in re.findall(r"<th scope=\"col\">(.*?)</th>", table, re.S)
+    ]
+    columns = policy_table()
+    assert header[1:] == [str(column.label) for column in columns]
+    rows = re.findall(r"<tr>(.*?)</tr>", re.search(r"<tbody>(.*?)</tbody>", table, re.S)[1], re.S)
+    assert len(rows) == len(PlanAction)
+    shown = {
+        re.search(r"<strong>(.*?)</strong>", row)[1]: re.findall(r'data-holds="(\w+)"', row)
+        for row in rows
     }
-    assert rows[str(cast.signatory_x)] == ["MOL", "Signatory", "Yes", "No", "No", "No", "Yes"]
-    assert rows[str(cast.coordinator_a)] == ["MOI", "Coordinator", "Yes", "Yes", "Yes", "Yes", "No"]
-    assert rows[str(cast.administrator)][0] == "Platform administrator"
-    assert str(cast.outsider) not in rows
+    every_activity = tuple(ACTIVITY_ACTIONS)
+    expected_members = {
+        "Viewer": role_actions(Role.VIEWER),
+        "Editor": role_actions(Role.EDITOR),
+        "Signatory": role_actions(Role.SIGNATORY),
+        "Coordinator": role_actions(Role.COORDINATOR),
+        "Coordinator of a lead body": role_actions(Role.COORDINATOR, leads_plan=True),
+        "Platform administrator": PLATFORM_ADMIN_ACTIONS,
+    }
+    for action in PlanAction:
+        cells = dict(zip(header[1:], shown[str(ACTION_LABELS[action])], strict=True))
+        for label, actions in expected_members.items():
+            assert cells[label] == ("all" if action in actions else "none"), (action, label)
+        lead_editor = role_actions(Role.EDITOR, leads_plan=True, activities=every_activity)
+        if action in role_actions(Role.EDITOR):
+            assert cells["Editor of a lead body"] == "all"
+        elif action in lead_editor:
+            assert cells["Editor of a lead body"] == "own_activities"
+        else:
+            assert cells["Editor of a lead body"] == "none"
 
 
 def test_an_editor_of_ministry_y_cannot_open_ministry_x_edit_form(client, cast, caplog):
@@ -603,12 +671,20 @@ def _history_rows() -> int:
     )
 
 
-def _single_lead_data(cast, **changes) -> dict:
+def _lead_data_as_saved(cast, **changes) -> dict:
+    """Plan A's lead arrangement form as the cast set it up: a joint lead where the
+    statistics office leads monitoring."""
     data = {
-        "model": LeadModel.SINGLE,
+        "model": LeadModel.JOINT,
         "lead": cast.lead_ministry.pk,
+        "second_lead": cast.statistics_office.pk,
         "notes": "",
-        **{f"responsibility_{activity}": cast.lead_ministry.pk for activity in Activity.values},
+        **{
+            f"responsibility_{activity}": (
+                cast.statistics_office if activity == Activity.MONITORING else cast.lead_ministry
+            ).pk
+            for activity in Activity.values
+        },
         "version": cast.plan_a.lead_arrangement.version,
     }
     return {**data, **changes}
@@ -618,7 +694,7 @@ def test_saving_an_unchanged_lead_arrangement_writes_no_history(client, cast):
     client.force_login(cast.coordinator_a)
     url = reverse("lead_arrangement_edit", args=[cast.plan_a.pk])
     before = _history_rows()
-    response = client.post(url, _single_lead_data(cast))
+    response = client.post(url, _lead_data_as_saved(cast))
     assert response.status_code == 302
     assert _history_rows() == before
     assert LeadArrangement.objects.get(plan=cast.plan_a).version == 1
@@ -627,15 +703,10 @@ def test_saving_an_unchanged_lead_arrangement_writes_no_history(client, cast):
 def test_changing_one_responsibility_writes_only_that_change(client, cast):
     client.force_login(cast.coordinator_a)
     url = reverse("lead_arrangement_edit", args=[cast.plan_a.pk])
-    data = _single_lead_data(
-        cast,
-        model=LeadModel.JOINT,
-        second_lead=cast.ministry_x.pk,
-        responsibility_monitoring=cast.ministry_x.pk,
-    )
+    data = _lead_data_as_saved(cast, responsibility_validation=cast.statistics_office.pk)
     responsibilities_before = Responsibility.history.count()
     assert client.post(url, data).status_code == 302
-    # Monitoring moved; the five other activities were left alone.
+    # Validation moved; the five other activities were left alone.
     assert Responsibility.history.count() == responsibilities_before + 1
     assert LeadArrangement.objects.get(plan=cast.plan_a).version == 2
 
@@ -643,7 +714,7 @@ def test_changing_one_responsibility_writes_only_that_change(client, cast):
 def test_a_stale_lead_arrangement_is_refused_and_saves_when_sent_again(client, cast):
     client.force_login(cast.coordinator_a)
     url = reverse("lead_arrangement_edit", args=[cast.plan_a.pk])
-    opened = _single_lead_data(cast)
+    opened = _lead_data_as_saved(cast)
     # Someone else adds an adviser first.
     client.post(url, {**opened, "advisers": [cast.ministry_y.pk]})
     response = client.post(url, {**opened, "notes": "Reviewed with the cabinet office"})

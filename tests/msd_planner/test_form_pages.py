@@ -217,5 +217,5 @@ def test_the_plan_pages_offer_what_plan_actions_allow(cast, actions, shown):
         {"plan": cast.plan_a, "plan_actions": actions},
         request=request,
     )
-    assert ("Who can do what" in page) is shown
+    assert "Who can do what" in page  # everyone on the plan may read who may do what
     assert ("Change the plan's details" in page) is shown

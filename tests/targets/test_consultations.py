@@ -166,21 +166,41 @@ def test_the_form_offers_only_the_plans_prioritised_targets_and_frameworks(clien
     assert "8.8 " not in form  # a proposal, not yet prioritised
 
 
-def test_an_editor_may_not_record_a_consultation(client, cast):
+def test_an_editor_records_a_consultation_their_organisation_took_part_in(client, cast):
     client.force_login(cast.editor_x)
     url = reverse("consultation_create", args=[cast.plan_a.pk])
-    assert client.get(url).status_code == 403
-    response = client.post(
-        url,
-        {
-            "held_on": LAST_MONTH.isoformat(),
-            "kind": ConsultationKind.REVIEW_WORKSHOP,
-            "title": "Not mine to record",
-            "organisations": [cast.ministry_x.pk],
-        },
-    )
-    assert response.status_code == 403
+    assert client.get(url).status_code == 200
+    data = {
+        "held_on": LAST_MONTH.isoformat(),
+        "kind": ConsultationKind.REVIEW_WORKSHOP,
+        "title": "Not mine to record",
+        "organisations": [cast.ministry_y.pk],
+        "version": 0,
+    }
+    refused = client.post(url, data)
+    assert refused.status_code == 200
+    assert "Tick your own organisation" in refused.content.decode()
     assert not Consultation.objects.exists()
+
+    data |= {"title": "Labour attachés' workshop", "organisations": [cast.ministry_x.pk]}
+    response = client.post(url, data)
+    consultation = Consultation.objects.get()
+    assert response.status_code == 302
+    assert consultation.title == "Labour attachés' workshop"
+    # They edit it too (their organisation took part); removing it is for coordinators.
+    detail = client.get(reverse("consultation_detail", args=[cast.plan_a.pk, consultation.pk]))
+    page = detail.content.decode()
+    assert reverse("consultation_edit", args=[cast.plan_a.pk, consultation.pk]) in page
+    assert reverse("consultation_delete", args=[cast.plan_a.pk, consultation.pk]) not in page
+
+
+def test_an_editor_may_not_edit_a_consultation_their_organisation_missed(client, cast):
+    consultation = _record(cast, organisations=[cast.lead_ministry, cast.ministry_x])
+    client.force_login(cast.editor_y)
+    url = reverse("consultation_edit", args=[cast.plan_a.pk, consultation.pk])
+    assert client.get(url).status_code == 403
+    client.force_login(cast.editor_x)
+    assert client.get(url).status_code == 200
 
 
 def test_a_viewer_reads_the_log_and_the_record_without_change_links(client, cast):

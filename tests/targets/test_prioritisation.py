@@ -21,10 +21,10 @@ from targets.models import (
     TargetScore,
 )
 from targets.services import (
+    baseline_update,
     framework_assessments_set,
     framework_create,
     prioritised_target_add,
-    prioritised_target_update,
     target_scores_set,
 )
 
@@ -206,16 +206,12 @@ def test_a_baseline_year_after_the_plan_period_is_refused(client, cast, plan_a):
     item = _add(cast, "10.7")
     client.force_login(cast.coordinator_a)
     response = client.post(
-        reverse("prioritised_target_edit", args=[plan_a.pk, item.pk]),
-        {
-            "version": item.version,
-            "rationale": "x",
-            "baseline_value": "12.5",
-            "baseline_year": "2031",
-        },
+        reverse("prioritised_target_baseline", args=[plan_a.pk, item.pk]),
+        {"version": item.version, "baseline_value": "12.5", "baseline_year": "2031"},
     )
     page = response.content.decode()
     assert 'href="#id_baseline_year"' in page
+    assert "less than or equal to 2030" in page
     item.refresh_from_db()
     assert item.baseline_value is None and item.rationale == "Why 10.7 matters"
 
@@ -245,7 +241,7 @@ def test_a_rank_set_by_hand_needs_a_reason_that_is_kept(client, cast, plan_a):
 def test_a_stale_edit_is_refused_and_the_first_one_kept(client, cast, plan_a):
     item = _add(cast, "10.7")
     opened_version = item.version
-    prioritised_target_update(
+    baseline_update(
         actor=cast.coordinator_a,
         prioritised_target=item,
         expected_version=opened_version,
@@ -254,7 +250,7 @@ def test_a_stale_edit_is_refused_and_the_first_one_kept(client, cast, plan_a):
     client.force_login(cast.coordinator_a)
     response = client.post(
         reverse("prioritised_target_edit", args=[plan_a.pk, item.pk]),
-        {"version": opened_version, "rationale": "Overwritten?", "baseline_value": "9"},
+        {"version": opened_version, "rationale": "Overwritten?"},
     )
     assert "Someone else saved this record after you opened it" in response.content.decode()
     item.refresh_from_db()
@@ -374,14 +370,14 @@ def test_target_pages_cost_the_same_queries_at_two_sizes(client, cast, plan_a, u
 
 def test_the_history_reads_as_sentences(client, cast, plan_a):
     item = _add(cast, "10.7")
-    prioritised_target_update(
+    baseline_update(
         actor=cast.coordinator_a,
         prioritised_target=item,
         expected_version=item.version,
         data={"baseline_value": Decimal("12"), "baseline_unit": "USD per worker"},
     )
     item.refresh_from_db()
-    prioritised_target_update(
+    baseline_update(
         actor=cast.coordinator_a,
         prioritised_target=item,
         expected_version=item.version,
@@ -401,7 +397,7 @@ def test_the_history_reads_as_sentences(client, cast, plan_a):
 )
 def test_baselines_read_in_the_readers_number_format(client, cast, plan_a, language, shown):
     item = _add(cast, "10.7")
-    prioritised_target_update(
+    baseline_update(
         actor=cast.coordinator_a,
         prioritised_target=item,
         expected_version=item.version,

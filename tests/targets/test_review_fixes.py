@@ -22,6 +22,7 @@ from targets.models import (
     TargetScore,
 )
 from targets.services import (
+    baseline_update,
     followed_indicator_add,
     framework_create,
     framework_update,
@@ -57,15 +58,15 @@ def _version_on(page: str) -> str:
 def test_a_stale_edit_shows_the_other_persons_value_and_a_second_submit_saves(client, cast, plan_a):
     item = _add(cast, "10.7")
     opened = item.version
-    prioritised_target_update(
+    baseline_update(
         actor=cast.coordinator_a,
         prioritised_target=item,
         expected_version=opened,
         data={"baseline_unit": "USD per worker"},
     )
     client.force_login(cast.coordinator_a)
-    url = reverse("prioritised_target_edit", args=[plan_a.pk, item.pk])
-    data = {"version": opened, "rationale": "Why 10.7 matters", "baseline_unit": "persons"}
+    url = reverse("prioritised_target_baseline", args=[plan_a.pk, item.pk])
+    data = {"version": opened, "baseline_unit": "persons"}
     page = client.post(url, data).content.decode()
     assert "Someone else saved this record after you opened it" in page
     assert "As it is saved now" in page and "USD per worker" in page

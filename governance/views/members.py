@@ -1,0 +1,132 @@
+"""An organisation's members, managed by its own coordinators (and the administrators):
+invite, set roles up to coordinator, end a membership."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from governance import services
+from governance.forms import MemberInviteForm, RoleForm
+from governance.models import Membership, Organisation
+from governance.permissions import can_manage_members, get_organisation_for_user_or_404
+from governance.views.accounts import accept_url_template
+from msd_planner.lib.errors import ActionRefused, ObjectHidden
+from msd_planner.lib.pages import confirmation_page, remove_and_tell
+from msd_planner.lib.versioned_edit import VersionedEdit
+
+
+def _managed_organisation(request: HttpRequest, pk: int) -> Organisation:
+    """Fetch-and-authorise for every member page: 404 if the user may not see the
+    organisation, 403 if they see it but do not coordinate it."""
+    organisation = get_organisation_for_user_or_404(request.user, pk)
+    if not can_manage_members(request.user, organisation):
+        raise ActionRefused("manage the members of", f"organisation {pk}")
+    return organisation
+
+
+def _member(request: HttpRequest, pk: int, membership_pk: int) -> Membership:
+    organisation = _managed_organisation(request, pk)
+    membership = (
+        organisation.memberships.select_related("user", "organisation")
+        .filter(pk=membership_pk)
+        .first()
+    )
+    if membership is None:
+        raise ObjectHidden("manage", f"membership {membership_pk}")
+    return membership
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def organisation_member_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _managed_organisation(request, pk)
+    form = MemberInviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user, _invitation = services.user_invite(
+                actor=request.user,
+                organisation=organisation,
+                accept_url_template=accept_url_template(request),
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Invitation sent to %(email)s. The link is valid for 7 days.")
+                % {"email": user.email},
+            )
+            return redirect("organisation_detail", organisation.pk)
+    return render(
+        request,
+        "governance/member_invite.html",
+        {"organisation": organisation, "form": form},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def organisation_member_edit(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    membership = _member(request, pk, membership_pk)
+    edit = VersionedEdit(
+        request,
+        lambda data, current: RoleForm(
+            data, initial={"role": current.role}, version=current.version
+        ),
+        membership,
+    )
+    if edit.save(
+        lambda form: services.membership_role_update(
+            actor=request.user,
+            membership=membership,
+            expected_version=form.cleaned_data["version"],
+            role=form.cleaned_data["role"],
+        )
+    ):
+        messages.success(
+            request,
+            _("%(user)s is now %(role)s of %(organisation)s.")
+            % {
+                "user": membership.user,
+                "role": edit.result.instance.get_role_display().lower(),
+                "organisation": membership.organisation.short_name,
+            },
+        )
+        return redirect("organisation_detail", pk)
+    return render(
+        request,
+        "governance/membership_form.html",
+        {**edit.context, "membership": membership, "organisation": membership.organisation},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def organisation_member_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    membership = _member(request, pk, membership_pk)
+    if request.method == "POST":
+        remove_and_tell(
+            request,
+            lambda: services.membership_remove(actor=request.user, membership=membership),
+            done=_("%(user)s is no longer a member of %(organisation)s.")
+            % {"user": membership.user, "organisation": membership.organisation},
+        )
+        return redirect("organisation_detail", pk)
+    return confirmation_page(
+        request,
+        {},
+        title=_("Remove %(user)s from %(organisation)s?")
+        % {"user": membership.user, "organisation": membership.organisation},
+        consequences=[
+            _("They lose access to every plan they see through this organisation."),
+            _("Their account stays; their past changes stay in the history."),
+        ],
+        button=_("Remove membership"),
+        cancel_url=reverse("organisation_detail", args=[pk]),
+    )
