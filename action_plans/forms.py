@@ -12,6 +12,11 @@ class ActionPlanForm(VersionedModelForm):
         fields = PLAN_FIELDS
         widgets = {"level": forms.RadioSelect}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A required choice shown as radio buttons offers no blank "---------" option.
+        self.fields["level"].choices = PlanLevel.choices
+
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("period_start_year"), cleaned.get("period_end_year")

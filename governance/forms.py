@@ -240,31 +240,57 @@ def _choosable_organisations(user) -> QuerySet[Organisation]:
     )
 
 
+class FirstOptionLabelled:
+    """A choice widget shown as a fieldset of options. The error summary links to the
+    field's first option; Django's own choice widgets give no id for that link."""
+
+    def id_for_label(self, id_, index="0"):
+        return f"{id_}_{index}" if id_ else ""
+
+
+class Checkboxes(FirstOptionLabelled, forms.CheckboxSelectMultiple):
+    pass
+
+
+class Radios(FirstOptionLabelled, forms.RadioSelect):
+    pass
+
+
 class LeadArrangementForm(VersionedForm):
     """The whole lead arrangement of a plan (the arrangement's version, 0 before one
     exists)."""
 
     model = forms.ChoiceField(
-        label=_("Who leads the process"), choices=LeadModel.choices, widget=forms.RadioSelect
+        label=_("Who leads the process"), choices=LeadModel.choices, widget=Radios
     )
-    lead = forms.ModelChoiceField(label=_("Lead body"), queryset=Organisation.objects.none())
+    lead = forms.ModelChoiceField(
+        label=_("Lead body"),
+        queryset=Organisation.objects.none(),
+        empty_label=_("Choose the lead body"),
+    )
     second_lead = forms.ModelChoiceField(
         label=_("Second lead body"),
         queryset=Organisation.objects.none(),
         required=False,
+        empty_label=_("No second lead body"),
         help_text=_("Only for a joint lead, or when two international organisations facilitate."),
     )
     has_decision_power = forms.BooleanField(
         label=_("The coordinating council or working group holds decision power"),
         required=False,
+        help_text=_(
+            "Only for a coordinating council or working group; ignored for the other ways "
+            "of leading."
+        ),
     )
     advisers = forms.ModelMultipleChoiceField(
         label=_("Technical advisers (optional)"),
         queryset=Organisation.objects.none(),
         required=False,
+        widget=Checkboxes,
         help_text=_(
-            "External organisations giving regular technical advice to the leads. "
-            "Hold Ctrl (⌘ on a Mac) to choose several."
+            "External organisations giving regular technical advice to the leads. Tick all "
+            "that apply."
         ),
     )
     notes = forms.CharField(
@@ -364,22 +390,6 @@ class ParticipantEditForm(VersionedForm):
     signatory_required = forms.BooleanField(
         label=_("Its signature is required to validate the plan"), required=False
     )
-
-
-class FirstOptionLabelled:
-    """A choice widget shown as a fieldset of options. The error summary links to the
-    field's first option; Django's own choice widgets give no id for that link."""
-
-    def id_for_label(self, id_, index="0"):
-        return f"{id_}_{index}" if id_ else ""
-
-
-class Checkboxes(FirstOptionLabelled, forms.CheckboxSelectMultiple):
-    pass
-
-
-class Radios(FirstOptionLabelled, forms.RadioSelect):
-    pass
 
 
 # Password resets are limited per account (here) and per client address (in the view).

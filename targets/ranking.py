@@ -49,3 +49,25 @@ def rank(items: Iterable[Rankable]) -> list[tuple[int, Rankable]]:
         previous = max(min(item.rank_override - 1, len(ordered)), previous + 1)
         ordered.insert(previous, item)
     return list(enumerate(ordered, start=1))
+
+
+def shared_ranks(ranked: list[tuple[int, Rankable]]) -> list[tuple[int, bool, Rankable]]:
+    """(rank, tied, item) triples from ``rank``'s order: items side by side with the same
+    weighted score, none placed by hand, are tied and share the first one's rank
+    (1, =2, =2, 4); their order among themselves is the catalogue's. Unscored items and
+    items placed by hand keep their own rank."""
+
+    def ties(item: Rankable) -> bool:
+        return item.score is not None and not item.rank_override
+
+    shared = []
+    for index, (position, item) in enumerate(ranked):
+        before = ranked[index - 1][1] if index else None
+        after = ranked[index + 1][1] if index + 1 < len(ranked) else None
+        tied_before = (
+            before is not None and ties(before) and ties(item) and before.score == item.score
+        )
+        tied_after = after is not None and ties(after) and ties(item) and after.score == item.score
+        shared_rank = shared[-1][0] if tied_before else position
+        shared.append((shared_rank, tied_before or tied_after, item))
+    return shared

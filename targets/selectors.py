@@ -1,7 +1,7 @@
 """Reads from the targets app."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
@@ -23,7 +23,7 @@ from targets.models import (
     ScoringCriterion,
     Target,
 )
-from targets.ranking import Rankable, rank, weighted_score
+from targets.ranking import Rankable, rank, shared_ranks, weighted_score
 
 _GOAL_CODE = re.compile(r"^\d{1,2}$")
 _TARGET_CODE = re.compile(r"^\d{1,2}\.(?:\d{1,2}|[a-z])$")
@@ -102,10 +102,16 @@ def catalogue_goals(*, query: str = "", relevance: str = "") -> list[Goal]:
 
 @dataclass
 class RankedTarget:
-    rank: int
+    rank: int  # shared by targets tied on an equal weighted score
     prioritised: PrioritisedTarget
     score: Decimal | None
     scores: dict[int, int]  # criterion id → score
+    tied: bool = False
+    tied_with: list[PrioritisedTarget] = field(default_factory=list)
+
+    @property
+    def tied_codes(self) -> list[str]:
+        return [other.target.code for other in self.tied_with]
 
 
 def ranked_targets(plan: ActionPlan) -> tuple[list[ScoringCriterion], list[RankedTarget]]:
@@ -135,15 +141,24 @@ def ranked_targets(plan: ActionPlan) -> tuple[list[ScoringCriterion], list[Ranke
         )
         for item in prioritised
     ]
-    return criteria, [
+    ranked = [
         RankedTarget(
-            rank=position,
+            rank=shared_rank,
             prioritised=by_id[rankable.key],
             score=rankable.score,
             scores=scores[rankable.key],
+            tied=tied,
         )
-        for position, rankable in rank(rankables)
+        for shared_rank, tied, rankable in shared_ranks(rank(rankables))
     ]
+    ties: dict[int, list[RankedTarget]] = {}
+    for entry in ranked:
+        if entry.tied:
+            ties.setdefault(entry.rank, []).append(entry)
+    for group in ties.values():
+        for entry in group:
+            entry.tied_with = [other.prioritised for other in group if other is not entry]
+    return criteria, ranked
 
 
 def pending_proposals(plan: ActionPlan) -> QuerySet[PrioritisedTarget]:

@@ -5,7 +5,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from targets.ranking import Rankable, rank, weighted_score
+from targets.ranking import Rankable, rank, shared_ranks, weighted_score
 
 weights_strategy = st.dictionaries(
     st.integers(1, 6),
@@ -97,3 +97,42 @@ def test_several_overrides_to_one_rank_keep_their_computed_order(items, data):
     assert [key for key in ranked if key not in chosen_keys] == [
         key for key in computed if key not in chosen_keys
     ]
+
+
+ranked_with_overrides = st.lists(
+    st.builds(
+        Rankable,
+        key=st.integers(),
+        # Few distinct scores, so that ties are common.
+        score=st.one_of(st.none(), st.sampled_from([Decimal("2.50"), Decimal("4.00")])),
+        official_position=st.integers(1000, 17999),
+        rank_override=st.one_of(st.none(), st.none(), st.integers(1, 6)),
+    ),
+    max_size=12,
+    unique_by=(lambda item: item.key, lambda item: item.official_position),
+)
+
+
+@given(items=ranked_with_overrides)
+def test_equal_scores_side_by_side_share_the_first_ones_rank(items):
+    ranked = rank(items)
+    shared = shared_ranks(ranked)
+    assert [item for _rank, _tied, item in shared] == [item for _position, item in ranked]
+    ranks = [shared_rank for shared_rank, _tied, _item in shared]
+    assert ranks == sorted(ranks)
+    for index, ((position, item), (shared_rank, tied, _same)) in enumerate(
+        zip(ranked, shared, strict=True)
+    ):
+        neighbours = [ranked[i][1] for i in (index - 1, index + 1) if 0 <= i < len(ranked)]
+        ties = item.score is not None and not item.rank_override
+        expected_tied = ties and any(
+            other.score == item.score and not other.rank_override for other in neighbours
+        )
+        assert tied == expected_tied
+        if not tied:
+            assert shared_rank == position
+            continue
+        first = index
+        while first and shared[first - 1][1] and ranked[first - 1][1].score == item.score:
+            first -= 1
+        assert shared_rank == ranked[first][0]  # 1, =2, =2, 4: the next keeps its place
