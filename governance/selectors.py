@@ -20,6 +20,7 @@ from governance.models import (
     User,
 )
 from governance.permissions import organisations_visible_to
+from msd_planner.lib.history import unattributed_author
 
 ORGANISATION_SORTS = {"name": "name", "type": "type", "members": "-member_count"}
 
@@ -201,7 +202,7 @@ def users_for_administration(*, query: str = "", organisation=None) -> QuerySet[
 @dataclass
 class AccountEvent:
     when: object
-    by: User | None
+    by: User | str | None  # a user, or who else wrote the change (the demo loader)
     description: str
 
 
@@ -211,22 +212,24 @@ def account_history(user: User, *, limit: int = 20) -> list[AccountEvent]:
     previous = None
     for record in user.history.select_related("history_user").order_by("history_date"):
         if previous is None:
-            events.append(
-                AccountEvent(record.history_date, record.history_user, _("Account created"))
-            )
+            events.append(AccountEvent(record.history_date, _author(record), _("Account created")))
         elif record.is_active != previous.is_active:
             text = _("Reactivated") if record.is_active else _("Deactivated")
-            events.append(AccountEvent(record.history_date, record.history_user, text))
+            events.append(AccountEvent(record.history_date, _author(record), text))
         elif (record.first_name, record.last_name, record.email) != (
             previous.first_name,
             previous.last_name,
             previous.email,
         ):
             events.append(
-                AccountEvent(record.history_date, record.history_user, _("Name or email changed"))
+                AccountEvent(record.history_date, _author(record), _("Name or email changed"))
             )
         previous = record
     return events[::-1][:limit]
+
+
+def _author(record) -> User | str | None:
+    return record.history_user or unattributed_author(record)
 
 
 def user_memberships(user: User) -> QuerySet[Membership]:
