@@ -11,14 +11,15 @@ from action_plans import services
 from action_plans.forms import ActionPlanForm, HistoryPageForm
 from action_plans.history import history_areas, plan_change_authors, plan_change_log
 from action_plans.permissions import PlanAction, plan_for_user_or_404, require_plan_starter
-from action_plans.selectors import plans_visible_to
+from action_plans.selectors import plan_list
 from msd_planner.lib.versioned_edit import VersionedEdit
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "action_plans/home.html", {"plans": plans_visible_to(request.user)})
+    columns, rows = plan_list(request.user)
+    return render(request, "action_plans/home.html", {"columns": columns, "rows": rows})
 
 
 @require_http_methods(["GET", "POST"])

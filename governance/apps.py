@@ -9,8 +9,11 @@ class GovernanceConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from governance import demo, history, services
+        from action_plans.hooks import register_plan_list_column
+        from governance import demo, history, selectors, services
 
+        register_plan_list_column(_("Lead bodies"), selectors.plans_lead_bodies)
+        register_plan_list_column(_("Your role"), selectors.plans_roles_of)
         history.register()
         demo.register()
         # A sign-in is not a change to the account: record it without a history row.

@@ -1,5 +1,6 @@
 """Reads for governance pages. Each function's query count is fixed, whatever the data."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -250,3 +251,40 @@ def organisation_of_user_in_plan(user: User, plan: ActionPlan) -> Organisation |
         .order_by("name")
         .first()
     )
+
+
+# --- columns of the plans list (registered in apps.py) ----------------------------------
+
+
+def plans_lead_bodies(plans, user) -> dict[int, str]:
+    """Each plan's lead bodies by name (advisers left out), one query."""
+    names = defaultdict(list)
+    for plan_id, name in (
+        LeadBody.objects.filter(arrangement__plan__in=plans, kind=LeadBodyKind.LEAD)
+        .order_by("organisation__name")
+        .values_list("arrangement__plan_id", "organisation__name")
+    ):
+        names[plan_id].append(name)
+    return {plan_id: ", ".join(plan_names) for plan_id, plan_names in names.items()}
+
+
+def plans_roles_of(plans, user) -> dict[int, str]:
+    """The user's role in each plan: their role in each of their organisations taking
+    part ("Editor (MELR)"); "Administrator" for a platform administrator without one."""
+    roles = defaultdict(list)
+    for plan_id, role, acronym, name in (
+        Membership.objects.filter(user=user, organisation__participations__plan__in=plans)
+        .order_by("organisation__name")
+        .values_list(
+            "organisation__participations__plan_id",
+            "role",
+            "organisation__acronym",
+            "organisation__name",
+        )
+    ):
+        roles[plan_id].append(f"{Role(role).label} ({acronym or name})")
+    labels = {plan_id: ", ".join(plan_roles) for plan_id, plan_roles in roles.items()}
+    if user.is_platform_admin:
+        for plan in plans:
+            labels.setdefault(plan.pk, str(_("Administrator")))
+    return labels
