@@ -5,6 +5,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+# Where `make run` serves the app: `make run PORT=8001` runs a second instance beside the first.
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: run test lint install chromium worker
 
@@ -17,12 +20,12 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-# Serve the app on http://127.0.0.1:8000 with the SDG catalogue and demo data loaded.
+# Serve the app on http://$(HOST):$(PORT) with the SDG catalogue and demo data loaded.
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_sdg_catalogue
 	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The whole test suite: PostgreSQL when DATABASE_URL says so, SQLite otherwise.
 test: $(STAMP) chromium

@@ -10,6 +10,7 @@ class ActionPlansConfig(AppConfig):
         from action_plans import history
         from action_plans.models import ActionPlan
 
+        history.name_area("plan", _("Plan details"))
         history.track(
             ActionPlan,
             area="plan",

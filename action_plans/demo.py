@@ -10,9 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.db import transaction
+from django.utils import timezone
+from simple_history.models import HistoricalChanges
 
 from action_plans.models import ActionPlan
+from msd_planner.lib.history import WRITTEN_BY_DEMO_LOADER
 
 
 @dataclass
@@ -35,7 +39,20 @@ def register_demo_step(step: DemoStep) -> None:
 @transaction.atomic
 def demo_load() -> DemoData:
     """Build (or complete) the demonstration data set."""
+    started = timezone.now()
     data = DemoData()
     for step in _steps:
         step(data)
+    _sign_unattributed_rows(since=started)
     return data
+
+
+def _sign_unattributed_rows(*, since) -> None:
+    """Name the demo loader as the author of the history rows it wrote without a user
+    (accounts, memberships), so that their history says so instead of naming nobody."""
+    for model in apps.get_models():
+        # Historical records; their many-to-many link tables have no author of their own.
+        if issubclass(model, HistoricalChanges) and hasattr(model, "history_change_reason"):
+            model.objects.filter(history_date__gte=since, history_user__isnull=True).update(
+                history_change_reason=WRITTEN_BY_DEMO_LOADER
+            )

@@ -1,6 +1,10 @@
+from datetime import datetime, time, timedelta
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from action_plans.history import ChangeFilter
 from action_plans.models import ActionPlan, PlanLevel
 from action_plans.services import PLAN_FIELDS
 from msd_planner.lib.versioned_edit import VersionedModelForm
@@ -28,6 +32,62 @@ class ActionPlanForm(VersionedModelForm):
 
 
 class HistoryPageForm(forms.Form):
-    """Which page of a plan's history: the changes older than ``before``."""
+    """Which changes of a plan's history: of an area, by a person, between two dates;
+    the page of those older than ``before``. A field given a bad value is left out."""
 
-    before = forms.DateTimeField(required=False)
+    FILTERS = ("area", "person", "since", "until")
+
+    area = forms.ChoiceField(label=_("Area"), required=False)
+    person = forms.TypedChoiceField(
+        label=_("Changed by"), required=False, coerce=int, empty_value=None
+    )
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    before = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, data, *, areas: list[tuple[str, str]], authors: list[tuple[int, str]]):
+        super().__init__(data)
+        self.fields["area"].choices = [("", _("All areas")), *areas]
+        self.fields["person"].choices = [("", _("Everyone")), *authors]
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("The end date cannot be before the start date."))
+        return cleaned
+
+    def value(self, name: str):
+        """The cleaned value of a field, None when it is empty or was refused."""
+        self.is_valid()
+        return self.cleaned_data.get(name) if name not in self.errors else None
+
+    def change_filter(self) -> ChangeFilter:
+        since, until = self.value("since"), self.value("until")
+        return ChangeFilter(
+            area=self.value("area") or "",
+            actor_id=self.value("person"),
+            since=_start_of(since) if since else None,
+            # The whole of the last day counts.
+            until=_start_of(until + timedelta(days=1)) if until else None,
+        )
+
+    @property
+    def is_filtered(self) -> bool:
+        return any(self.value(name) for name in self.FILTERS)
+
+    def filter_query(self) -> dict[str, str]:
+        """The filters as given (for the links to other pages of the history)."""
+        return {
+            name: self.data[name]
+            for name in self.FILTERS
+            if self.data.get(name) and not self.errors.get(name)
+        }
+
+
+def _start_of(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import get_m2m_reverse_field_name
 
 from action_plans.models import ActionPlan
+from msd_planner.lib.history import unattributed_author
 
 PAGE_SIZE = 100
 # Fields that change on every save or carry no meaning for a reader.
@@ -72,6 +73,7 @@ class Tracked:
 
 _tracked: dict[type[models.Model], Tracked] = {}
 _labels: dict[type[models.Model], str] = {}
+_area_names: dict[str, Any] = {}
 _actor_labellers: list[Callable[[ActionPlan, set[int]], dict[int, str]]] = []
 
 
@@ -106,6 +108,17 @@ def track(
     )
     if label:
         _labels[model] = label
+
+
+def name_area(area: str, name) -> None:
+    """How an ``area`` of ``track`` is named in the history page's filter."""
+    _area_names[area] = name
+
+
+def history_areas() -> list[tuple[str, str]]:
+    """(area, name) of every area tracked, in the order the apps registered them."""
+    areas = dict.fromkeys(tracked.area for tracked in _tracked.values())
+    return [(area, str(_area_names.get(area, area))) for area in areas]
 
 
 def label_records(model: type[models.Model], path: str) -> None:
@@ -163,11 +176,39 @@ class ChangeLog:
     older: datetime | None  # pass as ``before`` for the next page; None on the last page
 
 
+@dataclass(frozen=True)
+class ChangeFilter:
+    """Which changes a reader asks for: of one area, by one person, within dates
+    (``since`` inclusive, ``until`` exclusive)."""
+
+    area: str = ""
+    actor_id: int | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def applied_to(self, tracked: Tracked, rows: models.QuerySet) -> models.QuerySet | None:
+        """``rows`` of ``tracked`` narrowed to the filter; None when none can match."""
+        if self.area and tracked.area != self.area:
+            return None
+        if self.actor_id is not None:
+            rows = rows.filter(history_user_id=self.actor_id)
+        if self.since is not None:
+            rows = rows.filter(history_date__gte=self.since)
+        if self.until is not None:
+            rows = rows.filter(history_date__lt=self.until)
+        return rows
+
+
 def plan_change_log(
-    plan: ActionPlan, *, before: datetime | None = None, size: int = PAGE_SIZE
+    plan: ActionPlan,
+    *,
+    before: datetime | None = None,
+    size: int = PAGE_SIZE,
+    only: ChangeFilter | None = None,
 ) -> ChangeLog:
-    """The ``size`` latest changes to the plan and its records (older than ``before``)."""
-    picked = _latest_rows(plan, before, size)
+    """The ``size`` latest changes to the plan and its records (older than ``before``),
+    those ``only`` asks for."""
+    picked = _latest_rows(plan, before, size, only or ChangeFilter())
     previous = _previous_rows(picked)
     snapshots = _m2m_snapshots(picked, previous)
     names = _names(picked, snapshots)
@@ -179,7 +220,7 @@ def plan_change_log(
         if row.history_type == "~" and before_row is None:
             continue
         described = Row(row=row, before=before_row, names=names)
-        actor = actors.get(row.history_user_id, _("The system"))
+        actor = actors.get(row.history_user_id) or unattributed_author(row) or _("The system")
         entry = ChangeEntry(
             when=row.history_date,
             actor=actor,
@@ -199,12 +240,30 @@ def plan_change_log(
     return ChangeLog(entries=entries, older=older)
 
 
-def _latest_rows(plan, before, size) -> list[tuple[Tracked, Any]]:
+def plan_change_authors(plan: ActionPlan) -> list[tuple[int, str]]:
+    """(user id, name) of everyone who changed the plan or its records, by name; one
+    query for them all, plus the authors' names."""
+    authored = [
+        tracked.history_model.objects.filter(tracked.in_plan(plan), history_user__isnull=False)
+        .order_by()  # the union allows no ordering of its parts
+        .values_list("history_user_id", flat=True)
+        .distinct()
+        for tracked in _tracked.values()
+    ]
+    if not authored:
+        return []
+    user_ids = set(authored[0].union(*authored[1:]))
+    return sorted(_actor_names(plan, user_ids).items(), key=lambda pair: pair[1].casefold())
+
+
+def _latest_rows(plan, before, size, only: ChangeFilter) -> list[tuple[Tracked, Any]]:
     """The newest ``size`` rows across the tracked models; rows sharing the timestamp of
     the last one are all kept, so that the next page (older than it) misses none."""
     picked = []
     for tracked in _tracked.values():
-        rows = tracked.history_model.objects.filter(tracked.in_plan(plan))
+        rows = only.applied_to(tracked, tracked.history_model.objects.filter(tracked.in_plan(plan)))
+        if rows is None:
+            continue
         if before is not None:
             rows = rows.filter(history_date__lt=before)
         fetched = list(rows.order_by("-history_date", "-history_id")[: size + 1])

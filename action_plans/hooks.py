@@ -4,7 +4,9 @@ Each app registers in its ``AppConfig.ready()``; the kernel reads the hooks and 
 no app above it (Django's admin autodiscovery and Wagtail's hooks are the model).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from action_plans.models import ActionPlan
 
@@ -45,3 +47,33 @@ def acting_organisations(user, plan: ActionPlan) -> frozenset[int]:
     for finder in _acting_organisations:
         found |= finder(user, plan)
     return frozenset(found)
+
+
+# --- columns of the plans list ---------------------------------------------------------
+
+PlanListValues = Callable[[Sequence[ActionPlan], Any], dict[int, Any]]
+
+
+@dataclass(frozen=True)
+class PlanListColumn:
+    heading: str
+    values: PlanListValues  # (plans, user) → {plan id: what the cell shows}, one query
+    numeric: bool = False
+    empty: Any = "—"  # shown for a plan the values leave out
+
+
+_plan_list_columns: list[PlanListColumn] = []
+
+
+def register_plan_list_column(
+    heading: str, values: PlanListValues, *, numeric: bool = False, empty: Any = "—"
+) -> None:
+    """A column of the plans list (the home page), filled by the app that owns its data:
+    ``values(plans, user)`` answers for all the listed plans at once, so that the page
+    costs one query per column however many plans it lists."""
+    if all(column.values is not values for column in _plan_list_columns):
+        _plan_list_columns.append(PlanListColumn(heading, values, numeric, empty))
+
+
+def plan_list_columns() -> tuple[PlanListColumn, ...]:
+    return tuple(_plan_list_columns)

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -7,16 +9,17 @@ from django.views.decorators.http import require_http_methods
 
 from action_plans import services
 from action_plans.forms import ActionPlanForm, HistoryPageForm
-from action_plans.history import plan_change_log
+from action_plans.history import history_areas, plan_change_authors, plan_change_log
 from action_plans.permissions import PlanAction, plan_for_user_or_404, require_plan_starter
-from action_plans.selectors import plans_visible_to
+from action_plans.selectors import plan_list
 from msd_planner.lib.versioned_edit import VersionedEdit
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "action_plans/home.html", {"plans": plans_visible_to(request.user)})
+    columns, rows = plan_list(request.user)
+    return render(request, "action_plans/home.html", {"columns": columns, "rows": rows})
 
 
 @require_http_methods(["GET", "POST"])
@@ -63,11 +66,24 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
-    page = HistoryPageForm(request.GET or None)
-    before = page.cleaned_data["before"] if page.is_valid() else None
-    log = plan_change_log(access.plan, before=before)
+    form = HistoryPageForm(
+        request.GET, areas=history_areas(), authors=plan_change_authors(access.plan)
+    )
+    before = form.value("before")
+    log = plan_change_log(access.plan, before=before, only=form.change_filter())
+    filters = form.filter_query()
     return render(
         request,
         "action_plans/plan_history.html",
-        {**access.context, "entries": log.entries, "older": log.older, "before": before},
+        {
+            **access.context,
+            "form": form,
+            "entries": log.entries,
+            "older": log.older,
+            "before": before,
+            "latest_query": urlencode(filters),
+            "older_query": urlencode({**filters, "before": log.older.isoformat()})
+            if log.older
+            else "",
+        },
     )

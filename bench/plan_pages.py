@@ -172,14 +172,24 @@ def history_against_its_template(plan, coordinator) -> None:
     from django.template.loader import render_to_string
     from django.test import RequestFactory
 
-    from action_plans.history import plan_change_log
+    from action_plans.forms import HistoryPageForm
+    from action_plans.history import history_areas, plan_change_authors, plan_change_log
     from action_plans.permissions import plan_for_user_or_404
 
     request = RequestFactory().get("/")
     request.user = coordinator
     access = plan_for_user_or_404(coordinator, plan.pk)
     log = plan_change_log(plan)
-    context = {**access.context, "entries": log.entries, "older": log.older, "before": None}
+    form = HistoryPageForm(request.GET, areas=history_areas(), authors=plan_change_authors(plan))
+    context = {
+        **access.context,
+        "form": form,
+        "entries": log.entries,
+        "older": log.older,
+        "before": None,
+        "older_query": "",
+        "latest_query": "",
+    }
     build = _median_ms(lambda: plan_change_log(plan))
     render = _median_ms(
         lambda: render_to_string("action_plans/plan_history.html", context, request=request)

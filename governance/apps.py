@@ -9,10 +9,12 @@ class GovernanceConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from action_plans.hooks import register_acting_organisations
-        from governance import demo, history, permissions, services
+        from action_plans.hooks import register_acting_organisations, register_plan_list_column
+        from governance import demo, history, permissions, selectors, services
 
         register_acting_organisations(permissions.acting_organisations)
+        register_plan_list_column(_("Lead bodies"), selectors.plans_lead_bodies)
+        register_plan_list_column(_("Your role"), selectors.plans_roles_of)
         history.register()
         demo.register()
         # A sign-in is not a change to the account: record it without a history row.

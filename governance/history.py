@@ -3,6 +3,7 @@
 from collections import defaultdict
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from action_plans import history
 from action_plans.history import Row
@@ -77,6 +78,7 @@ def plan_member_labels(plan, user_ids: set[int]) -> dict[int, str]:
 
 def register() -> None:
     history.label_actors(plan_member_labels)
+    history.name_area("governance", gettext_lazy("Governance"))
     history.label_records(Organisation, "name")
     history.track(
         LeadArrangement,

@@ -1,5 +1,6 @@
 """Reads for governance pages. Each function's query count is fixed, whatever the data."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -20,6 +21,7 @@ from governance.models import (
     User,
 )
 from governance.permissions import organisations_visible_to
+from msd_planner.lib.history import unattributed_author
 
 ORGANISATION_SORTS = {"name": "name", "type": "type", "members": "-member_count"}
 
@@ -216,7 +218,7 @@ def users_for_administration(*, query: str = "", organisation=None) -> QuerySet[
 @dataclass
 class AccountEvent:
     when: object
-    by: User | None
+    by: User | str | None  # a user, or who else wrote the change (the demo loader)
     description: str
 
 
@@ -226,22 +228,24 @@ def account_history(user: User, *, limit: int = 20) -> list[AccountEvent]:
     previous = None
     for record in user.history.select_related("history_user").order_by("history_date"):
         if previous is None:
-            events.append(
-                AccountEvent(record.history_date, record.history_user, _("Account created"))
-            )
+            events.append(AccountEvent(record.history_date, _author(record), _("Account created")))
         elif record.is_active != previous.is_active:
             text = _("Reactivated") if record.is_active else _("Deactivated")
-            events.append(AccountEvent(record.history_date, record.history_user, text))
+            events.append(AccountEvent(record.history_date, _author(record), text))
         elif (record.first_name, record.last_name, record.email) != (
             previous.first_name,
             previous.last_name,
             previous.email,
         ):
             events.append(
-                AccountEvent(record.history_date, record.history_user, _("Name or email changed"))
+                AccountEvent(record.history_date, _author(record), _("Name or email changed"))
             )
         previous = record
     return events[::-1][:limit]
+
+
+def _author(record) -> User | str | None:
+    return record.history_user or unattributed_author(record)
 
 
 def user_memberships(user: User) -> QuerySet[Membership]:
@@ -262,3 +266,40 @@ def organisation_of_user_in_plan(user: User, plan: ActionPlan) -> Organisation |
         .order_by("name")
         .first()
     )
+
+
+# --- columns of the plans list (registered in apps.py) ----------------------------------
+
+
+def plans_lead_bodies(plans, user) -> dict[int, str]:
+    """Each plan's lead bodies by name (advisers left out), one query."""
+    names = defaultdict(list)
+    for plan_id, name in (
+        LeadBody.objects.filter(arrangement__plan__in=plans, kind=LeadBodyKind.LEAD)
+        .order_by("organisation__name")
+        .values_list("arrangement__plan_id", "organisation__name")
+    ):
+        names[plan_id].append(name)
+    return {plan_id: ", ".join(plan_names) for plan_id, plan_names in names.items()}
+
+
+def plans_roles_of(plans, user) -> dict[int, str]:
+    """The user's role in each plan: their role in each of their organisations taking
+    part ("Editor (MELR)"); "Administrator" for a platform administrator without one."""
+    roles = defaultdict(list)
+    for plan_id, role, acronym, name in (
+        Membership.objects.filter(user=user, organisation__participations__plan__in=plans)
+        .order_by("organisation__name")
+        .values_list(
+            "organisation__participations__plan_id",
+            "role",
+            "organisation__acronym",
+            "organisation__name",
+        )
+    ):
+        roles[plan_id].append(f"{Role(role).label} ({acronym or name})")
+    labels = {plan_id: ", ".join(plan_roles) for plan_id, plan_roles in roles.items()}
+    if user.is_platform_admin:
+        for plan in plans:
+            labels.setdefault(plan.pk, str(_("Administrator")))
+    return labels

@@ -237,7 +237,9 @@ def membership_set(
     attribute(membership, actor)
     membership.save()
     user.groups.add(groups[(organisation.id, role)])
-    log.info("membership set: %s is %s of %s (by %s)", user, role, organisation, actor)
+    # Without an actor, the demo loader (the one caller that has none) set it up.
+    by = actor or "the demo loader"
+    log.info("membership set: %s is %s of %s (by %s)", user, role, organisation, by)
     return membership
 
 

@@ -7,12 +7,14 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 
 from msd_planner.lib.errors import ActionRefused, ObjectHidden, RecordGone
+from msd_planner.lib.log_filters import REFUSAL_LOGGED
 
 security_log = logging.getLogger("msd_planner.security")
 
 
 class AuthorisationLogMiddleware:
-    """Log every refused authorisation with user, object, action and IP address."""
+    """Log every refused authorisation with user, object, action and IP address, in one
+    line (``RefusalLoggedOnce`` keeps Django's own line about the 403/404 out)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -37,6 +39,7 @@ class AuthorisationLogMiddleware:
             # The address django-axes locks out, read with the same proxy settings.
             get_client_ip_address(request),
         )
+        setattr(request, REFUSAL_LOGGED, True)
         return None
 
 

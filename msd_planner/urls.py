@@ -1,7 +1,18 @@
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.decorators.http import require_http_methods
 from django.views.i18n import set_language
+
+
+@require_http_methods(["GET", "HEAD"])
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page links to: answer with the icon."""
+    # Not permanent: in production the address names the version of the file.
+    return redirect(static("favicon.svg"))
+
 
 urlpatterns = [
     path("", include("action_plans.urls")),
@@ -10,4 +21,5 @@ urlpatterns = [
     # Every HTML page answers GET and POST only; other methods get 405.
     path("i18n/setlang/", require_http_methods(["GET", "POST"])(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    path("favicon.ico", favicon, name="favicon"),
 ]

@@ -7,9 +7,15 @@ class TargetsConfig(AppConfig):
     verbose_name = _("SDG targets")
 
     def ready(self):
-        from action_plans.hooks import register_plan_change_check
-        from targets import demo, history, rules, services  # noqa: F401 (rules declare)
+        from action_plans.hooks import register_plan_change_check, register_plan_list_column
+        from targets import demo, history, rules, selectors, services  # noqa: F401 (rules)
 
+        register_plan_list_column(
+            _("Prioritised targets"),
+            selectors.plans_prioritised_target_counts,
+            numeric=True,
+            empty=0,
+        )
         register_plan_change_check(services.baselines_within_plan_period)
         history.register()
         demo.register()

@@ -2,6 +2,7 @@
 plan's history (registered in ``apps.py``)."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from action_plans import history
 from targets.models import (
@@ -17,6 +18,9 @@ from targets.models import (
 
 
 def register() -> None:
+    history.name_area("targets", gettext_lazy("Targets"))
+    history.name_area("frameworks", gettext_lazy("Existing frameworks"))
+    history.name_area("consultations", gettext_lazy("Consultations"))
     history.track(
         ScoringCriterion,
         area="targets",

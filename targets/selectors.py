@@ -333,3 +333,15 @@ def consultations_with_links() -> QuerySet[Consultation]:
     """Consultations with who was present and what they concerned; the access helper
     narrows them to one plan's."""
     return Consultation.objects.with_links()
+
+
+def plans_prioritised_target_counts(plans, user) -> dict[int, int]:
+    """How many targets each plan has prioritised (accepted), one query; for the plans
+    list (registered in apps.py)."""
+    return dict(
+        PrioritisedTarget.objects.filter(plan__in=plans, status=ProposalStatus.ACCEPTED)
+        .order_by()
+        .values("plan_id")
+        .annotate(count=Count("id"))
+        .values_list("plan_id", "count")
+    )

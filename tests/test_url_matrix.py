@@ -315,6 +315,7 @@ MATRIX: dict[str, Row] = {
     "password_reset_complete": Row(access=public, methods={"POST": NOT_ALLOWED}),
     "set_language": Row(access=public),
     "catalogue": Row(access=public),
+    "favicon": Row(access=public, methods={"POST": NOT_ALLOWED}),
     # plans
     "home": Row(access=signed_in),
     "plan_create": Row(access=administrators),

@@ -3,7 +3,11 @@
 from collections.abc import Iterable, Mapping
 
 from django.db import models
+from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
+
+# The ``history_change_reason`` of rows the demo loader wrote without a user.
+WRITTEN_BY_DEMO_LOADER = "demo-loader"
 
 
 def attribute(instance, actor) -> None:
@@ -13,6 +17,13 @@ def attribute(instance, actor) -> None:
     that changes made by commands, jobs and tests are attributed too.
     """
     instance._history_user = actor
+
+
+def unattributed_author(row) -> str | None:
+    """Who wrote a history row that names no user, when known (the demo loader)."""
+    if row.history_user_id is None and row.history_change_reason == WRITTEN_BY_DEMO_LOADER:
+        return _("the demo loader")
+    return None
 
 
 class HistoryWithLinks(HistoricalRecords):

@@ -226,9 +226,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"refusal_logged_once": {"()": "msd_planner.lib.log_filters.RefusalLoggedOnce"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
+        # A refused request is logged once, by msd_planner.security, with who and what.
+        "django.request": {"filters": ["refusal_logged_once"]},
         "msd_planner": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "msd_planner.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },

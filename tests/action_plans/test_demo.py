@@ -45,3 +45,26 @@ def test_every_demo_user_can_sign_in(db, client, username):
     )
     assert response.context["user"].username == username
     assert response.request["PATH_INFO"] == reverse("home")
+
+
+def test_what_the_demo_loader_wrote_without_a_user_reads_as_written_by_it(db, client):
+    """Demo accounts and memberships are written with no user signed in: their history
+    names the demo loader, not nobody (nor "None")."""
+    call_command("load_demo")
+    client.force_login(User.objects.get(username="admin"))
+    editor = User.objects.get(username="editor")
+
+    page = client.get(reverse("user_detail", args=[editor.pk])).content.decode()
+
+    history = page[page.index("Account history") :]
+    assert "<td>the demo loader</td><td>Account created</td>" in history
+    assert "None" not in history
+    assert not editor.memberships.get().history.filter(history_change_reason=None).exists()
+
+
+def test_changes_made_later_without_a_user_are_not_put_on_the_demo_loader(db):
+    call_command("load_demo")
+    user = User.objects.get(username="viewer")
+    user.first_name = "Vida Ama"
+    user.save()
+    assert user.history.latest().history_change_reason is None

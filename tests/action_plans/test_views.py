@@ -8,6 +8,8 @@ from django.urls import reverse
 from action_plans.models import ActionPlan, PlanLevel
 from governance.models import LeadModel
 from governance.services import LeadArrangementData, lead_arrangement_set, participation_add
+from targets.models import Target
+from targets.services import prioritised_target_add
 from tests import factories
 
 VALID_PLAN = {
@@ -200,3 +202,63 @@ def test_home_costs_the_same_queries_for_a_few_or_many_plans(client, cast, role)
     # The outsider's organisation is in no plan: it is the control, seeing none at both.
     assert _plans_on_home(client) == (seen if role == "outsider" else seen + 30)
     assert _home_queries(client) == small
+
+
+def _home_rows(client) -> dict[str, list[str]]:
+    """The plans list as its reader sees it: plan title → the cells of its row."""
+    page = client.get(reverse("home")).content.decode()
+    rows = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", page[page.index("<tbody>") :], re.S):
+        cells = [
+            " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        ]
+        rows[re.search(r"<a [^>]*>([^<]+)</a>", row).group(1)] = cells[1:]
+    return rows
+
+
+def test_the_plans_list_shows_level_period_status_leads_targets_and_the_users_role(
+    client, cast, catalogue
+):
+    for code in ("10.7", "8.8"):
+        prioritised_target_add(
+            actor=cast.coordinator_a,
+            plan=cast.plan_a,
+            target=Target.objects.get(code=code),
+            rationale="Labour migration",
+        )
+    headings = ["Level", "Period", "Status", "Lead bodies", "Your role", "Prioritised targets"]
+
+    client.force_login(cast.editor_x)
+    editor = _home_rows(client)
+    client.force_login(cast.coordinator_a)
+    coordinator = _home_rows(client)
+    client.force_login(cast.administrator)
+    administrator = _home_rows(client)
+
+    page = client.get(reverse("home")).content.decode()
+    assert re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', page)[1:] == headings
+    assert editor == {
+        "Plan A": [
+            "National",
+            "2025–2030",
+            "Draft",
+            "Ministry of the Interior, National Statistics Office",
+            "Editor (MOL)",
+            "2",
+        ]
+    }
+    assert coordinator["Plan A"][4] == "Coordinator (MOI)"
+    assert administrator["Plan A"][4] == administrator["Plan B"][4] == "Administrator"
+    assert administrator["Plan B"][5] == "0"
+
+
+def test_a_plans_caption_does_not_repeat_the_period_its_title_names(client, cast):
+    client.force_login(cast.coordinator_a)
+    plan = ActionPlan.objects.get(pk=cast.plan_a.pk)
+    ActionPlan.objects.filter(pk=plan.pk).update(title="National Plan 2025–2030")
+
+    page = client.get(reverse("plan_detail", args=[plan.pk])).content.decode()
+
+    assert "National Plan 2025–2030 · 2025–2030" not in page
+    assert "National Plan 2025–2030 ·" in page

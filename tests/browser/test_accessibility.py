@@ -7,6 +7,7 @@ from django.core.management import call_command
 from action_plans.models import ActionPlan
 from governance.models import Organisation, User
 from tests.browser.test_catalogue_journey import _sign_in
+from tests.browser.test_phone import PHONE
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,6 +40,9 @@ def test_working_pages_have_no_serious_accessibility_violations(page):
             f"/plans/{plan.pk}/consultations/",
             f"/plans/{plan.pk}/consultations/add/",
             f"/plans/{plan.pk}/history/",
+            f"/plans/{plan.pk}/history/?area=targets&since=2020-01-01&until=2019-01-01",
+            "/catalogue/",
+            "/catalogue/?relevance=explicit",
         ],
         "admin": [
             "/users/",
@@ -57,4 +61,33 @@ def test_working_pages_have_no_serious_accessibility_violations(page):
             if found := _serious(page):
                 problems[path] = found
         page.context.clear_cookies()
+    assert problems == {}
+
+
+def test_phone_pages_have_no_serious_accessibility_violations(browser, live_server, catalogue):
+    """At 390 × 844, with the menu folded and then open."""
+    call_command("load_demo")
+    plan = ActionPlan.objects.get(level="national")
+    context = browser.new_context(
+        base_url=live_server.url, bypass_csp=True, locale="en-GB", viewport=PHONE
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    _sign_in(page, "coordinator")
+    problems = {}
+    for path in [
+        "/",
+        f"/plans/{plan.pk}/targets/",
+        f"/plans/{plan.pk}/frameworks/",
+        f"/plans/{plan.pk}/history/",
+        "/catalogue/",
+    ]:
+        page.goto(path)
+        if found := _serious(page):
+            problems[path] = found
+    page.get_by_role("button", name="Menu").click()
+    page.locator("#main-menu.show").wait_for()
+    if found := _serious(page):
+        problems["menu open"] = found
+    context.close()
     assert problems == {}

@@ -105,3 +105,33 @@ def test_the_page_costs_the_same_queries_whatever_is_shown(
         client.get(reverse("catalogue"))
     with django_assert_num_queries(3):
         client.get(reverse("catalogue"), {"q": "migration", "relevance": "migration"})
+
+
+def test_the_catalogue_opens_on_its_goals_with_their_targets_folded(client, catalogue):
+    page = client.get(reverse("catalogue")).content.decode()
+    assert page.count('<details class="catalogue-goal">') == 17
+    assert '<details class="catalogue-goal" open>' not in page
+    assert "The 10 targets of goal 10" in page
+
+
+@pytest.mark.parametrize("query", [{"q": "remittances"}, {"relevance": "explicit"}])
+def test_the_goals_holding_a_match_open_on_a_search_or_filter(client, catalogue, query):
+    response = client.get(reverse("catalogue"), query)
+    page = response.content.decode()
+    goals = len(re.findall(r'<section class="mb-5" id="goal-', page))
+    assert goals >= 1
+    assert page.count('<details class="catalogue-goal" open>') == goals
+    assert _targets_shown(response)
+
+
+def test_migration_notes_are_marked_english_and_say_so_in_other_languages(
+    client, catalogue, settings
+):
+    note = '<strong>Migration:</strong> <span lang="en">'
+    english = client.get(reverse("catalogue"), {"q": "10.7"}).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    french = client.get(reverse("catalogue"), {"q": "10.7"}).content.decode()
+
+    assert note in english and "(in English)" not in english
+    # The hint's wording is the translator's; it follows the note.
+    assert re.search(r'<span lang="en">[^<]+</span> <span class="text-body-secondary">\(', french)
