@@ -37,7 +37,7 @@ class HistoryPageForm(forms.Form):
 
     FILTERS = ("area", "person", "since", "until")
 
-    area = forms.ChoiceField(label=_("Area"), required=False)
+    area = forms.ChoiceField(label=_("Part of the plan"), required=False)
     person = forms.TypedChoiceField(
         label=_("Changed by"), required=False, coerce=int, empty_value=None
     )
@@ -51,7 +51,7 @@ class HistoryPageForm(forms.Form):
 
     def __init__(self, data, *, areas: list[tuple[str, str]], authors: list[tuple[int, str]]):
         super().__init__(data)
-        self.fields["area"].choices = [("", _("All areas")), *areas]
+        self.fields["area"].choices = [("", _("All parts of the plan")), *areas]
         self.fields["person"].choices = [("", _("Everyone")), *authors]
 
     def clean(self):

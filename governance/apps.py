@@ -8,6 +8,7 @@ class GovernanceConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_migrate
 
         from action_plans.hooks import register_acting_organisations, register_plan_list_column
         from governance import demo, history, permissions, selectors, services
@@ -20,3 +21,8 @@ class GovernanceConfig(AppConfig):
         # A sign-in is not a change to the account: record it without a history row.
         user_logged_in.disconnect(dispatch_uid="update_last_login")
         user_logged_in.connect(services.last_login_record, dispatch_uid="update_last_login")
+        # After an upgrade the policy may give new actions: every plan's grants are
+        # recomputed from its governance records once the tables are migrated.
+        post_migrate.connect(
+            services.all_plan_permissions_sync, sender=self, dispatch_uid="sync_plan_grants"
+        )

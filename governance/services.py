@@ -126,6 +126,13 @@ def plan_permissions_sync(plan: ActionPlan) -> None:
         )
 
 
+def all_plan_permissions_sync(*, using: str = "default", **kwargs) -> None:
+    """Recompute every plan's grants (after ``migrate``: a changed policy takes effect on
+    the plans that exist)."""
+    for plan in ActionPlan.objects.using(using).only("pk"):
+        plan_permissions_sync(plan)
+
+
 # --- organisations -------------------------------------------------------------------
 
 

@@ -133,6 +133,14 @@ def _ensure_targets(actor: User, plan: ActionPlan, organisations: dict[str, Orga
         rationale="Child labour in cocoa-growing areas draws on internal migrant children.",
         proposer_organisation=organisations["MELR"],
     )
+    statistics_editor = User.objects.filter(username="stats.editor").first()
+    prioritised_target_add(
+        actor=statistics_editor,
+        plan=plan,
+        target=Target.objects.get(code="16.9"),
+        rationale="Returnees' children born abroad often have no birth record in Ghana.",
+        proposer_organisation=organisations["GSS"],
+    )
     for name, kind, owner, start, end, assessments in DEMO_FRAMEWORKS:
         framework = framework_create(
             actor=actor,

@@ -993,3 +993,15 @@ def test_the_database_refuses_unknown_choices(cast, model_name, field, value):
     }
     with pytest.raises(IntegrityError), transaction.atomic():
         rows[model_name].update(**{field: value})
+
+
+def test_migrating_recomputes_every_plans_grants_from_the_policy(cast):
+    """An upgrade whose policy gives a new action takes effect on the plans that exist."""
+    from django.core.management import call_command
+
+    ActionPlanGroupObjectPermission.objects.filter(
+        permission__codename="monitor_actionplan"
+    ).delete()
+    assert PlanAction.MONITOR not in plan_actions_for_user(cast.editor_s, cast.plan_a)
+    call_command("migrate", verbosity=0)
+    assert PlanAction.MONITOR in plan_actions_for_user(cast.editor_s, cast.plan_a)
