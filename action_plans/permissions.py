@@ -176,6 +176,7 @@ def plan_object_for_user_or_404(
         raise ObjectHidden(rule.name if rule else action, description)
     if plan_field == "plan":
         found.plan = access.plan  # the plan already read, not a second query
-    if rule is not None and not access.may_on(rule, found):
+    result = PlanObjectAccess(plan=access.plan, actions=access.actions, user=user, object=found)
+    if rule is not None and not result.may_on(rule, found):  # its owners looked up once
         raise ActionRefused(rule.name, f"{queryset.model._meta.model_name} {pk}")
-    return PlanObjectAccess(plan=access.plan, actions=access.actions, user=user, object=found)
+    return result

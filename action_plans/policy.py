@@ -83,7 +83,10 @@ ACTION_DESCRIPTIONS: dict[PlanAction, Promise] = {
         "Propose targets, record consultations the organisation took part in, and edit "
         "the organisation's own items"
     ),
-    PlanAction.PRIORITISE: _("Score targets, set the scoring criteria, edit prioritised targets"),
+    PlanAction.PRIORITISE: _(
+        "Score targets, set the scoring criteria, edit prioritised targets: rationale, "
+        "local adaptation, responsible organisation, a rank set by hand"
+    ),
     PlanAction.REVIEW_FRAMEWORKS: _("Add, edit, assess and remove existing frameworks"),
     PlanAction.DESIGN_INTERVENTIONS: _("Design the interventions"),
     PlanAction.MOBILISE_RESOURCES: _("Keep the resource mobilisation plan"),
@@ -152,6 +155,17 @@ class PolicyColumn:
     label: Promise
     holds: dict[PlanAction, str]  # action → ALL or OWN_ACTIVITIES; absent: not held
 
+    @property
+    def summary(self) -> list[str]:
+        """What the column holds, in words, in the policy's order."""
+        return [
+            str(ACTION_LABELS[action])
+            if self.holds[action] == ALL
+            else _("%(action)s, if their body leads it") % {"action": ACTION_LABELS[action]}
+            for action in PlanAction
+            if action in self.holds
+        ]
+
 
 def policy_table() -> list[PolicyColumn]:
     """The role × action table, computed with ``role_actions`` (as the grants are)."""
@@ -190,14 +204,14 @@ ACTION_BY_CODENAME = {permission_codename(action): action for action in PlanActi
 class RecordRule:
     """Who may do one thing to one kind of record.
 
-    Whoever holds ``action`` on the plan may do it to every such record; an editor or
-    coordinator of an organisation in ``owners(record)`` may do it to that record while
-    ``open_to_owners(record)`` holds. ``description`` says so on the "who can do what"
-    page, which lists every rule declared.
+    Whoever holds ``action`` on the plan may do it to every such record (no one, when
+    ``action`` is None: the owners' own step); an editor or coordinator of an organisation
+    in ``owners(record)`` may do it to that record while ``open_to_owners(record)`` holds.
+    ``description`` says so on the "who can do what" page, which lists every rule declared.
     """
 
     name: str
-    action: PlanAction
+    action: PlanAction | None
     owners: Callable[[Any], Iterable[int | None]]
     description: Promise
     open_to_owners: Callable[[Any], bool] = lambda record: True
@@ -205,7 +219,7 @@ class RecordRule:
     def allows(
         self, actions: frozenset[PlanAction], organisation_ids: frozenset[int], record
     ) -> bool:
-        if self.action in actions:
+        if self.action is not None and self.action in actions:
             return True
         return bool(organisation_ids & set(self.owners(record))) and self.open_to_owners(record)
 

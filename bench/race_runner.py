@@ -496,7 +496,10 @@ def edit_pages() -> list[EditPage]:
         ),
         EditPage(
             "RoleForm",
-            reverse("membership_edit", kwargs={"user_pk": membership.user_id, "pk": membership.pk}),
+            reverse(
+                "organisation_member_edit",
+                kwargs={"pk": membership.organisation_id, "membership_pk": membership.pk},
+            ),
             "admin",
             "role",
             _another_choice("role"),

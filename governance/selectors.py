@@ -252,13 +252,6 @@ def user_memberships(user: User) -> QuerySet[Membership]:
     return user.memberships.select_related("organisation").order_by("organisation__name")
 
 
-def user_membership(user: User, pk: int) -> Membership | None:
-    """One of ``user``'s memberships, with its organisation and user."""
-    return (
-        Membership.objects.select_related("organisation", "user").filter(pk=pk, user=user).first()
-    )
-
-
 def organisation_of_user_in_plan(user: User, plan: ActionPlan) -> Organisation | None:
     """The user's organisation taking part in the plan (the first by name if several)."""
     return (

@@ -19,7 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -45,6 +45,7 @@ from governance.models import (
 )
 from governance.selectors import lead_bodies_and_activities
 from msd_planner.lib.history import attribute
+from msd_planner.lib.ratelimit import ratelimit_hit
 from msd_planner.lib.versioned_edit import (
     EditConflict,
     Update,
@@ -126,10 +127,12 @@ def plan_permissions_sync(plan: ActionPlan) -> None:
         )
 
 
-def all_plan_permissions_sync(*, using: str = "default", **kwargs) -> None:
+def all_plan_permissions_sync(*, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
     """Recompute every plan's grants (after ``migrate``: a changed policy takes effect on
-    the plans that exist)."""
-    for plan in ActionPlan.objects.using(using).only("pk"):
+    the plans that exist). The grants live in the default database."""
+    if using != DEFAULT_DB_ALIAS:
+        return
+    for plan in ActionPlan.objects.only("pk"):
         plan_permissions_sync(plan)
 
 
@@ -280,12 +283,14 @@ def membership_role_update(
     *, actor: User, membership: Membership, expected_version: int, role: str
 ) -> Update[Membership]:
     """Change the role of an existing membership, refusing a stale edit."""
+    _lock_members_of(membership.organisation_id)
     update = versioned_update(
         instance=membership,
         expected_version=expected_version,
         data={"role": role},
         actor=actor,
         editable=("role",),
+        check=lambda fresh, changed: _not_the_last_coordinator_leaving(actor, fresh),
     )
     if update.changed:
         groups = _role_groups({membership.organisation_id})
@@ -298,9 +303,44 @@ def membership_role_update(
     return update
 
 
+def _lock_members_of(organisation_id: int) -> None:
+    """Changes to one organisation's members run one after the other (the organisation
+    row is their lock), so two coordinators stepping down at once cannot both go."""
+    Organisation.objects.select_for_update().filter(pk=organisation_id).first()
+
+
+def _not_the_last_coordinator_leaving(
+    actor: User | None, membership: Membership, *, removing: bool = False
+) -> None:
+    """A coordinator who steps down (a new role, or leaving) names a successor first:
+    otherwise no one but an administrator could manage the organisation's members."""
+    if actor is None or actor.pk != membership.user_id:
+        return
+    if not removing and membership.role == Role.COORDINATOR:
+        return  # still a coordinator
+    others = Membership.objects.filter(
+        organisation_id=membership.organisation_id, role=Role.COORDINATOR, user__is_active=True
+    ).exclude(pk=membership.pk)
+    was_coordinator = (
+        Membership.objects.filter(pk=membership.pk, role=Role.COORDINATOR).exists()
+        if not removing
+        else membership.role == Role.COORDINATOR
+    )
+    if was_coordinator and not others.exists():
+        raise ValidationError(
+            _(
+                "You are the last coordinator of %(organisation)s: make another member "
+                "coordinator first."
+            )
+            % {"organisation": membership.organisation.short_name}
+        )
+
+
 @transaction.atomic
 def membership_remove(*, actor: User, membership: Membership) -> None:
+    _lock_members_of(membership.organisation_id)
     membership = lock_for_removal(membership)
+    _not_the_last_coordinator_leaving(actor, membership, removing=True)
     group = _role_groups({membership.organisation_id})[
         (membership.organisation_id, membership.role)
     ]
@@ -583,6 +623,74 @@ def user_invite(
     return user, invitation
 
 
+@transaction.atomic
+def member_invite(
+    *,
+    actor: User,
+    organisation: Organisation,
+    email: str,
+    first_name: str,
+    last_name: str,
+    role: str,
+    accept_url_template: str,
+    account_url_template: str,
+) -> None:
+    """An organisation's coordinator invites a member.
+
+    A new address gets an invitation. An address that already has an account is not
+    the coordinator's to look up or to move: the platform administrators are asked to add
+    that account, and the coordinator is told the same in both cases, so that the page
+    does not reveal who has an account.
+    """
+    existing = User.objects.filter(
+        Q(email__iexact=email.strip()) | Q(username__iexact=email.strip())
+    ).first()
+    if existing is None:
+        user_invite(
+            actor=actor,
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            organisation=organisation,
+            role=role,
+            accept_url_template=accept_url_template,
+        )
+        return
+    if existing.memberships.filter(organisation=organisation).exists():
+        raise ValidationError(
+            {
+                "email": _("%(email)s is already a member of %(organisation)s.")
+                % {"email": email, "organisation": organisation.short_name}
+            }
+        )
+    administrators = list(
+        User.objects.filter(is_superuser=True, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    context = {
+        "actor": actor,
+        "organisation": organisation,
+        "email": existing.email,
+        "role": Role(role).label,
+        "url": account_url_template.format(pk=existing.pk),
+    }
+    subject = _("%(actor)s asks to add an existing account to %(organisation)s") % {
+        "actor": actor,
+        "organisation": organisation.short_name,
+    }
+    body = render_to_string("governance/email/membership_request.txt", context)
+    if administrators:
+        transaction.on_commit(lambda: send_mail(subject, body, None, administrators))
+    log.info(
+        "membership requested: existing account %s to %s as %s (by %s)",
+        existing.email,
+        organisation,
+        role,
+        actor,
+    )
+
+
 def _invitation_send(*, actor: User, user: User, accept_url_template: str) -> Invitation:
     """A new single-use link for ``user``, emailed after commit; earlier links stop working."""
     now = timezone.now()
@@ -693,6 +801,10 @@ def user_reactivate(*, actor: User, user: User) -> None:
 # --- asking an organisation for a signatory --------------------------------------------
 
 
+# One request per participation a day: a reminder, not a stream of emails.
+SIGNATORY_REQUEST_INTERVAL = timedelta(days=1)
+
+
 @dataclass
 class SignatoryRequest:
     recipients: list[User]
@@ -708,6 +820,11 @@ def signatory_request(
     Refused when the organisation already has an active signatory or has no one to ask.
     """
     organisation = participation.organisation
+    if not participation.signatory_required:
+        raise ValidationError(
+            _("This plan does not need the signature of %(name)s.")
+            % {"name": organisation.short_name}
+        )
     members = Membership.objects.filter(organisation=organisation, user__is_active=True)
     if members.filter(role=Role.SIGNATORY).exists():
         raise ValidationError(
@@ -724,6 +841,16 @@ def signatory_request(
     if not recipients:
         raise ValidationError(
             _("%(name)s has no coordinator, and no administrator has an email address.")
+            % {"name": organisation.short_name}
+        )
+    if not ratelimit_hit(
+        scope="signatory-request",
+        key=str(participation.pk),
+        limit=1,
+        window=SIGNATORY_REQUEST_INTERVAL,
+    ):
+        raise ValidationError(
+            _("%(name)s was asked less than a day ago; give its coordinators time to answer.")
             % {"name": organisation.short_name}
         )
     context = {

@@ -72,16 +72,6 @@ urlpatterns = [
     path("users/<int:pk>/deactivate/", accounts.user_deactivate, name="user_deactivate"),
     path("users/<int:pk>/reactivate/", accounts.user_reactivate, name="user_reactivate"),
     path("users/<int:pk>/invitation/", accounts.invitation_resend, name="invitation_resend"),
-    path(
-        "users/<int:user_pk>/memberships/<int:pk>/",
-        accounts.membership_edit,
-        name="membership_edit",
-    ),
-    path(
-        "users/<int:user_pk>/memberships/<int:pk>/remove/",
-        accounts.membership_remove,
-        name="membership_remove",
-    ),
     path("invitations/<str:token>/", accounts.invitation_accept, name="invitation_accept"),
     path("plans/<int:pk>/governance/", plans.plan_governance, name="plan_governance"),
     path(

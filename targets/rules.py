@@ -9,12 +9,13 @@ from targets.models import ProposalStatus
 
 PROPOSAL_EDIT = record_rule(
     name="edit_proposal",
-    action=PlanAction.CHANGE,
+    action=None,  # the proposer's own step: the plan's coordinators decide instead
     owners=lambda proposal: [proposal.proposed_by_organisation_id],
     open_to_owners=lambda proposal: proposal.status == ProposalStatus.PROPOSED,
     description=_(
         "A target proposal belongs to the organisation that proposed it: its editors and "
-        "coordinators change or withdraw it until a coordinator of the plan decides on it."
+        "coordinators change or withdraw it until a coordinator of the plan decides on it "
+        "(accepts it, or declines it with a reason)."
     ),
 )
 
@@ -37,6 +38,7 @@ CONSULTATION_EDIT = record_rule(
     ],
     description=_(
         "A consultation belongs to the organisations that took part in it: their editors "
-        "and coordinators record and edit it; removing it is for the plan's coordinators."
+        "and coordinators record and edit it, and keep their organisation among those "
+        "present; removing it is for the plan's coordinators."
     ),
 )

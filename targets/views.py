@@ -128,7 +128,10 @@ def prioritised_target_add(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("prioritised_target_detail", pk, item.pk)
             messages.success(
                 request,
-                _("Target %(code)s proposed. A coordinator of the plan will decide.")
+                _(
+                    "Target %(code)s proposed. A coordinator of the plan will decide; until "
+                    "then you may change or withdraw the proposal."
+                )
                 % {"code": item},
             )
             return redirect("prioritised_target_list", pk)
@@ -165,6 +168,7 @@ def prioritised_target_detail(request: HttpRequest, pk: int, item_pk: int) -> Ht
             "may_change": access.may(PlanAction.CHANGE) and item.status == ACCEPTED,
             "may_prioritise": access.may(PlanAction.PRIORITISE) and item.status == ACCEPTED,
             "may_edit_baseline": access.may_on(BASELINE_EDIT, item) and item.status == ACCEPTED,
+            "may_edit_proposal": access.may_on(PROPOSAL_EDIT, item),
         },
     )
 
@@ -636,7 +640,7 @@ def consultation_detail(request: HttpRequest, pk: int, consultation_pk: int) -> 
 def _acting_for(access: PlanAccess) -> frozenset[int] | None:
     """Whose consultations the user records: any, for the plan's coordinators; else those
     their own organisations took part in."""
-    return None if access.may(PlanAction.CHANGE) else access.organisation_ids
+    return None if access.may(CONSULTATION_EDIT.action) else access.organisation_ids
 
 
 def _consultation_form_page(request, access: PlanAccess, edit: VersionedEdit, consultation=None):

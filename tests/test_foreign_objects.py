@@ -26,7 +26,7 @@ NESTED = {url.name: url for url in url_patterns() if url.nested_object_kwargs}
 
 def test_the_matrix_has_urls_naming_nested_objects():
     """Guards the walk: were it to find none, the test below would prove nothing."""
-    assert {"prioritised_target_edit", "membership_remove"} <= NESTED.keys()
+    assert {"prioritised_target_edit", "organisation_member_remove"} <= NESTED.keys()
 
 
 def _plan_b_state(cast: Cast) -> list[list[dict]]:

@@ -25,6 +25,7 @@ from governance.services import (
     membership_add,
     membership_remove,
     membership_role_update,
+    membership_set,
     organisation_update,
     participation_add,
     participation_remove,
@@ -582,3 +583,27 @@ def test_an_adviser_removed_while_the_lead_arrangement_is_saved_stays_consistent
     advises = cast.plan_a.lead_arrangement.bodies.filter(organisation=adviser).exists()
     takes_part = Participation.objects.filter(plan=cast.plan_a, organisation=adviser).exists()
     assert takes_part or not advises  # an adviser always takes part in the plan
+
+
+def test_two_coordinators_stepping_down_at_once_leave_one_coordinator(cast):
+    """Each sees the other as the successor; the organisation lock lets only one go."""
+    first = Membership.objects.get(user=cast.coordinator_x)
+    second = membership_set(
+        actor=cast.administrator,
+        user=cast.editor_x,
+        organisation=cast.ministry_x,
+        role=Role.COORDINATOR,
+    )
+    outcomes = race(
+        lambda: membership_role_update(
+            actor=cast.coordinator_x,
+            membership=first,
+            expected_version=first.version,
+            role=Role.EDITOR,
+        ),
+        lambda: membership_remove(actor=cast.editor_x, membership=second),
+    )
+    assert sorted(outcome.split(":")[0] for outcome in outcomes) == ["refused", "saved"]
+    assert (
+        Membership.objects.filter(organisation=cast.ministry_x, role=Role.COORDINATOR).count() == 1
+    )

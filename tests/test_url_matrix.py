@@ -71,9 +71,10 @@ def administrators(cast, role):
     return {"anonymous": LOGIN, "administrator": ALLOW}.get(role, HIDE)
 
 
-def owned_on_plan_a(action: PlanAction, owner: str):
+def owned_on_plan_a(action: PlanAction | None, owner: str):
     """A page of a record of plan A that ``owner`` (an organisation of the cast) owns: for
-    those the policy gives ``action``, and for the owner's editors and coordinators."""
+    those the policy gives ``action`` (no one when None), and for the owner's editors and
+    coordinators."""
     plan_wide = on_plan_a(action)
 
     def access(cast, role):
@@ -86,7 +87,7 @@ def owned_on_plan_a(action: PlanAction, owner: str):
     return access
 
 
-def on_plan_a(action: PlanAction):
+def on_plan_a(action: PlanAction | None):
     """A page of plan A for those the policy gives ``action``; the others who see the
     plan are refused, the rest do not learn it exists."""
 
@@ -136,11 +137,6 @@ def ministry_x(edit: bool):
 def _participation_y(cast: Cast) -> dict:
     participation = cast.plan_a.participations.get(organisation=cast.ministry_y)
     return {"pk": cast.plan_a.pk, "participation_pk": participation.pk}
-
-
-def _membership_x(cast: Cast) -> dict:
-    membership = cast.editor_x.memberships.get()
-    return {"user_pk": cast.editor_x.pk, "pk": membership.pk}
 
 
 def _target_10_7(cast: Cast) -> dict:
@@ -292,11 +288,6 @@ def _foreign_member(cast: Cast) -> list[dict]:
     return [{"pk": cast.ministry_x.pk, "membership_pk": cast.editor_y.memberships.get().pk}]
 
 
-def _foreign_membership(cast: Cast) -> list[dict]:
-    """Editor Y's membership under editor X's account."""
-    return [{"user_pk": cast.editor_x.pk, "pk": cast.editor_y.memberships.get().pk}]
-
-
 PLAN_A = lambda cast: {"pk": cast.plan_a.pk}  # noqa: E731
 MINISTRY_X = lambda cast: {"pk": cast.ministry_x.pk}  # noqa: E731
 EDITOR_X = lambda cast: {"pk": cast.editor_x.pk}  # noqa: E731
@@ -355,12 +346,12 @@ MATRIX: dict[str, Row] = {
     ),
     "proposal_edit": Row(
         kwargs=_proposal_8_7,
-        access=owned_on_plan_a(PlanAction.CHANGE, "ministry_x"),
+        access=owned_on_plan_a(None, "ministry_x"),
         foreign=FOREIGN_TARGET,
     ),
     "proposal_withdraw": Row(
         kwargs=_proposal_8_7,
-        access=owned_on_plan_a(PlanAction.CHANGE, "ministry_x"),
+        access=owned_on_plan_a(None, "ministry_x"),
         foreign=FOREIGN_TARGET,
     ),
     "proposal_decide": Row(
@@ -424,12 +415,6 @@ MATRIX: dict[str, Row] = {
     "user_deactivate": Row(kwargs=EDITOR_X, access=administrators),
     "user_reactivate": Row(kwargs=EDITOR_X, access=administrators),
     "invitation_resend": Row(kwargs=EDITOR_X, access=administrators),
-    "membership_edit": Row(
-        kwargs=_membership_x, access=administrators, foreign=_foreign_membership
-    ),
-    "membership_remove": Row(
-        kwargs=_membership_x, access=administrators, foreign=_foreign_membership
-    ),
     # an unknown or used token is refused to everyone alike
     "invitation_accept": Row(
         kwargs=lambda cast: {"token": "not-a-token"}, methods={"GET": HIDE, "POST": HIDE}

@@ -149,7 +149,7 @@ def _participation_y(cast):
 
 
 def _membership_x(cast):
-    return {"user_pk": cast.editor_x.pk, "pk": cast.editor_x.memberships.get().pk}
+    return {"pk": cast.ministry_x.pk, "membership_pk": cast.editor_x.memberships.get().pk}
 
 
 # The page of each versioned edit form, and who uses it.
@@ -161,7 +161,7 @@ EDIT_PAGES = {
     "OrganisationProfileForm": EditPage(
         "organisation_edit", lambda cast: {"pk": cast.lead_ministry.pk}, "coordinator_a"
     ),
-    "RoleForm": EditPage("membership_edit", _membership_x, "administrator"),
+    "RoleForm": EditPage("organisation_member_edit", _membership_x, "coordinator_x"),
     "LeadArrangementForm": EditPage("lead_arrangement_edit", _plan_a, "coordinator_a"),
     "ParticipantEditForm": EditPage("participant_edit", _participation_y, "coordinator_a"),
     "PrioritisedTargetForm": EditPage("prioritised_target_edit", _target, "coordinator_a"),

@@ -7,7 +7,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,15 +21,13 @@ from governance.forms import (
     InviteForm,
     LimitedPasswordResetForm,
     MembershipForm,
-    RoleForm,
     UserFilterForm,
 )
-from governance.models import Membership, User
+from governance.models import User
 from governance.permissions import require_account_administrator
-from msd_planner.lib.pages import confirmation_page, remove_and_tell
+from msd_planner.lib.pages import confirmation_page
 from msd_planner.lib.pagination import paginate
 from msd_planner.lib.ratelimit import ratelimit_hit
-from msd_planner.lib.versioned_edit import VersionedEdit
 
 
 def _administered_user(request: HttpRequest, pk: int) -> User:
@@ -103,66 +101,6 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "history": selectors.account_history(account),
         },
-    )
-
-
-def _membership(request: HttpRequest, user_pk: int, pk: int) -> Membership:
-    account = _administered_user(request, user_pk)
-    membership = selectors.user_membership(account, pk)
-    if membership is None:
-        raise Http404
-    return membership
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def membership_edit(request: HttpRequest, user_pk: int, pk: int) -> HttpResponse:
-    membership = _membership(request, user_pk, pk)
-    edit = VersionedEdit(
-        request,
-        lambda data, current: RoleForm(
-            data, initial={"role": current.role}, version=current.version
-        ),
-        membership,
-    )
-    if edit.save(
-        lambda form: services.membership_role_update(
-            actor=request.user,
-            membership=membership,
-            expected_version=form.cleaned_data["version"],
-            role=form.cleaned_data["role"],
-        )
-    ):
-        messages.success(request, _("Role changed."))
-        return redirect("user_detail", membership.user_id)
-    return render(
-        request, "governance/membership_form.html", {**edit.context, "membership": membership}
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def membership_remove(request: HttpRequest, user_pk: int, pk: int) -> HttpResponse:
-    membership = _membership(request, user_pk, pk)
-    if request.method == "POST":
-        remove_and_tell(
-            request,
-            lambda: services.membership_remove(actor=request.user, membership=membership),
-            done=_("%(user)s is no longer a member of %(organisation)s.")
-            % {"user": membership.user, "organisation": membership.organisation},
-        )
-        return redirect("user_detail", membership.user_id)
-    return confirmation_page(
-        request,
-        {},
-        title=_("Remove %(user)s from %(organisation)s?")
-        % {"user": membership.user, "organisation": membership.organisation},
-        consequences=[
-            _("They lose access to every plan they see through this organisation."),
-            _("Their past changes stay in the history."),
-        ],
-        button=_("Remove membership"),
-        cancel_url=reverse("user_detail", args=[membership.user_id]),
     )
 
 

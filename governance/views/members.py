@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from action_plans.policy import policy_table
 from governance import services
 from governance.forms import MemberInviteForm, RoleForm
 from governance.models import Membership, Organisation
@@ -27,6 +28,14 @@ def _managed_organisation(request: HttpRequest, pk: int) -> Organisation:
     if not can_manage_members(request.user, organisation):
         raise ActionRefused("manage the members of", f"organisation {pk}")
     return organisation
+
+
+def _back(request: HttpRequest, membership: Membership) -> str:
+    """Where the page returns: the account's page when an administrator came from it
+    (``?from=account``), the organisation's page otherwise."""
+    if request.GET.get("from") == "account" and request.user.is_platform_admin:
+        return reverse("user_detail", args=[membership.user_id])
+    return reverse("organisation_detail", args=[membership.organisation_id]) + "#members"
 
 
 def _member(request: HttpRequest, pk: int, membership_pk: int) -> Membership:
@@ -47,11 +56,13 @@ def organisation_member_invite(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _managed_organisation(request, pk)
     form = MemberInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        account_url = request.build_absolute_uri(reverse("user_detail", args=[0]))
         try:
-            user, _invitation = services.user_invite(
+            services.member_invite(
                 actor=request.user,
                 organisation=organisation,
                 accept_url_template=accept_url_template(request),
+                account_url_template=account_url.replace("/0/", "/{pk}/"),
                 **form.cleaned_data,
             )
         except ValidationError as error:
@@ -59,8 +70,12 @@ def organisation_member_invite(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Invitation sent to %(email)s. The link is valid for 7 days.")
-                % {"email": user.email},
+                _(
+                    "%(email)s is invited to join %(organisation)s; the link is valid for 7 "
+                    "days. If the address already has an account, a platform administrator "
+                    "is asked to add it."
+                )
+                % {"email": form.cleaned_data["email"], "organisation": organisation.short_name},
             )
             return redirect("organisation_detail", organisation.pk)
     return render(
@@ -98,11 +113,16 @@ def organisation_member_edit(request: HttpRequest, pk: int, membership_pk: int) 
                 "organisation": membership.organisation.short_name,
             },
         )
-        return redirect("organisation_detail", pk)
+        return redirect(_back(request, membership))
     return render(
         request,
         "governance/membership_form.html",
-        {**edit.context, "membership": membership, "organisation": membership.organisation},
+        {
+            **edit.context,
+            "membership": membership,
+            "back_url": _back(request, membership),
+            "policy": policy_table(),
+        },
     )
 
 
@@ -117,7 +137,7 @@ def organisation_member_remove(request: HttpRequest, pk: int, membership_pk: int
             done=_("%(user)s is no longer a member of %(organisation)s.")
             % {"user": membership.user, "organisation": membership.organisation},
         )
-        return redirect("organisation_detail", pk)
+        return redirect(_back(request, membership))
     return confirmation_page(
         request,
         {},
@@ -128,5 +148,5 @@ def organisation_member_remove(request: HttpRequest, pk: int, membership_pk: int
             _("Their account stays; their past changes stay in the history."),
         ],
         button=_("Remove membership"),
-        cancel_url=reverse("organisation_detail", args=[pk]),
+        cancel_url=_back(request, membership),
     )

@@ -190,7 +190,10 @@ def signatory_request(request: HttpRequest, pk: int, participation_pk: int) -> H
             messages.success(
                 request,
                 (
-                    _("%(name)s has no coordinator: the platform administrators were asked.")
+                    _(
+                        "%(name)s has no coordinator who can be emailed: the platform "
+                        "administrators were asked."
+                    )
                     if sent.to_administrators
                     else _("The coordinators of %(name)s were asked to name a signatory.")
                 )
@@ -224,7 +227,10 @@ def plan_access(request: HttpRequest, pk: int) -> HttpResponse:
         "governance/plan_access.html",
         {
             **access.context,
-            "rows": selectors.plan_access_rows(access.plan),
+            # Who is who stays with those who govern the plan; the rules are for everyone.
+            "rows": (
+                selectors.plan_access_rows(access.plan) if access.may(PlanAction.GOVERN) else None
+            ),
             "labels": ACTION_LABELS,
             "policy_columns": [column.label for column in policy],
             "policy_rows": [

@@ -25,7 +25,11 @@ def test_working_pages_have_no_serious_accessibility_violations(page):
     call_command("load_demo")
     plan = ActionPlan.objects.get(level="national")
     labour = Organisation.objects.get(acronym="MELR")
+    interior = Organisation.objects.get(acronym="MINT")
     editor = User.objects.get(username="editor")
+    proposal = plan.prioritised_targets.get(target__code="8.7")
+    remittances = plan.prioritised_targets.get(target__code="10.c")
+    coordinator_membership = interior.memberships.get(user__username="coordinator")
     pages = {
         "coordinator": [
             "/",
@@ -43,6 +47,21 @@ def test_working_pages_have_no_serious_accessibility_violations(page):
             f"/plans/{plan.pk}/history/?area=targets&since=2020-01-01&until=2019-01-01",
             "/catalogue/",
             "/catalogue/?relevance=explicit",
+            f"/organisations/{interior.pk}/",
+            f"/organisations/{interior.pk}/members/invite/",
+            f"/organisations/{interior.pk}/members/{coordinator_membership.pk}/",
+        ],
+        "editor": [
+            f"/plans/{plan.pk}/access/",
+            f"/plans/{plan.pk}/targets/",
+            f"/plans/{plan.pk}/targets/{proposal.pk}/",
+            f"/plans/{plan.pk}/targets/{proposal.pk}/proposal/",
+            f"/plans/{plan.pk}/targets/{proposal.pk}/withdraw/",
+            f"/plans/{plan.pk}/consultations/add/",
+        ],
+        "stats.editor": [
+            f"/plans/{plan.pk}/targets/{remittances.pk}/",
+            f"/plans/{plan.pk}/targets/{remittances.pk}/baseline/",
         ],
         "admin": [
             "/users/",

@@ -144,3 +144,74 @@ def test_an_administrator_without_an_email_cannot_be_asked(cast):
     )
     with pytest.raises(ValidationError, match="no coordinator"):
         signatory_request(actor=cast.coordinator_a, participation=participation, members_url="")
+
+
+def test_the_last_coordinator_names_a_successor_before_stepping_down(client, cast):
+    client.force_login(cast.coordinator_x)
+    own = cast.coordinator_x.memberships.get()
+    edit_url = reverse("organisation_member_edit", args=[cast.ministry_x.pk, own.pk])
+    page = client.post(edit_url, {"role": Role.EDITOR, "version": own.version}).content.decode()
+    assert "You are the last coordinator of MOL: make another member coordinator first." in page
+    remove_url = reverse("organisation_member_remove", args=[cast.ministry_x.pk, own.pk])
+    response = client.post(remove_url, follow=True)
+    assert "You are the last coordinator of MOL" in response.content.decode()
+    own.refresh_from_db()
+    assert own.role == Role.COORDINATOR
+
+    # With a second coordinator, they may step down.
+    successor = cast.editor_x.memberships.get()
+    client.post(
+        reverse("organisation_member_edit", args=[cast.ministry_x.pk, successor.pk]),
+        {"role": Role.COORDINATOR, "version": successor.version},
+    )
+    assert client.post(edit_url, {"role": Role.EDITOR, "version": own.version}).status_code == 302
+    own.refresh_from_db()
+    assert own.role == Role.EDITOR
+
+
+def test_a_signatory_request_is_sent_once_a_day_and_only_where_a_signature_is_needed(
+    cast, django_capture_on_commit_callbacks
+):
+    participation = cast.plan_a.participations.get(organisation=cast.ministry_y)
+    with django_capture_on_commit_callbacks(execute=True):
+        signatory_request(actor=cast.coordinator_a, participation=participation, members_url="")
+        with pytest.raises(ValidationError, match="asked less than a day ago"):
+            signatory_request(actor=cast.coordinator_a, participation=participation, members_url="")
+    assert len(mail.outbox) == 1
+    participation.signatory_required = False
+    participation.save()
+    with pytest.raises(ValidationError, match="does not need the signature of MOH"):
+        signatory_request(actor=cast.coordinator_a, participation=participation, members_url="")
+
+
+def test_inviting_an_existing_account_asks_the_administrators_and_reveals_nothing(
+    client, cast, django_capture_on_commit_callbacks
+):
+    client.force_login(cast.coordinator_x)
+    url = reverse("organisation_member_invite", args=[cast.ministry_x.pk])
+    data = {"first_name": "Any", "last_name": "One", "role": Role.EDITOR}
+    with django_capture_on_commit_callbacks(execute=True):
+        new = client.post(url, {**data, "email": "new.person@mol.example"}, follow=True)
+        existing = client.post(url, {**data, "email": cast.editor_y.email}, follow=True)
+
+    def said(response):
+        text = re.search(r'role="status">(.*?)</div>', response.content.decode(), re.S)[1]
+        return text.replace("new.person@mol.example", "ADDRESS").replace(
+            cast.editor_y.email, "ADDRESS"
+        )
+
+    assert said(new) == said(existing)  # the same words whether an account exists or not
+    assert not Membership.objects.filter(user=cast.editor_y, organisation=cast.ministry_x)
+    request = mail.outbox[-1]
+    assert request.to == [cast.administrator.email]
+    assert cast.editor_y.email in request.body and "MOL" in request.subject
+    assert reverse("user_detail", args=[cast.editor_y.pk]) in request.body
+
+
+def test_inviting_a_current_member_says_so(client, cast):
+    client.force_login(cast.coordinator_x)
+    response = client.post(
+        reverse("organisation_member_invite", args=[cast.ministry_x.pk]),
+        {"email": cast.editor_x.email, "first_name": "A", "last_name": "B", "role": "viewer"},
+    )
+    assert "is already a member of MOL" in response.content.decode()

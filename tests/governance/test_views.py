@@ -258,7 +258,7 @@ def _table_rows(page: str, table_id: str) -> list[list[str]]:
 
 
 def test_the_access_page_lists_who_can_do_what(client, cast):
-    client.force_login(cast.viewer_x)  # everyone on the plan may read it
+    client.force_login(cast.coordinator_a)
     page = client.get(reverse("plan_access", args=[cast.plan_a.pk])).content.decode()
     rows = {cells[0]: cells[1:] for cells in _table_rows(page, "people")}
     assert rows[str(cast.signatory_x)] == ["MOL", "Signatory", "See; Sign off"]
@@ -276,6 +276,13 @@ def test_the_access_page_lists_who_can_do_what(client, cast):
     # What "own" means, in the words of each rule the views check.
     for rule in record_rules():
         assert escape(str(rule.description)) in page
+
+
+def test_everyone_on_the_plan_reads_the_rules_and_only_its_governors_the_people(client, cast):
+    client.force_login(cast.viewer_x)
+    page = client.get(reverse("plan_access", args=[cast.plan_a.pk])).content.decode()
+    assert 'aria-labelledby="policy"' in page and "Own items" in page
+    assert "People on this plan" not in page and str(cast.signatory_x) not in page
 
 
 def test_the_role_table_on_the_page_is_the_policy(client, cast):
@@ -592,7 +599,8 @@ def test_changing_a_role_through_the_user_page_changes_plan_rights(client, cast)
     client.force_login(cast.administrator)
     membership = cast.viewer_x.memberships.get()
     client.post(
-        reverse("membership_edit", args=[cast.viewer_x.pk, membership.pk]),
+        reverse("organisation_member_edit", args=[cast.ministry_x.pk, membership.pk])
+        + "?from=account",
         {"role": Role.SIGNATORY, "version": membership.version},
     )
     assert PlanAction.SIGN in plan_actions_for_user(cast.viewer_x, cast.plan_a)
@@ -779,7 +787,7 @@ def test_a_participant_no_longer_required_to_sign_drops_out_of_the_signatory_war
 def test_removing_a_membership_asks_first_then_ends_plan_access(client, cast):
     client.force_login(cast.administrator)
     membership = cast.editor_y.memberships.get()
-    url = reverse("membership_remove", args=[cast.editor_y.pk, membership.pk])
+    url = reverse("organisation_member_remove", args=[cast.ministry_y.pk, membership.pk])
     assert "They lose access to every plan" in client.get(url).content.decode()
     client.post(url)
     assert plan_actions_for_user(cast.editor_y, cast.plan_a) == frozenset()

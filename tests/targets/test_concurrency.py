@@ -9,10 +9,10 @@ from django.db import connection
 from msd_planner.lib.versioned_edit import EditConflict
 from targets.models import Coherence, Framework, FrameworkAssessment, PrioritisedTarget, Target
 from targets.services import (
+    baseline_update,
     framework_assessments_set,
     framework_create,
     prioritised_target_add,
-    prioritised_target_update,
 )
 
 
@@ -35,7 +35,7 @@ def test_concurrent_edits_of_one_version_save_one_and_refuse_the_other(cast, cat
     def save(name: str, value: str) -> None:
         try:
             start.wait()
-            prioritised_target_update(
+            baseline_update(
                 actor=cast.coordinator_a,
                 prioritised_target=item,
                 expected_version=opened_version,

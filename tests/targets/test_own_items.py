@@ -54,7 +54,7 @@ def test_a_proposal_is_changed_and_withdrawn_by_its_organisation_until_decided(c
     assert may == {
         "editor_x": True,  # proposed it
         "coordinator_x": True,  # a coordinator of the organisation that proposed it
-        "coordinator_a": True,  # runs the plan
+        "coordinator_a": False,  # runs the plan: decides on it, does not rewrite it
         "editor_y": False,
         "editor_s": False,  # leads monitoring, not prioritisation, and did not propose it
     }
