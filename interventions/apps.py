@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class InterventionsConfig(AppConfig):
     name = "interventions"
     verbose_name = _("Interventions")
+
+    def ready(self):
+        from interventions import history, rules  # noqa: F401 (rules declare)
+
+        history.register()

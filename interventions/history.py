@@ -1,0 +1,91 @@
+"""How interventions and their results framework read in a plan's history (registered in
+``apps.py``)."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from action_plans import history
+from governance.models import Organisation
+from interventions.models import (
+    AddressedTarget,
+    Beneficiaries,
+    Comment,
+    Intervention,
+    Partner,
+    Progress,
+    ResultIndicator,
+    TargetValue,
+)
+from targets.models import PrioritisedTarget
+
+
+def _of(change, parent_field: str = "intervention_id") -> str:
+    return change.names.of(Intervention, getattr(change.row, parent_field))
+
+
+def register() -> None:
+    history.name_area("interventions", gettext_lazy("Interventions"))
+    history.track(
+        Intervention,
+        area="interventions",
+        in_plan=history.of_plan("plan_id"),
+        subject=lambda change: _("the intervention “%(title)s”") % {"title": change.row.title},
+        label="title",
+    )
+    under_intervention = history.under(Intervention, "intervention_id")
+    history.track(
+        AddressedTarget,
+        area="interventions",
+        in_plan=under_intervention,
+        subject=lambda change: (
+            _("the contribution of “%(title)s” to %(code)s")
+            % {
+                "title": _of(change),
+                "code": change.names.of(PrioritisedTarget, change.row.prioritised_target_id),
+            }
+        ),
+    )
+    history.track(
+        Partner,
+        area="interventions",
+        in_plan=under_intervention,
+        subject=lambda change: (
+            _("%(organisation)s as a partner of “%(title)s”")
+            % {
+                "organisation": change.names.of(Organisation, change.row.organisation_id),
+                "title": _of(change),
+            }
+        ),
+    )
+    history.track(
+        Beneficiaries,
+        area="interventions",
+        in_plan=under_intervention,
+        subject=lambda change: _("the beneficiaries of “%(title)s”") % {"title": _of(change)},
+    )
+    history.track(
+        Comment,
+        area="interventions",
+        in_plan=under_intervention,
+        subject=lambda change: _("a comment on “%(title)s”") % {"title": _of(change)},
+    )
+    history.track(
+        ResultIndicator,
+        area="interventions",
+        in_plan=under_intervention,
+        subject=lambda change: _("an indicator of “%(title)s”") % {"title": _of(change)},
+        label="name",
+    )
+    under_indicator = history.under(ResultIndicator, "indicator_id")
+    history.track(
+        TargetValue,
+        area="interventions",
+        in_plan=under_indicator,
+        subject=lambda change: _("the %(year)s target of an indicator") % {"year": change.row.year},
+    )
+    history.track(
+        Progress,
+        area="interventions",
+        in_plan=under_indicator,
+        subject=lambda change: _("progress of an indicator"),
+    )

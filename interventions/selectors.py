@@ -1,0 +1,108 @@
+"""Reads for the interventions pages. Each function's query count is fixed, whatever the
+number of interventions."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from action_plans.models import ActionPlan
+from governance.models import Organisation
+from interventions.models import (
+    AddressedTarget,
+    Comment,
+    Intervention,
+    Partner,
+    ResultIndicator,
+)
+from targets.models import PrioritisedTarget, ProposalStatus
+
+
+def plan_interventions(
+    plan: ActionPlan,
+    *,
+    target: PrioritisedTarget | None = None,
+    organisation: Organisation | None = None,
+    sector: str = "",
+    level: str = "",
+    status: str = "",
+) -> QuerySet[Intervention]:
+    """The plan's interventions, filtered, with what the list shows (prefetched)."""
+    interventions = Intervention.objects.filter(plan=plan)
+    if target is not None:
+        interventions = interventions.filter(addressed_targets__prioritised_target=target)
+    if organisation is not None:
+        interventions = interventions.filter(lead_organisation=organisation) | interventions.filter(
+            partners__organisation=organisation
+        )
+    if sector:
+        interventions = interventions.filter(sector=sector)
+    if level:
+        interventions = interventions.filter(level=level)
+    if status:
+        interventions = interventions.filter(status=status)
+    return (
+        interventions.distinct()
+        .select_related("lead_organisation")
+        .prefetch_related(
+            Prefetch(
+                "addressed_targets",
+                queryset=AddressedTarget.objects.select_related("prioritised_target__target"),
+            ),
+            Prefetch("partners", queryset=Partner.objects.select_related("organisation")),
+        )
+        .order_by("title", "pk")
+    )
+
+
+def intervention_in_detail() -> QuerySet[Intervention]:
+    """An intervention with everything its page shows."""
+    return Intervention.objects.select_related("lead_organisation").prefetch_related(
+        Prefetch(
+            "addressed_targets",
+            queryset=AddressedTarget.objects.select_related("prioritised_target__target").order_by(
+                "prioritised_target__target__position"
+            ),
+        ),
+        Prefetch("partners", queryset=Partner.objects.select_related("organisation")),
+        "beneficiaries",
+        Prefetch("comments", queryset=Comment.objects.select_related("author", "organisation")),
+        Prefetch(
+            "indicators",
+            queryset=ResultIndicator.objects.select_related(
+                "sdg_indicator", "reporting_organisation"
+            ).prefetch_related("target_values", "progress"),
+        ),
+    )
+
+
+def accepted_targets(plan: ActionPlan) -> QuerySet[PrioritisedTarget]:
+    return (
+        plan.prioritised_targets.filter(status=ProposalStatus.ACCEPTED)
+        .select_related("target")
+        .order_by("target__position")
+    )
+
+
+def participants(plan: ActionPlan) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(participations__plan=plan).order_by("name")
+
+
+@dataclass
+class CoverageRow:
+    prioritised: PrioritisedTarget
+    interventions: list[Intervention]
+
+
+def coverage(plan: ActionPlan) -> list[CoverageRow]:
+    """Each prioritised target with the interventions addressing it (dropped ones left
+    out): two queries."""
+    rows = {item.pk: CoverageRow(item, []) for item in accepted_targets(plan)}
+    links = (
+        AddressedTarget.objects.filter(intervention__plan=plan, prioritised_target__in=rows)
+        .exclude(intervention__status="dropped")
+        .select_related("intervention__lead_organisation")
+        .order_by("intervention__title", "intervention_id")
+    )
+    for link in links:
+        rows[link.prioritised_target_id].interventions.append(link.intervention)
+    return list(rows.values())

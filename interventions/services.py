@@ -1,0 +1,441 @@
+"""Writes to interventions and their results framework.
+
+An intervention and its links (the targets it addresses, its partners, its beneficiary
+groups) are one versioned record: an edit locks the plan row, then the intervention,
+compares the version, checks the rules that span records, writes what changed and
+raises the version once, with one history row for the intervention (and one per child
+changed). Indicators are versioned records of their own; their target values are
+serialised on them.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from action_plans.models import AGENDA_END_YEAR, ActionPlan
+from action_plans.services import plan_lock
+from governance.models import Organisation, Participation, User
+from interventions.models import (
+    AddressedTarget,
+    Beneficiaries,
+    Comment,
+    Intervention,
+    InterventionStatus,
+    Partner,
+    Progress,
+    ResultIndicator,
+    TargetValue,
+)
+from msd_planner.lib.history import attribute
+from msd_planner.lib.versioned_edit import (
+    Update,
+    lock_for_removal,
+    lock_for_update,
+    version_bump,
+)
+from targets.models import PrioritisedTarget, ProposalStatus
+
+# What the intervention form edits, in the order it shows them.
+INTERVENTION_FIELDS = (
+    "title",
+    "level",
+    "sector",
+    "lead_organisation",
+    "description",
+    "design",
+    "start_date",
+    "end_date",
+    "estimated_cost",
+    "technical_capacity",
+    "capacity_building",
+    "risks",
+    "status",
+    "drop_reason",
+)
+
+
+@dataclass
+class Links:
+    """What an intervention is linked to, as the form gives it."""
+
+    targets: dict[int, str] = field(default_factory=dict)  # prioritised target → how
+    partners: dict[int, str] = field(default_factory=dict)  # organisation → role
+    beneficiaries: dict[str, int | None] = field(default_factory=dict)  # group → number
+
+
+def _participant_ids(plan: ActionPlan) -> set[int]:
+    return set(Participation.objects.filter(plan=plan).values_list("organisation_id", flat=True))
+
+
+def intervention_problems(plan: ActionPlan, values: dict, links: Links) -> dict[str, list]:
+    """What is wrong with an intervention's values and links, by form field.
+
+    Checked by the form for its messages and again by the services under the plan's lock
+    (a participant may have left, a target been removed, meanwhile).
+    """
+    problems: dict[str, list] = {}
+
+    def problem(name: str, message: str) -> None:
+        problems.setdefault(name, []).append(message)
+
+    start, end = values.get("start_date"), values.get("end_date")
+    first_day = date(plan.period_start_year, 1, 1)
+    last_day = date(min(plan.period_end_year, AGENDA_END_YEAR), 12, 31)
+    if start and end and end < start:
+        problem("end_date", _("The end cannot be before the start."))
+    for name, day in (("start_date", start), ("end_date", end)):
+        if day and not first_day <= day <= last_day:
+            problem(
+                name,
+                _("Choose a date within the plan period (%(start)s–%(end)s).")
+                % {"start": first_day.year, "end": last_day.year},
+            )
+    cost = values.get("estimated_cost")
+    if cost is not None and cost < 0:
+        problem("estimated_cost", _("The cost cannot be negative."))
+    if (
+        values.get("status") == InterventionStatus.DROPPED
+        and not (values.get("drop_reason") or "").strip()
+    ):
+        problem("drop_reason", _("Say why the intervention is dropped."))
+    participants = _participant_ids(plan)
+    lead = values.get("lead_organisation")
+    if lead is not None and lead.pk not in participants:
+        problem(
+            "lead_organisation",
+            _("%(name)s does not take part in this plan.") % {"name": lead.short_name},
+        )
+    if not links.targets:
+        problem("targets", _("Choose at least one prioritised target it addresses."))
+    prioritised = set(
+        PrioritisedTarget.objects.filter(
+            plan=plan, status=ProposalStatus.ACCEPTED, pk__in=links.targets
+        ).values_list("pk", flat=True)
+    )
+    if set(links.targets) - prioritised:
+        problem("targets", _("Choose only targets prioritised in this plan."))
+    strangers = set(links.partners) - participants
+    if strangers:
+        names = Organisation.objects.filter(pk__in=strangers).order_by("name")
+        problem(
+            "partners",
+            _("%(names)s do not take part in this plan.")
+            % {"names": ", ".join(organisation.short_name for organisation in names)},
+        )
+    if lead is not None and lead.pk in links.partners:
+        problem("partners", _("The lead organisation is not also a partner."))
+    return problems
+
+
+def _check(plan: ActionPlan, values: dict, links: Links) -> None:
+    problems = intervention_problems(plan, values, links)
+    if problems:
+        raise ValidationError(problems)
+
+
+def _links_write(actor: User, intervention: Intervention, links: Links) -> bool:
+    """Make the intervention's children what ``links`` says; True if anything changed."""
+    changed = False
+
+    def sync(queryset, key: str, wanted: dict, value_field: str, build) -> None:
+        nonlocal changed
+        current = {getattr(child, key): child for child in queryset}
+        for child_key, child in current.items():
+            if child_key not in wanted:
+                attribute(child, actor)
+                child.delete()
+                changed = True
+            elif getattr(child, value_field) != wanted[child_key]:
+                setattr(child, value_field, wanted[child_key])
+                attribute(child, actor)
+                child.save(update_fields=[value_field])
+                changed = True
+        for child_key, value in wanted.items():
+            if child_key not in current:
+                child = build(child_key, value)
+                attribute(child, actor)
+                child.save()
+                changed = True
+
+    sync(
+        intervention.addressed_targets.all(),
+        "prioritised_target_id",
+        links.targets,
+        "contribution",
+        lambda pk, note: AddressedTarget(
+            intervention=intervention, prioritised_target_id=pk, contribution=note
+        ),
+    )
+    sync(
+        intervention.partners.all(),
+        "organisation_id",
+        links.partners,
+        "role",
+        lambda pk, role: Partner(intervention=intervention, organisation_id=pk, role=role),
+    )
+    sync(
+        intervention.beneficiaries.all(),
+        "group",
+        links.beneficiaries,
+        "estimated_number",
+        lambda group, number: Beneficiaries(
+            intervention=intervention, group=group, estimated_number=number
+        ),
+    )
+    return changed
+
+
+@transaction.atomic
+def intervention_create(
+    *, actor: User, plan: ActionPlan, intervention: Intervention, links: Links
+) -> Intervention:
+    plan = plan_lock(plan.pk)
+    intervention.plan = plan
+    _check(plan, {name: getattr(intervention, name) for name in INTERVENTION_FIELDS}, links)
+    if intervention.status != InterventionStatus.DROPPED:
+        intervention.drop_reason = ""
+    attribute(intervention, actor)
+    intervention.save()
+    _links_write(actor, intervention, links)
+    return intervention
+
+
+@transaction.atomic
+def intervention_update(
+    *,
+    actor: User,
+    intervention: Intervention,
+    expected_version: int,
+    data: dict,
+    links: Links,
+) -> Update[Intervention]:
+    """Save the changed fields and links of an intervention, refusing a stale edit."""
+    unknown = set(data) - set(INTERVENTION_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    plan = plan_lock(intervention.plan_id)
+    fresh = lock_for_update(intervention, expected_version)
+    values = {name: data.get(name, getattr(fresh, name)) for name in INTERVENTION_FIELDS}
+    if values["status"] != InterventionStatus.DROPPED:
+        values["drop_reason"] = ""
+    _check(plan, values, links)
+    changed = [name for name in INTERVENTION_FIELDS if getattr(fresh, name) != values[name]]
+    for name in changed:
+        setattr(fresh, name, values[name])
+    if _links_write(actor, fresh, links):
+        changed.append("links")
+    if changed:
+        fresh.version += 1
+        attribute(fresh, actor)
+        fresh.save()
+    return Update(fresh, changed)
+
+
+@transaction.atomic
+def intervention_remove(*, actor: User, intervention: Intervention) -> None:
+    """Remove an intervention with its links, indicators and progress."""
+    plan_lock(intervention.plan_id)
+    fresh = lock_for_removal(intervention)
+    attribute(fresh, actor)
+    fresh.delete()
+
+
+@transaction.atomic
+def comment_add(
+    *, actor: User, intervention: Intervention, text: str, organisation: Organisation | None
+) -> Comment:
+    if not text.strip():
+        raise ValidationError({"text": _("Write a comment first.")})
+    lock_for_removal(intervention)  # still there
+    comment = Comment(
+        intervention=intervention, author=actor, organisation=organisation, text=text.strip()
+    )
+    attribute(comment, actor)
+    comment.save()
+    return comment
+
+
+# --- the results framework -------------------------------------------------------------
+
+INDICATOR_FIELDS = (
+    "sdg_indicator",
+    "name",
+    "unit",
+    "baseline_value",
+    "baseline_year",
+    "baseline_source",
+    "means_of_verification",
+    "by_sex",
+    "by_age",
+    "by_migratory_status",
+    "reporting_organisation",
+)
+
+
+def timeline_years(intervention: Intervention) -> range:
+    """The years an intervention's targets may be set for: its timeline where dated,
+    else the plan period; never after 2030."""
+    plan = intervention.plan
+    first = intervention.start_date.year if intervention.start_date else plan.period_start_year
+    last = intervention.end_date.year if intervention.end_date else plan.period_end_year
+    return range(first, min(last, AGENDA_END_YEAR) + 1)
+
+
+def indicator_problems(
+    intervention: Intervention, values: dict, target_values: dict[int, Decimal]
+) -> dict[str, list]:
+    problems: dict[str, list] = {}
+
+    def problem(name: str, message: str) -> None:
+        problems.setdefault(name, []).append(message)
+
+    sdg = values.get("sdg_indicator")
+    if sdg is None and not (values.get("name") or "").strip():
+        problem("name", _("Choose a global SDG indicator or name a national indicator."))
+    if sdg is not None:
+        addressed = set(
+            intervention.addressed_targets.values_list("prioritised_target__target_id", flat=True)
+        )
+        if sdg.target_id not in addressed:
+            problem(
+                "sdg_indicator",
+                _("%(code)s measures a target this intervention does not address.")
+                % {"code": sdg.code},
+            )
+    reporter = values.get("reporting_organisation")
+    if reporter is not None and reporter.pk not in _participant_ids(intervention.plan):
+        problem(
+            "reporting_organisation",
+            _("%(name)s does not take part in this plan.") % {"name": reporter.short_name},
+        )
+    years = timeline_years(intervention)
+    outside = sorted(year for year in target_values if year not in years)
+    if outside:
+        problem(
+            "target_values",
+            _("Set targets only for the years of the intervention (%(first)s–%(last)s).")
+            % {"first": years.start, "last": years.stop - 1},
+        )
+    return problems
+
+
+def _indicator_check(intervention, values, target_values) -> None:
+    problems = indicator_problems(intervention, values, target_values)
+    if problems:
+        raise ValidationError(problems)
+
+
+def _target_values_write(actor, indicator: ResultIndicator, wanted: dict[int, Decimal]) -> bool:
+    changed = False
+    current = {item.year: item for item in indicator.target_values.all()}
+    for year, item in current.items():
+        if year not in wanted:
+            attribute(item, actor)
+            item.delete()
+            changed = True
+        elif item.value != wanted[year]:
+            item.value = wanted[year]
+            attribute(item, actor)
+            item.save(update_fields=["value"])
+            changed = True
+    for year, value in wanted.items():
+        if year not in current:
+            item = TargetValue(indicator=indicator, year=year, value=value)
+            attribute(item, actor)
+            item.save()
+            changed = True
+    return changed
+
+
+@transaction.atomic
+def indicator_create(
+    *,
+    actor: User,
+    intervention: Intervention,
+    indicator: ResultIndicator,
+    target_values: dict[int, Decimal],
+) -> ResultIndicator:
+    plan_lock(intervention.plan_id)
+    intervention = lock_for_removal(intervention)
+    _indicator_check(
+        intervention, {name: getattr(indicator, name) for name in INDICATOR_FIELDS}, target_values
+    )
+    indicator.intervention = intervention
+    attribute(indicator, actor)
+    indicator.save()
+    _target_values_write(actor, indicator, target_values)
+    return indicator
+
+
+@transaction.atomic
+def indicator_update(
+    *,
+    actor: User,
+    indicator: ResultIndicator,
+    expected_version: int,
+    data: dict,
+    target_values: dict[int, Decimal],
+) -> Update[ResultIndicator]:
+    unknown = set(data) - set(INDICATOR_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    intervention = indicator.intervention
+    plan_lock(intervention.plan_id)
+    fresh = lock_for_update(indicator, expected_version)
+    values = {name: data.get(name, getattr(fresh, name)) for name in INDICATOR_FIELDS}
+    _indicator_check(intervention, values, target_values)
+    changed = [name for name in INDICATOR_FIELDS if getattr(fresh, name) != values[name]]
+    for name in changed:
+        setattr(fresh, name, values[name])
+    if _target_values_write(actor, fresh, target_values):
+        changed.append("target_values")
+    if changed:
+        fresh.version += 1
+        attribute(fresh, actor)
+        fresh.save()
+    return Update(fresh, changed)
+
+
+@transaction.atomic
+def indicator_remove(*, actor: User, indicator: ResultIndicator) -> None:
+    plan_lock(indicator.intervention.plan_id)
+    fresh = lock_for_removal(indicator)
+    attribute(fresh, actor)
+    fresh.delete()
+
+
+@transaction.atomic
+def progress_add(
+    *,
+    actor: User,
+    indicator: ResultIndicator,
+    measured_on: date,
+    value: Decimal,
+    source: str,
+) -> Progress:
+    """Record the value an indicator reached; serialised on the indicator (its version
+    goes up, so that an edit opened before sees the change)."""
+    if measured_on > timezone.localdate():
+        raise ValidationError({"measured_on": _("A progress value cannot be dated in the future.")})
+    if not source.strip():
+        raise ValidationError({"source": _("Say where the value comes from.")})
+    fresh = lock_for_removal(indicator)
+    progress = Progress(
+        indicator=fresh, measured_on=measured_on, value=value, source=source, reported_by=actor
+    )
+    attribute(progress, actor)
+    progress.save()
+    version_bump(fresh)
+    return progress
+
+
+@transaction.atomic
+def progress_remove(*, actor: User, progress: Progress) -> None:
+    fresh = lock_for_removal(progress)
+    attribute(fresh, actor)
+    fresh.delete()

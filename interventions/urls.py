@@ -1,0 +1,88 @@
+from django.urls import path
+
+from interventions.views import interventions, library, results
+
+urlpatterns = [
+    path(
+        "plans/<int:pk>/interventions/",
+        interventions.intervention_list,
+        name="intervention_list",
+    ),
+    path(
+        "plans/<int:pk>/interventions/add/",
+        interventions.intervention_create,
+        name="intervention_create",
+    ),
+    path(
+        "plans/<int:pk>/interventions/coverage/",
+        interventions.coverage,
+        name="intervention_coverage",
+    ),
+    path(
+        "plans/<int:pk>/interventions/<int:intervention_pk>/",
+        interventions.intervention_detail,
+        name="intervention_detail",
+    ),
+    path(
+        "plans/<int:pk>/interventions/<int:intervention_pk>/edit/",
+        interventions.intervention_edit,
+        name="intervention_edit",
+    ),
+    path(
+        "plans/<int:pk>/interventions/<int:intervention_pk>/remove/",
+        interventions.intervention_remove,
+        name="intervention_remove",
+    ),
+    path(
+        "plans/<int:pk>/interventions/<int:intervention_pk>/comments/",
+        interventions.comment_add,
+        name="intervention_comment",
+    ),
+    # the results framework
+    path(
+        "plans/<int:pk>/interventions/<int:intervention_pk>/indicators/add/",
+        results.indicator_add,
+        name="result_indicator_add",
+    ),
+    path(
+        "plans/<int:pk>/interventions/<int:intervention_pk>/indicators/<int:indicator_pk>/",
+        results.indicator_edit,
+        name="result_indicator_edit",
+    ),
+    path(
+        "plans/<int:pk>/interventions/<int:intervention_pk>/indicators/<int:indicator_pk>/remove/",
+        results.indicator_remove,
+        name="result_indicator_remove",
+    ),
+    path(
+        "plans/<int:pk>/interventions/<int:intervention_pk>/indicators/<int:indicator_pk>/progress/",
+        results.progress_add,
+        name="progress_add",
+    ),
+    path(
+        "plans/<int:pk>/interventions/<int:intervention_pk>/indicators/<int:indicator_pk>/progress/<int:progress_pk>/remove/",
+        results.progress_remove,
+        name="progress_remove",
+    ),
+    # examples to start from, and import
+    path(
+        "plans/<int:pk>/interventions/examples/",
+        library.example_list,
+        name="intervention_examples",
+    ),
+    path(
+        "plans/<int:pk>/interventions/examples/<slug:slug>/",
+        library.example_use,
+        name="intervention_example_use",
+    ),
+    path(
+        "plans/<int:pk>/interventions/import/",
+        library.intervention_import,
+        name="intervention_import",
+    ),
+    path(
+        "plans/<int:pk>/interventions/import/template.<str:file_format>",
+        library.import_template,
+        name="intervention_import_template",
+    ),
+]
