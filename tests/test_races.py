@@ -31,6 +31,8 @@ from governance.services import (
     participation_remove,
     participation_update,
 )
+from interventions.models import Intervention
+from interventions.services import Links, intervention_update
 from msd_planner.lib.versioned_edit import EditConflict, RecordRemoved
 from targets.models import (
     Coherence,
@@ -217,6 +219,20 @@ def _proposal_edit(cast):
     )
 
 
+def _intervention_edit(cast):
+    from tests.test_url_matrix import _intervention_x
+
+    intervention = Intervention.objects.get(pk=_intervention_x(cast)["intervention_pk"])
+    links = Links(targets={intervention.addressed_targets.get().prioritised_target_id: ""})
+    return lambda name: intervention_update(
+        actor=cast.editor_x,
+        intervention=intervention,
+        expected_version=intervention.version,
+        data={"title": f"by {name}"},
+        links=links,
+    )
+
+
 def _scores_edit(cast):
     item = _target(cast)
     criteria = list(cast.plan_a.scoring_criteria.values_list("id", flat=True))
@@ -283,6 +299,7 @@ VERSIONED_EDITS = {
     "lead arrangement": _lead_arrangement_edit,
     "signature required": _participation_edit,
     "prioritised target": _target_edit,
+    "intervention": _intervention_edit,
     "baseline": _baseline_edit,
     "proposal": _proposal_edit,
     "scores": _scores_edit,
@@ -607,3 +624,15 @@ def test_two_coordinators_stepping_down_at_once_leave_one_coordinator(cast):
     assert (
         Membership.objects.filter(organisation=cast.ministry_x, role=Role.COORDINATOR).count() == 1
     )
+
+
+def test_two_people_saving_one_intervention_at_once_leave_one_history_row(cast, catalogue):
+    """Exactly one wins; the other is told; the history has one row per successful save."""
+    save = _intervention_edit(cast)
+    intervention = Intervention.objects.get()
+    before = intervention.history.count()
+    outcomes = race(lambda: save("a"), lambda: save("b"))
+    assert sorted(outcomes) == ["conflict", "saved"]
+    intervention.refresh_from_db()
+    assert intervention.title in {"by a", "by b"} and intervention.version == 2
+    assert intervention.history.count() == before + 1

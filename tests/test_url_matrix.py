@@ -251,6 +251,44 @@ def _plan_b_consultation(cast: Cast) -> Consultation:
     )
 
 
+def _intervention_x(cast: Cast) -> dict:
+    """An intervention of plan A led by ministry X, addressing 10.7."""
+    from interventions.models import Intervention
+    from interventions.services import Links, intervention_create
+
+    item = cast.plan_a.prioritised_targets.filter(target__code="10.7").first()
+    item_pk = item.pk if item else _target_10_7(cast)["item_pk"]
+    intervention = intervention_create(
+        actor=cast.coordinator_a,
+        plan=cast.plan_a,
+        intervention=Intervention(
+            title="Fair recruitment",
+            level="programme",
+            sector="labour",
+            lead_organisation=cast.ministry_x,
+        ),
+        links=Links(targets={item_pk: "Fewer fees"}),
+    )
+    return {"pk": cast.plan_a.pk, "intervention_pk": intervention.pk}
+
+
+def _plan_b_intervention(cast: Cast):
+    from interventions.models import Intervention
+    from interventions.services import Links, intervention_create
+
+    return cast.plan_b.interventions.first() or intervention_create(
+        actor=cast.coordinator_b,
+        plan=cast.plan_b,
+        intervention=Intervention(
+            title="Accra migrant desk",
+            level="programme",
+            sector="local_development",
+            lead_organisation=cast.city_b,
+        ),
+        links=Links(targets={_plan_b_target(cast).pk: ""}),
+    )
+
+
 def _under_plan_a(kwarg: str, plan_b_object: Callable[[Cast], object]):
     return lambda cast: [{"pk": cast.plan_a.pk, kwarg: plan_b_object(cast).pk}]
 
@@ -258,6 +296,7 @@ def _under_plan_a(kwarg: str, plan_b_object: Callable[[Cast], object]):
 FOREIGN_TARGET = _under_plan_a("item_pk", _plan_b_target)
 FOREIGN_FRAMEWORK = _under_plan_a("framework_pk", _plan_b_framework)
 FOREIGN_CONSULTATION = _under_plan_a("consultation_pk", _plan_b_consultation)
+FOREIGN_INTERVENTION = _under_plan_a("intervention_pk", _plan_b_intervention)
 FOREIGN_PARTICIPATION = _under_plan_a(
     "participation_pk", lambda cast: cast.plan_b.participations.get()
 )
@@ -326,6 +365,26 @@ MATRIX: dict[str, Row] = {
         kwargs=_participation_y, access=on_plan_a(PlanAction.GOVERN), foreign=FOREIGN_PARTICIPATION
     ),
     "plan_access": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW)),
+    # interventions
+    "intervention_list": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW)),
+    "intervention_create": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.CONTRIBUTE)),
+    "intervention_coverage": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW)),
+    "intervention_detail": Row(
+        kwargs=_intervention_x, access=on_plan_a(PlanAction.VIEW), foreign=FOREIGN_INTERVENTION
+    ),
+    "intervention_edit": Row(
+        kwargs=_intervention_x,
+        access=owned_on_plan_a(PlanAction.DESIGN_INTERVENTIONS, "ministry_x"),
+        foreign=FOREIGN_INTERVENTION,
+    ),
+    "intervention_remove": Row(
+        kwargs=_intervention_x, access=on_plan_a(PlanAction.CHANGE), foreign=FOREIGN_INTERVENTION
+    ),
+    "intervention_comment": Row(
+        kwargs=_intervention_x,
+        access=owned_on_plan_a(PlanAction.DESIGN_INTERVENTIONS, "ministry_x"),
+        foreign=FOREIGN_INTERVENTION,
+    ),
     # prioritised targets and the review of existing frameworks
     "prioritised_target_list": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW)),
     "prioritised_target_add": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.CONTRIBUTE)),

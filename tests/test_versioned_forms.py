@@ -50,6 +50,8 @@ NOT_AN_EDIT = {
     "ParticipantAddForm": "adds a participant (a new record)",
     "InviteForm": "creates an account",
     "MemberInviteForm": "creates an account",
+    "InterventionFilterForm": "filters a list",
+    "CommentForm": "adds a comment (a new record)",
     "LimitedPasswordResetForm": "asks for a password reset email",
     "MembershipForm": "adds a membership (a new record)",
     "InvitationAcceptForm": "sets a password once, through a single-use link",
@@ -143,6 +145,12 @@ def _consultation(cast):
     return {"pk": cast.plan_a.pk, "consultation_pk": consultation.pk}
 
 
+def _intervention(cast):
+    from tests.test_url_matrix import _intervention_x
+
+    return _intervention_x(cast)
+
+
 def _participation_y(cast):
     participation = cast.plan_a.participations.get(organisation=cast.ministry_y)
     return {"pk": cast.plan_a.pk, "participation_pk": participation.pk}
@@ -172,6 +180,7 @@ EDIT_PAGES = {
     "FrameworkForm": EditPage("framework_edit", _framework, "coordinator_a"),
     "AssessmentsForm": EditPage("framework_assess", _framework, "coordinator_a"),
     "ConsultationForm": EditPage("consultation_edit", _consultation, "coordinator_a"),
+    "InterventionForm": EditPage("intervention_edit", _intervention, "editor_x"),
 }
 
 

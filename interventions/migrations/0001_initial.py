@@ -8,404 +8,1294 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('action_plans', '0005_activity_permissions'),
-        ('governance', '0007_lead_notes_limit_and_constraint_messages'),
-        ('targets', '0007_text_limits_year_and_date_ranges_no_duplicates'),
+        ("action_plans", "0005_activity_permissions"),
+        ("governance", "0007_lead_notes_limit_and_constraint_messages"),
+        ("targets", "0007_text_limits_year_and_date_ranges_no_duplicates"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalIntervention',
+            name="HistoricalIntervention",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('level', models.CharField(choices=[('policy', 'Policy'), ('programme', 'Programme'), ('both', 'Policy and programme')], max_length=16, verbose_name='level')),
-                ('sector', models.CharField(choices=[('labour', 'Labour and employment'), ('health', 'Health'), ('education', 'Education'), ('social_protection', 'Social protection'), ('justice', 'Justice and rule of law'), ('local_development', 'Local development'), ('financial_inclusion', 'Financial inclusion'), ('data', 'Data and statistics'), ('border', 'Border and mobility management'), ('other', 'Other')], max_length=24, verbose_name='sector')),
-                ('description', models.TextField(blank=True, max_length=5000, verbose_name='description')),
-                ('design', models.TextField(blank=True, max_length=5000, verbose_name='design')),
-                ('start_date', models.DateField(blank=True, null=True, verbose_name='start')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='end')),
-                ('estimated_cost', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='estimated cost')),
-                ('technical_capacity', models.TextField(blank=True, max_length=5000, verbose_name='technical capacity available')),
-                ('capacity_building', models.TextField(blank=True, max_length=5000, verbose_name='capacity building needed')),
-                ('risks', models.TextField(blank=True, max_length=5000, verbose_name='risks and assumptions')),
-                ('status', models.CharField(choices=[('proposed', 'Proposed'), ('designed', 'Designed'), ('in_plan', 'In the plan'), ('under_way', 'Under way'), ('completed', 'Completed'), ('dropped', 'Dropped')], default='proposed', max_length=16, verbose_name='status')),
-                ('drop_reason', models.TextField(blank=True, max_length=2000, verbose_name='why it was dropped')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('lead_organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='governance.organisation', verbose_name='lead organisation')),
-                ('plan', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='action_plans.actionplan')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("policy", "Policy"),
+                            ("programme", "Programme"),
+                            ("both", "Policy and programme"),
+                        ],
+                        max_length=16,
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "sector",
+                    models.CharField(
+                        choices=[
+                            ("labour", "Labour and employment"),
+                            ("health", "Health"),
+                            ("education", "Education"),
+                            ("social_protection", "Social protection"),
+                            ("justice", "Justice and rule of law"),
+                            ("local_development", "Local development"),
+                            ("financial_inclusion", "Financial inclusion"),
+                            ("data", "Data and statistics"),
+                            ("border", "Border and mobility management"),
+                            ("other", "Other"),
+                        ],
+                        max_length=24,
+                        verbose_name="sector",
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(blank=True, max_length=5000, verbose_name="description"),
+                ),
+                ("design", models.TextField(blank=True, max_length=5000, verbose_name="design")),
+                ("start_date", models.DateField(blank=True, null=True, verbose_name="start")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="end")),
+                (
+                    "estimated_cost",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=16,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="estimated cost",
+                    ),
+                ),
+                (
+                    "technical_capacity",
+                    models.TextField(
+                        blank=True, max_length=5000, verbose_name="technical capacity available"
+                    ),
+                ),
+                (
+                    "capacity_building",
+                    models.TextField(
+                        blank=True, max_length=5000, verbose_name="capacity building needed"
+                    ),
+                ),
+                (
+                    "risks",
+                    models.TextField(
+                        blank=True, max_length=5000, verbose_name="risks and assumptions"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("designed", "Designed"),
+                            ("in_plan", "In the plan"),
+                            ("under_way", "Under way"),
+                            ("completed", "Completed"),
+                            ("dropped", "Dropped"),
+                        ],
+                        default="proposed",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "drop_reason",
+                    models.TextField(
+                        blank=True, max_length=2000, verbose_name="why it was dropped"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "lead_organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="governance.organisation",
+                        verbose_name="lead organisation",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="action_plans.actionplan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical intervention',
-                'verbose_name_plural': 'historical interventions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical intervention",
+                "verbose_name_plural": "historical interventions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Intervention',
+            name="Intervention",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('level', models.CharField(choices=[('policy', 'Policy'), ('programme', 'Programme'), ('both', 'Policy and programme')], max_length=16, verbose_name='level')),
-                ('sector', models.CharField(choices=[('labour', 'Labour and employment'), ('health', 'Health'), ('education', 'Education'), ('social_protection', 'Social protection'), ('justice', 'Justice and rule of law'), ('local_development', 'Local development'), ('financial_inclusion', 'Financial inclusion'), ('data', 'Data and statistics'), ('border', 'Border and mobility management'), ('other', 'Other')], max_length=24, verbose_name='sector')),
-                ('description', models.TextField(blank=True, max_length=5000, verbose_name='description')),
-                ('design', models.TextField(blank=True, max_length=5000, verbose_name='design')),
-                ('start_date', models.DateField(blank=True, null=True, verbose_name='start')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='end')),
-                ('estimated_cost', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='estimated cost')),
-                ('technical_capacity', models.TextField(blank=True, max_length=5000, verbose_name='technical capacity available')),
-                ('capacity_building', models.TextField(blank=True, max_length=5000, verbose_name='capacity building needed')),
-                ('risks', models.TextField(blank=True, max_length=5000, verbose_name='risks and assumptions')),
-                ('status', models.CharField(choices=[('proposed', 'Proposed'), ('designed', 'Designed'), ('in_plan', 'In the plan'), ('under_way', 'Under way'), ('completed', 'Completed'), ('dropped', 'Dropped')], default='proposed', max_length=16, verbose_name='status')),
-                ('drop_reason', models.TextField(blank=True, max_length=2000, verbose_name='why it was dropped')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('lead_organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='led_interventions', to='governance.organisation', verbose_name='lead organisation')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='interventions', to='action_plans.actionplan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("policy", "Policy"),
+                            ("programme", "Programme"),
+                            ("both", "Policy and programme"),
+                        ],
+                        max_length=16,
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "sector",
+                    models.CharField(
+                        choices=[
+                            ("labour", "Labour and employment"),
+                            ("health", "Health"),
+                            ("education", "Education"),
+                            ("social_protection", "Social protection"),
+                            ("justice", "Justice and rule of law"),
+                            ("local_development", "Local development"),
+                            ("financial_inclusion", "Financial inclusion"),
+                            ("data", "Data and statistics"),
+                            ("border", "Border and mobility management"),
+                            ("other", "Other"),
+                        ],
+                        max_length=24,
+                        verbose_name="sector",
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(blank=True, max_length=5000, verbose_name="description"),
+                ),
+                ("design", models.TextField(blank=True, max_length=5000, verbose_name="design")),
+                ("start_date", models.DateField(blank=True, null=True, verbose_name="start")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="end")),
+                (
+                    "estimated_cost",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=16,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="estimated cost",
+                    ),
+                ),
+                (
+                    "technical_capacity",
+                    models.TextField(
+                        blank=True, max_length=5000, verbose_name="technical capacity available"
+                    ),
+                ),
+                (
+                    "capacity_building",
+                    models.TextField(
+                        blank=True, max_length=5000, verbose_name="capacity building needed"
+                    ),
+                ),
+                (
+                    "risks",
+                    models.TextField(
+                        blank=True, max_length=5000, verbose_name="risks and assumptions"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("designed", "Designed"),
+                            ("in_plan", "In the plan"),
+                            ("under_way", "Under way"),
+                            ("completed", "Completed"),
+                            ("dropped", "Dropped"),
+                        ],
+                        default="proposed",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "drop_reason",
+                    models.TextField(
+                        blank=True, max_length=2000, verbose_name="why it was dropped"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "lead_organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="led_interventions",
+                        to="governance.organisation",
+                        verbose_name="lead organisation",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="interventions",
+                        to="action_plans.actionplan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'intervention',
-                'verbose_name_plural': 'interventions',
-                'ordering': ['title'],
+                "verbose_name": "intervention",
+                "verbose_name_plural": "interventions",
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalResultIndicator',
+            name="HistoricalResultIndicator",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('name', models.CharField(blank=True, max_length=300, verbose_name='national indicator')),
-                ('unit', models.CharField(max_length=60, verbose_name='unit')),
-                ('baseline_value', models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True, verbose_name='baseline value')),
-                ('baseline_year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1990), django.core.validators.MaxValueValidator(2030)], verbose_name='baseline year')),
-                ('baseline_source', models.CharField(blank=True, max_length=300, verbose_name='baseline source')),
-                ('means_of_verification', models.TextField(blank=True, max_length=2000, verbose_name='means of verification')),
-                ('by_sex', models.BooleanField(default=False, verbose_name='by sex')),
-                ('by_age', models.BooleanField(default=False, verbose_name='by age')),
-                ('by_migratory_status', models.BooleanField(default=False, verbose_name='by migratory status')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reporting_organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='governance.organisation', verbose_name='reporting organisation')),
-                ('sdg_indicator', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='targets.indicator', verbose_name='global SDG indicator')),
-                ('intervention', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='interventions.intervention')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "name",
+                    models.CharField(blank=True, max_length=300, verbose_name="national indicator"),
+                ),
+                ("unit", models.CharField(max_length=60, verbose_name="unit")),
+                (
+                    "baseline_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=16,
+                        null=True,
+                        verbose_name="baseline value",
+                    ),
+                ),
+                (
+                    "baseline_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1990),
+                            django.core.validators.MaxValueValidator(2030),
+                        ],
+                        verbose_name="baseline year",
+                    ),
+                ),
+                (
+                    "baseline_source",
+                    models.CharField(blank=True, max_length=300, verbose_name="baseline source"),
+                ),
+                (
+                    "means_of_verification",
+                    models.TextField(
+                        blank=True, max_length=2000, verbose_name="means of verification"
+                    ),
+                ),
+                ("by_sex", models.BooleanField(default=False, verbose_name="by sex")),
+                ("by_age", models.BooleanField(default=False, verbose_name="by age")),
+                (
+                    "by_migratory_status",
+                    models.BooleanField(default=False, verbose_name="by migratory status"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "reporting_organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="governance.organisation",
+                        verbose_name="reporting organisation",
+                    ),
+                ),
+                (
+                    "sdg_indicator",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="targets.indicator",
+                        verbose_name="global SDG indicator",
+                    ),
+                ),
+                (
+                    "intervention",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="interventions.intervention",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical result indicator',
-                'verbose_name_plural': 'historical result indicators',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalPartner',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('role', models.CharField(choices=[('implementing', 'Implementing'), ('technical_support', 'Technical support'), ('co_funding', 'Co-funding'), ('local_partner', 'Local partner')], max_length=24, verbose_name='role')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='governance.organisation')),
-                ('intervention', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='interventions.intervention')),
-            ],
-            options={
-                'verbose_name': 'historical partner',
-                'verbose_name_plural': 'historical partners',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalComment',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('text', models.TextField(max_length=2000, verbose_name='comment')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('author', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='governance.organisation')),
-                ('intervention', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='interventions.intervention')),
-            ],
-            options={
-                'verbose_name': 'historical comment',
-                'verbose_name_plural': 'historical comments',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalBeneficiaries',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('group', models.CharField(choices=[('migrant_workers', 'Migrant workers'), ('returnees', 'Returnees'), ('diaspora', 'Diaspora'), ('refugees', 'Refugees and displaced persons'), ('host_communities', 'Host communities'), ('vulnerable_migrants', 'Migrants in vulnerable situations'), ('women', 'Women'), ('youth', 'Youth'), ('other', 'Other')], max_length=24, verbose_name='group')),
-                ('estimated_number', models.PositiveIntegerField(blank=True, null=True, verbose_name='estimated number')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('intervention', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='interventions.intervention')),
-            ],
-            options={
-                'verbose_name': 'historical beneficiary group',
-                'verbose_name_plural': 'historical beneficiary groups',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalAddressedTarget',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('contribution', models.TextField(blank=True, max_length=2000, verbose_name='how it contributes')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('prioritised_target', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='targets.prioritisedtarget')),
-                ('intervention', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='interventions.intervention')),
-            ],
-            options={
-                'verbose_name': 'historical target addressed',
-                'verbose_name_plural': 'historical targets addressed',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='Comment',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(max_length=2000, verbose_name='comment')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='intervention_comments', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='governance.organisation')),
-                ('intervention', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='interventions.intervention')),
-            ],
-            options={
-                'verbose_name': 'comment',
-                'verbose_name_plural': 'comments',
-                'ordering': ['created_at', 'pk'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Beneficiaries',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('group', models.CharField(choices=[('migrant_workers', 'Migrant workers'), ('returnees', 'Returnees'), ('diaspora', 'Diaspora'), ('refugees', 'Refugees and displaced persons'), ('host_communities', 'Host communities'), ('vulnerable_migrants', 'Migrants in vulnerable situations'), ('women', 'Women'), ('youth', 'Youth'), ('other', 'Other')], max_length=24, verbose_name='group')),
-                ('estimated_number', models.PositiveIntegerField(blank=True, null=True, verbose_name='estimated number')),
-                ('intervention', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='beneficiaries', to='interventions.intervention')),
-            ],
-            options={
-                'verbose_name': 'beneficiary group',
-                'verbose_name_plural': 'beneficiary groups',
-            },
-        ),
-        migrations.CreateModel(
-            name='AddressedTarget',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('contribution', models.TextField(blank=True, max_length=2000, verbose_name='how it contributes')),
-                ('prioritised_target', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='interventions', to='targets.prioritisedtarget')),
-                ('intervention', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='addressed_targets', to='interventions.intervention')),
-            ],
-            options={
-                'verbose_name': 'target addressed',
-                'verbose_name_plural': 'targets addressed',
-            },
-        ),
-        migrations.CreateModel(
-            name='Partner',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('implementing', 'Implementing'), ('technical_support', 'Technical support'), ('co_funding', 'Co-funding'), ('local_partner', 'Local partner')], max_length=24, verbose_name='role')),
-                ('intervention', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='partners', to='interventions.intervention')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='partnerships', to='governance.organisation')),
-            ],
-            options={
-                'verbose_name': 'partner',
-                'verbose_name_plural': 'partners',
-            },
-        ),
-        migrations.CreateModel(
-            name='ResultIndicator',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('name', models.CharField(blank=True, max_length=300, verbose_name='national indicator')),
-                ('unit', models.CharField(max_length=60, verbose_name='unit')),
-                ('baseline_value', models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True, verbose_name='baseline value')),
-                ('baseline_year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1990), django.core.validators.MaxValueValidator(2030)], verbose_name='baseline year')),
-                ('baseline_source', models.CharField(blank=True, max_length=300, verbose_name='baseline source')),
-                ('means_of_verification', models.TextField(blank=True, max_length=2000, verbose_name='means of verification')),
-                ('by_sex', models.BooleanField(default=False, verbose_name='by sex')),
-                ('by_age', models.BooleanField(default=False, verbose_name='by age')),
-                ('by_migratory_status', models.BooleanField(default=False, verbose_name='by migratory status')),
-                ('intervention', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='interventions.intervention')),
-                ('reporting_organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='governance.organisation', verbose_name='reporting organisation')),
-                ('sdg_indicator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='targets.indicator', verbose_name='global SDG indicator')),
-            ],
-            options={
-                'verbose_name': 'result indicator',
-                'verbose_name_plural': 'result indicators',
-                'ordering': ['pk'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Progress',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('measured_on', models.DateField(verbose_name='measured on')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=16, verbose_name='value')),
-                ('source', models.CharField(max_length=300, verbose_name='source')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('reported_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='progress', to='interventions.resultindicator')),
-            ],
-            options={
-                'verbose_name': 'progress',
-                'verbose_name_plural': 'progress',
-                'ordering': ['measured_on', 'pk'],
-            },
-        ),
-        migrations.CreateModel(
-            name='HistoricalTargetValue',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2015), django.core.validators.MaxValueValidator(2030)], verbose_name='year')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=16, verbose_name='target value')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('indicator', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='interventions.resultindicator')),
-            ],
-            options={
-                'verbose_name': 'historical target value',
-                'verbose_name_plural': 'historical target values',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical result indicator",
+                "verbose_name_plural": "historical result indicators",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalProgress',
+            name="HistoricalPartner",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('measured_on', models.DateField(verbose_name='measured on')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=16, verbose_name='value')),
-                ('source', models.CharField(max_length=300, verbose_name='source')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reported_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('indicator', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='interventions.resultindicator')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("implementing", "Implementing"),
+                            ("technical_support", "Technical support"),
+                            ("co_funding", "Co-funding"),
+                            ("local_partner", "Local partner"),
+                        ],
+                        max_length=24,
+                        verbose_name="role",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="governance.organisation",
+                    ),
+                ),
+                (
+                    "intervention",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="interventions.intervention",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical progress',
-                'verbose_name_plural': 'historical progress',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical partner",
+                "verbose_name_plural": "historical partners",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='TargetValue',
+            name="HistoricalComment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2015), django.core.validators.MaxValueValidator(2030)], verbose_name='year')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=16, verbose_name='target value')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='target_values', to='interventions.resultindicator')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(max_length=2000, verbose_name="comment")),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="governance.organisation",
+                    ),
+                ),
+                (
+                    "intervention",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="interventions.intervention",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'target value',
-                'verbose_name_plural': 'target values',
-                'ordering': ['year'],
+                "verbose_name": "historical comment",
+                "verbose_name_plural": "historical comments",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalBeneficiaries",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "group",
+                    models.CharField(
+                        choices=[
+                            ("migrant_workers", "Migrant workers"),
+                            ("returnees", "Returnees"),
+                            ("diaspora", "Diaspora"),
+                            ("refugees", "Refugees and displaced persons"),
+                            ("host_communities", "Host communities"),
+                            ("vulnerable_migrants", "Migrants in vulnerable situations"),
+                            ("women", "Women"),
+                            ("youth", "Youth"),
+                            ("other", "Other"),
+                        ],
+                        max_length=24,
+                        verbose_name="group",
+                    ),
+                ),
+                (
+                    "estimated_number",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="estimated number"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "intervention",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="interventions.intervention",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical beneficiary group",
+                "verbose_name_plural": "historical beneficiary groups",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalAddressedTarget",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "contribution",
+                    models.TextField(
+                        blank=True, max_length=2000, verbose_name="how it contributes"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "prioritised_target",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="targets.prioritisedtarget",
+                    ),
+                ),
+                (
+                    "intervention",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="interventions.intervention",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical target addressed",
+                "verbose_name_plural": "historical targets addressed",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="Comment",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(max_length=2000, verbose_name="comment")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="intervention_comments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="governance.organisation",
+                    ),
+                ),
+                (
+                    "intervention",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comments",
+                        to="interventions.intervention",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "comment",
+                "verbose_name_plural": "comments",
+                "ordering": ["created_at", "pk"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Beneficiaries",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "group",
+                    models.CharField(
+                        choices=[
+                            ("migrant_workers", "Migrant workers"),
+                            ("returnees", "Returnees"),
+                            ("diaspora", "Diaspora"),
+                            ("refugees", "Refugees and displaced persons"),
+                            ("host_communities", "Host communities"),
+                            ("vulnerable_migrants", "Migrants in vulnerable situations"),
+                            ("women", "Women"),
+                            ("youth", "Youth"),
+                            ("other", "Other"),
+                        ],
+                        max_length=24,
+                        verbose_name="group",
+                    ),
+                ),
+                (
+                    "estimated_number",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="estimated number"
+                    ),
+                ),
+                (
+                    "intervention",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="beneficiaries",
+                        to="interventions.intervention",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "beneficiary group",
+                "verbose_name_plural": "beneficiary groups",
+            },
+        ),
+        migrations.CreateModel(
+            name="AddressedTarget",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "contribution",
+                    models.TextField(
+                        blank=True, max_length=2000, verbose_name="how it contributes"
+                    ),
+                ),
+                (
+                    "prioritised_target",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="interventions",
+                        to="targets.prioritisedtarget",
+                    ),
+                ),
+                (
+                    "intervention",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="addressed_targets",
+                        to="interventions.intervention",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "target addressed",
+                "verbose_name_plural": "targets addressed",
+            },
+        ),
+        migrations.CreateModel(
+            name="Partner",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("implementing", "Implementing"),
+                            ("technical_support", "Technical support"),
+                            ("co_funding", "Co-funding"),
+                            ("local_partner", "Local partner"),
+                        ],
+                        max_length=24,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "intervention",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="partners",
+                        to="interventions.intervention",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="partnerships",
+                        to="governance.organisation",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "partner",
+                "verbose_name_plural": "partners",
+            },
+        ),
+        migrations.CreateModel(
+            name="ResultIndicator",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "name",
+                    models.CharField(blank=True, max_length=300, verbose_name="national indicator"),
+                ),
+                ("unit", models.CharField(max_length=60, verbose_name="unit")),
+                (
+                    "baseline_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=16,
+                        null=True,
+                        verbose_name="baseline value",
+                    ),
+                ),
+                (
+                    "baseline_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1990),
+                            django.core.validators.MaxValueValidator(2030),
+                        ],
+                        verbose_name="baseline year",
+                    ),
+                ),
+                (
+                    "baseline_source",
+                    models.CharField(blank=True, max_length=300, verbose_name="baseline source"),
+                ),
+                (
+                    "means_of_verification",
+                    models.TextField(
+                        blank=True, max_length=2000, verbose_name="means of verification"
+                    ),
+                ),
+                ("by_sex", models.BooleanField(default=False, verbose_name="by sex")),
+                ("by_age", models.BooleanField(default=False, verbose_name="by age")),
+                (
+                    "by_migratory_status",
+                    models.BooleanField(default=False, verbose_name="by migratory status"),
+                ),
+                (
+                    "intervention",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="indicators",
+                        to="interventions.intervention",
+                    ),
+                ),
+                (
+                    "reporting_organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="governance.organisation",
+                        verbose_name="reporting organisation",
+                    ),
+                ),
+                (
+                    "sdg_indicator",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="targets.indicator",
+                        verbose_name="global SDG indicator",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "result indicator",
+                "verbose_name_plural": "result indicators",
+                "ordering": ["pk"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Progress",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("measured_on", models.DateField(verbose_name="measured on")),
+                (
+                    "value",
+                    models.DecimalField(decimal_places=4, max_digits=16, verbose_name="value"),
+                ),
+                ("source", models.CharField(max_length=300, verbose_name="source")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "reported_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="progress",
+                        to="interventions.resultindicator",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "progress",
+                "verbose_name_plural": "progress",
+                "ordering": ["measured_on", "pk"],
+            },
+        ),
+        migrations.CreateModel(
+            name="HistoricalTargetValue",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2015),
+                            django.core.validators.MaxValueValidator(2030),
+                        ],
+                        verbose_name="year",
+                    ),
+                ),
+                (
+                    "value",
+                    models.DecimalField(
+                        decimal_places=4, max_digits=16, verbose_name="target value"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="interventions.resultindicator",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical target value",
+                "verbose_name_plural": "historical target values",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalProgress",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("measured_on", models.DateField(verbose_name="measured on")),
+                (
+                    "value",
+                    models.DecimalField(decimal_places=4, max_digits=16, verbose_name="value"),
+                ),
+                ("source", models.CharField(max_length=300, verbose_name="source")),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "reported_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="interventions.resultindicator",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical progress",
+                "verbose_name_plural": "historical progress",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="TargetValue",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2015),
+                            django.core.validators.MaxValueValidator(2030),
+                        ],
+                        verbose_name="year",
+                    ),
+                ),
+                (
+                    "value",
+                    models.DecimalField(
+                        decimal_places=4, max_digits=16, verbose_name="target value"
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="target_values",
+                        to="interventions.resultindicator",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "target value",
+                "verbose_name_plural": "target values",
+                "ordering": ["year"],
             },
         ),
         migrations.AddIndex(
-            model_name='intervention',
-            index=models.Index(fields=['plan', 'status'], name='interventio_plan_id_4e2c5b_idx'),
+            model_name="intervention",
+            index=models.Index(fields=["plan", "status"], name="interventio_plan_id_4e2c5b_idx"),
         ),
         migrations.AddIndex(
-            model_name='intervention',
-            index=models.Index(fields=['plan', 'sector'], name='interventio_plan_id_bf0deb_idx'),
+            model_name="intervention",
+            index=models.Index(fields=["plan", "sector"], name="interventio_plan_id_bf0deb_idx"),
         ),
         migrations.AddConstraint(
-            model_name='intervention',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('start_date__isnull', True), ('start_date__lte', models.F('end_date')), _connector='OR'), name='intervention_starts_before_it_ends', violation_error_message='The end cannot be before the start.'),
+            model_name="intervention",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("start_date__isnull", True),
+                    ("start_date__lte", models.F("end_date")),
+                    _connector="OR",
+                ),
+                name="intervention_starts_before_it_ends",
+                violation_error_message="The end cannot be before the start.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='intervention',
-            constraint=models.CheckConstraint(condition=models.Q(('estimated_cost__isnull', True), ('estimated_cost__gte', 0), _connector='OR'), name='intervention_cost_not_negative', violation_error_message='The cost cannot be negative.'),
+            model_name="intervention",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("estimated_cost__isnull", True), ("estimated_cost__gte", 0), _connector="OR"
+                ),
+                name="intervention_cost_not_negative",
+                violation_error_message="The cost cannot be negative.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='intervention',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'dropped'), _negated=True), models.Q(('drop_reason', ''), _negated=True), _connector='OR'), name='intervention_dropped_with_a_reason', violation_error_message='Say why the intervention is dropped.'),
+            model_name="intervention",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "dropped"), _negated=True),
+                    models.Q(("drop_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="intervention_dropped_with_a_reason",
+                violation_error_message="Say why the intervention is dropped.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='intervention',
-            constraint=models.CheckConstraint(condition=models.Q(('level__in', ['policy', 'programme', 'both']), ('sector__in', ['labour', 'health', 'education', 'social_protection', 'justice', 'local_development', 'financial_inclusion', 'data', 'border', 'other']), ('status__in', ['proposed', 'designed', 'in_plan', 'under_way', 'completed', 'dropped'])), name='intervention_choices_known'),
+            model_name="intervention",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("level__in", ["policy", "programme", "both"]),
+                    (
+                        "sector__in",
+                        [
+                            "labour",
+                            "health",
+                            "education",
+                            "social_protection",
+                            "justice",
+                            "local_development",
+                            "financial_inclusion",
+                            "data",
+                            "border",
+                            "other",
+                        ],
+                    ),
+                    (
+                        "status__in",
+                        ["proposed", "designed", "in_plan", "under_way", "completed", "dropped"],
+                    ),
+                ),
+                name="intervention_choices_known",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='beneficiaries',
-            constraint=models.UniqueConstraint(fields=('intervention', 'group'), name='beneficiaries_once'),
+            model_name="beneficiaries",
+            constraint=models.UniqueConstraint(
+                fields=("intervention", "group"), name="beneficiaries_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='beneficiaries',
-            constraint=models.CheckConstraint(condition=models.Q(('group__in', ['migrant_workers', 'returnees', 'diaspora', 'refugees', 'host_communities', 'vulnerable_migrants', 'women', 'youth', 'other'])), name='beneficiaries_group_known'),
+            model_name="beneficiaries",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "group__in",
+                        [
+                            "migrant_workers",
+                            "returnees",
+                            "diaspora",
+                            "refugees",
+                            "host_communities",
+                            "vulnerable_migrants",
+                            "women",
+                            "youth",
+                            "other",
+                        ],
+                    )
+                ),
+                name="beneficiaries_group_known",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='addressedtarget',
-            constraint=models.UniqueConstraint(fields=('intervention', 'prioritised_target'), name='addressed_target_once'),
+            model_name="addressedtarget",
+            constraint=models.UniqueConstraint(
+                fields=("intervention", "prioritised_target"), name="addressed_target_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partner',
-            constraint=models.UniqueConstraint(fields=('intervention', 'organisation'), name='partner_once'),
+            model_name="partner",
+            constraint=models.UniqueConstraint(
+                fields=("intervention", "organisation"), name="partner_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partner',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['implementing', 'technical_support', 'co_funding', 'local_partner'])), name='partner_role_known'),
+            model_name="partner",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "role__in",
+                        ["implementing", "technical_support", "co_funding", "local_partner"],
+                    )
+                ),
+                name="partner_role_known",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='resultindicator',
-            constraint=models.CheckConstraint(condition=models.Q(('sdg_indicator__isnull', False), models.Q(('name', ''), _negated=True), _connector='OR'), name='result_indicator_named', violation_error_message='Choose a global SDG indicator or name a national indicator.'),
+            model_name="resultindicator",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("sdg_indicator__isnull", False),
+                    models.Q(("name", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="result_indicator_named",
+                violation_error_message="Choose a global SDG indicator or name a national indicator.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='targetvalue',
-            constraint=models.UniqueConstraint(fields=('indicator', 'year'), name='target_value_once_a_year'),
+            model_name="targetvalue",
+            constraint=models.UniqueConstraint(
+                fields=("indicator", "year"), name="target_value_once_a_year"
+            ),
         ),
     ]

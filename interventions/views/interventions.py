@@ -1,31 +1,241 @@
-"""The plan's interventions: list, page, form, removal, comments, coverage. (Being built.)"""
+"""The plan's interventions: the list, an intervention's page, its form, its removal, its
+comments, and the coverage of the prioritised targets."""
 
-from django.http import Http404
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from action_plans.permissions import (
+    PlanAccess,
+    PlanAction,
+    PlanObjectAccess,
+    plan_for_user_or_404,
+    plan_object_for_user_or_404,
+)
+from action_plans.policy import RecordRule
+from governance.models import Organisation
+from interventions import selectors, services
+from interventions.forms import CommentForm, InterventionFilterForm, InterventionForm
+from interventions.models import Intervention
+from interventions.rules import INTERVENTION_COMMENT, INTERVENTION_EDIT
+from msd_planner.lib.pages import confirmation_page, remove_and_tell
+from msd_planner.lib.pagination import paginate
+from msd_planner.lib.versioned_edit import VersionedEdit
 
 
-def intervention_list(request, pk):
-    raise Http404
+def _intervention(
+    request: HttpRequest, pk: int, intervention_pk: int, action: PlanAction | RecordRule
+) -> PlanObjectAccess[Intervention]:
+    return plan_object_for_user_or_404(
+        request.user, pk, selectors.intervention_in_detail(), intervention_pk, action
+    )
 
 
-def intervention_create(request, pk):
-    raise Http404
+def _leads(access: PlanAccess):
+    """Whom the user may name as an intervention's lead: any participant when they
+    design the plan's interventions, else the organisations they act for."""
+    participants = selectors.participants(access.plan)
+    if access.may(INTERVENTION_EDIT.action):
+        return participants
+    return participants.filter(pk__in=access.organisation_ids)
 
 
-def coverage(request, pk):
-    raise Http404
+@require_http_methods(["GET", "POST"])
+@login_required
+def intervention_list(request: HttpRequest, pk: int) -> HttpResponse:
+    access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
+    form = InterventionFilterForm(request.GET or None, plan=access.plan)
+    filters = form.cleaned_data if form.is_valid() else {}
+    interventions = selectors.plan_interventions(
+        access.plan,
+        target=filters.get("target"),
+        organisation=filters.get("organisation"),
+        sector=filters.get("sector", ""),
+        level=filters.get("level", ""),
+        status=filters.get("status", ""),
+    )
+    page = paginate(request, interventions)
+    return render(
+        request,
+        "interventions/intervention_list.html",
+        {
+            **access.context,
+            "form": form,
+            "page": page,
+            "is_filtered": any(filters.values()),
+            "editable": {
+                intervention.pk
+                for intervention in page.object_list
+                if access.may_on(INTERVENTION_EDIT, intervention)
+            },
+            "may_create": access.may(PlanAction.CONTRIBUTE),
+        },
+    )
 
 
-def intervention_detail(request, pk, intervention_pk):
-    raise Http404
+@require_http_methods(["GET", "POST"])
+@login_required
+def intervention_detail(request: HttpRequest, pk: int, intervention_pk: int) -> HttpResponse:
+    access = _intervention(request, pk, intervention_pk, PlanAction.VIEW)
+    intervention = access.object
+    may_edit = access.may_on(INTERVENTION_EDIT, intervention)
+    may_comment = access.may_on(INTERVENTION_COMMENT, intervention)
+    return render(
+        request,
+        "interventions/intervention_detail.html",
+        {
+            **access.context,
+            "intervention": intervention,
+            "may_edit": may_edit,
+            "may_remove": access.may(PlanAction.CHANGE),
+            # Monitoring records progress on every intervention (refined per indicator).
+            "may_record_progress": may_edit or access.may(PlanAction.MONITOR),
+            "comment_form": CommentForm() if may_comment else None,
+        },
+    )
 
 
-def intervention_edit(request, pk, intervention_pk):
-    raise Http404
+def _form_page(request, access: PlanAccess, edit: VersionedEdit, intervention=None):
+    return render(
+        request,
+        "interventions/intervention_form.html",
+        {**access.context, **edit.context, "intervention": intervention},
+    )
 
 
-def intervention_remove(request, pk, intervention_pk):
-    raise Http404
+@require_http_methods(["GET", "POST"])
+@login_required
+def intervention_create(request: HttpRequest, pk: int) -> HttpResponse:
+    access = plan_for_user_or_404(request.user, pk, PlanAction.CONTRIBUTE)
+    leads = _leads(access)
+    edit = VersionedEdit(
+        request,
+        lambda data, _current: InterventionForm(
+            data, instance=Intervention(plan=access.plan), plan=access.plan, leads=leads
+        ),
+    )
+    if edit.save(
+        lambda form: services.intervention_create(
+            actor=request.user,
+            plan=access.plan,
+            intervention=form.save(commit=False),
+            links=form.links(),
+        )
+    ):
+        messages.success(request, _("Intervention “%(title)s” saved.") % {"title": edit.result})
+        return redirect("intervention_detail", pk, edit.result.pk)
+    return _form_page(request, access, edit)
 
 
-def comment_add(request, pk, intervention_pk):
-    raise Http404
+@require_http_methods(["GET", "POST"])
+@login_required
+def intervention_edit(request: HttpRequest, pk: int, intervention_pk: int) -> HttpResponse:
+    access = _intervention(request, pk, intervention_pk, INTERVENTION_EDIT)
+    intervention = access.object
+    leads = _leads(access)
+    if not access.may(INTERVENTION_EDIT.action):
+        # The current lead stays choosable (an editor keeps their intervention's lead).
+        leads = leads | Organisation.objects.filter(pk=intervention.lead_organisation_id)
+    edit = VersionedEdit(
+        request,
+        lambda data, current: InterventionForm(
+            data, instance=current, plan=access.plan, leads=leads.distinct()
+        ),
+        intervention,
+    )
+    if edit.save(
+        lambda form: services.intervention_update(
+            actor=request.user,
+            intervention=intervention,
+            expected_version=form.cleaned_data["version"],
+            data=form.edited_values(),
+            links=form.links(),
+        )
+    ):
+        messages.success(
+            request, _("Intervention “%(title)s” saved.") % {"title": edit.result.instance}
+        )
+        return redirect("intervention_detail", pk, intervention.pk)
+    return _form_page(request, access, edit, intervention)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def intervention_remove(request: HttpRequest, pk: int, intervention_pk: int) -> HttpResponse:
+    access = _intervention(request, pk, intervention_pk, PlanAction.CHANGE)
+    intervention = access.object
+    if request.method == "POST":
+        remove_and_tell(
+            request,
+            lambda: services.intervention_remove(actor=request.user, intervention=intervention),
+            done=_("Intervention “%(title)s” removed.") % {"title": intervention},
+        )
+        return redirect("intervention_list", pk)
+    return confirmation_page(
+        request,
+        access.context,
+        title=_("Remove the intervention “%(title)s”?") % {"title": intervention},
+        consequences=[
+            _("Its links to targets, partners and beneficiaries go with it."),
+            _("Its indicators and the progress recorded on them are removed too."),
+            _(
+                "The removal stays in the plan's history; to stop it but keep the record, set "
+                "its status to “Dropped”."
+            ),
+        ],
+        button=_("Remove intervention"),
+        cancel_url=reverse("intervention_detail", args=[pk, intervention.pk]),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def comment_add(request: HttpRequest, pk: int, intervention_pk: int) -> HttpResponse:
+    """Posted from the intervention's page, which shows the thread (a GET goes there)."""
+    access = _intervention(request, pk, intervention_pk, INTERVENTION_COMMENT)
+    intervention = access.object
+    thread = reverse("intervention_detail", args=[pk, intervention.pk]) + "#comments"
+    if request.method == "GET":
+        return redirect(thread)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        own = access.organisation_ids & (
+            {intervention.lead_organisation_id}
+            | {partner.organisation_id for partner in intervention.partners.all()}
+        )
+        try:
+            services.comment_add(
+                actor=request.user,
+                intervention=intervention,
+                text=form.cleaned_data["text"],
+                organisation=Organisation.objects.filter(pk__in=own).order_by("name").first(),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Comment added."))
+    else:
+        messages.error(request, " ".join(form.errors["text"]))
+    return redirect(thread)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def coverage(request: HttpRequest, pk: int) -> HttpResponse:
+    access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
+    rows = selectors.coverage(access.plan)
+    return render(
+        request,
+        "interventions/coverage.html",
+        {
+            **access.context,
+            "rows": rows,
+            "uncovered": [row for row in rows if not row.interventions],
+            "may_create": access.may(PlanAction.CONTRIBUTE),
+        },
+    )

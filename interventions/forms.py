@@ -1,0 +1,224 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from action_plans.models import ActionPlan
+from governance.forms import Radios
+from governance.models import Organisation
+from interventions import selectors
+from interventions.models import (
+    NOTE_MAX_LENGTH,
+    BeneficiaryGroup,
+    Comment,
+    Intervention,
+    InterventionLevel,
+    InterventionStatus,
+    PartnerRole,
+    Sector,
+)
+from interventions.services import INTERVENTION_FIELDS, Links, intervention_problems
+from msd_planner.lib.versioned_edit import VersionedModelForm
+
+NOT_A_PARTNER = ""
+
+
+class InterventionForm(VersionedModelForm):
+    """An intervention with its links: the targets it addresses (and how), its partners
+    (and their roles) and its beneficiary groups (and how many), one row each.
+
+    ``leads`` are the organisations the user may name as the lead: any participant for
+    those who design the plan's interventions, their own organisations for the others.
+    """
+
+    class Meta:
+        model = Intervention
+        fields = INTERVENTION_FIELDS
+        widgets = {
+            "level": Radios,
+            "status": Radios,
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "design": forms.Textarea(attrs={"rows": 4}),
+            "technical_capacity": forms.Textarea(attrs={"rows": 2}),
+            "capacity_building": forms.Textarea(attrs={"rows": 2}),
+            "risks": forms.Textarea(attrs={"rows": 3}),
+            "drop_reason": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "design": _("How it will work: activities, approach, who does what."),
+            "estimated_cost": _("In the plan's base currency."),
+            "drop_reason": _("Only when the status is “Dropped”."),
+        }
+        error_messages = {
+            "title": {"required": _("Enter a title for the intervention.")},
+            "level": {"required": _("Choose the level of the intervention.")},
+            "sector": {"required": _("Choose the sector.")},
+            "lead_organisation": {"required": _("Choose the lead organisation.")},
+        }
+
+    def __init__(self, *args, plan: ActionPlan, leads, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.fields["level"].choices = InterventionLevel.choices
+        self.fields["status"].choices = InterventionStatus.choices
+        self.fields["sector"].choices = [("", _("Choose the sector")), *Sector.choices]
+        lead = self.fields["lead_organisation"]
+        lead.queryset = leads
+        lead.empty_label = _("Choose the lead organisation")
+        if not self.instance.pk and len(leads) == 1:
+            self.initial.setdefault("lead_organisation", leads[0].pk)  # their organisation
+        self.fields["estimated_cost"].label = _("Estimated cost (%(currency)s)") % {
+            "currency": plan.base_currency
+        }
+        for name in ("start_date", "end_date"):
+            self.fields[name].widget.attrs.update(
+                min=f"{plan.period_start_year}-01-01", max=f"{plan.period_end_year}-12-31"
+            )
+        instance = self.instance
+        current_targets = (
+            {
+                link.prioritised_target_id: link.contribution
+                for link in instance.addressed_targets.all()
+            }
+            if instance.pk
+            else {}
+        )
+        current_partners = (
+            {link.organisation_id: link.role for link in instance.partners.all()}
+            if instance.pk
+            else {}
+        )
+        current_groups = (
+            {link.group: link.estimated_number for link in instance.beneficiaries.all()}
+            if instance.pk
+            else {}
+        )
+        self.targets = list(selectors.accepted_targets(plan))
+        for item in self.targets:
+            self.fields[f"target_{item.pk}"] = forms.BooleanField(
+                label=f"{item.target.code} {item.target.title}",
+                required=False,
+                initial=item.pk in current_targets,
+            )
+            self.fields[f"contribution_{item.pk}"] = forms.CharField(
+                label=_("How it contributes to %(code)s") % {"code": item.target.code},
+                required=False,
+                max_length=NOTE_MAX_LENGTH,
+                initial=current_targets.get(item.pk, ""),
+            )
+        self.organisations = list(selectors.participants(plan))
+        for organisation in self.organisations:
+            self.fields[f"partner_{organisation.pk}"] = forms.ChoiceField(
+                label=organisation.short_name,
+                required=False,
+                choices=[(NOT_A_PARTNER, _("Not a partner")), *PartnerRole.choices],
+                initial=current_partners.get(organisation.pk, NOT_A_PARTNER),
+            )
+        for value, label in BeneficiaryGroup.choices:
+            self.fields[f"group_{value}"] = forms.BooleanField(
+                label=label, required=False, initial=value in current_groups
+            )
+            self.fields[f"number_{value}"] = forms.IntegerField(
+                label=_("Estimated number of %(group)s") % {"group": label},
+                required=False,
+                min_value=0,
+                initial=current_groups.get(value),
+            )
+
+    # --- the rows the template shows ---------------------------------------------------
+
+    MAIN_FIELDS = INTERVENTION_FIELDS
+
+    def main_fields(self):
+        return [self[name] for name in self.MAIN_FIELDS]
+
+    def target_rows(self):
+        for item in self.targets:
+            yield item, self[f"target_{item.pk}"], self[f"contribution_{item.pk}"]
+
+    def partner_rows(self):
+        for organisation in self.organisations:
+            yield organisation, self[f"partner_{organisation.pk}"]
+
+    def beneficiary_rows(self):
+        for value, label in BeneficiaryGroup.choices:
+            yield label, self[f"group_{value}"], self[f"number_{value}"]
+
+    # --- what the service receives ------------------------------------------------------
+
+    def links(self) -> Links:
+        data = self.cleaned_data
+        return Links(
+            targets={
+                item.pk: data[f"contribution_{item.pk}"].strip()
+                for item in self.targets
+                if data.get(f"target_{item.pk}")
+            },
+            partners={
+                organisation.pk: data[f"partner_{organisation.pk}"]
+                for organisation in self.organisations
+                if data.get(f"partner_{organisation.pk}")
+            },
+            beneficiaries={
+                value: data.get(f"number_{value}")
+                for value, _label in BeneficiaryGroup.choices
+                if data.get(f"group_{value}") or data.get(f"number_{value}") is not None
+            },
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        values = {name: cleaned.get(name) for name in INTERVENTION_FIELDS}
+        for name, messages in intervention_problems(self.plan, values, self.links()).items():
+            for message in messages:
+                self.add_error(
+                    name if name in self.fields else None,
+                    message,
+                )
+        return cleaned
+
+
+class InterventionFilterForm(forms.Form):
+    target = forms.ModelChoiceField(
+        label=_("Target"), required=False, queryset=None, empty_label=_("All targets")
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        required=False,
+        queryset=None,
+        empty_label=_("All organisations"),
+    )
+    sector = forms.ChoiceField(
+        label=_("Sector"), required=False, choices=[("", _("All sectors")), *Sector.choices]
+    )
+    level = forms.ChoiceField(
+        label=_("Level"),
+        required=False,
+        choices=[("", _("All levels")), *InterventionLevel.choices],
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), *InterventionStatus.choices],
+    )
+
+    def __init__(self, *args, plan: ActionPlan, **kwargs):
+        super().__init__(*args, **kwargs)
+        targets = self.fields["target"]
+        targets.queryset = selectors.accepted_targets(plan)
+        targets.label_from_instance = lambda item: item.target.code
+        organisations = self.fields["organisation"]
+        organisations.queryset = Organisation.objects.filter(participations__plan=plan).order_by(
+            "name"
+        )
+        organisations.label_from_instance = lambda organisation: organisation.short_name
+
+
+class CommentForm(forms.ModelForm):
+    class Meta:
+        model = Comment
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {"text": {"required": _("Write a comment first.")}}

@@ -1,0 +1,297 @@
+"""Interventions as ministry staff use them: designed against the prioritised targets,
+edited by their lead organisation, commented on by partners, refused when wrong."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from interventions.models import (
+    AddressedTarget,
+    Beneficiaries,
+    Comment,
+    Intervention,
+    Partner,
+)
+from tests import factories
+from tests.interventions.conftest import make_intervention
+
+
+def _form_data(cast, targets, **changes) -> dict:
+    data = {
+        "title": "Fair recruitment of migrant workers",
+        "level": "programme",
+        "sector": "labour",
+        "lead_organisation": cast.ministry_x.pk,
+        "description": "Licensing and monitoring of recruitment agencies.",
+        "design": "",
+        "start_date": "2026-01-01",
+        "end_date": "2028-12-31",
+        "estimated_cost": "1250000.50",
+        "technical_capacity": "",
+        "capacity_building": "",
+        "risks": "",
+        "status": "designed",
+        "drop_reason": "",
+        f"target_{targets['10.7'].pk}": "on",
+        f"contribution_{targets['10.7'].pk}": "Fewer fees paid by workers",
+        f"partner_{cast.ministry_y.pk}": "technical_support",
+        "group_migrant_workers": "on",
+        "number_migrant_workers": "12000",
+        "group_women": "on",
+        "number_women": "",
+        "version": 0,
+    }
+    return {**data, **changes}
+
+
+def test_an_editor_designs_an_intervention_for_their_organisation(client, cast, targets_a):
+    client.force_login(cast.editor_x)
+    response = client.post(
+        reverse("intervention_create", args=[cast.plan_a.pk]), _form_data(cast, targets_a)
+    )
+    assert response.status_code == 302
+    intervention = Intervention.objects.get()
+    assert intervention.lead_organisation == cast.ministry_x
+    assert intervention.estimated_cost == Decimal("1250000.50")
+    link = AddressedTarget.objects.get()
+    assert (link.prioritised_target, link.contribution) == (
+        targets_a["10.7"],
+        "Fewer fees paid by workers",
+    )
+    assert Partner.objects.get().organisation == cast.ministry_y
+    assert dict(Beneficiaries.objects.values_list("group", "estimated_number")) == {
+        "migrant_workers": 12000,
+        "women": None,
+    }
+    assert intervention.history.get().history_user == cast.editor_x
+    page = client.get(response["Location"]).content.decode()
+    assert "Fair recruitment of migrant workers" in page and "about 12,000" in page
+    assert reverse("intervention_edit", args=[cast.plan_a.pk, intervention.pk]) in page
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        (
+            {"start_date": "2027-01-01", "end_date": "2026-06-30"},
+            "end_date",
+            "The end cannot be before the start.",
+        ),
+        ({"end_date": "2031-03-01"}, "end_date", "Choose a date within the plan period"),
+        ({"start_date": "2019-03-01"}, "start_date", "Choose a date within the plan period"),
+        ({"estimated_cost": "-5"}, "estimated_cost", "The cost cannot be negative."),
+        ({"estimated_cost": "a lot"}, "estimated_cost", "Enter a number."),
+        ({"status": "dropped"}, "drop_reason", "Say why the intervention is dropped."),
+    ],
+)
+def test_bad_input_gets_a_message_on_its_field_and_nothing_is_saved(
+    client, cast, targets_a, changes, field, message
+):
+    client.force_login(cast.coordinator_a)
+    response = client.post(
+        reverse("intervention_create", args=[cast.plan_a.pk]),
+        _form_data(cast, targets_a, **changes),
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f'href="#id_{field}"' in page
+    assert message in page
+    assert not Intervention.objects.exists() and not AddressedTarget.objects.exists()
+
+
+def test_links_outside_the_plan_are_refused(client, cast, targets_a):
+    stranger = factories.OrganisationFactory(name="Ministry of Mines", acronym="MOM")
+    client.force_login(cast.coordinator_a)
+    url = reverse("intervention_create", args=[cast.plan_a.pk])
+    no_target = _form_data(cast, targets_a)
+    del no_target[f"target_{targets_a['10.7'].pk}"]
+    page = client.post(url, no_target).content.decode()
+    assert "Choose at least one prioritised target it addresses." in page
+    page = client.post(url, _form_data(cast, targets_a, lead_organisation=stranger.pk)).content
+    assert b"Select a valid choice" in page  # not among the plan's participants
+    assert not Intervention.objects.exists()
+
+
+def test_a_lead_that_leaves_the_plan_meanwhile_is_refused_by_the_service(cast, targets_a):
+    """The rules are checked again under the plan's lock, whatever the form saw."""
+    from django.core.exceptions import ValidationError
+
+    from governance.services import participation_remove
+
+    participation_remove(
+        actor=cast.administrator,
+        participation=cast.plan_a.participations.get(organisation=cast.ministry_y),
+    )
+    with pytest.raises(ValidationError, match="does not take part"):
+        make_intervention(cast, targets_a, lead=cast.ministry_y)
+    assert not Intervention.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "may_edit"),
+    [
+        ("editor_x", True),  # its lead organisation
+        ("coordinator_x", True),
+        ("coordinator_a", True),  # leads intervention design
+        ("editor_y", False),  # a partner comments, does not edit
+        ("editor_s", False),  # leads monitoring, not design
+        ("viewer_x", False),
+    ],
+)
+def test_who_edits_an_intervention(client, cast, targets_a, role, may_edit):
+    intervention = make_intervention(cast, targets_a)
+    client.force_login(cast.user(role))
+    edit = reverse("intervention_edit", args=[cast.plan_a.pk, intervention.pk])
+    assert client.get(edit).status_code == (200 if may_edit else 403)
+    page = client.get(reverse("intervention_detail", args=[cast.plan_a.pk, intervention.pk]))
+    assert (edit in page.content.decode()) is may_edit
+    listing = client.get(reverse("intervention_list", args=[cast.plan_a.pk])).content.decode()
+    assert (edit in listing) is may_edit
+
+
+def test_an_editor_cannot_give_their_intervention_to_another_organisation(client, cast, targets_a):
+    client.force_login(cast.editor_x)
+    response = client.post(
+        reverse("intervention_create", args=[cast.plan_a.pk]),
+        _form_data(cast, targets_a, lead_organisation=cast.ministry_y.pk),
+    )
+    assert "Select a valid choice" in response.content.decode()
+    assert not Intervention.objects.exists()
+
+
+def test_partners_comment_and_the_thread_keeps_its_history(client, cast, targets_a):
+    intervention = make_intervention(cast, targets_a)
+    url = reverse("intervention_comment", args=[cast.plan_a.pk, intervention.pk])
+    client.force_login(cast.editor_y)
+    assert client.post(url, {"text": "MOH can run the health screenings."}).status_code == 403
+    edit_links = {targets_a["10.7"].pk: "Fewer fees"}
+    from interventions.services import Links, intervention_update
+
+    intervention_update(
+        actor=cast.coordinator_a,
+        intervention=intervention,
+        expected_version=intervention.version,
+        data={},
+        links=Links(targets=edit_links, partners={cast.ministry_y.pk: "implementing"}),
+    )
+    response = client.post(url, {"text": "MOH can run the health screenings."}, follow=True)
+    assert "MOH can run the health screenings." in response.content.decode()
+    comment = Comment.objects.get()
+    assert (comment.author, comment.organisation) == (cast.editor_y, cast.ministry_y)
+    assert comment.history.get().history_user == cast.editor_y
+    client.force_login(cast.viewer_x)
+    page = client.get(reverse("intervention_detail", args=[cast.plan_a.pk, intervention.pk]))
+    assert "MOH can run the health screenings." in page.content.decode()
+    assert url not in page.content.decode()  # a viewer reads, does not comment
+
+
+def test_a_stale_save_shows_the_conflict_and_keeps_the_input(client, cast, targets_a):
+    intervention = make_intervention(cast, targets_a)
+    opened = intervention.version
+    client.force_login(cast.editor_x)
+    url = reverse("intervention_edit", args=[cast.plan_a.pk, intervention.pk])
+    first = _form_data(cast, targets_a, title="Ethical recruitment", version=opened)
+    assert client.post(url, first).status_code == 302
+    second = _form_data(cast, targets_a, title="Recruitment without fees", version=opened)
+    page = client.post(url, second).content.decode()
+    assert "Someone else saved this record after you opened it" in page
+    assert 'value="Recruitment without fees"' in page  # the user's input is kept
+    intervention.refresh_from_db()
+    assert intervention.title == "Ethical recruitment"
+    assert intervention.history.count() == 2  # created, and the one saved edit
+
+    resent = re.search(r'name="version" value="(\d+)"', page)[1]
+    assert client.post(url, {**second, "version": resent}).status_code == 302
+    intervention.refresh_from_db()
+    assert intervention.title == "Recruitment without fees"
+
+
+def test_the_coverage_view_shows_what_is_still_missing(client, cast, targets_a):
+    make_intervention(cast, targets_a)
+    dropped = make_intervention(
+        cast, targets_a, title="Old remittance scheme", status="dropped", drop_reason="Merged"
+    )
+    AddressedTarget.objects.create(intervention=dropped, prioritised_target=targets_a["10.c"])
+    client.force_login(cast.viewer_x)
+    page = client.get(reverse("intervention_coverage", args=[cast.plan_a.pk])).content.decode()
+    assert re.search(r"1 prioritised target has no intervention yet:\s*10\.c", page)
+    assert "Fair recruitment" in page and "Old remittance scheme" not in page
+
+
+def test_the_list_filters_by_target_organisation_sector_level_and_status(client, cast, targets_a):
+    make_intervention(cast, targets_a)
+    make_intervention(
+        cast,
+        targets_a,
+        title="Remittance price comparison",
+        lead=cast.lead_ministry,
+        sector="financial_inclusion",
+        level="policy",
+        status="in_plan",
+    )
+    client.force_login(cast.viewer_x)
+    url = reverse("intervention_list", args=[cast.plan_a.pk])
+
+    def titles(**filters) -> list[str]:
+        page = client.get(url, filters).content.decode()
+        return re.findall(r'<th scope="row"[^>]*><a href="[^"]+">([^<]+)</a>', page)
+
+    assert titles() == ["Fair recruitment", "Remittance price comparison"]
+    assert titles(organisation=cast.ministry_x.pk) == ["Fair recruitment"]
+    assert titles(sector="financial_inclusion") == ["Remittance price comparison"]
+    assert titles(level="programme", status="proposed") == ["Fair recruitment"]
+    assert titles(target=targets_a["10.c"].pk) == []
+
+
+def _grow(cast, targets, count: int) -> None:
+    """``count`` more interventions with a target, a partner and a beneficiary group."""
+    interventions = Intervention.objects.bulk_create(
+        Intervention(
+            plan=cast.plan_a,
+            title=f"Intervention {index:03}",
+            level="programme",
+            sector="labour",
+            lead_organisation=cast.ministry_x,
+        )
+        for index in range(count)
+    )
+    AddressedTarget.objects.bulk_create(
+        AddressedTarget(intervention=item, prioritised_target=targets["10.7"])
+        for item in interventions
+    )
+    Partner.objects.bulk_create(
+        Partner(intervention=item, organisation=cast.ministry_y, role="implementing")
+        for item in interventions
+    )
+    Beneficiaries.objects.bulk_create(
+        Beneficiaries(intervention=item, group="youth", estimated_number=100)
+        for item in interventions
+    )
+
+
+def _queries(client, url) -> int:
+    client.get(url)
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context)
+
+
+@pytest.mark.parametrize("page", ["intervention_list", "intervention_coverage", "detail"])
+def test_pages_cost_the_same_queries_for_10_or_300_interventions(client, cast, targets_a, page):
+    _grow(cast, targets_a, 10)
+    first = Intervention.objects.order_by("pk").first()
+    client.force_login(cast.editor_x)
+    url = (
+        reverse("intervention_detail", args=[cast.plan_a.pk, first.pk])
+        if page == "detail"
+        else reverse(page, args=[cast.plan_a.pk])
+    )
+    small = _queries(client, url)
+    _grow(cast, targets_a, 290)
+    assert Intervention.objects.count() == 300
+    assert _queries(client, url) == small
+    print(f"{page}: {small} queries with 10 and with 300 interventions")
