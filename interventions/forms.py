@@ -65,8 +65,10 @@ class InterventionForm(VersionedModelForm):
         lead = self.fields["lead_organisation"]
         lead.queryset = leads
         lead.empty_label = _("Choose the lead organisation")
-        if not self.instance.pk and len(leads) == 1:
-            self.initial.setdefault("lead_organisation", leads[0].pk)  # their organisation
+        if not self.instance.pk and not self.initial.get("lead_organisation"):
+            only = list(leads[:2])
+            if len(only) == 1:
+                self.initial["lead_organisation"] = only[0].pk  # their own organisation
         self.fields["estimated_cost"].label = _("Estimated cost (%(currency)s)") % {
             "currency": plan.base_currency
         }
@@ -222,3 +224,27 @@ class CommentForm(forms.ModelForm):
         fields = ["text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
         error_messages = {"text": {"required": _("Write a comment first.")}}
+
+
+class StatusForm(VersionedModelForm):
+    """The quick edit of an intervention's status from the list (the intervention's
+    version, the same checks as the full form)."""
+
+    class Meta:
+        model = Intervention
+        fields = ["status", "drop_reason"]
+        widgets = {"drop_reason": forms.TextInput}
+        labels = {"drop_reason": _("Why (when dropped)")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = InterventionStatus.choices
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("status") == InterventionStatus.DROPPED
+            and not (cleaned.get("drop_reason") or "").strip()
+        ):
+            self.add_error("drop_reason", _("Say why the intervention is dropped."))
+        return cleaned

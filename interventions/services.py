@@ -190,6 +190,16 @@ def _links_write(actor: User, intervention: Intervention, links: Links) -> bool:
     return changed
 
 
+def _current_links(intervention: Intervention) -> Links:
+    return Links(
+        targets=dict(
+            intervention.addressed_targets.values_list("prioritised_target_id", "contribution")
+        ),
+        partners=dict(intervention.partners.values_list("organisation_id", "role")),
+        beneficiaries=dict(intervention.beneficiaries.values_list("group", "estimated_number")),
+    )
+
+
 @transaction.atomic
 def intervention_create(
     *, actor: User, plan: ActionPlan, intervention: Intervention, links: Links
@@ -212,9 +222,10 @@ def intervention_update(
     intervention: Intervention,
     expected_version: int,
     data: dict,
-    links: Links,
+    links: Links | None = None,
 ) -> Update[Intervention]:
-    """Save the changed fields and links of an intervention, refusing a stale edit."""
+    """Save the changed fields and links of an intervention, refusing a stale edit.
+    Without ``links`` (a quick edit of some fields) the links stay as they are."""
     unknown = set(data) - set(INTERVENTION_FIELDS)
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
@@ -223,11 +234,11 @@ def intervention_update(
     values = {name: data.get(name, getattr(fresh, name)) for name in INTERVENTION_FIELDS}
     if values["status"] != InterventionStatus.DROPPED:
         values["drop_reason"] = ""
-    _check(plan, values, links)
+    _check(plan, values, links if links is not None else _current_links(fresh))
     changed = [name for name in INTERVENTION_FIELDS if getattr(fresh, name) != values[name]]
     for name in changed:
         setattr(fresh, name, values[name])
-    if _links_write(actor, fresh, links):
+    if links is not None and _links_write(actor, fresh, links):
         changed.append("links")
     if changed:
         fresh.version += 1

@@ -29,6 +29,11 @@ urlpatterns = [
         name="intervention_edit",
     ),
     path(
+        "plans/<int:pk>/interventions/<int:intervention_pk>/status/",
+        interventions.intervention_status,
+        name="intervention_status",
+    ),
+    path(
         "plans/<int:pk>/interventions/<int:intervention_pk>/remove/",
         interventions.intervention_remove,
         name="intervention_remove",

@@ -377,6 +377,11 @@ MATRIX: dict[str, Row] = {
         access=owned_on_plan_a(PlanAction.DESIGN_INTERVENTIONS, "ministry_x"),
         foreign=FOREIGN_INTERVENTION,
     ),
+    "intervention_status": Row(
+        kwargs=_intervention_x,
+        access=owned_on_plan_a(PlanAction.DESIGN_INTERVENTIONS, "ministry_x"),
+        foreign=FOREIGN_INTERVENTION,
+    ),
     "intervention_remove": Row(
         kwargs=_intervention_x, access=on_plan_a(PlanAction.CHANGE), foreign=FOREIGN_INTERVENTION
     ),

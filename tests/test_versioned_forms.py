@@ -181,6 +181,7 @@ EDIT_PAGES = {
     "AssessmentsForm": EditPage("framework_assess", _framework, "coordinator_a"),
     "ConsultationForm": EditPage("consultation_edit", _consultation, "coordinator_a"),
     "InterventionForm": EditPage("intervention_edit", _intervention, "editor_x"),
+    "StatusForm": EditPage("intervention_status", _intervention, "editor_x"),
 }
 
 

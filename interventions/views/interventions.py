@@ -20,7 +20,7 @@ from action_plans.permissions import (
 from action_plans.policy import RecordRule
 from governance.models import Organisation
 from interventions import selectors, services
-from interventions.forms import CommentForm, InterventionFilterForm, InterventionForm
+from interventions.forms import CommentForm, InterventionFilterForm, InterventionForm, StatusForm
 from interventions.models import Intervention
 from interventions.rules import INTERVENTION_COMMENT, INTERVENTION_EDIT
 from msd_planner.lib.pages import confirmation_page, remove_and_tell
@@ -67,12 +67,17 @@ def intervention_list(request: HttpRequest, pk: int) -> HttpResponse:
             **access.context,
             "form": form,
             "page": page,
-            "is_filtered": any(filters.values()),
-            "editable": {
-                intervention.pk
+            "rows": [
+                # The status is edited in place where the user may change the intervention.
+                (
+                    intervention,
+                    StatusForm(instance=intervention)
+                    if access.may_on(INTERVENTION_EDIT, intervention)
+                    else None,
+                )
                 for intervention in page.object_list
-                if access.may_on(INTERVENTION_EDIT, intervention)
-            },
+            ],
+            "is_filtered": any(filters.values()),
             "may_create": access.may(PlanAction.CONTRIBUTE),
         },
     )
@@ -162,6 +167,39 @@ def intervention_edit(request: HttpRequest, pk: int, intervention_pk: int) -> Ht
         )
         return redirect("intervention_detail", pk, intervention.pk)
     return _form_page(request, access, edit, intervention)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def intervention_status(request: HttpRequest, pk: int, intervention_pk: int) -> HttpResponse:
+    """The quick edit of the status, inline in the list with htmx (the row's cell is
+    swapped for the answer), or as a small page without JavaScript. Same checks and the
+    same conflict handling as the full form."""
+    access = _intervention(request, pk, intervention_pk, INTERVENTION_EDIT)
+    intervention = access.object
+    edit = VersionedEdit(
+        request, lambda data, current: StatusForm(data, instance=current), intervention
+    )
+    saved = edit.save(
+        lambda form: services.intervention_update(
+            actor=request.user,
+            intervention=intervention,
+            expected_version=form.cleaned_data["version"],
+            data=form.edited_values(),
+        )
+    )
+    if saved and not request.htmx:
+        messages.success(
+            request, _("Intervention “%(title)s” saved.") % {"title": edit.result.instance}
+        )
+        return redirect("intervention_list", pk)
+    context = {**access.context, **edit.context, "intervention": intervention, "saved": saved}
+    if saved:  # the cell starts again from what is now saved
+        intervention = edit.result.instance
+        context.update(intervention=intervention, form=StatusForm(instance=intervention))
+    if request.htmx:
+        return render(request, "interventions/includes/status_cell.html", context)
+    return render(request, "interventions/intervention_status.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -295,3 +295,51 @@ def test_pages_cost_the_same_queries_for_10_or_300_interventions(client, cast, t
     assert Intervention.objects.count() == 300
     assert _queries(client, url) == small
     print(f"{page}: {small} queries with 10 and with 300 interventions")
+
+
+def _status(client, cast, intervention, **data):
+    return client.post(
+        reverse("intervention_status", args=[cast.plan_a.pk, intervention.pk]),
+        data,
+        HTTP_HX_REQUEST="true",
+    )
+
+
+def test_the_status_is_changed_in_place_with_the_same_checks(client, cast, targets_a):
+    intervention = make_intervention(cast, targets_a)
+    client.force_login(cast.editor_x)
+    listing = client.get(reverse("intervention_list", args=[cast.plan_a.pk])).content.decode()
+    assert (
+        f'hx-post="{reverse("intervention_status", args=[cast.plan_a.pk, intervention.pk])}"'
+        in listing
+    )
+
+    refused = _status(client, cast, intervention, status="dropped", version=1)
+    cell = refused.content.decode()
+    assert cell.lstrip().startswith(f'<td id="status-{intervention.pk}">')  # the cell only
+    assert "Say why the intervention is dropped." in cell
+    intervention.refresh_from_db()
+    assert intervention.status == "proposed"
+
+    saved = _status(client, cast, intervention, status="under_way", version=1).content.decode()
+    assert "Saved." in saved and 'name="version" value="2"' in saved
+    intervention.refresh_from_db()
+    assert intervention.status == "under_way"
+    assert AddressedTarget.objects.filter(intervention=intervention).count() == 1  # kept
+
+    stale = _status(client, cast, intervention, status="completed", version=1).content.decode()
+    assert "Someone else saved this record after you opened it" in stale
+    assert "Under way" in stale and 'name="version" value="2"' in stale
+    intervention.refresh_from_db()
+    assert intervention.status == "under_way"
+
+
+def test_without_javascript_the_status_form_is_a_page(client, cast, targets_a):
+    intervention = make_intervention(cast, targets_a)
+    client.force_login(cast.editor_x)
+    url = reverse("intervention_status", args=[cast.plan_a.pk, intervention.pk])
+    assert "Status of “Fair recruitment”" in client.get(url).content.decode()
+    response = client.post(url, {"status": "designed", "version": 1})
+    assert response.status_code == 302
+    client.force_login(cast.editor_y)
+    assert _status(client, cast, intervention, status="completed", version=2).status_code == 403

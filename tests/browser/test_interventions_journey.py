@@ -1,0 +1,61 @@
+"""Interventions in Chromium, as ministry staff design them."""
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from action_plans.models import ActionPlan
+from interventions.models import Intervention
+from tests.browser.test_accessibility import _serious
+from tests.browser.test_catalogue_journey import _sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_the_labour_editor_designs_an_intervention_and_sets_its_status_in_place(page):
+    call_command("load_demo")
+    national = ActionPlan.objects.get(level="national")
+    _sign_in(page, "editor")
+    page.get_by_role("link", name=national.title).click()
+    page.get_by_role("link", name="Interventions", exact=True).first.click()
+    page.get_by_role("link", name="Add an intervention").click()
+
+    page.get_by_label("Title", exact=True).fill("Skills recognition for returning workers")
+    page.get_by_label("Programme", exact=True).check()
+    page.get_by_label("Sector").select_option(label="Labour and employment")
+    page.get_by_label("Start", exact=True).fill("2026-03-01")
+    page.get_by_label("End", exact=True).fill("2028-12-31")
+    page.get_by_label("Estimated cost (GHS)").fill("850000")
+    page.get_by_label("8.8 Protect labour rights", exact=False).check()
+    page.get_by_label("How it contributes to 8.8").fill("Returnees' skills are recognised")
+    page.get_by_label("Returnees", exact=True).check()
+    page.get_by_label("Estimated number of Returnees").fill("4000")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(
+        "Skills recognition for returning workers"
+    )
+    expect(page.get_by_text("about 4,000")).to_be_visible()
+    intervention = Intervention.objects.get(title="Skills recognition for returning workers")
+    assert intervention.lead_organisation.acronym == "MELR"  # their own, chosen for them
+
+    # The list: the status changes in place (htmx), the page is not reloaded.
+    page.get_by_role("link", name="Interventions", exact=True).first.click()
+    assert _serious(page) == []
+    page.evaluate("window.notReloaded = true")
+    row = page.get_by_role("row").filter(has_text="Skills recognition for returning workers")
+    row.get_by_label("Status of Skills recognition for returning workers").select_option("designed")
+    row.get_by_role("button", name="Set").click()
+    expect(row.get_by_text("Saved.")).to_be_visible()
+    assert page.evaluate("window.notReloaded") is True
+    intervention.refresh_from_db()
+    assert intervention.status == "designed"
+
+    row.get_by_label("Status of Skills recognition for returning workers").select_option("dropped")
+    row.get_by_role("button", name="Set").click()
+    expect(row.get_by_text("Say why the intervention is dropped.")).to_be_visible()
+    intervention.refresh_from_db()
+    assert intervention.status == "designed"
+
+    # The coverage view says what is still missing.
+    page.get_by_role("link", name="Coverage of the targets").click()
+    expect(page.get_by_role("status").first).to_contain_text("no intervention yet")
