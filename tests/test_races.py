@@ -31,6 +31,8 @@ from governance.services import (
     participation_remove,
     participation_update,
 )
+from interventions.models import Intervention, ResultIndicator
+from interventions.services import Links, indicator_create, indicator_update, intervention_create
 from msd_planner.lib.versioned_edit import EditConflict, RecordRemoved
 from targets.models import (
     Coherence,
@@ -276,6 +278,34 @@ def _consultation_edit(cast):
     )
 
 
+def _result_indicator_edit(cast):
+    prioritised = _target(cast)
+    intervention = intervention_create(
+        actor=cast.coordinator_a,
+        plan=cast.plan_a,
+        intervention=Intervention(
+            title="Fair recruitment",
+            level="programme",
+            sector="labour",
+            lead_organisation=cast.ministry_x,
+        ),
+        links=Links(targets={prioritised.pk: ""}),
+    )
+    indicator = indicator_create(
+        actor=cast.coordinator_a,
+        intervention=intervention,
+        indicator=ResultIndicator(name="Workers recruited fairly", unit="people"),
+        target_values={2030: Decimal(300)},
+    )
+    return lambda name: indicator_update(
+        actor=cast.editor_x,
+        indicator=indicator,
+        expected_version=indicator.version,
+        data={"unit": f"people ({name})"},
+        target_values={2030: Decimal(300 if name == "a" else 400)},
+    )
+
+
 VERSIONED_EDITS = {
     "plan details": _plan_edit,
     "organisation": _organisation_edit,
@@ -290,6 +320,7 @@ VERSIONED_EDITS = {
     "framework": _framework_edit,
     "framework assessments": _assessments_edit,
     "consultation": _consultation_edit,
+    "result indicator": _result_indicator_edit,
 }
 
 
