@@ -1,6 +1,7 @@
 """How interventions and their results framework read in a plan's history (registered in
 ``apps.py``)."""
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,11 +17,36 @@ from interventions.models import (
     ResultIndicator,
     TargetValue,
 )
-from targets.models import PrioritisedTarget
+from targets.models import Indicator, PrioritisedTarget
 
 
 def _of(change, parent_field: str = "intervention_id") -> str:
     return change.names.of(Intervention, getattr(change.row, parent_field))
+
+
+def _indicator_name(change) -> str:
+    """A national indicator's name (its label, kept after removal); empty for a global
+    SDG indicator without one."""
+    return change.names.of(ResultIndicator, change.row.indicator_id)
+
+
+def _target_value(change) -> str:
+    if name := _indicator_name(change):
+        return _("the %(year)s target of the indicator “%(indicator)s”") % {
+            "year": change.row.year,
+            "indicator": name,
+        }
+    return _("the %(year)s target of an SDG indicator") % {"year": change.row.year}
+
+
+def _progress(change) -> str:
+    day = formats.date_format(change.row.measured_on, "SHORT_DATE_FORMAT")
+    if name := _indicator_name(change):
+        return _("progress measured on %(date)s on the indicator “%(indicator)s”") % {
+            "date": day,
+            "indicator": name,
+        }
+    return _("progress measured on %(date)s on an SDG indicator") % {"date": day}
 
 
 def register() -> None:
@@ -73,19 +99,16 @@ def register() -> None:
         ResultIndicator,
         area="interventions",
         in_plan=under_intervention,
-        subject=lambda change: _("an indicator of “%(title)s”") % {"title": _of(change)},
+        subject=lambda change: (
+            _("the indicator “%(indicator)s” of “%(title)s”")
+            % {
+                "indicator": change.row.name
+                or change.names.of(Indicator, change.row.sdg_indicator_id),
+                "title": _of(change),
+            }
+        ),
         label="name",
     )
     under_indicator = history.under(ResultIndicator, "indicator_id")
-    history.track(
-        TargetValue,
-        area="interventions",
-        in_plan=under_indicator,
-        subject=lambda change: _("the %(year)s target of an indicator") % {"year": change.row.year},
-    )
-    history.track(
-        Progress,
-        area="interventions",
-        in_plan=under_indicator,
-        subject=lambda change: _("progress of an indicator"),
-    )
+    history.track(TargetValue, area="interventions", in_plan=under_indicator, subject=_target_value)
+    history.track(Progress, area="interventions", in_plan=under_indicator, subject=_progress)

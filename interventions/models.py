@@ -315,6 +315,13 @@ class ResultIndicator(Versioned):
     def __str__(self) -> str:
         return self.name or (self.sdg_indicator.code if self.sdg_indicator_id else "")
 
+    @property
+    def label(self) -> str:
+        """The indicator in words: its national name, else its global code and title."""
+        if self.name or not self.sdg_indicator_id:
+            return self.name
+        return f"{self.sdg_indicator.code} {self.sdg_indicator.title}"
+
 
 class TargetValue(models.Model):
     """The value an indicator should reach by the end of one year."""

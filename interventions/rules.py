@@ -29,3 +29,18 @@ INTERVENTION_COMMENT = record_rule(
         "on it, beside those of its lead organisation."
     ),
 )
+
+PROGRESS_RECORD = record_rule(
+    name="record_progress",
+    action=PlanAction.MONITOR,
+    owners=lambda indicator: [
+        indicator.intervention.lead_organisation_id,
+        indicator.reporting_organisation_id,
+    ],
+    description=_(
+        "Progress on an intervention's indicator is recorded and removed by the editors and "
+        "coordinators of the intervention's lead organisation and of the organisation that "
+        "reports on the indicator, as by those who lead monitoring and evaluation and "
+        "those who may change the intervention."
+    ),
+)

@@ -12,6 +12,7 @@ from interventions.models import (
     Comment,
     Intervention,
     Partner,
+    Progress,
     ResultIndicator,
 )
 from targets.models import PrioritisedTarget, ProposalStatus
@@ -70,9 +71,32 @@ def intervention_in_detail() -> QuerySet[Intervention]:
             "indicators",
             queryset=ResultIndicator.objects.select_related(
                 "sdg_indicator", "reporting_organisation"
-            ).prefetch_related("target_values", "progress"),
+            ).prefetch_related(
+                "target_values",
+                Prefetch("progress", queryset=Progress.objects.select_related("reported_by")),
+            ),
         ),
     )
+
+
+def interventions_for_results() -> QuerySet[Intervention]:
+    """Interventions as the results framework pages fetch them: with their lead (whose
+    organisation owns them)."""
+    return Intervention.objects.select_related("lead_organisation")
+
+
+def indicators_of(intervention: Intervention) -> QuerySet[ResultIndicator]:
+    """An intervention's indicators, with what their pages show and their rules ask."""
+    return (
+        ResultIndicator.objects.filter(intervention=intervention)
+        # the intervention, for the owners ``PROGRESS_RECORD`` asks about
+        .select_related("intervention", "sdg_indicator", "reporting_organisation")
+        .prefetch_related("target_values")
+    )
+
+
+def progress_of(indicator: ResultIndicator) -> QuerySet[Progress]:
+    return Progress.objects.filter(indicator=indicator).select_related("reported_by")
 
 
 def accepted_targets(plan: ActionPlan) -> QuerySet[PrioritisedTarget]:

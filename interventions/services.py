@@ -36,7 +36,6 @@ from msd_planner.lib.versioned_edit import (
     Update,
     lock_for_removal,
     lock_for_update,
-    version_bump,
 )
 from targets.models import PrioritisedTarget, ProposalStatus
 
@@ -300,6 +299,9 @@ def timeline_years(intervention: Intervention) -> range:
 def indicator_problems(
     intervention: Intervention, values: dict, target_values: dict[int, Decimal]
 ) -> dict[str, list]:
+    """What is wrong with an indicator's values and its targets per year, by form field
+    (``target_values`` for the years): checked by the form for its messages and again by
+    the services under the plan's lock."""
     problems: dict[str, list] = {}
 
     def problem(name: str, message: str) -> None:
@@ -325,6 +327,7 @@ def indicator_problems(
             _("%(name)s does not take part in this plan.") % {"name": reporter.short_name},
         )
     years = timeline_years(intervention)
+    # Reported under "target_values"; the form puts the message on each year's field.
     outside = sorted(year for year in target_values if year not in years)
     if outside:
         problem(
@@ -395,9 +398,10 @@ def indicator_update(
     unknown = set(data) - set(INDICATOR_FIELDS)
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
-    intervention = indicator.intervention
-    plan_lock(intervention.plan_id)
+    plan_lock(indicator.intervention.plan_id)
     fresh = lock_for_update(indicator, expected_version)
+    # The intervention as saved now, under the plan's lock: its dates and targets decide.
+    intervention = Intervention.objects.select_related("plan").get(pk=fresh.intervention_id)
     values = {name: data.get(name, getattr(fresh, name)) for name in INDICATOR_FIELDS}
     _indicator_check(intervention, values, target_values)
     changed = [name for name in INDICATOR_FIELDS if getattr(fresh, name) != values[name]]
@@ -429,19 +433,23 @@ def progress_add(
     value: Decimal,
     source: str,
 ) -> Progress:
-    """Record the value an indicator reached; serialised on the indicator (its version
-    goes up, so that an edit opened before sees the change)."""
+    """Record the value an indicator reached. The indicator's row is locked (it must
+    still be there) but its version stays: progress is not part of the indicator's edit
+    page, so recording it must not turn an edit opened meanwhile into a conflict."""
     if measured_on > timezone.localdate():
         raise ValidationError({"measured_on": _("A progress value cannot be dated in the future.")})
     if not source.strip():
         raise ValidationError({"source": _("Say where the value comes from.")})
     fresh = lock_for_removal(indicator)
     progress = Progress(
-        indicator=fresh, measured_on=measured_on, value=value, source=source, reported_by=actor
+        indicator=fresh,
+        measured_on=measured_on,
+        value=value,
+        source=source.strip(),
+        reported_by=actor,
     )
     attribute(progress, actor)
     progress.save()
-    version_bump(fresh)
     return progress
 
 

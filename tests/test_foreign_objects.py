@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import reverse
 
 from governance.models import Membership, Participation
+from interventions.models import Intervention, Progress, ResultIndicator
 from targets.models import Consultation, FollowedIndicator, Framework, PrioritisedTarget
 from tests.conftest import Cast
 from tests.test_url_matrix import ALLOW, MATRIX, SIGNED_IN, url_patterns
@@ -39,6 +40,9 @@ def _plan_b_state(cast: Cast) -> list[list[dict]]:
             Framework.objects.filter(plan=cast.plan_b),
             Consultation.objects.filter(plan=cast.plan_b),
             Participation.objects.filter(plan=cast.plan_b),
+            Intervention.objects.filter(plan=cast.plan_b),
+            ResultIndicator.objects.filter(intervention__plan=cast.plan_b),
+            Progress.objects.filter(indicator__intervention__plan=cast.plan_b),
             Membership.objects.filter(user=cast.editor_y),
         )
     ]

@@ -31,8 +31,14 @@ from governance.services import (
     participation_remove,
     participation_update,
 )
-from interventions.models import Intervention
-from interventions.services import Links, intervention_update
+from interventions.models import Intervention, ResultIndicator
+from interventions.services import (
+    Links,
+    indicator_create,
+    indicator_update,
+    intervention_create,
+    intervention_update,
+)
 from msd_planner.lib.versioned_edit import EditConflict, RecordRemoved
 from targets.models import (
     Coherence,
@@ -292,6 +298,34 @@ def _consultation_edit(cast):
     )
 
 
+def _result_indicator_edit(cast):
+    prioritised = _target(cast)
+    intervention = intervention_create(
+        actor=cast.coordinator_a,
+        plan=cast.plan_a,
+        intervention=Intervention(
+            title="Fair recruitment",
+            level="programme",
+            sector="labour",
+            lead_organisation=cast.ministry_x,
+        ),
+        links=Links(targets={prioritised.pk: ""}),
+    )
+    indicator = indicator_create(
+        actor=cast.coordinator_a,
+        intervention=intervention,
+        indicator=ResultIndicator(name="Workers recruited fairly", unit="people"),
+        target_values={2030: Decimal(300)},
+    )
+    return lambda name: indicator_update(
+        actor=cast.editor_x,
+        indicator=indicator,
+        expected_version=indicator.version,
+        data={"unit": f"people ({name})"},
+        target_values={2030: Decimal(300 if name == "a" else 400)},
+    )
+
+
 VERSIONED_EDITS = {
     "plan details": _plan_edit,
     "organisation": _organisation_edit,
@@ -307,6 +341,7 @@ VERSIONED_EDITS = {
     "framework": _framework_edit,
     "framework assessments": _assessments_edit,
     "consultation": _consultation_edit,
+    "result indicator": _result_indicator_edit,
 }
 
 

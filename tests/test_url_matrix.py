@@ -14,6 +14,7 @@ requests each of those.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.db import transaction
@@ -22,6 +23,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, include, path, re
 
 from action_plans.permissions import PlanAction
 from governance.models import Role
+from interventions import services as interventions
+from interventions.models import Intervention, Progress, ResultIndicator
 from targets.models import (
     Consultation,
     FollowedIndicator,
@@ -252,31 +255,12 @@ def _plan_b_consultation(cast: Cast) -> Consultation:
 
 
 def _intervention_x(cast: Cast) -> dict:
-    """An intervention of plan A led by ministry X, addressing 10.7."""
-    from interventions.models import Intervention
-    from interventions.services import Links, intervention_create
-
-    item = cast.plan_a.prioritised_targets.filter(target__code="10.7").first()
-    item_pk = item.pk if item else _target_10_7(cast)["item_pk"]
-    intervention = intervention_create(
-        actor=cast.coordinator_a,
-        plan=cast.plan_a,
-        intervention=Intervention(
-            title="Fair recruitment",
-            level="programme",
-            sector="labour",
-            lead_organisation=cast.ministry_x,
-        ),
-        links=Links(targets={item_pk: "Fewer fees"}),
-    )
-    return {"pk": cast.plan_a.pk, "intervention_pk": intervention.pk}
+    """An intervention of plan A led by ministry X, addressing 10.7 (made once)."""
+    return _intervention_kwargs(cast)
 
 
-def _plan_b_intervention(cast: Cast):
-    from interventions.models import Intervention
-    from interventions.services import Links, intervention_create
-
-    return cast.plan_b.interventions.first() or intervention_create(
+def _plan_b_intervention(cast: Cast) -> Intervention:
+    return cast.plan_b.interventions.first() or interventions.intervention_create(
         actor=cast.coordinator_b,
         plan=cast.plan_b,
         intervention=Intervention(
@@ -285,8 +269,56 @@ def _plan_b_intervention(cast: Cast):
             sector="local_development",
             lead_organisation=cast.city_b,
         ),
-        links=Links(targets={_plan_b_target(cast).pk: ""}),
+        links=interventions.Links(targets={_plan_b_target(cast).pk: ""}),
     )
+
+
+def _plan_b_result_indicator(cast: Cast) -> ResultIndicator:
+    intervention = _plan_b_intervention(cast)
+    return intervention.indicators.first() or interventions.indicator_create(
+        actor=cast.coordinator_b,
+        intervention=intervention,
+        indicator=ResultIndicator(name="Migrants served", unit="people"),
+        target_values={},
+    )
+
+
+def _plan_b_progress(cast: Cast) -> Progress:
+    indicator = _plan_b_result_indicator(cast)
+    return indicator.progress.first() or interventions.progress_add(
+        actor=cast.coordinator_b,
+        indicator=indicator,
+        measured_on=date(2026, 2, 28),
+        value=Decimal(12),
+        source="Desk records",
+    )
+
+
+def _foreign_intervention(cast: Cast) -> list[dict]:
+    """Plan B's intervention under plan A."""
+    return [{"pk": cast.plan_a.pk, "intervention_pk": _plan_b_intervention(cast).pk}]
+
+
+def _foreign_result_indicator(cast: Cast) -> list[dict]:
+    """Plan B's indicator under plan A's own intervention, and under plan B's."""
+    indicator = _plan_b_result_indicator(cast)
+    return [
+        {**_intervention_kwargs(cast), "indicator_pk": indicator.pk},
+        {**_foreign_intervention(cast)[0], "indicator_pk": indicator.pk},
+    ]
+
+
+def _foreign_progress(cast: Cast) -> list[dict]:
+    """Plan B's progress under plan A's own indicator, and under plan B's indicator."""
+    progress = _plan_b_progress(cast)
+    return [
+        {**_indicator_kwargs(cast), "progress_pk": progress.pk},
+        {
+            **_foreign_intervention(cast)[0],
+            "indicator_pk": progress.indicator_id,
+            "progress_pk": progress.pk,
+        },
+    ]
 
 
 def _under_plan_a(kwarg: str, plan_b_object: Callable[[Cast], object]):
@@ -296,7 +328,7 @@ def _under_plan_a(kwarg: str, plan_b_object: Callable[[Cast], object]):
 FOREIGN_TARGET = _under_plan_a("item_pk", _plan_b_target)
 FOREIGN_FRAMEWORK = _under_plan_a("framework_pk", _plan_b_framework)
 FOREIGN_CONSULTATION = _under_plan_a("consultation_pk", _plan_b_consultation)
-FOREIGN_INTERVENTION = _under_plan_a("intervention_pk", _plan_b_intervention)
+FOREIGN_INTERVENTION = _foreign_intervention
 FOREIGN_PARTICIPATION = _under_plan_a(
     "participation_pk", lambda cast: cast.plan_b.participations.get()
 )
@@ -316,6 +348,80 @@ def _foreign_followed_indicator(cast: Cast) -> list[dict]:
             "indicator_pk": indicator.pk,
         },
     ]
+
+
+def _intervention_of_x(cast: Cast) -> Intervention:
+    """An intervention of plan A addressing target 10.7, led by ministry X."""
+    found = Intervention.objects.filter(plan=cast.plan_a).first()
+    if found:
+        return found
+    prioritised = cast.plan_a.prioritised_targets.filter(
+        target__code="10.7"
+    ).first() or PrioritisedTarget.objects.get(pk=_target_10_7(cast)["item_pk"])
+    return interventions.intervention_create(
+        actor=cast.coordinator_a,
+        plan=cast.plan_a,
+        intervention=Intervention(
+            title="Fair recruitment",
+            level="programme",
+            sector="labour",
+            lead_organisation=cast.ministry_x,
+        ),
+        links=interventions.Links(targets={prioritised.pk: "Lowers recruitment costs"}),
+    )
+
+
+def _result_indicator(cast: Cast) -> ResultIndicator:
+    """Its indicator, reported on by ministry Y."""
+    intervention = _intervention_of_x(cast)
+    return intervention.indicators.first() or interventions.indicator_create(
+        actor=cast.coordinator_a,
+        intervention=intervention,
+        indicator=ResultIndicator(
+            name="Workers recruited fairly", unit="people", reporting_organisation=cast.ministry_y
+        ),
+        target_values={2030: Decimal(300)},
+    )
+
+
+def _progress(cast: Cast) -> Progress:
+    indicator = _result_indicator(cast)
+    return indicator.progress.first() or interventions.progress_add(
+        actor=cast.coordinator_a,
+        indicator=indicator,
+        measured_on=date(2026, 1, 31),
+        value=Decimal(40),
+        source="Labour register",
+    )
+
+
+def _intervention_kwargs(cast: Cast) -> dict:
+    return {"pk": cast.plan_a.pk, "intervention_pk": _intervention_of_x(cast).pk}
+
+
+def _indicator_kwargs(cast: Cast) -> dict:
+    return {**_intervention_kwargs(cast), "indicator_pk": _result_indicator(cast).pk}
+
+
+def _progress_kwargs(cast: Cast) -> dict:
+    return {**_indicator_kwargs(cast), "progress_pk": _progress(cast).pk}
+
+
+def any_of(*rules):
+    """Allowed to whoever one of ``rules`` allows; the others as the first says."""
+
+    def access(cast, role):
+        outcomes = [rule(cast, role) for rule in rules]
+        return ALLOW if ALLOW in outcomes else outcomes[0]
+
+    return access
+
+
+# Ministry X leads the intervention: its editors and coordinators design it, as do those
+# who lead intervention design. Progress is recorded by them, by the indicator's reporting
+# organisation (ministry Y) and by those who lead monitoring.
+DESIGNS_X = owned_on_plan_a(PlanAction.DESIGN_INTERVENTIONS, "ministry_x")
+RECORDS_PROGRESS = any_of(DESIGNS_X, owned_on_plan_a(PlanAction.MONITOR, "ministry_y"))
 
 
 def _member_of_x(cast: Cast) -> dict:
@@ -458,6 +564,22 @@ MATRIX: dict[str, Row] = {
     ),
     "consultation_delete": Row(
         kwargs=_consultation, access=on_plan_a(PlanAction.CHANGE), foreign=FOREIGN_CONSULTATION
+    ),
+    # interventions: the results framework
+    "result_indicator_add": Row(
+        kwargs=_intervention_kwargs, access=DESIGNS_X, foreign=_foreign_intervention
+    ),
+    "result_indicator_edit": Row(
+        kwargs=_indicator_kwargs, access=DESIGNS_X, foreign=_foreign_result_indicator
+    ),
+    "result_indicator_remove": Row(
+        kwargs=_indicator_kwargs, access=DESIGNS_X, foreign=_foreign_result_indicator
+    ),
+    "progress_add": Row(
+        kwargs=_indicator_kwargs, access=RECORDS_PROGRESS, foreign=_foreign_result_indicator
+    ),
+    "progress_remove": Row(
+        kwargs=_progress_kwargs, access=RECORDS_PROGRESS, foreign=_foreign_progress
     ),
     # organisations
     "organisation_list": Row(access=signed_in),

@@ -11,15 +11,19 @@ nothing saved; a POST without a version is a form error, never a 500.
 
 import importlib
 import inspect
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django import forms
 from django.db import models
 from django.urls import reverse
 
+from interventions.models import Intervention, ResultIndicator
+from interventions.services import Links, indicator_create, intervention_create
 from msd_planner.lib.versioned_edit import VersionedForm, VersionedModelForm
 from targets.models import Consultation, Framework, PrioritisedTarget, Target
 from targets.services import (
@@ -56,20 +60,38 @@ NOT_AN_EDIT = {
     "MembershipForm": "adds a membership (a new record)",
     "InvitationAcceptForm": "sets a password once, through a single-use link",
     "CriterionForm": "a row of the scoring criteria page, versioned on the plan by its page",
+    "ProgressForm": "records a progress value (a new record)",
 }
+
+
+def _form_modules(app: str) -> list[str]:
+    """An app's ``forms`` module and any other ``…_forms`` module beside it."""
+    try:
+        package = importlib.import_module(app)
+    except ModuleNotFoundError:
+        return []
+    return [
+        f"{app}.{module.name}"
+        for module in pkgutil.iter_modules(package.__path__)
+        if module.name == "forms" or module.name.endswith("_forms")
+    ]
 
 
 def _project_forms() -> dict[str, type]:
     found = {}
     for app in APPS:
-        try:
-            module = importlib.import_module(f"{app}.forms")
-        except ModuleNotFoundError:
-            continue
-        for name, cls in inspect.getmembers(module, inspect.isclass):
-            if cls.__module__ == module.__name__ and issubclass(cls, forms.BaseForm):
-                found[name] = cls
+        for module_name in _form_modules(app):
+            module = importlib.import_module(module_name)
+            for name, cls in inspect.getmembers(module, inspect.isclass):
+                if cls.__module__ == module.__name__ and issubclass(cls, forms.BaseForm):
+                    assert name not in found, f"two forms named {name}: name them apart"
+                    found[name] = cls
     return found
+
+
+def test_forms_are_found_in_every_forms_module():
+    """Guards the walk: the results framework's forms live beside the app's forms.py."""
+    assert {"FrameworkForm", "IndicatorForm", "ResultIndicatorForm"} <= _project_forms().keys()
 
 
 @dataclass(frozen=True)
@@ -156,6 +178,28 @@ def _participation_y(cast):
     return {"pk": cast.plan_a.pk, "participation_pk": participation.pk}
 
 
+def _result_indicator(cast):
+    prioritised = PrioritisedTarget.objects.get(pk=_target(cast)["item_pk"])
+    intervention = intervention_create(
+        actor=cast.coordinator_a,
+        plan=cast.plan_a,
+        intervention=Intervention(
+            title="Fair recruitment",
+            level="programme",
+            sector="labour",
+            lead_organisation=cast.ministry_x,
+        ),
+        links=Links(targets={prioritised.pk: "Lowers recruitment costs"}),
+    )
+    indicator = indicator_create(
+        actor=cast.coordinator_a,
+        intervention=intervention,
+        indicator=ResultIndicator(name="Workers recruited fairly", unit="people"),
+        target_values={2030: Decimal(300)},
+    )
+    return {"pk": cast.plan_a.pk, "intervention_pk": intervention.pk, "indicator_pk": indicator.pk}
+
+
 def _membership_x(cast):
     return {"pk": cast.ministry_x.pk, "membership_pk": cast.editor_x.memberships.get().pk}
 
@@ -182,6 +226,7 @@ EDIT_PAGES = {
     "ConsultationForm": EditPage("consultation_edit", _consultation, "coordinator_a"),
     "InterventionForm": EditPage("intervention_edit", _intervention, "editor_x"),
     "StatusForm": EditPage("intervention_status", _intervention, "editor_x"),
+    "ResultIndicatorForm": EditPage("result_indicator_edit", _result_indicator, "editor_x"),
 }
 
 

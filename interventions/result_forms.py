@@ -1,0 +1,193 @@
+"""Forms of an intervention's results framework: an indicator with its target values per
+year, and a progress value. They validate and hand clean data to the services."""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from governance.models import Organisation
+from interventions.models import COST_DIGITS, Intervention, Progress, ResultIndicator
+from interventions.services import INDICATOR_FIELDS, indicator_problems, timeline_years
+from msd_planner.lib.versioned_edit import VersionedModelForm
+from targets.models import Indicator
+
+TARGET_PREFIX = "target_"
+DISAGGREGATION_FIELDS = ("by_sex", "by_age", "by_migratory_status")
+
+
+def _target_field_name(year: int) -> str:
+    return f"{TARGET_PREFIX}{year}"
+
+
+class ResultIndicatorForm(VersionedModelForm):
+    """An indicator of one intervention, with one optional target value per year of the
+    intervention's timeline (and any year already set outside it, so that it can be
+    cleared or seen refused)."""
+
+    class Meta:
+        model = ResultIndicator
+        fields = INDICATOR_FIELDS
+        widgets = {"means_of_verification": forms.Textarea(attrs={"rows": 3})}
+        labels = {
+            "by_sex": _("By sex"),
+            "by_age": _("By age"),
+            "by_migratory_status": _("By migratory status"),
+        }
+        help_texts = {
+            "sdg_indicator": _("An indicator of a target this intervention addresses."),
+            "name": _("Name a national indicator instead of, or beside, a global one."),
+            "unit": _("For example: %, people, cases per 100,000."),
+            "baseline_year": _("The year the baseline value was measured."),
+            "means_of_verification": _("The documents or data the values are checked against."),
+            "reporting_organisation": _("The organisation of the plan that reports the values."),
+        }
+        error_messages = {
+            "sdg_indicator": {
+                "invalid_choice": _("Choose an indicator of a target this intervention addresses.")
+            },
+            "reporting_organisation": {
+                "invalid_choice": _("Choose an organisation that takes part in this plan.")
+            },
+            "unit": {"required": _("Enter the unit the indicator is measured in.")},
+        }
+
+    def __init__(self, *args, intervention: Intervention, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.intervention = intervention
+        # What is saved stays choosable, so that the service's rule names the problem
+        # (a participant that left, a target no longer addressed) instead of a blank.
+        sdg = self.fields["sdg_indicator"]
+        sdg.queryset = Indicator.objects.filter(
+            Q(target_id__in=intervention.addressed_targets.values("prioritised_target__target_id"))
+            | Q(pk=self.instance.sdg_indicator_id)
+        ).order_by("position")
+        sdg.label_from_instance = lambda item: f"{item.code} {item.title}"
+        sdg.empty_label = _("— a national indicator instead —")
+        reporter = self.fields["reporting_organisation"]
+        reporter.queryset = Organisation.objects.filter(
+            Q(participations__plan_id=intervention.plan_id)
+            | Q(pk=self.instance.reporting_organisation_id)
+        ).order_by("name")
+        reporter.label_from_instance = lambda organisation: organisation.name
+        self._add_target_fields()
+
+    def _add_target_fields(self) -> None:
+        saved = (
+            {item.year: item.value for item in self.instance.target_values.all()}
+            if self.instance.pk
+            else {}
+        )
+        self.years = sorted({*timeline_years(self.intervention), *saved})
+        for year in self.years:
+            self.fields[_target_field_name(year)] = forms.DecimalField(
+                label=str(year),
+                required=False,
+                max_digits=COST_DIGITS,
+                decimal_places=4,
+                initial=saved.get(year),
+            )
+
+    # --- groups of fields, for the page --------------------------------------------------
+
+    def indicator_fields(self):
+        return [
+            self[name]
+            for name in INDICATOR_FIELDS
+            if name not in DISAGGREGATION_FIELDS and name != "reporting_organisation"
+        ] + [self["reporting_organisation"]]
+
+    def disaggregation_fields(self):
+        return [self[name] for name in DISAGGREGATION_FIELDS]
+
+    def target_fields(self):
+        return [self[_target_field_name(year)] for year in self.years]
+
+    # --- validation ----------------------------------------------------------------------
+
+    def target_values(self) -> dict[int, Decimal]:
+        """The target value of each year that has one."""
+        values = {}
+        for year in self.years:
+            value = self.cleaned_data.get(_target_field_name(year))
+            if value is not None:
+                values[year] = value
+        return values
+
+    def clean(self):
+        cleaned = super().clean()
+        values = {name: cleaned.get(name) for name in INDICATOR_FIELDS if name in cleaned}
+        problems = indicator_problems(self.intervention, values, self.target_values())
+        for name, messages in problems.items():
+            for message in messages:
+                self.add_error(name, message)
+        return cleaned
+
+    def add_error(self, field, error):
+        """Problems the services name by topic rather than by field land on the fields:
+        a target year refused lands on each such year's field; anything else this form
+        has no field for, at the top."""
+        if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                self.add_error(name, ValidationError(errors))
+            return
+        if field == "target_values":
+            timeline = timeline_years(self.intervention)
+            outside = [
+                _target_field_name(year)
+                for year in self.years
+                if year not in timeline and self.cleaned_data.get(_target_field_name(year))
+            ]
+            for name in outside or [None]:
+                super().add_error(name, error)
+            return
+        if field is not None and field not in self.fields:
+            field = None
+        super().add_error(field, error)
+
+    def saved_values(self, current) -> list[tuple[str, str]]:
+        """The conflict screen's saved values, with the target values the user changed."""
+        shown = super().saved_values(current)
+        saved = {item.year: item.value for item in current.target_values.all()}
+        for year in self.years:
+            name = _target_field_name(year)
+            if name in self.changed_data:
+                value = saved.get(year)
+                shown.append(
+                    (
+                        str(_("Target for %(year)s") % {"year": year}),
+                        "—" if value is None else f"{value.normalize():f}",
+                    )
+                )
+        return shown
+
+
+class ProgressForm(forms.ModelForm):
+    """A value an indicator reached, on a date, with its source (a new record)."""
+
+    class Meta:
+        model = Progress
+        fields = ["measured_on", "value", "source"]
+        widgets = {"measured_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        help_texts = {
+            "measured_on": _("The day the value was measured, or the end of its period."),
+            "source": _("Where the value comes from: a survey, a register, a report."),
+        }
+        error_messages = {
+            "measured_on": {"required": _("Enter the date the value was measured.")},
+            "value": {"required": _("Enter the value reached.")},
+            "source": {"required": _("Say where the value comes from.")},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["measured_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+
+    def clean_measured_on(self):
+        measured_on = self.cleaned_data["measured_on"]
+        if measured_on > timezone.localdate():
+            raise ValidationError(_("A progress value cannot be dated in the future."))
+        return measured_on
