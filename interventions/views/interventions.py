@@ -22,7 +22,7 @@ from governance.models import Organisation
 from interventions import selectors, services
 from interventions.forms import CommentForm, InterventionFilterForm, InterventionForm, StatusForm
 from interventions.models import Intervention
-from interventions.rules import INTERVENTION_COMMENT, INTERVENTION_EDIT
+from interventions.rules import INTERVENTION_COMMENT, INTERVENTION_EDIT, PROGRESS_RECORD
 from msd_planner.lib.pages import confirmation_page, remove_and_tell
 from msd_planner.lib.pagination import paginate
 from msd_planner.lib.versioned_edit import VersionedEdit
@@ -98,8 +98,11 @@ def intervention_detail(request: HttpRequest, pk: int, intervention_pk: int) -> 
             "intervention": intervention,
             "may_edit": may_edit,
             "may_remove": access.may(PlanAction.CHANGE),
-            # Monitoring records progress on every intervention (refined per indicator).
-            "may_record_progress": may_edit or access.may(PlanAction.MONITOR),
+            "progress_indicators": {
+                indicator.pk
+                for indicator in intervention.indicators.all()
+                if may_edit or access.may_on(PROGRESS_RECORD, indicator)
+            },
             "comment_form": CommentForm() if may_comment else None,
         },
     )

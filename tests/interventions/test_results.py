@@ -8,14 +8,13 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.template.loader import render_to_string
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import formats, timezone
 
 from action_plans.history import plan_change_log
-from interventions import selectors, services
+from interventions import services
 from interventions.charts import progress_chart
 from interventions.models import Intervention, Progress, ResultIndicator, TargetValue
 from targets.models import Indicator, Target
@@ -429,12 +428,13 @@ def test_the_lead_organisations_editor_records_progress_too(cast):
 # --- the intervention page's results framework ----------------------------------------
 
 
-def _results_framework(cast, intervention, **context) -> str:
-    shown = selectors.intervention_in_detail().get(pk=intervention.pk)
-    return render_to_string(
-        "interventions/includes/results_framework.html",
-        {"plan": cast.plan_a, "plan_actions": frozenset(), "intervention": shown, **context},
+def _results_framework(cast, intervention, role: str) -> str:
+    """The intervention's page as ``role`` sees it."""
+    response = _client(cast, role).get(
+        reverse("intervention_detail", args=[cast.plan_a.pk, intervention.pk])
     )
+    assert response.status_code == 200
+    return response.content.decode()
 
 
 def test_progress_recorded_appears_in_the_charts_data_table(cast):
@@ -446,9 +446,7 @@ def test_progress_recorded_appears_in_the_charts_data_table(cast):
         {"measured_on": "2026-06-30", "value": "1234.5", "source": "Labour register"},
     )
 
-    html = _results_framework(
-        cast, indicator.intervention, may_edit=False, may_record_progress=True
-    )
+    html = _results_framework(cast, indicator.intervention, "editor_s")  # monitoring lead
 
     table = html[html.index(f'id="chart-data-{indicator.pk}"') :]
     table = table[: table.index("</table>")]
@@ -466,22 +464,31 @@ def test_progress_recorded_appears_in_the_charts_data_table(cast):
 
 def test_the_links_follow_what_the_reader_may_do(cast):
     intervention = _intervention(cast)
-    indicator = _indicator(cast, intervention)
+    indicator = _indicator(cast, intervention, reporting_organisation=cast.ministry_y)
 
-    editing = _results_framework(cast, intervention, may_edit=True, may_record_progress=False)
-    reading = _results_framework(cast, intervention, may_edit=False, may_record_progress=False)
+    editing = _results_framework(cast, intervention, "editor_x")  # the lead organisation
+    reporting = _results_framework(cast, intervention, "editor_y")  # reports on the indicator
+    reading = _results_framework(cast, intervention, "viewer_x")
 
     assert _edit_url(cast, indicator) in editing and _add_url(cast, intervention) in editing
-    assert _progress_url(cast, indicator) not in editing
+    assert _progress_url(cast, indicator) in editing
+    assert (
+        _progress_url(cast, indicator) in reporting and _edit_url(cast, indicator) not in reporting
+    )
     assert _edit_url(cast, indicator) not in reading and _add_url(cast, intervention) not in reading
+    assert _progress_url(cast, indicator) not in reading
 
 
 def test_the_results_framework_costs_the_same_queries_however_many_indicators(cast):
     intervention = _intervention(cast)
 
+    client = _client(cast, "editor_x")
+    url = reverse("intervention_detail", args=[cast.plan_a.pk, intervention.pk])
+
     def render_counted() -> int:
+        client.get(url)
         with CaptureQueriesContext(connection) as queries:
-            _results_framework(cast, intervention, may_edit=True, may_record_progress=True)
+            assert client.get(url).status_code == 200
         return len(queries)
 
     for number in range(2):
