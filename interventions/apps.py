@@ -7,6 +7,7 @@ class InterventionsConfig(AppConfig):
     verbose_name = _("Interventions")
 
     def ready(self):
-        from interventions import history, rules  # noqa: F401 (rules declare)
+        from interventions import demo, history, rules  # noqa: F401 (rules declare)
 
         history.register()
+        demo.register()

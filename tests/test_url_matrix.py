@@ -586,6 +586,20 @@ MATRIX: dict[str, Row] = {
     "organisation_create": Row(access=administrators),
     "organisation_detail": Row(kwargs=MINISTRY_X, access=ministry_x(edit=False)),
     "organisation_edit": Row(kwargs=MINISTRY_X, access=ministry_x(edit=True)),
+    # interventions: examples and import
+    "intervention_examples": Row(
+        kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW), methods={"POST": display_only}
+    ),
+    "intervention_example_use": Row(
+        kwargs=lambda cast: {"pk": cast.plan_a.pk, "slug": "fair-recruitment-and-agency-licensing"},
+        access=on_plan_a(PlanAction.CONTRIBUTE),
+    ),
+    "intervention_import": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.CONTRIBUTE)),
+    "intervention_import_template": Row(
+        kwargs=lambda cast: {"pk": cast.plan_a.pk, "file_format": "csv"},
+        access=on_plan_a(PlanAction.CONTRIBUTE),
+        methods={"POST": display_only},
+    ),
     # an organisation's members, managed by its coordinators
     "organisation_member_invite": Row(kwargs=MINISTRY_X, access=ministry_x(edit=True)),
     "organisation_member_edit": Row(

@@ -1,20 +1,185 @@
-"""Example interventions to start from, and importing interventions from a file.
-(To be built.)"""
+"""Example interventions to start from, and importing interventions from a file."""
 
-from django.http import Http404
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from action_plans.permissions import PlanAction, plan_for_user_or_404
+from interventions import library, selectors
+from interventions.library_forms import (
+    ExampleFilterForm,
+    ExampleUseForm,
+    ImportForm,
+    lead_organisations,
+)
+from interventions.models import BeneficiaryGroup, InterventionLevel, Sector
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
-def example_list(request, pk):
-    raise Http404
+@require_http_methods(["GET", "POST"])
+@login_required
+def example_list(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
+    form = ExampleFilterForm(request.GET or None)
+    target = form.cleaned_data["target"] if form.is_valid() else ""
+    prioritised = library.prioritised_by_code(access.plan)
+    shown = [example for example in library.examples() if not target or target in example.targets]
+    return render(
+        request,
+        "interventions/example_list.html",
+        {
+            **access.context,
+            "form": form,
+            "target": target,
+            "examples": [
+                (example, [(code, code in prioritised) for code in example.targets])
+                for example in shown
+            ],
+            "prioritised": list(prioritised.values()),
+            "may_use": access.may(PlanAction.CONTRIBUTE),
+        },
+    )
 
 
-def example_use(request, pk, slug):
-    raise Http404
+@require_http_methods(["GET", "POST"])
+@login_required
+def example_use(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+    access = plan_for_user_or_404(request.user, pk, PlanAction.CONTRIBUTE)
+    example = library.example_by_slug(slug)
+    if example is None:
+        raise Http404
+    plan = access.plan
+    prioritised = library.prioritised_by_code(plan)
+    addressable = [prioritised[code] for code in example.targets if code in prioritised]
+    organisations = lead_organisations(
+        access,
+        selectors.participants(plan),
+        may_design=access.may(PlanAction.DESIGN_INTERVENTIONS),
+    )
+    form = ExampleUseForm(
+        request.POST or None,
+        organisations=organisations,
+        targets=selectors.accepted_targets(plan).filter(pk__in=[item.pk for item in addressable]),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            intervention = library.intervention_from_example(
+                actor=request.user,
+                plan=plan,
+                example=example,
+                lead_organisation=form.cleaned_data["lead_organisation"],
+                targets=list(form.cleaned_data["targets"]),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "“%(title)s” added as a proposed intervention. Adapt it to your context: "
+                    "its design, dates, cost, partners and indicators' targets."
+                )
+                % {"title": intervention.title},
+            )
+            return redirect("intervention_edit", pk=pk, intervention_pk=intervention.pk)
+    return render(
+        request,
+        "interventions/example_use.html",
+        {
+            **access.context,
+            "form": form,
+            "example": example,
+            "addressable": addressable,
+        },
+    )
 
 
-def intervention_import(request, pk):
-    raise Http404
+@require_http_methods(["GET", "POST"])
+@login_required
+def intervention_import(request: HttpRequest, pk: int) -> HttpResponse:
+    access = plan_for_user_or_404(request.user, pk, PlanAction.CONTRIBUTE)
+    plan = access.plan
+    organisations = lead_organisations(
+        access,
+        selectors.participants(plan),
+        may_design=access.may(PlanAction.DESIGN_INTERVENTIONS),
+    )
+    form = ImportForm(request.POST or None, request.FILES or None, organisations=organisations)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = library.read_import(
+                plan=plan,
+                lead_organisation=form.cleaned_data["lead_organisation"],
+                name=upload.name,
+                content=upload.read(),
+            )
+        except library.ImportRefused as refused:
+            form.add_error("file", refused.message)
+        else:
+            problems = result.problems
+            if problems:
+                form.add_error(
+                    None,
+                    _(
+                        "Nothing was imported: %(count)s problems were found in the file. "
+                        "Correct them and import the whole file again."
+                    )
+                    % {"count": len(problems)},
+                )
+            else:
+                try:
+                    created = library.interventions_import(
+                        actor=request.user, plan=plan, rows=result.rows
+                    )
+                except ValidationError as error:
+                    form.add_error(None, error)
+                else:
+                    messages.success(
+                        request,
+                        _("%(count)s interventions imported.") % {"count": len(created)},
+                    )
+                    return redirect("intervention_list", pk=pk)
+    return render(
+        request,
+        "interventions/intervention_import.html",
+        {
+            **access.context,
+            "form": form,
+            "problems": problems,
+            "columns": library.IMPORT_COLUMNS,
+            "levels": InterventionLevel.choices,
+            "sectors": Sector.choices,
+            "groups": BeneficiaryGroup.choices,
+            "statuses": [(status.value, status.label) for status in library.IMPORT_STATUSES],
+            "prioritised": list(library.prioritised_by_code(plan).values()),
+        },
+    )
 
 
-def import_template(request, pk, file_format):
-    raise Http404
+@require_http_methods(["GET", "POST"])
+@login_required
+def import_template(request: HttpRequest, pk: int, file_format: str) -> HttpResponse:
+    if request.method != "GET":  # a download; signed out, the sign-in page comes first
+        return HttpResponseNotAllowed(["GET"])
+    plan_for_user_or_404(request.user, pk, PlanAction.CONTRIBUTE)
+    if file_format not in library.IMPORT_FORMATS:
+        raise Http404
+    response = HttpResponse(
+        library.template_bytes(file_format), content_type=CONTENT_TYPES[file_format]
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="interventions-import-template.{file_format}"'
+    )
+    return response
