@@ -5,7 +5,9 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from action_plans.models import ActionPlan
+from governance.models import User
 from interventions.models import Intervention
+from targets.services import proposal_decide
 from tests.browser.test_accessibility import _serious
 from tests.browser.test_catalogue_journey import _sign_in
 
@@ -56,6 +58,15 @@ def test_the_labour_editor_designs_an_intervention_and_sets_its_status_in_place(
     intervention.refresh_from_db()
     assert intervention.status == "designed"
 
-    # The coverage view says what is still missing.
+    # A target the coordinators have just accepted: the coverage view says it is missing.
+    proposal = national.prioritised_targets.get(target__code="8.7")
+    proposal_decide(
+        actor=User.objects.get(username="coordinator"),
+        prioritised_target=proposal,
+        accept=True,
+        comment="",
+    )
     page.get_by_role("link", name="Coverage of the targets").click()
-    expect(page.get_by_role("status").first).to_contain_text("no intervention yet")
+    expect(page.get_by_role("status").first).to_contain_text(
+        "1 prioritised target has no intervention yet: 8.7"
+    )
