@@ -30,6 +30,8 @@ def test_working_pages_have_no_serious_accessibility_violations(page):
     proposal = plan.prioritised_targets.get(target__code="8.7")
     remittances = plan.prioritised_targets.get(target__code="10.c")
     coordinator_membership = interior.memberships.get(user__username="coordinator")
+    intervention = plan.interventions.filter(lead_organisation=interior).first()
+    indicator = intervention.indicators.first()
     pages = {
         "coordinator": [
             "/",
@@ -50,6 +52,16 @@ def test_working_pages_have_no_serious_accessibility_violations(page):
             f"/organisations/{interior.pk}/",
             f"/organisations/{interior.pk}/members/invite/",
             f"/organisations/{interior.pk}/members/{coordinator_membership.pk}/",
+            f"/plans/{plan.pk}/interventions/",
+            f"/plans/{plan.pk}/interventions/coverage/",
+            f"/plans/{plan.pk}/interventions/add/",
+            f"/plans/{plan.pk}/interventions/examples/",
+            f"/plans/{plan.pk}/interventions/import/",
+            f"/plans/{plan.pk}/interventions/{intervention.pk}/",
+            f"/plans/{plan.pk}/interventions/{intervention.pk}/edit/",
+            f"/plans/{plan.pk}/interventions/{intervention.pk}/indicators/add/",
+            f"/plans/{plan.pk}/interventions/{intervention.pk}/indicators/{indicator.pk}/",
+            f"/plans/{plan.pk}/interventions/{intervention.pk}/indicators/{indicator.pk}/progress/",
         ],
         "editor": [
             f"/plans/{plan.pk}/access/",

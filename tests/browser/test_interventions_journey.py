@@ -1,5 +1,7 @@
 """Interventions in Chromium, as ministry staff design them."""
 
+import re
+
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
@@ -70,3 +72,54 @@ def test_the_labour_editor_designs_an_intervention_and_sets_its_status_in_place(
     expect(page.get_by_role("status").first).to_contain_text(
         "1 prioritised target has no intervention yet: 8.7"
     )
+
+
+def test_the_labour_editor_starts_from_an_example_and_sets_a_target_for_2030(page):
+    """The issue's journey: an intervention against 10.7 from an example, an indicator with
+    a 2030 target, and no edit button on the statistics office's intervention."""
+    call_command("load_demo")
+    national = ActionPlan.objects.get(level="national")
+    _sign_in(page, "editor")
+    page.get_by_role("link", name=national.title).click()
+    page.get_by_role("link", name="Interventions", exact=True).first.click()
+
+    # Another organisation's intervention: readable, not editable.
+    statistics = national.interventions.filter(lead_organisation__acronym="GSS").first()
+    page.get_by_role("link", name=statistics.title).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(statistics.title)
+    expect(page.get_by_role("link", name="Change the intervention")).to_have_count(0)
+    expect(page.get_by_role("link", name="Add an indicator")).to_have_count(0)
+    page.go_back()
+
+    page.get_by_role("link", name="Start from an example").click()
+    page.get_by_label("Target", exact=True).select_option("10.7")
+    page.get_by_role("button", name="Filter").click()
+    page.get_by_role(
+        "link", name=re.compile(r"Use this example\W+Migrant resource centres")
+    ).click()
+    page.get_by_role("button", name="Add as a proposed intervention").click()
+    # The draft opens in its form, led by the editor's own ministry.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Migrant resource centres")
+    page.get_by_label("Start", exact=True).fill("2026-01-01")
+    page.get_by_label("End", exact=True).fill("2030-12-31")
+    page.get_by_role("button", name="Save").click()
+    created = national.interventions.filter(title__startswith="Migrant resource centres").latest(
+        "created_at"
+    )
+    assert created.lead_organisation.acronym == "MELR" and created.status == "proposed"
+    assert list(
+        created.addressed_targets.values_list("prioritised_target__target__code", flat=True)
+    ) == ["10.7"]
+
+    page.get_by_role("link", name="Add an indicator").click()
+    page.get_by_label("Global SDG indicator").select_option(
+        label="— a national indicator instead —"
+    )
+    page.get_by_label("National indicator").fill("Returnees advised before departure")
+    page.get_by_label("Unit").fill("persons")
+    page.get_by_label("2030", exact=True).fill("5000")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Returnees advised before departure").first).to_be_visible()
+    indicator = created.indicators.get(name="Returnees advised before departure")
+    assert indicator.target_values.get(year=2030).value == 5000
+    assert _serious(page) == []
