@@ -7,7 +7,9 @@ class InterventionsConfig(AppConfig):
     verbose_name = _("Interventions")
 
     def ready(self):
-        from interventions import demo, history, rules  # noqa: F401 (rules declare)
+        from action_plans.hooks import register_plan_change_check
+        from interventions import demo, history, rules, services  # noqa: F401 (rules declare)
 
+        register_plan_change_check(services.interventions_within_plan_period)
         history.register()
         demo.register()

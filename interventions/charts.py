@@ -117,7 +117,7 @@ def _svg(label, targets, progress, baseline, show_number) -> SafeString:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="results-chart" role="img" '
         f'aria-label="{escape(label)}" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" '
-        f'style="max-width:{WIDTH}px" font-size="11" font-family="inherit">',
+        'font-size="11" font-family="inherit">',  # its width: .results-chart in app.css
         # axes, the zero line and the extremes of the scale
         f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + plot_height}" stroke="#adb5bd"/>',
         f'<line x1="{LEFT}" y1="{y(low)}" x2="{LEFT + plot_width}" y2="{y(low)}" '

@@ -239,12 +239,3 @@ class StatusForm(VersionedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = InterventionStatus.choices
-
-    def clean(self):
-        cleaned = super().clean()
-        if (
-            cleaned.get("status") == InterventionStatus.DROPPED
-            and not (cleaned.get("drop_reason") or "").strip()
-        ):
-            self.add_error("drop_reason", _("Say why the intervention is dropped."))
-        return cleaned

@@ -9,6 +9,7 @@ written; the write is one transaction through ``services.intervention_create``.
 import csv
 import io
 import json
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -324,10 +325,17 @@ def _read_rows(name: str, content: bytes) -> list[list[str]]:
             ) from None
         first_line = text.split("\n", 1)[0]
         delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-        return [
-            [cell.strip() for cell in row]
-            for row in csv.reader(io.StringIO(text), delimiter=delimiter)
-        ]
+        try:
+            rows = [
+                [cell.strip() for cell in row]
+                for row in csv.reader(io.StringIO(text), delimiter=delimiter)
+            ]
+        except csv.Error:
+            raise ImportRefused(
+                _("The CSV file cannot be read: a cell is too long or a quote is not closed.")
+            ) from None
+        return _within_row_limit(rows)
+    _refuse_an_unreasonable_workbook(content)
     from openpyxl import load_workbook
 
     try:
@@ -337,21 +345,51 @@ def _read_rows(name: str, content: bytes) -> list[list[str]]:
     try:
         sheet = workbook.worksheets[0]
         rows = []
+        width = None
         for values in sheet.iter_rows(values_only=True):
-            rows.append([_cell_text(value) for value in values])
-            if len(rows) > MAX_IMPORT_ROWS + 1:
+            cells = [_cell_text(value) for value in values]
+            width = width or len(cells)  # the header's width: further columns are ignored
+            rows.append(cells[: width + 1])
+            if len([row for row in rows[1:] if any(row)]) > MAX_IMPORT_ROWS:
                 break
-        return rows
+        return _within_row_limit(rows)
     finally:
         workbook.close()
 
 
+# An XLSX file is a zip archive: what it unpacks to is bounded, so that a small file
+# cannot expand to gigabytes in memory (openpyxl reads its shared strings whole).
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+
+
+def _refuse_an_unreasonable_workbook(content: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile:
+        raise ImportRefused(_("The file cannot be read as an XLSX workbook.")) from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportRefused(
+            _("The workbook unpacks to more than 50 MB. Save the interventions alone in it.")
+        )
+
+
+def _within_row_limit(rows: list[list[str]]) -> list[list[str]]:
+    """The rows, or ImportRefused when the file holds more than the import takes: a file
+    is imported whole or not at all, never cut short."""
+    filled = sum(1 for row in rows[1:] if any(cell.strip() for cell in row))
+    if filled > MAX_IMPORT_ROWS:
+        raise ImportRefused(
+            _("The file has more than %(count)s interventions. Split it into smaller files.")
+            % {"count": MAX_IMPORT_ROWS}
+        )
+    return rows
+
+
 def _split(text: str) -> list[str]:
-    return [
-        part.strip()
-        for part in text.replace(",", LIST_SEPARATOR).split(LIST_SEPARATOR)
-        if part.strip()
-    ]
+    """The parts of a list cell, separated by semicolons (a comma may be part of a number
+    or of an organisation's name)."""
+    return [part.strip() for part in text.split(LIST_SEPARATOR) if part.strip()]
 
 
 def _choice(text: str, choices) -> str | None:

@@ -126,6 +126,8 @@ class ResultIndicatorForm(VersionedModelForm):
                 self.add_error(name, message)
         return cleaned
 
+    error_topics = ("target_values",)  # placed on the years' fields by add_error below
+
     def add_error(self, field, error):
         """Problems the services name by topic rather than by field land on the fields:
         a target year refused lands on each such year's field; anything else this form

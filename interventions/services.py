@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +37,8 @@ from msd_planner.lib.versioned_edit import (
     Update,
     lock_for_removal,
     lock_for_update,
+    version_bump,
+    versioned_update,
 )
 from targets.models import PrioritisedTarget, ProposalStatus
 
@@ -214,6 +217,49 @@ def intervention_create(
     return intervention
 
 
+def _indicators_still_fit(intervention: Intervention, links: Links) -> None:
+    """An edit may not leave the intervention's indicators behind: target values outside
+    its new timeline, or a global indicator of a target it no longer addresses."""
+    years = timeline_years(intervention)
+    outside = sorted(
+        {
+            year
+            for year in TargetValue.objects.filter(
+                indicator__intervention=intervention
+            ).values_list("year", flat=True)
+            if year not in years
+        }
+    )
+    if outside:
+        raise ValidationError(
+            {
+                "end_date": _(
+                    "Its indicators have targets for %(years)s, outside these dates: change "
+                    "or remove those targets first."
+                )
+                % {"years": ", ".join(map(str, outside))}
+            }
+        )
+    addressed = set(
+        PrioritisedTarget.objects.filter(pk__in=links.targets).values_list("target_id", flat=True)
+    )
+    orphans = (
+        intervention.indicators.filter(sdg_indicator__isnull=False)
+        .exclude(sdg_indicator__target_id__in=addressed)
+        .values_list("sdg_indicator__code", flat=True)
+    )
+    if orphans:
+        raise ValidationError(
+            {
+                "targets": _(
+                    "Its indicators %(codes)s measure a target it would no longer address: "
+                    "remove those indicators first."
+                )
+                % {"codes": ", ".join(sorted(orphans))}
+            }
+        )
+
+
 @transaction.atomic
 def intervention_update(
     *,
@@ -223,27 +269,61 @@ def intervention_update(
     data: dict,
     links: Links | None = None,
 ) -> Update[Intervention]:
-    """Save the changed fields and links of an intervention, refusing a stale edit.
-    Without ``links`` (a quick edit of some fields) the links stay as they are."""
-    unknown = set(data) - set(INTERVENTION_FIELDS)
-    if unknown:
-        raise ValueError(f"not editable here: {sorted(unknown)}")
+    """Save the changed fields and links of an intervention, refusing a stale edit (the
+    versioned-edit contract, with the links written under the same lock). Without
+    ``links`` (a quick edit of some fields) the links stay as they are."""
+    data = dict(data)
+    if data.get("status", intervention.status) != InterventionStatus.DROPPED:
+        data["drop_reason"] = ""
     plan = plan_lock(intervention.plan_id)
-    fresh = lock_for_update(intervention, expected_version)
-    values = {name: data.get(name, getattr(fresh, name)) for name in INTERVENTION_FIELDS}
-    if values["status"] != InterventionStatus.DROPPED:
-        values["drop_reason"] = ""
-    _check(plan, values, links if links is not None else _current_links(fresh))
-    changed = [name for name in INTERVENTION_FIELDS if getattr(fresh, name) != values[name]]
-    for name in changed:
-        setattr(fresh, name, values[name])
-    if links is not None and _links_write(actor, fresh, links):
-        changed.append("links")
-    if changed:
-        fresh.version += 1
-        attribute(fresh, actor)
-        fresh.save()
-    return Update(fresh, changed)
+    checked = []
+
+    def check(fresh: Intervention, changed: list[str]) -> None:
+        wanted = links if links is not None else _current_links(fresh)
+        _check(plan, {name: getattr(fresh, name) for name in INTERVENTION_FIELDS}, wanted)
+        _indicators_still_fit(fresh, wanted)
+        checked.append(True)
+
+    update = versioned_update(
+        instance=intervention,
+        expected_version=expected_version,
+        data=data,
+        actor=actor,
+        editable=INTERVENTION_FIELDS,
+        check=check,
+    )
+    fresh = update.instance
+    if links is not None:
+        if not checked:  # no field changed: the links alone are checked
+            check(fresh, [])
+        if _links_write(actor, fresh, links):
+            if not update.changed:
+                version_bump(fresh)  # the children's own history rows say what changed
+            update.changed.append("links")
+    return update
+
+
+def interventions_within_plan_period(plan: ActionPlan, changed: list[str]) -> None:
+    """A plan's period may not shrink past the dates of its interventions (registered
+    with the kernel's plan change checks)."""
+    if not {"period_start_year", "period_end_year"} & set(changed):
+        return
+    first, last = date(plan.period_start_year, 1, 1), date(plan.period_end_year, 12, 31)
+    titles = sorted(
+        Intervention.objects.filter(plan=plan)
+        .filter(
+            Q(start_date__lt=first)
+            | Q(start_date__gt=last)
+            | Q(end_date__lt=first)
+            | Q(end_date__gt=last)
+        )
+        .values_list("title", flat=True)
+    )
+    if titles:
+        raise ValidationError(
+            _("The interventions %(titles)s run outside this period. Change their dates first.")
+            % {"titles": ", ".join(f"“{title}”" for title in titles)}
+        )
 
 
 @transaction.atomic

@@ -19,7 +19,7 @@ from action_plans.permissions import (
 )
 from action_plans.policy import RecordRule
 from governance.models import Organisation
-from interventions import selectors, services
+from interventions import library, selectors, services
 from interventions.forms import CommentForm, InterventionFilterForm, InterventionForm, StatusForm
 from interventions.models import Intervention
 from interventions.rules import INTERVENTION_COMMENT, INTERVENTION_EDIT, PROGRESS_RECORD
@@ -201,7 +201,7 @@ def intervention_status(request: HttpRequest, pk: int, intervention_pk: int) -> 
         intervention = edit.result.instance
         context.update(intervention=intervention, form=StatusForm(instance=intervention))
     if request.htmx:
-        return render(request, "interventions/includes/status_cell.html", context)
+        return render(request, "interventions/includes/status_answer.html", context)
     return render(request, "interventions/intervention_status.html", context)
 
 
@@ -277,6 +277,7 @@ def coverage(request: HttpRequest, pk: int) -> HttpResponse:
             **access.context,
             "rows": rows,
             "uncovered": [row for row in rows if not row.interventions],
+            "with_examples": set(library.example_target_codes()),
             "may_create": access.may(PlanAction.CONTRIBUTE),
         },
     )

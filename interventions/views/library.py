@@ -104,6 +104,13 @@ def example_use(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     )
 
 
+def _declared_size(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def intervention_import(request: HttpRequest, pk: int) -> HttpResponse:
@@ -114,8 +121,12 @@ def intervention_import(request: HttpRequest, pk: int) -> HttpResponse:
         selectors.participants(plan),
         may_design=access.may(PlanAction.DESIGN_INTERVENTIONS),
     )
-    form = ImportForm(request.POST or None, request.FILES or None, organisations=organisations)
     problems = []
+    if request.method == "POST" and _declared_size(request) > library.MAX_IMPORT_BYTES + 64 * 1024:
+        # Refused before the body is read: a large upload never reaches the disk.
+        messages.error(request, _("The file is larger than 5 MB. Split it into smaller files."))
+        return redirect("intervention_import", pk)
+    form = ImportForm(request.POST or None, request.FILES or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:

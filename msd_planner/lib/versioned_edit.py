@@ -295,6 +295,19 @@ def display_value(instance: models.Model, name: str) -> str:
 # --- views -----------------------------------------------------------------------------
 
 
+def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's refusal on the form: on the fields it names that the form has, and
+    at the top for the rest (a rule about records the form does not show, e.g. a quick
+    edit of the status refused because of the intervention's partners)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    topics = getattr(form, "error_topics", ())  # names the form places itself
+    for name, errors in error.error_dict.items():
+        known = name in form.fields or name in topics
+        form.add_error(name if known else None, ValidationError(errors))
+
+
 class VersionedEdit:
     """One edit page's form, from the request to the service.
 
@@ -333,7 +346,7 @@ class VersionedEdit:
             self.saved_values = self.form.saved_values(conflict.current)
             return False
         except ValidationError as error:
-            self.form.add_error(None, error)
+            add_service_error(self.form, error)
             return False
         return True
 

@@ -2,6 +2,7 @@
 edited by their lead organisation, commented on by partners, refused when wrong."""
 
 import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -316,7 +317,8 @@ def test_the_status_is_changed_in_place_with_the_same_checks(client, cast, targe
 
     refused = _status(client, cast, intervention, status="dropped", version=1)
     cell = refused.content.decode()
-    assert cell.lstrip().startswith(f'<td id="status-{intervention.pk}">')  # the cell only
+    assert cell.lstrip().startswith('<form method="post"')  # the form only, no page
+    assert f'<div id="status-live-{intervention.pk}" hx-swap-oob="innerHTML">' in cell
     assert "Say why the intervention is dropped." in cell
     intervention.refresh_from_db()
     assert intervention.status == "proposed"
@@ -343,3 +345,82 @@ def test_without_javascript_the_status_form_is_a_page(client, cast, targets_a):
     assert response.status_code == 302
     client.force_login(cast.editor_y)
     assert _status(client, cast, intervention, status="completed", version=2).status_code == 403
+
+
+def test_a_quick_edit_refused_for_a_rule_it_does_not_show_says_why(client, cast, targets_a):
+    """Its partner has left the plan since: the status cannot change until that is fixed,
+    and the cell says so (no server error)."""
+    from governance.services import participation_remove
+    from interventions.services import Links, intervention_update
+
+    intervention = make_intervention(cast, targets_a)
+    intervention = intervention_update(
+        actor=cast.coordinator_a,
+        intervention=intervention,
+        expected_version=intervention.version,
+        data={},
+        links=Links(
+            targets={targets_a["10.7"].pk: ""}, partners={cast.ministry_y.pk: "implementing"}
+        ),
+    ).instance
+    participation_remove(
+        actor=cast.administrator,
+        participation=cast.plan_a.participations.get(organisation=cast.ministry_y),
+    )
+    client.force_login(cast.editor_x)
+    cell = _status(
+        client, cast, intervention, status="designed", version=intervention.version
+    ).content.decode()
+    assert "MOH do not take part in this plan." in cell
+    intervention.refresh_from_db()
+    assert intervention.status == "proposed"
+
+
+def test_the_plan_period_cannot_shrink_past_its_interventions(client, cast, targets_a):
+    make_intervention(cast, targets_a, end_date=date(2030, 6, 30))
+    client.force_login(cast.coordinator_a)
+    plan = cast.plan_a
+    plan.refresh_from_db()  # as the coordinator opens the page now
+    response = client.post(
+        reverse("plan_edit", args=[plan.pk]),
+        {
+            "title": plan.title,
+            "country": plan.country,
+            "level": plan.level,
+            "area_name": plan.area_name,
+            "period_start_year": plan.period_start_year,
+            "period_end_year": 2029,
+            "base_currency": plan.base_currency,
+            "version": plan.version,
+        },
+    )
+    assert "The interventions “Fair recruitment” run outside this period." in (
+        response.content.decode()
+    )
+    plan.refresh_from_db()
+    assert plan.period_end_year == 2030
+
+
+def test_an_indicator_keeps_its_target_addressed(cast, targets_a):
+    from django.core.exceptions import ValidationError
+
+    from interventions.models import ResultIndicator
+    from interventions.services import Links, indicator_create, intervention_update
+    from targets.models import Indicator
+
+    intervention = make_intervention(cast, targets_a)
+    indicator_create(
+        actor=cast.editor_x,
+        intervention=intervention,
+        indicator=ResultIndicator(sdg_indicator=Indicator.objects.get(code="10.7.1"), unit="%"),
+        target_values={},
+    )
+    with pytest.raises(ValidationError, match=r"10\.7\.1 measure a target"):
+        intervention_update(
+            actor=cast.editor_x,
+            intervention=intervention,
+            expected_version=intervention.version,
+            data={},
+            links=Links(targets={targets_a["10.c"].pk: "Remittances instead"}),
+        )
+    assert intervention.addressed_targets.get().prioritised_target == targets_a["10.7"]

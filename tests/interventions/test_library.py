@@ -282,9 +282,52 @@ def test_a_file_that_cannot_be_imported_is_refused(cast, prioritised, upload, me
 def test_a_file_over_5_mb_is_refused(cast, prioritised):
     upload = io.BytesIO(b"title,level,sector,targets\n" + b"x" * (5 * 1024 * 1024))
     upload.name = "big.csv"
-    response = import_as(cast, cast.editor_x, upload)
+    response = signed_in(cast.editor_x).post(
+        reverse("intervention_import", args=[cast.plan_a.pk]),
+        {"lead_organisation": cast.ministry_x.pk, "file": upload},
+        follow=True,
+    )
+    # Refused from its declared length, before the body is read.
     assert "larger than 5 MB" in response.content.decode()
     assert not Intervention.objects.exists()
+
+
+def test_a_file_with_more_rows_than_an_import_takes_is_refused_whole(cast, prioritised):
+    rows = [HEADER, *([GOOD_ROWS[0]] * 1001)]
+    response = import_as(cast, cast.editor_x, xlsx_file(rows))
+    assert "more than 1000 interventions" in response.content.decode()
+    assert not Intervention.objects.exists()
+
+
+def test_a_cell_too_long_for_a_csv_is_refused_with_a_message(cast, prioritised):
+    response = import_as(cast, cast.editor_x, csv_file([HEADER, ["x" * 200_000]]))
+    assert "The CSV file cannot be read" in response.content.decode()
+
+
+def test_a_workbook_that_unpacks_to_gigabytes_is_refused_unopened(cast, prioritised):
+    import zipfile
+
+    upload = io.BytesIO()
+    with zipfile.ZipFile(upload, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", b"\0" * (60 * 1024 * 1024))
+    upload.seek(0)
+    upload.name = "bomb.xlsx"
+    assert len(upload.getvalue()) < 1024 * 1024  # small on the way in
+    response = import_as(cast, cast.editor_x, upload)
+    assert "unpacks to more than 50 MB" in response.content.decode()
+
+
+def test_numbers_in_a_list_may_have_thousands_separators(cast, prioritised):
+    row = [*GOOD_ROWS[0]]
+    row[HEADER.index("beneficiaries")] = "migrant_workers: 1,200; women"
+    response = import_as(cast, cast.editor_x, csv_file([HEADER, row]))
+    assert response.status_code == 302
+    assert dict(
+        Intervention.objects.get().beneficiaries.values_list("group", "estimated_number")
+    ) == {
+        "migrant_workers": 1200,
+        "women": None,
+    }
 
 
 def test_a_file_named_xlsx_that_is_not_a_workbook_is_refused(cast, prioritised):
