@@ -3,7 +3,7 @@ number of interventions."""
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, F, Prefetch, QuerySet, Value, When
 
 from action_plans.models import ActionPlan
 from governance.models import Organisation
@@ -18,10 +18,27 @@ from interventions.models import (
 )
 from targets.models import PrioritisedTarget, ProposalStatus
 
+# How the list may be sorted: the sort's name → the order (ties by title).
+_STATUS_ORDER = Case(
+    *(
+        When(status=value, then=Value(index))
+        for index, value in enumerate(InterventionStatus.values)
+    )
+)
+INTERVENTION_SORTS = {
+    "title": ("title",),
+    "lead": ("lead_organisation__name", "title"),
+    "sector": ("sector", "title"),
+    "start": (F("start_date").asc(nulls_last=True), "title"),
+    "cost": (F("estimated_cost").desc(nulls_last=True), "title"),
+    "status": (_STATUS_ORDER, "title"),  # in the order of the lifecycle
+}
+
 
 def plan_interventions(
     plan: ActionPlan,
     *,
+    sort: str = "title",
     target: PrioritisedTarget | None = None,
     organisation: Organisation | None = None,
     sector: str = "",
@@ -52,7 +69,7 @@ def plan_interventions(
             ),
             Prefetch("partners", queryset=Partner.objects.select_related("organisation")),
         )
-        .order_by("title", "pk")
+        .order_by(*INTERVENTION_SORTS.get(sort, INTERVENTION_SORTS["title"]), "pk")
     )
 
 

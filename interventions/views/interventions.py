@@ -51,8 +51,12 @@ def intervention_list(request: HttpRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
     form = InterventionFilterForm(request.GET or None, plan=access.plan)
     filters = form.cleaned_data if form.is_valid() else {}
+    sort = request.GET.get("sort", "title")
+    if sort not in selectors.INTERVENTION_SORTS:
+        sort = "title"
     interventions = selectors.plan_interventions(
         access.plan,
+        sort=sort,
         target=filters.get("target"),
         organisation=filters.get("organisation"),
         sector=filters.get("sector", ""),
@@ -79,8 +83,18 @@ def intervention_list(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "is_filtered": any(filters.values()),
             "may_create": access.may(PlanAction.CONTRIBUTE),
+            "sort": sort,
+            # Sort links keep the filters; a new sort starts again at page 1.
+            "filter_query": _without(request.GET, "sort", "page"),
         },
     )
+
+
+def _without(query, *keys: str) -> str:
+    kept = query.copy()
+    for key in keys:
+        kept.pop(key, None)
+    return kept.urlencode()
 
 
 @require_http_methods(["GET", "POST"])

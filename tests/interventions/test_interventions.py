@@ -424,3 +424,23 @@ def test_an_indicator_keeps_its_target_addressed(cast, targets_a):
             links=Links(targets={targets_a["10.c"].pk: "Remittances instead"}),
         )
     assert intervention.addressed_targets.get().prioritised_target == targets_a["10.7"]
+
+
+def test_the_list_sorts_by_cost_and_status_and_keeps_its_filters(client, cast, targets_a):
+    make_intervention(cast, targets_a, title="Cheap", estimated_cost=Decimal(10))
+    make_intervention(cast, targets_a, title="Unknown cost", status="under_way")
+    make_intervention(
+        cast, targets_a, title="Dear", estimated_cost=Decimal(9000), status="designed"
+    )
+    client.force_login(cast.viewer_x)
+    url = reverse("intervention_list", args=[cast.plan_a.pk])
+
+    def titles(**query) -> list[str]:
+        page = client.get(url, query).content.decode()
+        return re.findall(r'<th scope="row"[^>]*><a href="[^"]+">([^<]+)</a>', page)
+
+    assert titles(sort="cost") == ["Dear", "Cheap", "Unknown cost"]  # unknown costs last
+    assert titles(sort="status") == ["Cheap", "Dear", "Unknown cost"]  # proposed, designed…
+    page = client.get(url, {"sort": "cost", "sector": "labour"}).content.decode()
+    assert 'href="?sector=labour&amp;sort=status"' in page
+    assert 'aria-sort="descending"' in page
