@@ -2,21 +2,12 @@
 to ``interventions.library``; they do not save."""
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from governance.forms import Checkboxes
 from governance.models import Organisation
 from interventions.library import IMPORT_FORMATS, MAX_IMPORT_BYTES, example_target_codes
 from targets.models import PrioritisedTarget
-
-
-def lead_organisations(access, participants: QuerySet[Organisation], *, may_design: bool):
-    """Whom the user may name as lead organisation: any participant for those who lead
-    intervention design, otherwise only the organisations they act for."""
-    if may_design:
-        return participants
-    return participants.filter(pk__in=access.organisation_ids)
 
 
 class LeadOrganisationField(forms.ModelChoiceField):

@@ -153,8 +153,9 @@ class AddressedTarget(models.Model):
     intervention = models.ForeignKey(
         Intervention, on_delete=models.CASCADE, related_name="addressed_targets"
     )
+    # A prioritised target addressed by an intervention is not removed from under it.
     prioritised_target = models.ForeignKey(
-        "targets.PrioritisedTarget", on_delete=models.CASCADE, related_name="interventions"
+        "targets.PrioritisedTarget", on_delete=models.PROTECT, related_name="interventions"
     )
     contribution = models.TextField(_("how it contributes"), blank=True, max_length=NOTE_MAX_LENGTH)
 

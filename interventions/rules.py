@@ -2,9 +2,13 @@
 (``action_plans.policy.RecordRule``). Views authorise with them; the "who can do what"
 page lists them."""
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from action_plans.hooks import acting_organisations
+from action_plans.permissions import PlanAccess, plan_actions_for_user
 from action_plans.policy import PlanAction, record_rule
+from governance.models import Organisation
 
 INTERVENTION_EDIT = record_rule(
     name="edit_intervention",
@@ -44,3 +48,26 @@ PROGRESS_RECORD = record_rule(
         "those who may change the intervention."
     ),
 )
+
+
+# --- who may name an intervention's lead ------------------------------------------------
+
+
+def lead_choices(access: PlanAccess) -> QuerySet[Organisation]:
+    """The organisations a user may name as an intervention's lead: any participant for
+    those who lead intervention design, else the organisations they act for."""
+    participants = Organisation.objects.filter(participations__plan=access.plan).order_by("name")
+    if access.may(INTERVENTION_EDIT.action):
+        return participants
+    return participants.filter(pk__in=access.organisation_ids)
+
+
+def may_lead(actor, plan, organisation: Organisation) -> bool:
+    """The same rule, for the services: they refuse a lead the actor may not name
+    (``actor`` None: the set-up commands, e.g. the demo loader)."""
+    if actor is None:
+        return True
+    actions = plan_actions_for_user(actor, plan)
+    if INTERVENTION_EDIT.action in actions:
+        return True
+    return PlanAction.CONTRIBUTE in actions and organisation.pk in acting_organisations(actor, plan)

@@ -32,6 +32,7 @@ from interventions.models import (
     ResultIndicator,
     TargetValue,
 )
+from interventions.rules import may_lead
 from msd_planner.lib.history import attribute
 from msd_planner.lib.versioned_edit import (
     Update,
@@ -202,11 +203,23 @@ def _current_links(intervention: Intervention) -> Links:
     )
 
 
+def _lead_allowed(actor: User | None, plan: ActionPlan, lead: Organisation | None) -> None:
+    if lead is not None and not may_lead(actor, plan, lead):
+        raise ValidationError(
+            {
+                "lead_organisation": _(
+                    "You may name only your own organisation as the lead of an intervention."
+                )
+            }
+        )
+
+
 @transaction.atomic
 def intervention_create(
     *, actor: User, plan: ActionPlan, intervention: Intervention, links: Links
 ) -> Intervention:
     plan = plan_lock(plan.pk)
+    _lead_allowed(actor, plan, intervention.lead_organisation)
     intervention.plan = plan
     _check(plan, {name: getattr(intervention, name) for name in INTERVENTION_FIELDS}, links)
     if intervention.status != InterventionStatus.DROPPED:
@@ -279,6 +292,8 @@ def intervention_update(
     checked = []
 
     def check(fresh: Intervention, changed: list[str]) -> None:
+        if "lead_organisation" in changed:
+            _lead_allowed(actor, plan, fresh.lead_organisation)
         wanted = links if links is not None else _current_links(fresh)
         _check(plan, {name: getattr(fresh, name) for name in INTERVENTION_FIELDS}, wanted)
         _indicators_still_fit(fresh, wanted)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -486,11 +487,25 @@ def proposal_decide(
 
 @transaction.atomic
 def prioritised_target_remove(*, actor: User, prioritised_target: PrioritisedTarget) -> None:
-    """Remove a target from the plan with its scores, indicators and assessments."""
+    """Remove a target from the plan with its scores, indicators and assessments.
+
+    Records of the apps above that depend on it (the interventions addressing it) protect
+    it: the removal is refused, naming them, rather than cutting them loose.
+    """
     plan_lock(prioritised_target.plan_id)
     fresh = lock_for_removal(prioritised_target)
     attribute(fresh, actor)
-    fresh.delete()
+    try:
+        with transaction.atomic():
+            fresh.delete()
+    except ProtectedError as error:
+        users = sorted(
+            {str(getattr(link, "intervention", link)) for link in error.protected_objects}
+        )
+        raise ValidationError(
+            _("Target %(code)s is still addressed by %(names)s. Change those first.")
+            % {"code": fresh, "names": ", ".join(f"“{name}”" for name in users)}
+        ) from None
 
 
 def _already_followed(followed: FollowedIndicator) -> bool:

@@ -22,7 +22,12 @@ from governance.models import Organisation
 from interventions import library, selectors, services
 from interventions.forms import CommentForm, InterventionFilterForm, InterventionForm, StatusForm
 from interventions.models import Intervention
-from interventions.rules import INTERVENTION_COMMENT, INTERVENTION_EDIT, PROGRESS_RECORD
+from interventions.rules import (
+    INTERVENTION_COMMENT,
+    INTERVENTION_EDIT,
+    PROGRESS_RECORD,
+    lead_choices,
+)
 from msd_planner.lib.pages import confirmation_page, remove_and_tell
 from msd_planner.lib.pagination import paginate
 from msd_planner.lib.versioned_edit import VersionedEdit
@@ -34,15 +39,6 @@ def _intervention(
     return plan_object_for_user_or_404(
         request.user, pk, selectors.intervention_in_detail(), intervention_pk, action
     )
-
-
-def _leads(access: PlanAccess):
-    """Whom the user may name as an intervention's lead: any participant when they
-    design the plan's interventions, else the organisations they act for."""
-    participants = selectors.participants(access.plan)
-    if access.may(INTERVENTION_EDIT.action):
-        return participants
-    return participants.filter(pk__in=access.organisation_ids)
 
 
 @require_http_methods(["GET", "POST"])
@@ -134,7 +130,7 @@ def _form_page(request, access: PlanAccess, edit: VersionedEdit, intervention=No
 @login_required
 def intervention_create(request: HttpRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.CONTRIBUTE)
-    leads = _leads(access)
+    leads = lead_choices(access)
     edit = VersionedEdit(
         request,
         lambda data, _current: InterventionForm(
@@ -159,7 +155,7 @@ def intervention_create(request: HttpRequest, pk: int) -> HttpResponse:
 def intervention_edit(request: HttpRequest, pk: int, intervention_pk: int) -> HttpResponse:
     access = _intervention(request, pk, intervention_pk, INTERVENTION_EDIT)
     intervention = access.object
-    leads = _leads(access)
+    leads = lead_choices(access)
     if not access.may(INTERVENTION_EDIT.action):
         # The current lead stays choosable (an editor keeps their intervention's lead).
         leads = leads | Organisation.objects.filter(pk=intervention.lead_organisation_id)

@@ -14,9 +14,9 @@ from interventions.library_forms import (
     ExampleFilterForm,
     ExampleUseForm,
     ImportForm,
-    lead_organisations,
 )
 from interventions.models import BeneficiaryGroup, InterventionLevel, Sector
+from interventions.rules import lead_choices
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -61,11 +61,7 @@ def example_use(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     plan = access.plan
     prioritised = library.prioritised_by_code(plan)
     addressable = [prioritised[code] for code in example.targets if code in prioritised]
-    organisations = lead_organisations(
-        access,
-        selectors.participants(plan),
-        may_design=access.may(PlanAction.DESIGN_INTERVENTIONS),
-    )
+    organisations = lead_choices(access)
     form = ExampleUseForm(
         request.POST or None,
         organisations=organisations,
@@ -116,11 +112,7 @@ def _declared_size(request: HttpRequest) -> int:
 def intervention_import(request: HttpRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.CONTRIBUTE)
     plan = access.plan
-    organisations = lead_organisations(
-        access,
-        selectors.participants(plan),
-        may_design=access.may(PlanAction.DESIGN_INTERVENTIONS),
-    )
+    organisations = lead_choices(access)
     problems = []
     if request.method == "POST" and _declared_size(request) > library.MAX_IMPORT_BYTES + 64 * 1024:
         # Refused before the body is read: a large upload never reaches the disk.

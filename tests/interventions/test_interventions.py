@@ -444,3 +444,45 @@ def test_the_list_sorts_by_cost_and_status_and_keeps_its_filters(client, cast, t
     page = client.get(url, {"sort": "cost", "sector": "labour"}).content.decode()
     assert 'href="?sector=labour&amp;sort=status"' in page
     assert 'aria-sort="descending"' in page
+
+
+def test_a_target_addressed_by_an_intervention_is_not_removed_from_under_it(
+    client, cast, targets_a
+):
+    make_intervention(cast, targets_a)
+    client.force_login(cast.coordinator_a)
+    url = reverse("prioritised_target_remove", args=[cast.plan_a.pk, targets_a["10.7"].pk])
+    response = client.post(url, follow=True)
+    assert "Target 10.7 is still addressed by “Fair recruitment”. Change those first." in (
+        response.content.decode()
+    )
+    assert AddressedTarget.objects.filter(prioritised_target=targets_a["10.7"]).exists()
+    # A target no intervention addresses goes as before.
+    url = reverse("prioritised_target_remove", args=[cast.plan_a.pk, targets_a["10.c"].pk])
+    client.post(url)
+    assert not cast.plan_a.prioritised_targets.filter(pk=targets_a["10.c"].pk).exists()
+
+
+def test_the_service_refuses_a_lead_the_actor_may_not_name(cast, targets_a):
+    """The rule the form's choices follow is the services' too (rules.may_lead)."""
+    from django.core.exceptions import ValidationError
+
+    from interventions.services import Links, intervention_create
+
+    def create(actor, lead):
+        return intervention_create(
+            actor=actor,
+            plan=cast.plan_a,
+            intervention=Intervention(
+                title="Health screening",
+                level="programme",
+                sector="health",
+                lead_organisation=lead,
+            ),
+            links=Links(targets={targets_a["10.7"].pk: ""}),
+        )
+
+    with pytest.raises(ValidationError, match="only your own organisation"):
+        create(cast.editor_x, cast.ministry_y)
+    assert create(cast.editor_y, cast.ministry_y).lead_organisation == cast.ministry_y
+    assert create(cast.coordinator_a, cast.ministry_x).lead_organisation == cast.ministry_x
