@@ -77,3 +77,23 @@ def register_plan_list_column(
 
 def plan_list_columns() -> tuple[PlanListColumn, ...]:
     return tuple(_plan_list_columns)
+
+
+# --- an organisation leaving a plan ----------------------------------------------------
+
+ParticipantLeavingCheck = Callable[[ActionPlan, int], None]
+
+_participant_leaving_checks: list[ParticipantLeavingCheck] = []
+
+
+def register_participant_leaving_check(check: ParticipantLeavingCheck) -> ParticipantLeavingCheck:
+    """``check(plan, organisation_id)`` runs, under the plan's lock, before an
+    organisation is taken out of a plan; it raises ``ValidationError`` when the app's
+    records still need it there (e.g. it leads an intervention)."""
+    if check not in _participant_leaving_checks:
+        _participant_leaving_checks.append(check)
+    return check
+
+
+def participant_leaving_checks() -> tuple[ParticipantLeavingCheck, ...]:
+    return tuple(_participant_leaving_checks)

@@ -25,6 +25,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from action_plans.hooks import participant_leaving_checks
 from action_plans.models import ActionPlan, ActionPlanGroupObjectPermission
 from action_plans.policy import permission_codename, role_actions
 from action_plans.services import plan_lock
@@ -410,6 +411,8 @@ def participation_remove(*, actor: User, participation: Participation) -> None:
             % {"name": participation.organisation}
         )
     plan = participation.plan
+    for check in participant_leaving_checks():  # the apps' records that still need it
+        check(plan, participation.organisation_id)
     attribute(participation, actor)
     participation.delete()
     plan_permissions_sync(plan)

@@ -7,9 +7,13 @@ class InterventionsConfig(AppConfig):
     verbose_name = _("Interventions")
 
     def ready(self):
-        from action_plans.hooks import register_plan_change_check
+        from action_plans.hooks import (
+            register_participant_leaving_check,
+            register_plan_change_check,
+        )
         from interventions import demo, history, rules, services  # noqa: F401 (rules declare)
 
         register_plan_change_check(services.interventions_within_plan_period)
+        register_participant_leaving_check(services.participant_still_needed)
         history.register()
         demo.register()

@@ -341,6 +341,28 @@ def interventions_within_plan_period(plan: ActionPlan, changed: list[str]) -> No
         )
 
 
+def participant_still_needed(plan: ActionPlan, organisation_id: int) -> None:
+    """An organisation leading, partnering or reporting on the plan's interventions stays
+    in the plan until those change (registered with the kernel)."""
+    titles = sorted(
+        set(
+            Intervention.objects.filter(plan=plan)
+            .filter(
+                Q(lead_organisation_id=organisation_id)
+                | Q(partners__organisation_id=organisation_id)
+                | Q(indicators__reporting_organisation_id=organisation_id)
+            )
+            .values_list("title", flat=True)
+        )
+    )
+    if titles:
+        name = Organisation.objects.get(pk=organisation_id).short_name
+        raise ValidationError(
+            _("%(name)s works on the interventions %(titles)s. Change those first.")
+            % {"name": name, "titles": ", ".join(f"“{title}”" for title in titles)}
+        )
+
+
 @transaction.atomic
 def intervention_remove(*, actor: User, intervention: Intervention) -> None:
     """Remove an intervention with its links, indicators and progress."""

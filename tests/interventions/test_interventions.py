@@ -348,8 +348,12 @@ def test_without_javascript_the_status_form_is_a_page(client, cast, targets_a):
 
 
 def test_a_quick_edit_refused_for_a_rule_it_does_not_show_says_why(client, cast, targets_a):
-    """Its partner has left the plan since: the status cannot change until that is fixed,
-    and the cell says so (no server error)."""
+    """Its partner is no longer in the plan (a record from before the rule that keeps it
+    there): the status cannot change until that is fixed, and the cell says so (no
+    server error)."""
+    from django.core.exceptions import ValidationError
+
+    from governance.models import Participation
     from governance.services import participation_remove
     from interventions.services import Links, intervention_update
 
@@ -363,10 +367,14 @@ def test_a_quick_edit_refused_for_a_rule_it_does_not_show_says_why(client, cast,
             targets={targets_a["10.7"].pk: ""}, partners={cast.ministry_y.pk: "implementing"}
         ),
     ).instance
-    participation_remove(
-        actor=cast.administrator,
-        participation=cast.plan_a.participations.get(organisation=cast.ministry_y),
-    )
+    # The service keeps a partner in the plan…
+    with pytest.raises(ValidationError, match="MOH works on the interventions “Fair recruitment”"):
+        participation_remove(
+            actor=cast.administrator,
+            participation=cast.plan_a.participations.get(organisation=cast.ministry_y),
+        )
+    # …so only a record written around it can leave one outside.
+    Participation.objects.filter(plan=cast.plan_a, organisation=cast.ministry_y).delete()
     client.force_login(cast.editor_x)
     cell = _status(
         client, cast, intervention, status="designed", version=intervention.version
@@ -486,3 +494,16 @@ def test_the_service_refuses_a_lead_the_actor_may_not_name(cast, targets_a):
         create(cast.editor_x, cast.ministry_y)
     assert create(cast.editor_y, cast.ministry_y).lead_organisation == cast.ministry_y
     assert create(cast.coordinator_a, cast.ministry_x).lead_organisation == cast.ministry_x
+
+
+def test_an_organisation_working_on_an_intervention_stays_in_the_plan(client, cast, targets_a):
+    make_intervention(cast, targets_a)  # led by ministry X
+    participation = cast.plan_a.participations.get(organisation=cast.ministry_x)
+    client.force_login(cast.coordinator_a)
+    response = client.post(
+        reverse("participant_remove", args=[cast.plan_a.pk, participation.pk]), follow=True
+    )
+    assert "MOL works on the interventions “Fair recruitment”. Change those first." in (
+        response.content.decode()
+    )
+    assert cast.plan_a.participations.filter(organisation=cast.ministry_x).exists()
