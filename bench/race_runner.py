@@ -578,6 +578,76 @@ def edit_pages() -> list[EditPage]:
             _typed("ConsultationForm"),
             lambda: field_of(Consultation, consultation.pk, "title"),
         ),
+        *_later_edit_pages(plan, field_of),
+    ]
+
+
+def _later_edit_pages(plan, field_of) -> list[EditPage]:
+    """The edit pages of the roles and interventions issues, on the demo data."""
+    from django.urls import reverse
+
+    from interventions.models import Intervention, InterventionStatus, ResultIndicator
+    from targets.models import PrioritisedTarget, ProposalStatus
+
+    remittances = PrioritisedTarget.objects.get(plan=plan, target__code="10.c")
+    proposal = PrioritisedTarget.objects.get(
+        plan=plan, target__code="8.7", status=ProposalStatus.PROPOSED
+    )
+    intervention = (
+        Intervention.objects.filter(plan=plan, lead_organisation__acronym="MINT")
+        .exclude(indicators=None)
+        .order_by("pk")
+        .first()
+    )
+    indicator = intervention.indicators.order_by("pk").first()
+    intervention_kwargs = {"pk": plan.pk, "intervention_pk": intervention.pk}
+    statuses = [value for value in InterventionStatus.values if value != InterventionStatus.DROPPED]
+    return [
+        EditPage(
+            "BaselineForm",
+            reverse(
+                "prioritised_target_baseline", kwargs={"pk": plan.pk, "item_pk": remittances.pk}
+            ),
+            "stats.editor",
+            "baseline_source",
+            _typed("BaselineForm"),
+            lambda: field_of(PrioritisedTarget, remittances.pk, "baseline_source"),
+        ),
+        EditPage(
+            "ProposalForm",
+            reverse("proposal_edit", kwargs={"pk": plan.pk, "item_pk": proposal.pk}),
+            "editor",
+            "rationale",
+            _typed("ProposalForm"),
+            lambda: field_of(PrioritisedTarget, proposal.pk, "rationale"),
+        ),
+        EditPage(
+            "InterventionForm",
+            reverse("intervention_edit", kwargs=intervention_kwargs),
+            "coordinator",
+            "title",
+            _typed("InterventionForm"),
+            lambda: field_of(Intervention, intervention.pk, "title"),
+        ),
+        EditPage(
+            "StatusForm",
+            reverse("intervention_status", kwargs=intervention_kwargs),
+            "coordinator",
+            "status",
+            _another_choice("status", statuses),
+            lambda: field_of(Intervention, intervention.pk, "status"),
+        ),
+        EditPage(
+            "ResultIndicatorForm",
+            reverse(
+                "result_indicator_edit",
+                kwargs={**intervention_kwargs, "indicator_pk": indicator.pk},
+            ),
+            "coordinator",
+            "unit",
+            _typed("ResultIndicatorForm"),
+            lambda: field_of(ResultIndicator, indicator.pk, "unit"),
+        ),
     ]
 
 

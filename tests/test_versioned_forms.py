@@ -12,6 +12,7 @@ nothing saved; a POST without a version is a form error, never a 500.
 import importlib
 import inspect
 import pkgutil
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -326,3 +327,13 @@ def test_a_post_without_a_version_is_a_form_error(client, cast, catalogue, form_
     assert "This form is out of date" in response.content.decode()
     reopened = client.get(url)
     assert _page_data(reopened.context)["version"] == version
+
+
+def test_the_race_bench_races_every_edit_page():
+    """bench/race_runner.py races two browsers on each page of EDIT_PAGES; a form added
+    here and not there would go unmeasured."""
+    from pathlib import Path
+
+    bench = (Path(__file__).resolve().parent.parent / "bench" / "race_runner.py").read_text()
+    raced = set(re.findall(r'EditPage\(\s*"(\w+)"', bench))
+    assert raced == set(EDIT_PAGES)
