@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.forms import Checkboxes
 from governance.models import Organisation
-from interventions.library import IMPORT_FORMATS, MAX_IMPORT_BYTES, example_target_codes
+from interventions.library import example_target_codes
 from targets.models import PrioritisedTarget
 
 
@@ -82,16 +82,3 @@ class ImportForm(forms.Form):
         if len(organisations) == 1:
             self.fields["lead_organisation"].initial = organisations[0].pk
         self.fields["file"].widget.attrs["accept"] = ".csv,.xlsx"
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-        if extension not in IMPORT_FORMATS:
-            raise forms.ValidationError(
-                _("Choose a CSV or XLSX file (the template is in both formats).")
-            )
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than 5 MB. Split it into smaller files.")
-            )
-        return upload

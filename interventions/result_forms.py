@@ -4,7 +4,6 @@ year, and a progress value. They validate and hand clean data to the services.""
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -129,13 +128,8 @@ class ResultIndicatorForm(VersionedModelForm):
     error_topics = ("target_values",)  # placed on the years' fields by add_error below
 
     def add_error(self, field, error):
-        """Problems the services name by topic rather than by field land on the fields:
-        a target year refused lands on each such year's field; anything else this form
-        has no field for, at the top."""
-        if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-            for name, errors in error.error_dict.items():
-                self.add_error(name, ValidationError(errors))
-            return
+        """A target year refused (the services' topic "target_values") lands on each such
+        year's field."""
         if field == "target_values":
             timeline = timeline_years(self.intervention)
             outside = [
@@ -146,8 +140,6 @@ class ResultIndicatorForm(VersionedModelForm):
             for name in outside or [None]:
                 super().add_error(name, error)
             return
-        if field is not None and field not in self.fields:
-            field = None
         super().add_error(field, error)
 
     def saved_values(self, current) -> list[tuple[str, str]]:
@@ -187,9 +179,3 @@ class ProgressForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["measured_on"].widget.attrs["max"] = timezone.localdate().isoformat()
-
-    def clean_measured_on(self):
-        measured_on = self.cleaned_data["measured_on"]
-        if measured_on > timezone.localdate():
-            raise ValidationError(_("A progress value cannot be dated in the future."))
-        return measured_on

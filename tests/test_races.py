@@ -226,9 +226,9 @@ def _proposal_edit(cast):
 
 
 def _intervention_edit(cast):
-    from tests.test_url_matrix import _intervention_x
+    from tests.test_url_matrix import _intervention_kwargs
 
-    intervention = Intervention.objects.get(pk=_intervention_x(cast)["intervention_pk"])
+    intervention = Intervention.objects.get(pk=_intervention_kwargs(cast)["intervention_pk"])
     links = Links(targets={intervention.addressed_targets.get().prioritised_target_id: ""})
     return lambda name: intervention_update(
         actor=cast.editor_x,

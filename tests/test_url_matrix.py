@@ -254,11 +254,6 @@ def _plan_b_consultation(cast: Cast) -> Consultation:
     )
 
 
-def _intervention_x(cast: Cast) -> dict:
-    """An intervention of plan A led by ministry X, addressing 10.7 (made once)."""
-    return _intervention_kwargs(cast)
-
-
 def _plan_b_intervention(cast: Cast) -> Intervention:
     return cast.plan_b.interventions.first() or interventions.intervention_create(
         actor=cast.coordinator_b,
@@ -476,23 +471,25 @@ MATRIX: dict[str, Row] = {
     "intervention_create": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.CONTRIBUTE)),
     "intervention_coverage": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW)),
     "intervention_detail": Row(
-        kwargs=_intervention_x, access=on_plan_a(PlanAction.VIEW), foreign=FOREIGN_INTERVENTION
+        kwargs=_intervention_kwargs, access=on_plan_a(PlanAction.VIEW), foreign=FOREIGN_INTERVENTION
     ),
     "intervention_edit": Row(
-        kwargs=_intervention_x,
+        kwargs=_intervention_kwargs,
         access=owned_on_plan_a(PlanAction.DESIGN_INTERVENTIONS, "ministry_x"),
         foreign=FOREIGN_INTERVENTION,
     ),
     "intervention_status": Row(
-        kwargs=_intervention_x,
+        kwargs=_intervention_kwargs,
         access=owned_on_plan_a(PlanAction.DESIGN_INTERVENTIONS, "ministry_x"),
         foreign=FOREIGN_INTERVENTION,
     ),
     "intervention_remove": Row(
-        kwargs=_intervention_x, access=on_plan_a(PlanAction.CHANGE), foreign=FOREIGN_INTERVENTION
+        kwargs=_intervention_kwargs,
+        access=on_plan_a(PlanAction.CHANGE),
+        foreign=FOREIGN_INTERVENTION,
     ),
     "intervention_comment": Row(
-        kwargs=_intervention_x,
+        kwargs=_intervention_kwargs,
         access=owned_on_plan_a(PlanAction.DESIGN_INTERVENTIONS, "ministry_x"),
         foreign=FOREIGN_INTERVENTION,
     ),

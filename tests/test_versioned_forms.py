@@ -172,9 +172,9 @@ def _consultation(cast):
 
 
 def _intervention(cast):
-    from tests.test_url_matrix import _intervention_x
+    from tests.test_url_matrix import _intervention_kwargs
 
-    return _intervention_x(cast)
+    return _intervention_kwargs(cast)
 
 
 def _participation_y(cast):

@@ -14,7 +14,7 @@ from governance.permissions import (
     get_organisation_for_user_or_404,
     require_account_administrator,
 )
-from msd_planner.lib.pagination import paginate
+from msd_planner.lib.pagination import paginate, query_without
 from msd_planner.lib.versioned_edit import VersionedEdit
 
 
@@ -31,10 +31,6 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         local_actor=filters.get("local_actor", False),
         sort=sort,
     )
-    # Sort links keep every filter; a new sort starts again at page 1.
-    filter_query = request.GET.copy()
-    for key in ("sort", "page"):
-        filter_query.pop(key, None)
     return render(
         request,
         "governance/organisation_list.html",
@@ -42,7 +38,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": paginate(request, organisations),
             "sort": sort,
-            "filter_query": filter_query.urlencode(),
+            "filter_query": query_without(request.GET, "sort", "page"),
         },
     )
 

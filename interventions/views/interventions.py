@@ -29,7 +29,7 @@ from interventions.rules import (
     lead_choices,
 )
 from msd_planner.lib.pages import confirmation_page, remove_and_tell
-from msd_planner.lib.pagination import paginate
+from msd_planner.lib.pagination import paginate, query_without
 from msd_planner.lib.versioned_edit import VersionedEdit
 
 
@@ -80,17 +80,9 @@ def intervention_list(request: HttpRequest, pk: int) -> HttpResponse:
             "is_filtered": any(filters.values()),
             "may_create": access.may(PlanAction.CONTRIBUTE),
             "sort": sort,
-            # Sort links keep the filters; a new sort starts again at page 1.
-            "filter_query": _without(request.GET, "sort", "page"),
+            "filter_query": query_without(request.GET, "sort", "page"),
         },
     )
-
-
-def _without(query, *keys: str) -> str:
-    kept = query.copy()
-    for key in keys:
-        kept.pop(key, None)
-    return kept.urlencode()
 
 
 @require_http_methods(["GET", "POST"])

@@ -17,6 +17,7 @@ from interventions.library_forms import (
 )
 from interventions.models import BeneficiaryGroup, InterventionLevel, Sector
 from interventions.rules import lead_choices
+from msd_planner.lib.versioned_edit import add_service_error
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -77,7 +78,7 @@ def example_use(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
                 targets=list(form.cleaned_data["targets"]),
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request,
@@ -147,7 +148,7 @@ def intervention_import(request: HttpRequest, pk: int) -> HttpResponse:
                         actor=request.user, plan=plan, rows=result.rows
                     )
                 except ValidationError as error:
-                    form.add_error(None, error)
+                    add_service_error(form, error)
                 else:
                     messages.success(
                         request,

@@ -24,7 +24,7 @@ from interventions.models import Intervention, ResultIndicator
 from interventions.result_forms import ProgressForm, ResultIndicatorForm
 from interventions.rules import INTERVENTION_EDIT, PROGRESS_RECORD
 from msd_planner.lib.pages import confirmation_page, remove_and_tell
-from msd_planner.lib.versioned_edit import VersionedEdit
+from msd_planner.lib.versioned_edit import VersionedEdit, add_service_error
 
 
 def _intervention(request, pk: int, intervention_pk: int, action) -> PlanObjectAccess:
@@ -171,7 +171,7 @@ def progress_add(
         try:
             services.progress_add(actor=request.user, indicator=indicator, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Progress recorded."))
             return redirect(_results_url(pk, indicator.intervention))
