@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class FundingConfig(AppConfig):
     name = "funding"
     verbose_name = _("Funding")
+
+    def ready(self):
+        from action_plans.hooks import (
+            register_participant_leaving_check,
+            register_plan_change_check,
+        )
+        from funding import history, rules, services  # noqa: F401 (rules declare)
+
+        register_plan_change_check(services.base_currency_kept)
+        register_participant_leaving_check(services.local_actor_still_funded)
+        history.register()

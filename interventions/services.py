@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -365,11 +365,23 @@ def participant_still_needed(plan: ActionPlan, organisation_id: int) -> None:
 
 @transaction.atomic
 def intervention_remove(*, actor: User, intervention: Intervention) -> None:
-    """Remove an intervention with its links, indicators and progress."""
+    """Remove an intervention with its links, indicators and progress. Records of the
+    layers above that must not vanish with it (money committed to it) protect it: the
+    removal is refused, naming them."""
     plan_lock(intervention.plan_id)
     fresh = lock_for_removal(intervention)
     attribute(fresh, actor)
-    fresh.delete()
+    try:
+        with transaction.atomic():
+            fresh.delete()
+    except ProtectedError as error:
+        kinds = sorted(
+            {str(record._meta.verbose_name_plural) for record in error.protected_objects}
+        )
+        raise ValidationError(
+            _("“%(title)s” still has %(records)s recorded against it. Remove those first.")
+            % {"title": fresh.title, "records": ", ".join(kinds)}
+        ) from None
 
 
 @transaction.atomic

@@ -2,9 +2,11 @@
 
 from decimal import Decimal
 
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 from django import template
 from django.utils.translation import get_language, to_locale
+
+from msd_planner.lib.money import format_money
 
 register = template.Library()
 
@@ -20,4 +22,24 @@ def number(value) -> str:
         value,
         format=f"#,##0.{'#' * places}" if places else "#,##0",
         locale=to_locale(get_language() or "en"),
+    )
+
+
+@register.filter
+def money(value, currency: str) -> str:
+    """An amount with its currency code, to the currency's decimals, in the reader's
+    notation: ``{{ row.committed|money:plan.base_currency }}``."""
+    if value is None or value == "":
+        return ""
+    return format_money(Decimal(value), currency)
+
+
+@register.filter
+def percent(value) -> str:
+    """A fraction as a percentage in the reader's notation (0.372 → 37.2 %); empty for
+    None (a share of nothing)."""
+    if value is None or value == "":
+        return ""
+    return format_percent(
+        Decimal(value), format="#,##0.0 %", locale=to_locale(get_language() or "en")
     )

@@ -1,10 +1,16 @@
 """Currencies (ISO 4217). Money is always a Decimal plus one of these codes."""
 
 import datetime
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from functools import cache
 
 from babel.core import get_global
-from babel.numbers import get_currency_name, get_territory_currencies
+from babel.numbers import (
+    format_decimal,
+    get_currency_name,
+    get_currency_precision,
+    get_territory_currencies,
+)
 from django.utils.translation import get_language, to_locale
 
 
@@ -29,3 +35,56 @@ def currency_choices() -> list[tuple[str, str]]:
         (code, f"{code} — {get_currency_name(code, locale=locale)}")
         for code in sorted(current_currency_codes())
     ]
+
+
+# --- amounts ---------------------------------------------------------------------------
+#
+# Money is a Decimal beside an ISO 4217 code, never a float. An amount in a foreign
+# currency is converted to the plan's base currency once, when it is saved, with the rate
+# the user entered: the exact product is rounded once (half to even) to the base
+# currency's minor unit, and stored. Every total is then a database SUM of stored,
+# already rounded amounts, so the rows of a table add up to its total to the cent, and
+# display only formats (in the reader's notation), it never rounds again.
+
+MONEY_DIGITS = 18  # up to a quadrillion, with three decimals
+MONEY_PLACES = 3  # the most minor-unit digits of a current currency (BHD, KWD, TND …)
+RATE_DIGITS = 22
+RATE_PLACES = 10  # a rate such as 0.0000123456 (from a currency of many units per dollar)
+
+
+@cache
+def minor_digits(code: str) -> int:
+    """How many decimals the currency has (GHS 2, XOF 0, KWD 3), per CLDR."""
+    return get_currency_precision(code)
+
+
+def too_precise(amount: Decimal, code: str) -> bool:
+    """True if ``amount`` has more decimals than the currency ``code`` has."""
+    exponent = amount.normalize().as_tuple().exponent
+    return isinstance(exponent, int) and -exponent > minor_digits(code)
+
+
+def converted(amount: Decimal, rate: Decimal | None, to_currency: str) -> Decimal:
+    """``amount`` × ``rate``, exact in Decimal, rounded once to ``to_currency``'s minor
+    unit (half to even). No rate: the amount is already in that currency."""
+    with localcontext() as context:
+        context.prec = MONEY_DIGITS + RATE_DIGITS  # the product is exact
+        exact = amount if rate is None else amount * rate
+        return exact.quantize(Decimal(1).scaleb(-minor_digits(to_currency)), ROUND_HALF_EVEN)
+
+
+def share(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
+    """``part`` ÷ ``whole`` (a fraction in [0, 1] where part ≤ whole); None for 0 ÷ 0."""
+    if not whole:
+        return None
+    return (part or Decimal(0)) / whole
+
+
+def format_money(amount: Decimal | None, code: str) -> str:
+    """``amount`` to the currency's decimals in the reader's notation, with its code:
+    "1,450,000.00 GHS", "1 450 000,00 GHS"."""
+    if amount is None:
+        return ""
+    places = minor_digits(code)
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return f"{format_decimal(amount, format=pattern, locale=_locale())}\N{NO-BREAK SPACE}{code}"

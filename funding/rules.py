@@ -1,0 +1,112 @@
+"""Who may record which money: the rules on own items (``action_plans.policy.RecordRule``).
+
+Money is stated by the organisation it belongs to. An organisation's editors record the
+sources it provides, and commitments of those sources: any stage to the interventions it
+leads itself, and pledges (a source identified or pledged) to any intervention of the plan,
+as a donor does. Those who keep the plan's resource mobilisation record all of it. The
+views authorise with these rules, the forms offer what they allow, and the services
+enforce them on the values being saved.
+"""
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from action_plans.hooks import acting_organisations
+from action_plans.permissions import PlanAccess, plan_actions_for_user
+from action_plans.policy import PlanAction, record_rule
+from funding.models import Commitment, FundingSource, Stage
+from governance.models import Organisation
+
+DONOR_STAGES = (Stage.IDENTIFIED, Stage.PLEDGED)
+
+SOURCE_EDIT = record_rule(
+    name="edit_funding_source",
+    action=PlanAction.MOBILISE_RESOURCES,
+    owners=lambda source: [source.provider_id],
+    description=_(
+        "A funding source belongs to the organisation that provides it: its editors and "
+        "coordinators record and change it, as do those who keep the resource mobilisation "
+        "plan."
+    ),
+)
+
+
+def _commitment_open_to_provider(commitment: Commitment) -> bool:
+    return (
+        commitment.intervention.lead_organisation_id == commitment.source.provider_id
+        or commitment.stage in DONOR_STAGES
+    )
+
+
+COMMITMENT_EDIT = record_rule(
+    name="edit_commitment",
+    action=PlanAction.MOBILISE_RESOURCES,
+    owners=lambda commitment: [commitment.source.provider_id],
+    open_to_owners=_commitment_open_to_provider,
+    description=_(
+        "A commitment is recorded by the organisation whose source it comes from: at any "
+        "stage to an intervention it leads itself, and as a pledge (identified or pledged) "
+        "to any intervention of the plan, as a donor does. Those who keep the resource "
+        "mobilisation plan record every commitment at every stage."
+    ),
+)
+
+STRATEGY_EDIT = record_rule(
+    name="edit_mobilisation_strategy",
+    action=PlanAction.MOBILISE_RESOURCES,
+    owners=lambda intervention: [intervention.lead_organisation_id],
+    description=_(
+        "The strategy to fund an intervention and the partners to approach are written by "
+        "the editors and coordinators of its lead organisation and by those who keep the "
+        "resource mobilisation plan."
+    ),
+)
+
+
+# --- what the forms offer ----------------------------------------------------------------
+
+
+def provider_choices(access: PlanAccess) -> QuerySet[Organisation]:
+    """Who a user may name as a source's provider: any organisation for those who keep the
+    resource mobilisation plan, else the organisations they act for."""
+    organisations = Organisation.objects.order_by("name")
+    if access.may(SOURCE_EDIT.action):
+        return organisations
+    return organisations.filter(pk__in=access.organisation_ids)
+
+
+def source_choices(access: PlanAccess) -> QuerySet[FundingSource]:
+    """The plan's sources a user may record commitments of."""
+    sources = FundingSource.objects.filter(plan=access.plan).select_related("provider")
+    if access.may(COMMITMENT_EDIT.action):
+        return sources
+    return sources.filter(provider__in=access.organisation_ids)
+
+
+def commitment_refusal(
+    actor, source: FundingSource, lead_organisation_id: int, stage: str
+) -> dict[str, str] | None:
+    """Why ``actor`` may not record a commitment of ``source`` at ``stage`` to an
+    intervention led by ``lead_organisation_id``, on the field to change (None: they
+    may). ``actor`` None is a set-up command (the demo loader)."""
+    if actor is None:
+        return None
+    actions = plan_actions_for_user(actor, source.plan)
+    if COMMITMENT_EDIT.action in actions:
+        return None
+    own = acting_organisations(actor, source.plan) if PlanAction.CONTRIBUTE in actions else ()
+    if source.provider_id not in own:
+        return {
+            "source": str(_("You may record commitments only of your own organisation's sources."))
+        }
+    if lead_organisation_id != source.provider_id and stage not in DONOR_STAGES:
+        return {
+            "stage": str(
+                _(
+                    "To another organisation's intervention you may record a pledge; those "
+                    "who keep the resource mobilisation plan record it as committed or "
+                    "disbursed."
+                )
+            )
+        }
+    return None

@@ -1,0 +1,373 @@
+"""Reads of the plan's funding: the figures, summed in the database.
+
+Every figure is in the plan's base currency, a SUM of the commitments' stored base
+amounts (``funding.models``), so the rows of a table add up to its total. What counts:
+
+* pledged — amounts pledged, committed or disbursed; committed — amounts committed or
+  disbursed; disbursed — the amounts disbursed to date;
+* gap — cost − committed, never below zero (an intervention without a cost estimate has
+  no gap yet: None); over-funded — committed − cost where that is above zero;
+* to local actors — the local actors' part of what is committed, and of what is
+  disbursed; the localisation share divides them by committed and by disbursed.
+
+A figure of many interventions (a target's, an organisation's, the plan's) sums the
+interventions' own figures, gaps included: one intervention's surplus does not fill
+another's gap. Each reader costs a fixed number of queries, however large the plan.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from action_plans.models import ActionPlan
+from funding.models import (
+    COMMITTED_STAGES,
+    INNOVATIVE_KINDS,
+    PLEDGED_STAGES,
+    Commitment,
+    Engagement,
+    FundingSource,
+    MobilisationStrategy,
+    SourceKind,
+)
+from governance.models import CreditPreference, Organisation
+from interventions.models import AddressedTarget, Intervention, InterventionStatus
+from msd_planner.lib.money import MONEY_DIGITS, MONEY_PLACES, share
+from targets.models import PrioritisedTarget
+
+MONEY = DecimalField(max_digits=MONEY_DIGITS + 6, decimal_places=MONEY_PLACES)
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The money of one intervention, or of a group of them, in the base currency."""
+
+    cost: Decimal | None = None
+    identified: Decimal = ZERO
+    pledged: Decimal = ZERO
+    committed: Decimal = ZERO
+    disbursed: Decimal = ZERO
+    to_local_actors: Decimal = ZERO
+    disbursed_to_local_actors: Decimal = ZERO
+    gap: Decimal | None = None
+    over_funded: Decimal = ZERO
+
+    @property
+    def local_share_of_committed(self) -> Decimal | None:
+        return share(self.to_local_actors, self.committed)
+
+    @property
+    def local_share_of_disbursed(self) -> Decimal | None:
+        return share(self.disbursed_to_local_actors, self.disbursed)
+
+    @property
+    def funded_share(self) -> Decimal | None:
+        """Committed ÷ cost, at most 1 (for progress bars)."""
+        if not self.cost:
+            return None
+        return min(self.committed / self.cost, Decimal(1))
+
+    @classmethod
+    def of(cls, row, prefix: str = "") -> "Figures":
+        """From a row (a model or a dict) carrying the figures as annotations, their names
+        after ``prefix`` (a sum may not take the name of the annotation it sums)."""
+        get = row.get if isinstance(row, dict) else lambda name: getattr(row, name, None)
+        values = {field.name: get(prefix + field.name) for field in fields(cls)}
+        for name, value in values.items():
+            if value is None and name not in ("cost", "gap"):
+                values[name] = ZERO
+        return cls(**values)
+
+
+def _commitment_sum(column: str, stages: Iterable[str] | None = None) -> Coalesce:
+    """The sum of one base-currency column of an intervention's commitments."""
+    commitments = Commitment.objects.filter(intervention=OuterRef("pk"))
+    if stages is not None:
+        commitments = commitments.filter(stage__in=stages)
+    total = commitments.values("intervention").annotate(total=Sum(column)).values("total")
+    return Coalesce(Subquery(total, output_field=MONEY), Value(ZERO), output_field=MONEY)
+
+
+def with_figures(interventions: QuerySet[Intervention]) -> QuerySet[Intervention]:
+    """Interventions annotated with their ``Figures`` (one query, however many)."""
+    annotated = interventions.annotate(
+        cost=F("estimated_cost"),
+        identified=_commitment_sum("base_amount", ["identified"]),
+        pledged=_commitment_sum("base_amount", PLEDGED_STAGES),
+        committed=_commitment_sum("base_amount", COMMITTED_STAGES),
+        disbursed=_commitment_sum("base_disbursed"),
+        to_local_actors=_commitment_sum("base_to_local_actors", COMMITTED_STAGES),
+        disbursed_to_local_actors=_commitment_sum("base_disbursed_to_local_actors"),
+    )
+    return annotated.annotate(
+        gap=Case(
+            When(estimated_cost__isnull=True, then=Value(None)),
+            When(estimated_cost__gt=F("committed"), then=F("estimated_cost") - F("committed")),
+            default=Value(ZERO),
+            output_field=MONEY,
+        ),
+        over_funded=Case(
+            When(
+                estimated_cost__isnull=False,
+                committed__gt=F("estimated_cost"),
+                then=F("committed") - F("estimated_cost"),
+            ),
+            default=Value(ZERO),
+            output_field=MONEY,
+        ),
+    )
+
+
+FIGURE_SUMS = {
+    f"total_{name}": Sum(name)
+    for name in (
+        "cost",
+        "identified",
+        "pledged",
+        "committed",
+        "disbursed",
+        "to_local_actors",
+        "disbursed_to_local_actors",
+        "gap",
+        "over_funded",
+    )
+}
+
+
+def counted(interventions: QuerySet[Intervention]) -> QuerySet[Intervention]:
+    """The interventions whose money counts: all but the dropped ones."""
+    return interventions.exclude(status=InterventionStatus.DROPPED)
+
+
+def plan_figures(plan: ActionPlan) -> Figures:
+    """The whole plan's figures (one query)."""
+    row = with_figures(counted(Intervention.objects.filter(plan=plan))).aggregate(**FIGURE_SUMS)
+    return Figures.of(row, prefix="total_")
+
+
+FIGURE_SORTS = {
+    "title": ("title",),
+    "cost": ("-cost", "title"),
+    "committed": ("-committed", "title"),
+    "gap": ("-gap", "title"),
+    "lead": ("lead_organisation__name", "title"),
+}
+
+
+def interventions_with_figures(plan: ActionPlan, sort: str = "title") -> QuerySet[Intervention]:
+    """The plan's interventions (dropped ones left out) with their figures and lead."""
+    order = FIGURE_SORTS.get(sort, FIGURE_SORTS["title"])
+    return (
+        with_figures(counted(Intervention.objects.filter(plan=plan)))
+        .select_related("lead_organisation")
+        .order_by(
+            *(F(name[1:]).desc(nulls_last=True) if name.startswith("-") else name for name in order)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Row:
+    """A line of a figures table: what it is about, and its figures."""
+
+    subject: object
+    figures: Figures
+
+
+def _grouped(plan: ActionPlan, key: str) -> dict:
+    """The plan's figures summed per value of ``key`` (a path from Intervention)."""
+    rows = (
+        with_figures(counted(Intervention.objects.filter(plan=plan)))
+        .values(key)
+        .annotate(**FIGURE_SUMS)
+        .order_by()
+    )
+    return {row[key]: Figures.of(row, prefix="total_") for row in rows}
+
+
+def figures_by_target(plan: ActionPlan) -> list[Row]:
+    """Per prioritised target, the figures of the interventions addressing it (an
+    intervention addressing two targets counts in both). Two queries."""
+    by_target = _grouped(plan, "addressed_targets__prioritised_target")
+    targets = PrioritisedTarget.objects.filter(plan=plan, pk__in=[pk for pk in by_target if pk])
+    return [
+        Row(target, by_target[target.pk])
+        for target in targets.select_related("target").order_by("target__position")
+    ]
+
+
+def figures_by_lead(plan: ActionPlan) -> list[Row]:
+    """Per lead organisation, the figures of the interventions it leads. Two queries."""
+    by_lead = _grouped(plan, "lead_organisation")
+    organisations = Organisation.objects.filter(pk__in=by_lead).order_by("name")
+    return [Row(organisation, by_lead[organisation.pk]) for organisation in organisations]
+
+
+STAGE_SUMS = {
+    "identified": Sum("base_amount", filter=Q(stage="identified")),
+    "pledged": Sum("base_amount", filter=Q(stage__in=PLEDGED_STAGES)),
+    "committed": Sum("base_amount", filter=Q(stage__in=COMMITTED_STAGES)),
+    "disbursed": Sum("base_disbursed"),
+    "to_local_actors": Sum("base_to_local_actors", filter=Q(stage__in=COMMITTED_STAGES)),
+    "disbursed_to_local_actors": Sum("base_disbursed_to_local_actors"),
+}
+
+
+def _counted_commitments(plan: ActionPlan) -> QuerySet[Commitment]:
+    return Commitment.objects.filter(intervention__plan=plan).exclude(
+        intervention__status=InterventionStatus.DROPPED
+    )
+
+
+@dataclass(frozen=True)
+class KindRow:
+    kind: str
+    label: str
+    innovative: bool
+    figures: Figures
+
+
+def figures_by_kind(plan: ActionPlan) -> list[KindRow]:
+    """Per kind of source, what its sources pledged, committed and disbursed (one
+    query); every kind with money, in the order of the list of kinds."""
+    rows = {
+        row["source__kind"]: Figures.of(row)
+        for row in _counted_commitments(plan)
+        .values("source__kind")
+        .annotate(**STAGE_SUMS)
+        .order_by()
+    }
+    return [
+        KindRow(kind.value, str(kind.label), kind in INNOVATIVE_KINDS, rows[kind.value])
+        for kind in SourceKind
+        if kind.value in rows
+    ]
+
+
+def sources_with_figures(plan: ActionPlan) -> list[Row]:
+    """The plan's sources with their provider, the number of commitments using each, and
+    what each pledged, committed and disbursed (two queries)."""
+    sums = {
+        row["source"]: Figures.of(row)
+        for row in _counted_commitments(plan).values("source").annotate(**STAGE_SUMS).order_by()
+    }
+    sources = (
+        FundingSource.objects.filter(plan=plan)
+        .select_related("provider")
+        .annotate(commitment_count=Count("commitments"))
+        .order_by("name")
+    )
+    return [Row(source, sums.get(source.pk, Figures())) for source in sources]
+
+
+# --- local actors ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LocalRecipient:
+    """A local actor receiving funds, as it wishes to be credited: ``name`` None when it
+    asked not to be named (its money still counts in the share)."""
+
+    name: str | None
+    description: str
+    committed: Decimal
+
+
+def local_recipients(plan: ActionPlan) -> tuple[list[LocalRecipient], Decimal]:
+    """The local actors that receive committed funds, credited as each wishes: named,
+    anonymous (described by who leads it), or not shown; and the committed amount that
+    reaches local actors not shown. The amounts split a commitment's local part evenly
+    between its recipients. Two queries."""
+    commitments = (
+        _counted_commitments(plan)
+        .filter(stage__in=COMMITTED_STAGES, base_to_local_actors__gt=0)
+        .prefetch_related("local_actors")
+        .only("pk", "base_to_local_actors")
+    )
+    per_actor: dict[Organisation, Decimal] = {}
+    for commitment in commitments:
+        actors = list(commitment.local_actors.all())
+        for actor in actors:
+            per_actor[actor] = per_actor.get(actor, ZERO) + commitment.base_to_local_actors / len(
+                actors
+            )
+    shown, hidden = [], ZERO
+    for actor, amount in sorted(per_actor.items(), key=lambda item: (-item[1], item[0].name)):
+        if actor.credit_preference == CreditPreference.NOT_CREDITED:
+            hidden += amount
+            continue
+        description = ", ".join(
+            [
+                str(actor.get_type_display()),
+                *(_("led by %(who)s") % {"who": who} for who in actor.leadership),
+            ]
+        )
+        name = str(actor) if actor.credit_preference == CreditPreference.BY_NAME else None
+        shown.append(LocalRecipient(name, description, amount))
+    return shown, hidden
+
+
+# --- the resource mobilisation plan ---------------------------------------------------------
+
+
+def interventions_needing_funds(plan: ActionPlan) -> QuerySet[Intervention]:
+    """Interventions with a gap, the largest first, with their strategy and the partners
+    to approach (three queries, however many)."""
+    return (
+        interventions_with_figures(plan, sort="gap")
+        .filter(gap__gt=0)
+        .select_related("mobilisation_strategy")
+        .prefetch_related("mobilisation_strategy__partners_to_approach")
+    )
+
+
+def strategy_of(intervention: Intervention) -> MobilisationStrategy | None:
+    try:
+        return intervention.mobilisation_strategy
+    except MobilisationStrategy.DoesNotExist:
+        return None
+
+
+def plan_engagements(plan: ActionPlan) -> QuerySet[Engagement]:
+    return (
+        Engagement.objects.filter(plan=plan)
+        .select_related("partner", "consultation", "recorded_by")
+        .prefetch_related("interventions")
+    )
+
+
+def intervention_commitments(intervention: Intervention) -> QuerySet[Commitment]:
+    return Commitment.objects.filter(intervention=intervention).in_detail()
+
+
+def intervention_figures(intervention: Intervention) -> Figures:
+    return Figures.of(with_figures(Intervention.objects.filter(pk=intervention.pk)).get())
+
+
+def addressed_target_codes(plan: ActionPlan) -> dict[int, list[str]]:
+    """Intervention → the codes of the targets it addresses (one query)."""
+    codes: dict[int, list[str]] = {}
+    for intervention_id, code in (
+        AddressedTarget.objects.filter(intervention__plan=plan)
+        .order_by("prioritised_target__target__position")
+        .values_list("intervention_id", "prioritised_target__target__code")
+    ):
+        codes.setdefault(intervention_id, []).append(code)
+    return codes

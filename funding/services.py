@@ -1,0 +1,476 @@
+"""Writes to the plan's funding: sources, commitments, mobilisation strategies and the
+engagement log.
+
+Every write locks the plan row first (rules here span records: a source's plan, an
+intervention's plan, who takes part), then the record. A commitment's amounts in the
+plan's base currency are computed here, once, from the amounts and the rate the user
+entered (``msd_planner.lib.money.converted``), and saved with it.
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from action_plans.hooks import acting_organisations
+from action_plans.models import ActionPlan
+from action_plans.permissions import plan_actions_for_user
+from action_plans.services import plan_lock
+from funding.models import (
+    Commitment,
+    Engagement,
+    EngagementKind,
+    FundingSource,
+    MobilisationStrategy,
+    Stage,
+)
+from funding.rules import COMMITMENT_EDIT, SOURCE_EDIT, commitment_refusal
+from governance.models import Organisation, Participation, User
+from interventions.models import Intervention
+from msd_planner.lib.history import attribute, save_with_links
+from msd_planner.lib.money import converted, current_currency_codes, minor_digits, too_precise
+from msd_planner.lib.versioned_edit import (
+    EditConflict,
+    Update,
+    lock_for_removal,
+    lock_for_update,
+    versioned_update,
+)
+
+SOURCE_FIELDS = ("name", "provider", "kind", "currency", "description")
+COMMITMENT_FIELDS = (
+    "source",
+    "stage",
+    "amount",
+    "currency",
+    "exchange_rate",
+    "rate_date",
+    "disbursed",
+    "dated",
+    "to_local_actors",
+    "local_channel",
+    "local_actors",
+    "notes",
+)
+BASE_FIELDS = (
+    "base_amount",
+    "base_disbursed",
+    "base_to_local_actors",
+    "base_disbursed_to_local_actors",
+)
+STRATEGY_FIELDS = ("strategy", "partners_to_approach")
+ENGAGEMENT_FIELDS = (
+    "held_on",
+    "partner",
+    "kind",
+    "consultation",
+    "interventions",
+    "interests",
+    "next_step",
+    "outcome",
+)
+
+
+def _raise(problems: dict[str, list]) -> None:
+    if problems:
+        raise ValidationError(problems)
+
+
+# --- sources -----------------------------------------------------------------------------
+
+
+def _provider_allowed(actor: User | None, plan: ActionPlan, provider: Organisation) -> None:
+    if actor is None or provider is None:
+        return
+    actions = plan_actions_for_user(actor, plan)
+    if SOURCE_EDIT.action in actions:
+        return
+    if provider.pk not in acting_organisations(actor, plan):
+        raise ValidationError(
+            {"provider": _("You may record only sources your own organisation provides.")}
+        )
+
+
+def source_problems(plan: ActionPlan, values: dict, source_pk: int | None = None) -> dict:
+    problems: dict[str, list] = {}
+    name = (values.get("name") or "").strip()
+    if not name:
+        problems["name"] = [_("Name the source.")]
+    elif FundingSource.objects.filter(plan=plan, name__iexact=name).exclude(pk=source_pk).exists():
+        problems["name"] = [_("This plan already has a source of this name.")]
+    currency = values.get("currency")
+    if currency and currency not in current_currency_codes():
+        problems["currency"] = [_("Choose a current ISO 4217 currency.")]
+    return problems
+
+
+@transaction.atomic
+def source_create(*, actor: User | None, plan: ActionPlan, source: FundingSource) -> FundingSource:
+    plan = plan_lock(plan.pk)
+    _provider_allowed(actor, plan, source.provider)
+    source.name = source.name.strip()
+    _raise(source_problems(plan, {name: getattr(source, name) for name in SOURCE_FIELDS}))
+    source.plan = plan
+    attribute(source, actor)
+    source.save()
+    return source
+
+
+@transaction.atomic
+def source_update(
+    *, actor: User, source: FundingSource, expected_version: int, data: dict
+) -> Update[FundingSource]:
+    plan = plan_lock(source.plan_id)
+
+    def check(fresh: FundingSource, changed: list[str]) -> None:
+        if "provider" in changed:
+            _provider_allowed(actor, plan, fresh.provider)
+        fresh.name = fresh.name.strip()
+        _raise(
+            source_problems(plan, {name: getattr(fresh, name) for name in SOURCE_FIELDS}, fresh.pk)
+        )
+
+    return versioned_update(
+        instance=source,
+        expected_version=expected_version,
+        data=data,
+        actor=actor,
+        editable=SOURCE_FIELDS,
+        check=check,
+    )
+
+
+@transaction.atomic
+def source_remove(*, actor: User, source: FundingSource) -> None:
+    """Remove a source no commitment uses (refused, naming the interventions, else)."""
+    plan_lock(source.plan_id)
+    fresh = lock_for_removal(source)
+    titles = sorted(set(fresh.commitments.values_list("intervention__title", flat=True)))
+    if titles:
+        raise ValidationError(
+            _("Commitments to %(titles)s come from “%(name)s”. Remove those first.")
+            % {"titles": ", ".join(f"“{title}”" for title in titles), "name": fresh.name}
+        )
+    attribute(fresh, actor)
+    fresh.delete()
+
+
+# --- commitments -------------------------------------------------------------------------
+
+
+def _local_actor_ids(plan: ActionPlan) -> set[int]:
+    return set(
+        Participation.objects.filter(plan=plan, organisation__is_local_actor=True).values_list(
+            "organisation_id", flat=True
+        )
+    )
+
+
+def commitment_problems(
+    plan: ActionPlan, intervention: Intervention, values: dict
+) -> dict[str, list]:
+    """What is wrong with a commitment's values, by form field: checked by the form for
+    its messages and again by the services under the plan's lock."""
+    problems: dict[str, list] = {}
+
+    def problem(name: str, message: str) -> None:
+        problems.setdefault(name, []).append(message)
+
+    if intervention.plan_id != plan.pk:
+        problem("intervention", _("Choose an intervention of this plan."))
+    source = values.get("source")
+    if source is not None and source.plan_id != plan.pk:
+        problem("source", _("Choose a source of this plan."))
+    currency = values.get("currency") or ""
+    known = currency in current_currency_codes()
+    if not known:
+        problem("currency", _("Choose a current ISO 4217 currency."))
+    amount = values.get("amount")
+    disbursed = values.get("disbursed") or Decimal(0)
+    to_local = values.get("to_local_actors") or Decimal(0)
+    for name, value in (
+        ("amount", amount),
+        ("disbursed", disbursed),
+        ("to_local_actors", to_local),
+    ):
+        if value is None:
+            continue
+        if value < 0 or (name == "amount" and value == 0):
+            problem(
+                name,
+                _("Enter an amount above zero.")
+                if name == "amount"
+                else _("Enter an amount of zero or more."),
+            )
+        elif known and too_precise(value, currency):
+            digits = minor_digits(currency)
+            problem(
+                name,
+                _("%(currency)s has no decimals: enter a whole amount.") % {"currency": currency}
+                if digits == 0
+                else _("%(currency)s has %(digits)s decimals: enter at most %(digits)s.")
+                % {"currency": currency, "digits": digits},
+            )
+    if known and currency != plan.base_currency:
+        rate = values.get("exchange_rate")
+        if rate is None:
+            problem(
+                "exchange_rate",
+                _("Enter the rate of 1 %(currency)s in %(base)s.")
+                % {"currency": currency, "base": plan.base_currency},
+            )
+        elif rate <= 0:
+            problem("exchange_rate", _("Enter an exchange rate above zero."))
+        if values.get("rate_date") is None:
+            problem("rate_date", _("Enter the date of the exchange rate."))
+    stage = values.get("stage")
+    if stage == Stage.DISBURSED:
+        if not disbursed:
+            problem("disbursed", _("Enter the amount disbursed to date."))
+    elif disbursed:
+        problem(
+            "disbursed",
+            _("Only a disbursed commitment has an amount disbursed: set the stage to “Disbursed”."),
+        )
+    if amount is not None and amount > 0:
+        if disbursed > amount:
+            problem("disbursed", _("The amount disbursed cannot exceed the amount."))
+        if to_local > amount:
+            problem("to_local_actors", _("The part for local actors cannot exceed the amount."))
+    local_actors = list(values.get("local_actors") or [])
+    if to_local and not local_actors:
+        problem("local_actors", _("Choose the local actors who receive it."))
+    if to_local and not values.get("local_channel"):
+        problem("local_channel", _("Say how it reaches them: directly or through an intermediary."))
+    if local_actors and not to_local:
+        problem("to_local_actors", _("Enter the part that reaches the local actors chosen."))
+    strangers = {organisation.pk for organisation in local_actors} - _local_actor_ids(plan)
+    if strangers:
+        problem("local_actors", _("Choose local actors taking part in this plan."))
+    return problems
+
+
+def base_amounts(plan: ActionPlan, values: dict) -> dict[str, Decimal]:
+    """A commitment's amounts in the plan's base currency, each rounded once."""
+    currency = values["currency"]
+    rate = None if currency == plan.base_currency else values["exchange_rate"]
+    amount = values["amount"]
+    disbursed = values.get("disbursed") or Decimal(0)
+    to_local = values.get("to_local_actors") or Decimal(0)
+    base = plan.base_currency
+    return {
+        "base_amount": converted(amount, rate, base),
+        "base_disbursed": converted(disbursed, rate, base),
+        "base_to_local_actors": converted(to_local, rate, base),
+        # Exact in Decimal: the division is carried at the context's 28 digits; one rounding.
+        "base_disbursed_to_local_actors": converted(to_local * disbursed / amount, rate, base),
+    }
+
+
+def _normalised(plan: ActionPlan, values: dict) -> dict:
+    values = dict(values)
+    if values.get("currency") == plan.base_currency:
+        values["exchange_rate"] = None
+        values["rate_date"] = None
+    values["disbursed"] = values.get("disbursed") or Decimal(0)
+    values["to_local_actors"] = values.get("to_local_actors") or Decimal(0)
+    if not values["to_local_actors"]:
+        values["local_channel"] = ""
+    return values
+
+
+def _commitment_allowed(actor, source: FundingSource, intervention: Intervention, stage) -> None:
+    refusal = commitment_refusal(actor, source, intervention.lead_organisation_id, stage)
+    if refusal:
+        raise ValidationError(refusal)
+
+
+@transaction.atomic
+def commitment_create(
+    *,
+    actor: User | None,
+    intervention: Intervention,
+    commitment: Commitment,
+    local_actors: list[Organisation],
+) -> Commitment:
+    plan = plan_lock(intervention.plan_id)
+    intervention = lock_for_removal(intervention)
+    values = {
+        name: getattr(commitment, name) for name in COMMITMENT_FIELDS if name != "local_actors"
+    }
+    values = _normalised(plan, {**values, "local_actors": local_actors})
+    _raise(commitment_problems(plan, intervention, values))
+    _commitment_allowed(actor, values["source"], intervention, values["stage"])
+    for name, value in {**values, **base_amounts(plan, values)}.items():
+        if name != "local_actors":
+            setattr(commitment, name, value)
+    commitment.intervention = intervention
+    attribute(commitment, actor)
+    save_with_links(commitment, {"local_actors": local_actors})
+    return commitment
+
+
+@transaction.atomic
+def commitment_update(
+    *, actor: User, commitment: Commitment, expected_version: int, data: dict
+) -> Update[Commitment]:
+    """Save a commitment's changed fields, with its base-currency amounts computed again
+    (the versioned-edit contract). The user must be allowed to record the commitment as
+    it stands and as it would be saved."""
+    plan = plan_lock(commitment.intervention.plan_id)
+    fresh = lock_for_update(commitment, expected_version)
+    intervention = Intervention.objects.get(pk=fresh.intervention_id)
+    current = {name: getattr(fresh, name) for name in COMMITMENT_FIELDS if name != "local_actors"}
+    current["local_actors"] = list(fresh.local_actors.all())
+    values = _normalised(plan, {**current, **data})
+    _raise(commitment_problems(plan, intervention, values))
+    fresh.intervention = intervention
+    if actor is not None and not COMMITMENT_EDIT.allows(
+        plan_actions_for_user(actor, plan), acting_organisations(actor, plan), fresh
+    ):
+        raise ValidationError(_("You may no longer change this commitment."))
+    _commitment_allowed(actor, values["source"], intervention, values["stage"])
+    return versioned_update(
+        instance=fresh,
+        expected_version=expected_version,
+        data={
+            **{name: values[name] for name in COMMITMENT_FIELDS},
+            **base_amounts(plan, values),
+        },
+        actor=actor,
+        editable=COMMITMENT_FIELDS + BASE_FIELDS,
+    )
+
+
+@transaction.atomic
+def commitment_remove(*, actor: User, commitment: Commitment) -> None:
+    plan_lock(commitment.intervention.plan_id)
+    fresh = lock_for_removal(commitment)
+    attribute(fresh, actor)
+    fresh.delete()
+
+
+def base_currency_kept(plan: ActionPlan, changed: list[str]) -> None:
+    """A plan's base currency stays while commitments are converted to it (registered
+    with the kernel's plan change checks): their rates would no longer mean anything."""
+    if "base_currency" in changed and Commitment.objects.filter(intervention__plan=plan).exists():
+        raise ValidationError(
+            {
+                "base_currency": _(
+                    "Commitments of this plan are converted to its base currency with the "
+                    "rates entered. Remove them before changing the base currency."
+                )
+            }
+        )
+
+
+def local_actor_still_funded(plan: ActionPlan, organisation_id: int) -> None:
+    """A local actor receiving funds of the plan stays in it until those change
+    (registered with the kernel's participant-leaving checks)."""
+    titles = sorted(
+        set(
+            Commitment.objects.filter(
+                intervention__plan=plan, local_actors=organisation_id
+            ).values_list("intervention__title", flat=True)
+        )
+    )
+    if titles:
+        name = Organisation.objects.get(pk=organisation_id).short_name
+        raise ValidationError(
+            _("%(name)s receives funds for the interventions %(titles)s. Change those first.")
+            % {"name": name, "titles": ", ".join(f"“{title}”" for title in titles)}
+        )
+
+
+# --- the mobilisation plan -----------------------------------------------------------------
+
+
+@transaction.atomic
+def strategy_save(
+    *, actor: User | None, intervention: Intervention, expected_version: int, data: dict
+) -> Update[MobilisationStrategy]:
+    """Write an intervention's mobilisation strategy, creating it on the first save (a
+    strategy not yet written has version 0: two people writing the first one at once
+    get a conflict, not two strategies)."""
+    plan_lock(intervention.plan_id)
+    intervention = lock_for_removal(intervention)
+    strategy = MobilisationStrategy.objects.filter(intervention=intervention).first()
+    if strategy is None:
+        if expected_version != 0:
+            raise ValidationError(_("This strategy was removed after you opened it."))
+        strategy = MobilisationStrategy(
+            intervention=intervention, strategy=data.get("strategy", "")
+        )
+        strategy.strategy = strategy.strategy.strip()
+        attribute(strategy, actor)
+        save_with_links(strategy, {"partners_to_approach": data.get("partners_to_approach", [])})
+        return Update(strategy, list(data))
+    if expected_version == 0:
+        raise EditConflict(strategy)
+    return versioned_update(
+        instance=strategy,
+        expected_version=expected_version,
+        data=data,
+        actor=actor,
+        editable=STRATEGY_FIELDS,
+    )
+
+
+def engagement_problems(plan: ActionPlan, values: dict) -> dict[str, list]:
+    problems: dict[str, list] = {}
+    consultation = values.get("consultation")
+    if values.get("kind") == EngagementKind.CONSULTATION and consultation is None:
+        problems["consultation"] = [_("Choose the consultation in the log.")]
+    if consultation is not None and consultation.plan_id != plan.pk:
+        problems.setdefault("consultation", []).append(_("Choose a consultation of this plan."))
+    if any(intervention.plan_id != plan.pk for intervention in values.get("interventions") or []):
+        problems["interventions"] = [_("Choose interventions of this plan.")]
+    return problems
+
+
+@transaction.atomic
+def engagement_create(
+    *, actor: User | None, plan: ActionPlan, engagement: Engagement, interventions: list
+) -> Engagement:
+    plan = plan_lock(plan.pk)
+    values = {
+        name: getattr(engagement, name) for name in ENGAGEMENT_FIELDS if name != "interventions"
+    }
+    _raise(engagement_problems(plan, {**values, "interventions": interventions}))
+    engagement.plan = plan
+    engagement.recorded_by = actor
+    attribute(engagement, actor)
+    save_with_links(engagement, {"interventions": interventions})
+    return engagement
+
+
+@transaction.atomic
+def engagement_update(
+    *, actor: User, engagement: Engagement, expected_version: int, data: dict
+) -> Update[Engagement]:
+    plan = plan_lock(engagement.plan_id)
+
+    def check(fresh: Engagement, changed: list[str]) -> None:
+        values = {
+            name: getattr(fresh, name) for name in ENGAGEMENT_FIELDS if name != "interventions"
+        }
+        values["interventions"] = data.get("interventions", list(fresh.interventions.all()))
+        _raise(engagement_problems(plan, values))
+
+    return versioned_update(
+        instance=engagement,
+        expected_version=expected_version,
+        data=data,
+        actor=actor,
+        editable=ENGAGEMENT_FIELDS,
+        check=check,
+    )
+
+
+@transaction.atomic
+def engagement_remove(*, actor: User, engagement: Engagement) -> None:
+    plan_lock(engagement.plan_id)
+    fresh = lock_for_removal(engagement)
+    attribute(fresh, actor)
+    fresh.delete()
