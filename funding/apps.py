@@ -11,8 +11,9 @@ class FundingConfig(AppConfig):
             register_participant_leaving_check,
             register_plan_change_check,
         )
-        from funding import history, rules, services  # noqa: F401 (rules declare)
+        from funding import demo, history, rules, services  # noqa: F401 (rules declare)
 
         register_plan_change_check(services.base_currency_kept)
         register_participant_leaving_check(services.local_actor_still_funded)
         history.register()
+        demo.register()
