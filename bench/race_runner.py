@@ -579,6 +579,7 @@ def edit_pages() -> list[EditPage]:
             lambda: field_of(Consultation, consultation.pk, "title"),
         ),
         *_later_edit_pages(plan, field_of),
+        *_funding_edit_pages(plan, field_of),
     ]
 
 
@@ -647,6 +648,67 @@ def _later_edit_pages(plan, field_of) -> list[EditPage]:
             "unit",
             _typed("ResultIndicatorForm"),
             lambda: field_of(ResultIndicator, indicator.pk, "unit"),
+        ),
+    ]
+
+
+def _funding_edit_pages(plan, field_of) -> list[EditPage]:
+    """The edit pages of the funding issue, on the demo data."""
+    from django.urls import reverse
+
+    from funding.models import Commitment, Engagement, FundingSource, MobilisationStrategy
+
+    source = FundingSource.objects.filter(plan=plan, provider__acronym="MINT").first()
+    commitment = (
+        Commitment.objects.filter(source=source, intervention__lead_organisation__acronym="MINT")
+        .order_by("pk")
+        .first()
+    )
+    strategy = MobilisationStrategy.objects.filter(intervention__plan=plan).order_by("pk").first()
+    engagement = Engagement.objects.filter(plan=plan).order_by("pk").first()
+    assert None not in (source, commitment, strategy, engagement), "the demo's funding"
+    return [
+        EditPage(
+            "SourceForm",
+            reverse("funding_source_edit", kwargs={"pk": plan.pk, "source_pk": source.pk}),
+            "coordinator",
+            "description",
+            _typed("SourceForm"),
+            lambda: field_of(FundingSource, source.pk, "description"),
+        ),
+        EditPage(
+            "CommitmentForm",
+            reverse(
+                "commitment_edit",
+                kwargs={
+                    "pk": plan.pk,
+                    "intervention_pk": commitment.intervention_id,
+                    "commitment_pk": commitment.pk,
+                },
+            ),
+            "coordinator",
+            "notes",
+            _typed("CommitmentForm"),
+            lambda: field_of(Commitment, commitment.pk, "notes"),
+        ),
+        EditPage(
+            "StrategyForm",
+            reverse(
+                "mobilisation_strategy_edit",
+                kwargs={"pk": plan.pk, "intervention_pk": strategy.intervention_id},
+            ),
+            "coordinator",
+            "strategy",
+            _typed("StrategyForm"),
+            lambda: field_of(MobilisationStrategy, strategy.pk, "strategy"),
+        ),
+        EditPage(
+            "EngagementForm",
+            reverse("engagement_edit", kwargs={"pk": plan.pk, "engagement_pk": engagement.pk}),
+            "coordinator",
+            "next_step",
+            _typed("EngagementForm"),
+            lambda: field_of(Engagement, engagement.pk, "next_step"),
         ),
     ]
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("governance.urls")),
     path("", include("targets.urls")),
     path("", include("interventions.urls")),
+    path("", include("funding.urls")),
     # Every HTML page answers GET and POST only; other methods get 405.
     path("i18n/setlang/", require_http_methods(["GET", "POST"])(set_language), name="set_language"),
     path("admin/", admin.site.urls),

@@ -22,6 +22,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, include, path, reverse
 
 from action_plans.permissions import PlanAction
+from funding import services as funding
+from funding.models import Commitment, Engagement, FundingSource
 from governance.models import Role
 from interventions import services as interventions
 from interventions.models import Intervention, Progress, ResultIndicator
@@ -402,6 +404,112 @@ def _progress_kwargs(cast: Cast) -> dict:
     return {**_indicator_kwargs(cast), "progress_pk": _progress(cast).pk}
 
 
+# --- funding -----------------------------------------------------------------------------
+
+
+def _source_of_x(cast: Cast) -> FundingSource:
+    """Ministry X's budget line in plan A."""
+    return cast.plan_a.funding_sources.first() or funding.source_create(
+        actor=cast.coordinator_a,
+        plan=cast.plan_a,
+        source=FundingSource(
+            name="Labour budget line",
+            provider=cast.ministry_x,
+            kind="national_budget",
+            currency="GHS",
+        ),
+    )
+
+
+def _commitment_of_x(cast: Cast) -> Commitment:
+    """Ministry X's budget committed to the intervention ministry X leads."""
+    intervention = _intervention_of_x(cast)
+    return intervention.commitments.first() or funding.commitment_create(
+        actor=cast.coordinator_a,
+        intervention=intervention,
+        commitment=Commitment(
+            source=_source_of_x(cast),
+            stage="committed",
+            amount=Decimal(250000),
+            currency="GHS",
+            dated=date(2026, 3, 1),
+        ),
+        local_actors=[],
+    )
+
+
+def _plan_b_source(cast: Cast) -> FundingSource:
+    return cast.plan_b.funding_sources.first() or funding.source_create(
+        actor=cast.coordinator_b,
+        plan=cast.plan_b,
+        source=FundingSource(
+            name="Accra budget", provider=cast.city_b, kind="local_budget", currency="GHS"
+        ),
+    )
+
+
+def _plan_b_commitment(cast: Cast) -> Commitment:
+    intervention = _plan_b_intervention(cast)
+    return intervention.commitments.first() or funding.commitment_create(
+        actor=cast.coordinator_b,
+        intervention=intervention,
+        commitment=Commitment(
+            source=_plan_b_source(cast),
+            stage="pledged",
+            amount=Decimal(1000),
+            currency="GHS",
+            dated=date(2026, 3, 1),
+        ),
+        local_actors=[],
+    )
+
+
+def _engagement(cast: Cast, plan=None) -> Engagement:
+    plan = plan or cast.plan_a
+    return plan.engagements.first() or funding.engagement_create(
+        actor=None,
+        plan=plan,
+        engagement=Engagement(
+            held_on=date(2026, 4, 2), partner=cast.outside_org, kind="bilateral_meeting"
+        ),
+        interventions=[],
+    )
+
+
+def _source_kwargs(cast: Cast) -> dict:
+    return {"pk": cast.plan_a.pk, "source_pk": _source_of_x(cast).pk}
+
+
+def _commitment_kwargs(cast: Cast) -> dict:
+    return {**_intervention_kwargs(cast), "commitment_pk": _commitment_of_x(cast).pk}
+
+
+def _engagement_kwargs(cast: Cast) -> dict:
+    return {"pk": cast.plan_a.pk, "engagement_pk": _engagement(cast).pk}
+
+
+def _foreign_source(cast: Cast) -> list[dict]:
+    return [{"pk": cast.plan_a.pk, "source_pk": _plan_b_source(cast).pk}]
+
+
+def _foreign_commitment(cast: Cast) -> list[dict]:
+    """Plan B's commitment under plan A's own intervention, and under plan B's."""
+    commitment = _plan_b_commitment(cast)
+    return [
+        {**_intervention_kwargs(cast), "commitment_pk": commitment.pk},
+        {**_foreign_intervention(cast)[0], "commitment_pk": commitment.pk},
+    ]
+
+
+def _foreign_engagement(cast: Cast) -> list[dict]:
+    return [{"pk": cast.plan_a.pk, "engagement_pk": _engagement(cast, cast.plan_b).pk}]
+
+
+# Money is recorded by the organisation it belongs to (ministry X's source, to the
+# intervention ministry X leads), and by those who keep the resource mobilisation plan.
+FUNDS_X = owned_on_plan_a(PlanAction.MOBILISE_RESOURCES, "ministry_x")
+
+
 def any_of(*rules):
     """Allowed to whoever one of ``rules`` allows; the others as the first says."""
 
@@ -577,6 +685,46 @@ MATRIX: dict[str, Row] = {
     ),
     "progress_remove": Row(
         kwargs=_progress_kwargs, access=RECORDS_PROGRESS, foreign=_foreign_progress
+    ),
+    # funding
+    "funding_overview": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW)),
+    "funding_table": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW)),
+    "funding_export": Row(
+        kwargs=lambda cast: {"pk": cast.plan_a.pk, "file_format": "xlsx"},
+        access=on_plan_a(PlanAction.VIEW),
+        methods={"POST": display_only},
+    ),
+    "funding_source_list": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW)),
+    "funding_source_create": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.CONTRIBUTE)),
+    "funding_source_edit": Row(kwargs=_source_kwargs, access=FUNDS_X, foreign=_foreign_source),
+    "funding_source_remove": Row(kwargs=_source_kwargs, access=FUNDS_X, foreign=_foreign_source),
+    "intervention_funding": Row(
+        kwargs=_intervention_kwargs, access=on_plan_a(PlanAction.VIEW), foreign=FOREIGN_INTERVENTION
+    ),
+    "commitment_create": Row(
+        kwargs=_intervention_kwargs,
+        access=on_plan_a(PlanAction.CONTRIBUTE),
+        foreign=FOREIGN_INTERVENTION,
+    ),
+    "commitment_edit": Row(kwargs=_commitment_kwargs, access=FUNDS_X, foreign=_foreign_commitment),
+    "commitment_remove": Row(
+        kwargs=_commitment_kwargs, access=FUNDS_X, foreign=_foreign_commitment
+    ),
+    "mobilisation_strategy_edit": Row(
+        kwargs=_intervention_kwargs, access=FUNDS_X, foreign=FOREIGN_INTERVENTION
+    ),
+    "mobilisation_plan": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW)),
+    "engagement_list": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW)),
+    "engagement_create": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.MOBILISE_RESOURCES)),
+    "engagement_edit": Row(
+        kwargs=_engagement_kwargs,
+        access=on_plan_a(PlanAction.MOBILISE_RESOURCES),
+        foreign=_foreign_engagement,
+    ),
+    "engagement_remove": Row(
+        kwargs=_engagement_kwargs,
+        access=on_plan_a(PlanAction.MOBILISE_RESOURCES),
+        foreign=_foreign_engagement,
     ),
     # organisations
     "organisation_list": Row(access=signed_in),

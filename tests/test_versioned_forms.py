@@ -204,6 +204,30 @@ def _result_indicator(cast):
     return {"pk": cast.plan_a.pk, "intervention_pk": intervention.pk, "indicator_pk": indicator.pk}
 
 
+def _funding(name: str):
+    def kwargs(cast):
+        from tests import test_url_matrix
+
+        return getattr(test_url_matrix, name)(cast)
+
+    return kwargs
+
+
+def _strategy(cast):
+    """An intervention whose strategy was written once (a first save has nothing to
+    conflict with)."""
+    from funding.services import strategy_save
+    from tests.test_url_matrix import _intervention_kwargs, _intervention_of_x
+
+    strategy_save(
+        actor=cast.coordinator_a,
+        intervention=_intervention_of_x(cast),
+        expected_version=0,
+        data={"strategy": "Ask the EU facility", "partners_to_approach": []},
+    )
+    return _intervention_kwargs(cast)
+
+
 def _membership_x(cast):
     return {"pk": cast.ministry_x.pk, "membership_pk": cast.editor_x.memberships.get().pk}
 
@@ -231,6 +255,10 @@ EDIT_PAGES = {
     "InterventionForm": EditPage("intervention_edit", _intervention, "editor_x"),
     "StatusForm": EditPage("intervention_status", _intervention, "editor_x"),
     "ResultIndicatorForm": EditPage("result_indicator_edit", _result_indicator, "editor_x"),
+    "SourceForm": EditPage("funding_source_edit", _funding("_source_kwargs"), "editor_x"),
+    "CommitmentForm": EditPage("commitment_edit", _funding("_commitment_kwargs"), "editor_x"),
+    "StrategyForm": EditPage("mobilisation_strategy_edit", _strategy, "editor_x"),
+    "EngagementForm": EditPage("engagement_edit", _funding("_engagement_kwargs"), "coordinator_a"),
 }
 
 

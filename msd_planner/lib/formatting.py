@@ -41,5 +41,5 @@ def percent(value) -> str:
     if value is None or value == "":
         return ""
     return format_percent(
-        Decimal(value), format="#,##0.0 %", locale=to_locale(get_language() or "en")
+        Decimal(value), format="#,##0.0\u00a0%", locale=to_locale(get_language() or "en")
     )

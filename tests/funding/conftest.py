@@ -74,3 +74,25 @@ def commit(actor, intervention, source, *, local_actors=(), **values) -> Commitm
         commitment=Commitment(source=source, **values),
         local_actors=list(local_actors),
     )
+
+
+@pytest.fixture
+def local_actor(cast):
+    """A migrant-led local organisation taking part in plan A, credited by name."""
+    from governance.services import participation_add
+
+    organisation = factories.OrganisationFactory(
+        name="Ashaiman Migrant Workers' Association",
+        acronym="AMWA",
+        type="migrant_led",
+        level="local",
+        is_local_actor=True,
+        led_by_migrants=True,
+    )
+    participation_add(
+        actor=cast.administrator,
+        plan=cast.plan_a,
+        organisation=organisation,
+        signatory_required=False,
+    )
+    return organisation

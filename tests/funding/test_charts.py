@@ -224,15 +224,15 @@ def test_the_funding_mix_marks_innovative_kinds_in_words_and_fill():
     assert _width(groups[0], "committed") > 0 and _width(groups[0], "innovative") == 0
     assert _width(groups[1], "innovative") > 0 and _width(groups[1], "committed") == 0
     assert [row[1] for row in chart.rows] == ["No", "Yes", "Yes"]
-    assert "Innovative sources (remittances and diaspora contributions): 33.3 %" in chart.label
+    assert "Innovative sources (remittances and diaspora contributions): 33.3\xa0%" in chart.label
 
 
 def test_the_funding_mix_shows_shares_as_percentages_and_bars_to_scale():
     chart = funding_mix_chart(KIND_ROWS, "GHS")
     groups = _groups(_parsed(chart), "kind")
-    assert "66.7 % of committed" in _text(groups[0])
-    assert "33.3 % of committed" in _text(groups[1])
-    assert "0.0 % of committed" in _text(groups[2])
+    assert "66.7\xa0% of committed" in _text(groups[0])
+    assert "33.3\xa0% of committed" in _text(groups[1])
+    assert "0.0\xa0% of committed" in _text(groups[2])
     largest = _width(groups[0], "pledged")  # 800, the largest
     assert _width(groups[0], "committed") == pytest.approx(largest * 0.75, abs=0.1)
     assert _width(groups[1], "innovative") == pytest.approx(largest * 0.375, abs=0.1)
@@ -242,7 +242,7 @@ def test_the_funding_mix_shows_shares_as_percentages_and_bars_to_scale():
         "Yes",
         _money("400"),
         _money("300"),
-        "33.3 %",
+        "33.3\xa0%",
     ]
 
 
@@ -271,16 +271,16 @@ LOCAL_FIGURES = Figures(
 def test_the_localisation_chart_fills_the_local_part_of_two_full_bars():
     chart = localisation_chart(LOCAL_FIGURES, "GHS")
     committed, disbursed = _groups(_parsed(chart), "measure")
-    for group, fraction, share in ((committed, 0.25, "25.0 %"), (disbursed, 0.2, "20.0 %")):
+    for group, fraction, share in ((committed, 0.25, "25.0\xa0%"), (disbursed, 0.2, "20.0\xa0%")):
         whole = _width(group, "other")
         assert _width(group, "local") == pytest.approx(whole * fraction, abs=0.1)
         assert f"{share} to local actors" in _text(group)
     assert f"{_money('250')} of {_money('1000')}" in _text(committed)
     assert chart.rows == [
-        ["Committed funds", _money("250"), _money("1000"), "25.0 %"],
-        ["Disbursed funds", _money("80"), _money("400"), "20.0 %"],
+        ["Committed funds", _money("250"), _money("1000"), "25.0\xa0%"],
+        ["Disbursed funds", _money("80"), _money("400"), "20.0\xa0%"],
     ]
-    assert "Of committed funds, 25.0 % reaches local actors" in chart.label
+    assert "Of committed funds, 25.0\xa0% reaches local actors" in chart.label
 
 
 def test_the_localisation_chart_says_when_nothing_is_committed_or_disbursed():

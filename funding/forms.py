@@ -1,0 +1,251 @@
+"""The funding forms. They validate with the services' own checks (``*_problems``) for
+their messages and hand clean values to the services; they never save."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from action_plans.models import ActionPlan
+from funding.models import (
+    Commitment,
+    Engagement,
+    EngagementKind,
+    FundingSource,
+    LocalChannel,
+    MobilisationStrategy,
+    SourceKind,
+    Stage,
+)
+from funding.services import (
+    COMMITMENT_FIELDS,
+    ENGAGEMENT_FIELDS,
+    SOURCE_FIELDS,
+    STRATEGY_FIELDS,
+    commitment_problems,
+    engagement_problems,
+    source_problems,
+)
+from governance.forms import Radios
+from governance.models import Organisation
+from interventions.models import Intervention
+from msd_planner.lib.money import currency_choices
+from msd_planner.lib.versioned_edit import VersionedModelForm
+from targets.models import Consultation
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+AMOUNT_ATTRS = {"inputmode": "decimal", "autocomplete": "off"}
+
+
+def _add_problems(form: forms.BaseForm, problems: dict[str, list]) -> None:
+    for name, messages in problems.items():
+        for message in messages:
+            form.add_error(name if name in form.fields else None, message)
+
+
+class SourceForm(VersionedModelForm):
+    class Meta:
+        model = FundingSource
+        fields = SOURCE_FIELDS
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "name": _("As partners know it, e.g. “EU Migration Partnership Facility”."),
+            "currency": _("The currency its money is usually given in."),
+        }
+        error_messages = {
+            "name": {"required": _("Name the source.")},
+            "provider": {"required": _("Choose the organisation that provides it.")},
+            "kind": {"required": _("Choose the kind of source.")},
+            "currency": {"required": _("Choose the currency.")},
+        }
+
+    def __init__(self, *args, plan: ActionPlan, providers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.fields["provider"].queryset = providers
+        self.fields["provider"].empty_label = _("Choose the organisation")
+        self.fields["kind"].choices = [("", _("Choose the kind")), *SourceKind.choices]
+        self.fields["currency"].choices = [("", _("Choose the currency")), *currency_choices()]
+        if not self.instance.pk and not self.initial.get("currency"):
+            self.initial["currency"] = plan.base_currency
+        only = list(providers[:2])
+        if not self.instance.pk and len(only) == 1:
+            self.initial["provider"] = only[0].pk
+
+    def clean(self):
+        cleaned = super().clean()
+        _add_problems(
+            self,
+            {
+                name: messages
+                for name, messages in source_problems(self.plan, cleaned, self.instance.pk).items()
+                if name not in self.errors
+            },
+        )
+        return cleaned
+
+
+class CommitmentForm(VersionedModelForm):
+    """A commitment of one of the plan's sources to an intervention. ``sources`` are the
+    sources the user may record (funding.rules.source_choices)."""
+
+    class Meta:
+        model = Commitment
+        fields = COMMITMENT_FIELDS
+        widgets = {
+            "stage": Radios,
+            "local_channel": Radios,
+            "dated": DATE,
+            "rate_date": DATE,
+            "amount": forms.TextInput(attrs=AMOUNT_ATTRS),
+            "exchange_rate": forms.TextInput(attrs=AMOUNT_ATTRS),
+            "disbursed": forms.TextInput(attrs=AMOUNT_ATTRS),
+            "to_local_actors": forms.TextInput(attrs=AMOUNT_ATTRS),
+            "local_actors": forms.CheckboxSelectMultiple,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {
+            "source": {"required": _("Choose the source.")},
+            "stage": {"required": _("Choose the stage.")},
+            "amount": {
+                "required": _("Enter the amount."),
+                "invalid": _("Enter the amount as a number, e.g. 250000.50."),
+            },
+            "currency": {"required": _("Choose the currency.")},
+            "exchange_rate": {"invalid": _("Enter the rate as a number, e.g. 16.45.")},
+            "disbursed": {"invalid": _("Enter the amount as a number, e.g. 100000.")},
+            "to_local_actors": {"invalid": _("Enter the amount as a number, e.g. 50000.")},
+            "dated": {"required": _("Enter the date."), "invalid": _("Enter a real date.")},
+            "rate_date": {"invalid": _("Enter a real date.")},
+        }
+
+    def __init__(self, *args, intervention: Intervention, sources, local_actors, **kwargs):
+        super().__init__(*args, **kwargs)
+        plan = intervention.plan
+        self.plan, self.intervention = plan, intervention
+        base = plan.base_currency
+        self.fields["source"].queryset = sources
+        self.fields["source"].empty_label = _("Choose the source")
+        self.fields["stage"].choices = Stage.choices
+        self.fields["currency"].choices = [("", _("Choose the currency")), *currency_choices()]
+        self.fields["local_channel"].choices = LocalChannel.choices
+        self.fields["local_actors"].queryset = local_actors
+        for name in ("amount", "exchange_rate", "disbursed", "to_local_actors"):
+            self.fields[name].localize = True
+            self.fields[name].widget.is_localized = True
+        self.fields["disbursed"].required = False
+        self.fields["to_local_actors"].required = False
+        self.fields["exchange_rate"].help_text = _(
+            "How many %(base)s one unit of the currency is worth on the date below, as "
+            "entered by you (not fetched). Leave empty for %(base)s."
+        ) % {"base": base}
+        self.fields["exchange_rate"].label = _("Exchange rate to %(base)s") % {"base": base}
+        self.fields["disbursed"].help_text = _(
+            "Only at the stage “Disbursed”: what has been paid out so far, in the currency above."
+        )
+        self.fields["to_local_actors"].help_text = _(
+            "The part of the amount that goes to local actors (migrant- and "
+            "community-led organisations, local government), in the currency above."
+        )
+        if not self.instance.pk:
+            self.initial.setdefault("currency", base)
+            self.initial.setdefault("stage", Stage.PLEDGED)
+
+    def clean(self):
+        cleaned = super().clean()
+        values = {**cleaned, "local_actors": list(cleaned.get("local_actors") or [])}
+        if values.get("currency") == self.plan.base_currency:
+            values["exchange_rate"] = None
+            values["rate_date"] = None
+        _add_problems(
+            self,
+            {
+                name: messages
+                for name, messages in commitment_problems(
+                    self.plan, self.intervention, values
+                ).items()
+                if name not in self.errors
+            },
+        )
+        return cleaned
+
+    def edited_values(self) -> dict:
+        values = super().edited_values()
+        values["disbursed"] = values.get("disbursed") or 0
+        values["to_local_actors"] = values.get("to_local_actors") or 0
+        return values
+
+
+class StrategyForm(VersionedModelForm):
+    """An intervention's mobilisation strategy; a strategy not yet written has version 0."""
+
+    class Meta:
+        model = MobilisationStrategy
+        fields = STRATEGY_FIELDS
+        widgets = {
+            "strategy": forms.Textarea(attrs={"rows": 6}),
+            "partners_to_approach": forms.SelectMultiple(attrs={"size": 10}),
+        }
+        help_texts = {
+            "strategy": _(
+                "How the gap is to be closed: which budgets, funds or partners, in what "
+                "order, with which proposal."
+            ),
+            "partners_to_approach": _("Hold Ctrl (⌘ on a Mac) to choose several."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].required = True
+        self.fields["partners_to_approach"].queryset = Organisation.objects.order_by("name")
+        self.fields["partners_to_approach"].required = False
+
+
+class EngagementForm(VersionedModelForm):
+    class Meta:
+        model = Engagement
+        fields = ENGAGEMENT_FIELDS
+        widgets = {
+            "held_on": DATE,
+            "kind": Radios,
+            "interventions": forms.SelectMultiple(attrs={"size": 8}),
+            "interests": forms.Textarea(attrs={"rows": 3}),
+            "next_step": forms.Textarea(attrs={"rows": 2}),
+            "outcome": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "consultation": _("For a consultation: the meeting in the plan's consultation log."),
+            "interests": _("What the partner funds, its priorities and conditions."),
+            "interventions": _("Hold Ctrl (⌘ on a Mac) to choose several."),
+        }
+        error_messages = {
+            "held_on": {"required": _("Enter the date."), "invalid": _("Enter a real date.")},
+            "partner": {"required": _("Choose the funding partner.")},
+            "kind": {"required": _("Choose the kind of engagement.")},
+        }
+
+    def __init__(self, *args, plan: ActionPlan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.fields["partner"].queryset = Organisation.objects.order_by("name")
+        self.fields["partner"].empty_label = _("Choose the partner")
+        self.fields["kind"].choices = EngagementKind.choices
+        self.fields["consultation"].queryset = Consultation.objects.filter(plan=plan).order_by(
+            "-held_on"
+        )
+        self.fields["consultation"].empty_label = _("None")
+        self.fields["interventions"].queryset = Intervention.objects.filter(plan=plan).order_by(
+            "title"
+        )
+        self.fields["interventions"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        values = {**cleaned, "interventions": list(cleaned.get("interventions") or [])}
+        _add_problems(
+            self,
+            {
+                name: messages
+                for name, messages in engagement_problems(self.plan, values).items()
+                if name not in self.errors
+            },
+        )
+        return cleaned

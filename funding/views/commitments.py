@@ -1,0 +1,232 @@
+"""An intervention's funding: its figures, its commitments and their forms, and its
+mobilisation strategy."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from action_plans.permissions import (
+    PlanAction,
+    PlanObjectAccess,
+    plan_object_for_user_or_404,
+)
+from action_plans.policy import RecordRule
+from funding import selectors, services
+from funding.forms import CommitmentForm, StrategyForm
+from funding.models import Commitment, MobilisationStrategy
+from funding.rules import COMMITMENT_EDIT, STRATEGY_EDIT, source_choices
+from governance.models import Organisation
+from interventions.models import Intervention
+from msd_planner.lib.pages import confirmation_page, remove_and_tell
+from msd_planner.lib.versioned_edit import VersionedEdit
+
+
+def _intervention(
+    request: HttpRequest, pk: int, intervention_pk: int, action: PlanAction | RecordRule
+) -> PlanObjectAccess[Intervention]:
+    return plan_object_for_user_or_404(
+        request.user,
+        pk,
+        Intervention.objects.select_related("lead_organisation", "plan"),
+        intervention_pk,
+        action,
+    )
+
+
+def _commitment(
+    request: HttpRequest, pk: int, intervention_pk: int, commitment_pk: int
+) -> PlanObjectAccess[Commitment]:
+    return plan_object_for_user_or_404(
+        request.user,
+        pk,
+        Commitment.objects.in_detail().filter(intervention_id=intervention_pk),
+        commitment_pk,
+        COMMITMENT_EDIT,
+        plan_field="intervention__plan",
+    )
+
+
+def _local_actors(plan):
+    return Organisation.objects.filter(participations__plan=plan, is_local_actor=True).order_by(
+        "name"
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def intervention_funding(request: HttpRequest, pk: int, intervention_pk: int) -> HttpResponse:
+    access = _intervention(request, pk, intervention_pk, PlanAction.VIEW)
+    intervention = access.object
+    commitments = list(selectors.intervention_commitments(intervention))
+    strategy = selectors.strategy_of(intervention)
+    return render(
+        request,
+        "funding/intervention_funding.html",
+        {
+            **access.context,
+            "intervention": intervention,
+            "figures": selectors.intervention_figures(intervention),
+            "rows": [
+                (commitment, access.may_on(COMMITMENT_EDIT, commitment))
+                for commitment in commitments
+            ],
+            "strategy": strategy,
+            "partners_to_approach": list(strategy.partners_to_approach.all()) if strategy else [],
+            "may_record": access.may(PlanAction.CONTRIBUTE),
+            "may_write_strategy": access.may_on(STRATEGY_EDIT, intervention),
+        },
+    )
+
+
+def _form_page(request, access, edit, intervention, commitment=None, no_sources=False):
+    return render(
+        request,
+        "funding/commitment_form.html",
+        {
+            **access.context,
+            **edit.context,
+            "intervention": intervention,
+            "commitment": commitment,
+            "no_sources": no_sources,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def commitment_create(request: HttpRequest, pk: int, intervention_pk: int) -> HttpResponse:
+    access = _intervention(request, pk, intervention_pk, PlanAction.CONTRIBUTE)
+    intervention = access.object
+    sources = source_choices(access)
+    edit = VersionedEdit(
+        request,
+        lambda data, _current: CommitmentForm(
+            data,
+            instance=Commitment(intervention=intervention),
+            intervention=intervention,
+            sources=sources,
+            local_actors=_local_actors(access.plan),
+        ),
+    )
+    if edit.save(
+        lambda form: services.commitment_create(
+            actor=request.user,
+            intervention=intervention,
+            commitment=form.save(commit=False),
+            local_actors=list(form.cleaned_data["local_actors"]),
+        )
+    ):
+        messages.success(
+            request, _("Commitment of “%(source)s” saved.") % {"source": edit.result.source}
+        )
+        return redirect("intervention_funding", pk, intervention.pk)
+    return _form_page(request, access, edit, intervention, no_sources=not sources.exists())
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def commitment_edit(
+    request: HttpRequest, pk: int, intervention_pk: int, commitment_pk: int
+) -> HttpResponse:
+    access = _commitment(request, pk, intervention_pk, commitment_pk)
+    commitment = access.object
+    intervention = commitment.intervention
+    # The current source stays choosable (the form shows the record as it is).
+    sources = (
+        source_choices(access) | type(commitment.source).objects.filter(pk=commitment.source_id)
+    ).distinct()
+    edit = VersionedEdit(
+        request,
+        lambda data, current: CommitmentForm(
+            data,
+            instance=current,
+            intervention=intervention,
+            sources=sources,
+            local_actors=_local_actors(access.plan),
+        ),
+        commitment,
+    )
+    if edit.save(
+        lambda form: services.commitment_update(
+            actor=request.user,
+            commitment=commitment,
+            expected_version=form.cleaned_data["version"],
+            data=form.edited_values(),
+        )
+    ):
+        messages.success(
+            request,
+            _("Commitment of “%(source)s” saved.") % {"source": edit.result.instance.source},
+        )
+        return redirect("intervention_funding", pk, intervention.pk)
+    return _form_page(request, access, edit, intervention, commitment)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def commitment_remove(
+    request: HttpRequest, pk: int, intervention_pk: int, commitment_pk: int
+) -> HttpResponse:
+    access = _commitment(request, pk, intervention_pk, commitment_pk)
+    commitment = access.object
+    back = reverse("intervention_funding", args=[pk, intervention_pk])
+    if request.method == "POST":
+        remove_and_tell(
+            request,
+            lambda: services.commitment_remove(actor=request.user, commitment=commitment),
+            done=_("Commitment of “%(source)s” removed.") % {"source": commitment.source},
+        )
+        return redirect(back)
+    return confirmation_page(
+        request,
+        access.context,
+        title=_("Remove the commitment of “%(source)s” to “%(title)s”?")
+        % {"source": commitment.source, "title": commitment.intervention},
+        consequences=[
+            _(
+                "The plan's figures no longer count it: the intervention's gap grows by what "
+                "it committed."
+            ),
+            _("The removal stays in the plan's history."),
+        ],
+        button=_("Remove commitment"),
+        cancel_url=back,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def strategy_edit(request: HttpRequest, pk: int, intervention_pk: int) -> HttpResponse:
+    access = _intervention(request, pk, intervention_pk, STRATEGY_EDIT)
+    intervention = access.object
+    strategy = selectors.strategy_of(intervention) or MobilisationStrategy(
+        intervention=intervention, version=0
+    )
+    edit = VersionedEdit(
+        request,
+        lambda data, current: StrategyForm(data, instance=current),
+        strategy,
+    )
+    if edit.save(
+        lambda form: services.strategy_save(
+            actor=request.user,
+            intervention=intervention,
+            expected_version=form.cleaned_data["version"],
+            data=form.edited_values(),
+        )
+    ):
+        messages.success(
+            request, _("Funding strategy of “%(title)s” saved.") % {"title": intervention}
+        )
+        if request.GET.get("from") == "mobilisation":
+            return redirect("mobilisation_plan", pk)
+        return redirect("intervention_funding", pk, intervention.pk)
+    return render(
+        request,
+        "funding/strategy_form.html",
+        {**access.context, **edit.context, "intervention": intervention},
+    )

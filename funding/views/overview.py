@@ -1,0 +1,86 @@
+"""The plan's funding at a glance: the overview with its charts, the table per
+intervention, and its export as CSV and XLSX."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from action_plans.permissions import PlanAction, plan_for_user_or_404
+from funding import charts, exports, selectors
+from msd_planner.lib.pagination import paginate, query_without
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def funding_overview(request: HttpRequest, pk: int) -> HttpResponse:
+    access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
+    plan = access.plan
+    currency = plan.base_currency
+    figures = selectors.plan_figures(plan)
+    by_target = selectors.figures_by_target(plan)
+    by_kind = selectors.figures_by_kind(plan)
+    recipients, not_shown = selectors.local_recipients(plan)
+    return render(
+        request,
+        "funding/overview.html",
+        {
+            **access.context,
+            "figures": figures,
+            "by_target": by_target,
+            "by_kind": by_kind,
+            "by_lead": selectors.figures_by_lead(plan),
+            "recipients": recipients,
+            "not_shown": not_shown,
+            "target_chart": charts.target_funding_chart(by_target, currency),
+            "mix_chart": charts.funding_mix_chart(by_kind, currency),
+            "localisation_chart": charts.localisation_chart(figures, currency),
+            "may_record": access.may(PlanAction.CONTRIBUTE),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def funding_table(request: HttpRequest, pk: int) -> HttpResponse:
+    access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
+    sort = request.GET.get("sort", "title")
+    if sort not in selectors.FIGURE_SORTS:
+        sort = "title"
+    page = paginate(request, selectors.interventions_with_figures(access.plan, sort=sort))
+    codes = selectors.addressed_target_codes(access.plan)
+    return render(
+        request,
+        "funding/table.html",
+        {
+            **access.context,
+            "page": page,
+            "rows": [
+                (intervention, selectors.Figures.of(intervention), codes.get(intervention.pk, []))
+                for intervention in page.object_list
+            ],
+            "figures": selectors.plan_figures(access.plan),
+            "sort": sort,
+            "filter_query": query_without(request.GET, "sort", "page"),
+        },
+    )
+
+
+@login_required
+def funding_export(request: HttpRequest, pk: int, file_format: str) -> HttpResponse:
+    if request.method != "GET":  # a download; signed out, the sign-in page comes first
+        return HttpResponseNotAllowed(["GET"])
+    access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
+    if file_format not in exports.EXPORT_FORMATS:
+        raise Http404
+    table = exports.funding_table(access.plan)
+    content = (
+        exports.csv_bytes(table)
+        if file_format == "csv"
+        else exports.xlsx_bytes(table, access.plan.base_currency)
+    )
+    response = HttpResponse(content, content_type=exports.CONTENT_TYPES[file_format])
+    response["Content-Disposition"] = (
+        f'attachment; filename="funding-plan-{access.plan.pk}.{file_format}"'
+    )
+    return response

@@ -1,0 +1,320 @@
+"""The funding pages as their users use them: real requests with real sessions."""
+
+import csv
+import io
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from funding import selectors
+from funding.models import Commitment, FundingSource
+from funding.services import base_amounts
+from interventions.models import Intervention
+from tests.funding.conftest import commit
+from tests.interventions.conftest import make_intervention
+from tests.interventions.test_interventions import _grow, _queries
+
+
+def _commitment_data(source, **values) -> dict:
+    data = {
+        "source": source.pk,
+        "stage": "pledged",
+        "amount": "100000",
+        "currency": source.currency,
+        "exchange_rate": "",
+        "rate_date": "",
+        "disbursed": "",
+        "dated": "2026-05-04",
+        "to_local_actors": "",
+        "local_channel": "",
+        "notes": "",
+    }
+    data.update(values)
+    return data
+
+
+@pytest.fixture
+def fair(cast, targets_a):
+    return make_intervention(cast, targets_a, estimated_cost=Decimal("2000000"))
+
+
+def _money_cells(page: str) -> list[str]:
+    return re.findall(r'<td class="text-end">([^<]+)</td>', page)
+
+
+def test_a_donor_pledges_in_eur_and_the_gap_moves(client, cast, fair, sources, donor):
+    client.force_login(donor.editor)
+    url = reverse("commitment_create", args=[cast.plan_a.pk, fair.pk])
+    page = client.get(url).content.decode()
+    assert "EU migration fund" in page
+    assert "Labour budget line" not in page  # only its own sources are offered
+
+    response = client.post(
+        url,
+        _commitment_data(
+            sources["eu"],
+            amount="50000",
+            currency="EUR",
+            exchange_rate="16.4523",
+            rate_date="2026-05-01",
+        ),
+    )
+
+    assert response.status_code == 302
+    commitment = Commitment.objects.get()
+    assert commitment.base_amount == Decimal("822615.00")  # 50,000 × 16.4523, rounded once
+    client.force_login(cast.coordinator_a)
+    funding = client.get(reverse("intervention_funding", args=[cast.plan_a.pk, fair.pk]))
+    text = funding.content.decode()
+    assert "50,000.00\xa0EUR" in text
+    assert "822,615.00\xa0GHS" in text
+    assert "1 EUR = 16.4523 GHS" in text
+    # A pledge is not committed: the gap is still the whole cost.
+    assert selectors.intervention_figures(fair).gap == Decimal("2000000")
+
+
+def test_a_donor_may_not_record_its_pledge_as_committed_to_another_organisation(
+    client, cast, fair, sources, donor
+):
+    client.force_login(donor.editor)
+    response = client.post(
+        reverse("commitment_create", args=[cast.plan_a.pk, fair.pk]),
+        _commitment_data(
+            sources["eu"],
+            stage="committed",
+            currency="EUR",
+            exchange_rate="16.45",
+            rate_date="2026-05-01",
+        ),
+    )
+    assert response.status_code == 200
+    assert "To another organisation&#x27;s intervention you may record a pledge" in (
+        response.content.decode()
+    )
+    assert not Commitment.objects.exists()
+
+
+def test_an_editor_records_its_own_budget_to_its_own_intervention(client, cast, fair, sources):
+    client.force_login(cast.editor_x)
+    url = reverse("commitment_create", args=[cast.plan_a.pk, fair.pk])
+    response = client.post(url, _commitment_data(sources["budget"], stage="committed"))
+    assert response.status_code == 302
+    assert selectors.intervention_figures(fair).gap == Decimal("1900000")
+    # The donor's source is not theirs to use.
+    response = client.post(url, _commitment_data(sources["eu"], stage="pledged"))
+    assert response.status_code == 200
+    assert Commitment.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("values", "field", "message"),
+    [
+        ({"amount": "abc"}, "amount", "Enter the amount as a number"),
+        ({"amount": "-5"}, "amount", "Enter an amount above zero."),
+        ({"amount": "0"}, "amount", "Enter an amount above zero."),
+        ({"amount": "10.005"}, "amount", "GHS has 2 decimals"),
+        ({"currency": "XXY"}, "currency", "Select a valid choice"),
+        ({"currency": "EUR"}, "exchange_rate", "Enter the rate of 1 EUR in GHS."),
+        (
+            {"currency": "EUR", "exchange_rate": "0", "rate_date": "2026-05-01"},
+            "exchange_rate",
+            "Enter an exchange rate above zero.",
+        ),
+        (
+            {"stage": "disbursed", "disbursed": "200000"},
+            "disbursed",
+            "The amount disbursed cannot exceed the amount.",
+        ),
+        (
+            {"to_local_actors": "100001", "local_channel": "direct"},
+            "to_local_actors",
+            "The part for local actors cannot exceed the amount.",
+        ),
+    ],
+)
+def test_bad_input_is_refused_on_its_field_and_nothing_is_saved(
+    client, cast, fair, sources, values, field, message
+):
+    client.force_login(cast.coordinator_a)
+    response = client.post(
+        reverse("commitment_create", args=[cast.plan_a.pk, fair.pk]),
+        _commitment_data(sources["budget"], **values),
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert any(message in error for error in form.errors.get(field, [])), form.errors
+    assert f'href="#id_{field}"' in response.content.decode()  # the error summary links it
+    assert not Commitment.objects.exists()
+
+
+def test_a_source_of_another_plan_is_not_offered_nor_accepted(client, cast, fair, sources):
+    other = FundingSource.objects.create(
+        plan=cast.plan_b,
+        name="Accra budget",
+        provider=cast.city_b,
+        kind="local_budget",
+        currency="GHS",
+    )
+    client.force_login(cast.coordinator_a)
+    response = client.post(
+        reverse("commitment_create", args=[cast.plan_a.pk, fair.pk]),
+        _commitment_data(other),
+    )
+    assert response.status_code == 200
+    assert "source" in response.context["form"].errors
+    assert not Commitment.objects.exists()
+
+
+def _overview_numbers(client, cast) -> dict[str, str]:
+    page = client.get(reverse("funding_overview", args=[cast.plan_a.pk])).content.decode()
+    return dict(
+        re.findall(
+            r'<dt class="small fw-normal">([^<]+)</dt><dd class="fs-5 text-nowrap">([^<]+)</dd>',
+            page,
+        )
+    )
+
+
+def test_the_overview_shows_the_plan_figures_and_the_local_share(
+    client, cast, fair, sources, local_actor
+):
+    commit(cast.coordinator_a, fair, sources["budget"], amount="500000")
+    commit(
+        cast.coordinator_a,
+        fair,
+        sources["eu"],
+        amount="20000",
+        stage="disbursed",
+        disbursed="10000",
+        to_local_actors="5000",
+        local_channel="direct",
+        local_actors=[local_actor],
+    )
+    client.force_login(cast.viewer_x)
+    numbers = _overview_numbers(client, cast)
+    assert numbers["Cost"] == "2,000,000.00\xa0GHS"
+    assert numbers["Committed"] == "770,000.00\xa0GHS"  # 500,000 + 20,000 × 13.5
+    assert numbers["Disbursed"] == "135,000.00\xa0GHS"
+    assert numbers["Funding gap"] == "1,230,000.00\xa0GHS"
+    assert numbers["To local actors"] == "8.8\xa0%"  # 67,500 ÷ 770,000
+    page = client.get(reverse("funding_overview", args=[cast.plan_a.pk])).content.decode()
+    assert "Ashaiman Migrant Workers" in page  # credited by name, as it wishes
+
+
+def test_a_local_actor_that_asked_not_to_be_credited_is_not_named(
+    client, cast, fair, sources, local_actor
+):
+    local_actor.credit_preference = "not_credited"
+    local_actor.save()
+    commit(
+        cast.coordinator_a,
+        fair,
+        sources["budget"],
+        amount="1000",
+        to_local_actors="400",
+        local_channel="intermediary",
+        local_actors=[local_actor],
+    )
+    client.force_login(cast.coordinator_a)
+    page = client.get(reverse("funding_overview", args=[cast.plan_a.pk])).content.decode()
+    assert "Ashaiman" not in page
+    assert "Local actors who asked not to be credited" in page
+    assert "40.0\xa0%" in page
+
+
+def test_the_exports_hold_the_figures_of_the_page(client, cast, targets_a, sources):
+    fair = make_intervention(cast, targets_a, estimated_cost=Decimal("1000000.50"))
+    data = make_intervention(cast, targets_a, title="Migration data", estimated_cost=None)
+    commit(cast.coordinator_a, fair, sources["budget"], amount="250000.25")
+    commit(
+        cast.coordinator_a, data, sources["eu"], amount="1234.56", exchange_rate=Decimal("16.4523")
+    )
+    client.force_login(cast.viewer_x)
+    page = client.get(reverse("funding_table", args=[cast.plan_a.pk])).content.decode()
+    shown = {
+        title: _money_cells(row)
+        for title, row in re.findall(
+            r'<th scope="row" class="fw-normal col-text"><a [^>]+>([^<]+)</a></th>(.*?)</tr>',
+            page,
+            re.S,
+        )
+    }
+
+    csv_rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(reverse("funding_export", args=[cast.plan_a.pk, "csv"])).content.decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
+    workbook = load_workbook(
+        io.BytesIO(client.get(reverse("funding_export", args=[cast.plan_a.pk, "xlsx"])).content)
+    )
+    xlsx_rows = [list(row) for row in workbook.active.iter_rows(values_only=True)]
+
+    assert csv_rows[0] == [str(value) for value in xlsx_rows[0]]
+    header = csv_rows[0]
+    committed = header.index("Committed (GHS)")
+    cost = header.index("Cost (GHS)")
+    by_title_csv = {row[0]: row for row in csv_rows[1:]}
+    by_title_xlsx = {row[0]: row for row in xlsx_rows[1:]}
+    assert Decimal(by_title_csv["Fair recruitment"][committed]) == Decimal("250000.25")
+    assert Decimal(str(by_title_xlsx["Fair recruitment"][committed])) == Decimal("250000.25")
+    eu = base_amounts(
+        cast.plan_a,
+        {"currency": "EUR", "exchange_rate": Decimal("16.4523"), "amount": Decimal("1234.56")},
+    )["base_amount"]
+    assert Decimal(by_title_csv["Migration data"][committed]) == eu
+    assert by_title_csv["Migration data"][cost] == ""  # no cost estimate
+    assert Decimal(by_title_csv["Whole plan"][committed]) == Decimal("250000.25") + eu
+    # The page shows the same figures, in the reader's notation.
+    assert "250,000.25\xa0GHS" in shown["Fair recruitment"]
+    assert f"{eu:,.2f}\xa0GHS" in shown["Migration data"]
+    for title in ("Fair recruitment", "Migration data"):
+        for name, value in zip(header, by_title_csv[title], strict=True):
+            if name.endswith("(GHS)") and value:
+                assert f"{Decimal(value):,.2f}\xa0GHS" in shown[title] or name in (
+                    "Identified (GHS)",
+                    "Over-funded (GHS)",
+                    "To local actors (GHS)",
+                )
+
+
+@pytest.mark.parametrize("page", ["funding_overview", "mobilisation_plan", "funding_table"])
+def test_pages_cost_the_same_queries_for_10_or_300_interventions(
+    client, cast, targets_a, sources, page
+):
+    def grow(count: int) -> None:
+        _grow(cast, targets_a, count)
+        fresh = Intervention.objects.filter(commitments=None)
+        fresh.update(estimated_cost=Decimal(100000))
+        for intervention in fresh:
+            for source, stage in ((sources["budget"], "committed"), (sources["eu"], "pledged")):
+                values = {
+                    "currency": source.currency,
+                    "amount": Decimal(1000),
+                    "exchange_rate": Decimal("13.5") if source.currency != "GHS" else None,
+                }
+                Commitment.objects.create(
+                    intervention=intervention,
+                    source=source,
+                    stage=stage,
+                    dated=date(2026, 1, 1),
+                    **values,
+                    **base_amounts(cast.plan_a, values),
+                )
+
+    grow(10)
+    client.force_login(cast.editor_x)
+    url = reverse(page, args=[cast.plan_a.pk])
+    small = _queries(client, url)
+    grow(290)
+    assert Intervention.objects.count() == 300
+    assert _queries(client, url) == small
+    print(f"{page}: {small} queries with 10 and with 300 interventions")
