@@ -1,8 +1,8 @@
 """Time the funding pages of a large plan.
 
-Run: /work/main/.venv/bin/python bench/funding.py     (from the repository's root)
-     DATABASE_URL=postgres://msd_planner@127.0.0.1:5432/msd_bench_demo \\
-         /work/main/.venv/bin/python bench/funding.py
+Run: .venv/bin/python bench/funding.py     (from the repository's root)
+     DATABASE_URL=postgres://msd_planner@127.0.0.1:5432/msd_planner \\
+         .venv/bin/python bench/funding.py
      (DATABASE_URL picks PostgreSQL, SQLite otherwise. On PostgreSQL the bench builds
      its own database, <that database's name>_funding, and drops it at the end; the
      database named in DATABASE_URL is only connected to.)
@@ -21,8 +21,7 @@ through the service itself, rolled back, and compared), but no history rows are 
 
 Then prints median and 95th-percentile times and the query count of `funding_overview`,
 `mobilisation_plan` and `funding_export` (xlsx), each opened by the plan's coordinator. A
-page that is not built yet (no such URL name, an error, or an answer other than 200) is
-reported, not timed.
+page that answers other than 200 is reported, not timed.
 """
 
 import os

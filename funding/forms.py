@@ -145,9 +145,12 @@ class CommitmentForm(VersionedModelForm):
             "The part of the amount that goes to local actors (migrant- and "
             "community-led organisations, local government), in the currency above."
         )
-        if not self.instance.pk:
-            self.initial.setdefault("currency", base)
-            self.initial.setdefault("stage", Stage.PLEDGED)
+        if not self.instance.pk:  # a pledge in the plan's currency, nothing disbursed yet
+            self.initial["currency"] = self.initial.get("currency") or base
+            self.initial["stage"] = self.initial.get("stage") or Stage.PLEDGED
+            for name in ("disbursed", "to_local_actors"):
+                if not self.initial.get(name):
+                    self.initial[name] = None
 
     def clean(self):
         cleaned = super().clean()

@@ -66,6 +66,7 @@ def funding_table(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def funding_export(request: HttpRequest, pk: int, file_format: str) -> HttpResponse:
     if request.method != "GET":  # a download; signed out, the sign-in page comes first

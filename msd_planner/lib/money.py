@@ -4,12 +4,13 @@ import datetime
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from functools import cache
 
-from babel.core import get_global
+from babel.core import Locale, get_global
 from babel.numbers import (
-    format_decimal,
+    NumberPattern,
     get_currency_name,
     get_currency_precision,
     get_territory_currencies,
+    parse_pattern,
 )
 from django.utils.translation import get_language, to_locale
 
@@ -80,11 +81,21 @@ def share(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
     return (part or Decimal(0)) / whole
 
 
+@cache
+def _money_pattern(places: int) -> NumberPattern:
+    return parse_pattern("#,##0" + ("." + "0" * places if places else ""))
+
+
+@cache
+def babel_locale(name: str) -> Locale:
+    """The babel locale of a language (parsed once: a page formats hundreds of amounts)."""
+    return Locale.parse(name)
+
+
 def format_money(amount: Decimal | None, code: str) -> str:
     """``amount`` to the currency's decimals in the reader's notation, with its code:
     "1,450,000.00 GHS", "1 450 000,00 GHS"."""
     if amount is None:
         return ""
-    places = minor_digits(code)
-    pattern = "#,##0" + ("." + "0" * places if places else "")
-    return f"{format_decimal(amount, format=pattern, locale=_locale())}\N{NO-BREAK SPACE}{code}"
+    formatted = _money_pattern(minor_digits(code)).apply(amount, babel_locale(_locale()))
+    return f"{formatted}\N{NO-BREAK SPACE}{code}"
