@@ -29,7 +29,13 @@ from funding.rules import COMMITMENT_EDIT, SOURCE_EDIT, commitment_refusal
 from governance.models import Organisation, Participation, User
 from interventions.models import Intervention
 from msd_planner.lib.history import attribute, save_with_links
-from msd_planner.lib.money import converted, current_currency_codes, minor_digits, too_precise
+from msd_planner.lib.money import (
+    converted,
+    converted_part,
+    current_currency_codes,
+    minor_digits,
+    too_precise,
+)
 from msd_planner.lib.versioned_edit import (
     EditConflict,
     Update,
@@ -263,8 +269,8 @@ def base_amounts(plan: ActionPlan, values: dict) -> dict[str, Decimal]:
         "base_amount": converted(amount, rate, base),
         "base_disbursed": converted(disbursed, rate, base),
         "base_to_local_actors": converted(to_local, rate, base),
-        # Exact in Decimal: the division is carried at the context's 28 digits; one rounding.
-        "base_disbursed_to_local_actors": converted(to_local * disbursed / amount, rate, base),
+        # to_local × disbursed ÷ amount × rate, exact (a fraction); one rounding.
+        "base_disbursed_to_local_actors": converted_part(to_local, disbursed, amount, rate, base),
     }
 
 

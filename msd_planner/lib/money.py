@@ -2,6 +2,7 @@
 
 import datetime
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from fractions import Fraction
 from functools import cache
 
 from babel.core import get_global
@@ -71,6 +72,20 @@ def converted(amount: Decimal, rate: Decimal | None, to_currency: str) -> Decima
         context.prec = MONEY_DIGITS + RATE_DIGITS  # the product is exact
         exact = amount if rate is None else amount * rate
         return exact.quantize(Decimal(1).scaleb(-minor_digits(to_currency)), ROUND_HALF_EVEN)
+
+
+def converted_part(
+    amount: Decimal, part: Decimal, whole: Decimal, rate: Decimal | None, to_currency: str
+) -> Decimal:
+    """``amount`` × ``part`` ÷ ``whole`` × ``rate`` (the ``part`` ÷ ``whole`` share of
+    ``amount``, converted), exact as a fraction, rounded once to ``to_currency``'s minor
+    unit (half to even). A Decimal division would round at the context's precision first,
+    and that rounding can tip the second one (``tests/funding/test_money_properties.py``)."""
+    exact = Fraction(amount) * Fraction(part) / Fraction(whole)
+    if rate is not None:
+        exact *= Fraction(rate)
+    digits = minor_digits(to_currency)
+    return Decimal(f"{round(exact * 10**digits)}E-{digits}")  # round(): half to even
 
 
 def share(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
