@@ -51,6 +51,9 @@ MONEY_DIGITS = 18  # up to a quadrillion, with three decimals
 MONEY_PLACES = 3  # the most minor-unit digits of a current currency (BHD, KWD, TND …)
 RATE_DIGITS = 22
 RATE_PLACES = 10  # a rate such as 0.0000123456 (from a currency of many units per dollar)
+# What the columns hold: amounts below 10^15, rates below 10^12.
+MONEY_LIMIT = Decimal(10) ** (MONEY_DIGITS - MONEY_PLACES)
+RATE_LIMIT = Decimal(10) ** (RATE_DIGITS - RATE_PLACES)
 
 
 @cache
@@ -59,10 +62,15 @@ def minor_digits(code: str) -> int:
     return get_currency_precision(code)
 
 
+def decimals(value: Decimal) -> int:
+    """How many decimals ``value`` has, trailing zeros aside (1.50 has 1, 100 has 0)."""
+    exponent = value.normalize().as_tuple().exponent
+    return max(-exponent, 0) if isinstance(exponent, int) else 0
+
+
 def too_precise(amount: Decimal, code: str) -> bool:
     """True if ``amount`` has more decimals than the currency ``code`` has."""
-    exponent = amount.normalize().as_tuple().exponent
-    return isinstance(exponent, int) and -exponent > minor_digits(code)
+    return decimals(amount) > minor_digits(code)
 
 
 def converted(amount: Decimal, rate: Decimal | None, to_currency: str) -> Decimal:
