@@ -29,7 +29,17 @@ from funding.rules import COMMITMENT_EDIT, SOURCE_EDIT, commitment_refusal
 from governance.models import Organisation, Participation, User
 from interventions.models import Intervention
 from msd_planner.lib.history import attribute, save_with_links
-from msd_planner.lib.money import converted, current_currency_codes, minor_digits, too_precise
+from msd_planner.lib.money import (
+    MONEY_LIMIT,
+    RATE_LIMIT,
+    RATE_PLACES,
+    converted,
+    converted_part,
+    current_currency_codes,
+    decimals,
+    minor_digits,
+    too_precise,
+)
 from msd_planner.lib.versioned_edit import (
     EditConflict,
     Update,
@@ -203,6 +213,8 @@ def commitment_problems(
                 if name == "amount"
                 else _("Enter an amount of zero or more."),
             )
+        elif value >= MONEY_LIMIT:
+            problem(name, _("Enter an amount below one quadrillion (10^15)."))
         elif known and too_precise(value, currency):
             digits = minor_digits(currency)
             problem(
@@ -222,6 +234,14 @@ def commitment_problems(
             )
         elif rate <= 0:
             problem("exchange_rate", _("Enter an exchange rate above zero."))
+        elif rate >= RATE_LIMIT or decimals(rate) > RATE_PLACES:
+            # The rate is stored as entered and the base amounts computed from it: a rate
+            # the column would round would no longer give them.
+            problem(
+                "exchange_rate",
+                _("Enter a rate below one trillion (10^12), with at most %(places)s decimals.")
+                % {"places": RATE_PLACES},
+            )
         if values.get("rate_date") is None:
             problem("rate_date", _("Enter the date of the exchange rate."))
     stage = values.get("stage")
@@ -238,6 +258,17 @@ def commitment_problems(
             problem("disbursed", _("The amount disbursed cannot exceed the amount."))
         if to_local > amount:
             problem("to_local_actors", _("The part for local actors cannot exceed the amount."))
+    if known and amount is not None and not {"amount", "exchange_rate"} & problems.keys():
+        rate = None if currency == plan.base_currency else values.get("exchange_rate")
+        if converted(amount, rate, plan.base_currency) >= MONEY_LIMIT:
+            problem(
+                "amount",
+                _(
+                    "In %(base)s this amount reaches one quadrillion (10^15), more than can "
+                    "be recorded: check the amount and the rate."
+                )
+                % {"base": plan.base_currency},
+            )
     local_actors = list(values.get("local_actors") or [])
     if to_local and not local_actors:
         problem("local_actors", _("Choose the local actors who receive it."))
@@ -263,8 +294,8 @@ def base_amounts(plan: ActionPlan, values: dict) -> dict[str, Decimal]:
         "base_amount": converted(amount, rate, base),
         "base_disbursed": converted(disbursed, rate, base),
         "base_to_local_actors": converted(to_local, rate, base),
-        # Exact in Decimal: the division is carried at the context's 28 digits; one rounding.
-        "base_disbursed_to_local_actors": converted(to_local * disbursed / amount, rate, base),
+        # to_local × disbursed ÷ amount × rate, exact (a fraction); one rounding.
+        "base_disbursed_to_local_actors": converted_part(to_local, disbursed, amount, rate, base),
     }
 
 

@@ -2,6 +2,7 @@
 
 import datetime
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from fractions import Fraction
 from functools import cache
 
 from babel.core import Locale, get_global
@@ -51,6 +52,9 @@ MONEY_DIGITS = 18  # up to a quadrillion, with three decimals
 MONEY_PLACES = 3  # the most minor-unit digits of a current currency (BHD, KWD, TND …)
 RATE_DIGITS = 22
 RATE_PLACES = 10  # a rate such as 0.0000123456 (from a currency of many units per dollar)
+# What the columns hold: amounts below 10^15, rates below 10^12.
+MONEY_LIMIT = Decimal(10) ** (MONEY_DIGITS - MONEY_PLACES)
+RATE_LIMIT = Decimal(10) ** (RATE_DIGITS - RATE_PLACES)
 
 
 @cache
@@ -59,10 +63,15 @@ def minor_digits(code: str) -> int:
     return get_currency_precision(code)
 
 
+def decimals(value: Decimal) -> int:
+    """How many decimals ``value`` has, trailing zeros aside (1.50 has 1, 100 has 0)."""
+    exponent = value.normalize().as_tuple().exponent
+    return max(-exponent, 0) if isinstance(exponent, int) else 0
+
+
 def too_precise(amount: Decimal, code: str) -> bool:
     """True if ``amount`` has more decimals than the currency ``code`` has."""
-    exponent = amount.normalize().as_tuple().exponent
-    return isinstance(exponent, int) and -exponent > minor_digits(code)
+    return decimals(amount) > minor_digits(code)
 
 
 def converted(amount: Decimal, rate: Decimal | None, to_currency: str) -> Decimal:
@@ -72,6 +81,20 @@ def converted(amount: Decimal, rate: Decimal | None, to_currency: str) -> Decima
         context.prec = MONEY_DIGITS + RATE_DIGITS  # the product is exact
         exact = amount if rate is None else amount * rate
         return exact.quantize(Decimal(1).scaleb(-minor_digits(to_currency)), ROUND_HALF_EVEN)
+
+
+def converted_part(
+    amount: Decimal, part: Decimal, whole: Decimal, rate: Decimal | None, to_currency: str
+) -> Decimal:
+    """``amount`` × ``part`` ÷ ``whole`` × ``rate`` (the ``part`` ÷ ``whole`` share of
+    ``amount``, converted), exact as a fraction, rounded once to ``to_currency``'s minor
+    unit (half to even). A Decimal division would round at the context's precision first,
+    and that rounding can tip the second one (``tests/funding/test_money_properties.py``)."""
+    exact = Fraction(amount) * Fraction(part) / Fraction(whole)
+    if rate is not None:
+        exact *= Fraction(rate)
+    digits = minor_digits(to_currency)
+    return Decimal(f"{round(exact * 10**digits)}E-{digits}")  # round(): half to even
 
 
 def share(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
