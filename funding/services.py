@@ -131,7 +131,13 @@ def source_create(*, actor: User | None, plan: ActionPlan, source: FundingSource
 def source_update(
     *, actor: User, source: FundingSource, expected_version: int, data: dict
 ) -> Update[FundingSource]:
+    """Save a source's changed fields (the versioned-edit contract). The user must be
+    allowed to change the source as it stands, and to name its provider."""
     plan = plan_lock(source.plan_id)
+    if actor is not None and not SOURCE_EDIT.allows(
+        plan_actions_for_user(actor, plan), acting_organisations(actor, plan), source
+    ):
+        raise ValidationError(_("You may no longer change this source."))
 
     def check(fresh: FundingSource, changed: list[str]) -> None:
         if "provider" in changed:

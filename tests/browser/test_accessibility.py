@@ -62,6 +62,16 @@ def test_working_pages_have_no_serious_accessibility_violations(page):
             f"/plans/{plan.pk}/interventions/{intervention.pk}/indicators/add/",
             f"/plans/{plan.pk}/interventions/{intervention.pk}/indicators/{indicator.pk}/",
             f"/plans/{plan.pk}/interventions/{intervention.pk}/indicators/{indicator.pk}/progress/",
+            f"/plans/{plan.pk}/funding/",
+            f"/plans/{plan.pk}/funding/interventions/",
+            f"/plans/{plan.pk}/funding/sources/",
+            f"/plans/{plan.pk}/funding/sources/add/",
+            f"/plans/{plan.pk}/funding/interventions/{intervention.pk}/",
+            f"/plans/{plan.pk}/funding/interventions/{intervention.pk}/commitments/add/",
+            f"/plans/{plan.pk}/funding/interventions/{intervention.pk}/strategy/",
+            f"/plans/{plan.pk}/funding/mobilisation/",
+            f"/plans/{plan.pk}/funding/engagements/",
+            f"/plans/{plan.pk}/funding/engagements/add/",
         ],
         "editor": [
             f"/plans/{plan.pk}/access/",
@@ -111,6 +121,8 @@ def test_phone_pages_have_no_serious_accessibility_violations(browser, live_serv
         f"/plans/{plan.pk}/targets/",
         f"/plans/{plan.pk}/frameworks/",
         f"/plans/{plan.pk}/history/",
+        f"/plans/{plan.pk}/funding/",
+        f"/plans/{plan.pk}/funding/mobilisation/",
         "/catalogue/",
     ]:
         page.goto(path)
