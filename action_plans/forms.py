@@ -91,3 +91,58 @@ class HistoryPageForm(forms.Form):
 
 def _start_of(day) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class StepCommentForm(forms.Form):
+    """The reason given with a workflow step (a withdrawal, a revision)."""
+
+    comment = forms.CharField(
+        label=_("Why"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        error_messages={"required": _("Say why.")},
+    )
+
+
+class RevisionForm(forms.Form):
+    """Opening an adopted plan for revision: the reason from the short list, in words."""
+
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=[
+            ("new_intervention", _("A new intervention")),
+            ("re_scoping", _("Re-scoping")),
+            ("funding_change", _("A funding change")),
+            ("target_change", _("A change of targets")),
+            ("correction", _("A correction")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the reason for the revision.")},
+    )
+    comment = forms.CharField(
+        label=_("What changes, and why"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        error_messages={"required": _("Say what changes and why.")},
+    )
+
+    def reason_text(self) -> str:
+        label = dict(self.fields["reason"].choices)[self.cleaned_data["reason"]]
+        return f"{label}: {self.cleaned_data['comment'].strip()}"
+
+
+class AdoptionForm(forms.Form):
+    adoption_date = forms.DateField(
+        label=_("Date of adoption"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": _("Enter the date of adoption."),
+            "invalid": _("Enter a real date."),
+        },
+    )
+    reference = forms.CharField(
+        label=_("Adopting act or reference"),
+        max_length=300,
+        help_text=_("E.g. “Cabinet decision CD/2026/114 of 12 March 2026”."),
+        error_messages={"required": _("Enter the adopting act or its reference.")},
+    )

@@ -97,3 +97,94 @@ def register_participant_leaving_check(check: ParticipantLeavingCheck) -> Partic
 
 def participant_leaving_checks() -> tuple[ParticipantLeavingCheck, ...]:
     return tuple(_participant_leaving_checks)
+
+
+# --- readiness -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReadinessItem:
+    """One criterion of a plan's readiness for validation, as its app judges it.
+
+    ``blocking`` criteria must hold before the plan may be submitted; the others are
+    warnings. ``problems`` name what fails, in words; ``url`` is where it is fixed.
+    """
+
+    key: str
+    label: str
+    blocking: bool
+    problems: tuple[str, ...]
+    url: str
+    order: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+ReadinessCheck = Callable[[ActionPlan], list[ReadinessItem]]
+
+_readiness_checks: list[ReadinessCheck] = []
+
+
+def register_readiness_check(check: ReadinessCheck) -> ReadinessCheck:
+    """``check(plan)`` returns the readiness criteria the app judges (a fixed number of
+    queries, however large the plan)."""
+    if check not in _readiness_checks:
+        _readiness_checks.append(check)
+    return check
+
+
+def readiness_checks() -> tuple[ReadinessCheck, ...]:
+    return tuple(_readiness_checks)
+
+
+# --- validation: who signs, and who adopts ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequiredSignature:
+    """An organisation whose approval a plan's validation needs, and why."""
+
+    organisation_id: int
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A required organisation and its sign-off of a version, for the validation page."""
+
+    required: RequiredSignature
+    decision: str = ""  # "" (not yet), "approve" or "request_changes"
+    decision_label: str = ""
+    signatory: str = ""
+    comment: str = ""
+    signed_at: Any = None
+
+
+@dataclass(frozen=True)
+class ValidationPolicy:
+    """Who must approve a plan (``required(plan)``), which of them have approved a version
+    (``approvals(version)``: organisation ids), each required organisation with its
+    sign-off (``signatures(plan, version)``), who of the user's organisations may sign
+    (``signable(user, plan)``: organisation ids), and why ``actor`` may not adopt it
+    (``adoption_refusal(plan, actor)``: a message, or None)."""
+
+    required: Callable[[ActionPlan], list[RequiredSignature]]
+    approvals: Callable[[Any], set[int]]
+    signatures: Callable[[ActionPlan, Any], list[Signature]]
+    signable: Callable[[Any, ActionPlan], list[int]]
+    adoption_refusal: Callable[[ActionPlan, Any], str | None]
+
+
+_validation_policy: list[ValidationPolicy] = []
+
+
+def register_validation_policy(policy: ValidationPolicy) -> None:
+    """Governance knows the lead model and the signatories: it registers the one policy."""
+    _validation_policy[:] = [policy]
+
+
+def validation_policy() -> ValidationPolicy:
+    return _validation_policy[0]

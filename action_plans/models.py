@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.text import format_lazy
@@ -113,3 +114,121 @@ class ActionPlanUserObjectPermission(UserObjectPermissionBase):
 
 class ActionPlanGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(ActionPlan, on_delete=models.CASCADE)
+
+
+# --- the plan's life: versions and transitions -------------------------------------------
+
+
+class VersionStatus(models.TextChoices):
+    IN_VALIDATION = "in_validation", _("In validation")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    VALIDATED = "validated", _("Validated")
+    ADOPTED = "adopted", _("Adopted (official)")
+    SUPERSEDED = "superseded", _("Adopted, since superseded")
+
+
+# A version still on its way to adoption; a plan has at most one.
+OPEN_VERSION_STATUSES = (VersionStatus.IN_VALIDATION, VersionStatus.VALIDATED)
+
+
+class PlanVersion(models.Model):
+    """A numbered version of a plan, made when it is submitted for validation: 1.0, then
+    1.1 on each resubmission, 2.0 for the first submission after an adoption. The adopted
+    version is the official plan until its successor is adopted."""
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="versions")
+    major = models.PositiveSmallIntegerField(_("major number"))
+    minor = models.PositiveSmallIntegerField(_("minor number"))
+    status = models.CharField(_("status"), max_length=24, choices=VersionStatus.choices)
+    submitted_at = models.DateTimeField(_("submitted"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    validated_at = models.DateTimeField(_("validated"), null=True, blank=True)
+    adopted_at = models.DateTimeField(_("adopted"), null=True, blank=True)
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    adoption_date = models.DateField(_("date of adoption"), null=True, blank=True)
+    adoption_reference = models.CharField(
+        _("adopting act or reference"), max_length=300, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("plan version")
+        verbose_name_plural = _("plan versions")
+        ordering = ["-major", "-minor"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "major", "minor"], name="plan_version_number_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["plan"],
+                condition=models.Q(status__in=OPEN_VERSION_STATUSES),
+                name="plan_version_one_open",
+                violation_error_message=_("The plan already has a version in validation."),
+            ),
+            models.UniqueConstraint(
+                fields=["plan"],
+                condition=models.Q(status="adopted"),
+                name="plan_version_one_official",
+                violation_error_message=_("The plan already has an official version."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=VersionStatus.values),
+                name="plan_version_status_known",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["adopted", "superseded"])
+                | (models.Q(adoption_date__isnull=False) & ~models.Q(adoption_reference="")),
+                name="plan_version_adopted_with_date_and_reference",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"{self.major}.{self.minor}"
+
+
+class TransitionStep(models.TextChoices):
+    SUBMIT = "submit", _("Submitted for validation")
+    WITHDRAW = "withdraw", _("Withdrawn from validation")
+    REQUEST_CHANGES = "request_changes", _("Changes requested")
+    VALIDATE = "validate", _("Validated by every required organisation")
+    ADOPT = "adopt", _("Adopted")
+    OPEN_REVISION = "open_revision", _("Opened for revision")
+
+
+class PlanTransition(models.Model):
+    """One step of a plan's workflow: who moved it from which status to which, acting
+    for which organisation, when, and why (the workflow's own history)."""
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="transitions")
+    version = models.ForeignKey(
+        PlanVersion, on_delete=models.CASCADE, null=True, related_name="transitions"
+    )
+    step = models.CharField(_("step"), max_length=24, choices=TransitionStep.choices)
+    from_status = models.CharField(_("from"), max_length=16, choices=PlanStatus.choices)
+    to_status = models.CharField(_("to"), max_length=16, choices=PlanStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    organisation_name = models.CharField(_("acting for"), max_length=200, blank=True)
+    comment = models.TextField(_("comment"), blank=True, max_length=5000)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("plan transition")
+        verbose_name_plural = _("plan transitions")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plan}: {self.from_status} → {self.to_status}"

@@ -1,9 +1,11 @@
 """Writes to action plans."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from action_plans.hooks import plan_change_checks
-from action_plans.models import ActionPlan
+from action_plans.models import ActionPlan, PlanStatus
 from msd_planner.lib.history import attribute
 from msd_planner.lib.versioned_edit import Update, versioned_update
 
@@ -19,10 +21,25 @@ PLAN_FIELDS = (
 )
 
 
+class PlanReadOnly(ValidationError):
+    """The plan is in validation, validated or adopted: its content does not change."""
+
+
 def plan_lock(plan_id: int) -> ActionPlan:
-    """Lock the plan row: the first lock of every write whose rules span the plan's
-    records, so that such writes run one after the other and never deadlock."""
-    return ActionPlan.objects.select_for_update().get(pk=plan_id)
+    """Lock the plan row for a change of its content: the first lock of every edit
+    service, so that such writes run one after the other and never deadlock. Refused
+    unless the plan is a draft (in validation, validated or adopted its content is
+    read-only; a revision opens a new draft)."""
+    plan = ActionPlan.objects.select_for_update().get(pk=plan_id)
+    if plan.status != PlanStatus.DRAFT:
+        raise PlanReadOnly(
+            _(
+                "The plan is %(status)s: its content cannot change now. A coordinator may "
+                "withdraw it from validation or open a revision."
+            )
+            % {"status": plan.get_status_display().lower()}
+        )
+    return plan
 
 
 @transaction.atomic
@@ -45,6 +62,7 @@ def plan_update(*, actor, plan: ActionPlan, expected_version: int, data: dict) -
     Each app's registered checks refuse a change its records no longer fit (e.g. a
     period that ends before a recorded baseline year).
     """
+    plan_lock(plan.pk)
     return versioned_update(
         instance=plan,
         expected_version=expected_version,

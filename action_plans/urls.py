@@ -1,6 +1,6 @@
 from django.urls import path
 
-from action_plans import views
+from action_plans import validation_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -8,4 +8,17 @@ urlpatterns = [
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
     path("plans/<int:pk>/history/", views.plan_history, name="plan_history"),
+    path("plans/<int:pk>/validation/", validation_views.plan_validation, name="plan_validation"),
+    path("plans/<int:pk>/validation/submit/", validation_views.plan_submit, name="plan_submit"),
+    path(
+        "plans/<int:pk>/validation/withdraw/",
+        validation_views.plan_withdraw,
+        name="plan_withdraw",
+    ),
+    path("plans/<int:pk>/validation/adopt/", validation_views.plan_adopt, name="plan_adopt"),
+    path(
+        "plans/<int:pk>/validation/revision/",
+        validation_views.plan_revision_open,
+        name="plan_revision_open",
+    ),
 ]

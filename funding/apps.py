@@ -10,10 +10,12 @@ class FundingConfig(AppConfig):
         from action_plans.hooks import (
             register_participant_leaving_check,
             register_plan_change_check,
+            register_readiness_check,
         )
-        from funding import demo, history, rules, services  # noqa: F401 (rules declare)
+        from funding import demo, history, readiness, rules, services  # noqa: F401 (rules declare)
 
         register_plan_change_check(services.base_currency_kept)
         register_participant_leaving_check(services.local_actor_still_funded)
+        register_readiness_check(readiness.funding_readiness)
         history.register()
         demo.register()

@@ -10,10 +10,17 @@ class GovernanceConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_migrate
 
-        from action_plans.hooks import register_acting_organisations, register_plan_list_column
-        from governance import demo, history, permissions, selectors, services
+        from action_plans.hooks import (
+            register_acting_organisations,
+            register_plan_list_column,
+            register_readiness_check,
+            register_validation_policy,
+        )
+        from governance import demo, history, permissions, selectors, services, validation
 
         register_acting_organisations(permissions.acting_organisations)
+        register_validation_policy(validation.POLICY)
+        register_readiness_check(validation.governance_readiness)
         register_plan_list_column(_("Lead bodies"), selectors.plans_lead_bodies)
         register_plan_list_column(_("Your role"), selectors.plans_roles_of)
         history.register()

@@ -17,6 +17,7 @@ from governance.models import (
     Organisation,
     OrganisationType,
     Role,
+    SignOffDecision,
     User,
 )
 from governance.permissions import organisations_visible_to
@@ -410,3 +411,41 @@ class LimitedPasswordResetForm(PasswordResetForm):
                 window=PASSWORD_RESET_WINDOW,
             ):
                 yield user
+
+
+class SignForm(forms.Form):
+    """A signatory's decision on the version in validation, for one of their
+    organisations whose signature is required."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Signing for"),
+        queryset=Organisation.objects.none(),
+        empty_label=None,
+        error_messages={"required": _("Choose the organisation you sign for.")},
+    )
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=SignOffDecision.choices,
+        widget=Radios,
+        error_messages={"required": _("Approve the plan or request changes.")},
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Required when you request changes: say which, and why."),
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("decision") == SignOffDecision.REQUEST_CHANGES
+            and not (cleaned.get("comment") or "").strip()
+        ):
+            self.add_error("comment", _("Say which changes are needed."))
+        return cleaned

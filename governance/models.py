@@ -372,3 +372,50 @@ class Invitation(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.used_at is None and self.expires_at > timezone.now()
+
+
+class SignOffDecision(models.TextChoices):
+    APPROVE = "approve", _("Approved")
+    REQUEST_CHANGES = "request_changes", _("Changes requested")
+
+
+class SignOff(models.Model):
+    """An organisation's decision on a version in validation, given by one of its
+    signatories: approve it, or request changes (with a comment)."""
+
+    version = models.ForeignKey(
+        "action_plans.PlanVersion", on_delete=models.CASCADE, related_name="sign_offs"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="sign_offs"
+    )
+    signatory = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sign_offs"
+    )
+    decision = models.CharField(_("decision"), max_length=16, choices=SignOffDecision.choices)
+    comment = models.TextField(_("comment"), blank=True, max_length=NOTES_MAX_LENGTH)
+    signed_at = models.DateTimeField(_("signed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sign-off")
+        verbose_name_plural = _("sign-offs")
+        ordering = ["signed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "organisation"],
+                name="sign_off_once_per_organisation",
+                violation_error_message=_("This organisation has already signed this version."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decision="approve") | ~models.Q(comment=""),
+                name="sign_off_changes_with_a_comment",
+                violation_error_message=_("Say which changes are needed."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decision__in=SignOffDecision.values),
+                name="sign_off_decision_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation.short_name}: {self.get_decision_display()} ({self.version})"

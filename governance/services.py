@@ -385,6 +385,7 @@ def participation_update(
     *, actor: User, participation: Participation, expected_version: int, signatory_required: bool
 ) -> Update[Participation]:
     """Say whether the organisation's signature is required, refusing a stale edit."""
+    plan_lock(participation.plan_id)
     return versioned_update(
         instance=participation,
         expected_version=expected_version,

@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.views.decorators.http import require_http_methods
 
 from governance.forms import LoginForm, PasswordChangeForm, SetPasswordForm
-from governance.views import accounts, members, organisations, plans
+from governance.views import accounts, members, organisations, plans, validation
 
 # Every HTML page answers GET and POST only; other methods get 405.
 html_page = require_http_methods(["GET", "POST"])
@@ -74,6 +74,7 @@ urlpatterns = [
     path("users/<int:pk>/invitation/", accounts.invitation_resend, name="invitation_resend"),
     path("invitations/<str:token>/", accounts.invitation_accept, name="invitation_accept"),
     path("plans/<int:pk>/governance/", plans.plan_governance, name="plan_governance"),
+    path("plans/<int:pk>/validation/sign/", validation.plan_sign, name="plan_sign"),
     path(
         "plans/<int:pk>/governance/lead/",
         plans.lead_arrangement_edit,

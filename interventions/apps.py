@@ -10,10 +10,12 @@ class InterventionsConfig(AppConfig):
         from action_plans.hooks import (
             register_participant_leaving_check,
             register_plan_change_check,
+            register_readiness_check,
         )
-        from interventions import demo, history, rules, services  # noqa: F401 (rules declare)
+        from interventions import demo, history, readiness, rules, services  # noqa: F401 (rules declare)
 
         register_plan_change_check(services.interventions_within_plan_period)
         register_participant_leaving_check(services.participant_still_needed)
+        register_readiness_check(readiness.interventions_readiness)
         history.register()
         demo.register()

@@ -7,8 +7,12 @@ class TargetsConfig(AppConfig):
     verbose_name = _("SDG targets")
 
     def ready(self):
-        from action_plans.hooks import register_plan_change_check, register_plan_list_column
-        from targets import demo, history, rules, selectors, services  # noqa: F401 (rules)
+        from action_plans.hooks import (
+            register_plan_change_check,
+            register_plan_list_column,
+            register_readiness_check,
+        )
+        from targets import demo, history, readiness, rules, selectors, services  # noqa: F401
 
         register_plan_list_column(
             _("Prioritised targets"),
@@ -17,5 +21,6 @@ class TargetsConfig(AppConfig):
             empty=0,
         )
         register_plan_change_check(services.baselines_within_plan_period)
+        register_readiness_check(readiness.targets_readiness)
         history.register()
         demo.register()

@@ -372,6 +372,7 @@ def scoring_criteria_set(
     when the user opened the page. The criteria left out are deleted with their scores.
     Weights may not all be zero.
     """
+    plan_lock(plan.pk)
     try:
         plan = lock_for_update(plan, expected_version)
     except EditConflict as conflict:
@@ -444,6 +445,7 @@ def proposal_update(
     *, actor: User, proposal: PrioritisedTarget, expected_version: int, data: dict
 ) -> Update[PrioritisedTarget]:
     """Change a proposal's rationale while it awaits the decision."""
+    plan_lock(proposal.plan_id)
     return versioned_update(
         instance=proposal,
         expected_version=expected_version,
@@ -470,6 +472,7 @@ def proposal_decide(
     *, actor: User, prioritised_target: PrioritisedTarget, accept: bool, comment: str
 ) -> PrioritisedTarget:
     """A coordinator accepts or declines a proposed target, with a comment."""
+    plan_lock(prioritised_target.plan_id)
     fresh = PrioritisedTarget.objects.select_for_update().filter(pk=prioritised_target.pk).first()
     if fresh is None:
         raise RecordRemoved(PrioritisedTarget, prioritised_target.pk)
@@ -520,6 +523,7 @@ def _already_followed(followed: FollowedIndicator) -> bool:
     ).exists()
 
 
+@transaction.atomic
 def followed_indicator_add(
     *,
     actor: User,
@@ -529,6 +533,7 @@ def followed_indicator_add(
     proxy_unit: str = "",
 ) -> FollowedIndicator:
     """Follow a global SDG indicator of the target, or a national proxy indicator."""
+    plan_lock(prioritised_target.plan_id)
     if bool(indicator) == bool(proxy_name.strip()):
         raise ValidationError(
             {
@@ -565,6 +570,7 @@ def followed_indicator_add(
 
 @transaction.atomic
 def followed_indicator_remove(*, actor: User, followed: FollowedIndicator) -> None:
+    plan_lock(followed.prioritised_target.plan_id)
     fresh = lock_for_removal(followed)
     attribute(fresh, actor)
     fresh.delete()
@@ -606,6 +612,7 @@ def _framework_fits(framework: Framework, changed: list[str] | None = None) -> N
 @transaction.atomic
 def framework_create(*, actor: User, plan: ActionPlan, framework: Framework) -> Framework:
     """Add an existing framework to the plan's review."""
+    plan_lock(plan.pk)
     framework.plan = plan
     _framework_fits(framework)
     attribute(framework, actor)
@@ -623,6 +630,7 @@ def framework_update(
     *, actor: User, framework: Framework, expected_version: int, data: dict
 ) -> Update[Framework]:
     """Save the changes to an existing framework, refusing a stale edit."""
+    plan_lock(framework.plan_id)
     try:
         return versioned_update(
             instance=framework,
@@ -660,6 +668,7 @@ def framework_assessments_set(
     coherence removes the assessment. The assessments are serialised on their
     framework: ``expected_version`` is its version when the user opened the page.
     """
+    plan_lock(framework.plan_id)
     framework = lock_for_update(framework, expected_version)
     allowed = set(
         framework.plan.prioritised_targets.filter(status=ProposalStatus.ACCEPTED).values_list(
@@ -740,6 +749,7 @@ def consultation_create(
 ) -> Consultation:
     """Record a consultation of ``plan`` with the organisations present and the
     prioritised targets and existing frameworks it concerned."""
+    plan_lock(plan.pk)
     prioritised_targets, frameworks = list(prioritised_targets), list(frameworks)
     problems = consultation_problems(
         plan=plan,
@@ -767,6 +777,7 @@ def consultation_update(
     *, actor: User, consultation: Consultation, expected_version: int, data: dict
 ) -> Update[Consultation]:
     """Save the changes to a consultation (its links included), refusing a stale edit."""
+    plan_lock(consultation.plan_id)
 
     def links_fit(fresh: Consultation, changed: list[str]) -> None:
         problems = consultation_problems(
@@ -791,6 +802,7 @@ def consultation_update(
 @transaction.atomic
 def consultation_delete(*, actor: User, consultation: Consultation) -> None:
     """Remove a consultation from the plan's log; its history rows stay."""
+    plan_lock(consultation.plan_id)
     fresh = lock_for_removal(consultation)
     attribute(fresh, actor)
     fresh.delete()

@@ -686,6 +686,13 @@ MATRIX: dict[str, Row] = {
     "progress_remove": Row(
         kwargs=_progress_kwargs, access=RECORDS_PROGRESS, foreign=_foreign_progress
     ),
+    # validation and adoption
+    "plan_validation": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW)),
+    "plan_submit": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.CHANGE)),
+    "plan_withdraw": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.CHANGE)),
+    "plan_adopt": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.CHANGE)),
+    "plan_revision_open": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.CHANGE)),
+    "plan_sign": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.SIGN)),
     # funding
     "funding_overview": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW)),
     "funding_table": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW)),

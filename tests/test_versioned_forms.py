@@ -65,6 +65,10 @@ NOT_AN_EDIT = {
     "InvitationAcceptForm": "sets a password once, through a single-use link",
     "CriterionForm": "a row of the scoring criteria page, versioned on the plan by its page",
     "ProgressForm": "records a progress value (a new record)",
+    "StepCommentForm": "a workflow step, refused once the plan has moved on",
+    "RevisionForm": "a workflow step, refused once the plan has moved on",
+    "AdoptionForm": "a workflow step, refused once the plan has moved on",
+    "SignForm": "a sign-off (a new record), refused once given",
 }
 
 
@@ -365,3 +369,31 @@ def test_the_race_bench_races_every_edit_page():
     bench = (Path(__file__).resolve().parent.parent / "bench" / "race_runner.py").read_text()
     raced = set(re.findall(r'EditPage\(\s*"(\w+)"', bench))
     assert raced == set(EDIT_PAGES)
+
+
+@pytest.mark.parametrize(
+    "form_name",
+    sorted(name for name, page in EDIT_PAGES.items() if "organisation" not in page.url_name),
+)
+def test_a_plan_in_validation_is_read_only_on_every_edit_page(client, cast, catalogue, form_name):
+    """While a plan is in validation (or validated, or adopted) no edit page saves: the
+    services refuse, whoever asks, and say why."""
+    from action_plans.models import ActionPlan, PlanStatus
+
+    page = EDIT_PAGES[form_name]
+    url = reverse(page.url_name, kwargs=page.kwargs(cast))
+    client.force_login(cast.user(page.role))
+    opened = client.get(url)
+    data = _page_data(opened.context)
+    typed = _text_field(opened.context["form"])
+    if typed:
+        data[typed] = "Typed while the plan is in validation"
+    ActionPlan.objects.filter(pk=cast.plan_a.pk).update(status=PlanStatus.IN_VALIDATION)
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200, "refused on the page, not redirected as saved"
+    assert "its content cannot change now" in response.content.decode()
+    ActionPlan.objects.filter(pk=cast.plan_a.pk).update(status=PlanStatus.DRAFT)
+    reopened = client.get(url)
+    assert _page_data(reopened.context)["version"] == _page_data(opened.context)["version"]

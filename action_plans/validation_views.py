@@ -1,0 +1,209 @@
+"""The plan's validation page and its workflow steps: submit, withdraw, adopt, open a
+revision (signing is governance's page). Each step is one service of
+``action_plans.workflow``; irreversible ones go through a confirmation page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from action_plans import workflow
+from action_plans.forms import AdoptionForm, RevisionForm, StepCommentForm
+from action_plans.hooks import validation_policy
+from action_plans.models import PlanStatus
+from action_plans.permissions import PlanAction, plan_for_user_or_404
+from msd_planner.lib.pages import confirmation_page
+from msd_planner.lib.versioned_edit import add_service_error
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def plan_validation(request: HttpRequest, pk: int) -> HttpResponse:
+    access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
+    plan = access.plan
+    policy = validation_policy()
+    version = workflow.open_version(plan)
+    shown = version or plan.versions.first()
+    signatures = policy.signatures(plan, shown)
+    readiness = workflow.plan_readiness(plan) if plan.status == PlanStatus.DRAFT else None
+    may_change = access.may(PlanAction.CHANGE)
+    return render(
+        request,
+        "action_plans/plan_validation.html",
+        {
+            **access.context,
+            "readiness": readiness,
+            "version": shown,
+            "official": workflow.official_version(plan),
+            "versions": plan.versions.select_related("submitted_by", "adopted_by"),
+            "signatures": signatures,
+            "approved": sum(1 for row in signatures if row.decision == "approve"),
+            "transitions": plan.transitions.select_related("actor", "version")[:50],
+            "steps": {
+                step.value
+                for step in workflow.steps_from(plan.status)
+                if may_change and workflow.TRANSITIONS[step].action == PlanAction.CHANGE
+            },
+            "may_sign": plan.status == PlanStatus.IN_VALIDATION
+            and bool(policy.signable(request.user, plan)),
+        },
+    )
+
+
+def _back(pk: int) -> str:
+    return reverse("plan_validation", args=[pk])
+
+
+def _refused(request, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    access = plan_for_user_or_404(request.user, pk, PlanAction.CHANGE)
+    if request.method == "POST":
+        try:
+            version = workflow.plan_submit(actor=request.user, plan=access.plan)
+        except ValidationError as error:
+            _refused(request, error)
+        else:
+            messages.success(
+                request,
+                _("Version %(number)s is in validation.") % {"number": version.number},
+            )
+        return redirect(_back(pk))
+    required = validation_policy().required(access.plan)
+    return confirmation_page(
+        request,
+        access.context,
+        title=_("Submit the plan for validation?"),
+        consequences=[
+            _(
+                "A numbered version is made, and the plan's content becomes read-only for "
+                "everyone until it is validated, withdrawn or changes are requested."
+            ),
+            _("The signatories of these organisations are asked to approve it: %(names)s.")
+            % {"names": ", ".join(item.name for item in required) or "—"},
+        ],
+        button=_("Submit for validation"),
+        cancel_url=_back(pk),
+    )
+
+
+def _step_form_page(request, access, form, *, title: str, intro: str, button: str):
+    return render(
+        request,
+        "action_plans/plan_step_form.html",
+        {
+            **access.context,
+            "form": form,
+            "step_title": title,
+            "intro": intro,
+            "button": button,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def plan_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    access = plan_for_user_or_404(request.user, pk, PlanAction.CHANGE)
+    form = StepCommentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.plan_withdraw(
+                actor=request.user, plan=access.plan, comment=form.cleaned_data["comment"]
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request, _("The plan is withdrawn from validation: it is a draft again.")
+            )
+            return redirect(_back(pk))
+    return _step_form_page(
+        request,
+        access,
+        form,
+        title=_("Withdraw the plan from validation"),
+        intro=_(
+            "The version in validation is set aside with the sign-offs given; the plan "
+            "becomes a draft again, to change and submit anew."
+        ),
+        button=_("Withdraw from validation"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def plan_adopt(request: HttpRequest, pk: int) -> HttpResponse:
+    access = plan_for_user_or_404(request.user, pk, PlanAction.CHANGE)
+    form = AdoptionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = workflow.plan_adopt(
+                actor=request.user,
+                plan=access.plan,
+                adoption_date=form.cleaned_data["adoption_date"],
+                reference=form.cleaned_data["reference"],
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Version %(number)s is adopted: it is the official plan.")
+                % {"number": version.number},
+            )
+            return redirect(_back(pk))
+    version = workflow.open_version(access.plan)
+    return _step_form_page(
+        request,
+        access,
+        form,
+        title=_("Adopt version %(number)s") % {"number": version.number if version else "—"},
+        intro=_(
+            "The validated version becomes the official plan, with the date and the act "
+            "that adopted it. The version adopted before it is superseded."
+        ),
+        button=_("Adopt the plan"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def plan_revision_open(request: HttpRequest, pk: int) -> HttpResponse:
+    access = plan_for_user_or_404(request.user, pk, PlanAction.CHANGE)
+    form = RevisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.plan_revision_open(
+                actor=request.user, plan=access.plan, comment=form.reason_text()
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The plan is open for revision. The adopted version stays the official one "
+                    "until its successor is adopted."
+                ),
+            )
+            return redirect(_back(pk))
+    return _step_form_page(
+        request,
+        access,
+        form,
+        title=_("Open the plan for revision"),
+        intro=_(
+            "The plan becomes a draft again, to add interventions or change them; the "
+            "adopted version stays the official plan until the revision is adopted."
+        ),
+        button=_("Open a revision"),
+    )

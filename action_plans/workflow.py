@@ -1,0 +1,294 @@
+"""The plan's life: draft → in validation → validated → adopted, and back to draft to
+change it (a request for changes, a withdrawal, a revision after adoption).
+
+One table (``TRANSITIONS``) says which status may follow which, through which step and
+with which ``PlanAction``. One service per step; each locks the plan row, checks the
+actor against the table, applies its rules, saves and writes a ``PlanTransition``.
+Sign-offs are governance's (it knows the lead model and the signatories): its signing
+service calls ``plan_validate`` or ``plan_changes_request`` here.
+
+While a plan is not a draft its content is read-only: ``action_plans.services.plan_lock``,
+the first lock of every edit service, refuses.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from action_plans.hooks import ReadinessItem, readiness_checks, validation_policy
+from action_plans.models import (
+    OPEN_VERSION_STATUSES,
+    ActionPlan,
+    PlanStatus,
+    PlanTransition,
+    PlanVersion,
+    VersionStatus,
+)
+from action_plans.models import TransitionStep as Step
+from action_plans.permissions import plan_actions_for_user
+from action_plans.policy import PlanAction
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: PlanStatus
+    target: PlanStatus
+    action: PlanAction  # what the actor must hold on the plan
+
+
+TRANSITIONS: dict[Step, Transition] = {
+    Step.SUBMIT: Transition(PlanStatus.DRAFT, PlanStatus.IN_VALIDATION, PlanAction.CHANGE),
+    Step.WITHDRAW: Transition(PlanStatus.IN_VALIDATION, PlanStatus.DRAFT, PlanAction.CHANGE),
+    Step.REQUEST_CHANGES: Transition(PlanStatus.IN_VALIDATION, PlanStatus.DRAFT, PlanAction.SIGN),
+    Step.VALIDATE: Transition(PlanStatus.IN_VALIDATION, PlanStatus.VALIDATED, PlanAction.SIGN),
+    Step.ADOPT: Transition(PlanStatus.VALIDATED, PlanStatus.ADOPTED, PlanAction.CHANGE),
+    Step.OPEN_REVISION: Transition(PlanStatus.ADOPTED, PlanStatus.DRAFT, PlanAction.CHANGE),
+}
+
+
+def steps_from(status: str) -> list[Step]:
+    return [step for step, transition in TRANSITIONS.items() if transition.source == status]
+
+
+class TransitionRefused(ValidationError):
+    """The step does not apply (the plan moved on, or the actor may not take it)."""
+
+
+# --- readiness -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Readiness:
+    items: list[ReadinessItem]
+
+    @property
+    def blocking(self) -> list[ReadinessItem]:
+        return [item for item in self.items if item.blocking and not item.ok]
+
+    @property
+    def warnings(self) -> list[ReadinessItem]:
+        return [item for item in self.items if not item.blocking and not item.ok]
+
+    @property
+    def ready(self) -> bool:
+        return not self.blocking
+
+
+def plan_readiness(plan: ActionPlan) -> Readiness:
+    """Every app's criteria for the plan, blocking ones first, in the apps' order."""
+    items = [item for check in readiness_checks() for item in check(plan)]
+    return Readiness(sorted(items, key=lambda item: (not item.blocking, item.order)))
+
+
+# --- the steps -------------------------------------------------------------------------
+
+
+def _lock(plan_id: int) -> ActionPlan:
+    return ActionPlan.objects.select_for_update().get(pk=plan_id)
+
+
+def open_version(plan: ActionPlan) -> PlanVersion | None:
+    return PlanVersion.objects.filter(plan=plan, status__in=OPEN_VERSION_STATUSES).first()
+
+
+def official_version(plan: ActionPlan) -> PlanVersion | None:
+    return PlanVersion.objects.filter(plan=plan, status=VersionStatus.ADOPTED).first()
+
+
+def _moved_on(plan: ActionPlan, step: Step) -> TransitionRefused:
+    last = plan.transitions.select_related("actor").first()
+    if last is None:
+        return TransitionRefused(
+            _("The plan is %(status)s: this step does not apply.")
+            % {"status": plan.get_status_display().lower()}
+        )
+    return TransitionRefused(
+        _(
+            "The plan is %(status)s since %(who)s's step “%(step)s” on %(when)s: nothing "
+            "was changed."
+        )
+        % {
+            "status": plan.get_status_display().lower(),
+            "who": last.actor or _("the system"),
+            "step": last.get_step_display(),
+            "when": formats.date_format(timezone.localtime(last.created_at), "DATETIME_FORMAT"),
+        }
+    )
+
+
+def _take(
+    step: Step,
+    *,
+    plan_id: int,
+    actor,
+    comment: str = "",
+    organisation_name: str = "",
+    version: PlanVersion | None = None,
+) -> ActionPlan:
+    """Check ``step`` against the table for ``actor`` on the locked plan, move the plan
+    and record the transition. The caller has locked the plan and applies the step's
+    own rules."""
+    plan = ActionPlan.objects.get(pk=plan_id)
+    transition = TRANSITIONS[step]
+    if plan.status != transition.source:
+        raise _moved_on(plan, step)
+    if actor is not None and transition.action not in plan_actions_for_user(actor, plan):
+        raise TransitionRefused(_("You may not take this step on this plan."))
+    PlanTransition.objects.create(
+        plan=plan,
+        version=version,
+        step=step,
+        from_status=transition.source,
+        to_status=transition.target,
+        actor=actor,
+        organisation_name=organisation_name,
+        comment=comment,
+    )
+    plan.status = transition.target
+    plan.save(update_fields=["status", "updated_at"])
+    return plan
+
+
+def _next_number(plan: ActionPlan) -> tuple[int, int]:
+    """1.0 first; the minor number on each resubmission; the next major number for the
+    first submission after an adoption."""
+    adopted = PlanVersion.objects.filter(
+        plan=plan, status__in=[VersionStatus.ADOPTED, VersionStatus.SUPERSEDED]
+    ).count()
+    major = adopted + 1
+    minor = PlanVersion.objects.filter(plan=plan, major=major).count()
+    return major, minor
+
+
+@transaction.atomic
+def plan_submit(*, actor, plan: ActionPlan, comment: str = "") -> PlanVersion:
+    """Send the draft for validation, refused while a blocking readiness criterion fails
+    (the refusal lists them). A numbered version is made."""
+    plan = _lock(plan.pk)
+    if plan.status != TRANSITIONS[Step.SUBMIT].source:
+        raise _moved_on(plan, Step.SUBMIT)
+    readiness = plan_readiness(plan)
+    if not readiness.ready:
+        raise TransitionRefused(
+            [_("The plan is not ready for validation:")]
+            + [f"{item.label}: {' '.join(item.problems)}" for item in readiness.blocking]
+        )
+    major, minor = _next_number(plan)
+    version = PlanVersion.objects.create(
+        plan=plan,
+        major=major,
+        minor=minor,
+        status=VersionStatus.IN_VALIDATION,
+        submitted_at=timezone.now(),
+        submitted_by=actor,
+    )
+    _take(Step.SUBMIT, plan_id=plan.pk, actor=actor, comment=comment, version=version)
+    return version
+
+
+@transaction.atomic
+def plan_withdraw(*, actor, plan: ActionPlan, comment: str) -> ActionPlan:
+    """Take the version out of validation, back to the draft (a reason is required)."""
+    plan = _lock(plan.pk)
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say why the plan is withdrawn from validation.")})
+    version = open_version(plan)
+    plan = _take(Step.WITHDRAW, plan_id=plan.pk, actor=actor, comment=comment, version=version)
+    if version is not None:
+        version.status = VersionStatus.WITHDRAWN
+        version.save(update_fields=["status"])
+    return plan
+
+
+def plan_changes_request(
+    *, actor, plan: ActionPlan, organisation_name: str, comment: str
+) -> ActionPlan:
+    """A required organisation asks for changes: the version goes back to a draft. Called
+    by governance's signing service, inside its transaction, with the plan locked."""
+    version = open_version(plan)
+    plan = _take(
+        Step.REQUEST_CHANGES,
+        plan_id=plan.pk,
+        actor=actor,
+        comment=comment,
+        organisation_name=organisation_name,
+        version=version,
+    )
+    version.status = VersionStatus.CHANGES_REQUESTED
+    version.save(update_fields=["status"])
+    return plan
+
+
+def plan_validate(*, actor, plan: ActionPlan, organisation_name: str) -> ActionPlan:
+    """The last required approval is in: the version is validated. Called by governance's
+    signing service, inside its transaction, with the plan locked."""
+    version = open_version(plan)
+    policy = validation_policy()
+    missing = {item.organisation_id for item in policy.required(plan)} - policy.approvals(version)
+    if missing:
+        raise TransitionRefused(_("Some required organisations have not approved yet."))
+    plan = _take(
+        Step.VALIDATE,
+        plan_id=plan.pk,
+        actor=actor,
+        organisation_name=organisation_name,
+        version=version,
+    )
+    version.status = VersionStatus.VALIDATED
+    version.validated_at = timezone.now()
+    version.save(update_fields=["status", "validated_at"])
+    return plan
+
+
+@transaction.atomic
+def plan_adopt(
+    *, actor, plan: ActionPlan, adoption_date: date, reference: str, comment: str = ""
+) -> PlanVersion:
+    """Adopt the validated version: it becomes the official plan (the one adopted before
+    it is superseded)."""
+    plan = _lock(plan.pk)
+    problems = {}
+    if adoption_date is None:
+        problems["adoption_date"] = [_("Enter the date of adoption.")]
+    elif adoption_date > timezone.localdate():
+        problems["adoption_date"] = [_("The date of adoption cannot be in the future.")]
+    if not (reference or "").strip():
+        problems["reference"] = [_("Enter the adopting act or its reference.")]
+    if problems:
+        raise ValidationError(problems)
+    if actor is not None and plan.status == PlanStatus.VALIDATED:
+        refusal = validation_policy().adoption_refusal(plan, actor)
+        if refusal:
+            raise TransitionRefused(refusal)
+    version = open_version(plan)
+    _take(Step.ADOPT, plan_id=plan.pk, actor=actor, comment=comment, version=version)
+    PlanVersion.objects.filter(plan=plan, status=VersionStatus.ADOPTED).update(
+        status=VersionStatus.SUPERSEDED
+    )
+    version.status = VersionStatus.ADOPTED
+    version.adopted_at = timezone.now()
+    version.adopted_by = actor
+    version.adoption_date = adoption_date
+    version.adoption_reference = reference.strip()
+    version.save()
+    return version
+
+
+@transaction.atomic
+def plan_revision_open(*, actor, plan: ActionPlan, comment: str) -> ActionPlan:
+    """Open the adopted plan for revision: a new draft, while the adopted version stays
+    the official one until its successor is adopted."""
+    plan = _lock(plan.pk)
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say why the plan is revised.")})
+    return _take(
+        Step.OPEN_REVISION,
+        plan_id=plan.pk,
+        actor=actor,
+        comment=comment,
+        version=official_version(plan),
+    )

@@ -1,0 +1,31 @@
+"""The plan's funding as its validation needs it (registered in ``apps.py``)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from action_plans.hooks import ReadinessItem
+from action_plans.models import ActionPlan
+from funding import selectors
+
+
+def funding_readiness(plan: ActionPlan) -> list[ReadinessItem]:
+    """A warning for the interventions with a funding gap but no mobilisation strategy.
+    One query."""
+    without = [
+        intervention.title
+        for intervention in selectors.interventions_needing_funds(plan).prefetch_related(None)
+        if not (selectors.strategy_of(intervention) and intervention.mobilisation_strategy.strategy)
+    ]
+    shown = ", ".join(f"“{title}”" for title in without[:5])
+    if len(without) > 5:
+        shown += " " + _("and %(count)s more") % {"count": len(without) - 5}
+    return [
+        ReadinessItem(
+            "mobilisation",
+            _("Every intervention with a funding gap has a mobilisation strategy"),
+            False,
+            (_("No strategy: %(titles)s.") % {"titles": shown},) if without else (),
+            reverse("mobilisation_plan", args=[plan.pk]),
+            order=40,
+        )
+    ]

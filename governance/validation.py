@@ -1,0 +1,321 @@
+"""Who validates and adopts a plan, following its lead model, and the signing of a
+version in validation (the kernel's workflow moves the plan; governance knows who signs).
+
+* Every participating organisation whose signature is required signs through one of its
+  signatories: approve, or request changes with a comment.
+* Under a joint lead both lead bodies must approve; under a coordinating body with
+  decision power, its approval is required.
+* Adoption is by a coordinator of the lead body responsible for validation; under
+  external facilitation the facilitating (international) organisation cannot adopt: a
+  coordinator of the government's lead body does.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from action_plans.hooks import ReadinessItem, RequiredSignature, Signature, ValidationPolicy
+from action_plans.models import ActionPlan, PlanStatus, PlanVersion
+from action_plans.policy import Activity
+from action_plans.workflow import open_version, plan_changes_request, plan_validate
+from governance.models import (
+    LeadArrangement,
+    LeadBodyKind,
+    LeadModel,
+    Membership,
+    Organisation,
+    OrganisationType,
+    Participation,
+    Role,
+    SignOff,
+    SignOffDecision,
+    User,
+)
+
+
+def required_signatures(plan: ActionPlan) -> list[RequiredSignature]:
+    """The organisations whose approval the plan's validation needs (two queries)."""
+    required: dict[int, RequiredSignature] = {}
+    for participation in Participation.objects.filter(
+        plan=plan, signatory_required=True
+    ).select_related("organisation"):
+        organisation = participation.organisation
+        required[organisation.pk] = RequiredSignature(
+            organisation.pk, organisation.short_name, _("its signature is required")
+        )
+    arrangement = (
+        LeadArrangement.objects.filter(plan=plan).prefetch_related("bodies__organisation").first()
+    )
+    if arrangement is not None:
+        reason = None
+        if arrangement.model == LeadModel.JOINT:
+            reason = _("a joint lead: both lead bodies approve")
+        elif arrangement.model == LeadModel.COORDINATING_BODY and arrangement.has_decision_power:
+            reason = _("the coordinating body holds decision power")
+        if reason:
+            for body in arrangement.bodies.all():
+                if body.kind == LeadBodyKind.LEAD:
+                    organisation = body.organisation
+                    required[organisation.pk] = RequiredSignature(
+                        organisation.pk, organisation.short_name, reason
+                    )
+    return sorted(required.values(), key=lambda item: item.name)
+
+
+def approvals(version: PlanVersion | None) -> set[int]:
+    if version is None:
+        return set()
+    return set(
+        SignOff.objects.filter(version=version, decision=SignOffDecision.APPROVE).values_list(
+            "organisation_id", flat=True
+        )
+    )
+
+
+def adopting_organisations(plan: ActionPlan) -> list[Organisation]:
+    """Whose coordinators may adopt the plan: the lead body responsible for validation;
+    under external facilitation, the government's lead bodies (not the facilitator)."""
+    arrangement = (
+        LeadArrangement.objects.filter(plan=plan)
+        .prefetch_related("bodies__organisation", "responsibilities__lead_body__organisation")
+        .first()
+    )
+    if arrangement is None:
+        return []
+    if arrangement.model == LeadModel.EXTERNAL_FACILITATION:
+        return [
+            body.organisation
+            for body in arrangement.bodies.all()
+            if body.kind == LeadBodyKind.LEAD
+            and body.organisation.type != OrganisationType.INTERNATIONAL
+        ]
+    return [
+        responsibility.lead_body.organisation
+        for responsibility in arrangement.responsibilities.all()
+        if responsibility.activity == Activity.VALIDATION
+    ]
+
+
+def adoption_refusal(plan: ActionPlan, actor: User) -> str | None:
+    adopters = adopting_organisations(plan)
+    if not adopters:
+        return _("No lead body is responsible for validation: set it in the lead arrangement.")
+    if Membership.objects.filter(
+        user=actor, role=Role.COORDINATOR, organisation__in=adopters, user__is_active=True
+    ).exists():
+        return None
+    return _("The plan is adopted by a coordinator of %(names)s.") % {
+        "names": ", ".join(organisation.short_name for organisation in adopters)
+    }
+
+
+# --- signing ---------------------------------------------------------------------------
+
+
+def signable_organisations(user: User, plan: ActionPlan) -> list[Organisation]:
+    """The required organisations ``user`` signs for (as one of its signatories)."""
+    required = {item.organisation_id for item in required_signatures(plan)}
+    return list(
+        Organisation.objects.filter(
+            pk__in=required,
+            memberships__user=user,
+            memberships__role=Role.SIGNATORY,
+            memberships__user__is_active=True,
+        ).order_by("name")
+    )
+
+
+@transaction.atomic
+def plan_sign(
+    *, actor: User, plan: ActionPlan, organisation: Organisation, decision: str, comment: str
+) -> SignOff:
+    """Sign the version in validation for ``organisation``: approve it (the last
+    required approval validates it), or request changes (back to a draft)."""
+    plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    version = open_version(plan)
+    if plan.status != PlanStatus.IN_VALIDATION or version is None:
+        raise ValidationError(_("The plan is not in validation: there is nothing to sign now."))
+    if not Membership.objects.filter(
+        user=actor, organisation=organisation, role=Role.SIGNATORY, user__is_active=True
+    ).exists():
+        raise ValidationError(
+            {"organisation": _("You may sign only for an organisation you are a signatory of.")}
+        )
+    if organisation.pk not in {item.organisation_id for item in required_signatures(plan)}:
+        raise ValidationError(
+            {
+                "organisation": _("The signature of %(name)s is not required for this plan.")
+                % {"name": organisation.short_name}
+            }
+        )
+    earlier = (
+        SignOff.objects.filter(version=version, organisation=organisation)
+        .select_related("signatory")
+        .first()
+    )
+    if earlier is not None:
+        raise ValidationError(
+            _("%(name)s already signed version %(number)s: %(decision)s by %(who)s on %(when)s.")
+            % {
+                "name": organisation.short_name,
+                "number": version.number,
+                "decision": earlier.get_decision_display().lower(),
+                "who": earlier.signatory,
+                "when": formats.date_format(
+                    timezone.localtime(earlier.signed_at), "DATETIME_FORMAT"
+                ),
+            }
+        )
+    if decision not in SignOffDecision.values:
+        raise ValidationError({"decision": _("Approve the plan or request changes.")})
+    if decision == SignOffDecision.REQUEST_CHANGES and not comment.strip():
+        raise ValidationError({"comment": _("Say which changes are needed.")})
+    sign_off = SignOff.objects.create(
+        version=version,
+        organisation=organisation,
+        signatory=actor,
+        decision=decision,
+        comment=comment.strip(),
+    )
+    if decision == SignOffDecision.REQUEST_CHANGES:
+        plan_changes_request(
+            actor=actor, plan=plan, organisation_name=organisation.short_name, comment=comment
+        )
+    elif {item.organisation_id for item in required_signatures(plan)} <= approvals(version):
+        plan_validate(actor=actor, plan=plan, organisation_name=organisation.short_name)
+    return sign_off
+
+
+def signatures(plan: ActionPlan, version: PlanVersion | None) -> list[Signature]:
+    """Each required organisation with its sign-off of ``version`` (two queries more)."""
+    sign_offs = (
+        {
+            sign_off.organisation_id: sign_off
+            for sign_off in SignOff.objects.filter(version=version).select_related("signatory")
+        }
+        if version
+        else {}
+    )
+    rows = []
+    for required in required_signatures(plan):
+        sign_off = sign_offs.get(required.organisation_id)
+        rows.append(
+            Signature(required)
+            if sign_off is None
+            else Signature(
+                required,
+                sign_off.decision,
+                sign_off.get_decision_display(),
+                str(sign_off.signatory),
+                sign_off.comment,
+                sign_off.signed_at,
+            )
+        )
+    return rows
+
+
+POLICY = ValidationPolicy(
+    required=required_signatures,
+    approvals=approvals,
+    signatures=signatures,
+    signable=lambda user, plan: [item.pk for item in signable_organisations(user, plan)],
+    adoption_refusal=adoption_refusal,
+)
+
+
+# --- readiness -------------------------------------------------------------------------
+
+
+def governance_readiness(plan: ActionPlan) -> list[ReadinessItem]:
+    """The lead arrangement and the signatories, as the plan's validation needs them."""
+    governance_url = reverse("plan_governance", args=[plan.pk])
+    arrangement = (
+        LeadArrangement.objects.filter(plan=plan).prefetch_related("responsibilities").first()
+    )
+    needed = (Activity.PRIORITISATION, Activity.INTERVENTION_DESIGN, Activity.MONITORING)
+    assigned = (
+        {responsibility.activity for responsibility in arrangement.responsibilities.all()}
+        if arrangement
+        else set()
+    )
+    unassigned = [str(Activity(activity).label) for activity in needed if activity not in assigned]
+    participants = list(Participation.objects.filter(plan=plan).select_related("organisation"))
+    with_signatory = set(
+        Membership.objects.filter(
+            organisation__in=[participation.organisation_id for participation in participants],
+            role=Role.SIGNATORY,
+            user__is_active=True,
+        ).values_list("organisation_id", flat=True)
+    )
+    required = required_signatures(plan)
+    unsigned_required = [
+        item.name for item in required if item.organisation_id not in with_signatory
+    ]
+    required_ids = {item.organisation_id for item in required}
+    unsigned_others = [
+        participation.organisation.short_name
+        for participation in participants
+        if participation.organisation_id not in with_signatory
+        and participation.organisation_id not in required_ids
+    ]
+    lead_url = reverse("lead_arrangement_edit", args=[plan.pk])
+    return [
+        ReadinessItem(
+            "lead_arrangement",
+            _(
+                "A lead arrangement with the lead of prioritisation, intervention design and "
+                "monitoring assigned"
+            ),
+            True,
+            (
+                (_("No lead arrangement yet."),)
+                if arrangement is None
+                else (
+                    (
+                        _("No lead body for: %(activities)s.")
+                        % {"activities": ", ".join(unassigned)},
+                    )
+                    if unassigned
+                    else ()
+                )
+            ),
+            lead_url,
+            order=10,
+        ),
+        ReadinessItem(
+            "required_signatories",
+            _("Every organisation whose signature is required has an active signatory"),
+            True,
+            (
+                (_("No signatory yet: %(names)s.") % {"names": ", ".join(unsigned_required)},)
+                if unsigned_required
+                else ()
+            ),
+            governance_url,
+            order=11,
+        ),
+        ReadinessItem(
+            "local_actors",
+            _("Local actors take part in the plan"),
+            False,
+            ()
+            if any(participation.organisation.is_local_actor for participation in participants)
+            else (_("No local actor among the participants."),),
+            governance_url,
+            order=12,
+        ),
+        ReadinessItem(
+            "signatories",
+            _("Every participating organisation has named a signatory"),
+            False,
+            (
+                (_("No signatory named: %(names)s.") % {"names": ", ".join(unsigned_others)},)
+                if unsigned_others
+                else ()
+            ),
+            governance_url,
+            order=13,
+        ),
+    ]

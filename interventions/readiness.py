@@ -1,0 +1,108 @@
+"""The plan's interventions as its validation needs them (registered in ``apps.py``)."""
+
+from datetime import date
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from action_plans.hooks import ReadinessItem
+from action_plans.models import AGENDA_END_YEAR, ActionPlan
+from governance.models import Participation
+from interventions.models import Intervention, InterventionStatus, ResultIndicator
+from targets.models import PrioritisedTarget, ProposalStatus
+
+
+def _titles(titles: list[str], limit: int = 5) -> str:
+    shown = ", ".join(f"“{title}”" for title in titles[:limit])
+    if len(titles) > limit:
+        shown += " " + _("and %(count)s more") % {"count": len(titles) - limit}
+    return shown
+
+
+def interventions_readiness(plan: ActionPlan) -> list[ReadinessItem]:
+    """Every prioritised target has an intervention; every intervention (but the dropped
+    ones) is complete: lead taking part, level, timeline inside the plan period, cost and
+    an indicator with a baseline and a target. Two queries."""
+    uncovered = list(
+        PrioritisedTarget.objects.filter(plan=plan, status=ProposalStatus.ACCEPTED)
+        .annotate(
+            covered=Count(
+                "interventions",
+                filter=~Q(interventions__intervention__status=InterventionStatus.DROPPED),
+            )
+        )
+        .filter(covered=0)
+        .order_by("target__position")
+        .values_list("target__code", flat=True)
+    )
+    measured = ResultIndicator.objects.filter(
+        intervention=OuterRef("pk"), baseline_value__isnull=False, target_values__isnull=False
+    )
+    takes_part = Participation.objects.filter(plan=plan, organisation=OuterRef("lead_organisation"))
+    interventions = list(
+        Intervention.objects.filter(plan=plan)
+        .exclude(status=InterventionStatus.DROPPED)
+        .annotate(measured=Exists(measured), lead_takes_part=Exists(takes_part))
+        .order_by("title")
+        .only("title", "level", "start_date", "end_date", "estimated_cost")
+    )
+    first = date(plan.period_start_year, 1, 1)
+    last = date(min(plan.period_end_year, AGENDA_END_YEAR), 12, 31)
+    incomplete: dict[str, list[str]] = {}
+    for item in interventions:
+        missing = []
+        if not item.level:
+            missing.append(_("level"))
+        if not (
+            item.start_date and item.end_date and first <= item.start_date <= item.end_date <= last
+        ):
+            missing.append(_("timeline inside the plan period"))
+        if item.estimated_cost is None:
+            missing.append(_("cost estimate"))
+        if not item.measured:
+            missing.append(_("an indicator with a baseline and a target"))
+        for what in missing:
+            incomplete.setdefault(what, []).append(item.title)
+    outsiders = [item.title for item in interventions if not item.lead_takes_part]
+    list_url = reverse("intervention_list", args=[plan.pk])
+    return [
+        ReadinessItem(
+            "coverage",
+            _("Every prioritised target has at least one intervention"),
+            True,
+            (
+                (_("No intervention for: %(codes)s.") % {"codes": ", ".join(uncovered)},)
+                if uncovered
+                else ()
+            ),
+            reverse("intervention_coverage", args=[plan.pk]),
+            order=30,
+        ),
+        ReadinessItem(
+            "interventions_complete",
+            _(
+                "Every intervention has a level, a timeline inside the plan period, a cost "
+                "estimate and an indicator with a baseline and a target"
+            ),
+            True,
+            tuple(
+                _("Missing %(what)s: %(titles)s.") % {"what": what, "titles": _titles(titles)}
+                for what, titles in incomplete.items()
+            ),
+            list_url,
+            order=31,
+        ),
+        ReadinessItem(
+            "leads_take_part",
+            _("Every intervention's lead organisation takes part in the plan"),
+            True,
+            (
+                (_("Lead not taking part: %(titles)s.") % {"titles": _titles(outsiders)},)
+                if outsiders
+                else ()
+            ),
+            list_url,
+            order=32,
+        ),
+    ]
