@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from action_plans.history import ChangeFilter
-from action_plans.models import ActionPlan, PlanLevel
+from action_plans.models import ActionPlan, ChangeReason, PlanLevel
 from action_plans.services import PLAN_FIELDS
 from msd_planner.lib.versioned_edit import VersionedModelForm
 
@@ -104,31 +104,22 @@ class StepCommentForm(forms.Form):
     )
 
 
-class RevisionForm(forms.Form):
-    """Opening an adopted plan for revision: the reason from the short list, in words."""
+class ChangeForm(forms.Form):
+    """A change to an adopted plan (opening a revision, or one made in it): the reason
+    from the short list, and what changes, in words."""
 
     reason = forms.ChoiceField(
         label=_("Reason"),
-        choices=[
-            ("new_intervention", _("A new intervention")),
-            ("re_scoping", _("Re-scoping")),
-            ("funding_change", _("A funding change")),
-            ("target_change", _("A change of targets")),
-            ("correction", _("A correction")),
-        ],
+        choices=ChangeReason.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Choose the reason for the revision.")},
+        error_messages={"required": _("Choose the reason for the change.")},
     )
-    comment = forms.CharField(
+    text = forms.CharField(
         label=_("What changes, and why"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=5000,
         error_messages={"required": _("Say what changes and why.")},
     )
-
-    def reason_text(self) -> str:
-        label = dict(self.fields["reason"].choices)[self.cleaned_data["reason"]]
-        return f"{label}: {self.cleaned_data['comment'].strip()}"
 
 
 class AdoptionForm(forms.Form):

@@ -168,14 +168,17 @@ class ValidationPolicy:
     """Who must approve a plan (``required(plan)``), which of them have approved a version
     (``approvals(version)``: organisation ids), each required organisation with its
     sign-off (``signatures(plan, version)``), who of the user's organisations may sign
-    (``signable(user, plan)``: organisation ids), and why ``actor`` may not adopt it
-    (``adoption_refusal(plan, actor)``: a message, or None)."""
+    (``signable(user, plan)``: organisation ids), why ``actor`` may not adopt it
+    (``adoption_refusal(plan, actor)``: a message, or None), and whom the workflow tells:
+    the signatories of the required organisations and the lead bodies' coordinators."""
 
     required: Callable[[ActionPlan], list[RequiredSignature]]
     approvals: Callable[[Any], set[int]]
     signatures: Callable[[ActionPlan, Any], list[Signature]]
     signable: Callable[[Any, ActionPlan], list[int]]
     adoption_refusal: Callable[[ActionPlan, Any], str | None]
+    signatories: Callable[[ActionPlan], list[Any]]  # users who sign for a required organisation
+    coordinators: Callable[[ActionPlan], list[Any]]  # users who coordinate a lead body
 
 
 _validation_policy: list[ValidationPolicy] = []
@@ -188,3 +191,40 @@ def register_validation_policy(policy: ValidationPolicy) -> None:
 
 def validation_policy() -> ValidationPolicy:
     return _validation_policy[0]
+
+
+# --- the snapshot of a version ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SnapshotSection:
+    """One app's part of a plan's snapshot.
+
+    ``build(plan)`` returns ``{"records": [...], "totals": {...}}`` in a fixed number of
+    queries. A record is ``{"key", "kind", "label", "fields": {name: value}}``: ``key``
+    stays the same across versions (what the comparison matches), values are strings,
+    lists of strings or None, as they should read (amounts as plain decimals). ``kinds``
+    and ``fields`` name record kinds and fields in words; ``money`` lists the fields (and
+    totals) that are amounts in the plan's base currency; ``shares`` those that are
+    fractions.
+    """
+
+    name: str
+    title: Any
+    order: int
+    build: Callable[[ActionPlan], dict]
+    kinds: dict[str, Any]
+    fields: dict[str, Any]
+    money: frozenset[str] = frozenset()
+    shares: frozenset[str] = frozenset()
+
+
+_snapshot_sections: dict[str, SnapshotSection] = {}
+
+
+def register_snapshot_section(section: SnapshotSection) -> None:
+    _snapshot_sections[section.name] = section
+
+
+def snapshot_sections() -> list[SnapshotSection]:
+    return sorted(_snapshot_sections.values(), key=lambda section: section.order)

@@ -165,7 +165,9 @@ class PlanVersion(models.Model):
         ordering = ["-major", "-minor"]
         constraints = [
             models.UniqueConstraint(
-                fields=["plan", "major", "minor"], name="plan_version_number_unique"
+                fields=["plan", "major", "minor"],
+                name="plan_version_number_unique",
+                violation_error_message=_("The plan already has a version of this number."),
             ),
             models.UniqueConstraint(
                 fields=["plan"],
@@ -182,11 +184,15 @@ class PlanVersion(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status__in=VersionStatus.values),
                 name="plan_version_status_known",
+                violation_error_message=_("Choose one of the listed statuses."),
             ),
             models.CheckConstraint(
                 condition=~models.Q(status__in=["adopted", "superseded"])
                 | (models.Q(adoption_date__isnull=False) & ~models.Q(adoption_reference="")),
                 name="plan_version_adopted_with_date_and_reference",
+                violation_error_message=_(
+                    "An adopted version has its date of adoption and the adopting act."
+                ),
             ),
         ]
 
@@ -232,3 +238,97 @@ class PlanTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan}: {self.from_status} → {self.to_status}"
+
+
+class PlanSnapshot(models.Model):
+    """The whole plan as it was submitted: what a version's pages, its PDF and its
+    comparisons read, never the live rows. Written once; the database refuses an update
+    or a deletion (triggers in the migration), not only the application."""
+
+    version = models.OneToOneField(
+        PlanVersion, on_delete=models.PROTECT, primary_key=True, related_name="snapshot"
+    )
+    content = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("plan snapshot")
+        verbose_name_plural = _("plan snapshots")
+
+    def __str__(self) -> str:
+        return f"{self.version.plan} {self.version}"
+
+
+class ChangeReason(models.TextChoices):
+    NEW_INTERVENTION = "new_intervention", _("A new intervention")
+    RE_SCOPING = "re_scoping", _("Re-scoping")
+    FUNDING_CHANGE = "funding_change", _("A funding change")
+    TARGET_CHANGE = "target_change", _("A change of targets")
+    CORRECTION = "correction", _("A correction")
+
+
+class PlanChange(models.Model):
+    """A change made to an adopted plan, with its reason: the change log of the version
+    that will carry it (set when the revision is submitted)."""
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="changes")
+    version = models.ForeignKey(
+        PlanVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="changes"
+    )
+    reason = models.CharField(_("reason"), max_length=24, choices=ChangeReason.choices)
+    text = models.TextField(_("what changes, and why"), max_length=5000)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("change after adoption")
+        verbose_name_plural = _("changes after adoption")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(reason__in=ChangeReason.values),
+                name="plan_change_reason_known",
+                violation_error_message=_("Choose the reason for the change."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(text=""),
+                name="plan_change_explained",
+                violation_error_message=_("Say what changes and why."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()}: {self.text[:60]}"
+
+
+class NotificationEvent(models.TextChoices):
+    VALIDATION_OPENED = "validation_opened", _("Validation opened")
+    SIGNED_OFF = "signed_off", _("Approved by an organisation")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    VALIDATED = "validated", _("Validated")
+    ADOPTED = "adopted", _("Adopted")
+
+
+class Notification(models.Model):
+    """What the workflow told one user (also sent by email): the in-app list."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="notifications")
+    event = models.CharField(_("event"), max_length=24, choices=NotificationEvent.choices)
+    message = models.TextField(_("message"))
+    url = models.CharField(max_length=300)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.message

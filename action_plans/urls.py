@@ -5,6 +5,7 @@ from action_plans import validation_views, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("plans/new/", views.plan_create, name="plan_create"),
+    path("notifications/", views.notification_list, name="notification_list"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
     path("plans/<int:pk>/history/", views.plan_history, name="plan_history"),
@@ -20,5 +21,20 @@ urlpatterns = [
         "plans/<int:pk>/validation/revision/",
         validation_views.plan_revision_open,
         name="plan_revision_open",
+    ),
+    path(
+        "plans/<int:pk>/validation/changes/add/",
+        validation_views.plan_change_record,
+        name="plan_change_record",
+    ),
+    path(
+        "plans/<int:pk>/versions/compare/",
+        validation_views.version_compare,
+        name="version_compare",
+    ),
+    path(
+        "plans/<int:pk>/versions/<int:version_pk>/",
+        validation_views.version_detail,
+        name="version_detail",
     ),
 ]

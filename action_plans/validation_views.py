@@ -11,11 +11,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from action_plans import workflow
-from action_plans.forms import AdoptionForm, RevisionForm, StepCommentForm
+from action_plans import snapshot, workflow
+from action_plans.forms import AdoptionForm, ChangeForm, StepCommentForm
 from action_plans.hooks import validation_policy
-from action_plans.models import PlanStatus
-from action_plans.permissions import PlanAction, plan_for_user_or_404
+from action_plans.models import PlanSnapshot, PlanStatus, PlanVersion
+from action_plans.permissions import (
+    PlanAction,
+    plan_for_user_or_404,
+    plan_object_for_user_or_404,
+)
 from msd_planner.lib.pages import confirmation_page
 from msd_planner.lib.versioned_edit import add_service_error
 
@@ -43,6 +47,9 @@ def plan_validation(request: HttpRequest, pk: int) -> HttpResponse:
             "signatures": signatures,
             "approved": sum(1 for row in signatures if row.decision == "approve"),
             "transitions": plan.transitions.select_related("actor", "version")[:50],
+            "pending_changes": workflow.pending_changes(plan)
+            if plan.status == PlanStatus.DRAFT
+            else [],
             "steps": {
                 step.value
                 for step in workflow.steps_from(plan.status)
@@ -179,11 +186,14 @@ def plan_adopt(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def plan_revision_open(request: HttpRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.CHANGE)
-    form = RevisionForm(request.POST or None)
+    form = ChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             workflow.plan_revision_open(
-                actor=request.user, plan=access.plan, comment=form.reason_text()
+                actor=request.user,
+                plan=access.plan,
+                reason=form.cleaned_data["reason"],
+                text=form.cleaned_data["text"],
             )
         except ValidationError as error:
             add_service_error(form, error)
@@ -206,4 +216,94 @@ def plan_revision_open(request: HttpRequest, pk: int) -> HttpResponse:
             "adopted version stays the official plan until the revision is adopted."
         ),
         button=_("Open a revision"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def plan_change_record(request: HttpRequest, pk: int) -> HttpResponse:
+    access = plan_for_user_or_404(request.user, pk, PlanAction.CHANGE)
+    form = ChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.plan_change_record(
+                actor=request.user,
+                plan=access.plan,
+                reason=form.cleaned_data["reason"],
+                text=form.cleaned_data["text"],
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The change is recorded in the revision's change log."))
+            return redirect(_back(pk))
+    return _step_form_page(
+        request,
+        access,
+        form,
+        title=_("Record a change to the adopted plan"),
+        intro=_(
+            "Every change made in a revision is recorded with its reason; the change log "
+            "goes with the version the revision becomes."
+        ),
+        button=_("Record the change"),
+    )
+
+
+# --- versions, read from their snapshots -----------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def version_detail(request: HttpRequest, pk: int, version_pk: int) -> HttpResponse:
+    access = plan_object_for_user_or_404(
+        request.user,
+        pk,
+        PlanVersion.objects.select_related("snapshot", "submitted_by", "adopted_by"),
+        version_pk,
+    )
+    version = access.object
+    content = version.snapshot.content
+    return render(
+        request,
+        "action_plans/version_detail.html",
+        {
+            **access.context,
+            "version": version,
+            "frozen_plan": content["plan"],
+            "sections": snapshot.shown_sections(content),
+            "others": access.plan.versions.exclude(pk=version.pk),
+            "changes": version.changes.select_related("actor"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def version_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
+    versions = list(access.plan.versions.all())
+    by_pk = {str(version.pk): version for version in versions}
+    older = by_pk.get(request.GET.get("from", ""))
+    newer = by_pk.get(request.GET.get("to", ""))
+    if older is None and len(versions) >= 2:
+        older, newer = versions[1], versions[0]
+    changes = None
+    if older and newer:
+        contents = dict(
+            PlanSnapshot.objects.filter(version__in=[older, newer]).values_list(
+                "version_id", "content"
+            )
+        )
+        changes = snapshot.compare(contents[older.pk], contents[newer.pk])
+    return render(
+        request,
+        "action_plans/version_compare.html",
+        {
+            **access.context,
+            "versions": versions,
+            "older": older,
+            "newer": newer,
+            "changes": changes,
+        },
     )

@@ -7,11 +7,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from action_plans import services
+from action_plans import notifications, services
 from action_plans.forms import ActionPlanForm, HistoryPageForm
 from action_plans.history import history_areas, plan_change_authors, plan_change_log
 from action_plans.permissions import PlanAction, plan_for_user_or_404, require_plan_starter
 from action_plans.selectors import plan_list
+from msd_planner.lib.pagination import paginate
 from msd_planner.lib.versioned_edit import VersionedEdit
 
 
@@ -87,3 +88,14 @@ def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
             else "",
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """The user's notifications, the latest first; a POST marks them all read."""
+    if request.method == "POST":
+        notifications.mark_all_read(request.user)
+        return redirect("notification_list")
+    page = paginate(request, notifications.user_notifications(request.user))
+    return render(request, "action_plans/notification_list.html", {"page": page})

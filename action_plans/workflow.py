@@ -14,23 +14,31 @@ the first lock of every edit service, refuses.
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import formats, timezone
+from django.urls import reverse
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from action_plans.hooks import ReadinessItem, readiness_checks, validation_policy
 from action_plans.models import (
     OPEN_VERSION_STATUSES,
     ActionPlan,
+    ChangeReason,
+    NotificationEvent,
+    PlanChange,
+    PlanSnapshot,
     PlanStatus,
     PlanTransition,
     PlanVersion,
     VersionStatus,
 )
 from action_plans.models import TransitionStep as Step
+from action_plans.notifications import notify
 from action_plans.permissions import plan_actions_for_user
 from action_plans.policy import PlanAction
+from action_plans.snapshot import build_snapshot
 
 
 @dataclass(frozen=True)
@@ -85,6 +93,22 @@ def plan_readiness(plan: ActionPlan) -> Readiness:
 
 
 # --- the steps -------------------------------------------------------------------------
+
+
+def validation_url(plan: ActionPlan) -> str:
+    return reverse("plan_validation", args=[plan.pk])
+
+
+def tell(plan: ActionPlan, event: str, users, message: str) -> None:
+    """Tell ``users`` what happened to ``plan`` (in the app, and by email on commit)."""
+    notify(
+        users=users,
+        plan=plan,
+        event=event,
+        subject=f"MSD Planner – {plan.title}: {NotificationEvent(event).label}",
+        message=message,
+        url=validation_url(plan),
+    )
 
 
 def _lock(plan_id: int) -> ActionPlan:
@@ -177,6 +201,14 @@ def plan_submit(*, actor, plan: ActionPlan, comment: str = "") -> PlanVersion:
             [_("The plan is not ready for validation:")]
             + [f"{item.label}: {' '.join(item.problems)}" for item in readiness.blocking]
         )
+    revising = official_version(plan) is not None
+    if revising and not PlanChange.objects.filter(plan=plan, version=None).exists():
+        raise TransitionRefused(
+            _(
+                "A revision of an adopted plan is submitted with its changes: record at least "
+                "one, with its reason."
+            )
+        )
     major, minor = _next_number(plan)
     version = PlanVersion.objects.create(
         plan=plan,
@@ -186,7 +218,20 @@ def plan_submit(*, actor, plan: ActionPlan, comment: str = "") -> PlanVersion:
         submitted_at=timezone.now(),
         submitted_by=actor,
     )
+    with translation.override(settings.LANGUAGE_CODE):  # one language for every version
+        PlanSnapshot.objects.create(version=version, content=build_snapshot(plan))
+    PlanChange.objects.filter(plan=plan, version=None).update(version=version)
     _take(Step.SUBMIT, plan_id=plan.pk, actor=actor, comment=comment, version=version)
+    tell(
+        plan,
+        NotificationEvent.VALIDATION_OPENED,
+        validation_policy().signatories(plan),
+        _(
+            "Version %(number)s of “%(plan)s” is open for validation. As a signatory of an "
+            "organisation whose signature is required, approve it or request changes."
+        )
+        % {"number": version.number, "plan": plan.title},
+    )
     return version
 
 
@@ -220,6 +265,18 @@ def plan_changes_request(
     )
     version.status = VersionStatus.CHANGES_REQUESTED
     version.save(update_fields=["status"])
+    tell(
+        plan,
+        NotificationEvent.CHANGES_REQUESTED,
+        validation_policy().coordinators(plan),
+        _("%(organisation)s requested changes to version %(number)s of “%(plan)s”: %(comment)s")
+        % {
+            "organisation": organisation_name,
+            "number": version.number,
+            "plan": plan.title,
+            "comment": comment,
+        },
+    )
     return plan
 
 
@@ -241,6 +298,16 @@ def plan_validate(*, actor, plan: ActionPlan, organisation_name: str) -> ActionP
     version.status = VersionStatus.VALIDATED
     version.validated_at = timezone.now()
     version.save(update_fields=["status", "validated_at"])
+    tell(
+        plan,
+        NotificationEvent.VALIDATED,
+        policy.coordinators(plan),
+        _(
+            "Version %(number)s of “%(plan)s” is validated by every required organisation: "
+            "it can be adopted."
+        )
+        % {"number": version.number, "plan": plan.title},
+    )
     return plan
 
 
@@ -275,20 +342,68 @@ def plan_adopt(
     version.adoption_date = adoption_date
     version.adoption_reference = reference.strip()
     version.save()
+    policy = validation_policy()
+    tell(
+        plan,
+        NotificationEvent.ADOPTED,
+        [*policy.coordinators(plan), *policy.signatories(plan)],
+        _("Version %(number)s of “%(plan)s” was adopted on %(date)s (%(reference)s).")
+        % {
+            "number": version.number,
+            "plan": plan.title,
+            "date": formats.date_format(adoption_date, "DATE_FORMAT"),
+            "reference": version.adoption_reference,
+        },
+    )
     return version
 
 
+def _change_problems(reason: str, text: str) -> dict:
+    problems = {}
+    if reason not in ChangeReason.values:
+        problems["reason"] = [_("Choose the reason for the change.")]
+    if not (text or "").strip():
+        problems["text"] = [_("Say what changes and why.")]
+    return problems
+
+
 @transaction.atomic
-def plan_revision_open(*, actor, plan: ActionPlan, comment: str) -> ActionPlan:
+def plan_revision_open(*, actor, plan: ActionPlan, reason: str, text: str) -> ActionPlan:
     """Open the adopted plan for revision: a new draft, while the adopted version stays
-    the official one until its successor is adopted."""
+    the official one until its successor is adopted. The reason is the first entry of
+    the revision's change log."""
     plan = _lock(plan.pk)
-    if not comment.strip():
-        raise ValidationError({"comment": _("Say why the plan is revised.")})
-    return _take(
+    problems = _change_problems(reason, text)
+    if problems:
+        raise ValidationError(problems)
+    plan = _take(
         Step.OPEN_REVISION,
         plan_id=plan.pk,
         actor=actor,
-        comment=comment,
+        comment=f"{ChangeReason(reason).label}: {text.strip()}",
         version=official_version(plan),
     )
+    PlanChange.objects.create(plan=plan, reason=reason, text=text.strip(), actor=actor)
+    return plan
+
+
+@transaction.atomic
+def plan_change_record(*, actor, plan: ActionPlan, reason: str, text: str) -> PlanChange:
+    """Record a change made in a revision of the adopted plan, with its reason: the
+    change log of the version the revision becomes."""
+    plan = _lock(plan.pk)
+    if plan.status != PlanStatus.DRAFT or official_version(plan) is None:
+        raise TransitionRefused(
+            _("Changes are recorded with a reason in a revision of an adopted plan.")
+        )
+    if actor is not None and PlanAction.CHANGE not in plan_actions_for_user(actor, plan):
+        raise TransitionRefused(_("You may not record changes of this plan."))
+    problems = _change_problems(reason, text)
+    if problems:
+        raise ValidationError(problems)
+    return PlanChange.objects.create(plan=plan, reason=reason, text=text.strip(), actor=actor)
+
+
+def pending_changes(plan: ActionPlan):
+    """The changes recorded in the current revision, not yet in a version."""
+    return PlanChange.objects.filter(plan=plan, version=None).select_related("actor")

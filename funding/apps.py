@@ -11,11 +11,13 @@ class FundingConfig(AppConfig):
             register_participant_leaving_check,
             register_plan_change_check,
             register_readiness_check,
+            register_snapshot_section,
         )
-        from funding import demo, history, readiness, rules, services  # noqa: F401 (rules declare)
+        from funding import demo, history, readiness, rules, services, snapshot  # noqa: F401 (rules declare)
 
         register_plan_change_check(services.base_currency_kept)
         register_participant_leaving_check(services.local_actor_still_funded)
         register_readiness_check(readiness.funding_readiness)
+        register_snapshot_section(snapshot.SECTION)
         history.register()
         demo.register()

@@ -106,6 +106,7 @@ class FundingSource(Versioned):
             models.CheckConstraint(
                 condition=Q(kind__in=SourceKind.values),
                 name="funding_source_kind_known",
+                violation_error_message=_("Choose one of the listed kinds of source."),
             ),
         ]
 
@@ -234,6 +235,7 @@ class Commitment(Versioned):
                 condition=Q(stage__in=Stage.values)
                 & Q(local_channel__in=["", *LocalChannel.values]),
                 name="commitment_choices_known",
+                violation_error_message=_("Choose one of the listed stages and channels."),
             ),
         ]
         indexes = [models.Index(fields=["intervention", "stage"])]
@@ -334,6 +336,7 @@ class Engagement(Versioned):
             models.CheckConstraint(
                 condition=Q(kind__in=EngagementKind.values),
                 name="engagement_kind_known",
+                violation_error_message=_("Choose one of the listed kinds of engagement."),
             ),
             models.CheckConstraint(
                 condition=~Q(kind="consultation") | Q(consultation__isnull=False),

@@ -14,15 +14,17 @@ class GovernanceConfig(AppConfig):
             register_acting_organisations,
             register_plan_list_column,
             register_readiness_check,
+            register_snapshot_section,
             register_validation_policy,
         )
-        from governance import demo, history, permissions, selectors, services, validation
+        from governance import demo, history, permissions, selectors, services, snapshot, validation
 
         register_acting_organisations(permissions.acting_organisations)
         register_validation_policy(validation.POLICY)
         register_readiness_check(validation.governance_readiness)
         register_plan_list_column(_("Lead bodies"), selectors.plans_lead_bodies)
         register_plan_list_column(_("Your role"), selectors.plans_roles_of)
+        register_snapshot_section(snapshot.SECTION)
         history.register()
         demo.register()
         # A sign-in is not a change to the account: record it without a history row.

@@ -414,6 +414,7 @@ class SignOff(models.Model):
             models.CheckConstraint(
                 condition=models.Q(decision__in=SignOffDecision.values),
                 name="sign_off_decision_known",
+                violation_error_message=_("Approve the plan or request changes."),
             ),
         ]
 

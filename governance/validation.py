@@ -17,9 +17,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from action_plans.hooks import ReadinessItem, RequiredSignature, Signature, ValidationPolicy
-from action_plans.models import ActionPlan, PlanStatus, PlanVersion
+from action_plans.models import ActionPlan, NotificationEvent, PlanStatus, PlanVersion
 from action_plans.policy import Activity
-from action_plans.workflow import open_version, plan_changes_request, plan_validate
+from action_plans.workflow import open_version, plan_changes_request, plan_validate, tell
 from governance.models import (
     LeadArrangement,
     LeadBodyKind,
@@ -183,8 +183,27 @@ def plan_sign(
         plan_changes_request(
             actor=actor, plan=plan, organisation_name=organisation.short_name, comment=comment
         )
-    elif {item.organisation_id for item in required_signatures(plan)} <= approvals(version):
-        plan_validate(actor=actor, plan=plan, organisation_name=organisation.short_name)
+    else:
+        required = {item.organisation_id for item in required_signatures(plan)}
+        approved = approvals(version)
+        tell(
+            plan,
+            NotificationEvent.SIGNED_OFF,
+            coordinators(plan),
+            _(
+                "%(organisation)s approved version %(number)s of “%(plan)s” (%(count)s of "
+                "%(total)s required organisations)."
+            )
+            % {
+                "organisation": organisation.short_name,
+                "number": version.number,
+                "plan": plan.title,
+                "count": len(required & approved),
+                "total": len(required),
+            },
+        )
+        if required <= approved:
+            plan_validate(actor=actor, plan=plan, organisation_name=organisation.short_name)
     return sign_off
 
 
@@ -216,12 +235,38 @@ def signatures(plan: ActionPlan, version: PlanVersion | None) -> list[Signature]
     return rows
 
 
+def signatories(plan: ActionPlan) -> list[User]:
+    """The active signatories of the organisations whose signature is required."""
+    required = [item.organisation_id for item in required_signatures(plan)]
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__role=Role.SIGNATORY,
+            memberships__organisation__in=required,
+        ).distinct()
+    )
+
+
+def coordinators(plan: ActionPlan) -> list[User]:
+    """The active coordinators of the plan's lead bodies."""
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__role=Role.COORDINATOR,
+            memberships__organisation__lead_roles__arrangement__plan=plan,
+            memberships__organisation__lead_roles__kind=LeadBodyKind.LEAD,
+        ).distinct()
+    )
+
+
 POLICY = ValidationPolicy(
     required=required_signatures,
     approvals=approvals,
     signatures=signatures,
     signable=lambda user, plan: [item.pk for item in signable_organisations(user, plan)],
     adoption_refusal=adoption_refusal,
+    signatories=signatories,
+    coordinators=coordinators,
 )
 
 

@@ -11,11 +11,13 @@ class InterventionsConfig(AppConfig):
             register_participant_leaving_check,
             register_plan_change_check,
             register_readiness_check,
+            register_snapshot_section,
         )
-        from interventions import demo, history, readiness, rules, services  # noqa: F401 (rules declare)
+        from interventions import demo, history, readiness, rules, services, snapshot  # noqa: F401 (rules declare)
 
         register_plan_change_check(services.interventions_within_plan_period)
         register_participant_leaving_check(services.participant_still_needed)
         register_readiness_check(readiness.interventions_readiness)
+        register_snapshot_section(snapshot.SECTION)
         history.register()
         demo.register()

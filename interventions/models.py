@@ -139,6 +139,7 @@ class Intervention(Versioned):
                 & models.Q(sector__in=Sector.values)
                 & models.Q(status__in=InterventionStatus.values),
                 name="intervention_choices_known",
+                violation_error_message=_("Choose one of the listed levels, sectors and statuses."),
             ),
         ]
         indexes = [models.Index(fields=["plan", "status"]), models.Index(fields=["plan", "sector"])]
@@ -166,7 +167,9 @@ class AddressedTarget(models.Model):
         verbose_name_plural = _("targets addressed")
         constraints = [
             models.UniqueConstraint(
-                fields=["intervention", "prioritised_target"], name="addressed_target_once"
+                fields=["intervention", "prioritised_target"],
+                name="addressed_target_once",
+                violation_error_message=_("The intervention already addresses this target."),
             )
         ]
 
@@ -191,9 +194,17 @@ class Partner(models.Model):
         verbose_name = _("partner")
         verbose_name_plural = _("partners")
         constraints = [
-            models.UniqueConstraint(fields=["intervention", "organisation"], name="partner_once"),
+            models.UniqueConstraint(
+                fields=["intervention", "organisation"],
+                name="partner_once",
+                violation_error_message=_(
+                    "This organisation is already a partner of the intervention."
+                ),
+            ),
             models.CheckConstraint(
-                condition=models.Q(role__in=PartnerRole.values), name="partner_role_known"
+                condition=models.Q(role__in=PartnerRole.values),
+                name="partner_role_known",
+                violation_error_message=_("Choose one of the listed partners' roles."),
             ),
         ]
 
@@ -216,10 +227,15 @@ class Beneficiaries(models.Model):
         verbose_name = _("beneficiary group")
         verbose_name_plural = _("beneficiary groups")
         constraints = [
-            models.UniqueConstraint(fields=["intervention", "group"], name="beneficiaries_once"),
+            models.UniqueConstraint(
+                fields=["intervention", "group"],
+                name="beneficiaries_once",
+                violation_error_message=_("This group of beneficiaries is already listed."),
+            ),
             models.CheckConstraint(
                 condition=models.Q(group__in=BeneficiaryGroup.values),
                 name="beneficiaries_group_known",
+                violation_error_message=_("Choose one of the listed groups of beneficiaries."),
             ),
         ]
 
@@ -343,7 +359,11 @@ class TargetValue(models.Model):
         verbose_name_plural = _("target values")
         ordering = ["year"]
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "year"], name="target_value_once_a_year")
+            models.UniqueConstraint(
+                fields=["indicator", "year"],
+                name="target_value_once_a_year",
+                violation_error_message=_("The indicator already has a target for this year."),
+            )
         ]
 
     def __str__(self) -> str:

@@ -11,8 +11,9 @@ class TargetsConfig(AppConfig):
             register_plan_change_check,
             register_plan_list_column,
             register_readiness_check,
+            register_snapshot_section,
         )
-        from targets import demo, history, readiness, rules, selectors, services  # noqa: F401
+        from targets import demo, history, readiness, rules, selectors, services, snapshot  # noqa: F401
 
         register_plan_list_column(
             _("Prioritised targets"),
@@ -22,5 +23,6 @@ class TargetsConfig(AppConfig):
         )
         register_plan_change_check(services.baselines_within_plan_period)
         register_readiness_check(readiness.targets_readiness)
+        register_snapshot_section(snapshot.SECTION)
         history.register()
         demo.register()

@@ -286,7 +286,7 @@ def test_every_free_text_column_has_a_length(db):
 
     unbounded = [
         f"{model.__name__}.{field.name}"
-        for app in ("governance", "targets", "action_plans")
+        for app in ("governance", "targets", "action_plans", "interventions", "funding")
         for model in apps.get_app_config(app).get_models()
         if not model.__name__.startswith("Historical")
         for field in model._meta.concrete_fields
@@ -510,7 +510,7 @@ def test_every_constraint_has_a_message_in_words():
     default = models.CheckConstraint.default_violation_error_message
     silent = [
         f"{model.__name__}.{constraint.name}"
-        for app in ("governance", "targets", "action_plans")
+        for app in ("governance", "targets", "action_plans", "interventions", "funding")
         for model in apps.get_app_config(app).get_models()
         for constraint in model._meta.constraints
         if constraint.violation_error_message in (None, default)

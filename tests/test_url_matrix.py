@@ -510,6 +510,32 @@ def _foreign_engagement(cast: Cast) -> list[dict]:
 FUNDS_X = owned_on_plan_a(PlanAction.MOBILISE_RESOURCES, "ministry_x")
 
 
+def _version(cast: Cast, plan=None):
+    """A frozen version of a plan (its snapshot as the plan is now)."""
+    from django.utils import timezone
+
+    from action_plans.models import PlanSnapshot, PlanVersion
+    from action_plans.snapshot import build_snapshot
+
+    plan = plan or cast.plan_a
+    found = plan.versions.first()
+    if found:
+        return found
+    version = PlanVersion.objects.create(
+        plan=plan, major=1, minor=0, status="withdrawn", submitted_at=timezone.now()
+    )
+    PlanSnapshot.objects.create(version=version, content=build_snapshot(plan))
+    return version
+
+
+def _version_kwargs(cast: Cast) -> dict:
+    return {"pk": cast.plan_a.pk, "version_pk": _version(cast).pk}
+
+
+def _foreign_version(cast: Cast) -> list[dict]:
+    return [{"pk": cast.plan_a.pk, "version_pk": _version(cast, cast.plan_b).pk}]
+
+
 def any_of(*rules):
     """Allowed to whoever one of ``rules`` allows; the others as the first says."""
 
@@ -693,6 +719,11 @@ MATRIX: dict[str, Row] = {
     "plan_adopt": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.CHANGE)),
     "plan_revision_open": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.CHANGE)),
     "plan_sign": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.SIGN)),
+    "plan_change_record": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.CHANGE)),
+    "version_detail": Row(
+        kwargs=_version_kwargs, access=on_plan_a(PlanAction.VIEW), foreign=_foreign_version
+    ),
+    "version_compare": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW)),
     # funding
     "funding_overview": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW)),
     "funding_table": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW)),
@@ -735,6 +766,7 @@ MATRIX: dict[str, Row] = {
     ),
     # organisations
     "organisation_list": Row(access=signed_in),
+    "notification_list": Row(access=signed_in),
     "organisation_create": Row(access=administrators),
     "organisation_detail": Row(kwargs=MINISTRY_X, access=ministry_x(edit=False)),
     "organisation_edit": Row(kwargs=MINISTRY_X, access=ministry_x(edit=True)),

@@ -66,7 +66,7 @@ NOT_AN_EDIT = {
     "CriterionForm": "a row of the scoring criteria page, versioned on the plan by its page",
     "ProgressForm": "records a progress value (a new record)",
     "StepCommentForm": "a workflow step, refused once the plan has moved on",
-    "RevisionForm": "a workflow step, refused once the plan has moved on",
+    "ChangeForm": "records a change to an adopted plan (a new record)",
     "AdoptionForm": "a workflow step, refused once the plan has moved on",
     "SignForm": "a sign-off (a new record), refused once given",
 }

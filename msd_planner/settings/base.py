@@ -80,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "action_plans.context_processors.notifications",
             ],
             "builtins": ["msd_planner.lib.formatting"],
         },
@@ -187,6 +188,8 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "MSD Planner <no-reply@localhost>")
+# Where the app is served, for the links in emails sent outside a request (the workflow).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Background jobs. Without a broker, jobs run in-process (the embedded default);
 # with a Redis URL they go to real Celery workers.

@@ -1,8 +1,7 @@
 """The plan's life: readiness, submission, sign-offs, adoption and revision, through the
 services and the pages, for every member of the cast."""
 
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -15,76 +14,12 @@ from action_plans import workflow
 from action_plans.models import PlanStatus, PlanTransition, PlanVersion, VersionStatus
 from action_plans.services import PlanReadOnly
 from action_plans.workflow import TRANSITIONS, Step, TransitionRefused
-from governance.models import Role, SignOff
-from governance.services import membership_set
+from governance.models import SignOff
 from governance.validation import plan_sign, required_signatures
-from interventions.models import Intervention, ResultIndicator
-from interventions.services import Links, indicator_create, intervention_create, intervention_update
-from targets.models import Target
-from targets.services import prioritised_target_add
-from tests import factories
+from interventions.models import Intervention
+from interventions.services import intervention_update
+from tests.action_plans.conftest import _approve_all
 from tests.conftest import Cast
-
-
-def _signatory(organisation, username: str):
-    user = factories.UserFactory(username=username)
-    membership_set(actor=None, user=user, organisation=organisation, role=Role.SIGNATORY)
-    return user
-
-
-@pytest.fixture
-def ready(cast, catalogue) -> dict:
-    """Plan A ready for validation: a target with its intervention, measured; a
-    signatory in every organisation whose signature is required."""
-    target = prioritised_target_add(
-        actor=cast.coordinator_a,
-        plan=cast.plan_a,
-        target=Target.objects.get(code="10.7"),
-        rationale="Labour migration is the country's first concern",
-    )
-    intervention = intervention_create(
-        actor=cast.coordinator_a,
-        plan=cast.plan_a,
-        intervention=Intervention(
-            title="Fair recruitment",
-            level="programme",
-            sector="labour",
-            lead_organisation=cast.ministry_x,
-            start_date=date(2026, 1, 1),
-            end_date=date(2028, 12, 31),
-            estimated_cost=Decimal(1000000),
-        ),
-        links=Links(targets={target.pk: "Lower recruitment costs"}),
-    )
-    indicator_create(
-        actor=cast.coordinator_a,
-        intervention=intervention,
-        indicator=ResultIndicator(
-            name="Workers recruited fairly",
-            unit="people",
-            baseline_value=Decimal(100),
-            baseline_year=2025,
-        ),
-        target_values={2028: Decimal(900)},
-    )
-    signatories = {
-        "ministry_x": cast.signatory_x,
-        "ministry_y": _signatory(cast.ministry_y, "signatory_y"),
-        "lead_ministry": _signatory(cast.lead_ministry, "signatory_lead"),
-        "statistics_office": _signatory(cast.statistics_office, "signatory_stats"),
-    }
-    return {"intervention": intervention, "signatories": signatories}
-
-
-def _approve_all(cast: Cast, ready: dict) -> None:
-    for name, signatory in ready["signatories"].items():
-        plan_sign(
-            actor=signatory,
-            plan=cast.plan_a,
-            organisation=getattr(cast, name),
-            decision="approve",
-            comment="",
-        )
 
 
 def _status(cast) -> str:
@@ -189,8 +124,14 @@ def test_the_whole_life_of_a_plan(cast, ready):
         )
 
     # A revision: a draft again, the adopted version still the official one.
+    with pytest.raises(ValidationError) as no_reason:
+        workflow.plan_revision_open(actor=cast.coordinator_a, plan=cast.plan_a, reason="", text="")
+    assert set(no_reason.value.error_dict) == {"reason", "text"}
     workflow.plan_revision_open(
-        actor=cast.coordinator_a, plan=cast.plan_a, comment="A new intervention: reintegration"
+        actor=cast.coordinator_a,
+        plan=cast.plan_a,
+        reason="new_intervention",
+        text="Reintegration of returnees",
     )
     assert _status(cast) == PlanStatus.DRAFT
     assert workflow.official_version(cast.plan_a) == adopted
@@ -290,7 +231,7 @@ COORDINATOR_STEPS = {
         actor=actor, plan=cast.plan_a, adoption_date=timezone.localdate(), reference="Decree 1"
     ),
     Step.OPEN_REVISION: lambda cast, actor: workflow.plan_revision_open(
-        actor=actor, plan=cast.plan_a, comment="A correction"
+        actor=actor, plan=cast.plan_a, reason="correction", text="A figure was wrong"
     ),
 }
 REACHED_BY = {  # how plan A gets to the status each step starts from
@@ -382,7 +323,9 @@ def test_no_sequence_adopts_an_unvalidated_version_or_leaves_two_official_ones(
                             reference="Decree",
                         )
                     elif move == "revise":
-                        workflow.plan_revision_open(actor=actor, plan=cast.plan_a, comment="Why")
+                        workflow.plan_revision_open(
+                            actor=actor, plan=cast.plan_a, reason="correction", text="Why"
+                        )
                     else:
                         plan_sign(
                             actor=signatories[organisation],
@@ -457,3 +400,110 @@ def test_the_validation_page_shows_the_checklist_and_the_sign_offs(client, cast,
     assert response.status_code == 302
     page = client.get(reverse("plan_validation", args=[cast.plan_a.pk])).content.decode()
     assert "1 of 4 required organisations has approved." in page
+
+
+def test_a_revision_is_submitted_with_its_changes_and_their_reasons(client, cast, ready):
+    with pytest.raises(TransitionRefused):  # no revision open: nothing to record against
+        workflow.plan_change_record(
+            actor=cast.coordinator_a, plan=cast.plan_a, reason="correction", text="Typo"
+        )
+    _reach(cast, ready, PlanStatus.ADOPTED)
+    workflow.plan_revision_open(
+        actor=cast.coordinator_a, plan=cast.plan_a, reason="new_intervention", text="Reintegration"
+    )
+    workflow.plan_change_record(
+        actor=cast.coordinator_a, plan=cast.plan_a, reason="funding_change", text="EU grant"
+    )
+    with pytest.raises(TransitionRefused):
+        workflow.plan_change_record(
+            actor=cast.editor_x, plan=cast.plan_a, reason="correction", text="Mine"
+        )
+    revision = workflow.plan_submit(actor=cast.coordinator_a, plan=cast.plan_a)
+    assert [change.reason for change in revision.changes.all()] == [
+        "new_intervention",
+        "funding_change",
+    ]
+    plan_sign(
+        actor=cast.signatory_x,
+        plan=cast.plan_a,
+        organisation=cast.ministry_x,
+        decision="request_changes",
+        comment="Say where the grant comes from",
+    )
+    with pytest.raises(TransitionRefused, match="record at least one"):
+        workflow.plan_submit(actor=cast.coordinator_a, plan=cast.plan_a)
+    workflow.plan_change_record(
+        actor=cast.coordinator_a, plan=cast.plan_a, reason="correction", text="Grant's source"
+    )
+    again = workflow.plan_submit(actor=cast.coordinator_a, plan=cast.plan_a)
+    assert again.number == "2.1"
+    assert [change.text for change in again.changes.all()] == ["Grant's source"]
+    client.force_login(cast.viewer_x)
+    page = client.get(reverse("version_detail", args=[cast.plan_a.pk, revision.pk]))
+    text = page.content.decode()
+    assert "A funding change" in text and "EU grant" in text
+
+
+def test_emails_and_notifications_follow_each_step_after_commit_only(
+    client, cast, ready, django_capture_on_commit_callbacks, mailoutbox
+):
+    from django.db import transaction
+
+    from action_plans.models import Notification
+
+    for name, user in ready["signatories"].items():
+        user.email = f"{name}@example.org"
+        user.save()
+    cast.coordinator_a.email = "coordinator@example.org"
+    cast.coordinator_a.save()
+    # A step rolled back tells no one.
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with transaction.atomic():
+            workflow.plan_submit(actor=cast.coordinator_a, plan=cast.plan_a)
+            transaction.set_rollback(True)
+    assert callbacks == [] and mailoutbox == []
+    assert not Notification.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.plan_submit(actor=cast.coordinator_a, plan=cast.plan_a)
+    assert sorted(mail.to[0] for mail in mailoutbox) == [
+        "lead_ministry@example.org",
+        "ministry_x@example.org",
+        "ministry_y@example.org",
+        "statistics_office@example.org",
+    ]
+    assert "is open for validation" in mailoutbox[0].body
+    assert "/validation/" in mailoutbox[0].body
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_sign(
+            actor=cast.signatory_x,
+            plan=cast.plan_a,
+            organisation=cast.ministry_x,
+            decision="approve",
+            comment="",
+        )
+    assert [mail.to for mail in mailoutbox] == [["coordinator@example.org"]]
+    assert "MOL approved version 1.0" in mailoutbox[0].body
+    assert "(1 of 4 required organisations)" in mailoutbox[0].body
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_sign(
+            actor=ready["signatories"]["ministry_y"],
+            plan=cast.plan_a,
+            organisation=cast.ministry_y,
+            decision="request_changes",
+            comment="Add health screening",
+        )
+    assert [mail.to for mail in mailoutbox] == [["coordinator@example.org"]]
+    assert "MOH requested changes to version 1.0" in mailoutbox[0].body
+
+    client.force_login(cast.coordinator_a)
+    page = client.get(reverse("notification_list")).content.decode()
+    assert "MOH requested changes to version 1.0" in page
+    assert "MOL approved version 1.0" in page
+    home = client.get(reverse("home")).content.decode()
+    assert '2<span class="visually-hidden"> unread</span>' in home
+    client.post(reverse("notification_list"))
+    home = client.get(reverse("home")).content.decode()
+    assert "unread</span>" not in home

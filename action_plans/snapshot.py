@@ -1,0 +1,165 @@
+"""A version's snapshot: the whole plan frozen at submission, built from what each app
+registers (``action_plans.hooks.register_snapshot_section``), and the comparison of two
+versions, read from their snapshots alone."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from action_plans.hooks import SnapshotSection, snapshot_sections
+from action_plans.models import ActionPlan
+from msd_planner.lib.formatting import percent
+from msd_planner.lib.money import format_money
+
+FORMAT = 1
+
+
+def build_snapshot(plan: ActionPlan) -> dict:
+    return {
+        "format": FORMAT,
+        "plan": {
+            "title": plan.title,
+            "country": str(plan.country),
+            "level": plan.level,
+            "area_name": plan.area_name,
+            "period": plan.period_label,
+            "base_currency": plan.base_currency,
+        },
+        "sections": {section.name: section.build(plan) for section in snapshot_sections()},
+    }
+
+
+def shown(section: SnapshotSection, name: str, value, currency: str) -> str:
+    """A snapshot value as it reads on a page: amounts with their currency, shares as
+    percentages, lists joined, nothing as a dash."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, list):
+        return "; ".join(str(item) for item in value)
+    try:
+        if name in section.money:
+            return format_money(Decimal(value), currency)
+        if name in section.shares:
+            return percent(Decimal(value))
+    except InvalidOperation:
+        pass
+    return str(value)
+
+
+@dataclass
+class ShownRecord:
+    kind: str
+    label: str
+    fields: list[tuple[str, str]]
+
+
+@dataclass
+class ShownSection:
+    title: str
+    records: list[ShownRecord]
+    totals: list[tuple[str, str]]
+
+
+def shown_sections(content: dict) -> list[ShownSection]:
+    """The snapshot's sections as a version's page shows them."""
+    currency = content["plan"]["base_currency"]
+    result = []
+    for section in snapshot_sections():
+        data = content["sections"].get(section.name)
+        if data is None:
+            continue
+        result.append(
+            ShownSection(
+                str(section.title),
+                [
+                    ShownRecord(
+                        str(section.kinds.get(record["kind"], record["kind"])),
+                        record["label"],
+                        [
+                            (
+                                str(section.fields.get(name, name)),
+                                shown(section, name, value, currency),
+                            )
+                            for name, value in record["fields"].items()
+                        ],
+                    )
+                    for record in data.get("records", [])
+                ],
+                [
+                    (str(section.fields.get(name, name)), shown(section, name, value, currency))
+                    for name, value in data.get("totals", {}).items()
+                ],
+            )
+        )
+    return result
+
+
+@dataclass
+class Change:
+    """One difference between two versions, in words."""
+
+    kind: str  # "added", "removed", "changed"
+    subject: str  # "Intervention “Fair recruitment”"
+    details: list[str] = field(default_factory=list)  # "cost: 1,200,000.00 GHS → 1,450,000.00 GHS"
+
+
+@dataclass
+class SectionChanges:
+    title: str
+    changes: list[Change]
+
+
+def _subject(section: SnapshotSection, record: dict) -> str:
+    kind = str(section.kinds.get(record["kind"], record["kind"]))
+    return _("%(kind)s “%(label)s”") % {"kind": kind, "label": record["label"]}
+
+
+def _moved(section: SnapshotSection, name: str, was, now, currency: str) -> str:
+    return _("%(field)s: %(before)s → %(after)s") % {
+        "field": str(section.fields.get(name, name)),
+        "before": shown(section, name, was, currency),
+        "after": shown(section, name, now, currency),
+    }
+
+
+def compare(old: dict, new: dict) -> list[SectionChanges]:
+    """What changed from the snapshot ``old`` to ``new``: records added and removed (by
+    their key), fields changed record by record, and totals moved."""
+    currency = new["plan"]["base_currency"]
+    result = []
+    for section in snapshot_sections():
+        before = old["sections"].get(section.name, {})
+        after = new["sections"].get(section.name, {})
+        old_records = {record["key"]: record for record in before.get("records", [])}
+        new_records = {record["key"]: record for record in after.get("records", [])}
+        changes = []
+
+        for key, record in new_records.items():
+            if key not in old_records:
+                changes.append(Change("added", _subject(section, record)))
+                continue
+            was = old_records[key]
+            details = [
+                _moved(section, name, was["fields"].get(name), value, currency)
+                for name, value in record["fields"].items()
+                if was["fields"].get(name) != value
+            ]
+            if was["label"] != record["label"]:
+                details.insert(0, _("renamed from “%(label)s”") % {"label": was["label"]})
+            if details:
+                changes.append(Change("changed", _subject(section, record), details))
+        for key, record in old_records.items():
+            if key not in new_records:
+                changes.append(Change("removed", _subject(section, record)))
+        totals_before, totals_after = before.get("totals", {}), after.get("totals", {})
+        moved_totals = [
+            _moved(section, name, totals_before.get(name), value, currency)
+            for name, value in totals_after.items()
+            if totals_before.get(name) != value
+        ]
+        if moved_totals:
+            changes.append(Change("changed", _("Totals"), moved_totals))
+        if changes:
+            result.append(SectionChanges(str(section.title), changes))
+    return result

@@ -1,0 +1,106 @@
+"""The plan's funding in its snapshot: sources, the figures of each intervention and of
+the plan, and the resource mobilisation plan."""
+
+from django.utils.translation import gettext_lazy
+
+from action_plans.hooks import SnapshotSection
+from action_plans.models import ActionPlan
+from funding import selectors
+from funding.models import FundingSource, MobilisationStrategy
+
+FIGURES = ("pledged", "committed", "disbursed", "gap", "over_funded", "to_local_actors")
+
+
+def _money(value) -> str | None:
+    return None if value is None else format(value, "f")
+
+
+def _share(value) -> str | None:
+    return None if value is None else format(value.quantize(type(value)("0.0001")), "f")
+
+
+def build(plan: ActionPlan) -> dict:
+    """Five queries, however many interventions and commitments."""
+    records = [
+        {
+            "key": f"source:{source.pk}",
+            "kind": "source",
+            "label": source.name,
+            "fields": {
+                "provider": str(source.provider),
+                "source_kind": source.get_kind_display(),
+                "currency": source.currency,
+            },
+        }
+        for source in FundingSource.objects.filter(plan=plan).select_related("provider")
+    ]
+    for intervention in selectors.interventions_with_figures(plan):
+        figures = selectors.Figures.of(intervention)
+        records.append(
+            {
+                "key": f"funding:{intervention.pk}",
+                "kind": "funding",
+                "label": intervention.title,
+                "fields": {name: _money(getattr(figures, name)) for name in FIGURES},
+            }
+        )
+    for strategy in (
+        MobilisationStrategy.objects.filter(intervention__plan=plan)
+        .select_related("intervention")
+        .prefetch_related("partners_to_approach")
+        .order_by("intervention__title")
+    ):
+        records.append(
+            {
+                "key": f"strategy:{strategy.intervention_id}",
+                "kind": "strategy",
+                "label": strategy.intervention.title,
+                "fields": {
+                    "strategy": strategy.strategy,
+                    "partners_to_approach": sorted(
+                        str(partner) for partner in strategy.partners_to_approach.all()
+                    ),
+                },
+            }
+        )
+    figures = selectors.plan_figures(plan)
+    return {
+        "records": records,
+        "totals": {
+            "cost": _money(figures.cost),
+            **{name: _money(getattr(figures, name)) for name in FIGURES},
+            "local_share_of_committed": _share(figures.local_share_of_committed),
+            "local_share_of_disbursed": _share(figures.local_share_of_disbursed),
+        },
+    }
+
+
+SECTION = SnapshotSection(
+    name="funding",
+    title=gettext_lazy("Funding"),
+    order=40,
+    build=build,
+    kinds={
+        "source": gettext_lazy("Funding source"),
+        "funding": gettext_lazy("Funding of"),
+        "strategy": gettext_lazy("Mobilisation strategy of"),
+    },
+    fields={
+        "provider": gettext_lazy("provided by"),
+        "source_kind": gettext_lazy("kind"),
+        "currency": gettext_lazy("currency"),
+        "cost": gettext_lazy("cost"),
+        "pledged": gettext_lazy("pledged"),
+        "committed": gettext_lazy("committed"),
+        "disbursed": gettext_lazy("disbursed"),
+        "gap": gettext_lazy("funding gap"),
+        "over_funded": gettext_lazy("over-funded"),
+        "to_local_actors": gettext_lazy("to local actors"),
+        "local_share_of_committed": gettext_lazy("localisation share of committed"),
+        "local_share_of_disbursed": gettext_lazy("localisation share of disbursed"),
+        "strategy": gettext_lazy("strategy"),
+        "partners_to_approach": gettext_lazy("partners to approach"),
+    },
+    money=frozenset({"cost", *FIGURES}),
+    shares=frozenset({"local_share_of_committed", "local_share_of_disbursed"}),
+)

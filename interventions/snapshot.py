@@ -1,0 +1,154 @@
+"""The interventions and their results framework in a plan's snapshot."""
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy
+
+from action_plans.hooks import SnapshotSection
+from action_plans.models import ActionPlan
+from interventions.models import (
+    AddressedTarget,
+    Intervention,
+    Partner,
+    Progress,
+    ResultIndicator,
+)
+
+
+def _number(value) -> str | None:
+    return None if value is None else format(value.normalize(), "f")
+
+
+def _money(value) -> str | None:
+    return None if value is None else format(value, "f")
+
+
+def build(plan: ActionPlan) -> dict:
+    """A fixed number of queries (the intervention page's prefetches), however many."""
+    interventions = (
+        Intervention.objects.filter(plan=plan)
+        .select_related("lead_organisation")
+        .prefetch_related(
+            Prefetch(
+                "addressed_targets",
+                queryset=AddressedTarget.objects.select_related(
+                    "prioritised_target__target"
+                ).order_by("prioritised_target__target__position"),
+            ),
+            Prefetch("partners", queryset=Partner.objects.select_related("organisation")),
+            "beneficiaries",
+            Prefetch(
+                "indicators",
+                queryset=ResultIndicator.objects.select_related(
+                    "sdg_indicator", "reporting_organisation"
+                )
+                .prefetch_related(
+                    "target_values",
+                    Prefetch("progress", queryset=Progress.objects.order_by("measured_on")),
+                )
+                .order_by("pk"),
+            ),
+        )
+        .order_by("title")
+    )
+    records, cost, counted = [], 0, 0
+    for intervention in interventions:
+        records.append(
+            {
+                "key": f"intervention:{intervention.pk}",
+                "kind": "intervention",
+                "label": intervention.title,
+                "fields": {
+                    "lead": str(intervention.lead_organisation),
+                    "level": intervention.get_level_display(),
+                    "sector": intervention.get_sector_display(),
+                    "status": intervention.get_status_display(),
+                    "targets": [
+                        link.prioritised_target.target.code
+                        for link in intervention.addressed_targets.all()
+                    ],
+                    "partners": sorted(
+                        f"{partner.organisation} ({partner.get_role_display()})"
+                        for partner in intervention.partners.all()
+                    ),
+                    "beneficiaries": sorted(
+                        f"{group.get_group_display()}"
+                        + (f": {group.estimated_number}" if group.estimated_number else "")
+                        for group in intervention.beneficiaries.all()
+                    ),
+                    "start": intervention.start_date.isoformat()
+                    if intervention.start_date
+                    else None,
+                    "end": intervention.end_date.isoformat() if intervention.end_date else None,
+                    "cost": _money(intervention.estimated_cost),
+                    "description": intervention.description,
+                    "design": intervention.design,
+                    "capacity_building": intervention.capacity_building,
+                },
+            }
+        )
+        if intervention.status != "dropped":
+            counted += 1
+            cost += intervention.estimated_cost or 0
+        for indicator in intervention.indicators.all():
+            name = indicator.name or (
+                f"{indicator.sdg_indicator.code}" if indicator.sdg_indicator else ""
+            )
+            records.append(
+                {
+                    "key": f"indicator:{indicator.pk}",
+                    "kind": "indicator",
+                    "label": f"{name} — {intervention.title}",
+                    "fields": {
+                        "unit": indicator.unit,
+                        "baseline": (
+                            f"{_number(indicator.baseline_value)} ({indicator.baseline_year})"
+                            if indicator.baseline_value is not None
+                            else None
+                        ),
+                        "target_values": [
+                            f"{item.year}: {_number(item.value)}"
+                            for item in sorted(indicator.target_values.all(), key=lambda v: v.year)
+                        ],
+                        "progress": [
+                            f"{item.measured_on.isoformat()}: {_number(item.value)}"
+                            for item in indicator.progress.all()
+                        ],
+                        "reporting": str(indicator.reporting_organisation or "") or None,
+                    },
+                }
+            )
+    return {
+        "records": records,
+        "totals": {"interventions": str(counted), "cost": _money(cost) if counted else None},
+    }
+
+
+SECTION = SnapshotSection(
+    name="interventions",
+    title=gettext_lazy("Interventions and their results framework"),
+    order=30,
+    build=build,
+    kinds={"intervention": gettext_lazy("Intervention"), "indicator": gettext_lazy("Indicator")},
+    fields={
+        "lead": gettext_lazy("lead"),
+        "level": gettext_lazy("level"),
+        "sector": gettext_lazy("sector"),
+        "status": gettext_lazy("status"),
+        "targets": gettext_lazy("targets"),
+        "partners": gettext_lazy("partners"),
+        "beneficiaries": gettext_lazy("beneficiaries"),
+        "start": gettext_lazy("start"),
+        "end": gettext_lazy("end"),
+        "cost": gettext_lazy("cost"),
+        "description": gettext_lazy("description"),
+        "design": gettext_lazy("design"),
+        "capacity_building": gettext_lazy("capacity building"),
+        "unit": gettext_lazy("unit"),
+        "baseline": gettext_lazy("baseline"),
+        "target_values": gettext_lazy("targets per year"),
+        "progress": gettext_lazy("progress"),
+        "reporting": gettext_lazy("reported by"),
+        "interventions": gettext_lazy("interventions (not dropped)"),
+    },
+    money=frozenset({"cost"}),
+)

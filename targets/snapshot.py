@@ -1,0 +1,112 @@
+"""The prioritised targets and the review of existing frameworks in a plan's snapshot."""
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy
+
+from action_plans.hooks import SnapshotSection
+from action_plans.models import ActionPlan
+from targets.models import Framework, FrameworkAssessment
+from targets.selectors import ranked_targets
+
+
+def _number(value) -> str | None:
+    return None if value is None else format(value.normalize(), "f")
+
+
+def build(plan: ActionPlan) -> dict:
+    """Six queries: the ranking's four, the frameworks and their assessments."""
+    records = []
+    _criteria, ranked = ranked_targets(plan)
+    for entry in ranked:
+        item = entry.prioritised
+        baseline = None
+        if item.baseline_value is not None:
+            baseline = " ".join(
+                part
+                for part in (
+                    _number(item.baseline_value),
+                    item.baseline_unit,
+                    f"({item.baseline_year})" if item.baseline_year else "",
+                    item.baseline_source,
+                )
+                if part
+            )
+        records.append(
+            {
+                "key": f"target:{item.target.code}",
+                "kind": "target",
+                "label": f"{item.target.code} {item.target.title_en}",
+                "fields": {
+                    "rank": str(entry.rank),
+                    "score": _number(entry.score),
+                    "rationale": item.rationale,
+                    "local_adaptation": item.local_adaptation,
+                    "responsible": str(item.responsible_organisation or "") or None,
+                    "baseline": baseline,
+                    "indicators": [
+                        followed.indicator.code if followed.indicator else followed.proxy_name
+                        for followed in item.indicators.all()
+                    ],
+                },
+            }
+        )
+    frameworks = (
+        Framework.objects.filter(plan=plan)
+        .select_related("owner")
+        .prefetch_related(
+            Prefetch(
+                "assessments",
+                queryset=FrameworkAssessment.objects.select_related(
+                    "prioritised_target__target"
+                ).order_by("prioritised_target__target__position"),
+            )
+        )
+        .order_by("name")
+    )
+    for framework in frameworks:
+        records.append(
+            {
+                "key": f"framework:{framework.pk}",
+                "kind": "framework",
+                "label": framework.name,
+                "fields": {
+                    "framework_kind": framework.get_kind_display(),
+                    "level": framework.get_level_display(),
+                    "owner": str(framework.owner) if framework.owner_id else None,
+                    "assessments": [
+                        f"{assessment.prioritised_target.target.code}: "
+                        f"{assessment.get_coherence_display()}"
+                        + (f" ({assessment.note})" if assessment.note else "")
+                        for assessment in framework.assessments.all()
+                    ],
+                },
+            }
+        )
+    return {
+        "records": records,
+        "totals": {"targets": str(len(ranked)), "frameworks": str(len(records) - len(ranked))},
+    }
+
+
+SECTION = SnapshotSection(
+    name="targets",
+    title=gettext_lazy("Prioritised targets and existing frameworks"),
+    order=20,
+    build=build,
+    kinds={"target": gettext_lazy("Target"), "framework": gettext_lazy("Framework")},
+    fields={
+        "rank": gettext_lazy("rank"),
+        "score": gettext_lazy("score"),
+        "rationale": gettext_lazy("rationale"),
+        "local_adaptation": gettext_lazy("local adaptation"),
+        "responsible": gettext_lazy("responsible organisation"),
+        "baseline": gettext_lazy("baseline"),
+        "indicators": gettext_lazy("indicators"),
+        "framework_kind": gettext_lazy("kind"),
+        "level": gettext_lazy("level"),
+        "owner": gettext_lazy("owner"),
+        "assessments": gettext_lazy("coherence with the targets"),
+        "targets": gettext_lazy("prioritised targets"),
+        "frameworks": gettext_lazy("frameworks reviewed"),
+    },
+)
