@@ -457,10 +457,9 @@ def test_emails_and_notifications_follow_each_step_after_commit_only(
     cast.coordinator_a.email = "coordinator@example.org"
     cast.coordinator_a.save()
     # A step rolled back tells no one.
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with transaction.atomic():
-            workflow.plan_submit(actor=cast.coordinator_a, plan=cast.plan_a)
-            transaction.set_rollback(True)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        workflow.plan_submit(actor=cast.coordinator_a, plan=cast.plan_a)
+        transaction.set_rollback(True)
     assert callbacks == [] and mailoutbox == []
     assert not Notification.objects.exists()
 
