@@ -228,3 +228,36 @@ def register_snapshot_section(section: SnapshotSection) -> None:
 
 def snapshot_sections() -> list[SnapshotSection]:
     return sorted(_snapshot_sections.values(), key=lambda section: section.order)
+
+
+# --- the plan's dashboard ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DashboardFact:
+    """A count or figure on the plan's overview page, linking to where it comes from."""
+
+    label: str
+    value: str
+    url: str
+    order: int = 0
+    detail: str = ""
+
+
+DashboardFacts = Callable[[ActionPlan], list[DashboardFact]]
+
+_dashboard_facts: list[DashboardFacts] = []
+
+
+def register_dashboard_facts(facts: DashboardFacts) -> DashboardFacts:
+    """``facts(plan)`` returns the app's facts for the overview (a fixed number of
+    queries, however large the plan)."""
+    if facts not in _dashboard_facts:
+        _dashboard_facts.append(facts)
+    return facts
+
+
+def dashboard_facts(plan: ActionPlan) -> list[DashboardFact]:
+    return sorted(
+        (fact for facts in _dashboard_facts for fact in facts(plan)), key=lambda fact: fact.order
+    )

@@ -7,9 +7,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from action_plans import notifications, services
+from action_plans import notifications, services, workflow
 from action_plans.forms import ActionPlanForm, HistoryPageForm
 from action_plans.history import history_areas, plan_change_authors, plan_change_log
+from action_plans.hooks import dashboard_facts
+from action_plans.models import PlanStatus
 from action_plans.permissions import PlanAction, plan_for_user_or_404, require_plan_starter
 from action_plans.selectors import plan_list
 from msd_planner.lib.pagination import paginate
@@ -26,8 +28,24 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan's dashboard: where it stands and the next step for this user, its
+    readiness, the counts that matter, its versions and its latest changes."""
     access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
-    return render(request, "action_plans/plan_detail.html", access.context)
+    plan = access.plan
+    readiness = workflow.plan_readiness(plan) if plan.status == PlanStatus.DRAFT else None
+    return render(
+        request,
+        "action_plans/plan_detail.html",
+        {
+            **access.context,
+            "next_step": workflow.next_step(plan, request.user, access.actions, readiness),
+            "readiness": readiness,
+            "facts": dashboard_facts(plan),
+            "official": workflow.official_version(plan),
+            "open_version": workflow.open_version(plan),
+            "recent": plan_change_log(plan, size=5).entries,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

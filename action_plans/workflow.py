@@ -407,3 +407,68 @@ def plan_change_record(*, actor, plan: ActionPlan, reason: str, text: str) -> Pl
 def pending_changes(plan: ActionPlan):
     """The changes recorded in the current revision, not yet in a version."""
     return PlanChange.objects.filter(plan=plan, version=None).select_related("actor")
+
+
+# --- the next step, in words -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NextStep:
+    text: str
+    url: str = ""
+    link: str = ""
+
+
+def next_step(plan: ActionPlan, user, actions, readiness: Readiness | None) -> NextStep:
+    """Where the plan stands and what this user may do next (for the dashboard)."""
+    policy = validation_policy()
+    page = reverse("plan_validation", args=[plan.pk])
+    may_change = PlanAction.CHANGE in actions
+    if plan.status == PlanStatus.DRAFT:
+        if readiness is not None and not readiness.ready:
+            return NextStep(
+                _("%(count)s blocking criteria to meet before the plan can be submitted.")
+                % {"count": len(readiness.blocking)},
+                page + "#readiness",
+                _("See the checklist"),
+            )
+        if may_change:
+            return NextStep(
+                _("The plan is ready: submit it for validation."),
+                reverse("plan_submit", args=[plan.pk]),
+                _("Submit for validation"),
+            )
+        return NextStep(_("The plan is a draft; its coordinators submit it for validation."))
+    version = open_version(plan)
+    if plan.status == PlanStatus.IN_VALIDATION and version is not None:
+        required = policy.required(plan)
+        approved = policy.approvals(version)
+        text = _(
+            "%(count)s of %(total)s required organisations have approved version %(number)s."
+        ) % {
+            "count": len({item.organisation_id for item in required} & approved),
+            "total": len(required),
+            "number": version.number,
+        }
+        if set(policy.signable(user, plan)) - approved:
+            return NextStep(
+                text, reverse("plan_sign", args=[plan.pk]), _("Sign for your organisation")
+            )
+        return NextStep(text, page + "#signatures", _("See the sign-offs"))
+    if plan.status == PlanStatus.VALIDATED:
+        if may_change and not policy.adoption_refusal(plan, user):
+            return NextStep(
+                _("Version %(number)s is validated: adopt it.") % {"number": version.number},
+                reverse("plan_adopt", args=[plan.pk]),
+                _("Adopt the plan"),
+            )
+        return NextStep(
+            _("Version %(number)s is validated and awaits adoption.") % {"number": version.number}
+        )
+    official = official_version(plan)
+    return NextStep(
+        _("Version %(number)s is the official plan; a revision opens a new draft.")
+        % {"number": official.number if official else "—"},
+        reverse("plan_revision_open", args=[plan.pk]) if may_change else "",
+        _("Open a revision") if may_change else "",
+    )

@@ -8,6 +8,7 @@ class FundingConfig(AppConfig):
 
     def ready(self):
         from action_plans.hooks import (
+            register_dashboard_facts,
             register_participant_leaving_check,
             register_plan_change_check,
             register_readiness_check,
@@ -18,6 +19,7 @@ class FundingConfig(AppConfig):
         register_plan_change_check(services.base_currency_kept)
         register_participant_leaving_check(services.local_actor_still_funded)
         register_readiness_check(readiness.funding_readiness)
+        register_dashboard_facts(readiness.funding_facts)
         register_snapshot_section(snapshot.SECTION)
         history.register()
         demo.register()

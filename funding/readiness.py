@@ -3,9 +3,11 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from action_plans.hooks import ReadinessItem
+from action_plans.hooks import DashboardFact, ReadinessItem
 from action_plans.models import ActionPlan
 from funding import selectors
+from msd_planner.lib.formatting import percent
+from msd_planner.lib.money import format_money
 
 
 def funding_readiness(plan: ActionPlan) -> list[ReadinessItem]:
@@ -28,4 +30,28 @@ def funding_readiness(plan: ActionPlan) -> list[ReadinessItem]:
             reverse("mobilisation_plan", args=[plan.pk]),
             order=40,
         )
+    ]
+
+
+def funding_facts(plan: ActionPlan) -> list[DashboardFact]:
+    """Cost, committed, gap and the localisation share (one query)."""
+    figures = selectors.plan_figures(plan)
+    currency = plan.base_currency
+    url = reverse("funding_overview", args=[plan.pk])
+    return [
+        DashboardFact(_("Cost"), format_money(figures.cost, currency) or "—", url, order=40),
+        DashboardFact(_("Committed"), format_money(figures.committed, currency), url, order=41),
+        DashboardFact(
+            _("Funding gap"),
+            format_money(figures.gap, currency) or "—",
+            reverse("mobilisation_plan", args=[plan.pk]),
+            order=42,
+        ),
+        DashboardFact(
+            _("Share to local actors"),
+            percent(figures.local_share_of_committed) or "—",
+            url,
+            order=43,
+            detail=_("of committed funds"),
+        ),
     ]

@@ -8,6 +8,7 @@ class InterventionsConfig(AppConfig):
 
     def ready(self):
         from action_plans.hooks import (
+            register_dashboard_facts,
             register_participant_leaving_check,
             register_plan_change_check,
             register_readiness_check,
@@ -18,6 +19,7 @@ class InterventionsConfig(AppConfig):
         register_plan_change_check(services.interventions_within_plan_period)
         register_participant_leaving_check(services.participant_still_needed)
         register_readiness_check(readiness.interventions_readiness)
+        register_dashboard_facts(readiness.interventions_facts)
         register_snapshot_section(snapshot.SECTION)
         history.register()
         demo.register()

@@ -6,7 +6,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from action_plans.hooks import ReadinessItem
+from action_plans.hooks import DashboardFact, ReadinessItem
 from action_plans.models import AGENDA_END_YEAR, ActionPlan
 from governance.models import Participation
 from interventions.models import Intervention, InterventionStatus, ResultIndicator
@@ -104,5 +104,40 @@ def interventions_readiness(plan: ActionPlan) -> list[ReadinessItem]:
             ),
             list_url,
             order=32,
+        ),
+    ]
+
+
+def interventions_facts(plan: ActionPlan) -> list[DashboardFact]:
+    """Interventions by status, and the indicators with progress recorded (two queries)."""
+    by_status = dict(
+        Intervention.objects.filter(plan=plan)
+        .values_list("status")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    indicators = ResultIndicator.objects.filter(intervention__plan=plan).aggregate(
+        total=Count("pk", distinct=True),
+        measured=Count("pk", distinct=True, filter=Q(progress__isnull=False)),
+    )
+    list_url = reverse("intervention_list", args=[plan.pk])
+    return [
+        DashboardFact(
+            _("Interventions"),
+            str(sum(by_status.values())),
+            list_url,
+            order=30,
+            detail=", ".join(
+                f"{count} {InterventionStatus(status).label.lower()}"
+                for status, count in sorted(
+                    by_status.items(), key=lambda item: InterventionStatus.values.index(item[0])
+                )
+            ),
+        ),
+        DashboardFact(
+            _("Indicators with progress recorded"),
+            _("%(measured)s of %(total)s") % indicators,
+            list_url,
+            order=31,
         ),
     ]

@@ -8,6 +8,7 @@ class TargetsConfig(AppConfig):
 
     def ready(self):
         from action_plans.hooks import (
+            register_dashboard_facts,
             register_plan_change_check,
             register_plan_list_column,
             register_readiness_check,
@@ -23,6 +24,7 @@ class TargetsConfig(AppConfig):
         )
         register_plan_change_check(services.baselines_within_plan_period)
         register_readiness_check(readiness.targets_readiness)
+        register_dashboard_facts(readiness.targets_facts)
         register_snapshot_section(snapshot.SECTION)
         history.register()
         demo.register()

@@ -4,7 +4,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from action_plans.hooks import ReadinessItem
+from action_plans.hooks import DashboardFact, ReadinessItem
 from action_plans.models import ActionPlan
 from targets.models import PrioritisedTarget, ProposalStatus
 
@@ -54,5 +54,27 @@ def targets_readiness(plan: ActionPlan) -> list[ReadinessItem]:
             ),
             reverse("coherence_matrix", args=[plan.pk]),
             order=22,
+        ),
+    ]
+
+
+def targets_facts(plan: ActionPlan) -> list[DashboardFact]:
+    """Prioritised targets and frameworks reviewed (one query)."""
+    counts = PrioritisedTarget.objects.filter(plan=plan, status=ProposalStatus.ACCEPTED).aggregate(
+        targets=Count("pk", distinct=True),
+        reviewed=Count("assessments__framework", distinct=True),
+    )
+    return [
+        DashboardFact(
+            _("Prioritised targets"),
+            str(counts["targets"]),
+            reverse("prioritised_target_list", args=[plan.pk]),
+            order=20,
+        ),
+        DashboardFact(
+            _("Existing frameworks reviewed"),
+            str(counts["reviewed"]),
+            reverse("coherence_matrix", args=[plan.pk]),
+            order=21,
         ),
     ]

@@ -13,8 +13,9 @@ TABLE = "action_plans_plansnapshot"
 POSTGRESQL_UP = f"""
 CREATE FUNCTION plan_snapshot_frozen() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'plan snapshot % is frozen: a submitted version never changes', OLD.version_id
-        USING ERRCODE = 'integrity_constraint_violation';
+    RAISE EXCEPTION USING
+        MESSAGE = 'plan snapshot ' || OLD.version_id || ' is frozen: a submitted version never changes',
+        ERRCODE = 'integrity_constraint_violation';
 END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER plan_snapshot_frozen BEFORE UPDATE OR DELETE ON {TABLE}
@@ -37,7 +38,7 @@ def _run(statements: dict[str, str]):
     def run(apps, schema_editor):
         sql = statements.get(schema_editor.connection.vendor)
         if sql:
-            schema_editor.execute(sql)
+            schema_editor.execute(sql, params=None)
 
     return run
 
