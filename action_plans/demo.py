@@ -2,7 +2,9 @@
 
 Each app adds its part in its ``AppConfig.ready()``; the steps run in the order the apps
 are loaded (INSTALLED_APPS lists them layer by layer), each reading what earlier steps
-put in the shared ``DemoData``.
+put in the shared ``DemoData``. A step that needs every app's content first (the plans'
+validation and adoption, then a revision) registers with ``after_content=True``: those
+run last, again layer by layer.
 """
 
 from collections import Counter
@@ -12,6 +14,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 from simple_history.models import HistoricalChanges
 
@@ -29,19 +32,27 @@ class DemoData:
 
 DemoStep = Callable[[DemoData], None]
 _steps: list[DemoStep] = []
+_late_steps: list[DemoStep] = []
 
 
-def register_demo_step(step: DemoStep) -> None:
-    if step not in _steps:
-        _steps.append(step)
+def register_demo_step(step: DemoStep, *, after_content: bool = False) -> None:
+    steps = _late_steps if after_content else _steps
+    if step not in steps:
+        steps.append(step)
+
+
+def demo_load() -> DemoData:
+    """Build (or complete) the demonstration data set. The demo's workflow sends no email
+    (its people are made up): the notifications stay in the app."""
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        return _load()
 
 
 @transaction.atomic
-def demo_load() -> DemoData:
-    """Build (or complete) the demonstration data set."""
+def _load() -> DemoData:
     started = timezone.now()
     data = DemoData()
-    for step in _steps:
+    for step in (*_steps, *_late_steps):
         step(data)
     _sign_unattributed_rows(since=started)
     return data

@@ -124,7 +124,7 @@ class VersionStatus(models.TextChoices):
     CHANGES_REQUESTED = "changes_requested", _("Changes requested")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     VALIDATED = "validated", _("Validated")
-    ADOPTED = "adopted", _("Adopted (official)")
+    ADOPTED = "adopted", _("Adopted, official")
     SUPERSEDED = "superseded", _("Adopted, since superseded")
 
 
@@ -319,7 +319,7 @@ class Notification(models.Model):
     )
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="notifications")
     event = models.CharField(_("event"), max_length=24, choices=NotificationEvent.choices)
-    message = models.TextField(_("message"))
+    message = models.TextField(_("message"), max_length=10000)
     url = models.CharField(max_length=300)
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)

@@ -2,12 +2,14 @@
 revision (signing is governance's page). Each step is one service of
 ``action_plans.workflow``; irreversible ones go through a confirmation page."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -59,6 +61,9 @@ def plan_validation(request: HttpRequest, pk: int) -> HttpResponse:
             and bool(policy.signable(request.user, plan)),
         },
     )
+
+
+DRAFT = "draft"  # the plan as it is now, in the comparison
 
 
 def _back(pk: int) -> str:
@@ -281,21 +286,35 @@ def version_detail(request: HttpRequest, pk: int, version_pk: int) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 @login_required
 def version_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    """Two versions compared, read from their snapshots; "draft" as the newer one
+    compares with the plan as it is now (a revision in progress)."""
     access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
-    versions = list(access.plan.versions.all())
+    plan = access.plan
+    versions = list(plan.versions.all())
     by_pk = {str(version.pk): version for version in versions}
+    has_draft = plan.status == PlanStatus.DRAFT and bool(versions)
     older = by_pk.get(request.GET.get("from", ""))
-    newer = by_pk.get(request.GET.get("to", ""))
-    if older is None and len(versions) >= 2:
-        older, newer = versions[1], versions[0]
+    wanted = request.GET.get("to", "")
+    newer = by_pk.get(wanted)
+    draft = has_draft and (wanted == DRAFT or (not wanted and older is None))
+    if older is None and versions:
+        official = workflow.official_version(plan)
+        older = official or versions[0]
+        if not draft and newer is None and len(versions) >= 2:
+            older, newer = versions[1], versions[0]
     changes = None
-    if older and newer:
+    if older and (newer or draft):
         contents = dict(
-            PlanSnapshot.objects.filter(version__in=[older, newer]).values_list(
-                "version_id", "content"
-            )
+            PlanSnapshot.objects.filter(
+                version__in=[older, *([newer] if newer else [])]
+            ).values_list("version_id", "content")
         )
-        changes = snapshot.compare(contents[older.pk], contents[newer.pk])
+        if draft:
+            with translation.override(settings.LANGUAGE_CODE):
+                now = snapshot.build_snapshot(plan)
+        else:
+            now = contents[newer.pk]
+        changes = snapshot.compare(contents[older.pk], now)
     return render(
         request,
         "action_plans/version_compare.html",
@@ -304,6 +323,8 @@ def version_compare(request: HttpRequest, pk: int) -> HttpResponse:
             "versions": versions,
             "older": older,
             "newer": newer,
+            "draft": draft,
+            "has_draft": has_draft,
             "changes": changes,
         },
     )

@@ -6,9 +6,11 @@ app alone.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
+from action_plans import workflow
 from action_plans.demo import DemoData, register_demo_step
-from action_plans.models import ActionPlan, PlanLevel
+from action_plans.models import ActionPlan, ChangeReason, PlanLevel
 from action_plans.services import plan_create
 from governance.models import (
     Activity,
@@ -28,6 +30,7 @@ from governance.services import (
     membership_set,
     participation_add,
 )
+from governance.validation import plan_sign, required_signatures
 
 DEMO_PASSWORD = "msd-demo-2030"  # noqa: S105 - documented in README, demo only
 
@@ -53,6 +56,18 @@ DEMO_USERS = [
     DemoUser(
         "local.coordinator", "Lydia", "Tetteh", "l.tetteh@ama.example", "AMA", Role.COORDINATOR
     ),
+    # A signatory for every organisation whose signature the demo plans require.
+    DemoUser("signatory.mint", "Abena", "Osei", "a.osei@mint.example", "MINT", Role.SIGNATORY),
+    DemoUser("signatory.gss", "Kwame", "Adjei", "k.adjei@gss.example", "GSS", Role.SIGNATORY),
+    DemoUser(
+        "signatory.moh", "Akosua", "Frimpong", "a.frimpong@moh.example", "MOH", Role.SIGNATORY
+    ),
+    DemoUser(
+        "signatory.ndpc", "Yaa", "Asantewaa", "y.asantewaa@ndpc.example", "NDPC", Role.SIGNATORY
+    ),
+    DemoUser("signatory.amwa", "Ibrahim", "Musah", "i.musah@amwa.example", "AMWA", Role.SIGNATORY),
+    DemoUser("signatory.womn", "Esi", "Mensah", "e.mensah@womn.example", "WOMN", Role.SIGNATORY),
+    DemoUser("signatory.ama", "Nii", "Armah", "n.armah@ama.example", "AMA", Role.SIGNATORY),
 ]
 
 _NATIONAL = {"level": OrganisationLevel.NATIONAL, "country": "GH"}
@@ -247,5 +262,48 @@ def load(data: DemoData) -> None:
     data.notes.append(f"Demo users ({names}) sign in with the password {DEMO_PASSWORD!r}.")
 
 
+NATIONAL_ADOPTION = (date(2026, 6, 15), "Cabinet decision CD/2026/041 of 15 June 2026")
+ACCRA_UNSIGNED = "AMWA"  # the Accra plan waits for this organisation's signature
+
+
+def _sign_all(plan: ActionPlan, *, leaving_out: str = "") -> None:
+    for required in required_signatures(plan):
+        organisation = Organisation.objects.get(pk=required.organisation_id)
+        if organisation.acronym == leaving_out:
+            continue
+        signatory = User.objects.get(
+            memberships__organisation=organisation, memberships__role=Role.SIGNATORY
+        )
+        plan_sign(
+            actor=signatory, plan=plan, organisation=organisation, decision="approve", comment=""
+        )
+
+
+def validate(data: DemoData) -> None:
+    """The national plan validated by every required organisation and adopted (1.0), then
+    opened for revision; the Accra plan in validation, one signature missing. Once: a
+    plan with versions is left as it is."""
+    national, local = data.plans["national"], data.plans["local"]
+    if not national.versions.exists():
+        coordinator = User.objects.get(username="coordinator")
+        workflow.plan_submit(actor=coordinator, plan=national)
+        _sign_all(national)
+        adopted_on, reference = NATIONAL_ADOPTION
+        workflow.plan_adopt(
+            actor=coordinator, plan=national, adoption_date=adopted_on, reference=reference
+        )
+        workflow.plan_revision_open(
+            actor=coordinator,
+            plan=national,
+            reason=ChangeReason.NEW_INTERVENTION,
+            text="Health screening and insurance enrolment for returnees, asked for by the "
+            "Ministry of Health at the mid-year review.",
+        )
+    if not local.versions.exists():
+        workflow.plan_submit(actor=User.objects.get(username="local.coordinator"), plan=local)
+        _sign_all(local, leaving_out=ACCRA_UNSIGNED)
+
+
 def register() -> None:
     register_demo_step(load)
+    register_demo_step(validate, after_content=True)

@@ -425,7 +425,10 @@ class SignForm(forms.Form):
     )
     decision = forms.ChoiceField(
         label=_("Decision"),
-        choices=SignOffDecision.choices,
+        choices=[
+            (SignOffDecision.APPROVE, _("Approve the plan")),
+            (SignOffDecision.REQUEST_CHANGES, _("Request changes")),
+        ],
         widget=Radios,
         error_messages={"required": _("Approve the plan or request changes.")},
     )

@@ -5,11 +5,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from action_plans import workflow
 from action_plans.demo import DemoData, register_demo_step
-from action_plans.models import ActionPlan
+from action_plans.models import ActionPlan, ChangeReason
 from governance.models import Organisation, User
 from interventions.models import Intervention, ResultIndicator
-from interventions.services import Links, indicator_create, intervention_create, progress_add
+from interventions.services import (
+    Links,
+    indicator_create,
+    intervention_create,
+    intervention_update,
+    progress_add,
+)
 from targets.models import Indicator, ProposalStatus
 
 D = Decimal
@@ -287,6 +294,8 @@ def _create(
             beneficiaries=dict(spec.beneficiaries),
         ),
     )
+    statistics = organisations["GSS"]
+    reporter = statistics if plan.participations.filter(organisation=statistics).exists() else None
     for item in spec.indicators:
         value, year, source = item.baseline or (None, None, "")
         indicator = indicator_create(
@@ -301,7 +310,7 @@ def _create(
                 baseline_source=source,
                 by_sex=item.by_sex,
                 by_migratory_status=item.by_migratory_status,
-                reporting_organisation=organisations["GSS"],
+                reporting_organisation=reporter,
             ),
             target_values=dict(item.targets),
         )
@@ -338,5 +347,111 @@ def load(data: DemoData) -> None:
     data.created["interventions"] += len(DEMO_INTERVENTIONS)
 
 
+ACCRA_INTERVENTION = DemoIntervention(
+    "Welcome desk for new arrivals at Kantamanto and Agbogbloshie",
+    "AMA",
+    ("10.7",),
+    "programme",
+    "local_development",
+    date(2026, 3, 1),
+    date(2028, 12, 31),
+    D("640000"),
+    "in_plan",
+    "A welcome desk at the two markets where most new arrivals first look for work.",
+    "Orientation on housing, health and work; referral to AMWA's paralegals; a register of "
+    "arrivals for the Assembly's planning.",
+    {"AMWA": "local_partner"},
+    {"migrant_workers": 6000, "youth": 2500},
+    (
+        DemoIndicator(
+            "people",
+            name="New arrivals oriented at the welcome desks",
+            baseline=(D("0"), 2025, "AMA records"),
+            targets={2027: D("3000"), 2028: D("6000")},
+        ),
+    ),
+)
+
+# The national plan's revision: what changed since the adopted version 1.0.
+REVISION_INTERVENTION = DemoIntervention(
+    "Health screening and insurance enrolment for returnees",
+    "MINT",
+    ("10.7",),
+    "programme",
+    "health",
+    date(2027, 1, 1),
+    date(2029, 12, 31),
+    D("1150000"),
+    "designed",
+    "Returnees are screened on arrival and enrolled in the National Health Insurance Scheme.",
+    "Screening at Kotoka airport and the Aflao border post; enrolment desks of the National "
+    "Health Insurance Authority; follow-up by district health officers.",
+    {"MOH": "implementing", "IOM": "technical_support"},
+    {"returnees": 8000},
+    (
+        DemoIndicator(
+            "% of returnees",
+            name="Returnees enrolled in health insurance within 3 months",
+            baseline=(D("18"), 2025, "NHIA records"),
+            targets={2028: D("45"), 2029: D("60")},
+        ),
+    ),
+)
+REVISION_COST = ("Migrant resource centres in Accra, Kumasi and Tamale", D("2750000"))
+
+
+def load_local(data: DemoData) -> None:
+    """The Accra plan's intervention, so that it can go to validation."""
+    plan = data.plans.get("local")
+    if plan is None or plan.interventions.exists():
+        return
+    prioritised = dict(plan.prioritised_targets.values_list("target__code", "pk"))
+    if not prioritised:
+        return
+    _create(
+        ACCRA_INTERVENTION,
+        plan,
+        User.objects.get(username="local.coordinator"),
+        data.organisations,
+        prioritised,
+        {},
+    )
+
+
+def revise(data: DemoData) -> None:
+    """The national plan's revision (opened after its adoption): a new intervention and a
+    cost raised, each recorded with its reason. Once."""
+    plan = data.plans.get("national")
+    if plan is None:
+        return
+    plan.refresh_from_db()
+    if (
+        plan.status != "draft"
+        or plan.interventions.filter(title=REVISION_INTERVENTION.title).exists()
+    ):
+        return
+    if workflow.official_version(plan) is None:
+        return
+    coordinator = User.objects.get(username="coordinator")
+    prioritised = dict(plan.prioritised_targets.values_list("target__code", "pk"))
+    _create(REVISION_INTERVENTION, plan, coordinator, data.organisations, prioritised, {})
+    title, cost = REVISION_COST
+    centres = plan.interventions.get(title=title)
+    intervention_update(
+        actor=coordinator,
+        intervention=centres,
+        expected_version=centres.version,
+        data={"estimated_cost": cost},
+    )
+    workflow.plan_change_record(
+        actor=coordinator,
+        plan=plan,
+        reason=ChangeReason.FUNDING_CHANGE,
+        text="The Tamale centre opens a year early: its counsellors' salaries move into 2027.",
+    )
+
+
 def register() -> None:
     register_demo_step(load)
+    register_demo_step(load_local)
+    register_demo_step(revise, after_content=True)

@@ -244,6 +244,26 @@ def _ensure_consultations(
         )
 
 
+ACCRA_TARGET = (
+    "10.7",
+    "Accra receives most of the country's internal and returning migrants; orderly, safe "
+    "arrival and access to services are the Assembly's first concern.",
+)
+
+
+def _ensure_local_target(plan: ActionPlan) -> None:
+    """The Accra plan's one prioritised target, so that it can go to validation."""
+    if plan.prioritised_targets.exists():
+        return
+    code, rationale = ACCRA_TARGET
+    prioritised_target_add(
+        actor=User.objects.get(username="local.coordinator"),
+        plan=plan,
+        target=Target.objects.get(code=code),
+        rationale=rationale,
+    )
+
+
 def load(data: DemoData) -> None:
     if not Target.objects.exists():
         catalogue_load()
@@ -251,6 +271,7 @@ def load(data: DemoData) -> None:
     national = data.plans["national"]
     _ensure_targets(coordinator, national, data.organisations)
     _ensure_consultations(coordinator, national, data.organisations)
+    _ensure_local_target(data.plans["local"])
 
 
 def register() -> None:

@@ -68,3 +68,43 @@ def test_changes_made_later_without_a_user_are_not_put_on_the_demo_loader(db):
     user.first_name = "Vida Ama"
     user.save()
     assert user.history.latest().history_change_reason is None
+
+
+def test_the_demo_shows_a_living_plan_and_one_in_validation(db, client, mailoutbox):
+    from action_plans import workflow
+    from action_plans.hooks import validation_policy
+    from action_plans.models import PlanChange, PlanStatus, PlanVersion
+
+    call_command("load_demo")
+    call_command("load_demo")  # a second run adds no version
+    national = ActionPlan.objects.get(level="national")
+    official = workflow.official_version(national)
+    policy = validation_policy()
+    assert official.number == "1.0"
+    assert official.adoption_reference.startswith("Cabinet decision")
+    assert {item.organisation_id for item in policy.required(national)} <= policy.approvals(
+        official
+    )
+    assert national.status == PlanStatus.DRAFT  # a revision in progress
+    assert [change.reason for change in PlanChange.objects.filter(plan=national)] == [
+        "new_intervention",
+        "funding_change",
+    ]
+    assert PlanVersion.objects.filter(plan=national).count() == 1
+
+    local = ActionPlan.objects.get(level="local")
+    version = workflow.open_version(local)
+    assert local.status == PlanStatus.IN_VALIDATION
+    missing = {item.name for item in policy.required(local)} - {
+        item.name
+        for item in policy.required(local)
+        if item.organisation_id in policy.approvals(version)
+    }
+    assert missing == {"AMWA"}
+    assert mailoutbox == []  # the demo's people are made up: no email
+
+    client.force_login(User.objects.get(username="coordinator"))
+    page = client.get(reverse("version_compare", args=[national.pk])).content.decode()
+    assert "From version 1.0 to the current draft" in page
+    assert "Health screening and insurance enrolment for returnees" in page
+    assert "cost: 2,450,000.00\xa0GHS → 2,750,000.00\xa0GHS" in page
