@@ -671,3 +671,56 @@ def test_two_people_saving_one_intervention_at_once_leave_one_history_row(cast, 
     intervention.refresh_from_db()
     assert intervention.title in {"by a", "by b"} and intervention.version == 2
     assert intervention.history.count() == before + 1
+
+
+# --- the plan's workflow ------------------------------------------------------------------
+
+
+def test_two_coordinators_submitting_at_once_make_one_version(cast, ready):
+    from action_plans.models import PlanTransition, PlanVersion
+    from action_plans.workflow import plan_submit
+    from governance.services import membership_set as add_member
+
+    second = factories.UserFactory(username="coordinator_a2")
+    add_member(actor=None, user=second, organisation=cast.lead_ministry, role=Role.COORDINATOR)
+    outcomes = race(
+        lambda: plan_submit(actor=cast.coordinator_a, plan=cast.plan_a),
+        lambda: plan_submit(actor=second, plan=cast.plan_a),
+    )
+    assert sorted(outcome.split(":")[0] for outcome in outcomes) == ["refused", "saved"]
+    assert "since" in next(outcome for outcome in outcomes if outcome.startswith("refused"))
+    assert PlanVersion.objects.filter(plan=cast.plan_a).count() == 1
+    assert PlanTransition.objects.filter(plan=cast.plan_a, step="submit").count() == 1
+
+
+def test_the_last_two_signatures_at_once_validate_the_plan_once(cast, ready):
+    from action_plans.models import PlanStatus, PlanTransition
+    from action_plans.workflow import plan_submit
+    from governance.validation import plan_sign
+
+    plan_submit(actor=cast.coordinator_a, plan=cast.plan_a)
+    signatories = ready["signatories"]
+    for name in ("lead_ministry", "statistics_office"):
+        plan_sign(
+            actor=signatories[name],
+            plan=cast.plan_a,
+            organisation=getattr(cast, name),
+            decision="approve",
+            comment="",
+        )
+    outcomes = race(
+        *(
+            lambda name=name: plan_sign(
+                actor=signatories[name],
+                plan=cast.plan_a,
+                organisation=getattr(cast, name),
+                decision="approve",
+                comment="",
+            )
+            for name in ("ministry_x", "ministry_y")
+        )
+    )
+    assert outcomes == ["saved", "saved"]
+    cast.plan_a.refresh_from_db()
+    assert cast.plan_a.status == PlanStatus.VALIDATED
+    assert PlanTransition.objects.filter(plan=cast.plan_a, step="validate").count() == 1

@@ -107,7 +107,9 @@ def test_two_versions_compare_target_by_target_and_intervention_by_intervention(
     assert "funding gap: 1,000,000.00\xa0GHS → 1,450,000.00\xa0GHS" in page
 
 
-@pytest.mark.parametrize("page", ["version_detail", "version_compare", "plan_validation"])
+@pytest.mark.parametrize(
+    "page", ["version_detail", "version_compare", "plan_validation", "plan_detail"]
+)
 def test_version_pages_cost_the_same_queries_for_10_or_300_interventions(client, cast, ready, page):
     targets = {"10.7": cast.plan_a.prioritised_targets.get()}
 

@@ -18,8 +18,9 @@ from governance.models import SignOff
 from governance.validation import plan_sign, required_signatures
 from interventions.models import Intervention
 from interventions.services import intervention_update
-from tests.action_plans.conftest import _approve_all
+from tests import factories
 from tests.conftest import Cast
+from tests.conftest import approve_all as _approve_all
 
 
 def _status(cast) -> str:
@@ -506,3 +507,69 @@ def test_emails_and_notifications_follow_each_step_after_commit_only(
     client.post(reverse("notification_list"))
     home = client.get(reverse("home")).content.decode()
     assert "unread</span>" not in home
+
+
+def test_sign_offs_follow_the_lead_model(cast, ready):
+    from action_plans.policy import Activity
+    from governance.models import LeadArrangement, LeadModel, OrganisationType, Role
+    from governance.services import (
+        LeadArrangementData,
+        lead_arrangement_set,
+        membership_set,
+        participation_add,
+    )
+
+    def arrange(model, leads, *, decision_power=False, validation=None):
+        arrangement = LeadArrangement.objects.get(plan=cast.plan_a)
+        lead_arrangement_set(
+            actor=cast.administrator,
+            plan=cast.plan_a,
+            data=LeadArrangementData(
+                model=model,
+                leads=leads,
+                has_decision_power=decision_power,
+                responsibilities={activity.value: validation or leads[0] for activity in Activity},
+            ),
+            expected_version=arrangement.version,
+        )
+
+    # A coordinating body with decision power must approve, even where its participation
+    # would not otherwise require its signature.
+    council = factories.OrganisationFactory(
+        name="Migration Council", acronym="MC", type=OrganisationType.COORDINATING_BODY
+    )
+    participation_add(
+        actor=cast.administrator, plan=cast.plan_a, organisation=council, signatory_required=False
+    )
+    arrange(LeadModel.COORDINATING_BODY, [council])
+    assert "MC" not in [item.name for item in required_signatures(cast.plan_a)]
+    arrange(LeadModel.COORDINATING_BODY, [council], decision_power=True)
+    reasons = {item.name: item.reason for item in required_signatures(cast.plan_a)}
+    assert reasons["MC"] == "the coordinating body holds decision power"
+
+    # Under external facilitation the facilitator cannot adopt; the government lead does.
+    facilitator = cast.statistics_office
+    facilitator.type = OrganisationType.INTERNATIONAL
+    facilitator.save()
+    arrange(
+        LeadModel.EXTERNAL_FACILITATION, [facilitator, cast.lead_ministry], validation=facilitator
+    )
+    facilitator_coordinator = factories.UserFactory(username="coordinator_iom")
+    membership_set(
+        actor=None, user=facilitator_coordinator, organisation=facilitator, role=Role.COORDINATOR
+    )
+    _reach(cast, ready, PlanStatus.VALIDATED)
+    with pytest.raises(TransitionRefused, match="adopted by a coordinator of MOI"):
+        workflow.plan_adopt(
+            actor=facilitator_coordinator,
+            plan=cast.plan_a,
+            adoption_date=timezone.localdate(),
+            reference="Decree",
+        )
+    adopted = workflow.plan_adopt(
+        actor=cast.coordinator_a,
+        plan=cast.plan_a,
+        adoption_date=timezone.localdate(),
+        reference="Decree",
+    )
+    assert adopted.status == VersionStatus.ADOPTED
