@@ -179,6 +179,7 @@ class ValidationPolicy:
     adoption_refusal: Callable[[ActionPlan, Any], str | None]
     signatories: Callable[[ActionPlan], list[Any]]  # users who sign for a required organisation
     coordinators: Callable[[ActionPlan], list[Any]]  # users who coordinate a lead body
+    acting_for: Callable[[Any, ActionPlan], str]  # the organisations a user acts for, named
 
 
 _validation_policy: list[ValidationPolicy] = []

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from action_plans import snapshot, workflow
 from action_plans.forms import AdoptionForm, ChangeForm, StepCommentForm
 from action_plans.hooks import validation_policy
-from action_plans.models import PlanSnapshot, PlanStatus, PlanVersion
+from action_plans.models import ActionPlan, PlanSnapshot, PlanStatus, PlanVersion
 from action_plans.permissions import (
     PlanAction,
     plan_for_user_or_404,
@@ -107,14 +107,37 @@ def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _step_form_page(request, access, form, *, title: str, intro: str, button: str):
+def _step_page(
+    request: HttpRequest,
+    pk: int,
+    form_class,
+    take,
+    *,
+    done,
+    title,
+    intro: str,
+    button: str,
+) -> HttpResponse:
+    """A workflow step taken through a small form: ``take(plan, cleaned_data)`` calls the
+    step's service; ``done(result)`` is the message once it is taken; ``title`` is the
+    page's title, or ``title(plan)`` makes it."""
+    access = plan_for_user_or_404(request.user, pk, PlanAction.CHANGE)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = take(access.plan, form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, done(result))
+            return redirect(_back(pk))
     return render(
         request,
         "action_plans/plan_step_form.html",
         {
             **access.context,
             "form": form,
-            "step_title": title,
+            "step_title": title(access.plan) if callable(title) else title,
             "intro": intro,
             "button": button,
         },
@@ -124,24 +147,14 @@ def _step_form_page(request, access, form, *, title: str, intro: str, button: st
 @require_http_methods(["GET", "POST"])
 @login_required
 def plan_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    access = plan_for_user_or_404(request.user, pk, PlanAction.CHANGE)
-    form = StepCommentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            workflow.plan_withdraw(
-                actor=request.user, plan=access.plan, comment=form.cleaned_data["comment"]
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request, _("The plan is withdrawn from validation: it is a draft again.")
-            )
-            return redirect(_back(pk))
-    return _step_form_page(
+    return _step_page(
         request,
-        access,
-        form,
+        pk,
+        StepCommentForm,
+        lambda plan, data: workflow.plan_withdraw(
+            actor=request.user, plan=plan, comment=data["comment"]
+        ),
+        done=lambda _plan: _("The plan is withdrawn from validation: it is a draft again."),
         title=_("Withdraw the plan from validation"),
         intro=_(
             "The version in validation is set aside with the sign-offs given; the plan "
@@ -154,31 +167,25 @@ def plan_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def plan_adopt(request: HttpRequest, pk: int) -> HttpResponse:
-    access = plan_for_user_or_404(request.user, pk, PlanAction.CHANGE)
-    form = AdoptionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            version = workflow.plan_adopt(
-                actor=request.user,
-                plan=access.plan,
-                adoption_date=form.cleaned_data["adoption_date"],
-                reference=form.cleaned_data["reference"],
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("Version %(number)s is adopted: it is the official plan.")
-                % {"number": version.number},
-            )
-            return redirect(_back(pk))
-    version = workflow.open_version(access.plan)
-    return _step_form_page(
+    def title(plan: ActionPlan) -> str:
+        version = workflow.open_version(plan)
+        return _("Adopt version %(number)s") % {"number": version.number if version else "—"}
+
+    return _step_page(
         request,
-        access,
-        form,
-        title=_("Adopt version %(number)s") % {"number": version.number if version else "—"},
+        pk,
+        AdoptionForm,
+        lambda plan, data: workflow.plan_adopt(
+            actor=request.user,
+            plan=plan,
+            adoption_date=data["adoption_date"],
+            reference=data["reference"],
+        ),
+        done=lambda adopted: (
+            _("Version %(number)s is adopted: it is the official plan.")
+            % {"number": adopted.number}
+        ),
+        title=title,
         intro=_(
             "The validated version becomes the official plan, with the date and the act "
             "that adopted it. The version adopted before it is superseded."
@@ -190,31 +197,17 @@ def plan_adopt(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def plan_revision_open(request: HttpRequest, pk: int) -> HttpResponse:
-    access = plan_for_user_or_404(request.user, pk, PlanAction.CHANGE)
-    form = ChangeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            workflow.plan_revision_open(
-                actor=request.user,
-                plan=access.plan,
-                reason=form.cleaned_data["reason"],
-                text=form.cleaned_data["text"],
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request,
-                _(
-                    "The plan is open for revision. The adopted version stays the official one "
-                    "until its successor is adopted."
-                ),
-            )
-            return redirect(_back(pk))
-    return _step_form_page(
+    return _step_page(
         request,
-        access,
-        form,
+        pk,
+        ChangeForm,
+        lambda plan, data: workflow.plan_revision_open(
+            actor=request.user, plan=plan, reason=data["reason"], text=data["text"]
+        ),
+        done=lambda _plan: _(
+            "The plan is open for revision. The adopted version stays the official one "
+            "until its successor is adopted."
+        ),
         title=_("Open the plan for revision"),
         intro=_(
             "The plan becomes a draft again, to add interventions or change them; the "
@@ -227,25 +220,14 @@ def plan_revision_open(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def plan_change_record(request: HttpRequest, pk: int) -> HttpResponse:
-    access = plan_for_user_or_404(request.user, pk, PlanAction.CHANGE)
-    form = ChangeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            workflow.plan_change_record(
-                actor=request.user,
-                plan=access.plan,
-                reason=form.cleaned_data["reason"],
-                text=form.cleaned_data["text"],
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("The change is recorded in the revision's change log."))
-            return redirect(_back(pk))
-    return _step_form_page(
+    return _step_page(
         request,
-        access,
-        form,
+        pk,
+        ChangeForm,
+        lambda plan, data: workflow.plan_change_record(
+            actor=request.user, plan=plan, reason=data["reason"], text=data["text"]
+        ),
+        done=lambda _change: _("The change is recorded in the revision's change log."),
         title=_("Record a change to the adopted plan"),
         intro=_(
             "Every change made in a revision is recorded with its reason; the change log "

@@ -162,6 +162,8 @@ def _take(
         raise _moved_on(plan, step)
     if actor is not None and transition.action not in plan_actions_for_user(actor, plan):
         raise TransitionRefused(_("You may not take this step on this plan."))
+    if actor is not None and not organisation_name:
+        organisation_name = validation_policy().acting_for(actor, plan)
     PlanTransition.objects.create(
         plan=plan,
         version=version,

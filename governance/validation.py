@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from action_plans.hooks import ReadinessItem, RequiredSignature, Signature, ValidationPolicy
 from action_plans.models import ActionPlan, NotificationEvent, PlanStatus, PlanVersion
-from action_plans.policy import Activity
+from action_plans.policy import ACTING_ROLES, Activity
 from action_plans.workflow import open_version, plan_changes_request, plan_validate, tell
 from governance.models import (
     LeadArrangement,
@@ -259,6 +259,19 @@ def coordinators(plan: ActionPlan) -> list[User]:
     )
 
 
+def acting_for(user: User, plan: ActionPlan) -> str:
+    """The organisations taking part in ``plan`` that ``user`` coordinates or edits for."""
+    return ", ".join(
+        Organisation.objects.filter(
+            memberships__user=user,
+            memberships__role__in=ACTING_ROLES,
+            participations__plan=plan,
+        )
+        .order_by("name")
+        .values_list("acronym", flat=True)
+    )
+
+
 POLICY = ValidationPolicy(
     required=required_signatures,
     approvals=approvals,
@@ -267,6 +280,7 @@ POLICY = ValidationPolicy(
     adoption_refusal=adoption_refusal,
     signatories=signatories,
     coordinators=coordinators,
+    acting_for=acting_for,
 )
 
 

@@ -573,3 +573,20 @@ def test_sign_offs_follow_the_lead_model(cast, ready):
         reference="Decree",
     )
     assert adopted.status == VersionStatus.ADOPTED
+
+
+def test_each_step_records_who_took_it_and_for_which_organisation(cast, ready):
+    workflow.plan_submit(actor=cast.coordinator_a, plan=cast.plan_a)
+    plan_sign(
+        actor=cast.signatory_x,
+        plan=cast.plan_a,
+        organisation=cast.ministry_x,
+        decision="request_changes",
+        comment="Add the health screening",
+    )
+    submitted, sent_back = PlanTransition.objects.filter(plan=cast.plan_a).order_by("pk")
+    assert (submitted.actor, submitted.organisation_name) == (cast.coordinator_a, "MOI")
+    assert (submitted.from_status, submitted.to_status) == ("draft", "in_validation")
+    assert (sent_back.actor, sent_back.organisation_name) == (cast.signatory_x, "MOL")
+    assert sent_back.comment == "Add the health screening"
+    assert sent_back.version.number == "1.0"
