@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
@@ -120,10 +121,11 @@ class ActionPlanGroupObjectPermission(GroupObjectPermissionBase):
 
 
 class VersionStatus(models.TextChoices):
-    IN_VALIDATION = "in_validation", _("In validation")
+    # "version" tells translators the word qualifies a version (its gender may differ).
+    IN_VALIDATION = "in_validation", pgettext_lazy("version", "In validation")
     CHANGES_REQUESTED = "changes_requested", _("Changes requested")
     WITHDRAWN = "withdrawn", _("Withdrawn")
-    VALIDATED = "validated", _("Validated")
+    VALIDATED = "validated", pgettext_lazy("version", "Validated")
     ADOPTED = "adopted", _("Adopted, official")
     SUPERSEDED = "superseded", _("Adopted, since superseded")
 
