@@ -25,12 +25,18 @@ class PlanReadOnly(ValidationError):
     """The plan is in validation, validated or adopted: its content does not change."""
 
 
+def plan_row_lock(plan_id: int) -> ActionPlan:
+    """Lock the plan row for what is not its content (the grants its governance implies,
+    the workflow's steps): whatever the plan's status."""
+    return ActionPlan.objects.select_for_update().get(pk=plan_id)
+
+
 def plan_lock(plan_id: int) -> ActionPlan:
     """Lock the plan row for a change of its content: the first lock of every edit
     service, so that such writes run one after the other and never deadlock. Refused
     unless the plan is a draft (in validation, validated or adopted its content is
     read-only; a revision opens a new draft)."""
-    plan = ActionPlan.objects.select_for_update().get(pk=plan_id)
+    plan = plan_row_lock(plan_id)
     if plan.status != PlanStatus.DRAFT:
         raise PlanReadOnly(
             _(

@@ -38,6 +38,7 @@ from action_plans.models import TransitionStep as Step
 from action_plans.notifications import notify
 from action_plans.permissions import plan_actions_for_user
 from action_plans.policy import PlanAction
+from action_plans.services import plan_row_lock
 from action_plans.snapshot import build_snapshot
 
 
@@ -112,7 +113,7 @@ def tell(plan: ActionPlan, event: str, users, message: str) -> None:
 
 
 def _lock(plan_id: int) -> ActionPlan:
-    return ActionPlan.objects.select_for_update().get(pk=plan_id)
+    return plan_row_lock(plan_id)
 
 
 def open_version(plan: ActionPlan) -> PlanVersion | None:

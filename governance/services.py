@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from action_plans.hooks import participant_leaving_checks
 from action_plans.models import ActionPlan, ActionPlanGroupObjectPermission
 from action_plans.policy import permission_codename, role_actions
-from action_plans.services import plan_lock
+from action_plans.services import plan_lock, plan_row_lock
 from governance.models import (
     Activity,
     Invitation,
@@ -87,9 +87,10 @@ def plan_permissions_sync(plan: ActionPlan) -> None:
     """Make the plan's group grants exactly what its participations and leads imply.
 
     The plan row is locked first, so that two changes to one plan's governance compute
-    and write its grants one after the other.
+    and write its grants one after the other (whatever the plan's status: a member joining
+    an organisation of a plan in validation gets their grants).
     """
-    plan_lock(plan.pk)
+    plan_row_lock(plan.pk)
     participant_ids = set(plan.participations.values_list("organisation_id", flat=True))
     leads = lead_bodies_and_activities(plan)
     groups = _role_groups(participant_ids)

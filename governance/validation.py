@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from action_plans.hooks import ReadinessItem, RequiredSignature, Signature, ValidationPolicy
 from action_plans.models import ActionPlan, NotificationEvent, PlanStatus, PlanVersion
 from action_plans.policy import ACTING_ROLES, Activity
+from action_plans.services import plan_row_lock
 from action_plans.workflow import open_version, plan_changes_request, plan_validate, tell
 from governance.models import (
     LeadArrangement,
@@ -133,7 +134,7 @@ def plan_sign(
 ) -> SignOff:
     """Sign the version in validation for ``organisation``: approve it (the last
     required approval validates it), or request changes (back to a draft)."""
-    plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    plan = plan_row_lock(plan.pk)
     version = open_version(plan)
     if plan.status != PlanStatus.IN_VALIDATION or version is None:
         raise ValidationError(_("The plan is not in validation: there is nothing to sign now."))

@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 
 from action_plans import workflow
 from action_plans.models import PlanStatus, PlanTransition, PlanVersion, VersionStatus
+from action_plans.policy import PlanAction
 from action_plans.services import PlanReadOnly
 from action_plans.workflow import TRANSITIONS, Step, TransitionRefused
-from governance.models import SignOff
+from governance.models import Role, SignOff
 from governance.validation import plan_sign, required_signatures
 from interventions.models import Intervention
 from interventions.services import intervention_update
@@ -590,3 +591,16 @@ def test_each_step_records_who_took_it_and_for_which_organisation(cast, ready):
     assert (sent_back.actor, sent_back.organisation_name) == (cast.signatory_x, "MOL")
     assert sent_back.comment == "Add the health screening"
     assert sent_back.version.number == "1.0"
+
+
+def test_people_still_join_and_leave_the_organisations_of_a_plan_in_validation(cast, ready):
+    """Memberships are not the plan's content: the grants they imply follow them."""
+    from action_plans.permissions import plan_actions_for_user
+    from governance.services import all_plan_permissions_sync, membership_set
+
+    workflow.plan_submit(actor=cast.coordinator_a, plan=cast.plan_a)
+    newcomer = factories.UserFactory(username="newcomer")
+    membership_set(actor=None, user=newcomer, organisation=cast.ministry_x, role=Role.EDITOR)
+    assert PlanAction.CONTRIBUTE in plan_actions_for_user(newcomer, cast.plan_a)
+    all_plan_permissions_sync(sender=None)  # as after `migrate`
+    assert _status(cast) == PlanStatus.IN_VALIDATION
