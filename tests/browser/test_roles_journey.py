@@ -98,6 +98,13 @@ def test_the_labour_editor_changes_and_withdraws_their_own_proposal_only(page, n
 
 
 def test_the_interior_coordinator_names_a_signatory_for_their_ministry(page, national):
+    from governance.services import membership_remove
+
+    # The demo names a signatory everywhere; this journey starts where some are missing.
+    for membership in Membership.objects.filter(
+        role=Role.SIGNATORY, organisation__acronym__in=["MINT", "AMWA", "NDPC"]
+    ):
+        membership_remove(actor=None, membership=membership)
     _sign_in(page, "coordinator")
     page.get_by_role("link", name=national.title).click()
     page.get_by_role("link", name="Governance").click()
