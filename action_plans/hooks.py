@@ -202,7 +202,8 @@ class SnapshotSection:
     """One app's part of a plan's snapshot.
 
     ``build(plan)`` returns ``{"records": [...], "totals": {...}}`` in a fixed number of
-    queries. A record is ``{"key", "kind", "label", "fields": {name: value}}``: ``key``
+    queries. A record is ``{"key", "kind", "label", "fields": {name: value}}`` (and, for
+    the document, ``parent``: the key of the record it belongs to): ``key``
     stays the same across versions (what the comparison matches), values are strings,
     lists of strings or None, as they should read (amounts as plain decimals). ``kinds``
     and ``fields`` name record kinds and fields in words; ``money`` lists the fields (and

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -334,3 +335,56 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class DocumentStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RENDERING = "rendering", _("Rendering")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class PlanDocument(models.Model):
+    """A plan's PDF: one per version (what leaves the building), or the coordinators'
+    preview of the draft (one per plan, replaced on each request). Rendered by a
+    background job; the file is kept through Django's storage API with its checksum."""
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="documents")
+    version = models.OneToOneField(
+        PlanVersion, on_delete=models.CASCADE, null=True, blank=True, related_name="document"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=DocumentStatus.choices, default=DocumentStatus.QUEUED
+    )
+    file = models.FileField(_("file"), upload_to="plan-documents/", blank=True)
+    checksum = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
+    pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("what went wrong"), blank=True, max_length=2000)
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    rendered_at = models.DateTimeField(_("rendered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("plan document")
+        verbose_name_plural = _("plan documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan"],
+                condition=models.Q(version__isnull=True),
+                name="plan_document_one_preview",
+                violation_error_message=_("The plan already has a preview."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=DocumentStatus.values),
+                name="plan_document_status_known",
+                violation_error_message=_("Choose one of the listed statuses."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} {self.version or 'preview'}"
+
+    @property
+    def is_preview(self) -> bool:
+        return self.version_id is None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from action_plans import validation_views, views
+from action_plans import document_views, validation_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -37,4 +37,16 @@ urlpatterns = [
         validation_views.version_detail,
         name="version_detail",
     ),
+    path(
+        "plans/<int:pk>/versions/<int:version_pk>/document.pdf",
+        document_views.version_document,
+        name="version_document",
+    ),
+    path(
+        "plans/<int:pk>/versions/<int:version_pk>/document/",
+        document_views.version_document_state,
+        name="version_document_state",
+    ),
+    path("plans/<int:pk>/preview.pdf", document_views.plan_preview, name="plan_preview"),
+    path("plans/<int:pk>/preview/", document_views.plan_preview_state, name="plan_preview_state"),
 ]

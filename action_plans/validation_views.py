@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from action_plans import snapshot, workflow
 from action_plans.forms import AdoptionForm, ChangeForm, StepCommentForm
 from action_plans.hooks import validation_policy
-from action_plans.models import ActionPlan, PlanSnapshot, PlanStatus, PlanVersion
+from action_plans.models import ActionPlan, PlanDocument, PlanSnapshot, PlanStatus, PlanVersion
 from action_plans.permissions import (
     PlanAction,
     plan_for_user_or_404,
@@ -37,6 +37,7 @@ def plan_validation(request: HttpRequest, pk: int) -> HttpResponse:
     signatures = policy.signatures(plan, shown)
     readiness = workflow.plan_readiness(plan) if plan.status == PlanStatus.DRAFT else None
     may_change = access.may(PlanAction.CHANGE)
+    official = workflow.official_version(plan)
     return render(
         request,
         "action_plans/plan_validation.html",
@@ -44,7 +45,11 @@ def plan_validation(request: HttpRequest, pk: int) -> HttpResponse:
             **access.context,
             "readiness": readiness,
             "version": shown,
-            "official": workflow.official_version(plan),
+            "official": official,
+            "official_document": PlanDocument.objects.filter(version=official).first()
+            if official
+            else None,
+            "preview": PlanDocument.objects.filter(plan=plan, version=None).first(),
             "versions": plan.versions.select_related("submitted_by", "adopted_by"),
             "signatures": signatures,
             "approved": sum(1 for row in signatures if row.decision == "approve"),
@@ -260,6 +265,7 @@ def version_detail(request: HttpRequest, pk: int, version_pk: int) -> HttpRespon
             "frozen_plan": content["plan"],
             "sections": snapshot.shown_sections(content),
             "others": access.plan.versions.exclude(pk=version.pk),
+            "document": PlanDocument.objects.filter(version=version).first(),
             "changes": version.changes.select_related("actor"),
         },
     )

@@ -21,13 +21,16 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from action_plans.documents import document_request
 from action_plans.hooks import ReadinessItem, readiness_checks, validation_policy
 from action_plans.models import (
     OPEN_VERSION_STATUSES,
     ActionPlan,
     ChangeReason,
+    DocumentStatus,
     NotificationEvent,
     PlanChange,
+    PlanDocument,
     PlanSnapshot,
     PlanStatus,
     PlanTransition,
@@ -110,6 +113,16 @@ def tell(plan: ActionPlan, event: str, users, message: str) -> None:
         message=message,
         url=validation_url(plan),
     )
+
+
+def _render_later(plan: ActionPlan, version: PlanVersion, *, again: bool = False) -> None:
+    """Queue the version's PDF (after commit). On adoption it is rendered again: the
+    cover then carries the adoption's date and act."""
+    if not settings.PLAN_DOCUMENTS_ON_VALIDATION:
+        return
+    if again:
+        PlanDocument.objects.filter(version=version).update(status=DocumentStatus.QUEUED)
+    document_request(plan=plan, version=version)
 
 
 def _lock(plan_id: int) -> ActionPlan:
@@ -301,6 +314,7 @@ def plan_validate(*, actor, plan: ActionPlan, organisation_name: str) -> ActionP
     version.status = VersionStatus.VALIDATED
     version.validated_at = timezone.now()
     version.save(update_fields=["status", "validated_at"])
+    _render_later(plan, version)
     tell(
         plan,
         NotificationEvent.VALIDATED,
@@ -345,6 +359,7 @@ def plan_adopt(
     version.adoption_date = adoption_date
     version.adoption_reference = reference.strip()
     version.save()
+    _render_later(plan, version, again=True)
     policy = validation_policy()
     tell(
         plan,

@@ -40,6 +40,7 @@ def build(plan: ActionPlan) -> dict:
             {
                 "key": f"funding:{intervention.pk}",
                 "kind": "funding",
+                "parent": f"intervention:{intervention.pk}",
                 "label": intervention.title,
                 "fields": {name: _money(getattr(figures, name)) for name in FIGURES},
             }
@@ -54,6 +55,7 @@ def build(plan: ActionPlan) -> dict:
             {
                 "key": f"strategy:{strategy.intervention_id}",
                 "kind": "strategy",
+                "parent": f"intervention:{strategy.intervention_id}",
                 "label": strategy.intervention.title,
                 "fields": {
                     "strategy": strategy.strategy,

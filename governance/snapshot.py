@@ -57,6 +57,10 @@ def build(plan: ActionPlan) -> dict:
             {
                 "key": f"participant:{organisation.pk}",
                 "kind": "participant",
+                "credit": organisation.credit_preference,
+                "anonymous_label": ", ".join(
+                    [str(organisation.get_type_display()), *organisation.leadership]
+                ),
                 "label": str(organisation),
                 "fields": {
                     "type": organisation.get_type_display(),

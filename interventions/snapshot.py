@@ -97,6 +97,7 @@ def build(plan: ActionPlan) -> dict:
                 {
                     "key": f"indicator:{indicator.pk}",
                     "kind": "indicator",
+                    "parent": f"intervention:{intervention.pk}",
                     "label": f"{name} — {intervention.title}",
                     "fields": {
                         "unit": indicator.unit,

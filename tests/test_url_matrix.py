@@ -724,6 +724,17 @@ MATRIX: dict[str, Row] = {
         kwargs=_version_kwargs, access=on_plan_a(PlanAction.VIEW), foreign=_foreign_version
     ),
     "version_compare": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW)),
+    "version_document": Row(
+        kwargs=_version_kwargs,
+        access=on_plan_a(PlanAction.VIEW),
+        methods={"POST": on_plan_a(PlanAction.CHANGE)},
+        foreign=_foreign_version,
+    ),
+    "version_document_state": Row(
+        kwargs=_version_kwargs, access=on_plan_a(PlanAction.VIEW), foreign=_foreign_version
+    ),
+    "plan_preview": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.CHANGE)),
+    "plan_preview_state": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.CHANGE)),
     # funding
     "funding_overview": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW)),
     "funding_table": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW)),

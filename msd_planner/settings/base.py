@@ -245,3 +245,11 @@ LOGGING = {
 # django-guardian: object permissions only for signed-in users; no anonymous user row.
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
+
+# A version's PDF is rendered in the background when it is validated and when it is
+# adopted (the test settings turn this off; the tests of the documents turn it on).
+PLAN_DOCUMENTS_ON_VALIDATION = env_bool("PLAN_DOCUMENTS_ON_VALIDATION", True)
+# Rendered documents, kept through the storage API (FileSystemStorage here; S3 or similar
+# in production through STORAGES["default"]). Never served from a public URL: the app
+# serves each file to those who may see it.
+MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "media"))

@@ -10,3 +10,9 @@ ALLOWED_HOSTS = ["*"]
 # Serve static files straight from the app folders (no collectstatic) for browser tests.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Jobs run in the test process unless a test starts a real worker; the PDFs of versions
+# are rendered only where a test asks for them (they take about a second each).
+CELERY_TASK_ALWAYS_EAGER = True
+# The broker the tests with a real worker use (CI's Redis, or this machine's).
+CELERY_BROKER_URL = CELERY_BROKER_URL or "redis://127.0.0.1:6379/15"  # noqa: F405
+PLAN_DOCUMENTS_ON_VALIDATION = False

@@ -1,0 +1,90 @@
+"""A plan's PDFs: a version's document (for whoever may see the plan) and the draft's
+preview (for its coordinators), served through the app, never from a public URL; their
+state, which the page polls (htmx) until the document is ready."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from action_plans.documents import document_request
+from action_plans.models import DocumentStatus, PlanDocument, PlanVersion
+from action_plans.permissions import (
+    PlanAction,
+    plan_for_user_or_404,
+    plan_object_for_user_or_404,
+)
+
+
+def _state(request, access, document, *, version=None):
+    context = {**access.context, "document": document, "version": version}
+    if request.htmx:
+        return render(request, "action_plans/includes/document_state.html", context)
+    return render(request, "action_plans/document_state.html", context)
+
+
+def _download(document: PlanDocument | None, state_url: str) -> HttpResponse:
+    """The file, or its state page while it is not ready."""
+    if document is None or document.status != DocumentStatus.READY or not document.file:
+        return redirect(state_url)
+    name = document.file.name.rsplit("/", 1)[-1]
+    response = FileResponse(document.file.open("rb"), as_attachment=True, filename=name)
+    response["Content-Type"] = "application/pdf"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def version_document(request: HttpRequest, pk: int, version_pk: int) -> HttpResponse:
+    """The version's PDF, for whoever may see the plan; a POST asks for it again (a
+    coordinator, after a failure)."""
+    access = plan_object_for_user_or_404(
+        request.user, pk, PlanVersion.objects.all(), version_pk, PlanAction.VIEW
+    )
+    version = access.object
+    document = PlanDocument.objects.filter(version=version).first()
+    if request.method == "POST":
+        access = plan_object_for_user_or_404(
+            request.user, pk, PlanVersion.objects.all(), version_pk, PlanAction.CHANGE
+        )
+        document = document_request(plan=access.plan, version=version)
+        messages.success(request, _("The document is queued; this page shows when it is ready."))
+        return redirect("version_document_state", pk, version.pk)
+    return _download(document, reverse("version_document_state", args=[pk, version.pk]))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def version_document_state(request: HttpRequest, pk: int, version_pk: int) -> HttpResponse:
+    access = plan_object_for_user_or_404(
+        request.user, pk, PlanVersion.objects.all(), version_pk, PlanAction.VIEW
+    )
+    document = PlanDocument.objects.filter(version=access.object).first()
+    return _state(request, access, document, version=access.object)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def plan_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The draft's preview, marked DRAFT on every page: a POST renders it anew, a GET
+    downloads it (coordinators only)."""
+    access = plan_for_user_or_404(request.user, pk, PlanAction.CHANGE)
+    if request.method == "POST":
+        document_request(plan=access.plan, version=None)
+        return redirect("plan_preview_state", pk)
+    return _download(
+        PlanDocument.objects.filter(plan=access.plan, version=None).first(),
+        reverse("plan_preview_state", args=[pk]),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def plan_preview_state(request: HttpRequest, pk: int) -> HttpResponse:
+    access = plan_for_user_or_404(request.user, pk, PlanAction.CHANGE)
+    document = PlanDocument.objects.filter(plan=access.plan, version=None).first()
+    return _state(request, access, document)

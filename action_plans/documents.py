@@ -1,0 +1,184 @@
+"""The plan as a document: a version's PDF (from its snapshot, never the live rows) and
+the coordinators' preview of the draft, rendered by a background job.
+
+``document_request`` records that a PDF is wanted and queues the job after commit;
+``document_render`` is what the job does: it takes the document's row, skips work already
+done, renders (``action_plans.pdf``, pure HTML → bytes) and stores the file with its
+checksum through Django's storage API. Run twice, or again after a worker died mid-render,
+it leaves one file and one row.
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from action_plans.hooks import validation_policy
+from action_plans.models import ActionPlan, DocumentStatus, PlanDocument, PlanVersion
+from action_plans.pdf import html_to_pdf
+from action_plans.snapshot import build_snapshot
+
+
+def document_request(*, plan: ActionPlan, version: PlanVersion | None) -> PlanDocument:
+    """Want the PDF of ``version`` (None: a preview of the draft): queued now, rendered
+    after commit by a worker (in-process when no broker is configured). A version's PDF
+    that is ready stays as it is; a preview is rendered anew."""
+    from action_plans.tasks import render_document
+
+    if version is not None:
+        document, _created = PlanDocument.objects.get_or_create(
+            version=version, defaults={"plan": plan}
+        )
+        if document.status == DocumentStatus.READY:
+            return document
+    else:
+        document, _created = PlanDocument.objects.get_or_create(plan=plan, version=None)
+    PlanDocument.objects.filter(pk=document.pk).update(
+        status=DocumentStatus.QUEUED, error="", requested_at=timezone.now()
+    )
+    document.refresh_from_db()
+    transaction.on_commit(lambda: render_document.delay(document.pk))
+    return document
+
+
+def _file_name(document: PlanDocument) -> str:
+    which = f"v{document.version.number}" if document.version_id else "draft-preview"
+    return f"plan-documents/plan-{document.plan_id}-{which}.pdf"
+
+
+def document_render(document_id: int) -> PlanDocument | None:
+    """Render one document (the job). Idempotent: a version's PDF already ready is left
+    alone; a render interrupted earlier is done again over the same file name."""
+    with transaction.atomic():
+        document = PlanDocument.objects.select_for_update().filter(pk=document_id).first()
+        if document is None:
+            return None
+        if document.status == DocumentStatus.READY and document.file and not document.is_preview:
+            return document
+        document.status = DocumentStatus.RENDERING
+        document.attempts += 1
+        document.save(update_fields=["status", "attempts"])
+    html = document_html(document)
+    pdf, pages, _refused = html_to_pdf(html)
+    with transaction.atomic():
+        document = PlanDocument.objects.select_for_update().get(pk=document_id)
+        name = _file_name(document)
+        old = document.file.name
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        saved = default_storage.save(name, ContentFile(pdf))
+        if old and old != saved and default_storage.exists(old):
+            default_storage.delete(old)
+        document.file.name = saved
+        document.checksum = hashlib.sha256(pdf).hexdigest()
+        document.size = len(pdf)
+        document.pages = pages
+        document.status = DocumentStatus.READY
+        document.error = ""
+        document.rendered_at = timezone.now()
+        document.save()
+    return document
+
+
+def document_failed(document_id: int, error: str) -> None:
+    """Record, for the user, that rendering failed for good."""
+    PlanDocument.objects.filter(pk=document_id).update(
+        status=DocumentStatus.FAILED, error=error[:2000]
+    )
+
+
+# --- the document's content --------------------------------------------------------------
+
+
+@dataclass
+class Intervention:
+    record: dict
+    indicators: list[dict]
+    funding: dict | None
+    strategy: dict | None
+
+
+def _records(content: dict, section: str, kind: str | None = None) -> list[dict]:
+    records = content["sections"].get(section, {}).get("records", [])
+    return [record for record in records if kind is None or record["kind"] == kind]
+
+
+def document_context(document: PlanDocument) -> dict:
+    """What the document template shows: the snapshot of the version (or of the draft, for
+    a preview), grouped for reading, with the sign-offs and the change log."""
+    plan = document.plan
+    version = document.version
+    if version is not None:
+        content = version.snapshot.content
+    else:
+        with translation.override(settings.LANGUAGE_CODE):
+            content = build_snapshot(plan)
+    targets = _records(content, "targets", "target")
+    indicators_of: dict[str, list[dict]] = {}
+    for record in _records(content, "interventions", "indicator"):
+        indicators_of.setdefault(record.get("parent", ""), []).append(record)
+    funding_of = {
+        record.get("parent"): record for record in _records(content, "funding", "funding")
+    }
+    strategy_of = {
+        record.get("parent"): record for record in _records(content, "funding", "strategy")
+    }
+    interventions = [
+        Intervention(
+            record,
+            indicators_of.get(record["key"], []),
+            funding_of.get(record["key"]),
+            strategy_of.get(record["key"]),
+        )
+        for record in _records(content, "interventions", "intervention")
+    ]
+    by_target = [
+        (
+            target,
+            [
+                item
+                for item in interventions
+                if target["key"].split(":", 1)[1] in item.record["fields"]["targets"]
+            ],
+        )
+        for target in targets
+    ]
+    participants = _records(content, "governance", "participant")
+    return {
+        "plan": plan,
+        "frozen": content["plan"],
+        "version": version,
+        "preview": version is None,
+        "arrangement": next(iter(_records(content, "governance", "arrangement")), None),
+        "leads": _records(content, "governance", "lead"),
+        "advisers": _records(content, "governance", "adviser"),
+        "participants": participants,
+        "targets": targets,
+        "frameworks": _records(content, "targets", "framework"),
+        "by_target": by_target,
+        "interventions": interventions,
+        "sources": _records(content, "funding", "source"),
+        "funding_totals": content["sections"].get("funding", {}).get("totals", {}),
+        "needing_funds": sorted(
+            (
+                item
+                for item in interventions
+                if item.funding
+                and item.funding["fields"]["gap"]
+                and float(item.funding["fields"]["gap"]) > 0
+            ),
+            key=lambda item: -float(item.funding["fields"]["gap"]),
+        ),
+        "signatures": validation_policy().signatures(plan, version) if version else [],
+        "changes": list(version.changes.select_related("actor")) if version else [],
+        "generated_at": timezone.now(),
+    }
+
+
+def document_html(document: PlanDocument) -> str:
+    return render_to_string("action_plans/pdf/document.html", document_context(document))
