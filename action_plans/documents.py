@@ -19,7 +19,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from action_plans.hooks import validation_policy
-from action_plans.models import ActionPlan, DocumentStatus, PlanDocument, PlanVersion
+from action_plans.models import (
+    ActionPlan,
+    DocumentStatus,
+    PlanChange,
+    PlanDocument,
+    PlanVersion,
+)
 from action_plans.pdf import html_to_pdf
 from action_plans.snapshot import build_snapshot
 
@@ -42,7 +48,8 @@ def document_request(*, plan: ActionPlan, version: PlanVersion | None) -> PlanDo
         status=DocumentStatus.QUEUED, error="", requested_at=timezone.now()
     )
     document.refresh_from_db()
-    transaction.on_commit(lambda: render_document.delay(document.pk))
+    # robust: a failing callback before it (an email) does not keep the job from the queue
+    transaction.on_commit(lambda: render_document.delay(document.pk), robust=True)
     return document
 
 
@@ -63,6 +70,7 @@ def document_render(document_id: int) -> PlanDocument | None:
         document.status = DocumentStatus.RENDERING
         document.attempts += 1
         document.save(update_fields=["status", "attempts"])
+        requested = document.requested_at
     html = document_html(document)
     pdf, pages, _refused = html_to_pdf(html)
     with transaction.atomic():
@@ -78,7 +86,10 @@ def document_render(document_id: int) -> PlanDocument | None:
         document.checksum = hashlib.sha256(pdf).hexdigest()
         document.size = len(pdf)
         document.pages = pages
-        document.status = DocumentStatus.READY
+        # Asked for again meanwhile (the adoption after the validation): the job queued
+        # then renders the newer state; this file stands until it does.
+        newer = document.requested_at != requested
+        document.status = DocumentStatus.QUEUED if newer else DocumentStatus.READY
         document.error = ""
         document.rendered_at = timezone.now()
         document.save()
@@ -106,6 +117,16 @@ class Intervention:
 def _records(content: dict, section: str, kind: str | None = None) -> list[dict]:
     records = content["sections"].get(section, {}).get("records", [])
     return [record for record in records if kind is None or record["kind"] == kind]
+
+
+def change_log(version: PlanVersion):
+    """The changes since the version adopted before ``version``: those recorded in every
+    submission of its revision up to it (2.0 and 2.1 for 2.1)."""
+    return PlanChange.objects.filter(
+        version__plan_id=version.plan_id,
+        version__major=version.major,
+        version__minor__lte=version.minor,
+    ).select_related("actor")
 
 
 def document_context(document: PlanDocument) -> dict:
@@ -175,7 +196,7 @@ def document_context(document: PlanDocument) -> dict:
             key=lambda item: -float(item.funding["fields"]["gap"]),
         ),
         "signatures": validation_policy().signatures(plan, version) if version else [],
-        "changes": list(version.changes.select_related("actor")) if version else [],
+        "changes": list(change_log(version)) if version else [],
         "generated_at": timezone.now(),
     }
 

@@ -27,7 +27,7 @@ def notify(*, users, plan: ActionPlan, event: str, subject: str, message: str, u
         if user.email
     ]
     if emails:
-        transaction.on_commit(lambda: send_mass_mail(emails, fail_silently=False))
+        transaction.on_commit(lambda: send_mass_mail(emails, fail_silently=False), robust=True)
     return len(recipients)
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from action_plans import snapshot, workflow
+from action_plans.documents import change_log
 from action_plans.forms import AdoptionForm, ChangeForm, StepCommentForm
 from action_plans.hooks import validation_policy
 from action_plans.models import ActionPlan, PlanDocument, PlanSnapshot, PlanStatus, PlanVersion
@@ -266,7 +267,7 @@ def version_detail(request: HttpRequest, pk: int, version_pk: int) -> HttpRespon
             "sections": snapshot.shown_sections(content),
             "others": access.plan.versions.exclude(pk=version.pk),
             "document": PlanDocument.objects.filter(version=version).first(),
-            "changes": version.changes.select_related("actor"),
+            "changes": change_log(version),
         },
     )
 

@@ -85,12 +85,18 @@ def funding_table(plan: ActionPlan) -> Table:
     return Table(headers, rows, total)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _plain(value) -> str:
+    """A CSV cell: amounts as plain decimals; text that a spreadsheet would run as a
+    formula (a title typed as "=HYPERLINK(…)") starts with an apostrophe."""
     if value is None:
         return ""
     if isinstance(value, Decimal):
         return format(value, "f")
-    return str(value)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _share(value: Decimal | None) -> Decimal | None:
@@ -118,6 +124,9 @@ def xlsx_bytes(table: Table, currency: str) -> bytes:
     first_money = 5  # columns A–D are text
     for row in [*table.rows, table.total]:
         sheet.append([*row[:-1], _share(row[-1])])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):  # text stays text, never a formula
+                cell.data_type = "s"
         for offset in range(len(MONEY_COLUMNS)):
             sheet.cell(sheet.max_row, first_money + offset).number_format = money_format
         sheet.cell(sheet.max_row, first_money + len(MONEY_COLUMNS)).number_format = "0.0%"

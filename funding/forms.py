@@ -25,7 +25,6 @@ from funding.services import (
     source_problems,
 )
 from governance.forms import Radios
-from governance.models import Organisation
 from interventions.models import Intervention
 from msd_planner.lib.money import currency_choices
 from msd_planner.lib.versioned_edit import VersionedModelForm
@@ -195,10 +194,10 @@ class StrategyForm(VersionedModelForm):
             "partners_to_approach": _("Hold Ctrl (⌘ on a Mac) to choose several."),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].required = True
-        self.fields["partners_to_approach"].queryset = Organisation.objects.order_by("name")
+        self.fields["partners_to_approach"].queryset = organisations
         self.fields["partners_to_approach"].required = False
 
 
@@ -225,10 +224,10 @@ class EngagementForm(VersionedModelForm):
             "kind": {"required": _("Choose the kind of engagement.")},
         }
 
-    def __init__(self, *args, plan: ActionPlan, **kwargs):
+    def __init__(self, *args, plan: ActionPlan, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
-        self.fields["partner"].queryset = Organisation.objects.order_by("name")
+        self.fields["partner"].queryset = organisations
         self.fields["partner"].empty_label = _("Choose the partner")
         self.fields["kind"].choices = EngagementKind.choices
         self.fields["consultation"].queryset = Consultation.objects.filter(plan=plan).order_by(

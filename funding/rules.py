@@ -8,7 +8,7 @@ views authorise with these rules, the forms offer what they allow, and the servi
 enforce them on the values being saved.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from action_plans.hooks import acting_organisations
@@ -16,6 +16,7 @@ from action_plans.permissions import PlanAccess, plan_actions_for_user
 from action_plans.policy import PlanAction, record_rule
 from funding.models import Commitment, FundingSource, Stage
 from governance.models import Organisation
+from governance.permissions import organisations_visible_to
 
 DONOR_STAGES = (Stage.IDENTIFIED, Stage.PLEDGED)
 
@@ -66,13 +67,21 @@ STRATEGY_EDIT = record_rule(
 # --- what the forms offer ----------------------------------------------------------------
 
 
+def visible_organisations(user, *also: int | None) -> QuerySet[Organisation]:
+    """The organisations ``user`` may see (governance's rule), plus those in ``also``
+    (already named on the record being edited), by name."""
+    return Organisation.objects.filter(
+        Q(pk__in=organisations_visible_to(user).values("pk"))
+        | Q(pk__in=[pk for pk in also if pk is not None])
+    ).order_by("name")
+
+
 def provider_choices(access: PlanAccess) -> QuerySet[Organisation]:
-    """Who a user may name as a source's provider: any organisation for those who keep the
-    resource mobilisation plan, else the organisations they act for."""
-    organisations = Organisation.objects.order_by("name")
+    """Who a user may name as a source's provider: any organisation the user may see for
+    those who keep the resource mobilisation plan, else the organisations they act for."""
     if access.may(SOURCE_EDIT.action):
-        return organisations
-    return organisations.filter(pk__in=access.organisation_ids)
+        return visible_organisations(access.user)
+    return Organisation.objects.filter(pk__in=access.organisation_ids).order_by("name")
 
 
 def source_choices(access: PlanAccess) -> QuerySet[FundingSource]:

@@ -382,8 +382,15 @@ def commitment_update(
 
 @transaction.atomic
 def commitment_remove(*, actor: User, commitment: Commitment) -> None:
-    plan_lock(commitment.intervention.plan_id)
+    """Remove a commitment the user may still change (checked again under the lock: a
+    donor's pledge may have become a commitment meanwhile)."""
+    plan = plan_lock(commitment.intervention.plan_id)
     fresh = lock_for_removal(commitment)
+    fresh.intervention = Intervention.objects.get(pk=fresh.intervention_id)
+    if actor is not None and not COMMITMENT_EDIT.allows(
+        plan_actions_for_user(actor, plan), acting_organisations(actor, plan), fresh
+    ):
+        raise ValidationError(_("You may no longer remove this commitment."))
     attribute(fresh, actor)
     fresh.delete()
 

@@ -17,7 +17,13 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from action_plans.hooks import ReadinessItem, RequiredSignature, Signature, ValidationPolicy
-from action_plans.models import ActionPlan, NotificationEvent, PlanStatus, PlanVersion
+from action_plans.models import (
+    OPEN_VERSION_STATUSES,
+    ActionPlan,
+    NotificationEvent,
+    PlanStatus,
+    PlanVersion,
+)
 from action_plans.policy import ACTING_ROLES, Activity
 from action_plans.services import plan_row_lock
 from action_plans.workflow import open_version, plan_changes_request, plan_validate, tell
@@ -209,7 +215,23 @@ def plan_sign(
 
 
 def signatures(plan: ActionPlan, version: PlanVersion | None) -> list[Signature]:
-    """Each required organisation with its sign-off of ``version`` (two queries more)."""
+    """Each required organisation with its sign-off of ``version`` (two queries more). For
+    a version no longer in validation, the sign-offs it received, as recorded: the plan's
+    participants may have changed since."""
+    if version is not None and version.status not in OPEN_VERSION_STATUSES:
+        return [
+            Signature(
+                RequiredSignature(sign_off.organisation_id, sign_off.organisation.short_name, ""),
+                sign_off.decision,
+                sign_off.get_decision_display(),
+                str(sign_off.signatory),
+                sign_off.comment,
+                sign_off.signed_at,
+            )
+            for sign_off in SignOff.objects.filter(version=version)
+            .select_related("organisation", "signatory")
+            .order_by("organisation__name")
+        ]
     sign_offs = (
         {
             sign_off.organisation_id: sign_off
@@ -352,6 +374,16 @@ def governance_readiness(plan: ActionPlan) -> list[ReadinessItem]:
                 (_("No signatory yet: %(names)s.") % {"names": ", ".join(unsigned_required)},)
                 if unsigned_required
                 else ()
+            )
+            + (
+                ()
+                if required
+                else (
+                    _(
+                        "No organisation's signature is required: the plan could never be "
+                        "validated. Require at least one participant's signature."
+                    ),
+                )
             ),
             governance_url,
             order=11,

@@ -564,8 +564,9 @@ def progress_add(
 ) -> Progress:
     """Record the value an indicator reached. The indicator's row is locked (it must
     still be there) but its version stays: progress is not part of the indicator's edit
-    page, so recording it must not turn an edit opened meanwhile into a conflict."""
-    plan_lock(indicator.intervention.plan_id)
+    page, so recording it must not turn an edit opened meanwhile into a conflict. Progress
+    is monitoring, not the plan's content: it is recorded whatever the plan's status (an
+    adopted plan is being implemented); a version's snapshot keeps the progress it had."""
     if measured_on > timezone.localdate():
         raise ValidationError({"measured_on": _("A progress value cannot be dated in the future.")})
     if not source.strip():
@@ -585,7 +586,6 @@ def progress_add(
 
 @transaction.atomic
 def progress_remove(*, actor: User, progress: Progress) -> None:
-    plan_lock(progress.indicator.intervention.plan_id)
     fresh = lock_for_removal(progress)
     attribute(fresh, actor)
     fresh.delete()

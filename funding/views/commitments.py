@@ -18,7 +18,7 @@ from action_plans.policy import RecordRule
 from funding import selectors, services
 from funding.forms import CommitmentForm, StrategyForm
 from funding.models import Commitment, MobilisationStrategy
-from funding.rules import COMMITMENT_EDIT, STRATEGY_EDIT, source_choices
+from funding.rules import COMMITMENT_EDIT, STRATEGY_EDIT, source_choices, visible_organisations
 from governance.models import Organisation
 from interventions.models import Intervention
 from msd_planner.lib.pages import confirmation_page, remove_and_tell
@@ -198,6 +198,11 @@ def commitment_remove(
     )
 
 
+def _approached(strategy) -> list[int]:
+    """The partners already named stay choosable, seen or not."""
+    return list(strategy.partners_to_approach.values_list("pk", flat=True)) if strategy.pk else []
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def strategy_edit(request: HttpRequest, pk: int, intervention_pk: int) -> HttpResponse:
@@ -208,7 +213,11 @@ def strategy_edit(request: HttpRequest, pk: int, intervention_pk: int) -> HttpRe
     )
     edit = VersionedEdit(
         request,
-        lambda data, current: StrategyForm(data, instance=current),
+        lambda data, current: StrategyForm(
+            data,
+            instance=current,
+            organisations=visible_organisations(request.user, *_approached(current)),
+        ),
         strategy,
     )
     if edit.save(

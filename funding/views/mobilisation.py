@@ -14,7 +14,7 @@ from action_plans.permissions import PlanAction, plan_for_user_or_404, plan_obje
 from funding import selectors, services
 from funding.forms import EngagementForm
 from funding.models import Engagement
-from funding.rules import STRATEGY_EDIT
+from funding.rules import STRATEGY_EDIT, visible_organisations
 from msd_planner.lib.pages import confirmation_page, remove_and_tell
 from msd_planner.lib.pagination import paginate
 from msd_planner.lib.versioned_edit import VersionedEdit
@@ -79,7 +79,10 @@ def engagement_create(request: HttpRequest, pk: int) -> HttpResponse:
     edit = VersionedEdit(
         request,
         lambda data, _current: EngagementForm(
-            data, instance=Engagement(plan=access.plan), plan=access.plan
+            data,
+            instance=Engagement(plan=access.plan),
+            plan=access.plan,
+            organisations=visible_organisations(request.user),
         ),
     )
     if edit.save(
@@ -114,7 +117,12 @@ def engagement_edit(request: HttpRequest, pk: int, engagement_pk: int) -> HttpRe
     engagement = access.object
     edit = VersionedEdit(
         request,
-        lambda data, current: EngagementForm(data, instance=current, plan=access.plan),
+        lambda data, current: EngagementForm(
+            data,
+            instance=current,
+            plan=access.plan,
+            organisations=visible_organisations(request.user, current.partner_id),
+        ),
         engagement,
     )
     if edit.save(

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -69,9 +70,9 @@ def source_edit(request: HttpRequest, pk: int, source_pk: int) -> HttpResponse:
     )
     source = access.object
     # The current provider stays choosable (an editor keeps their source's provider).
-    providers = (
-        provider_choices(access) | Organisation.objects.filter(pk=source.provider_id)
-    ).distinct()
+    providers = Organisation.objects.filter(
+        Q(pk__in=provider_choices(access).values("pk")) | Q(pk=source.provider_id)
+    ).order_by("name")
     edit = VersionedEdit(
         request,
         lambda data, current: SourceForm(

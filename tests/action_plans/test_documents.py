@@ -290,3 +290,22 @@ def test_a_real_worker_renders_the_demo_plans_adopted_version():
             assert record["label"][:40] in text.replace("\n", " ")
     for item in validation_policy().required(national):
         assert item.name in text
+
+
+def test_a_newer_request_during_a_render_is_rendered_after_it(cast, ready, monkeypatch):
+    """The validation's render still running when the plan is adopted: its file is kept
+    until the adoption's job renders the newer state (the cover with the adoption)."""
+    version = workflow.plan_submit(actor=cast.coordinator_a, plan=cast.plan_a)
+    document = PlanDocument.objects.create(plan=cast.plan_a, version=version)
+    real = documents.document_html
+
+    def meanwhile(rendering):
+        PlanDocument.objects.filter(pk=rendering.pk).update(requested_at=timezone.now())
+        return real(rendering)
+
+    monkeypatch.setattr(documents, "document_html", meanwhile)
+    documents.document_render(document.pk)
+    assert PlanDocument.objects.get(pk=document.pk).status == DocumentStatus.QUEUED
+    monkeypatch.setattr(documents, "document_html", real)
+    documents.document_render(document.pk)
+    assert PlanDocument.objects.get(pk=document.pk).status == DocumentStatus.READY

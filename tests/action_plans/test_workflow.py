@@ -440,6 +440,13 @@ def test_a_revision_is_submitted_with_its_changes_and_their_reasons(client, cast
     again = workflow.plan_submit(actor=cast.coordinator_a, plan=cast.plan_a)
     assert again.number == "2.1"
     assert [change.text for change in again.changes.all()] == ["Grant's source"]
+    from action_plans.documents import change_log
+
+    assert [change.text for change in change_log(again)] == [  # since the adopted version
+        "Reintegration",
+        "EU grant",
+        "Grant's source",
+    ]
     client.force_login(cast.viewer_x)
     page = client.get(reverse("version_detail", args=[cast.plan_a.pk, revision.pk]))
     text = page.content.decode()
@@ -604,3 +611,58 @@ def test_people_still_join_and_leave_the_organisations_of_a_plan_in_validation(c
     assert PlanAction.CONTRIBUTE in plan_actions_for_user(newcomer, cast.plan_a)
     all_plan_permissions_sync(sender=None)  # as after `migrate`
     assert _status(cast) == PlanStatus.IN_VALIDATION
+
+
+def test_a_plan_that_no_organisation_signs_is_not_ready(cast, ready):
+    from governance.models import Participation
+
+    Participation.objects.filter(plan=cast.plan_a).update(signatory_required=False)
+    from governance.models import LeadArrangement
+
+    LeadArrangement.objects.filter(plan=cast.plan_a).update(model="single")
+    with pytest.raises(TransitionRefused, match="No organisation's signature is required"):
+        workflow.plan_submit(actor=cast.coordinator_a, plan=cast.plan_a)
+
+
+def test_progress_is_recorded_on_a_plan_in_validation_and_the_version_keeps_its_own(cast, ready):
+    from datetime import date as day
+    from decimal import Decimal
+
+    from interventions.services import progress_add
+
+    version = workflow.plan_submit(actor=cast.coordinator_a, plan=cast.plan_a)
+    indicator = ready["intervention"].indicators.get()
+    progress_add(
+        actor=cast.coordinator_a,
+        indicator=indicator,
+        measured_on=day(2026, 6, 30),
+        value=Decimal(250),
+        source="Labour register",
+    )
+    assert indicator.progress.count() == 1
+    frozen = [
+        record
+        for record in version.snapshot.content["sections"]["interventions"]["records"]
+        if record["kind"] == "indicator"
+    ]
+    assert frozen[0]["fields"]["progress"] == []
+
+
+def test_an_adopted_versions_sign_offs_stay_those_it_received(cast, ready):
+    from governance.services import participation_add
+    from governance.validation import signatures
+
+    _reach(cast, ready, PlanStatus.ADOPTED)
+    adopted = workflow.official_version(cast.plan_a)
+    before = [(row.required.name, row.decision) for row in signatures(cast.plan_a, adopted)]
+    workflow.plan_revision_open(
+        actor=cast.coordinator_a, plan=cast.plan_a, reason="re_scoping", text="A new partner"
+    )
+    participation_add(
+        actor=cast.administrator,
+        plan=cast.plan_a,
+        organisation=factories.OrganisationFactory(name="Ministry of Finance", acronym="MOF"),
+        signatory_required=True,
+    )
+    assert [(row.required.name, row.decision) for row in signatures(cast.plan_a, adopted)] == before
+    assert "MOF" not in [name for name, _decision in before]

@@ -318,3 +318,32 @@ def test_pages_cost_the_same_queries_for_10_or_300_interventions(
     assert Intervention.objects.count() == 300
     assert _queries(client, url) == small
     print(f"{page}: {small} queries with 10 and with 300 interventions")
+
+
+def test_a_title_typed_as_a_formula_stays_text_in_the_exports(client, cast, targets_a, sources):
+    make_intervention(cast, targets_a, title='=HYPERLINK("http://evil.example","x")')
+    client.force_login(cast.viewer_x)
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(reverse("funding_export", args=[cast.plan_a.pk, "csv"])).content.decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
+    assert rows[1][0] == '\'=HYPERLINK("http://evil.example","x")'
+    sheet = load_workbook(
+        io.BytesIO(client.get(reverse("funding_export", args=[cast.plan_a.pk, "xlsx"])).content)
+    ).active
+    assert sheet["A2"].data_type == "s"
+    assert sheet["A2"].value.startswith("=HYPERLINK")
+
+
+def test_the_partner_lists_show_only_organisations_the_user_may_see(client, cast, fair):
+    client.force_login(cast.editor_x)  # ministry X leads the intervention
+    page = client.get(
+        reverse("mobilisation_strategy_edit", args=[cast.plan_a.pk, fair.pk])
+    ).content.decode()
+    assert "Ministry of Health" in page  # takes part in plan A
+    assert "Ministry of Energy" not in page  # in no plan of theirs

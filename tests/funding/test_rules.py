@@ -426,3 +426,21 @@ def test_those_who_do_not_act_for_the_provider_may_not_record_its_sources(cast, 
             source_create, actor=user, plan=cast.plan_a, source=_source(provider)
         ) == {"provider"}
     assert FundingSource.objects.count() == count
+
+
+def test_a_donor_may_no_longer_remove_its_pledge_once_it_is_committed(
+    cast, targets_a, sources, donor
+):
+    from funding.services import commitment_remove
+
+    intervention = make_intervention(cast, targets_a)
+    pledge = commit(donor.editor, intervention, sources["eu"], amount="1000", stage="pledged")
+    commitment_update(
+        actor=cast.coordinator_a,
+        commitment=pledge,
+        expected_version=pledge.version,
+        data={"stage": "committed"},
+    )
+    with pytest.raises(ValidationError, match="no longer remove"):
+        commitment_remove(actor=donor.editor, commitment=pledge)
+    assert Commitment.objects.filter(pk=pledge.pk).exists()
