@@ -18,7 +18,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from action_plans.hooks import validation_policy
+from action_plans.hooks import document_parts, validation_policy
 from action_plans.models import (
     ActionPlan,
     DocumentStatus,
@@ -195,6 +195,7 @@ def document_context(document: PlanDocument) -> dict:
             ),
             key=lambda item: -float(item.funding["fields"]["gap"]),
         ),
+        "funding_parts": [part.render(content) for part in document_parts("funding")],
         "signatures": validation_policy().signatures(plan, version) if version else [],
         "changes": list(change_log(version)) if version else [],
         "generated_at": timezone.now(),

@@ -263,3 +263,27 @@ def dashboard_facts(plan: ActionPlan) -> list[DashboardFact]:
     return sorted(
         (fact for facts in _dashboard_facts for fact in facts(plan)), key=lambda fact: fact.order
     )
+
+
+# --- parts of the plan's document ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentPart:
+    """What an app adds to a chapter of the plan's PDF, drawn from the version's snapshot
+    alone: ``render(content)`` returns HTML (escaped, no URL to fetch)."""
+
+    chapter: str  # "funding"
+    render: Callable[[dict], str]
+
+
+_document_parts: list[DocumentPart] = []
+
+
+def register_document_part(part: DocumentPart) -> None:
+    if part not in _document_parts:
+        _document_parts.append(part)
+
+
+def document_parts(chapter: str) -> list[DocumentPart]:
+    return [part for part in _document_parts if part.chapter == chapter]

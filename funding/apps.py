@@ -8,18 +8,21 @@ class FundingConfig(AppConfig):
 
     def ready(self):
         from action_plans.hooks import (
+            DocumentPart,
             register_dashboard_facts,
+            register_document_part,
             register_participant_leaving_check,
             register_plan_change_check,
             register_readiness_check,
             register_snapshot_section,
         )
-        from funding import demo, history, readiness, rules, services, snapshot  # noqa: F401 (rules declare)
+        from funding import demo, document, history, readiness, rules, services, snapshot  # noqa: F401 (rules declare)
 
         register_plan_change_check(services.base_currency_kept)
         register_participant_leaving_check(services.local_actor_still_funded)
         register_readiness_check(readiness.funding_readiness)
         register_dashboard_facts(readiness.funding_facts)
         register_snapshot_section(snapshot.SECTION)
+        register_document_part(DocumentPart(chapter="funding", render=document.render))
         history.register()
         demo.register()

@@ -8,7 +8,15 @@ from action_plans.models import ActionPlan
 from funding import selectors
 from funding.models import FundingSource, MobilisationStrategy
 
-FIGURES = ("pledged", "committed", "disbursed", "gap", "over_funded", "to_local_actors")
+FIGURES = (
+    "pledged",
+    "committed",
+    "disbursed",
+    "gap",
+    "over_funded",
+    "to_local_actors",
+    "disbursed_to_local_actors",
+)
 
 
 def _money(value) -> str | None:
@@ -20,7 +28,7 @@ def _share(value) -> str | None:
 
 
 def build(plan: ActionPlan) -> dict:
-    """Five queries, however many interventions and commitments."""
+    """Ten queries, however many interventions and commitments."""
     records = [
         {
             "key": f"source:{source.pk}",
@@ -65,6 +73,29 @@ def build(plan: ActionPlan) -> dict:
                 },
             }
         )
+    for row in selectors.figures_by_target(plan):
+        target = row.subject.target
+        records.append(
+            {
+                "key": f"target_funding:{target.code}",
+                "kind": "target_funding",
+                "label": f"{target.code} {target.title_en}",
+                "fields": {
+                    "cost": _money(row.figures.cost),
+                    **{name: _money(getattr(row.figures, name)) for name in FIGURES},
+                },
+            }
+        )
+    for row in selectors.figures_by_kind(plan):
+        records.append(
+            {
+                "key": f"mix:{row.kind}",
+                "kind": "mix",
+                "label": row.label,
+                "innovative": row.innovative,
+                "fields": {name: _money(getattr(row.figures, name)) for name in FIGURES},
+            }
+        )
     figures = selectors.plan_figures(plan)
     return {
         "records": records,
@@ -86,6 +117,8 @@ SECTION = SnapshotSection(
         "source": gettext_lazy("Funding source"),
         "funding": gettext_lazy("Funding of"),
         "strategy": gettext_lazy("Mobilisation strategy of"),
+        "target_funding": gettext_lazy("Funding of target"),
+        "mix": gettext_lazy("Funding from"),
     },
     fields={
         "provider": gettext_lazy("provided by"),
@@ -98,6 +131,7 @@ SECTION = SnapshotSection(
         "gap": gettext_lazy("funding gap"),
         "over_funded": gettext_lazy("over-funded"),
         "to_local_actors": gettext_lazy("to local actors"),
+        "disbursed_to_local_actors": gettext_lazy("disbursed to local actors"),
         "local_share_of_committed": gettext_lazy("localisation share of committed"),
         "local_share_of_disbursed": gettext_lazy("localisation share of disbursed"),
         "strategy": gettext_lazy("strategy"),

@@ -141,6 +141,8 @@ def test_the_document_of_a_version_reads_like_the_plan(cast, ready):
     for organisation in ("MOH", "MOI", "MOL", "NSO"):  # every sign-off
         assert organisation in text
     assert f"of {document.pages}" in text.replace(" / ", " of ")  # page X of Y
+    assert "Cost and funding of each prioritised target" in text  # the funding issue's charts
+    assert "Funding mix by kind of source" in text
 
 
 def test_rendering_twice_leaves_one_pdf(cast, ready, settings):
