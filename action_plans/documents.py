@@ -203,4 +203,7 @@ def document_context(document: PlanDocument) -> dict:
 
 
 def document_html(document: PlanDocument) -> str:
-    return render_to_string("action_plans/pdf/document.html", document_context(document))
+    """The document's HTML, in the plan's language (its headings, dates, numbers and
+    charts; the snapshot's own values are in the language it was frozen in)."""
+    with translation.override(document.plan.language):
+        return render_to_string("action_plans/pdf/document.html", document_context(document))

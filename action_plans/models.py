@@ -49,6 +49,13 @@ class ActionPlan(Versioned):
         help_text=_("No later than 2030, the end of the 2030 Agenda."),
     )
     base_currency = models.CharField(_("base currency"), max_length=3, choices=currency_choices)
+    language = models.CharField(
+        _("language of the plan's document"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("The language its PDF is written in."),
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT
     )

@@ -18,6 +18,7 @@ PLAN_FIELDS = (
     "period_start_year",
     "period_end_year",
     "base_currency",
+    "language",
 )
 
 

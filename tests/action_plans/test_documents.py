@@ -311,3 +311,16 @@ def test_a_newer_request_during_a_render_is_rendered_after_it(cast, ready, monke
     monkeypatch.setattr(documents, "document_html", real)
     documents.document_render(document.pk)
     assert PlanDocument.objects.get(pk=document.pk).status == DocumentStatus.READY
+
+
+def test_the_document_is_written_in_the_plans_language(cast, ready):
+    from action_plans.models import ActionPlan
+
+    ActionPlan.objects.filter(pk=cast.plan_a.pk).update(language="fr")
+    version = workflow.plan_submit(actor=cast.coordinator_a, plan=cast.plan_a)
+    document = PlanDocument.objects.create(plan=cast.plan_a, version=version)
+    documents.document_render(document.pk)
+    document.refresh_from_db()
+    text = _text(document.file.read())
+    assert "Sommaire" in text and "Cibles priorisées" in text
+    assert "Contents" not in text

@@ -20,6 +20,7 @@ VALID_PLAN = {
     "period_start_year": "2026",
     "period_end_year": "2030",
     "base_currency": "GHS",
+    "language": "en",
 }
 
 
@@ -76,6 +77,7 @@ def test_the_lead_coordinator_edits_the_plan_and_an_unchanged_form_writes_no_his
         "period_start_year": plan.period_start_year,
         "period_end_year": plan.period_end_year,
         "base_currency": plan.base_currency,
+        "language": plan.language,
         "version": plan.version,
     }
     before = plan.history.count()
@@ -102,6 +104,7 @@ def test_a_stale_plan_edit_shows_the_saved_version_and_saves_on_purpose(client, 
         "period_start_year": 2025,
         "period_end_year": 2030,
         "base_currency": "GHS",
+        "language": "en",
         "version": plan.version,
     }
     client.post(url, {**data, "title": "Plan A, first edit"})
@@ -151,6 +154,7 @@ def test_the_period_cannot_end_before_a_recorded_baseline(client, cast, catalogu
             "period_start_year": 2025,
             "period_end_year": 2028,
             "base_currency": "GHS",
+            "language": "en",
             "version": plan.version,
         },
     )
