@@ -399,6 +399,7 @@ def test_the_plan_period_cannot_shrink_past_its_interventions(client, cast, targ
             "period_start_year": plan.period_start_year,
             "period_end_year": 2029,
             "base_currency": plan.base_currency,
+            "language": plan.language,
             "version": plan.version,
         },
     )
