@@ -10,6 +10,7 @@ it leaves one file and one row.
 
 import hashlib
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -114,6 +115,11 @@ class Intervention:
     strategy: dict | None
 
 
+def _gap(item: "Intervention") -> Decimal:
+    gap = item.funding["fields"]["gap"] if item.funding else None
+    return Decimal(gap) if gap else Decimal(0)
+
+
 def _records(content: dict, section: str, kind: str | None = None) -> list[dict]:
     records = content["sections"].get(section, {}).get("records", [])
     return [record for record in records if kind is None or record["kind"] == kind]
@@ -186,14 +192,8 @@ def document_context(document: PlanDocument) -> dict:
         "sources": _records(content, "funding", "source"),
         "funding_totals": content["sections"].get("funding", {}).get("totals", {}),
         "needing_funds": sorted(
-            (
-                item
-                for item in interventions
-                if item.funding
-                and item.funding["fields"]["gap"]
-                and float(item.funding["fields"]["gap"]) > 0
-            ),
-            key=lambda item: -float(item.funding["fields"]["gap"]),
+            (item for item in interventions if _gap(item) > 0),
+            key=lambda item: -_gap(item),
         ),
         "funding_parts": [part.render(content) for part in document_parts("funding")],
         "signatures": validation_policy().signatures(plan, version) if version else [],

@@ -92,6 +92,18 @@ def source_choices(access: PlanAccess) -> QuerySet[FundingSource]:
     return sources.filter(provider__in=access.organisation_ids)
 
 
+def provider_refusal(actor, plan, provider: Organisation | None) -> dict[str, str] | None:
+    """Why ``actor`` may not name ``provider`` as a source's provider, on the field (None:
+    they may). ``actor`` None is a set-up command (the demo loader)."""
+    if actor is None or provider is None:
+        return None
+    if SOURCE_EDIT.action in plan_actions_for_user(actor, plan):
+        return None
+    if provider.pk in acting_organisations(actor, plan):
+        return None
+    return {"provider": str(_("You may record only sources your own organisation provides."))}
+
+
 def commitment_refusal(
     actor, source: FundingSource, lead_organisation_id: int, stage: str
 ) -> dict[str, str] | None:

@@ -77,13 +77,6 @@ class Figures:
     def local_share_of_disbursed(self) -> Decimal | None:
         return share(self.disbursed_to_local_actors, self.disbursed)
 
-    @property
-    def funded_share(self) -> Decimal | None:
-        """Committed ÷ cost, at most 1 (for progress bars)."""
-        if not self.cost:
-            return None
-        return min(self.committed / self.cost, Decimal(1))
-
     @classmethod
     def of(cls, row, prefix: str = "") -> "Figures":
         """From a row (a model or a dict) carrying the figures as annotations, their names

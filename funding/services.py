@@ -25,7 +25,7 @@ from funding.models import (
     MobilisationStrategy,
     Stage,
 )
-from funding.rules import COMMITMENT_EDIT, SOURCE_EDIT, commitment_refusal
+from funding.rules import COMMITMENT_EDIT, SOURCE_EDIT, commitment_refusal, provider_refusal
 from governance.models import Organisation, Participation, User
 from interventions.models import Intervention
 from msd_planner.lib.history import attribute, save_with_links
@@ -91,15 +91,9 @@ def _raise(problems: dict[str, list]) -> None:
 
 
 def _provider_allowed(actor: User | None, plan: ActionPlan, provider: Organisation) -> None:
-    if actor is None or provider is None:
-        return
-    actions = plan_actions_for_user(actor, plan)
-    if SOURCE_EDIT.action in actions:
-        return
-    if provider.pk not in acting_organisations(actor, plan):
-        raise ValidationError(
-            {"provider": _("You may record only sources your own organisation provides.")}
-        )
+    refusal = provider_refusal(actor, plan, provider)
+    if refusal:
+        raise ValidationError(refusal)
 
 
 def source_problems(plan: ActionPlan, values: dict, source_pk: int | None = None) -> dict:

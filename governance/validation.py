@@ -214,6 +214,19 @@ def plan_sign(
     return sign_off
 
 
+def _signature(required: RequiredSignature, sign_off: SignOff | None) -> Signature:
+    if sign_off is None:
+        return Signature(required)
+    return Signature(
+        required,
+        sign_off.decision,
+        sign_off.get_decision_display(),
+        str(sign_off.signatory),
+        sign_off.comment,
+        sign_off.signed_at,
+    )
+
+
 def signatures(plan: ActionPlan, version: PlanVersion | None) -> list[Signature]:
     """Each required organisation with its sign-off of ``version`` (two queries more). For
     a version no longer in validation, the sign-offs it received, as recorded: the plan's
@@ -240,22 +253,10 @@ def signatures(plan: ActionPlan, version: PlanVersion | None) -> list[Signature]
         if version
         else {}
     )
-    rows = []
-    for required in required_signatures(plan):
-        sign_off = sign_offs.get(required.organisation_id)
-        rows.append(
-            Signature(required)
-            if sign_off is None
-            else Signature(
-                required,
-                sign_off.decision,
-                sign_off.get_decision_display(),
-                str(sign_off.signatory),
-                sign_off.comment,
-                sign_off.signed_at,
-            )
-        )
-    return rows
+    return [
+        _signature(required, sign_offs.get(required.organisation_id))
+        for required in required_signatures(plan)
+    ]
 
 
 def signatories(plan: ActionPlan) -> list[User]:

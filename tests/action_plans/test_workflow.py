@@ -24,6 +24,12 @@ from tests.conftest import Cast
 from tests.conftest import approve_all as _approve_all
 
 
+def _approve(signatory, plan, organisation):
+    return plan_sign(
+        actor=signatory, plan=plan, organisation=organisation, decision="approve", comment=""
+    )
+
+
 def _status(cast) -> str:
     cast.plan_a.refresh_from_db()
     return cast.plan_a.status
@@ -60,13 +66,7 @@ def test_the_whole_life_of_a_plan(cast, ready):
         )
 
     # Ministry X approves; ministry Y asks for changes (a comment is required).
-    plan_sign(
-        actor=cast.signatory_x,
-        plan=cast.plan_a,
-        organisation=cast.ministry_x,
-        decision="approve",
-        comment="",
-    )
+    _approve(cast.signatory_x, cast.plan_a, cast.ministry_x)
     with pytest.raises(ValidationError) as no_comment:
         plan_sign(
             actor=ready["signatories"]["ministry_y"],
@@ -169,13 +169,7 @@ def test_the_whole_life_of_a_plan(cast, ready):
 def test_misuse_is_refused_and_changes_nothing(cast, ready):
     signatory_y = ready["signatories"]["ministry_y"]
     with pytest.raises(ValidationError, match="not in validation"):
-        plan_sign(
-            actor=cast.signatory_x,
-            plan=cast.plan_a,
-            organisation=cast.ministry_x,
-            decision="approve",
-            comment="",
-        )
+        _approve(cast.signatory_x, cast.plan_a, cast.ministry_x)
     with pytest.raises(TransitionRefused):  # adopting a version that is not validated
         workflow.plan_adopt(
             actor=cast.coordinator_a,
@@ -187,28 +181,10 @@ def test_misuse_is_refused_and_changes_nothing(cast, ready):
     with pytest.raises(TransitionRefused, match="since"):  # the second of two submissions
         workflow.plan_submit(actor=cast.coordinator_a, plan=cast.plan_a)
     with pytest.raises(ValidationError, match="signatory of"):  # for another organisation
-        plan_sign(
-            actor=signatory_y,
-            plan=cast.plan_a,
-            organisation=cast.ministry_x,
-            decision="approve",
-            comment="",
-        )
-    plan_sign(
-        actor=cast.signatory_x,
-        plan=cast.plan_a,
-        organisation=cast.ministry_x,
-        decision="approve",
-        comment="",
-    )
+        _approve(signatory_y, cast.plan_a, cast.ministry_x)
+    _approve(cast.signatory_x, cast.plan_a, cast.ministry_x)
     with pytest.raises(ValidationError, match="already signed"):
-        plan_sign(
-            actor=cast.signatory_x,
-            plan=cast.plan_a,
-            organisation=cast.ministry_x,
-            decision="approve",
-            comment="",
-        )
+        _approve(cast.signatory_x, cast.plan_a, cast.ministry_x)
     with pytest.raises(ValidationError) as late:  # an adoption date in the future
         workflow.plan_adopt(
             actor=cast.coordinator_a,
@@ -484,13 +460,7 @@ def test_emails_and_notifications_follow_each_step_after_commit_only(
     assert "/validation/" in mailoutbox[0].body
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        plan_sign(
-            actor=cast.signatory_x,
-            plan=cast.plan_a,
-            organisation=cast.ministry_x,
-            decision="approve",
-            comment="",
-        )
+        _approve(cast.signatory_x, cast.plan_a, cast.ministry_x)
     assert [mail.to for mail in mailoutbox] == [["coordinator@example.org"]]
     assert "MOL approved version 1.0" in mailoutbox[0].body
     assert "(1 of 4 required organisations)" in mailoutbox[0].body
