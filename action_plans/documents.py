@@ -12,7 +12,6 @@ import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -28,7 +27,7 @@ from action_plans.models import (
     PlanVersion,
 )
 from action_plans.pdf import html_to_pdf
-from action_plans.snapshot import build_snapshot
+from action_plans.snapshot import build_snapshot, named
 
 
 def document_request(*, plan: ActionPlan, version: PlanVersion | None) -> PlanDocument:
@@ -140,11 +139,8 @@ def document_context(document: PlanDocument) -> dict:
     a preview), grouped for reading, with the sign-offs and the change log."""
     plan = document.plan
     version = document.version
-    if version is not None:
-        content = version.snapshot.content
-    else:
-        with translation.override(settings.LANGUAGE_CODE):
-            content = build_snapshot(plan)
+    content = version.snapshot.content if version is not None else build_snapshot(plan)
+    content = named(content)
     targets = _records(content, "targets", "target")
     indicators_of: dict[str, list[dict]] = {}
     for record in _records(content, "interventions", "indicator"):
@@ -203,7 +199,7 @@ def document_context(document: PlanDocument) -> dict:
 
 
 def document_html(document: PlanDocument) -> str:
-    """The document's HTML, in the plan's language (its headings, dates, numbers and
-    charts; the snapshot's own values are in the language it was frozen in)."""
+    """The document's HTML, in the plan's language: its headings, dates, numbers,
+    charts, and the snapshot's coded values (``named``); what users typed reads as typed."""
     with translation.override(document.plan.language):
         return render_to_string("action_plans/pdf/document.html", document_context(document))

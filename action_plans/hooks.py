@@ -4,9 +4,13 @@ Each app registers in its ``AppConfig.ready()``; the kernel reads the hooks and 
 no app above it (Django's admin autodiscovery and Wagtail's hooks are the model).
 """
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from action_plans.models import ActionPlan
 
@@ -197,6 +201,9 @@ def validation_policy() -> ValidationPolicy:
 # --- the snapshot of a version ------------------------------------------------------------
 
 
+Term = Callable[[Any], Any]
+
+
 @dataclass(frozen=True)
 class SnapshotSection:
     """One app's part of a plan's snapshot.
@@ -204,11 +211,16 @@ class SnapshotSection:
     ``build(plan)`` returns ``{"records": [...], "totals": {...}}`` in a fixed number of
     queries. A record is ``{"key", "kind", "label", "fields": {name: value}}`` (and, for
     the document, ``parent``: the key of the record it belongs to): ``key``
-    stays the same across versions (what the comparison matches), values are strings,
-    lists of strings or None, as they should read (amounts as plain decimals). ``kinds``
-    and ``fields`` name record kinds and fields in words; ``money`` lists the fields (and
-    totals) that are amounts in the plan's base currency; ``shares`` those that are
-    fractions.
+    stays the same across versions (what the comparison matches). Values are JSON: plain
+    decimals for amounts, ISO dates, and **codes, not words**, for anything a reader sees
+    in their language (a choice, yes or no, a catalogue title): a snapshot is frozen once
+    and read in English, French or Spanish.
+
+    ``kinds`` and ``fields`` name record kinds and fields in words; ``terms`` turns a
+    field's stored value into words in the active language (``choice_term``,
+    ``yes_no``, ``date_term``), ``labels`` a record's label, by kind; ``money`` lists the
+    fields (and totals) that are amounts in the plan's base currency; ``shares`` those
+    that are fractions. ``action_plans.snapshot.named`` applies the terms.
     """
 
     name: str
@@ -219,6 +231,37 @@ class SnapshotSection:
     fields: dict[str, Any]
     money: frozenset[str] = frozenset()
     shares: frozenset[str] = frozenset()
+    terms: dict[str, Term] = field(default_factory=dict)
+    labels: dict[str, Callable[[dict], str]] = field(default_factory=dict)
+
+
+def choice_term(choices: Iterable[tuple[str, Any]]) -> Term:
+    """A code, or a list of codes, in words. A value that is not one of the codes (from a
+    snapshot frozen with words) reads as it was stored."""
+    names = dict(choices)
+
+    def term(value):
+        if isinstance(value, list):
+            return [term(item) for item in value]
+        return str(names.get(value, value))
+
+    return term
+
+
+def yes_no(value) -> Any:
+    if value is True:
+        return _("Yes")
+    if value is False:
+        return _("No")
+    return value
+
+
+def date_term(value) -> Any:
+    """An ISO date as the reader writes dates."""
+    try:
+        return date_format(date.fromisoformat(value), "DATE_FORMAT")
+    except (TypeError, ValueError):
+        return value
 
 
 _snapshot_sections: dict[str, SnapshotSection] = {}

@@ -5,28 +5,65 @@ versions, read from their snapshots alone."""
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from action_plans.hooks import SnapshotSection, snapshot_sections
 from action_plans.models import ActionPlan
 from msd_planner.lib.formatting import percent
 from msd_planner.lib.money import format_money
 
-FORMAT = 1
+# 2: choices, yes or no and catalogue titles stored as codes, named when read (``named``);
+# 1 stored them as English words, which still read as they were stored.
+FORMAT = 2
 
 
 def build_snapshot(plan: ActionPlan) -> dict:
+    """The plan as it stands, in codes and the words users typed; built in the project's
+    default language so that nothing in it depends on who froze it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return {
+            "format": FORMAT,
+            "plan": {
+                "title": plan.title,
+                "country": str(plan.country),
+                "level": plan.level,
+                "area_name": plan.area_name,
+                "period": plan.period_label,
+                "base_currency": plan.base_currency,
+            },
+            "sections": {section.name: section.build(plan) for section in snapshot_sections()},
+        }
+
+
+def _named_record(section: SnapshotSection, record: dict) -> dict:
+    fields = {
+        name: section.terms[name](value) if name in section.terms and value is not None else value
+        for name, value in record["fields"].items()
+    }
+    label = section.labels[record["kind"]](record) if record["kind"] in section.labels else None
+    return {**record, "label": label or record["label"], "fields": fields}
+
+
+def named(content: dict) -> dict:
+    """The snapshot as it reads in the active language: each section's ``terms`` and
+    ``labels`` applied (the stored content is left as it is)."""
+    sections = dict(content["sections"])
+    for section in snapshot_sections():
+        data = sections.get(section.name)
+        if data is None or not (section.terms or section.labels):
+            continue
+        sections[section.name] = {
+            **data,
+            "records": [_named_record(section, record) for record in data.get("records", [])],
+        }
+    plan = content["plan"]
     return {
-        "format": FORMAT,
-        "plan": {
-            "title": plan.title,
-            "country": str(plan.country),
-            "level": plan.level,
-            "area_name": plan.area_name,
-            "period": plan.period_label,
-            "base_currency": plan.base_currency,
-        },
-        "sections": {section.name: section.build(plan) for section in snapshot_sections()},
+        **content,
+        "plan": {**plan, "country_name": countries.name(plan["country"]) or plan["country"]},
+        "sections": sections,
     }
 
 
@@ -62,7 +99,8 @@ class ShownSection:
 
 
 def shown_sections(content: dict) -> list[ShownSection]:
-    """The snapshot's sections as a version's page shows them."""
+    """The snapshot's sections as a version's page shows them, in the active language."""
+    content = named(content)
     currency = content["plan"]["base_currency"]
     result = []
     for section in snapshot_sections():
@@ -125,7 +163,10 @@ def _moved(section: SnapshotSection, name: str, was, now, currency: str) -> str:
 
 def compare(old: dict, new: dict) -> list[SectionChanges]:
     """What changed from the snapshot ``old`` to ``new``: records added and removed (by
-    their key), fields changed record by record, and totals moved."""
+    their key), fields changed record by record, and totals moved. Values are compared
+    as they read (named), so a version frozen with words and one with codes differ only
+    where their words do."""
+    old, new = named(old), named(new)
     currency = new["plan"]["base_currency"]
     result = []
     for section in snapshot_sections():

@@ -2,14 +2,12 @@
 revision (signing is governance's page). Each step is one service of
 ``action_plans.workflow``; irreversible ones go through a confirmation page."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -298,11 +296,7 @@ def version_compare(request: HttpRequest, pk: int) -> HttpResponse:
                 version__in=[older, *([newer] if newer else [])]
             ).values_list("version_id", "content")
         )
-        if draft:
-            with translation.override(settings.LANGUAGE_CODE):
-                now = snapshot.build_snapshot(plan)
-        else:
-            now = contents[newer.pk]
+        now = snapshot.build_snapshot(plan) if draft else contents[newer.pk]
         changes = snapshot.compare(contents[older.pk], now)
     return render(
         request,

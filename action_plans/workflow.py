@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from action_plans.documents import document_request
@@ -234,8 +234,7 @@ def plan_submit(*, actor, plan: ActionPlan, comment: str = "") -> PlanVersion:
         submitted_at=timezone.now(),
         submitted_by=actor,
     )
-    with translation.override(settings.LANGUAGE_CODE):  # one language for every version
-        PlanSnapshot.objects.create(version=version, content=build_snapshot(plan))
+    PlanSnapshot.objects.create(version=version, content=build_snapshot(plan))
     PlanChange.objects.filter(plan=plan, version=None).update(version=version)
     _take(Step.SUBMIT, plan_id=plan.pk, actor=actor, comment=comment, version=version)
     tell(

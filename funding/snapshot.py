@@ -3,10 +3,11 @@ the plan, and the resource mobilisation plan."""
 
 from django.utils.translation import gettext_lazy
 
-from action_plans.hooks import SnapshotSection
+from action_plans.hooks import SnapshotSection, choice_term
 from action_plans.models import ActionPlan
 from funding import selectors
-from funding.models import FundingSource, MobilisationStrategy
+from funding.models import FundingSource, MobilisationStrategy, SourceKind
+from targets.snapshot import target_label, target_titles
 
 FIGURES = (
     "pledged",
@@ -36,7 +37,7 @@ def build(plan: ActionPlan) -> dict:
             "label": source.name,
             "fields": {
                 "provider": str(source.provider),
-                "source_kind": source.get_kind_display(),
+                "source_kind": source.kind,
                 "currency": source.currency,
             },
         }
@@ -80,6 +81,7 @@ def build(plan: ActionPlan) -> dict:
                 "key": f"target_funding:{target.code}",
                 "kind": "target_funding",
                 "label": f"{target.code} {target.title_en}",
+                "titles": target_titles(target),
                 "fields": {
                     "cost": _money(row.figures.cost),
                     **{name: _money(getattr(row.figures, name)) for name in FIGURES},
@@ -91,7 +93,7 @@ def build(plan: ActionPlan) -> dict:
             {
                 "key": f"mix:{row.kind}",
                 "kind": "mix",
-                "label": row.label,
+                "label": row.kind,
                 "innovative": row.innovative,
                 "fields": {name: _money(getattr(row.figures, name)) for name in FIGURES},
             }
@@ -139,4 +141,9 @@ SECTION = SnapshotSection(
     },
     money=frozenset({"cost", *FIGURES}),
     shares=frozenset({"local_share_of_committed", "local_share_of_disbursed"}),
+    terms={"source_kind": choice_term(SourceKind.choices)},
+    labels={
+        "target_funding": target_label,
+        "mix": lambda record: choice_term(SourceKind.choices)(record["label"]),
+    },
 )

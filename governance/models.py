@@ -71,6 +71,16 @@ class CreditPreference(models.TextChoices):
     NOT_CREDITED = "not_credited", _("Do not credit")
 
 
+# Who leads an organisation: its flag and, in words, who.
+LEADERSHIP = {
+    "led_by_women": _("women"),
+    "led_by_youth": _("youth"),
+    "led_by_persons_with_disabilities": _("persons with disabilities"),
+    "led_by_migrants": _("migrants"),
+    "led_by_host_community": _("host community"),
+}
+
+
 class Organisation(Versioned):
     """A ministry, agency, local government or partner that takes part in plans."""
 
@@ -152,14 +162,12 @@ class Organisation(Versioned):
     @property
     def leadership(self) -> list[str]:
         """Who leads it, in words, for lists and the localisation share."""
-        flags = [
-            (self.led_by_women, _("women")),
-            (self.led_by_youth, _("youth")),
-            (self.led_by_persons_with_disabilities, _("persons with disabilities")),
-            (self.led_by_migrants, _("migrants")),
-            (self.led_by_host_community, _("host community")),
-        ]
-        return [str(label) for flag, label in flags if flag]
+        return [str(LEADERSHIP[name]) for name in self.leadership_flags]
+
+    @property
+    def leadership_flags(self) -> list[str]:
+        """Who leads it, as the names of its flags (``led_by_women``…)."""
+        return [name for name in LEADERSHIP if getattr(self, name)]
 
 
 class Membership(Versioned):

@@ -1,16 +1,20 @@
 """Governance in a plan's snapshot: the lead model, lead bodies and their
 responsibilities, advisers, and the participants with how each wishes to be credited."""
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from action_plans.hooks import SnapshotSection
+from action_plans.hooks import SnapshotSection, choice_term, yes_no
 from action_plans.models import ActionPlan
-from governance.models import LeadArrangement, LeadBody, Participation
-
-
-def _yes(flag: bool) -> str:
-    return _("Yes") if flag else _("No")
+from action_plans.policy import Activity
+from governance.models import (
+    LEADERSHIP,
+    CreditPreference,
+    LeadArrangement,
+    LeadBody,
+    LeadModel,
+    OrganisationType,
+    Participation,
+)
 
 
 def build(plan: ActionPlan) -> dict:
@@ -22,9 +26,9 @@ def build(plan: ActionPlan) -> dict:
             {
                 "key": "arrangement",
                 "kind": "arrangement",
-                "label": arrangement.get_model_display(),
+                "label": arrangement.model,
                 "fields": {
-                    "decision_power": _yes(arrangement.has_decision_power),
+                    "decision_power": arrangement.has_decision_power,
                     "notes": arrangement.notes,
                 },
             }
@@ -41,9 +45,11 @@ def build(plan: ActionPlan) -> dict:
                     "kind": body.kind,
                     "label": str(body.organisation),
                     "fields": {
-                        "responsible_for": sorted(
-                            str(item.get_activity_display()) for item in body.responsibilities.all()
-                        ),
+                        "responsible_for": [
+                            activity
+                            for activity in Activity.values
+                            if activity in {item.activity for item in body.responsibilities.all()}
+                        ],
                     },
                 }
             )
@@ -58,16 +64,13 @@ def build(plan: ActionPlan) -> dict:
                 "key": f"participant:{organisation.pk}",
                 "kind": "participant",
                 "credit": organisation.credit_preference,
-                "anonymous_label": ", ".join(
-                    [str(organisation.get_type_display()), *organisation.leadership]
-                ),
                 "label": str(organisation),
                 "fields": {
-                    "type": organisation.get_type_display(),
-                    "local_actor": _yes(organisation.is_local_actor),
-                    "led_by": organisation.leadership,
-                    "credit": organisation.get_credit_preference_display(),
-                    "signature_required": _yes(participation.signatory_required),
+                    "type": organisation.type,
+                    "local_actor": organisation.is_local_actor,
+                    "led_by": organisation.leadership_flags,
+                    "credit": organisation.credit_preference,
+                    "signature_required": participation.signatory_required,
                 },
             }
         )
@@ -95,4 +98,14 @@ SECTION = SnapshotSection(
         "credit": gettext_lazy("credit in public materials"),
         "signature_required": gettext_lazy("signature required"),
     },
+    terms={
+        "decision_power": yes_no,
+        "responsible_for": choice_term(Activity.choices),
+        "type": choice_term(OrganisationType.choices),
+        "local_actor": yes_no,
+        "led_by": choice_term(LEADERSHIP.items()),
+        "credit": choice_term(CreditPreference.choices),
+        "signature_required": yes_no,
+    },
+    labels={"arrangement": lambda record: choice_term(LeadModel.choices)(record["label"])},
 )

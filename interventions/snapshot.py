@@ -1,16 +1,23 @@
 """The interventions and their results framework in a plan's snapshot."""
 
+from collections.abc import Callable
+
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy
 
-from action_plans.hooks import SnapshotSection
+from action_plans.hooks import SnapshotSection, choice_term, date_term
 from action_plans.models import ActionPlan
 from interventions.models import (
     AddressedTarget,
+    BeneficiaryGroup,
     Intervention,
+    InterventionLevel,
+    InterventionStatus,
     Partner,
+    PartnerRole,
     Progress,
     ResultIndicator,
+    Sector,
 )
 
 
@@ -59,22 +66,24 @@ def build(plan: ActionPlan) -> dict:
                 "label": intervention.title,
                 "fields": {
                     "lead": str(intervention.lead_organisation),
-                    "level": intervention.get_level_display(),
-                    "sector": intervention.get_sector_display(),
-                    "status": intervention.get_status_display(),
+                    "level": intervention.level,
+                    "sector": intervention.sector,
+                    "status": intervention.status,
                     "targets": [
                         link.prioritised_target.target.code
                         for link in intervention.addressed_targets.all()
                     ],
                     "partners": sorted(
-                        f"{partner.organisation} ({partner.get_role_display()})"
+                        [str(partner.organisation), partner.role]
                         for partner in intervention.partners.all()
                     ),
-                    "beneficiaries": sorted(
-                        f"{group.get_group_display()}"
-                        + (f": {group.estimated_number}" if group.estimated_number else "")
-                        for group in intervention.beneficiaries.all()
-                    ),
+                    "beneficiaries": [
+                        [group.group, group.estimated_number]
+                        for group in sorted(
+                            intervention.beneficiaries.all(),
+                            key=lambda group: BeneficiaryGroup.values.index(group.group),
+                        )
+                    ],
                     "start": intervention.start_date.isoformat()
                     if intervention.start_date
                     else None,
@@ -111,7 +120,7 @@ def build(plan: ActionPlan) -> dict:
                             for item in sorted(indicator.target_values.all(), key=lambda v: v.year)
                         ],
                         "progress": [
-                            f"{item.measured_on.isoformat()}: {_number(item.value)}"
+                            [item.measured_on.isoformat(), _number(item.value)]
                             for item in indicator.progress.all()
                         ],
                         "reporting": str(indicator.reporting_organisation or "") or None,
@@ -122,6 +131,32 @@ def build(plan: ActionPlan) -> dict:
         "records": records,
         "totals": {"interventions": str(counted), "cost": _money(cost) if counted else None},
     }
+
+
+def _pairs(words: Callable[..., str]) -> Callable[[list], list]:
+    """A list of pairs (stored as two-item lists) in words; an item stored as words (a
+    snapshot of format 1) reads as it was."""
+
+    def term(value: list) -> list:
+        return [words(*item) if isinstance(item, list) else item for item in value]
+
+    return term
+
+
+_role = choice_term(PartnerRole.choices)
+_group = choice_term(BeneficiaryGroup.choices)
+
+
+def _partner(organisation: str, role: str) -> str:
+    return f"{organisation} ({_role(role)})"
+
+
+def _beneficiary(group: str, number: int | None) -> str:
+    return f"{_group(group)}: {number}" if number else _group(group)
+
+
+def _progress(measured_on: str, value: str) -> str:
+    return f"{date_term(measured_on)}: {value}"
 
 
 SECTION = SnapshotSection(
@@ -152,4 +187,14 @@ SECTION = SnapshotSection(
         "interventions": gettext_lazy("interventions (not dropped)"),
     },
     money=frozenset({"cost"}),
+    terms={
+        "level": choice_term(InterventionLevel.choices),
+        "sector": choice_term(Sector.choices),
+        "status": choice_term(InterventionStatus.choices),
+        "partners": _pairs(_partner),
+        "beneficiaries": _pairs(_beneficiary),
+        "start": date_term,
+        "end": date_term,
+        "progress": _pairs(_progress),
+    },
 )

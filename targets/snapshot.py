@@ -3,14 +3,37 @@
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy
 
-from action_plans.hooks import SnapshotSection
+from action_plans.hooks import SnapshotSection, choice_term
 from action_plans.models import ActionPlan
-from targets.models import Framework, FrameworkAssessment
+from msd_planner.lib.translation import CONTENT_LANGUAGES, active_content_language
+from targets.models import (
+    Coherence,
+    Framework,
+    FrameworkAssessment,
+    FrameworkKind,
+    FrameworkLevel,
+    Target,
+)
 from targets.selectors import ranked_targets
 
 
 def _number(value) -> str | None:
     return None if value is None else format(value.normalize(), "f")
+
+
+def target_titles(target: Target) -> dict[str, str]:
+    """A target's official title in every language of the catalogue, for a record that
+    is read in any of them (``target_label``)."""
+    return {language: target.translated_in("title", language) for language in CONTENT_LANGUAGES}
+
+
+def target_label(record: dict) -> str | None:
+    """A target record's label in the active language: its code and title."""
+    titles = record.get("titles")
+    if not titles:
+        return None
+    code = record["key"].split(":", 1)[1]
+    return f"{code} {titles.get(active_content_language()) or next(iter(titles.values()))}"
 
 
 def build(plan: ActionPlan) -> dict:
@@ -36,6 +59,7 @@ def build(plan: ActionPlan) -> dict:
                 "key": f"target:{item.target.code}",
                 "kind": "target",
                 "label": f"{item.target.code} {item.target.title_en}",
+                "titles": target_titles(item.target),
                 "fields": {
                     "rank": str(entry.rank),
                     "score": _number(entry.score),
@@ -70,13 +94,15 @@ def build(plan: ActionPlan) -> dict:
                 "kind": "framework",
                 "label": framework.name,
                 "fields": {
-                    "framework_kind": framework.get_kind_display(),
-                    "level": framework.get_level_display(),
+                    "framework_kind": framework.kind,
+                    "level": framework.level,
                     "owner": str(framework.owner) if framework.owner_id else None,
                     "assessments": [
-                        f"{assessment.prioritised_target.target.code}: "
-                        f"{assessment.get_coherence_display()}"
-                        + (f" ({assessment.note})" if assessment.note else "")
+                        [
+                            assessment.prioritised_target.target.code,
+                            assessment.coherence,
+                            assessment.note,
+                        ]
                         for assessment in framework.assessments.all()
                     ],
                 },
@@ -86,6 +112,19 @@ def build(plan: ActionPlan) -> dict:
         "records": records,
         "totals": {"targets": str(len(ranked)), "frameworks": str(len(records) - len(ranked))},
     }
+
+
+_coherence = choice_term(Coherence.choices)
+
+
+def _assessments(value: list) -> list:
+    """``[code, coherence, note]`` in words; an assessment stored as words reads as it was."""
+    return [
+        f"{item[0]}: {_coherence(item[1])}" + (f" ({item[2]})" if item[2] else "")
+        if isinstance(item, list)
+        else item
+        for item in value
+    ]
 
 
 SECTION = SnapshotSection(
@@ -109,4 +148,10 @@ SECTION = SnapshotSection(
         "targets": gettext_lazy("prioritised targets"),
         "frameworks": gettext_lazy("frameworks reviewed"),
     },
+    terms={
+        "framework_kind": choice_term(FrameworkKind.choices),
+        "level": choice_term(FrameworkLevel.choices),
+        "assessments": _assessments,
+    },
+    labels={"target": target_label},
 )

@@ -18,5 +18,8 @@ class TranslatedFieldsMixin:
     """
 
     def translated(self, field: str) -> str:
-        value = getattr(self, f"{field}_{active_content_language()}", "")
+        return self.translated_in(field, active_content_language())
+
+    def translated_in(self, field: str, language: str) -> str:
+        value = getattr(self, f"{field}_{language}", "")
         return value or getattr(self, f"{field}_{settings.LANGUAGE_CODE}")

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
+from targets.models import Target
 
 from action_plans import documents, workflow
 from action_plans.models import (
@@ -321,6 +322,15 @@ def test_the_document_is_written_in_the_plans_language(cast, ready):
     document = PlanDocument.objects.create(plan=cast.plan_a, version=version)
     documents.document_render(document.pk)
     document.refresh_from_db()
-    text = _text(document.file.read())
+    text = " ".join(_text(document.file.read()).split())
     assert "Sommaire" in text and "Cibles priorisées" in text
     assert "Contents" not in text
+    # The frozen values too: a status, a type, yes or no, dates, the target's official
+    # title, the country, all in French although the snapshot was frozen in codes.
+    assert "Proposée" in text and "Proposed" not in text
+    assert "Ministère ou organisme public" in text and "Ministry or agency" not in text
+    assert "Oui" in text or "Non" in text
+    assert "1 janvier 2026" in text and "2026-01-01" not in text
+    title = Target.objects.get(code="10.7").title_fr
+    assert " ".join(title.split()[:6]) in text
+    assert Target.objects.get(code="10.7").title_en.split(",")[0] not in text

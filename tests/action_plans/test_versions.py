@@ -1,6 +1,7 @@
 """Frozen versions: the snapshot taken at submission, what the database refuses, the
 version's page and the comparison of two versions."""
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -11,8 +12,9 @@ from django.utils import timezone
 
 from action_plans import workflow
 from action_plans.models import PlanSnapshot, PlanVersion, VersionStatus
-from action_plans.snapshot import build_snapshot
-from interventions.models import Intervention
+from action_plans.snapshot import FORMAT, build_snapshot, compare
+from interventions.models import Intervention, InterventionLevel, InterventionStatus, Sector
+from targets.models import Target
 from interventions.services import Links, intervention_create, intervention_update
 from tests.interventions.test_interventions import _grow
 
@@ -26,9 +28,9 @@ def test_the_database_refuses_to_update_a_frozen_snapshot(cast, ready):
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "UPDATE action_plans_plansnapshot SET content = %s WHERE version_id = %s",
-            ['{"format": 1}', version.pk],
+            ['{"format": 0}', version.pk],
         )
-    assert PlanSnapshot.objects.get(version=version).content["format"] == 1
+    assert PlanSnapshot.objects.get(version=version).content["format"] == FORMAT
     assert "sections" in PlanSnapshot.objects.get(version=version).content
     with pytest.raises(DatabaseError), transaction.atomic():  # nor through the ORM
         PlanSnapshot.objects.filter(version=version).update(content={})
@@ -105,6 +107,55 @@ def test_two_versions_compare_target_by_target_and_intervention_by_intervention(
     assert ">Added<" in page
     assert "interventions (not dropped): 1 → 2" in page
     assert "funding gap: 1,000,000.00\xa0GHS → 1,450,000.00\xa0GHS" in page
+
+
+def test_a_version_reads_in_the_readers_language(client, settings, cast, ready):
+    version = _frozen(cast)
+    client.force_login(cast.viewer_x)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    page = client.get(reverse("version_detail", args=[cast.plan_a.pk, version.pk])).content.decode()
+    assert "Trabajo y empleo" in page and "Labour and employment" not in page
+    assert Target.objects.get(code="10.7").title_es.split(",")[0] in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("version_detail", args=[cast.plan_a.pk, version.pk])).content.decode()
+    assert "Labour and employment" in page
+
+
+def _in_words(content: dict) -> dict:
+    """``content`` as a snapshot of format 1 stored it: choices, yes or no and dates in
+    English words, target labels without their titles in other languages."""
+    content = json.loads(json.dumps(content))
+    content["format"] = 1
+    for section in content["sections"].values():
+        for record in section["records"]:
+            record.pop("titles", None)
+            fields = record["fields"]
+            if record["kind"] == "intervention":
+                fields["sector"] = str(Sector(fields["sector"]).label)
+                fields["level"] = str(InterventionLevel(fields["level"]).label)
+                fields["status"] = str(InterventionStatus(fields["status"]).label)
+            if record["kind"] == "participant":
+                fields["local_actor"] = "Yes" if fields["local_actor"] else "No"
+    return content
+
+
+def test_a_snapshot_frozen_in_words_still_reads_and_compares(client, cast, ready):
+    version = _frozen(cast)
+    content = PlanSnapshot.objects.get(version=version).content
+    older = PlanVersion.objects.create(
+        plan=cast.plan_a,
+        major=0,
+        minor=9,
+        status=VersionStatus.WITHDRAWN,
+        submitted_at=timezone.now(),
+        submitted_by=cast.coordinator_a,
+    )
+    PlanSnapshot.objects.create(version=older, content=_in_words(content))
+    client.force_login(cast.viewer_x)
+    page = client.get(reverse("version_detail", args=[cast.plan_a.pk, older.pk])).content.decode()
+    assert "Labour and employment" in page and "Fair recruitment" in page
+    # Nothing changed between the two but how they were stored: no difference is shown.
+    assert compare(_in_words(content), content) == []
 
 
 @pytest.mark.parametrize(
