@@ -113,6 +113,21 @@ class Intervention:
     funding: dict | None
     strategy: dict | None
 
+    @property
+    def anchor(self) -> str:
+        return self.record["key"].replace(":", "-")
+
+
+@dataclass
+class Entry:
+    """An intervention under one of the targets it addresses: described in full under
+    the first, referred to under the others (a document a ministry publishes does not
+    print the same text twice)."""
+
+    item: Intervention
+    first: bool
+    described_under: dict  # the target record it is described under
+
 
 def _gap(item: "Intervention") -> Decimal:
     gap = item.funding["fields"]["gap"] if item.funding else None
@@ -160,17 +175,17 @@ def document_context(document: PlanDocument) -> dict:
         )
         for record in _records(content, "interventions", "intervention")
     ]
-    by_target = [
-        (
-            target,
-            [
-                item
-                for item in interventions
-                if target["key"].split(":", 1)[1] in item.record["fields"]["targets"]
-            ],
-        )
-        for target in targets
-    ]
+    by_target, described_under = [], {}
+    for target in targets:
+        code = target["key"].split(":", 1)[1]
+        entries = []
+        for item in interventions:
+            if code not in item.record["fields"]["targets"]:
+                continue
+            first = item.record["key"] not in described_under
+            described_under.setdefault(item.record["key"], target)
+            entries.append(Entry(item, first, described_under[item.record["key"]]))
+        by_target.append((target, entries))
     participants = _records(content, "governance", "participant")
     return {
         "plan": plan,

@@ -108,6 +108,7 @@ def build(plan: ActionPlan) -> dict:
                     "kind": "indicator",
                     "parent": f"intervention:{intervention.pk}",
                     "label": f"{name} — {intervention.title}",
+                    "name": name,
                     "fields": {
                         "unit": indicator.unit,
                         "baseline": (

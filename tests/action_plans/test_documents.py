@@ -15,7 +15,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
-from targets.models import Target
 
 from action_plans import documents, workflow
 from action_plans.models import (
@@ -27,7 +26,10 @@ from action_plans.models import (
 )
 from action_plans.pdf import html_to_pdf
 from action_plans.snapshot import build_snapshot
+from interventions.models import AddressedTarget
 from interventions.services import intervention_update
+from targets.models import Target
+from targets.services import prioritised_target_add
 from tests.conftest import approve_all
 from tests.interventions.test_interventions import _grow
 
@@ -144,6 +146,24 @@ def test_the_document_of_a_version_reads_like_the_plan(cast, ready):
     assert f"of {document.pages}" in text.replace(" / ", " of ")  # page X of Y
     assert "Cost and funding of each prioritised target" in text  # the funding issue's charts
     assert "Funding mix by kind of source" in text
+
+
+def test_an_intervention_under_two_targets_is_described_once(cast, ready):
+    second = prioritised_target_add(
+        actor=cast.coordinator_a,
+        plan=cast.plan_a,
+        target=Target.objects.get(code="8.8"),
+        rationale="Labour rights of migrant workers",
+    )
+    AddressedTarget.objects.create(intervention=ready["intervention"], prioritised_target=second)
+    version = workflow.plan_submit(actor=cast.coordinator_a, plan=cast.plan_a)
+    document = PlanDocument.objects.create(plan=cast.plan_a, version=version)
+    documents.document_render(document.pk)
+    document.refresh_from_db()
+    text = " ".join(_text(document.file.read()).split())
+    assert text.count("Workers recruited fairly") == 1  # its results framework, once
+    # ... and referred to under the other target
+    assert text.count("Fair recruitment – described under target") == 1
 
 
 def test_rendering_twice_leaves_one_pdf(cast, ready, settings):

@@ -14,8 +14,8 @@ from action_plans import workflow
 from action_plans.models import PlanSnapshot, PlanVersion, VersionStatus
 from action_plans.snapshot import FORMAT, build_snapshot, compare
 from interventions.models import Intervention, InterventionLevel, InterventionStatus, Sector
-from targets.models import Target
 from interventions.services import Links, intervention_create, intervention_update
+from targets.models import Target
 from tests.interventions.test_interventions import _grow
 
 
