@@ -7,9 +7,10 @@ no app above it (Django's admin autodiscovery and Wagtail's hooks are the model)
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from action_plans.models import ActionPlan
@@ -218,9 +219,10 @@ class SnapshotSection:
 
     ``kinds`` and ``fields`` name record kinds and fields in words; ``terms`` turns a
     field's stored value into words in the active language (``choice_term``,
-    ``yes_no``, ``date_term``), ``labels`` a record's label, by kind; ``money`` lists the
-    fields (and totals) that are amounts in the plan's base currency; ``shares`` those
-    that are fractions. ``action_plans.snapshot.named`` applies the terms.
+    ``yes_no``, ``date_term``, ``number_term``), ``labels`` a record's label, by kind;
+    ``money`` lists the fields (and totals) that are amounts in the plan's base
+    currency; ``shares`` those that are fractions. ``action_plans.snapshot.named``
+    applies the terms.
     """
 
     name: str
@@ -254,6 +256,14 @@ def yes_no(value) -> Any:
     if value is False:
         return _("No")
     return value
+
+
+def number_term(value) -> Any:
+    """A plain decimal as the reader writes numbers (4.4 reads 4,4 in French)."""
+    try:
+        return number_format(Decimal(value), use_l10n=True)
+    except (TypeError, InvalidOperation):
+        return value
 
 
 def date_term(value) -> Any:

@@ -3,7 +3,7 @@
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy
 
-from action_plans.hooks import SnapshotSection, choice_term
+from action_plans.hooks import SnapshotSection, choice_term, number_term
 from action_plans.models import ActionPlan
 from msd_planner.lib.translation import CONTENT_LANGUAGES, active_content_language
 from targets.models import (
@@ -149,6 +149,7 @@ SECTION = SnapshotSection(
         "frameworks": gettext_lazy("frameworks reviewed"),
     },
     terms={
+        "score": number_term,
         "framework_kind": choice_term(FrameworkKind.choices),
         "level": choice_term(FrameworkLevel.choices),
         "assessments": _assessments,
