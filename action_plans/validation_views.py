@@ -52,6 +52,8 @@ def plan_validation(request: HttpRequest, pk: int) -> HttpResponse:
             "versions": plan.versions.select_related("submitted_by", "adopted_by"),
             "signatures": signatures,
             "approved": sum(1 for row in signatures if row.decision == "approve"),
+            # why each organisation must sign is known while the version is in validation
+            "with_reasons": any(row.required.reason for row in signatures),
             "transitions": plan.transitions.select_related("actor", "version")[:50],
             "pending_changes": workflow.pending_changes(plan)
             if plan.status == PlanStatus.DRAFT

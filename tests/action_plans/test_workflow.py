@@ -378,6 +378,17 @@ def test_the_validation_page_shows_the_checklist_and_the_sign_offs(client, cast,
     assert response.status_code == 302
     page = client.get(reverse("plan_validation", args=[cast.plan_a.pk])).content.decode()
     assert "1 of 4 required organisations has approved." in page
+    assert "Why required" in page and "its signature is required" in page
+
+
+def test_an_adopted_version_lists_its_sign_offs_without_an_empty_column(client, cast, ready):
+    _reach(cast, ready, PlanStatus.ADOPTED)
+    client.force_login(cast.coordinator_a)
+    page = client.get(reverse("plan_validation", args=[cast.plan_a.pk])).content.decode()
+    assert "Version 1.0: Adopted" in page
+    assert "4 of 4 required organisations have approved." in page
+    # why each had to sign is not recorded with the sign-off: no column of dashes
+    assert "Why required" not in page
 
 
 def test_a_revision_is_submitted_with_its_changes_and_their_reasons(client, cast, ready):
