@@ -48,7 +48,7 @@ from funding.models import (
 )
 from governance.models import CreditPreference, Organisation
 from interventions.models import AddressedTarget, Intervention, InterventionStatus
-from msd_planner.lib.money import MONEY_DIGITS, MONEY_PLACES, share
+from msd_planner.lib.money import MONEY_DIGITS, MONEY_PLACES, share, split_evenly
 from targets.models import PrioritisedTarget
 
 MONEY = DecimalField(max_digits=MONEY_DIGITS + 6, decimal_places=MONEY_PLACES)
@@ -286,8 +286,9 @@ class LocalRecipient:
 def local_recipients(plan: ActionPlan) -> tuple[list[LocalRecipient], Decimal]:
     """The local actors that receive committed funds, credited as each wishes: named,
     anonymous (described by who leads it), or not shown; and the committed amount that
-    reaches local actors not shown. The amounts split a commitment's local part evenly
-    between its recipients. Two queries."""
+    reaches local actors not shown. A commitment's local part is split evenly between
+    its recipients, in the base currency's minor unit, so the amounts add up to the
+    local part to the cent. Two queries."""
     commitments = (
         _counted_commitments(plan)
         .filter(stage__in=COMMITTED_STAGES, base_to_local_actors__gt=0)
@@ -296,11 +297,12 @@ def local_recipients(plan: ActionPlan) -> tuple[list[LocalRecipient], Decimal]:
     )
     per_actor: dict[Organisation, Decimal] = {}
     for commitment in commitments:
-        actors = list(commitment.local_actors.all())
-        for actor in actors:
-            per_actor[actor] = per_actor.get(actor, ZERO) + commitment.base_to_local_actors / len(
-                actors
-            )
+        actors = sorted(commitment.local_actors.all(), key=lambda actor: actor.pk)
+        if not actors:
+            continue
+        amounts = split_evenly(commitment.base_to_local_actors, len(actors), plan.base_currency)
+        for actor, amount in zip(actors, amounts, strict=True):
+            per_actor[actor] = per_actor.get(actor, ZERO) + amount
     shown, hidden = [], ZERO
     for actor, amount in sorted(per_actor.items(), key=lambda item: (-item[1], item[0].name)):
         if actor.credit_preference == CreditPreference.NOT_CREDITED:

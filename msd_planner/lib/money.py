@@ -97,6 +97,16 @@ def converted_part(
     return Decimal(f"{round(exact * 10**digits)}E-{digits}")  # round(): half to even
 
 
+def split_evenly(amount: Decimal, parts: int, code: str) -> list[Decimal]:
+    """``amount`` split into ``parts`` amounts of ``code``'s minor unit that add up to it
+    exactly: the units left over go one each to the first parts (100.00 in three:
+    33.34, 33.33, 33.33)."""
+    digits = minor_digits(code)
+    units = int(amount.scaleb(digits).to_integral_value(ROUND_HALF_EVEN))
+    each, left_over = divmod(units, parts)
+    return [Decimal(each + (index < left_over)).scaleb(-digits) for index in range(parts)]
+
+
 def share(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
     """``part`` ÷ ``whole`` (a fraction in [0, 1] where part ≤ whole); None for 0 ÷ 0."""
     if not whole:

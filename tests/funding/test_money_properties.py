@@ -29,7 +29,7 @@ from funding.services import base_amounts, commitment_create, commitment_update,
 from governance.models import OrganisationType
 from governance.services import participation_add
 from interventions.models import Intervention
-from msd_planner.lib.money import converted, converted_part, minor_digits
+from msd_planner.lib.money import converted, converted_part, minor_digits, split_evenly
 from tests import factories
 from tests.interventions.conftest import make_intervention
 
@@ -143,6 +143,16 @@ def test_the_local_part_of_what_is_disbursed_rounds_once(data, rate, currency):
     assert result == exact_part(part, disbursed, amount, rate)
     assert result <= converted(disbursed, rate, BASE)
     assert result <= converted(part, rate, BASE)
+
+
+@settings(max_examples=300, deadline=None)
+@given(units=st.integers(0, 10**15), parts=st.integers(1, 50), currency=st.sampled_from(CURRENCIES))
+def test_an_even_split_adds_up_to_the_cent(units, parts, currency):
+    amount = _decimal(units, MINOR[currency])
+    split = split_evenly(amount, parts, currency)
+    assert len(split) == parts and sum(split) == amount
+    assert max(split) - min(split) <= Decimal(1).scaleb(-MINOR[currency])
+    assert all(part.as_tuple().exponent >= -MINOR[currency] for part in split)
 
 
 def test_the_local_part_of_a_large_disbursement_is_not_rounded_twice():

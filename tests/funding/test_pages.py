@@ -14,6 +14,7 @@ from funding import selectors
 from funding.models import Commitment, FundingSource
 from funding.services import base_amounts
 from interventions.models import Intervention
+from tests import factories
 from tests.funding.conftest import commit
 from tests.interventions.conftest import make_intervention
 from tests.interventions.test_interventions import _grow, _queries
@@ -203,6 +204,42 @@ def test_the_overview_shows_the_plan_figures_and_the_local_share(
     assert numbers["To local actors"] == "8.8\xa0%"  # 67,500 ÷ 770,000
     page = client.get(reverse("funding_overview", args=[cast.plan_a.pk])).content.decode()
     assert "Ashaiman Migrant Workers" in page  # credited by name, as it wishes
+
+
+def test_a_local_part_split_between_actors_adds_up_to_the_cent(
+    client, cast, fair, sources, local_actor
+):
+    from governance.services import participation_add
+
+    others = [
+        factories.OrganisationFactory(
+            name=name, type="civil_society", level="local", is_local_actor=True
+        )
+        for name in ("Tema Youth Network", "Kumasi Returnees Union")
+    ]
+    for organisation in others:
+        participation_add(
+            actor=cast.administrator,
+            plan=cast.plan_a,
+            organisation=organisation,
+            signatory_required=False,
+        )
+    commit(
+        cast.coordinator_a,
+        fair,
+        sources["budget"],
+        amount="1000",
+        to_local_actors="100",
+        local_channel="direct",
+        local_actors=[local_actor, *others],
+    )
+    named, hidden = selectors.local_recipients(cast.plan_a)
+    amounts = sorted((recipient.committed for recipient in named), reverse=True)
+    assert amounts == [Decimal("33.34"), Decimal("33.33"), Decimal("33.33")]
+    assert sum(amounts) + hidden == Decimal("100.00")
+    client.force_login(cast.viewer_x)
+    page = client.get(reverse("funding_overview", args=[cast.plan_a.pk])).content.decode()
+    assert page.count("33.33\xa0GHS") == 2 and page.count("33.34\xa0GHS") == 1
 
 
 def test_a_local_actor_that_asked_not_to_be_credited_is_not_named(
