@@ -110,6 +110,9 @@ def build(plan: ActionPlan) -> dict:
     }
 
 
+_source_kind = choice_term(SourceKind.choices)
+
+
 SECTION = SnapshotSection(
     name="funding",
     title=gettext_lazy("Funding"),
@@ -141,9 +144,9 @@ SECTION = SnapshotSection(
     },
     money=frozenset({"cost", *FIGURES}),
     shares=frozenset({"local_share_of_committed", "local_share_of_disbursed"}),
-    terms={"source_kind": choice_term(SourceKind.choices)},
+    terms={"source_kind": _source_kind},
     labels={
         "target_funding": target_label,
-        "mix": lambda record: choice_term(SourceKind.choices)(record["label"]),
+        "mix": lambda record: _source_kind(record["label"]),
     },
 )

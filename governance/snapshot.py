@@ -17,6 +17,15 @@ from governance.models import (
 )
 
 
+def _in_order(activities) -> list[str]:
+    """Activities in the order of the process (prioritisation first)."""
+    chosen = set(activities)
+    return [activity for activity in Activity.values if activity in chosen]
+
+
+_lead_model = choice_term(LeadModel.choices)
+
+
 def build(plan: ActionPlan) -> dict:
     """Three queries."""
     records = []
@@ -45,11 +54,9 @@ def build(plan: ActionPlan) -> dict:
                     "kind": body.kind,
                     "label": str(body.organisation),
                     "fields": {
-                        "responsible_for": [
-                            activity
-                            for activity in Activity.values
-                            if activity in {item.activity for item in body.responsibilities.all()}
-                        ],
+                        "responsible_for": _in_order(
+                            item.activity for item in body.responsibilities.all()
+                        ),
                     },
                 }
             )
@@ -107,5 +114,5 @@ SECTION = SnapshotSection(
         "credit": choice_term(CreditPreference.choices),
         "signature_required": yes_no,
     },
-    labels={"arrangement": lambda record: choice_term(LeadModel.choices)(record["label"])},
+    labels={"arrangement": lambda record: _lead_model(record["label"])},
 )
