@@ -4,12 +4,15 @@ Each app registers in its ``AppConfig.ready()``; the kernel reads the hooks and 
 no app above it (Django's admin autodiscovery and Wagtail's hooks are the model).
 """
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Any
 
+from django.utils import translation
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
@@ -219,10 +222,12 @@ class SnapshotSection:
 
     ``kinds`` and ``fields`` name record kinds and fields in words; ``terms`` turns a
     field's stored value into words in the active language (``choice_term``,
-    ``yes_no``, ``date_term``, ``number_term``), ``labels`` a record's label, by kind;
-    ``money`` lists the fields (and totals) that are amounts in the plan's base
-    currency; ``shares`` those that are fractions. ``action_plans.snapshot.named``
-    applies the terms.
+    ``yes_no``, ``date_term``, ``number_term``, ``pairs_term``), ``labels`` a record's
+    label, by kind; ``money`` lists the fields (and totals) that are amounts in the
+    plan's base currency; ``shares`` those that are fractions.
+    ``action_plans.snapshot.named`` applies the terms. A term applies to the field of
+    that name in every kind of record of the section: two kinds of one section do not
+    give one name two meanings.
     """
 
     name: str
@@ -238,24 +243,50 @@ class SnapshotSection:
 
 
 def choice_term(choices: Iterable[tuple[str, Any]]) -> Term:
-    """A code, or a list of codes, in words. A value that is not one of the codes (from a
-    snapshot frozen with words) reads as it was stored."""
+    """A code, or a list of codes, in words. A snapshot of format 1 stored the English
+    words: they are recognised and named too; anything else reads as it was stored."""
+    choices = list(choices)
     names = dict(choices)
+
+    @cache
+    def codes_of_english_words() -> dict[str, str]:
+        with translation.override("en"):
+            return {str(label): code for code, label in choices}
 
     def term(value):
         if isinstance(value, list):
             return [term(item) for item in value]
-        return str(names.get(value, value))
+        if not isinstance(value, str):
+            return value
+        code = value if value in names else codes_of_english_words().get(value)
+        return str(names[code]) if code is not None else value
 
     return term
 
 
 def yes_no(value) -> Any:
-    if value is True:
+    if value in (True, "Yes"):  # "Yes" and "No": format 1
         return _("Yes")
-    if value is False:
+    if value in (False, "No"):
         return _("No")
     return value
+
+
+def pairs_term(words: Callable[..., str], legacy: re.Pattern | None = None) -> Term:
+    """A list of tuples (stored as lists: ``["2026-06-30", "12"]``) in words, each by
+    ``words(*item)``. An item stored as words (format 1) is read back into its parts by
+    the ``legacy`` pattern's groups where it matches, and reads as it was otherwise."""
+
+    def term(value: list) -> list:
+        result = []
+        for item in value:
+            if isinstance(item, str) and legacy is not None:
+                match = legacy.fullmatch(item)
+                item = list(match.groups()) if match else item
+            result.append(words(*item) if isinstance(item, list) else item)
+        return result
+
+    return term
 
 
 def number_term(value) -> Any:

@@ -44,7 +44,12 @@ def _named_record(section: SnapshotSection, record: dict) -> dict:
         for name, value in record["fields"].items()
     }
     label = section.labels[record["kind"]](record) if record["kind"] in section.labels else None
-    return {**record, "label": label or record["label"], "fields": fields}
+    return {
+        **record,
+        "label": label or record["label"],
+        "stored_label": record["label"],
+        "fields": fields,
+    }
 
 
 def named(content: dict) -> dict:
@@ -161,11 +166,21 @@ def _moved(section: SnapshotSection, name: str, was, now, currency: str) -> str:
     }
 
 
+def _stored_label(record: dict) -> str:
+    return record.get("stored_label", record["label"])
+
+
+def _same(was, now) -> bool:
+    if isinstance(was, list) and isinstance(now, list):
+        return sorted(map(str, was)) == sorted(map(str, now))
+    return was == now
+
+
 def compare(old: dict, new: dict) -> list[SectionChanges]:
     """What changed from the snapshot ``old`` to ``new``: records added and removed (by
     their key), fields changed record by record, and totals moved. Values are compared
-    as they read (named), so a version frozen with words and one with codes differ only
-    where their words do."""
+    as they read (named), lists whatever their order, so a version of format 1 (words)
+    and one of format 2 (codes) differ only where the plan did."""
     old, new = named(old), named(new)
     currency = new["plan"]["base_currency"]
     result = []
@@ -184,9 +199,11 @@ def compare(old: dict, new: dict) -> list[SectionChanges]:
             details = [
                 _moved(section, name, was["fields"].get(name), value, currency)
                 for name, value in record["fields"].items()
-                if was["fields"].get(name) != value
+                if not _same(was["fields"].get(name), value)
             ]
-            if was["label"] != record["label"]:
+            # renamed: in words, and as stored (a target of format 1 keeps its English
+            # title, one of format 2 reads in the reader's language: the same target)
+            if was["label"] != record["label"] and _stored_label(was) != _stored_label(record):
                 details.insert(0, _("renamed from “%(label)s”") % {"label": was["label"]})
             if details:
                 changes.append(Change("changed", _subject(section, record), details))

@@ -301,7 +301,9 @@ def local_recipients(plan: ActionPlan) -> tuple[list[LocalRecipient], Decimal]:
         if not actors:
             continue
         amounts = split_evenly(commitment.base_to_local_actors, len(actors), plan.base_currency)
-        for actor, amount in zip(actors, amounts, strict=True):
+        # the cents left over go to a different actor from one commitment to the next
+        turn = commitment.pk % len(actors)
+        for actor, amount in zip(actors[turn:] + actors[:turn], amounts, strict=True):
             per_actor[actor] = per_actor.get(actor, ZERO) + amount
     shown, hidden = [], ZERO
     for actor, amount in sorted(per_actor.items(), key=lambda item: (-item[1], item[0].name)):

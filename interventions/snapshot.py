@@ -1,11 +1,11 @@
 """The interventions and their results framework in a plan's snapshot."""
 
-from collections.abc import Callable
+import re
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy
 
-from action_plans.hooks import SnapshotSection, choice_term, date_term
+from action_plans.hooks import SnapshotSection, choice_term, date_term, number_term, pairs_term
 from action_plans.models import ActionPlan
 from interventions.models import (
     AddressedTarget,
@@ -81,7 +81,7 @@ def build(plan: ActionPlan) -> dict:
                         [group.group, group.estimated_number]
                         for group in sorted(
                             intervention.beneficiaries.all(),
-                            key=lambda group: BeneficiaryGroup.values.index(group.group),
+                            key=lambda group: _GROUP_ORDER.get(group.group, len(_GROUP_ORDER)),
                         )
                     ],
                     "start": intervention.start_date.isoformat()
@@ -112,12 +112,12 @@ def build(plan: ActionPlan) -> dict:
                     "fields": {
                         "unit": indicator.unit,
                         "baseline": (
-                            f"{_number(indicator.baseline_value)} ({indicator.baseline_year})"
+                            [_number(indicator.baseline_value), indicator.baseline_year]
                             if indicator.baseline_value is not None
                             else None
                         ),
                         "target_values": [
-                            f"{item.year}: {_number(item.value)}"
+                            [item.year, _number(item.value)]
                             for item in sorted(indicator.target_values.all(), key=lambda v: v.year)
                         ],
                         "progress": [
@@ -134,16 +134,7 @@ def build(plan: ActionPlan) -> dict:
     }
 
 
-def _pairs(words: Callable[..., str]) -> Callable[[list], list]:
-    """A list of pairs (stored as two-item lists) in words; an item stored as words (a
-    snapshot of format 1) reads as it was."""
-
-    def term(value: list) -> list:
-        return [words(*item) if isinstance(item, list) else item for item in value]
-
-    return term
-
-
+_GROUP_ORDER = {group: position for position, group in enumerate(BeneficiaryGroup.values)}
 _role = choice_term(PartnerRole.choices)
 _group = choice_term(BeneficiaryGroup.choices)
 
@@ -152,12 +143,30 @@ def _partner(organisation: str, role: str) -> str:
     return f"{organisation} ({_role(role)})"
 
 
-def _beneficiary(group: str, number: int | None) -> str:
+def _beneficiary(group: str, number: int | str | None) -> str:
     return f"{_group(group)}: {number}" if number else _group(group)
 
 
-def _progress(measured_on: str, value: str) -> str:
-    return f"{date_term(measured_on)}: {value}"
+def _dated(measured_on: str, value: str) -> str:
+    return f"{date_term(measured_on)}: {number_term(value)}"
+
+
+def _yearly(year: int | str, value: str) -> str:
+    return f"{year}: {number_term(value)}"
+
+
+_OF_YEAR = re.compile(r"(\S+) \((\d{4})\)")  # "10 (2024)": a baseline of format 1
+
+
+def _baseline(value) -> str:
+    """``[value, year]`` in words; a baseline stored as words (format 1) is read back."""
+    match = _OF_YEAR.fullmatch(value) if isinstance(value, str) else None
+    if match:
+        value = list(match.groups())
+    if not isinstance(value, list):
+        return value
+    number, year = value
+    return f"{number_term(number)} ({year})" if year else number_term(number)
 
 
 SECTION = SnapshotSection(
@@ -192,10 +201,14 @@ SECTION = SnapshotSection(
         "level": choice_term(InterventionLevel.choices),
         "sector": choice_term(Sector.choices),
         "status": choice_term(InterventionStatus.choices),
-        "partners": _pairs(_partner),
-        "beneficiaries": _pairs(_beneficiary),
+        # format 1 stored these as words: "MOH (Technical support)", "Youth: 100",
+        # "2026-06-30: 12", "2028: 900"
+        "partners": pairs_term(_partner, re.compile(r"(.*) \((.+)\)")),
+        "beneficiaries": pairs_term(_beneficiary, re.compile(r"(.+?)(?:: (\d+))?")),
         "start": date_term,
         "end": date_term,
-        "progress": _pairs(_progress),
+        "baseline": _baseline,
+        "target_values": pairs_term(_yearly, re.compile(r"(\d{4}): (.+)")),
+        "progress": pairs_term(_dated, re.compile(r"(\d{4}-\d{2}-\d{2}): (.+)")),
     },
 )

@@ -1,9 +1,11 @@
 """The prioritised targets and the review of existing frameworks in a plan's snapshot."""
 
+import re
+
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy
 
-from action_plans.hooks import SnapshotSection, choice_term, number_term
+from action_plans.hooks import SnapshotSection, choice_term, number_term, pairs_term
 from action_plans.models import ActionPlan
 from msd_planner.lib.translation import CONTENT_LANGUAGES, active_content_language
 from targets.models import (
@@ -117,14 +119,8 @@ def build(plan: ActionPlan) -> dict:
 _coherence = choice_term(Coherence.choices)
 
 
-def _assessments(value: list) -> list:
-    """``[code, coherence, note]`` in words; an assessment stored as words reads as it was."""
-    return [
-        f"{item[0]}: {_coherence(item[1])}" + (f" ({item[2]})" if item[2] else "")
-        if isinstance(item, list)
-        else item
-        for item in value
-    ]
+def _assessment(target: str, coherence: str, note: str | None) -> str:
+    return f"{target}: {_coherence(coherence)}" + (f" ({note})" if note else "")
 
 
 SECTION = SnapshotSection(
@@ -152,7 +148,8 @@ SECTION = SnapshotSection(
         "score": number_term,
         "framework_kind": choice_term(FrameworkKind.choices),
         "level": choice_term(FrameworkLevel.choices),
-        "assessments": _assessments,
+        # format 1 stored "10.7: Synergy (a note)"
+        "assessments": pairs_term(_assessment, re.compile(r"(\S+): (.+?)(?: \((.*)\))?")),
     },
     labels={"target": target_label},
 )

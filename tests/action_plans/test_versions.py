@@ -1,21 +1,40 @@
 """Frozen versions: the snapshot taken at submission, what the database refuses, the
 version's page and the comparison of two versions."""
 
+import io
 import json
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
+from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from action_plans import workflow
-from action_plans.models import PlanSnapshot, PlanVersion, VersionStatus
+from action_plans.models import ActionPlan, PlanSnapshot, PlanVersion, VersionStatus
+from action_plans.policy import Activity
 from action_plans.snapshot import FORMAT, build_snapshot, compare
-from interventions.models import Intervention, InterventionLevel, InterventionStatus, Sector
+from funding.models import SourceKind
+from governance.models import (
+    LEADERSHIP,
+    CreditPreference,
+    LeadModel,
+    OrganisationType,
+    User,
+)
+from interventions.models import (
+    BeneficiaryGroup,
+    Intervention,
+    InterventionLevel,
+    InterventionStatus,
+    PartnerRole,
+    Sector,
+)
 from interventions.services import Links, intervention_create, intervention_update
-from targets.models import Target
+from targets.models import Coherence, FrameworkKind, FrameworkLevel, Target
 from tests.interventions.test_interventions import _grow
 
 
@@ -109,7 +128,7 @@ def test_two_versions_compare_target_by_target_and_intervention_by_intervention(
     assert "funding gap: 1,000,000.00\xa0GHS → 1,450,000.00\xa0GHS" in page
 
 
-def test_a_version_reads_in_the_readers_language(client, settings, cast, ready):
+def test_a_version_reads_in_the_readers_language(client, cast, ready):
     version = _frozen(cast)
     client.force_login(cast.viewer_x)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
@@ -122,40 +141,104 @@ def test_a_version_reads_in_the_readers_language(client, settings, cast, ready):
 
 
 def _in_words(content: dict) -> dict:
-    """``content`` as a snapshot of format 1 stored it: choices, yes or no and dates in
-    English words, target labels without their titles in other languages."""
+    """``content`` as the builders of format 1 froze it, written out here as the oracle:
+    choices, yes or no and leadership in English words, lists sorted by those words, pairs
+    joined into strings, target labels without their titles in other languages, and the
+    participants' anonymous description."""
     content = json.loads(json.dumps(content))
     content["format"] = 1
-    for section in content["sections"].values():
-        for record in section["records"]:
-            record.pop("titles", None)
-            fields = record["fields"]
-            if record["kind"] == "intervention":
-                fields["sector"] = str(Sector(fields["sector"]).label)
-                fields["level"] = str(InterventionLevel(fields["level"]).label)
-                fields["status"] = str(InterventionStatus(fields["status"]).label)
-            if record["kind"] == "participant":
-                fields["local_actor"] = "Yes" if fields["local_actor"] else "No"
+
+    def words(choices, code):
+        return str(dict(choices)[code])
+
+    def yes(flag):
+        return "Yes" if flag else "No"
+
+    with translation.override("en"):
+        for section in content["sections"].values():
+            for record in section["records"]:
+                record.pop("titles", None)
+                record.pop("name", None)
+                kind, fields = record["kind"], record["fields"]
+                if kind == "arrangement":
+                    record["label"] = words(LeadModel.choices, record["label"])
+                    fields["decision_power"] = yes(fields["decision_power"])
+                elif kind in ("lead", "adviser"):
+                    fields["responsible_for"] = sorted(
+                        words(Activity.choices, code) for code in fields["responsible_for"]
+                    )
+                elif kind == "participant":
+                    led_by = [str(LEADERSHIP[flag]) for flag in fields["led_by"]]
+                    record["anonymous_label"] = ", ".join(
+                        [words(OrganisationType.choices, fields["type"]), *led_by]
+                    )
+                    fields["type"] = words(OrganisationType.choices, fields["type"])
+                    fields["local_actor"] = yes(fields["local_actor"])
+                    fields["led_by"] = led_by
+                    fields["credit"] = words(CreditPreference.choices, fields["credit"])
+                    fields["signature_required"] = yes(fields["signature_required"])
+                elif kind == "framework":
+                    fields["framework_kind"] = words(
+                        FrameworkKind.choices, fields["framework_kind"]
+                    )
+                    fields["level"] = words(FrameworkLevel.choices, fields["level"])
+                    fields["assessments"] = [
+                        f"{code}: {words(Coherence.choices, coherence)}"
+                        + (f" ({note})" if note else "")
+                        for code, coherence, note in fields["assessments"]
+                    ]
+                elif kind == "intervention":
+                    fields["level"] = words(InterventionLevel.choices, fields["level"])
+                    fields["sector"] = words(Sector.choices, fields["sector"])
+                    fields["status"] = words(InterventionStatus.choices, fields["status"])
+                    fields["partners"] = sorted(
+                        f"{name} ({words(PartnerRole.choices, role)})"
+                        for name, role in fields["partners"]
+                    )
+                    fields["beneficiaries"] = sorted(
+                        words(BeneficiaryGroup.choices, group) + (f": {number}" if number else "")
+                        for group, number in fields["beneficiaries"]
+                    )
+                elif kind == "indicator":
+                    if fields["baseline"]:
+                        fields["baseline"] = "{} ({})".format(*fields["baseline"])
+                    fields["target_values"] = [f"{y}: {v}" for y, v in fields["target_values"]]
+                    fields["progress"] = [f"{d}: {v}" for d, v in fields["progress"]]
+                elif kind == "source":
+                    fields["source_kind"] = words(SourceKind.choices, fields["source_kind"])
+                elif kind == "mix":
+                    record["label"] = words(SourceKind.choices, record["label"])
     return content
 
 
-def test_a_snapshot_frozen_in_words_still_reads_and_compares(client, cast, ready):
-    version = _frozen(cast)
-    content = PlanSnapshot.objects.get(version=version).content
+@pytest.mark.parametrize("language", ["en", "fr", "es"])
+def test_a_version_of_format_1_reads_and_compares_as_it_did(db, client, language):
+    """The demo's adopted version holds every kind of value a snapshot has: frozen in
+    words (format 1), it reads in the reader's language and compares with the same plan
+    frozen in codes without a single difference."""
+    call_command("load_demo", stdout=io.StringIO())
+    national = ActionPlan.objects.get(level="national")
+    official = workflow.official_version(national)
+    codes = PlanSnapshot.objects.get(version=official).content
+    in_words = _in_words(codes)
     older = PlanVersion.objects.create(
-        plan=cast.plan_a,
+        plan=national,
         major=0,
         minor=9,
         status=VersionStatus.WITHDRAWN,
         submitted_at=timezone.now(),
-        submitted_by=cast.coordinator_a,
+        submitted_by=official.submitted_by,
     )
-    PlanSnapshot.objects.create(version=older, content=_in_words(content))
-    client.force_login(cast.viewer_x)
-    page = client.get(reverse("version_detail", args=[cast.plan_a.pk, older.pk])).content.decode()
-    assert "Labour and employment" in page and "Fair recruitment" in page
-    # Nothing changed between the two but how they were stored: no difference is shown.
-    assert compare(_in_words(content), content) == []
+    PlanSnapshot.objects.create(version=older, content=in_words)
+    with translation.override(language):
+        assert compare(in_words, codes) == []
+        assert compare(codes, in_words) == []
+        sector = str(Sector.LABOUR.label)
+        yes = translation.gettext("Yes")
+    client.force_login(User.objects.get(username="signatory.mint"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get(reverse("version_detail", args=[national.pk, older.pk])).content.decode()
+    assert sector in page and yes in page
 
 
 @pytest.mark.parametrize(
