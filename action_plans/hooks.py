@@ -8,15 +8,16 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
 from functools import cache
 from typing import Any
 
 from django.utils import translation
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from action_plans.models import ActionPlan
+from msd_planner.lib.formatting import number
 
 PlanChangeCheck = Callable[[ActionPlan, list[str]], None]
 
@@ -292,8 +293,8 @@ def pairs_term(words: Callable[..., str], legacy: re.Pattern | None = None) -> T
 def number_term(value) -> Any:
     """A plain decimal as the reader writes numbers (4.4 reads 4,4 in French)."""
     try:
-        return number_format(Decimal(value), use_l10n=True)
-    except (TypeError, InvalidOperation):
+        return number(value)
+    except (TypeError, ValueError, InvalidOperation):
         return value
 
 

@@ -8,6 +8,7 @@ from action_plans.models import ActionPlan
 from funding import selectors
 from msd_planner.lib.formatting import percent
 from msd_planner.lib.money import format_money
+from msd_planner.lib.translation import quoted
 
 
 def funding_readiness(plan: ActionPlan) -> list[ReadinessItem]:
@@ -18,7 +19,7 @@ def funding_readiness(plan: ActionPlan) -> list[ReadinessItem]:
         for intervention in selectors.interventions_needing_funds(plan).prefetch_related(None)
         if not (selectors.strategy_of(intervention) and intervention.mobilisation_strategy.strategy)
     ]
-    shown = ", ".join(f"“{title}”" for title in without[:5])
+    shown = quoted(without[:5])
     if len(without) > 5:
         shown += " " + _("and %(count)s more") % {"count": len(without) - 5}
     return [

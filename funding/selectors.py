@@ -82,11 +82,24 @@ class Figures:
         """From a row (a model or a dict) carrying the figures as annotations, their names
         after ``prefix`` (a sum may not take the name of the annotation it sums)."""
         get = row.get if isinstance(row, dict) else lambda name: getattr(row, name, None)
-        values = {field.name: get(prefix + field.name) for field in fields(cls)}
+        values = {field.name: _exact(get(prefix + field.name)) for field in fields(cls)}
         for name, value in values.items():
             if value is None and name not in ("cost", "gap"):
                 values[name] = ZERO
         return cls(**values)
+
+
+def _exact(value: Decimal | None) -> Decimal | None:
+    """SQLite computes sums and differences of decimals in floating point (2,500,000.00 −
+    2,446,059.42 comes back 53,940.5800000001): back to the places money has. A value
+    from PostgreSQL, exact, has no more places and is returned as it is."""
+    if (
+        isinstance(value, Decimal)
+        and value.is_finite()
+        and value.as_tuple().exponent < -MONEY_PLACES
+    ):
+        return value.quantize(Decimal(1).scaleb(-MONEY_PLACES))
+    return value
 
 
 def _commitment_sum(column: str, stages: Iterable[str] | None = None) -> Coalesce:

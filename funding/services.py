@@ -40,6 +40,7 @@ from msd_planner.lib.money import (
     minor_digits,
     too_precise,
 )
+from msd_planner.lib.translation import quoted
 from msd_planner.lib.versioned_edit import (
     EditConflict,
     Update,
@@ -160,7 +161,7 @@ def source_remove(*, actor: User, source: FundingSource) -> None:
     if titles:
         raise ValidationError(
             _("Commitments to %(titles)s come from “%(name)s”. Remove those first.")
-            % {"titles": ", ".join(f"“{title}”" for title in titles), "name": fresh.name}
+            % {"titles": quoted(titles), "name": fresh.name}
         )
     attribute(fresh, actor)
     fresh.delete()
@@ -417,7 +418,7 @@ def local_actor_still_funded(plan: ActionPlan, organisation_id: int) -> None:
         name = Organisation.objects.get(pk=organisation_id).short_name
         raise ValidationError(
             _("%(name)s receives funds for the interventions %(titles)s. Change those first.")
-            % {"name": name, "titles": ", ".join(f"“{title}”" for title in titles)}
+            % {"name": name, "titles": quoted(titles)}
         )
 
 

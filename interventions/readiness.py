@@ -10,11 +10,12 @@ from action_plans.hooks import DashboardFact, ReadinessItem
 from action_plans.models import AGENDA_END_YEAR, ActionPlan
 from governance.models import Participation
 from interventions.models import Intervention, InterventionStatus, ResultIndicator
+from msd_planner.lib.translation import quoted
 from targets.models import PrioritisedTarget, ProposalStatus
 
 
 def _titles(titles: list[str], limit: int = 5) -> str:
-    shown = ", ".join(f"“{title}”" for title in titles[:limit])
+    shown = quoted(titles[:limit])
     if len(titles) > limit:
         shown += " " + _("and %(count)s more") % {"count": len(titles) - limit}
     return shown

@@ -34,6 +34,7 @@ from interventions.models import (
 )
 from interventions.rules import may_lead
 from msd_planner.lib.history import attribute
+from msd_planner.lib.translation import quoted
 from msd_planner.lib.versioned_edit import (
     Update,
     lock_for_removal,
@@ -337,7 +338,7 @@ def interventions_within_plan_period(plan: ActionPlan, changed: list[str]) -> No
     if titles:
         raise ValidationError(
             _("The interventions %(titles)s run outside this period. Change their dates first.")
-            % {"titles": ", ".join(f"“{title}”" for title in titles)}
+            % {"titles": quoted(titles)}
         )
 
 
@@ -359,7 +360,7 @@ def participant_still_needed(plan: ActionPlan, organisation_id: int) -> None:
         name = Organisation.objects.get(pk=organisation_id).short_name
         raise ValidationError(
             _("%(name)s works on the interventions %(titles)s. Change those first.")
-            % {"name": name, "titles": ", ".join(f"“{title}”" for title in titles)}
+            % {"name": name, "titles": quoted(titles)}
         )
 
 

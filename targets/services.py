@@ -20,6 +20,7 @@ from action_plans.permissions import PlanAction, plan_actions_for_user
 from action_plans.services import plan_lock
 from governance.models import Organisation, User
 from msd_planner.lib.history import attribute, save_with_links
+from msd_planner.lib.translation import quoted
 from msd_planner.lib.versioned_edit import (
     EditConflict,
     RecordRemoved,
@@ -507,7 +508,7 @@ def prioritised_target_remove(*, actor: User, prioritised_target: PrioritisedTar
         )
         raise ValidationError(
             _("Target %(code)s is still addressed by %(names)s. Change those first.")
-            % {"code": fresh, "names": ", ".join(f"“{name}”" for name in users)}
+            % {"code": fresh, "names": quoted(users)}
         ) from None
 
 

@@ -381,6 +381,15 @@ def test_the_validation_page_shows_the_checklist_and_the_sign_offs(client, cast,
     assert "Why required" in page and "its signature is required" in page
 
 
+def test_the_checklist_quotes_titles_as_the_reader_does(client, settings, cast, ready):
+    client.force_login(cast.coordinator_a)
+    page = client.get(reverse("plan_validation", args=[cast.plan_a.pk])).content.decode()
+    assert "No strategy: “Fair recruitment”." in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    page = client.get(reverse("plan_validation", args=[cast.plan_a.pk])).content.decode()
+    assert "Sans stratégie\xa0: «\xa0Fair recruitment\xa0»." in page
+
+
 def test_an_adopted_version_lists_its_sign_offs_without_an_empty_column(client, cast, ready):
     _reach(cast, ready, PlanStatus.ADOPTED)
     client.force_login(cast.coordinator_a)
