@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from django.utils import translation
@@ -292,6 +292,13 @@ def pairs_term(words: Callable[..., str], legacy: re.Pattern | None = None) -> T
 
 def number_term(value) -> Any:
     """A plain decimal as the reader writes numbers (4.4 reads 4,4 in French)."""
+    if not isinstance(value, str | int):
+        return value
+    return _number_in(value, translation.get_language())
+
+
+@lru_cache(maxsize=8192)
+def _number_in(value, language: str | None) -> Any:  # a large plan repeats its numbers
     try:
         return number(value)
     except (TypeError, ValueError, InvalidOperation):
@@ -300,6 +307,13 @@ def number_term(value) -> Any:
 
 def date_term(value) -> Any:
     """An ISO date as the reader writes dates."""
+    if not isinstance(value, str):
+        return value
+    return _date_in(value, translation.get_language())
+
+
+@lru_cache(maxsize=8192)
+def _date_in(value, language: str | None) -> Any:  # and its dates
     try:
         return date_format(date.fromisoformat(value), "DATE_FORMAT")
     except (TypeError, ValueError):

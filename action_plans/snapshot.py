@@ -98,40 +98,48 @@ class ShownRecord:
 
 @dataclass
 class ShownSection:
+    """A section of a version as its page lists it: its totals and how many records it
+    has; the records themselves are shown a page at a time (``shown_records``)."""
+
+    name: str
     title: str
-    records: list[ShownRecord]
     totals: list[tuple[str, str]]
+    records: list[dict]  # as stored
 
 
 def shown_sections(content: dict) -> list[ShownSection]:
-    """The snapshot's sections as a version's page shows them, in the active language."""
-    content = named(content)
+    """The snapshot's sections, in the active language (their totals; no record named)."""
+    currency = content["plan"]["base_currency"]
+    return [
+        ShownSection(
+            section.name,
+            str(section.title),
+            [
+                (str(section.fields.get(name, name)), shown(section, name, value, currency))
+                for name, value in data.get("totals", {}).items()
+            ],
+            data.get("records", []),
+        )
+        for section in snapshot_sections()
+        if (data := content["sections"].get(section.name)) is not None
+    ]
+
+
+def shown_records(content: dict, section_name: str, records: list[dict]) -> list[ShownRecord]:
+    """``records`` of one section of the snapshot (a page of them), named and formatted
+    in the active language: the work grows with the page, not with the plan."""
+    section = next(item for item in snapshot_sections() if item.name == section_name)
     currency = content["plan"]["base_currency"]
     result = []
-    for section in snapshot_sections():
-        data = content["sections"].get(section.name)
-        if data is None:
-            continue
+    for record in records:
+        record = _named_record(section, record)
         result.append(
-            ShownSection(
-                str(section.title),
-                [
-                    ShownRecord(
-                        str(section.kinds.get(record["kind"], record["kind"])),
-                        record["label"],
-                        [
-                            (
-                                str(section.fields.get(name, name)),
-                                shown(section, name, value, currency),
-                            )
-                            for name, value in record["fields"].items()
-                        ],
-                    )
-                    for record in data.get("records", [])
-                ],
+            ShownRecord(
+                str(section.kinds.get(record["kind"], record["kind"])),
+                record["label"],
                 [
                     (str(section.fields.get(name, name)), shown(section, name, value, currency))
-                    for name, value in data.get("totals", {}).items()
+                    for name, value in record["fields"].items()
                 ],
             )
         )
@@ -181,7 +189,6 @@ def compare(old: dict, new: dict) -> list[SectionChanges]:
     their key), fields changed record by record, and totals moved. Values are compared
     as they read (named), lists whatever their order, so a version of format 1 (words)
     and one of format 2 (codes) differ only where the plan did."""
-    old, new = named(old), named(new)
     currency = new["plan"]["base_currency"]
     result = []
     for section in snapshot_sections():
@@ -191,11 +198,14 @@ def compare(old: dict, new: dict) -> list[SectionChanges]:
         new_records = {record["key"]: record for record in after.get("records", [])}
         changes = []
 
-        for key, record in new_records.items():
+        for key, stored in new_records.items():
             if key not in old_records:
-                changes.append(Change("added", _subject(section, record)))
+                changes.append(Change("added", _subject(section, _named_record(section, stored))))
                 continue
-            was = old_records[key]
+            unchanged = old_records[key]["fields"] == stored["fields"]
+            if unchanged and old_records[key]["label"] == stored["label"]:
+                continue  # stored alike, read alike: most records, named only if needed
+            was, record = _named_record(section, old_records[key]), _named_record(section, stored)
             details = [
                 _moved(section, name, was["fields"].get(name), value, currency)
                 for name, value in record["fields"].items()
@@ -207,9 +217,9 @@ def compare(old: dict, new: dict) -> list[SectionChanges]:
                 details.insert(0, _("renamed from “%(label)s”") % {"label": was["label"]})
             if details:
                 changes.append(Change("changed", _subject(section, record), details))
-        for key, record in old_records.items():
+        for key, stored in old_records.items():
             if key not in new_records:
-                changes.append(Change("removed", _subject(section, record)))
+                changes.append(Change("removed", _subject(section, _named_record(section, stored))))
         totals_before, totals_after = before.get("totals", {}), after.get("totals", {})
         moved_totals = [
             _moved(section, name, totals_before.get(name), value, currency)

@@ -22,6 +22,7 @@ from action_plans.permissions import (
     plan_object_for_user_or_404,
 )
 from msd_planner.lib.pages import confirmation_page
+from msd_planner.lib.pagination import paginate
 from msd_planner.lib.versioned_edit import add_service_error
 
 
@@ -70,6 +71,7 @@ def plan_validation(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 DRAFT = "draft"  # the plan as it is now, in the comparison
+RECORDS_PER_PAGE = 50  # of a version's section
 
 
 def _back(pk: int) -> str:
@@ -257,6 +259,14 @@ def version_detail(request: HttpRequest, pk: int, version_pk: int) -> HttpRespon
     )
     version = access.object
     content = version.snapshot.content
+    # one section at a time, a page of its records at a time: a large plan's version
+    # reads as fast as a small one's
+    sections = snapshot.shown_sections(content)
+    current = next(
+        (item for item in sections if item.name == request.GET.get("section")),
+        sections[0] if sections else None,
+    )
+    page = paginate(request, current.records if current else [], per_page=RECORDS_PER_PAGE)
     return render(
         request,
         "action_plans/version_detail.html",
@@ -264,7 +274,12 @@ def version_detail(request: HttpRequest, pk: int, version_pk: int) -> HttpRespon
             **access.context,
             "version": version,
             "frozen_plan": content["plan"],
-            "sections": snapshot.shown_sections(content),
+            "sections": sections,
+            "current": current,
+            "page": page,
+            "records": snapshot.shown_records(content, current.name, page.object_list)
+            if current
+            else [],
             "others": access.plan.versions.exclude(pk=version.pk),
             "document": PlanDocument.objects.filter(version=version).first(),
             "changes": change_log(version),

@@ -1,6 +1,7 @@
 """The interventions and their results framework in a plan's snapshot."""
 
 import re
+from collections import defaultdict
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy
@@ -9,6 +10,7 @@ from action_plans.hooks import SnapshotSection, choice_term, date_term, number_t
 from action_plans.models import ActionPlan
 from interventions.models import (
     AddressedTarget,
+    Beneficiaries,
     BeneficiaryGroup,
     Intervention,
     InterventionLevel,
@@ -18,6 +20,7 @@ from interventions.models import (
     Progress,
     ResultIndicator,
     Sector,
+    TargetValue,
 )
 
 
@@ -29,33 +32,52 @@ def _money(value) -> str | None:
     return None if value is None else format(value, "f")
 
 
+def _grouped(rows) -> dict[int, list]:
+    """``(parent id, *values)`` rows as lists of values per parent, in the rows' order."""
+    grouped: dict[int, list] = defaultdict(list)
+    for parent, *values in rows:
+        grouped[parent].append(values if len(values) > 1 else values[0])
+    return grouped
+
+
 def build(plan: ActionPlan) -> dict:
-    """A fixed number of queries (the intervention page's prefetches), however many."""
+    """Eight queries, however many interventions. The leaves (targets addressed,
+    beneficiaries, yearly targets, progress) are read as plain rows, not model instances:
+    a large plan has thousands of them, and the comparison with the draft builds this
+    snapshot on every request."""
     interventions = (
         Intervention.objects.filter(plan=plan)
         .select_related("lead_organisation")
         .prefetch_related(
-            Prefetch(
-                "addressed_targets",
-                queryset=AddressedTarget.objects.select_related(
-                    "prioritised_target__target"
-                ).order_by("prioritised_target__target__position"),
-            ),
             Prefetch("partners", queryset=Partner.objects.select_related("organisation")),
-            "beneficiaries",
             Prefetch(
                 "indicators",
                 queryset=ResultIndicator.objects.select_related(
                     "sdg_indicator", "reporting_organisation"
-                )
-                .prefetch_related(
-                    "target_values",
-                    Prefetch("progress", queryset=Progress.objects.order_by("measured_on")),
-                )
-                .order_by("pk"),
+                ).order_by("pk"),
             ),
         )
         .order_by("title")
+    )
+    targets_of = _grouped(
+        AddressedTarget.objects.filter(intervention__plan=plan)
+        .order_by("prioritised_target__target__position")
+        .values_list("intervention_id", "prioritised_target__target__code")
+    )
+    groups_of = _grouped(
+        Beneficiaries.objects.filter(intervention__plan=plan).values_list(
+            "intervention_id", "group", "estimated_number"
+        )
+    )
+    yearly_of = _grouped(
+        TargetValue.objects.filter(indicator__intervention__plan=plan)
+        .order_by("year")
+        .values_list("indicator_id", "year", "value")
+    )
+    progress_of = _grouped(
+        Progress.objects.filter(indicator__intervention__plan=plan)
+        .order_by("measured_on", "pk")
+        .values_list("indicator_id", "measured_on", "value")
     )
     records, cost, counted = [], 0, 0
     for intervention in interventions:
@@ -69,21 +91,15 @@ def build(plan: ActionPlan) -> dict:
                     "level": intervention.level,
                     "sector": intervention.sector,
                     "status": intervention.status,
-                    "targets": [
-                        link.prioritised_target.target.code
-                        for link in intervention.addressed_targets.all()
-                    ],
+                    "targets": targets_of[intervention.pk],
                     "partners": sorted(
                         [str(partner.organisation), partner.role]
                         for partner in intervention.partners.all()
                     ),
-                    "beneficiaries": [
-                        [group.group, group.estimated_number]
-                        for group in sorted(
-                            intervention.beneficiaries.all(),
-                            key=lambda group: _GROUP_ORDER.get(group.group, len(_GROUP_ORDER)),
-                        )
-                    ],
+                    "beneficiaries": sorted(
+                        groups_of[intervention.pk],
+                        key=lambda item: _GROUP_ORDER.get(item[0], len(_GROUP_ORDER)),
+                    ),
                     "start": intervention.start_date.isoformat()
                     if intervention.start_date
                     else None,
@@ -117,12 +133,11 @@ def build(plan: ActionPlan) -> dict:
                             else None
                         ),
                         "target_values": [
-                            [item.year, _number(item.value)]
-                            for item in sorted(indicator.target_values.all(), key=lambda v: v.year)
+                            [year, _number(value)] for year, value in yearly_of[indicator.pk]
                         ],
                         "progress": [
-                            [item.measured_on.isoformat(), _number(item.value)]
-                            for item in indicator.progress.all()
+                            [day.isoformat(), _number(value)]
+                            for day, value in progress_of[indicator.pk]
                         ],
                         "reporting": str(indicator.reporting_organisation or "") or None,
                     },

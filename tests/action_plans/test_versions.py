@@ -74,7 +74,9 @@ def test_a_version_reads_its_snapshot_not_the_live_plan(client, cast, ready):
         data={"title": "Ethical recruitment", "estimated_cost": Decimal("1450000")},
     )
     client.force_login(cast.viewer_x)
-    page = client.get(reverse("version_detail", args=[cast.plan_a.pk, version.pk])).content.decode()
+    page = client.get(
+        reverse("version_detail", args=[cast.plan_a.pk, version.pk]), {"section": "interventions"}
+    ).content.decode()
     assert "Fair recruitment" in page
     assert "Ethical recruitment" not in page
     assert "1,000,000.00\xa0GHS" in page
@@ -132,11 +134,18 @@ def test_a_version_reads_in_the_readers_language(client, cast, ready):
     version = _frozen(cast)
     client.force_login(cast.viewer_x)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
-    page = client.get(reverse("version_detail", args=[cast.plan_a.pk, version.pk])).content.decode()
+    page = client.get(
+        reverse("version_detail", args=[cast.plan_a.pk, version.pk]), {"section": "interventions"}
+    ).content.decode()
     assert "Trabajo y empleo" in page and "Labour and employment" not in page
+    page = client.get(
+        reverse("version_detail", args=[cast.plan_a.pk, version.pk]), {"section": "targets"}
+    ).content.decode()
     assert Target.objects.get(code="10.7").title_es.split(",")[0] in page
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    page = client.get(reverse("version_detail", args=[cast.plan_a.pk, version.pk])).content.decode()
+    page = client.get(
+        reverse("version_detail", args=[cast.plan_a.pk, version.pk]), {"section": "interventions"}
+    ).content.decode()
     assert "Labour and employment" in page
 
 
@@ -237,8 +246,31 @@ def test_a_version_of_format_1_reads_and_compares_as_it_did(db, client, language
         yes = translation.gettext("Yes")
     client.force_login(User.objects.get(username="signatory.mint"))
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    page = client.get(reverse("version_detail", args=[national.pk, older.pk])).content.decode()
-    assert sector in page and yes in page
+    url = reverse("version_detail", args=[national.pk, older.pk])
+    assert sector in client.get(url, {"section": "interventions"}).content.decode()
+    assert yes in client.get(url, {"section": "governance"}).content.decode()
+
+
+def test_a_version_is_read_a_section_and_a_page_at_a_time(client, cast, ready):
+    _grow(cast, {"10.7": cast.plan_a.prioritised_targets.get()}, 60)
+    version = PlanVersion.objects.create(  # frozen as it is (the grown ones are not ready)
+        plan=cast.plan_a,
+        major=1,
+        minor=0,
+        status=VersionStatus.WITHDRAWN,
+        submitted_at=timezone.now(),
+        submitted_by=cast.coordinator_a,
+    )
+    PlanSnapshot.objects.create(version=version, content=build_snapshot(cast.plan_a))
+    url = reverse("version_detail", args=[cast.plan_a.pk, version.pk])
+    client.force_login(cast.viewer_x)
+    page = client.get(url).content.decode()  # the first section: governance
+    assert "Participant" in page and "Fair recruitment" not in page
+    assert 'Interventions and their results framework <span class="small">(62)</span>' in page
+    first = client.get(url, {"section": "interventions"}).content.decode()
+    assert "Page 1 of 2" in first and "Fair recruitment" in first  # 61 interventions, 1 indicator
+    second = client.get(url, {"section": "interventions", "page": 2}).content.decode()
+    assert "Intervention 059" in second and "Intervention 059" not in first
 
 
 @pytest.mark.parametrize(

@@ -444,7 +444,9 @@ def test_a_revision_is_submitted_with_its_changes_and_their_reasons(client, cast
         "Grant's source",
     ]
     client.force_login(cast.viewer_x)
-    page = client.get(reverse("version_detail", args=[cast.plan_a.pk, revision.pk]))
+    page = client.get(
+        reverse("version_detail", args=[cast.plan_a.pk, revision.pk]), {"section": "funding"}
+    )
     text = page.content.decode()
     assert "A funding change" in text and "EU grant" in text
 

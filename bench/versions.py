@@ -1,0 +1,105 @@
+"""Time the pages of a large plan's life: its versions, their comparison, validation.
+
+Run: .venv/bin/python bench/versions.py     (from the repository's root)
+     DATABASE_URL=postgres://msd_planner@127.0.0.1:5432/msd_planner \\
+         .venv/bin/python bench/versions.py
+     (DATABASE_URL picks PostgreSQL, SQLite otherwise. On PostgreSQL the bench builds
+     its own database, <that database's name>_versions, and drops it at the end.)
+
+Builds the large plan of bench/funding.py (40 prioritised targets, 300 interventions with
+their indicators and progress, 1,000 commitments), freezes it as version 1.0 (its
+snapshot built by ``build_snapshot``, as submission does), then prints median and
+95th-percentile times and the query count, for the plan's coordinator, of:
+
+* the version's page (the whole snapshot, named in the reader's language);
+* the comparison of 1.0 with the current draft (a snapshot built on the fly, both named
+  and compared record by record), in English and in French;
+* the validation page (readiness over the whole plan, versions, sign-offs);
+* the plan's overview (the dashboard).
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "msd_planner.settings.test")
+
+import django
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, get_runner, setup_test_environment
+from django.urls import reverse
+from django.utils import timezone
+
+django.setup()
+
+from bench.funding import build_funding  # noqa: E402
+from bench.interventions import REPEAT, build_large_plan  # noqa: E402
+
+
+def time_url(client: Client, label: str, url: str) -> None:
+    first = client.get(url)
+    if first.status_code != 200:
+        print(f"{label:32} answered {first.status_code}; not timed")
+        return
+    timings = []
+    for _ in range(REPEAT):
+        began = time.perf_counter()
+        client.get(url)
+        timings.append((time.perf_counter() - began) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    timings.sort()
+    print(
+        f"{label:32} median {statistics.median(timings):6.1f} ms  "
+        f"p95 {timings[int(len(timings) * 0.95) - 1]:6.1f} ms  {len(queries):3d} queries"
+    )
+
+
+def main() -> None:
+    setup_test_environment()
+    if connection.vendor == "postgresql":
+        connection.settings_dict["TEST"]["NAME"] = f"{connection.settings_dict['NAME']}_versions"
+    runner = get_runner(django.conf.settings)(verbosity=0, interactive=False)
+    old_config = runner.setup_databases()
+    try:
+        from action_plans.models import PlanSnapshot, PlanVersion
+        from action_plans.snapshot import build_snapshot
+
+        plan, users, interventions = build_large_plan()
+        build_funding(plan, users["coordinator"], interventions)
+        version = PlanVersion.objects.create(
+            plan=plan, major=1, minor=0, status="withdrawn", submitted_at=timezone.now()
+        )
+        started = time.perf_counter()
+        content = build_snapshot(plan)
+        built = time.perf_counter() - started
+        PlanSnapshot.objects.create(version=version, content=content)
+        records = sum(len(section["records"]) for section in content["sections"].values())
+        print(f"froze version 1.0: {records} records, snapshot built in {built * 1000:.0f} ms")
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+            print("ran ANALYZE so that the planner has statistics (autovacuum is off here)")
+        client = Client()
+        client.force_login(users["coordinator"])
+        compare = reverse("version_compare", args=[plan.pk]) + f"?from={version.pk}&to=draft"
+        time_url(client, "version page", reverse("version_detail", args=[plan.pk, version.pk]))
+        time_url(client, "compare 1.0 with the draft", compare)
+        time_url(client, "validation page", reverse("plan_validation", args=[plan.pk]))
+        time_url(client, "plan overview", reverse("plan_detail", args=[plan.pk]))
+        client.cookies[django.conf.settings.LANGUAGE_COOKIE_NAME] = "fr"
+        time_url(
+            client, "version page (French)", reverse("version_detail", args=[plan.pk, version.pk])
+        )
+        time_url(client, "compare 1.0 with the draft (French)", compare)
+    finally:
+        connection.close()
+        runner.teardown_databases(old_config)
+
+
+if __name__ == "__main__":
+    main()
