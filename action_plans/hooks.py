@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import InvalidOperation
+from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 from typing import Any
 
@@ -292,9 +292,9 @@ def pairs_term(words: Callable[..., str], legacy: re.Pattern | None = None) -> T
 
 def number_term(value) -> Any:
     """A plain decimal as the reader writes numbers (4.4 reads 4,4 in French)."""
-    if not isinstance(value, str | int):
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
         return value
-    return _number_in(value, translation.get_language())
+    return _number_in(str(value), translation.get_language())
 
 
 @lru_cache(maxsize=8192)

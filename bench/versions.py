@@ -11,7 +11,8 @@ their indicators and progress, 1,000 commitments), freezes it as version 1.0 (it
 snapshot built by ``build_snapshot``, as submission does), then prints median and
 95th-percentile times and the query count, for the plan's coordinator, of:
 
-* the version's page (the whole snapshot, named in the reader's language);
+* the version's page: its first section (governance), the interventions' first page
+  and their last page (the records of one page named in the reader's language);
 * the comparison of 1.0 with the current draft (a snapshot built on the fly, both named
   and compared record by record), in English and in French;
 * the validation page (readiness over the whole plan, versions, sign-offs);
@@ -36,8 +37,13 @@ from django.utils import timezone
 
 django.setup()
 
+from action_plans.validation_views import RECORDS_PER_PAGE  # noqa: E402
 from bench.funding import build_funding  # noqa: E402
 from bench.interventions import REPEAT, build_large_plan  # noqa: E402
+
+
+def records_in(content: dict, section: str) -> int:
+    return len(content["sections"][section]["records"])
 
 
 def time_url(client: Client, label: str, url: str) -> None:
@@ -87,14 +93,16 @@ def main() -> None:
         client = Client()
         client.force_login(users["coordinator"])
         compare = reverse("version_compare", args=[plan.pk]) + f"?from={version.pk}&to=draft"
-        time_url(client, "version page", reverse("version_detail", args=[plan.pk, version.pk]))
+        page = reverse("version_detail", args=[plan.pk, version.pk])
+        last = (records_in(content, "interventions") - 1) // RECORDS_PER_PAGE + 1
+        time_url(client, "version page", page)
+        time_url(client, "version page, interventions", f"{page}?section=interventions")
+        time_url(client, f"  … their page {last}", f"{page}?section=interventions&page={last}")
         time_url(client, "compare 1.0 with the draft", compare)
         time_url(client, "validation page", reverse("plan_validation", args=[plan.pk]))
         time_url(client, "plan overview", reverse("plan_detail", args=[plan.pk]))
         client.cookies[django.conf.settings.LANGUAGE_COOKIE_NAME] = "fr"
-        time_url(
-            client, "version page (French)", reverse("version_detail", args=[plan.pk, version.pk])
-        )
+        time_url(client, "version page, interventions (French)", f"{page}?section=interventions")
         time_url(client, "compare 1.0 with the draft (French)", compare)
     finally:
         connection.close()

@@ -41,7 +41,7 @@ def _grouped(rows) -> dict[int, list]:
 
 
 def build(plan: ActionPlan) -> dict:
-    """Eight queries, however many interventions. The leaves (targets addressed,
+    """Seven queries, however many interventions. The leaves (targets addressed,
     beneficiaries, yearly targets, progress) are read as plain rows, not model instances:
     a large plan has thousands of them, and the comparison with the draft builds this
     snapshot on every request."""

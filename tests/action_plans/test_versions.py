@@ -266,7 +266,7 @@ def test_a_version_is_read_a_section_and_a_page_at_a_time(client, cast, ready):
     client.force_login(cast.viewer_x)
     page = client.get(url).content.decode()  # the first section: governance
     assert "Participant" in page and "Fair recruitment" not in page
-    assert 'Interventions and their results framework <span class="small">(62)</span>' in page
+    assert 'Interventions and their results framework <span class="small">(62<' in page
     first = client.get(url, {"section": "interventions"}).content.decode()
     assert "Page 1 of 2" in first and "Fair recruitment" in first  # 61 interventions, 1 indicator
     second = client.get(url, {"section": "interventions", "page": 2}).content.decode()
