@@ -153,7 +153,12 @@ class Organisation(Versioned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+        return self.named(self.name, self.acronym)
+
+    @staticmethod
+    def named(name: str, acronym: str) -> str:
+        """How an organisation reads ("Ministry of Health (MOH)"), also from plain rows."""
+        return f"{name} ({acronym})" if acronym else name
 
     @property
     def short_name(self) -> str:

@@ -3,11 +3,11 @@
 import re
 from collections import defaultdict
 
-from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy
 
 from action_plans.hooks import SnapshotSection, choice_term, date_term, number_term, pairs_term
 from action_plans.models import ActionPlan
+from governance.models import Organisation
 from interventions.models import (
     AddressedTarget,
     Beneficiaries,
@@ -41,23 +41,48 @@ def _grouped(rows) -> dict[int, list]:
 
 
 def build(plan: ActionPlan) -> dict:
-    """Seven queries, however many interventions. The leaves (targets addressed,
-    beneficiaries, yearly targets, progress) are read as plain rows, not model instances:
-    a large plan has thousands of them, and the comparison with the draft builds this
-    snapshot on every request."""
+    """Seven queries, however many interventions, read as plain rows, not model
+    instances: a large plan has thousands of them (partners, yearly targets, progress…),
+    and the comparison with the draft builds this snapshot on every request."""
     interventions = (
         Intervention.objects.filter(plan=plan)
-        .select_related("lead_organisation")
-        .prefetch_related(
-            Prefetch("partners", queryset=Partner.objects.select_related("organisation")),
-            Prefetch(
-                "indicators",
-                queryset=ResultIndicator.objects.select_related(
-                    "sdg_indicator", "reporting_organisation"
-                ).order_by("pk"),
-            ),
-        )
         .order_by("title")
+        .values(
+            "pk",
+            "title",
+            "level",
+            "sector",
+            "status",
+            "start_date",
+            "end_date",
+            "estimated_cost",
+            "description",
+            "design",
+            "capacity_building",
+            "lead_organisation__name",
+            "lead_organisation__acronym",
+        )
+    )
+    partners_of = _grouped(
+        Partner.objects.filter(intervention__plan=plan).values_list(
+            "intervention_id", "organisation__name", "organisation__acronym", "role"
+        )
+    )
+    indicators_of = _grouped(
+        (row["intervention_id"], row)
+        for row in ResultIndicator.objects.filter(intervention__plan=plan)
+        .order_by("pk")
+        .values(
+            "intervention_id",
+            "pk",
+            "name",
+            "sdg_indicator__code",
+            "unit",
+            "baseline_value",
+            "baseline_year",
+            "reporting_organisation__name",
+            "reporting_organisation__acronym",
+        )
     )
     targets_of = _grouped(
         AddressedTarget.objects.filter(intervention__plan=plan)
@@ -81,65 +106,71 @@ def build(plan: ActionPlan) -> dict:
     )
     records, cost, counted = [], 0, 0
     for intervention in interventions:
+        pk, title = intervention["pk"], intervention["title"]
+        start, end = intervention["start_date"], intervention["end_date"]
         records.append(
             {
-                "key": f"intervention:{intervention.pk}",
+                "key": f"intervention:{pk}",
                 "kind": "intervention",
-                "label": intervention.title,
+                "label": title,
                 "fields": {
-                    "lead": str(intervention.lead_organisation),
-                    "level": intervention.level,
-                    "sector": intervention.sector,
-                    "status": intervention.status,
-                    "targets": targets_of[intervention.pk],
+                    "lead": Organisation.named(
+                        intervention["lead_organisation__name"],
+                        intervention["lead_organisation__acronym"],
+                    ),
+                    "level": intervention["level"],
+                    "sector": intervention["sector"],
+                    "status": intervention["status"],
+                    "targets": targets_of[pk],
                     "partners": sorted(
-                        [str(partner.organisation), partner.role]
-                        for partner in intervention.partners.all()
+                        [Organisation.named(name, acronym), role]
+                        for name, acronym, role in partners_of[pk]
                     ),
                     "beneficiaries": sorted(
-                        groups_of[intervention.pk],
+                        groups_of[pk],
                         key=lambda item: _GROUP_ORDER.get(item[0], len(_GROUP_ORDER)),
                     ),
-                    "start": intervention.start_date.isoformat()
-                    if intervention.start_date
-                    else None,
-                    "end": intervention.end_date.isoformat() if intervention.end_date else None,
-                    "cost": _money(intervention.estimated_cost),
-                    "description": intervention.description,
-                    "design": intervention.design,
-                    "capacity_building": intervention.capacity_building,
+                    "start": start.isoformat() if start else None,
+                    "end": end.isoformat() if end else None,
+                    "cost": _money(intervention["estimated_cost"]),
+                    "description": intervention["description"],
+                    "design": intervention["design"],
+                    "capacity_building": intervention["capacity_building"],
                 },
             }
         )
-        if intervention.status != "dropped":
+        if intervention["status"] != "dropped":
             counted += 1
-            cost += intervention.estimated_cost or 0
-        for indicator in intervention.indicators.all():
-            name = indicator.name or (
-                f"{indicator.sdg_indicator.code}" if indicator.sdg_indicator else ""
-            )
+            cost += intervention["estimated_cost"] or 0
+        for indicator in indicators_of[pk]:
+            name = indicator["name"] or indicator["sdg_indicator__code"] or ""
+            reporting = indicator["reporting_organisation__name"]
             records.append(
                 {
-                    "key": f"indicator:{indicator.pk}",
+                    "key": f"indicator:{indicator['pk']}",
                     "kind": "indicator",
-                    "parent": f"intervention:{intervention.pk}",
-                    "label": f"{name} — {intervention.title}",
+                    "parent": f"intervention:{pk}",
+                    "label": f"{name} — {title}",
                     "name": name,
                     "fields": {
-                        "unit": indicator.unit,
+                        "unit": indicator["unit"],
                         "baseline": (
-                            [_number(indicator.baseline_value), indicator.baseline_year]
-                            if indicator.baseline_value is not None
+                            [_number(indicator["baseline_value"]), indicator["baseline_year"]]
+                            if indicator["baseline_value"] is not None
                             else None
                         ),
                         "target_values": [
-                            [year, _number(value)] for year, value in yearly_of[indicator.pk]
+                            [year, _number(value)] for year, value in yearly_of[indicator["pk"]]
                         ],
                         "progress": [
                             [day.isoformat(), _number(value)]
-                            for day, value in progress_of[indicator.pk]
+                            for day, value in progress_of[indicator["pk"]]
                         ],
-                        "reporting": str(indicator.reporting_organisation or "") or None,
+                        "reporting": Organisation.named(
+                            reporting, indicator["reporting_organisation__acronym"]
+                        )
+                        if reporting
+                        else None,
                     },
                 }
             )
