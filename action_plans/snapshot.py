@@ -44,12 +44,7 @@ def _named_record(section: SnapshotSection, record: dict) -> dict:
         for name, value in record["fields"].items()
     }
     label = section.labels[record["kind"]](record) if record["kind"] in section.labels else None
-    return {
-        **record,
-        "label": label or record["label"],
-        "stored_label": record["label"],
-        "fields": fields,
-    }
+    return {**record, "label": label or record["label"], "fields": fields}
 
 
 def named(content: dict) -> dict:
@@ -174,10 +169,6 @@ def _moved(section: SnapshotSection, name: str, was, now, currency: str) -> str:
     }
 
 
-def _stored_label(record: dict) -> str:
-    return record.get("stored_label", record["label"])
-
-
 def _same(was, now) -> bool:
     if isinstance(was, list) and isinstance(now, list):
         return sorted(map(str, was)) == sorted(map(str, now))
@@ -202,10 +193,11 @@ def compare(old: dict, new: dict) -> list[SectionChanges]:
             if key not in old_records:
                 changes.append(Change("added", _subject(section, _named_record(section, stored))))
                 continue
-            unchanged = old_records[key]["fields"] == stored["fields"]
-            if unchanged and old_records[key]["label"] == stored["label"]:
+            kept = old_records[key]
+            renamed = kept["label"] != stored["label"]
+            if not renamed and kept["fields"] == stored["fields"]:
                 continue  # stored alike, read alike: most records, named only if needed
-            was, record = _named_record(section, old_records[key]), _named_record(section, stored)
+            was, record = _named_record(section, kept), _named_record(section, stored)
             details = [
                 _moved(section, name, was["fields"].get(name), value, currency)
                 for name, value in record["fields"].items()
@@ -213,7 +205,7 @@ def compare(old: dict, new: dict) -> list[SectionChanges]:
             ]
             # renamed: in words, and as stored (a target of format 1 keeps its English
             # title, one of format 2 reads in the reader's language: the same target)
-            if was["label"] != record["label"] and _stored_label(was) != _stored_label(record):
+            if renamed and was["label"] != record["label"]:
                 details.insert(0, _("renamed from “%(label)s”") % {"label": was["label"]})
             if details:
                 changes.append(Change("changed", _subject(section, record), details))

@@ -264,6 +264,31 @@ def _url(name: str, plan) -> str:
     return reverse(name, args=[plan.pk])
 
 
+def time_url(client: Client, label: str, url: str) -> None:
+    """Print the median and 95th-percentile times and the query count of ``url``; a page
+    that raises or answers other than 200 is reported, not timed."""
+    try:
+        first = client.get(url)
+    except Exception as error:  # a page being written may still raise
+        print(f"{label:32} raised {type(error).__name__}: {error}; not timed")
+        return
+    if first.status_code != 200:
+        print(f"{label:32} answered {first.status_code}; not timed (page not built yet?)")
+        return
+    timings = []
+    for _ in range(REPEAT):
+        began = time.perf_counter()
+        client.get(url)
+        timings.append((time.perf_counter() - began) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    timings.sort()
+    print(
+        f"{label:32} median {statistics.median(timings):6.1f} ms  "
+        f"p95 {timings[int(len(timings) * 0.95) - 1]:6.1f} ms  {len(queries):3d} queries"
+    )
+
+
 def time_pages(plan, coordinator, pages=PAGES) -> None:
     client = Client()
     client.force_login(coordinator)
@@ -272,28 +297,9 @@ def time_pages(plan, coordinator, pages=PAGES) -> None:
         try:
             url = _url(name, plan)
         except NoReverseMatch:
-            print(f"{label:24} has no URL yet; not timed (page not built yet?)")
+            print(f"{label:32} has no URL yet; not timed (page not built yet?)")
             continue
-        try:
-            first = client.get(url)
-        except Exception as error:  # a page being written may still raise
-            print(f"{label:24} raised {type(error).__name__}: {error}; not timed")
-            continue
-        if first.status_code != 200:
-            print(f"{label:24} answered {first.status_code}; not timed (page not built yet?)")
-            continue
-        timings = []
-        for _ in range(REPEAT):
-            began = time.perf_counter()
-            client.get(url)
-            timings.append((time.perf_counter() - began) * 1000)
-        with CaptureQueriesContext(connection) as queries:
-            client.get(url)
-        timings.sort()
-        print(
-            f"{label:24} median {statistics.median(timings):6.1f} ms  "
-            f"p95 {timings[int(len(timings) * 0.95) - 1]:6.1f} ms  {len(queries):3d} queries"
-        )
+        time_url(client, label, url)
 
 
 def main() -> None:

@@ -20,7 +20,6 @@ snapshot built by ``build_snapshot``, as submission does), then prints median an
 """
 
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -31,38 +30,19 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "msd_planner.settings.test")
 import django
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, get_runner, setup_test_environment
+from django.test.utils import get_runner, setup_test_environment
 from django.urls import reverse
 from django.utils import timezone
 
 django.setup()
 
 from action_plans.validation_views import RECORDS_PER_PAGE  # noqa: E402
-from bench.funding import build_funding  # noqa: E402
-from bench.interventions import REPEAT, build_large_plan  # noqa: E402
+from bench.funding import build_funding, time_url  # noqa: E402
+from bench.interventions import build_large_plan  # noqa: E402
 
 
 def records_in(content: dict, section: str) -> int:
     return len(content["sections"][section]["records"])
-
-
-def time_url(client: Client, label: str, url: str) -> None:
-    first = client.get(url)
-    if first.status_code != 200:
-        print(f"{label:32} answered {first.status_code}; not timed")
-        return
-    timings = []
-    for _ in range(REPEAT):
-        began = time.perf_counter()
-        client.get(url)
-        timings.append((time.perf_counter() - began) * 1000)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    timings.sort()
-    print(
-        f"{label:32} median {statistics.median(timings):6.1f} ms  "
-        f"p95 {timings[int(len(timings) * 0.95) - 1]:6.1f} ms  {len(queries):3d} queries"
-    )
 
 
 def main() -> None:

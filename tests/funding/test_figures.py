@@ -47,3 +47,13 @@ def test_figures_of_an_intervention_and_the_plan(cast, targets_a, sources):
     assert by_lead[0].figures.gap == Decimal("700000")
     sources_rows = selectors.sources_with_figures(cast.plan_a)
     assert [row.figures.committed for row in sources_rows] == [Decimal("135000"), Decimal("300000")]
+
+
+def test_a_gap_reads_to_the_cent_on_every_database(cast, targets_a, sources):
+    """SQLite, the embedded default, subtracts decimals in floating point: 2,500,000.00 −
+    2,446,059.42 came back 53,940.5800000001 (found by the Hypothesis properties)."""
+    fair = make_intervention(cast, targets_a, estimated_cost=Decimal("2500000.00"))
+    commit(cast.coordinator_a, fair, sources["budget"], amount="2446059.42")
+    (row,) = selectors.interventions_with_figures(cast.plan_a)
+    assert selectors.Figures.of(row).gap == Decimal("53940.58")
+    assert selectors.plan_figures(cast.plan_a).gap == Decimal("53940.58")
