@@ -243,6 +243,16 @@ class SnapshotSection:
     labels: dict[str, Callable[[dict], str]] = field(default_factory=dict)
 
 
+def frozen_amount(value: Decimal | None) -> str | None:
+    """An amount as a snapshot stores it: a plain decimal with its places (1000000.00)."""
+    return None if value is None else format(value, "f")
+
+
+def frozen_number(value: Decimal | None) -> str | None:
+    """A measured number as a snapshot stores it: a plain decimal, no trailing zeros."""
+    return None if value is None else format(value.normalize(), "f")
+
+
 def choice_term(choices: Iterable[tuple[str, Any]]) -> Term:
     """A code, or a list of codes, in words. A snapshot of format 1 stored the English
     words: they are recognised and named too; anything else reads as it was stored."""

@@ -14,7 +14,7 @@ from openpyxl.styles import Font
 
 from action_plans.models import ActionPlan
 from funding import selectors
-from msd_planner.lib.money import minor_digits
+from msd_planner.lib.money import minor_digits, rounded_share
 
 EXPORT_FORMATS = ("csv", "xlsx")
 CONTENT_TYPES = {
@@ -99,16 +99,12 @@ def _plain(value) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def _share(value: Decimal | None) -> Decimal | None:
-    return None if value is None else value.quantize(Decimal("0.0001"))
-
-
 def csv_bytes(table: Table) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(table.headers)
     for row in [*table.rows, table.total]:
-        writer.writerow([_plain(value) for value in [*row[:-1], _share(row[-1])]])
+        writer.writerow([_plain(value) for value in [*row[:-1], rounded_share(row[-1])]])
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM lets Excel read UTF-8
 
 
@@ -123,7 +119,7 @@ def xlsx_bytes(table: Table, currency: str) -> bytes:
     money_format = "#,##0" + ("." + "0" * places if places else "")
     first_money = 5  # columns A–D are text
     for row in [*table.rows, table.total]:
-        sheet.append([*row[:-1], _share(row[-1])])
+        sheet.append([*row[:-1], rounded_share(row[-1])])
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, str):  # text stays text, never a formula
                 cell.data_type = "s"

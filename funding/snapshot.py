@@ -3,10 +3,11 @@ the plan, and the resource mobilisation plan."""
 
 from django.utils.translation import gettext_lazy
 
-from action_plans.hooks import SnapshotSection, choice_term
+from action_plans.hooks import SnapshotSection, choice_term, frozen_amount
 from action_plans.models import ActionPlan
 from funding import selectors
 from funding.models import FundingSource, MobilisationStrategy, SourceKind
+from msd_planner.lib.money import rounded_share
 from targets.snapshot import target_label, target_titles
 
 FIGURES = (
@@ -18,14 +19,6 @@ FIGURES = (
     "to_local_actors",
     "disbursed_to_local_actors",
 )
-
-
-def _money(value) -> str | None:
-    return None if value is None else format(value, "f")
-
-
-def _share(value) -> str | None:
-    return None if value is None else format(value.quantize(type(value)("0.0001")), "f")
 
 
 def build(plan: ActionPlan) -> dict:
@@ -51,7 +44,7 @@ def build(plan: ActionPlan) -> dict:
                 "kind": "funding",
                 "parent": f"intervention:{intervention.pk}",
                 "label": intervention.title,
-                "fields": {name: _money(getattr(figures, name)) for name in FIGURES},
+                "fields": {name: frozen_amount(getattr(figures, name)) for name in FIGURES},
             }
         )
     for strategy in (
@@ -83,8 +76,8 @@ def build(plan: ActionPlan) -> dict:
                 "label": f"{target.code} {target.title_en}",
                 "titles": target_titles(target),
                 "fields": {
-                    "cost": _money(row.figures.cost),
-                    **{name: _money(getattr(row.figures, name)) for name in FIGURES},
+                    "cost": frozen_amount(row.figures.cost),
+                    **{name: frozen_amount(getattr(row.figures, name)) for name in FIGURES},
                 },
             }
         )
@@ -95,17 +88,21 @@ def build(plan: ActionPlan) -> dict:
                 "kind": "mix",
                 "label": row.kind,
                 "innovative": row.innovative,
-                "fields": {name: _money(getattr(row.figures, name)) for name in FIGURES},
+                "fields": {name: frozen_amount(getattr(row.figures, name)) for name in FIGURES},
             }
         )
     figures = selectors.plan_figures(plan)
     return {
         "records": records,
         "totals": {
-            "cost": _money(figures.cost),
-            **{name: _money(getattr(figures, name)) for name in FIGURES},
-            "local_share_of_committed": _share(figures.local_share_of_committed),
-            "local_share_of_disbursed": _share(figures.local_share_of_disbursed),
+            "cost": frozen_amount(figures.cost),
+            **{name: frozen_amount(getattr(figures, name)) for name in FIGURES},
+            "local_share_of_committed": frozen_amount(
+                rounded_share(figures.local_share_of_committed)
+            ),
+            "local_share_of_disbursed": frozen_amount(
+                rounded_share(figures.local_share_of_disbursed)
+            ),
         },
     }
 

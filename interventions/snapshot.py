@@ -5,7 +5,15 @@ from collections import defaultdict
 
 from django.utils.translation import gettext_lazy
 
-from action_plans.hooks import SnapshotSection, choice_term, date_term, number_term, pairs_term
+from action_plans.hooks import (
+    SnapshotSection,
+    choice_term,
+    date_term,
+    frozen_amount,
+    frozen_number,
+    number_term,
+    pairs_term,
+)
 from action_plans.models import ActionPlan
 from governance.models import Organisation
 from interventions.models import (
@@ -22,14 +30,6 @@ from interventions.models import (
     Sector,
     TargetValue,
 )
-
-
-def _number(value) -> str | None:
-    return None if value is None else format(value.normalize(), "f")
-
-
-def _money(value) -> str | None:
-    return None if value is None else format(value, "f")
 
 
 def _grouped(rows) -> dict[int, list]:
@@ -132,7 +132,7 @@ def build(plan: ActionPlan) -> dict:
                     ),
                     "start": start.isoformat() if start else None,
                     "end": end.isoformat() if end else None,
-                    "cost": _money(intervention["estimated_cost"]),
+                    "cost": frozen_amount(intervention["estimated_cost"]),
                     "description": intervention["description"],
                     "design": intervention["design"],
                     "capacity_building": intervention["capacity_building"],
@@ -155,15 +155,16 @@ def build(plan: ActionPlan) -> dict:
                     "fields": {
                         "unit": indicator["unit"],
                         "baseline": (
-                            [_number(indicator["baseline_value"]), indicator["baseline_year"]]
+                            [frozen_number(indicator["baseline_value"]), indicator["baseline_year"]]
                             if indicator["baseline_value"] is not None
                             else None
                         ),
                         "target_values": [
-                            [year, _number(value)] for year, value in yearly_of[indicator["pk"]]
+                            [year, frozen_number(value)]
+                            for year, value in yearly_of[indicator["pk"]]
                         ],
                         "progress": [
-                            [day.isoformat(), _number(value)]
+                            [day.isoformat(), frozen_number(value)]
                             for day, value in progress_of[indicator["pk"]]
                         ],
                         "reporting": Organisation.named(
@@ -176,7 +177,7 @@ def build(plan: ActionPlan) -> dict:
             )
     return {
         "records": records,
-        "totals": {"interventions": str(counted), "cost": _money(cost) if counted else None},
+        "totals": {"interventions": str(counted), "cost": frozen_amount(cost) if counted else None},
     }
 
 

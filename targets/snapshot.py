@@ -5,7 +5,13 @@ import re
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy
 
-from action_plans.hooks import SnapshotSection, choice_term, number_term, pairs_term
+from action_plans.hooks import (
+    SnapshotSection,
+    choice_term,
+    frozen_number,
+    number_term,
+    pairs_term,
+)
 from action_plans.models import ActionPlan
 from msd_planner.lib.translation import CONTENT_LANGUAGES, active_content_language
 from targets.models import (
@@ -17,10 +23,6 @@ from targets.models import (
     Target,
 )
 from targets.selectors import ranked_targets
-
-
-def _number(value) -> str | None:
-    return None if value is None else format(value.normalize(), "f")
 
 
 def target_titles(target: Target) -> dict[str, str]:
@@ -49,7 +51,7 @@ def build(plan: ActionPlan) -> dict:
             baseline = " ".join(
                 part
                 for part in (
-                    _number(item.baseline_value),
+                    frozen_number(item.baseline_value),
                     item.baseline_unit,
                     f"({item.baseline_year})" if item.baseline_year else "",
                     item.baseline_source,
@@ -64,7 +66,7 @@ def build(plan: ActionPlan) -> dict:
                 "titles": target_titles(item.target),
                 "fields": {
                     "rank": str(entry.rank),
-                    "score": _number(entry.score),
+                    "score": frozen_number(entry.score),
                     "rationale": item.rationale,
                     "local_adaptation": item.local_adaptation,
                     "responsible": str(item.responsible_organisation or "") or None,

@@ -107,6 +107,14 @@ def split_evenly(amount: Decimal, parts: int, code: str) -> list[Decimal]:
     return [Decimal(each + (index < left_over)).scaleb(-digits) for index in range(parts)]
 
 
+SHARE_PLACES = Decimal("0.0001")  # a share kept in exports and snapshots: 37.25 %
+
+
+def rounded_share(value: Decimal | None) -> Decimal | None:
+    """A share as exports and snapshots keep it, to a hundredth of a percent."""
+    return None if value is None else value.quantize(SHARE_PLACES)
+
+
 def share(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
     """``part`` ÷ ``whole`` (a fraction in [0, 1] where part ≤ whole); None for 0 ÷ 0."""
     if not whole:
