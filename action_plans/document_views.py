@@ -72,7 +72,8 @@ def version_document_state(request: HttpRequest, pk: int, version_pk: int) -> Ht
 def plan_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The draft's preview, marked DRAFT on every page: a POST renders it anew, a GET
     downloads it (coordinators only)."""
-    access = plan_for_user_or_404(request.user, pk, PlanAction.CHANGE)
+    # The preview reads the plan as it is now, whatever its status.
+    access = plan_for_user_or_404(request.user, pk, PlanAction.CHANGE, any_status=True)
     if request.method == "POST":
         document_request(plan=access.plan, version=None)
         return redirect("plan_preview_state", pk)
@@ -85,6 +86,6 @@ def plan_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def plan_preview_state(request: HttpRequest, pk: int) -> HttpResponse:
-    access = plan_for_user_or_404(request.user, pk, PlanAction.CHANGE)
+    access = plan_for_user_or_404(request.user, pk, PlanAction.CHANGE, any_status=True)
     document = PlanDocument.objects.filter(plan=access.plan, version=None).first()
     return _state(request, access, document)

@@ -28,15 +28,17 @@ from action_plans.models import (
     ActionPlan,
     ActionPlanGroupObjectPermission,
     ActionPlanUserObjectPermission,
+    PlanStatus,
 )
 from action_plans.policy import (
     ACTION_BY_CODENAME,
     PLATFORM_ADMIN_ACTIONS,
     PlanAction,
     RecordRule,
+    open_actions,
     permission_codename,
 )
-from msd_planner.lib.errors import ActionRefused, ObjectHidden, RecordGone
+from msd_planner.lib.errors import ActionRefused, ObjectHidden, PlanClosed, RecordGone
 from msd_planner.lib.versioned_edit import last_removal
 
 ObjectT = TypeVar("ObjectT", bound=models.Model)
@@ -100,7 +102,25 @@ class PlanAccess:
     user: Any  # who asked: the owners they act for are looked up when a rule needs them
 
     def may(self, action: PlanAction) -> bool:
+        """Whether the user holds ``action`` on the plan: for seeing, signing and the
+        workflow's steps. Links to content edits ask ``may_edit``."""
         return action in self.actions
+
+    @property
+    def draft(self) -> bool:
+        """Whether the plan's content may change now (outside a draft it is frozen)."""
+        return self.plan.status == PlanStatus.DRAFT
+
+    @cached_property
+    def edits(self) -> frozenset[PlanAction]:
+        """The actions the user may use to change the plan's content now: those held,
+        while the plan is a draft; outside a draft, none but seeing and signing."""
+        return open_actions(self.actions, draft=self.draft)
+
+    def may_edit(self, action: PlanAction) -> bool:
+        """Whether the user may change the plan's content with ``action`` now: the
+        links and buttons to content forms ask this."""
+        return action in self.edits
 
     @cached_property
     def organisation_ids(self) -> frozenset[int]:
@@ -110,14 +130,24 @@ class PlanAccess:
             return frozenset()
         return acting_organisations(self.user, self.plan)
 
+    def holds(self, rule: RecordRule, record) -> bool:
+        """Whether ``rule`` covers the user for ``record``, whatever the plan's status:
+        for living work granted to those a content rule covers (progress, to those
+        who may change the intervention)."""
+        return rule.allows(self.actions, self.organisation_ids, record)
+
     def may_on(self, rule: RecordRule, record) -> bool:
-        """Whether the user may do what ``rule`` covers to ``record`` (links, buttons)."""
+        """Whether the user may do what ``rule`` covers to ``record`` now (links,
+        buttons): outside a draft only the rules of the living plan stay open."""
+        if not (rule.any_status or self.draft):
+            return False
         return rule.allows(self.actions, self.organisation_ids, record)
 
     @property
     def context(self) -> dict[str, Any]:
-        """What every page inside a plan needs: the plan and the user's actions on it."""
-        return {"plan": self.plan, "plan_actions": self.actions}
+        """What every page inside a plan needs: the plan, the user's actions on it, and
+        those open to content edits now (``plan_edits``: empty outside a draft)."""
+        return {"plan": self.plan, "plan_actions": self.actions, "plan_edits": self.edits}
 
 
 @dataclass(frozen=True)
@@ -127,19 +157,40 @@ class PlanObjectAccess(PlanAccess, Generic[ObjectT]):
     object: ObjectT
 
 
-def plan_for_user_or_404(user, plan_pk: int, action: PlanAction = PlanAction.VIEW) -> PlanAccess:
-    """Fetch a plan and authorise ``action`` in one call.
+def plan_for_user_or_404(
+    user,
+    plan_pk: int,
+    action: PlanAction | RecordRule = PlanAction.VIEW,
+    *,
+    any_status: bool = False,
+) -> PlanAccess:
+    """Fetch a plan and authorise ``action`` in one call: an action on the plan, or the
+    plan-wide part of a ``RecordRule`` (a new record of its kind: holders of its action).
 
     404 when the user may not see the plan (its existence does not leak); 403 when they
-    see it but may not perform ``action``.
+    see it but may not perform ``action``; ``PlanClosed`` (409, a page saying why and
+    what to do next) when the action changes the plan's content and the plan is not a
+    draft. ``any_status`` is for the workflow's own steps, which check the status
+    against their table; a rule marked ``any_status`` is living work.
     """
+    rule = action if isinstance(action, RecordRule) else None
     plan = ActionPlan.objects.filter(pk=plan_pk).first()
     actions = plan_actions_for_user(user, plan) if plan else frozenset()
     if PlanAction.VIEW not in actions:
         raise ObjectHidden(PlanAction.VIEW, f"plan {plan_pk}")
-    if action not in actions:
-        raise ActionRefused(action, f"plan {plan_pk}")
-    return PlanAccess(plan=plan, actions=actions, user=user)
+    needed = rule.action if rule else action
+    if needed is None or needed not in actions:
+        raise ActionRefused(rule.name if rule else action, f"plan {plan_pk}")
+    access = PlanAccess(plan=plan, actions=actions, user=user)
+    if not (any_status or (rule and rule.any_status)):
+        _open_or_closed(access, needed, f"plan {plan_pk}")
+    return access
+
+
+def _open_or_closed(access: PlanAccess, action: PlanAction, description: str) -> None:
+    """Refuse a content edit on a plan that is not a draft, before any form is shown."""
+    if not access.may_edit(action):
+        raise PlanClosed(action, description, access.context)
 
 
 def plan_object_for_user_or_404(
@@ -150,6 +201,7 @@ def plan_object_for_user_or_404(
     action: PlanAction | RecordRule = PlanAction.VIEW,
     *,
     plan_field: str = "plan",
+    any_status: bool = False,
 ) -> PlanObjectAccess[ObjectT]:
     """Fetch a record of a plan and authorise ``action`` in one call: an action on the
     plan, or a ``RecordRule`` on the record (its owners may, or holders of its action).
@@ -159,7 +211,9 @@ def plan_object_for_user_or_404(
     plan asked for under this plan's URL is not found, whoever asks.
     """
     rule = action if isinstance(action, RecordRule) else None
-    access = plan_for_user_or_404(user, plan_pk, PlanAction.VIEW if rule else action)
+    access = plan_for_user_or_404(
+        user, plan_pk, PlanAction.VIEW if rule else action, any_status=any_status
+    )
     found = queryset.filter(**{plan_field: access.plan}, pk=pk).first()
     if found is None:
         description = f"{queryset.model._meta.model_name} {pk}"
@@ -177,6 +231,11 @@ def plan_object_for_user_or_404(
     if plan_field == "plan":
         found.plan = access.plan  # the plan already read, not a second query
     result = PlanObjectAccess(plan=access.plan, actions=access.actions, user=user, object=found)
-    if rule is not None and not result.may_on(rule, found):  # its owners looked up once
-        raise ActionRefused(rule.name, f"{queryset.model._meta.model_name} {pk}")
+    if rule is not None:
+        description = f"{queryset.model._meta.model_name} {pk}"
+        # Held but closed by the plan's status: say why, rather than "not allowed".
+        if not rule.allows(result.actions, result.organisation_ids, found):
+            raise ActionRefused(rule.name, description)
+        if not (rule.any_status or any_status or result.draft):
+            raise PlanClosed(rule.name, description, result.context)
     return result

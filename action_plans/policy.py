@@ -215,6 +215,10 @@ class RecordRule:
     owners: Callable[[Any], Iterable[int | None]]
     description: Promise
     open_to_owners: Callable[[Any], bool] = lambda record: True
+    # Work that goes on once the plan has left the draft (the living plan: progress,
+    # comments, the log of meetings with funding partners). Every other rule changes
+    # the plan's content, which is frozen outside a draft.
+    any_status: bool = False
 
     def allows(
         self, actions: frozenset[PlanAction], organisation_ids: frozenset[int], record
@@ -236,3 +240,24 @@ def record_rule(**fields) -> RecordRule:
 
 def record_rules() -> tuple[RecordRule, ...]:
     return tuple(_record_rules.values())
+
+
+# --- what the plan's status leaves open ----------------------------------------------
+
+# Outside a draft a plan's content is frozen: what a user holds of these actions is
+# not open to them until a draft is opened again (a withdrawal, a request for changes, a
+# revision). Seeing and signing stay open; the workflow's steps check the status
+# themselves (``action_plans.workflow.TRANSITIONS``); the work that goes on whatever the
+# status is declared by the rules marked ``any_status`` (``living_rules``).
+ALWAYS_OPEN_ACTIONS = frozenset({PlanAction.VIEW, PlanAction.SIGN})
+
+
+def open_actions(actions: frozenset[PlanAction], *, draft: bool) -> frozenset[PlanAction]:
+    """The actions of ``actions`` a user may use to change a plan's content now."""
+    return actions if draft else actions & ALWAYS_OPEN_ACTIONS
+
+
+def living_rules() -> tuple[RecordRule, ...]:
+    """The work that stays open once a plan is in validation, validated or adopted: the
+    one list the "who can do what" page shows under the plan's status."""
+    return tuple(rule for rule in _record_rules.values() if rule.any_status)

@@ -39,14 +39,26 @@ def plan_lock(plan_id: int) -> ActionPlan:
     read-only; a revision opens a new draft)."""
     plan = plan_row_lock(plan_id)
     if plan.status != PlanStatus.DRAFT:
-        raise PlanReadOnly(
-            _(
-                "The plan is %(status)s: its content cannot change now. A coordinator may "
-                "withdraw it from validation or open a revision."
-            )
-            % {"status": plan.get_status_display().lower()}
-        )
+        raise PlanReadOnly(closed_reason(plan))
     return plan
+
+
+def closed_reason(plan: ActionPlan) -> str:
+    """Why the content of a plan that is not a draft cannot change, and what to do."""
+    what_next = {
+        PlanStatus.IN_VALIDATION: _(
+            "Wait for the signatories' decision, or a coordinator may withdraw it from validation."
+        ),
+        PlanStatus.VALIDATED: _("It awaits adoption; a revision can be opened once adopted."),
+        PlanStatus.ADOPTED: _("A coordinator may open a revision to change it."),
+    }.get(plan.status, "")
+    return " ".join(
+        [
+            _("The plan is %(status)s: its content cannot change now.")
+            % {"status": plan.get_status_display().lower()},
+            str(what_next),
+        ]
+    ).strip()
 
 
 @transaction.atomic

@@ -17,10 +17,12 @@ from action_plans.forms import AdoptionForm, ChangeForm, StepCommentForm
 from action_plans.hooks import validation_policy
 from action_plans.models import ActionPlan, PlanDocument, PlanSnapshot, PlanStatus, PlanVersion
 from action_plans.permissions import (
+    PlanAccess,
     PlanAction,
     plan_for_user_or_404,
     plan_object_for_user_or_404,
 )
+from msd_planner.lib.errors import PlanClosed
 from msd_planner.lib.pages import confirmation_page
 from msd_planner.lib.pagination import paginate
 from msd_planner.lib.versioned_edit import add_service_error
@@ -78,6 +80,19 @@ def _back(pk: int) -> str:
     return reverse("plan_validation", args=[pk])
 
 
+def _step_access(request: HttpRequest, pk: int, step) -> PlanAccess:
+    """Authorise a workflow step: the step's page is offered only while the step applies
+    to the plan's status (``workflow.step_applies``); otherwise a page says why."""
+    access = plan_for_user_or_404(request.user, pk, PlanAction.CHANGE, any_status=True)
+    if not workflow.step_applies(access.plan, step):
+        raise PlanClosed(
+            str(step),
+            f"plan {pk}",
+            {**access.context, "reason": workflow.step_refusal(access.plan, step)},
+        )
+    return access
+
+
 def _refused(request, error: ValidationError) -> None:
     messages.error(request, " ".join(error.messages))
 
@@ -85,7 +100,7 @@ def _refused(request, error: ValidationError) -> None:
 @require_http_methods(["GET", "POST"])
 @login_required
 def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    access = plan_for_user_or_404(request.user, pk, PlanAction.CHANGE)
+    access = _step_access(request, pk, workflow.Step.SUBMIT)
     if request.method == "POST":
         try:
             version = workflow.plan_submit(actor=request.user, plan=access.plan)
@@ -121,6 +136,7 @@ def _step_page(
     form_class,
     take,
     *,
+    step,
     done,
     title,
     intro: str,
@@ -128,8 +144,8 @@ def _step_page(
 ) -> HttpResponse:
     """A workflow step taken through a small form: ``take(plan, cleaned_data)`` calls the
     step's service; ``done(result)`` is the message once it is taken; ``title`` is the
-    page's title, or ``title(plan)`` makes it."""
-    access = plan_for_user_or_404(request.user, pk, PlanAction.CHANGE)
+    page's title, or ``title(plan)`` makes it. ``step`` is offered only while it applies."""
+    access = _step_access(request, pk, step)
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -162,6 +178,7 @@ def plan_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         lambda plan, data: workflow.plan_withdraw(
             actor=request.user, plan=plan, comment=data["comment"]
         ),
+        step=workflow.Step.WITHDRAW,
         done=lambda _plan: _("The plan is withdrawn from validation: it is a draft again."),
         title=_("Withdraw the plan from validation"),
         intro=_(
@@ -189,6 +206,7 @@ def plan_adopt(request: HttpRequest, pk: int) -> HttpResponse:
             adoption_date=data["adoption_date"],
             reference=data["reference"],
         ),
+        step=workflow.Step.ADOPT,
         done=lambda adopted: (
             _("Version %(number)s is adopted: it is the official plan.")
             % {"number": adopted.number}
@@ -212,6 +230,7 @@ def plan_revision_open(request: HttpRequest, pk: int) -> HttpResponse:
         lambda plan, data: workflow.plan_revision_open(
             actor=request.user, plan=plan, reason=data["reason"], text=data["text"]
         ),
+        step=workflow.Step.OPEN_REVISION,
         done=lambda _plan: _(
             "The plan is open for revision. The adopted version stays the official one "
             "until its successor is adopted."
@@ -235,6 +254,7 @@ def plan_change_record(request: HttpRequest, pk: int) -> HttpResponse:
         lambda plan, data: workflow.plan_change_record(
             actor=request.user, plan=plan, reason=data["reason"], text=data["text"]
         ),
+        step=workflow.RECORD_CHANGE,
         done=lambda _change: _("The change is recorded in the revision's change log."),
         title=_("Record a change to the adopted plan"),
         intro=_(

@@ -66,6 +66,29 @@ def steps_from(status: str) -> list[Step]:
     return [step for step, transition in TRANSITIONS.items() if transition.source == status]
 
 
+# Recording a change with its reason is not a transition, but it has a page like the
+# steps: it applies to a draft that revises an adopted plan.
+RECORD_CHANGE = "record_change"
+
+
+def step_applies(plan: ActionPlan, step: str) -> bool:
+    """Whether the page of ``step`` may be offered for ``plan`` as it is now: the table
+    says from which status each step leaves."""
+    if step == RECORD_CHANGE:
+        return plan.status == PlanStatus.DRAFT and official_version(plan) is not None
+    return TRANSITIONS[Step(step)].source == plan.status
+
+
+def step_refusal(plan: ActionPlan, step: str) -> str:
+    """Why the page of ``step`` is not offered for ``plan`` now."""
+    if step == RECORD_CHANGE:
+        return _("Changes are recorded with a reason in a revision of an adopted plan.")
+    return _("The plan is %(status)s: “%(step)s” does not apply now.") % {
+        "status": plan.get_status_display().lower(),
+        "step": Step(step).label,
+    }
+
+
 class TransitionRefused(ValidationError):
     """The step does not apply (the plan moved on, or the actor may not take it)."""
 

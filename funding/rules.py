@@ -63,6 +63,17 @@ STRATEGY_EDIT = record_rule(
     ),
 )
 
+ENGAGEMENT_LOG = record_rule(
+    name="log_engagement",
+    action=PlanAction.MOBILISE_RESOURCES,
+    owners=lambda engagement: [],
+    description=_(
+        "The log of meetings with funding partners is kept by those who keep the resource "
+        "mobilisation plan, before and after the plan's adoption."
+    ),
+    any_status=True,
+)
+
 
 # --- what the forms offer ----------------------------------------------------------------
 

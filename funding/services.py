@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from action_plans.hooks import acting_organisations
 from action_plans.models import ActionPlan
 from action_plans.permissions import plan_actions_for_user
-from action_plans.services import plan_lock
+from action_plans.services import plan_lock, plan_row_lock
 from funding.models import (
     Commitment,
     Engagement,
@@ -472,7 +472,10 @@ def engagement_problems(plan: ActionPlan, values: dict) -> dict[str, list]:
 def engagement_create(
     *, actor: User | None, plan: ActionPlan, engagement: Engagement, interventions: list
 ) -> Engagement:
-    plan = plan_lock(plan.pk)
+    """Log a meeting with a funding partner. The log is not part of a version's content:
+    it goes on whatever the plan's status (``funding.rules.ENGAGEMENT_LOG``), so the
+    plan row is locked without the draft's check."""
+    plan = plan_row_lock(plan.pk)
     values = {
         name: getattr(engagement, name) for name in ENGAGEMENT_FIELDS if name != "interventions"
     }
@@ -488,7 +491,7 @@ def engagement_create(
 def engagement_update(
     *, actor: User, engagement: Engagement, expected_version: int, data: dict
 ) -> Update[Engagement]:
-    plan = plan_lock(engagement.plan_id)
+    plan = plan_row_lock(engagement.plan_id)
 
     def check(fresh: Engagement, changed: list[str]) -> None:
         values = {
@@ -509,7 +512,7 @@ def engagement_update(
 
 @transaction.atomic
 def engagement_remove(*, actor: User, engagement: Engagement) -> None:
-    plan_lock(engagement.plan_id)
+    plan_row_lock(engagement.plan_id)
     fresh = lock_for_removal(engagement)
     attribute(fresh, actor)
     fresh.delete()

@@ -32,6 +32,7 @@ INTERVENTION_COMMENT = record_rule(
         "The editors and coordinators of an intervention's partner organisations comment "
         "on it, beside those of its lead organisation."
     ),
+    any_status=True,
 )
 
 PROGRESS_RECORD = record_rule(
@@ -47,6 +48,7 @@ PROGRESS_RECORD = record_rule(
         "reports on the indicator, as by those who lead monitoring and evaluation and "
         "those who may change the intervention."
     ),
+    any_status=True,
 )
 
 

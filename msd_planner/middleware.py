@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 
-from msd_planner.lib.errors import ActionRefused, ObjectHidden, RecordGone
+from msd_planner.lib.errors import ActionRefused, ObjectHidden, PlanClosed, RecordGone
 from msd_planner.lib.log_filters import REFUSAL_LOGGED
 
 security_log = logging.getLogger("msd_planner.security")
@@ -104,11 +104,25 @@ def _is_utf8(encoded: bytes) -> bool:
     return True
 
 
+IGNORED_FIELDS = frozenset({"csrfmiddlewaretoken", "version"})
+
+
+def _submitted(request) -> list[tuple[str, str]]:
+    """What the user was sending, to copy from a page that could not save it."""
+    return [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in IGNORED_FIELDS
+        for value in values
+        if value.strip()
+    ]
+
+
 class RecordGoneMiddleware:
     """A record removed while someone was working on it answers 410 with a page saying
-    who removed it and when, and what the user was submitting, to copy."""
-
-    IGNORED_FIELDS = frozenset({"csrfmiddlewaretoken", "version"})
+    who removed it and when, and what the user was submitting, to copy. An edit of a
+    plan whose content is frozen (not a draft) answers 409 with a page saying why and
+    what to do next, with the same copy of what was sent."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -117,15 +131,15 @@ class RecordGoneMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        if isinstance(exception, PlanClosed):
+            return render(
+                request,
+                "plan_closed.html",
+                {**exception.context, "submitted": _submitted(request)},
+                status=409,
+            )
         if not isinstance(exception, RecordGone):
             return None
-        submitted = [
-            (name, value)
-            for name, values in request.POST.lists()
-            if name not in self.IGNORED_FIELDS
-            for value in values
-            if value.strip()
-        ]
         return render(
             request,
             "removed.html",
@@ -133,7 +147,7 @@ class RecordGoneMiddleware:
                 **exception.context,
                 "removed_by": exception.removed_by,
                 "removed_at": exception.removed_at,
-                "submitted": submitted,
+                "submitted": _submitted(request),
             },
             status=410,
         )

@@ -94,9 +94,9 @@ def prioritised_target_list(request: HttpRequest, pk: int) -> HttpResponse:
                 proposal.pk for proposal in proposals if access.may_on(PROPOSAL_EDIT, proposal)
             },
             "declined": selectors.declined_proposals(access.plan),
-            "may_change": access.may(PlanAction.CHANGE),
-            "may_prioritise": access.may(PlanAction.PRIORITISE),
-            "may_propose": access.may(PlanAction.CONTRIBUTE),
+            "may_change": access.may_edit(PlanAction.CHANGE),
+            "may_prioritise": access.may_edit(PlanAction.PRIORITISE),
+            "may_propose": access.may_edit(PlanAction.CONTRIBUTE),
         },
     )
 
@@ -165,8 +165,8 @@ def prioritised_target_detail(request: HttpRequest, pk: int, item_pk: int) -> Ht
             "entry": entry,
             # A proposal is decided (or withdrawn) from the list; a prioritised target is
             # edited here.
-            "may_change": access.may(PlanAction.CHANGE) and item.status == ACCEPTED,
-            "may_prioritise": access.may(PlanAction.PRIORITISE) and item.status == ACCEPTED,
+            "may_change": access.may_edit(PlanAction.CHANGE) and item.status == ACCEPTED,
+            "may_prioritise": access.may_edit(PlanAction.PRIORITISE) and item.status == ACCEPTED,
             "may_edit_baseline": access.may_on(BASELINE_EDIT, item) and item.status == ACCEPTED,
             "may_edit_proposal": access.may_on(PROPOSAL_EDIT, item),
         },
@@ -491,7 +491,7 @@ def coherence_matrix(request: HttpRequest, pk: int) -> HttpResponse:
             **access.context,
             "form": form,
             "matrix": matrix,
-            "may_change": access.may(PlanAction.REVIEW_FRAMEWORKS),
+            "may_change": access.may_edit(PlanAction.REVIEW_FRAMEWORKS),
         },
     )
 
@@ -616,7 +616,7 @@ def consultation_list(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "page": paginate(request, consultations),
             "is_filtered": bool(filters.get("kind")),
-            "may_record": access.may(PlanAction.CONTRIBUTE),
+            "may_record": access.may_edit(PlanAction.CONTRIBUTE),
         },
     )
 
@@ -632,7 +632,7 @@ def consultation_detail(request: HttpRequest, pk: int, consultation_pk: int) -> 
             **access.context,
             "consultation": access.object,
             "may_edit": access.may_on(CONSULTATION_EDIT, access.object),
-            "may_delete": access.may(PlanAction.CHANGE),
+            "may_delete": access.may_edit(PlanAction.CHANGE),
         },
     )
 

@@ -76,7 +76,7 @@ def intervention_funding(request: HttpRequest, pk: int, intervention_pk: int) ->
             ],
             "strategy": strategy,
             "partners_to_approach": list(strategy.partners_to_approach.all()) if strategy else [],
-            "may_record": access.may(PlanAction.CONTRIBUTE),
+            "may_record": access.may_edit(PlanAction.CONTRIBUTE),
             "may_write_strategy": access.may_on(STRATEGY_EDIT, intervention),
         },
     )

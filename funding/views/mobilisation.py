@@ -14,7 +14,7 @@ from action_plans.permissions import PlanAction, plan_for_user_or_404, plan_obje
 from funding import selectors, services
 from funding.forms import EngagementForm
 from funding.models import Engagement
-from funding.rules import STRATEGY_EDIT, visible_organisations
+from funding.rules import ENGAGEMENT_LOG, STRATEGY_EDIT, visible_organisations
 from msd_planner.lib.pages import confirmation_page, remove_and_tell
 from msd_planner.lib.pagination import paginate
 from msd_planner.lib.versioned_edit import VersionedEdit
@@ -75,7 +75,7 @@ def _form_page(request, access, edit, engagement=None):
 @require_http_methods(["GET", "POST"])
 @login_required
 def engagement_create(request: HttpRequest, pk: int) -> HttpResponse:
-    access = plan_for_user_or_404(request.user, pk, PlanAction.MOBILISE_RESOURCES)
+    access = plan_for_user_or_404(request.user, pk, ENGAGEMENT_LOG)
     edit = VersionedEdit(
         request,
         lambda data, _current: EngagementForm(
@@ -106,7 +106,7 @@ def _engagement(request, pk, engagement_pk):
         pk,
         Engagement.objects.select_related("partner"),
         engagement_pk,
-        PlanAction.MOBILISE_RESOURCES,
+        ENGAGEMENT_LOG,
     )
 
 

@@ -35,7 +35,7 @@ def funding_overview(request: HttpRequest, pk: int) -> HttpResponse:
             "target_chart": charts.target_funding_chart(by_target, currency),
             "mix_chart": charts.funding_mix_chart(by_kind, currency),
             "localisation_chart": charts.localisation_chart(figures, currency),
-            "may_record": access.may(PlanAction.CONTRIBUTE),
+            "may_record": access.may_edit(PlanAction.CONTRIBUTE),
         },
     )
 

@@ -30,7 +30,7 @@ def source_list(request: HttpRequest, pk: int) -> HttpResponse:
         {
             **access.context,
             "rows": [(row, access.may_on(SOURCE_EDIT, row.subject)) for row in rows],
-            "may_create": access.may(PlanAction.CONTRIBUTE),
+            "may_create": access.may_edit(PlanAction.CONTRIBUTE),
         },
     )
 

@@ -10,7 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from action_plans.permissions import PlanAction, plan_for_user_or_404, plan_object_for_user_or_404
-from action_plans.policy import ACTION_DESCRIPTIONS, ACTION_LABELS, policy_table, record_rules
+from action_plans.policy import (
+    ACTION_DESCRIPTIONS,
+    ACTION_LABELS,
+    living_rules,
+    policy_table,
+    record_rules,
+)
 from governance import selectors, services
 from governance.forms import LeadArrangementForm, ParticipantAddForm, ParticipantEditForm
 from governance.models import Activity, LeadArrangement, Participation
@@ -28,7 +34,7 @@ def plan_governance(request: HttpRequest, pk: int) -> HttpResponse:
         {
             **access.context,
             "governance": selectors.plan_governance(access.plan),
-            "may_govern": access.may(PlanAction.GOVERN),
+            "may_govern": access.may_edit(PlanAction.GOVERN),
         },
     )
 
@@ -242,5 +248,6 @@ def plan_access(request: HttpRequest, pk: int) -> HttpResponse:
                 for action in PlanAction
             ],
             "rules": record_rules(),
+            "living_rules": living_rules(),
         },
     )

@@ -78,7 +78,7 @@ def intervention_list(request: HttpRequest, pk: int) -> HttpResponse:
                 for intervention in page.object_list
             ],
             "is_filtered": any(filters.values()),
-            "may_create": access.may(PlanAction.CONTRIBUTE),
+            "may_create": access.may_edit(PlanAction.CONTRIBUTE),
             "sort": sort,
             "filter_query": query_without(request.GET, "sort", "page"),
         },
@@ -99,11 +99,12 @@ def intervention_detail(request: HttpRequest, pk: int, intervention_pk: int) -> 
             **access.context,
             "intervention": intervention,
             "may_edit": may_edit,
-            "may_remove": access.may(PlanAction.CHANGE),
+            "may_remove": access.may_edit(PlanAction.CHANGE),
             "progress_indicators": {
                 indicator.pk
                 for indicator in intervention.indicators.all()
-                if may_edit or access.may_on(PROGRESS_RECORD, indicator)
+                if access.holds(INTERVENTION_EDIT, intervention)
+                or access.may_on(PROGRESS_RECORD, indicator)
             },
             "comment_form": CommentForm() if may_comment else None,
         },
@@ -280,6 +281,6 @@ def coverage(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "uncovered": [row for row in rows if not row.interventions],
             "with_examples": set(library.example_target_codes()),
-            "may_create": access.may(PlanAction.CONTRIBUTE),
+            "may_create": access.may_edit(PlanAction.CONTRIBUTE),
         },
     )

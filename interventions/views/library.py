@@ -47,7 +47,7 @@ def example_list(request: HttpRequest, pk: int) -> HttpResponse:
                 for example in shown
             ],
             "prioritised": list(prioritised.values()),
-            "may_use": access.may(PlanAction.CONTRIBUTE),
+            "may_use": access.may_edit(PlanAction.CONTRIBUTE),
         },
     )
 

@@ -155,7 +155,9 @@ def _indicator_for_progress(
     intervention may, and the others ``PROGRESS_RECORD`` allows."""
     found = _intervention(request, pk, intervention_pk, PlanAction.VIEW)
     intervention = found.object
-    rule = PlanAction.VIEW if found.may_on(INTERVENTION_EDIT, intervention) else PROGRESS_RECORD
+    # Progress goes on once the plan is adopted: holding the intervention's rule is
+    # enough, whatever the plan's status (its content edits are closed, not this).
+    rule = PlanAction.VIEW if found.holds(INTERVENTION_EDIT, intervention) else PROGRESS_RECORD
     return _indicator(request, pk, intervention, indicator_pk, rule)
 
 

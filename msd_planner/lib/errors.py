@@ -32,3 +32,15 @@ class RecordGone(Http404):
         self.removed_by = removed_by
         self.removed_at = removed_at
         self.context = context  # of the page around it (e.g. the plan)
+
+
+class PlanClosed(Exception):
+    """The plan is not a draft, so its content does not change now: the edit page is not
+    offered, and a request for it answers 409 with a page saying why and what to do next
+    (and what the user was submitting, to copy)."""
+
+    def __init__(self, action: str, object_description: str, context: dict):
+        super().__init__(f"The plan is closed to {action}.")
+        self.action = action
+        self.object_description = object_description
+        self.context = context  # of the page around it (the plan, the user's actions)

@@ -203,7 +203,7 @@ def test_a_confirmation_outside_a_plan_stays_plain(client, cast):
     assert "What will happen:" in page and ">Deactivate account</button>" in page
 
 
-# --- what the plan's pages offer comes from `plan_actions` ---------------------------------
+# --- what the plan's pages offer comes from `plan_edits` (the actions open now) ------------
 
 
 @pytest.mark.parametrize(
@@ -214,7 +214,7 @@ def test_the_plan_pages_offer_what_plan_actions_allow(cast, actions, shown):
     request.user = cast.coordinator_a
     page = render_to_string(
         "action_plans/plan_detail.html",
-        {"plan": cast.plan_a, "plan_actions": actions},
+        {"plan": cast.plan_a, "plan_actions": actions, "plan_edits": actions},
         request=request,
     )
     assert "Who can do what" in page  # everyone on the plan may read who may do what
