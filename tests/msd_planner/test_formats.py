@@ -14,7 +14,8 @@ from msd_planner.lib.dates import cldr_locale
 
 LANGUAGES = ["en", "fr", "es"]
 DAYS = [date(2026, month, day) for month in range(1, 13) for day in (1, 9, 28)]
-TIMES = [datetime(2026, 2, 1, hour, minute) for hour, minute in ((0, 5), (8, 57), (12, 0), (23, 59))]
+CLOCK = ((0, 5), (8, 57), (12, 0), (23, 59))
+TIMES = [datetime(2026, 2, 1, hour, minute) for hour, minute in CLOCK]
 NUMERIC_DATE = re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b")
 
 
