@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from action_plans import documents, workflow
 from action_plans.models import ActionPlan, PlanDocument, PlanTransition, PlanVersion
 from action_plans.snapshot import build_snapshot, compare, shown_sections
-from interventions.models import Beneficiaries, TargetValue
+from interventions.models import Beneficiaries, Intervention, TargetValue
 from targets.models import PrioritisedTarget
 from tests.conftest import approve_all
 
@@ -161,3 +161,23 @@ def test_a_versions_counts_group_their_thousands(cast, ready):
         ]
     assert "1\u202f204" in totals.values()  # "interventions (hors abandonnées)"
     assert any(detail.endswith(": 1 → 1\u202f204") for detail in moved), moved
+
+
+def test_the_overview_counts_a_large_plans_interventions_as_the_reader_writes_numbers(
+    client, cast, ready
+):
+    Intervention.objects.bulk_create(
+        Intervention(
+            plan=cast.plan_a,
+            title=f"Intervention {index:04}",
+            level="programme",
+            sector="labour",
+            lead_organisation=cast.ministry_x,
+        )
+        for index in range(1203)
+    )
+    client.force_login(cast.coordinator_a)
+    _in(client, "fr")
+    text = client.get(reverse("plan_detail", args=[cast.plan_a.pk])).content.decode()
+    assert ">1\u202f204</dd>" in text  # with the plan's first intervention
+    assert "1204" not in text
