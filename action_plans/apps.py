@@ -8,6 +8,9 @@ class ActionPlansConfig(AppConfig):
 
     def ready(self):
         from action_plans import history
+        from msd_planner.lib.dates import use_cldr_month_names
+
+        use_cldr_month_names()
         from action_plans.models import ActionPlan
 
         history.name_area("plan", _("Plan details"))

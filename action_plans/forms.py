@@ -1,7 +1,7 @@
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from action_plans.history import ChangeFilter
@@ -137,3 +137,24 @@ class AdoptionForm(forms.Form):
         help_text=_("E.g. “Cabinet decision CD/2026/114 of 12 March 2026”."),
         error_messages={"required": _("Enter the adopting act or its reference.")},
     )
+
+    def __init__(self, *args, earliest: date | None = None, latest: date | None = None, **kwargs):
+        """``earliest`` (the day the version was validated) and ``latest`` (today): the
+        days the plan can have been adopted, said in the hint and set on the input."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["adoption_date"]
+        if latest is not None:
+            field.widget.attrs["max"] = latest.isoformat()
+        if earliest is not None:
+            field.widget.attrs["min"] = earliest.isoformat()
+        if earliest is not None and latest is not None:
+            field.help_text = _(
+                "From %(earliest)s, when the version was validated, to today, %(latest)s."
+            ) % {
+                "earliest": formats.date_format(earliest, "DATE_FORMAT"),
+                "latest": formats.date_format(latest, "DATE_FORMAT"),
+            }
+        elif latest is not None:
+            field.help_text = _("Today, %(latest)s, or earlier.") % {
+                "latest": formats.date_format(latest, "DATE_FORMAT")
+            }

@@ -12,7 +12,7 @@ from django_countries import countries
 
 from action_plans.hooks import SnapshotSection, snapshot_sections
 from action_plans.models import ActionPlan
-from msd_planner.lib.formatting import percent
+from msd_planner.lib.formatting import number, percent
 from msd_planner.lib.money import format_money
 
 # 2: choices, yes or no and catalogue titles stored as codes, named when read (``named``);
@@ -84,6 +84,15 @@ def shown(section: SnapshotSection, name: str, value, currency: str) -> str:
     return str(value)
 
 
+def shown_total(section: SnapshotSection, name: str, value, currency: str) -> str:
+    """A total as it reads: a count with its thousands grouped as the reader groups them
+    (1,204; 1 204; 1.204), an amount or a share as ``shown``."""
+    counted = name not in section.money and name not in section.shares
+    if counted and isinstance(value, int | str) and str(value).isdigit():
+        return number(value)
+    return shown(section, name, value, currency)
+
+
 @dataclass
 class ShownRecord:
     kind: str
@@ -110,7 +119,7 @@ def shown_sections(content: dict) -> list[ShownSection]:
             section.name,
             str(section.title),
             [
-                (str(section.fields.get(name, name)), shown(section, name, value, currency))
+                (str(section.fields.get(name, name)), shown_total(section, name, value, currency))
                 for name, value in data.get("totals", {}).items()
             ],
             data.get("records", []),
@@ -161,11 +170,11 @@ def _subject(section: SnapshotSection, record: dict) -> str:
     return _("%(kind)s “%(label)s”") % {"kind": kind, "label": record["label"]}
 
 
-def _moved(section: SnapshotSection, name: str, was, now, currency: str) -> str:
+def _moved(section: SnapshotSection, name: str, was, now, currency: str, show=shown) -> str:
     return _("%(field)s: %(before)s → %(after)s") % {
         "field": str(section.fields.get(name, name)),
-        "before": shown(section, name, was, currency),
-        "after": shown(section, name, now, currency),
+        "before": show(section, name, was, currency),
+        "after": show(section, name, now, currency),
     }
 
 
@@ -214,7 +223,7 @@ def compare(old: dict, new: dict) -> list[SectionChanges]:
                 changes.append(Change("removed", _subject(section, _named_record(section, stored))))
         totals_before, totals_after = before.get("totals", {}), after.get("totals", {})
         moved_totals = [
-            _moved(section, name, totals_before.get(name), value, currency)
+            _moved(section, name, totals_before.get(name), value, currency, shown_total)
             for name, value in totals_after.items()
             if totals_before.get(name) != value
         ]

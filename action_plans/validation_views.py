@@ -141,12 +141,14 @@ def _step_page(
     title,
     intro: str,
     button: str,
+    form_kwargs=None,
 ) -> HttpResponse:
     """A workflow step taken through a small form: ``take(plan, cleaned_data)`` calls the
     step's service; ``done(result)`` is the message once it is taken; ``title`` is the
-    page's title, or ``title(plan)`` makes it. ``step`` is offered only while it applies."""
+    page's title, or ``title(plan)`` makes it; ``form_kwargs(plan)``, what else the form
+    is given. ``step`` is offered only while it applies."""
     access = _step_access(request, pk, step)
-    form = form_class(request.POST or None)
+    form = form_class(request.POST or None, **(form_kwargs(access.plan) if form_kwargs else {}))
     if request.method == "POST" and form.is_valid():
         try:
             result = take(access.plan, form.cleaned_data)
@@ -217,7 +219,13 @@ def plan_adopt(request: HttpRequest, pk: int) -> HttpResponse:
             "that adopted it. The version adopted before it is superseded."
         ),
         button=_("Adopt the plan"),
+        form_kwargs=_adoption_range,
     )
+
+
+def _adoption_range(plan: ActionPlan) -> dict:
+    earliest, latest = workflow.adoption_dates(plan)
+    return {"earliest": earliest, "latest": latest}
 
 
 @require_http_methods(["GET", "POST"])

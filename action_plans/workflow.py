@@ -350,6 +350,15 @@ def plan_validate(*, actor, plan: ActionPlan, organisation_name: str) -> ActionP
     return plan
 
 
+def adoption_dates(plan: ActionPlan) -> tuple[date | None, date]:
+    """The first and last days the open version can have been adopted: the day it was
+    validated (local time; none while it is not validated) and today."""
+    version = open_version(plan)
+    validated_at = version.validated_at if version is not None else None
+    earliest = timezone.localdate(validated_at) if validated_at is not None else None
+    return earliest, timezone.localdate()
+
+
 @transaction.atomic
 def plan_adopt(
     *, actor, plan: ActionPlan, adoption_date: date, reference: str, comment: str = ""
@@ -358,10 +367,16 @@ def plan_adopt(
     it is superseded)."""
     plan = _lock(plan.pk)
     problems = {}
+    earliest, latest = adoption_dates(plan)
     if adoption_date is None:
         problems["adoption_date"] = [_("Enter the date of adoption.")]
-    elif adoption_date > timezone.localdate():
+    elif adoption_date > latest:
         problems["adoption_date"] = [_("The date of adoption cannot be in the future.")]
+    elif earliest is not None and adoption_date < earliest:
+        problems["adoption_date"] = [
+            _("The date of adoption cannot be before the version was validated, on %(date)s.")
+            % {"date": formats.date_format(earliest, "DATE_FORMAT")}
+        ]
     if not (reference or "").strip():
         problems["reference"] = [_("Enter the adopting act or its reference.")]
     if problems:

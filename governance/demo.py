@@ -8,6 +8,9 @@ app alone.
 from dataclasses import dataclass
 from datetime import date
 
+from babel.dates import format_date
+from django.utils import timezone
+
 from action_plans import workflow
 from action_plans.demo import DemoData, register_demo_step
 from action_plans.models import ActionPlan, ChangeReason, PlanLevel
@@ -262,7 +265,13 @@ def load(data: DemoData) -> None:
     data.notes.append(f"Demo users ({names}) sign in with the password {DEMO_PASSWORD!r}.")
 
 
-NATIONAL_ADOPTION = (date(2026, 6, 15), "Cabinet decision CD/2026/041 of 15 June 2026")
+def national_adoption(day: date) -> tuple[date, str]:
+    """The national plan is adopted on the day the demo is loaded, after its version was
+    submitted and validated that day: its dates follow each other as a real plan's do."""
+    written = format_date(day, "d MMMM y", locale="en_GB")
+    return day, f"Cabinet decision CD/{day.year}/041 of {written}"
+
+
 ACCRA_UNSIGNED = "AMWA"  # the Accra plan waits for this organisation's signature
 
 
@@ -288,7 +297,7 @@ def validate(data: DemoData) -> None:
         coordinator = User.objects.get(username="coordinator")
         workflow.plan_submit(actor=coordinator, plan=national)
         _sign_all(national)
-        adopted_on, reference = NATIONAL_ADOPTION
+        adopted_on, reference = national_adoption(timezone.localdate())
         workflow.plan_adopt(
             actor=coordinator, plan=national, adoption_date=adopted_on, reference=reference
         )

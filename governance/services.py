@@ -22,7 +22,7 @@ from django.core.mail import send_mail
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from action_plans.hooks import participant_leaving_checks
@@ -696,6 +696,13 @@ def member_invite(
     )
 
 
+def _moment_with_zone(moment) -> str:
+    """A time in the reader's notation with its time zone ("13 Dec 2026, 10:25 UTC"): an
+    email is read away from the app's clock."""
+    local = timezone.localtime(moment)
+    return f"{formats.date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
+
+
 def _invitation_send(*, actor: User, user: User, accept_url_template: str) -> Invitation:
     """A new single-use link for ``user``, emailed after commit; earlier links stop working."""
     now = timezone.now()
@@ -716,7 +723,7 @@ def _invitation_send(*, actor: User, user: User, accept_url_template: str) -> In
         "organisation": membership.organisation if membership else None,
         "role": membership.get_role_display() if membership else "",
         "url": accept_url_template.format(token=token),
-        "expires_at": invitation.expires_at,
+        "expires_on": _moment_with_zone(invitation.expires_at),
     }
     subject = _("You are invited to MSD Planner")
     body = render_to_string("governance/email/invitation.txt", context)

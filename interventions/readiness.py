@@ -10,6 +10,7 @@ from action_plans.hooks import DashboardFact, ReadinessItem
 from action_plans.models import AGENDA_END_YEAR, ActionPlan
 from governance.models import Participation
 from interventions.models import Intervention, InterventionStatus, ResultIndicator
+from msd_planner.lib.formatting import number
 from msd_planner.lib.translation import quoted
 from targets.models import PrioritisedTarget, ProposalStatus
 
@@ -125,11 +126,11 @@ def interventions_facts(plan: ActionPlan) -> list[DashboardFact]:
     return [
         DashboardFact(
             _("Interventions"),
-            str(sum(by_status.values())),
+            number(sum(by_status.values())),
             list_url,
             order=30,
             detail=", ".join(
-                f"{count} {InterventionStatus(status).label.lower()}"
+                f"{number(count)} {InterventionStatus(status).label.lower()}"
                 for status, count in sorted(
                     by_status.items(), key=lambda item: InterventionStatus.values.index(item[0])
                 )
@@ -137,7 +138,8 @@ def interventions_facts(plan: ActionPlan) -> list[DashboardFact]:
         ),
         DashboardFact(
             _("Indicators with progress recorded"),
-            _("%(measured)s of %(total)s") % indicators,
+            _("%(measured)s of %(total)s")
+            % {name: number(count) for name, count in indicators.items()},
             list_url,
             order=31,
         ),

@@ -191,7 +191,7 @@ def _partner(organisation: str, role: str) -> str:
 
 
 def _beneficiary(group: str, number: int | str | None) -> str:
-    return f"{_group(group)}: {number}" if number else _group(group)
+    return f"{_group(group)}: {number_term(number)}" if number else _group(group)
 
 
 def _dated(measured_on: str, value: str) -> str:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from action_plans.hooks import DashboardFact, ReadinessItem
 from action_plans.models import ActionPlan
+from msd_planner.lib.formatting import number
 from targets.models import PrioritisedTarget, ProposalStatus
 
 
@@ -67,13 +68,13 @@ def targets_facts(plan: ActionPlan) -> list[DashboardFact]:
     return [
         DashboardFact(
             _("Prioritised targets"),
-            str(counts["targets"]),
+            number(counts["targets"]),
             reverse("prioritised_target_list", args=[plan.pk]),
             order=20,
         ),
         DashboardFact(
             _("Existing frameworks reviewed"),
-            str(counts["reviewed"]),
+            number(counts["reviewed"]),
             reverse("coherence_matrix", args=[plan.pk]),
             order=21,
         ),

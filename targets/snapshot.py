@@ -119,6 +119,16 @@ def build(plan: ActionPlan) -> dict:
 
 
 _coherence = choice_term(Coherence.choices)
+_LEADING_NUMBER = re.compile(r"(-?\d+(?:\.\d+)?)(\s.*)?", re.DOTALL)
+
+
+def _baseline(value: str) -> str:
+    """A baseline stored as "12000 people (2024) survey": its value as the reader writes
+    numbers, the rest (unit, year, source) as stored."""
+    match = _LEADING_NUMBER.fullmatch(value) if isinstance(value, str) else None
+    if match is None:
+        return value
+    return f"{number_term(match[1])}{match[2] or ''}"
 
 
 def _assessment(target: str, coherence: str, note: str | None) -> str:
@@ -148,6 +158,7 @@ SECTION = SnapshotSection(
     },
     terms={
         "score": number_term,
+        "baseline": _baseline,
         "framework_kind": choice_term(FrameworkKind.choices),
         "level": choice_term(FrameworkLevel.choices),
         # format 1 stored "10.7: Synergy (a note)"

@@ -172,6 +172,10 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# Dates and numbers as CLDR writes them in each language (msd_planner/formats/__init__.py).
+# Thousands are grouped where a number is shown to a reader (the ``number`` filter), not
+# in every template variable: USE_THOUSAND_SEPARATOR would print a year "2,026".
+FORMAT_MODULE_PATH = ["msd_planner.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -350,7 +350,7 @@ def test_the_document_is_written_in_the_plans_language(cast, ready):
     assert "Proposée" in text and "Proposed" not in text
     assert "Ministère ou organisme public" in text and "Ministry or agency" not in text
     assert "Ministère ou organisme public Non" in text  # a participant: type, local actor
-    assert "1 janvier 2026" in text and "2026-01-01" not in text
+    assert "1 janv. 2026" in text and "2026-01-01" not in text
     title = Target.objects.get(code="10.7").title_fr
     assert " ".join(title.split()[:6]) in text
     assert Target.objects.get(code="10.7").title_en.split(",")[0] not in text

@@ -1,0 +1,11 @@
+# French as CLDR writes it: "1 févr. 2026", "1 févr. 2026, 14:05", "1 000,5".
+DATE_FORMAT = "j b Y"  # d MMM y
+TIME_FORMAT = "H:i"  # HH:mm
+DATETIME_FORMAT = "j b Y, H:i"  # {1}, {0}
+YEAR_MONTH_FORMAT = "F Y"  # MMMM y
+MONTH_DAY_FORMAT = "j b"  # d MMM
+SHORT_DATE_FORMAT = DATE_FORMAT
+SHORT_DATETIME_FORMAT = DATETIME_FORMAT
+DECIMAL_SEPARATOR = ","
+THOUSAND_SEPARATOR = "\u202f"  # narrow no-break space
+NUMBER_GROUPING = 3
