@@ -23,6 +23,7 @@ from django.db import connections
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from kombu import pools
 from kombu.transport import filesystem, virtual
 
 from action_plans import workflow
@@ -44,11 +45,12 @@ def _own_media(settings, tmp_path):
 
 
 def _reset_connections() -> None:
-    """Forget the connections made to the previous broker (Celery keeps a pool)."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
-    app.__dict__.get("amqp") and setattr(app.amqp, "_producer_pool", None)
+    """Forget the connections made to the previous broker: Celery's pools, and kombu's
+    registry of them (keyed by broker, shared by the process)."""
+    pools.reset()
+    app._pool = None
+    if "amqp" in app.__dict__:
+        app.amqp._producer_pool = None
     # the filesystem transport keeps its bindings in memory too, per process
     filesystem.Transport.global_state = virtual.BrokerState()
 
@@ -86,11 +88,15 @@ def embedded(tmp_path):
 
 def _waiting(folder: Path, task: str = "") -> list[str]:
     """The jobs waiting in the embedded broker's folder (of ``task``, or all)."""
-    return sorted(
-        message["headers"]["task"]
-        for message in (json.loads(path.read_bytes()) for path in (folder / "queue").iterdir())
-        if message["headers"]["task"].endswith(task)
-    )
+    names = []
+    for path in (folder / "queue").iterdir():
+        try:
+            message = json.loads(path.read_bytes())
+        except FileNotFoundError:  # taken by the worker meanwhile
+            continue
+        if message["headers"]["task"].endswith(task):
+            names.append(message["headers"]["task"])
+    return sorted(names)
 
 
 def _until(check, seconds: float = 90):
