@@ -20,11 +20,18 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-# Serve the app on http://$(HOST):$(PORT) with the SDG catalogue and demo data loaded.
+# Serve the app on http://$(HOST):$(PORT) with the SDG catalogue and demo data loaded,
+# and a Celery worker (with beat, for the sweep) beside it in the background: no request
+# waits for a job. Without CELERY_BROKER_URL the jobs go through the embedded filesystem
+# broker in var/broker/. The worker stops when the server does (Ctrl-C).
+WORKER_OPTIONS := --loglevel INFO --concurrency 1 --without-gossip --without-mingle --without-heartbeat
+
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_sdg_catalogue
 	$(BIN)/python manage.py load_demo
+	$(BIN)/celery -A msd_planner worker -B $(WORKER_OPTIONS) & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The whole test suite: PostgreSQL when DATABASE_URL says so, SQLite otherwise.
@@ -44,6 +51,7 @@ chromium:
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
 
-# A Celery worker, for when CELERY_BROKER_URL points at Redis.
+# A Celery worker on its own (with beat: run exactly one of these per broker), e.g. when
+# the web server runs elsewhere.
 worker: $(STAMP)
-	$(BIN)/celery -A msd_planner worker --loglevel INFO
+	$(BIN)/celery -A msd_planner worker -B $(WORKER_OPTIONS)

@@ -10,13 +10,28 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from action_plans.documents import document_request
+from action_plans.documents import document_request, documents_not_queued
 from action_plans.models import DocumentStatus, PlanDocument, PlanVersion
 from action_plans.permissions import (
     PlanAction,
     plan_for_user_or_404,
     plan_object_for_user_or_404,
 )
+
+
+def tell_if_not_queued(request: HttpRequest, plan) -> bool:
+    """After a step that asks for a PDF: say so when the job could not be queued (the
+    broker is unreachable); the sweep queues it again later."""
+    if not documents_not_queued(plan):
+        return False
+    messages.warning(
+        request,
+        _(
+            "The PDF could not be queued: the job service cannot be reached. It will be "
+            "queued again automatically within a few minutes."
+        ),
+    )
+    return True
 
 
 def _state(request, access, document, *, version=None):
@@ -51,8 +66,11 @@ def version_document(request: HttpRequest, pk: int, version_pk: int) -> HttpResp
         access = plan_object_for_user_or_404(
             request.user, pk, PlanVersion.objects.all(), version_pk, PlanAction.CHANGE
         )
-        document = document_request(plan=access.plan, version=version)
-        messages.success(request, _("The document is queued; this page shows when it is ready."))
+        document_request(plan=access.plan, version=version)
+        if not tell_if_not_queued(request, access.plan):
+            messages.success(
+                request, _("The document is queued; this page shows when it is ready.")
+            )
         return redirect("version_document_state", pk, version.pk)
     return _download(document, reverse("version_document_state", args=[pk, version.pk]))
 
@@ -76,6 +94,7 @@ def plan_preview(request: HttpRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.CHANGE, any_status=True)
     if request.method == "POST":
         document_request(plan=access.plan, version=None)
+        tell_if_not_queued(request, access.plan)
         return redirect("plan_preview_state", pk)
     return _download(
         PlanDocument.objects.filter(plan=access.plan, version=None).first(),

@@ -9,16 +9,19 @@ it leaves one file and one row.
 """
 
 import hashlib
+import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from action_plans.hooks import document_parts, validation_policy
+from action_plans.jobs import hand_over
 from action_plans.models import (
     ActionPlan,
     DocumentStatus,
@@ -29,13 +32,13 @@ from action_plans.models import (
 from action_plans.pdf import html_to_pdf
 from action_plans.snapshot import build_snapshot, named
 
+log = logging.getLogger("msd_planner.jobs")
+
 
 def document_request(*, plan: ActionPlan, version: PlanVersion | None) -> PlanDocument:
-    """Want the PDF of ``version`` (None: a preview of the draft): queued now, rendered
-    after commit by a worker (in-process when no broker is configured). A version's PDF
-    that is ready stays as it is; a preview is rendered anew."""
-    from action_plans.tasks import render_document
-
+    """Want the PDF of ``version`` (None: a preview of the draft): queued now, handed to
+    the broker after commit and rendered by a worker. A version's PDF that is ready stays
+    as it is; a preview is rendered anew."""
     if version is not None:
         document, _created = PlanDocument.objects.get_or_create(
             version=version, defaults={"plan": plan}
@@ -45,12 +48,71 @@ def document_request(*, plan: ActionPlan, version: PlanVersion | None) -> PlanDo
     else:
         document, _created = PlanDocument.objects.get_or_create(plan=plan, version=None)
     PlanDocument.objects.filter(pk=document.pk).update(
-        status=DocumentStatus.QUEUED, error="", requested_at=timezone.now()
+        status=DocumentStatus.QUEUED,
+        error="",
+        requested_at=timezone.now(),
+        handed_over_at=None,
+        queue_error="",
     )
     document.refresh_from_db()
     # robust: a failing callback before it (an email) does not keep the job from the queue
-    transaction.on_commit(lambda: render_document.delay(document.pk), robust=True)
+    transaction.on_commit(lambda: document_queue(document.pk), robust=True)
     return document
+
+
+def document_queue(document_id: int) -> bool:
+    """Hand the document's render job to the broker, and record whether it took it: a
+    broker that cannot be reached leaves the document queued, with why, for the page to
+    say and for the sweep (``documents_requeue_stuck``) to queue again. Never raises."""
+    from action_plans.tasks import render_document
+
+    try:
+        hand_over(render_document, document_id)
+    except Exception as error:
+        log.warning("document %s could not be queued: %s", document_id, error)
+        PlanDocument.objects.filter(pk=document_id).update(
+            handed_over_at=None, queue_error=str(error)[:500]
+        )
+        return False
+    # In-process (eager) the job has already run; the hand-over is recorded all the same.
+    PlanDocument.objects.filter(pk=document_id).update(
+        handed_over_at=timezone.now(), queue_error=""
+    )
+    return True
+
+
+def documents_not_queued(plan: ActionPlan) -> bool:
+    """Whether a document of ``plan`` is waiting for a broker that could not be reached."""
+    return (
+        PlanDocument.objects.filter(plan=plan, status=DocumentStatus.QUEUED, handed_over_at=None)
+        .exclude(queue_error="")
+        .exists()
+    )
+
+
+def documents_requeue_stuck(*, older_than: timedelta) -> list[int]:
+    """Queue again every document still queued ``older_than`` after it was asked for or
+    handed over: never handed to the broker (it was down), or handed over and not taken
+    (the message was lost). Each is handed over once per sweep, and its hand-over time
+    moves on, so the next sweep leaves it alone for ``older_than`` again; the render job
+    skips a document already ready, so a message found late changes nothing."""
+    before = timezone.now() - older_than
+    with transaction.atomic():
+        stuck = list(
+            PlanDocument.objects.select_for_update(skip_locked=True)
+            .filter(status=DocumentStatus.QUEUED)
+            .filter(
+                models.Q(handed_over_at=None, requested_at__lt=before)
+                | models.Q(handed_over_at__lt=before)
+            )
+            .values_list("pk", flat=True)
+        )
+        # Claimed before the hand-over: a second sweep running meanwhile skips them.
+        PlanDocument.objects.filter(pk__in=stuck).update(handed_over_at=timezone.now())
+    requeued = [document_id for document_id in stuck if document_queue(document_id)]
+    if stuck:
+        log.info("documents queued again: %s of %s", len(requeued), stuck)
+    return requeued
 
 
 def _file_name(document: PlanDocument) -> str:
@@ -59,13 +121,15 @@ def _file_name(document: PlanDocument) -> str:
 
 
 def document_render(document_id: int) -> PlanDocument | None:
-    """Render one document (the job). Idempotent: a version's PDF already ready is left
-    alone; a render interrupted earlier is done again over the same file name."""
+    """Render one document (the job). Idempotent: a PDF already ready is left alone; a
+    render interrupted earlier is done again over the same file name."""
     with transaction.atomic():
         document = PlanDocument.objects.select_for_update().filter(pk=document_id).first()
         if document is None:
             return None
-        if document.status == DocumentStatus.READY and document.file and not document.is_preview:
+        # Ready is the latest request rendered (a new request, preview or not, queues it
+        # first): a job delivered twice, or queued again by the sweep, does nothing.
+        if document.status == DocumentStatus.READY and document.file:
             return document
         document.status = DocumentStatus.RENDERING
         document.attempts += 1

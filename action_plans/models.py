@@ -370,6 +370,10 @@ class PlanDocument(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     error = models.TextField(_("what went wrong"), blank=True, max_length=2000)
     requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    # When the render job was handed to the broker for the latest request: empty while
+    # it is not (yet), e.g. the broker could not be reached; the sweep queues it again.
+    handed_over_at = models.DateTimeField(_("handed to the job queue"), null=True, blank=True)
+    queue_error = models.CharField(_("why it could not be queued"), max_length=500, blank=True)
     rendered_at = models.DateTimeField(_("rendered"), null=True, blank=True)
 
     class Meta:
@@ -395,3 +399,12 @@ class PlanDocument(models.Model):
     @property
     def is_preview(self) -> bool:
         return self.version_id is None
+
+    @property
+    def not_queued(self) -> bool:
+        """Wanted, but the job could not be handed to the broker (it will be, later)."""
+        return (
+            self.status == DocumentStatus.QUEUED
+            and self.handed_over_at is None
+            and bool(self.queue_error)
+        )

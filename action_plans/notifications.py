@@ -1,13 +1,78 @@
 """What the workflow tells people: a notification in the app for each recipient, and an
-email sent once the transaction commits (a step rolled back tells no one)."""
+email sent once the transaction commits (a step rolled back tells no one).
+
+Every email of the app goes one way: ``email_later`` queues it after commit (``email_queue``
+at once) for a worker (``action_plans.tasks.send_emails``), which talks to the mail
+server; no request waits for SMTP.
+"""
+
+import logging
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
+from django.core.mail import get_connection, send_mass_mail
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from action_plans.jobs import NotQueued, hand_over
 from action_plans.models import ActionPlan, Notification
+
+log = logging.getLogger("msd_planner.jobs")
+
+
+@dataclass(frozen=True)
+class Email:
+    """One message: every recipient sees the others (send one each to keep them apart)."""
+
+    subject: str
+    body: str
+    recipients: list[str]
+
+
+def email_later(*emails: Email) -> None:
+    """Send ``emails`` from a worker once the transaction commits (a step rolled back
+    sends nothing)."""
+    payload = _payload(emails)
+    if payload:
+        transaction.on_commit(lambda: _queue_emails(payload), robust=True)
+
+
+def email_queue(*emails: Email) -> None:
+    """Send ``emails`` from a worker, queued now: for a sender with no transaction to
+    wait for (a password reset)."""
+    payload = _payload(emails)
+    if payload:
+        _queue_emails(payload)
+
+
+def _payload(emails) -> list[dict]:
+    return [
+        {"subject": str(email.subject), "body": str(email.body), "recipients": email.recipients}
+        for email in emails
+        if email.recipients
+    ]
+
+
+def _queue_emails(payload: list[dict]) -> None:
+    """Hand the emails to the broker; should it be unreachable, send them from here
+    rather than lose them."""
+    from action_plans.tasks import send_emails
+
+    try:
+        hand_over(send_emails, payload)
+    except NotQueued as error:
+        log.warning("emails could not be queued (%s): sending them from the web process", error)
+        emails_send(payload)
+
+
+def emails_send(emails: list[dict]) -> int:
+    """Send ``emails`` over one connection (what the worker does)."""
+    messages = [
+        (email["subject"], email["body"], None, list(email["recipients"])) for email in emails
+    ]
+    with get_connection() as connection:
+        return send_mass_mail(messages, fail_silently=False, connection=connection)
 
 
 def notify(*, users, plan: ActionPlan, event: str, subject: str, message: str, url: str) -> int:
@@ -21,13 +86,13 @@ def notify(*, users, plan: ActionPlan, event: str, subject: str, message: str, u
         for user in recipients.values()
     )
     link = settings.SITE_URL + url
-    emails = [
-        (subject, f"{message}\n\n{link}", None, [user.email])
-        for user in recipients.values()
-        if user.email
-    ]
-    if emails:
-        transaction.on_commit(lambda: send_mass_mail(emails, fail_silently=False), robust=True)
+    email_later(
+        *(
+            Email(subject, f"{message}\n\n{link}", [user.email])
+            for user in recipients.values()
+            if user.email
+        )
+    )
     return len(recipients)
 
 

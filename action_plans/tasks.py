@@ -1,9 +1,16 @@
-"""Background jobs of the kernel: a plan's PDF. Thin: the work is in
-``action_plans.documents``; a job takes an id, and being run twice changes nothing."""
+"""Background jobs of the kernel: a plan's PDF, the sweep that queues again the PDFs a
+broker did not take, and the emails every app sends. Thin: the work is in
+``action_plans.documents`` and ``action_plans.notifications``; a job takes plain data
+(an id, the emails' text), and being run twice changes nothing (the emails aside: a
+batch retried after a partial failure may send a message twice rather than lose one)."""
+
+from datetime import timedelta
+from smtplib import SMTPException
 
 from celery import shared_task
+from django.conf import settings
 
-from action_plans import documents
+from action_plans import documents, notifications
 
 
 @shared_task(
@@ -31,3 +38,25 @@ def render_document(self, document_id: int) -> str:
             raise
         raise self.retry(exc=error) from error
     return "ready" if document else "gone"
+
+
+@shared_task(acks_late=True)
+def requeue_stuck_documents() -> int:
+    """Beat's sweep: queue again the documents still queued a few minutes after they
+    were asked for (the broker was down, or lost the message)."""
+    older_than = timedelta(minutes=settings.PLAN_DOCUMENT_REQUEUE_MINUTES)
+    return len(documents.documents_requeue_stuck(older_than=older_than))
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(SMTPException, OSError),
+    max_retries=5,
+    retry_backoff=30,
+    retry_backoff_max=30 * 60,
+    retry_jitter=True,
+)
+def send_emails(emails: list[dict]) -> int:
+    """Send ``emails`` (each ``{"subject", "body", "recipients"}``) over one connection
+    to the mail server; retried with backoff while it cannot be reached."""
+    return notifications.emails_send(emails)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from action_plans import snapshot, workflow
+from action_plans.document_views import tell_if_not_queued
 from action_plans.documents import change_log
 from action_plans.forms import AdoptionForm, ChangeForm, StepCommentForm
 from action_plans.hooks import validation_policy
@@ -52,6 +53,10 @@ def plan_validation(request: HttpRequest, pk: int) -> HttpResponse:
             if official
             else None,
             "preview": PlanDocument.objects.filter(plan=plan, version=None).first(),
+            # the validated version's PDF, before its adoption makes it the official one
+            "version_document": PlanDocument.objects.filter(version=shown).first()
+            if shown and shown != official
+            else None,
             "versions": plan.versions.select_related("submitted_by", "adopted_by"),
             "signatures": signatures,
             "approved": sum(1 for row in signatures if row.decision == "approve"),
@@ -156,6 +161,7 @@ def _step_page(
             add_service_error(form, error)
         else:
             messages.success(request, done(result))
+            tell_if_not_queued(request, access.plan)
             return redirect(_back(pk))
     return render(
         request,

@@ -7,9 +7,11 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.core.validators import MaxLengthValidator
 from django.db.models import QuerySet
+from django.template.loader import render_to_string
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from action_plans.notifications import Email, email_queue
 from governance.models import (
     NOTES_MAX_LENGTH,
     Activity,
@@ -411,6 +413,21 @@ class LimitedPasswordResetForm(PasswordResetForm):
                 window=PASSWORD_RESET_WINDOW,
             ):
                 yield user
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        """Through the worker, as every email of the app (the request does not wait for
+        the mail server)."""
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        email_queue(Email(subject, body, [to_email]))
 
 
 class SignForm(forms.Form):

@@ -18,7 +18,6 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -27,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from action_plans.hooks import participant_leaving_checks
 from action_plans.models import ActionPlan, ActionPlanGroupObjectPermission
+from action_plans.notifications import Email, email_later
 from action_plans.policy import permission_codename, role_actions
 from action_plans.services import plan_lock, plan_row_lock
 from governance.models import (
@@ -686,7 +686,7 @@ def member_invite(
     }
     body = render_to_string("governance/email/membership_request.txt", context)
     if administrators:
-        transaction.on_commit(lambda: send_mail(subject, body, None, administrators))
+        email_later(Email(subject, body, administrators))
     log.info(
         "membership requested: existing account %s to %s as %s (by %s)",
         existing.email,
@@ -727,7 +727,7 @@ def _invitation_send(*, actor: User, user: User, accept_url_template: str) -> In
     }
     subject = _("You are invited to MSD Planner")
     body = render_to_string("governance/email/invitation.txt", context)
-    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
+    email_later(Email(subject, body, [user.email]))
     return invitation
 
 
@@ -878,7 +878,7 @@ def signatory_request(
     }
     body = render_to_string("governance/email/signatory_request.txt", context)
     addresses = [user.email for user in recipients]
-    transaction.on_commit(lambda: send_mail(subject, body, None, addresses))
+    email_later(Email(subject, body, addresses))
     log.info(
         "signatory requested: %s for %s from %s (by %s)",
         organisation,

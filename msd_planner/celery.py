@@ -1,6 +1,8 @@
-"""The Celery application. Workers: ``celery -A msd_planner worker``."""
+"""The Celery application. Workers: ``celery -A msd_planner worker`` (``make run`` starts
+one, with beat, on the embedded filesystem broker)."""
 
 import os
+from pathlib import Path
 
 from celery import Celery
 
@@ -25,3 +27,15 @@ def _load_django_settings(sender: Celery, **kwargs: object) -> None:
 
     with stop_on_configuration_error():
         settings.SECRET_KEY  # noqa: B018 - reading any setting loads the settings module
+    make_broker_folders(settings.CELERY_BROKER_URL, settings.CELERY_BROKER_TRANSPORT_OPTIONS)
+    Path(settings.CELERY_BEAT_SCHEDULE_FILENAME).parent.mkdir(parents=True, exist_ok=True)
+
+
+def make_broker_folders(broker_url: str, options: dict) -> None:
+    """The embedded broker's folders, made when the web process or the worker starts
+    (kombu's filesystem transport expects them to exist)."""
+    if not broker_url.startswith("filesystem://"):
+        return
+    for key in ("data_folder_in", "data_folder_out", "control_folder", "processed_folder"):
+        if options.get(key):
+            Path(options[key]).mkdir(parents=True, exist_ok=True)

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from action_plans.document_views import tell_if_not_queued
 from action_plans.permissions import PlanAction, plan_for_user_or_404
 from action_plans.workflow import open_version
 from governance import validation
@@ -45,6 +46,7 @@ def plan_sign(request: HttpRequest, pk: int) -> HttpResponse:
                     "decision": sign_off.get_decision_display().lower(),
                 },
             )
+            tell_if_not_queued(request, plan)  # the last signature asks for the PDF
             return redirect("plan_validation", pk)
     version = open_version(plan)
     return render(

@@ -195,18 +195,70 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "MSD Planner <no-reply@localh
 # Where the app is served, for the links in emails sent outside a request (the workflow).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-# Background jobs. Without a broker, jobs run in-process (the embedded default);
-# with a Redis URL they go to real Celery workers.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Background jobs: no request waits for one. Without a broker URL, jobs go through an
+# embedded broker that needs no server (kombu's filesystem transport, in BROKER_FOLDER)
+# to the worker `make run` starts beside the web server; with a Redis URL they go to
+# the deployment's Celery workers.
+BROKER_FOLDER = Path(env_str("BROKER_FOLDER", str(BASE_DIR / "var" / "broker")))
+# Longer than the longest task, so a running task is not delivered twice (Redis).
+BROKER_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 60 * 60)
+
+
+def celery_transport_options(broker_url: str, folder: Path = BROKER_FOLDER) -> dict:
+    """The broker's transport options. The filesystem transport reads and writes one
+    queue folder (its messages are files; a message is removed once a worker takes
+    it, so ``acks_late`` is kept by the worker in memory, given back on a warm
+    shutdown); Redis answers within seconds or the job is recorded as not queued."""
+    if broker_url.startswith("filesystem://"):
+        return {
+            "data_folder_in": str(folder / "queue"),
+            "data_folder_out": str(folder / "queue"),
+            "control_folder": str(folder / "control"),
+            "processed_folder": str(folder / "processed"),
+            "store_processed": False,
+            "polling_interval": 0.5,
+        }
+    return {
+        "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+        # A broker that accepts the connection but never answers would otherwise hold
+        # the request for ever.
+        "socket_connect_timeout": 3,
+        "socket_timeout": 3,
+    }
+
+
+# (a host name, or kombu warns that it has none)
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "") or "filesystem://localhost//"
+CELERY_BROKER_TRANSPORT_OPTIONS = celery_transport_options(CELERY_BROKER_URL)
+CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Longer than the longest task, so a running task is not delivered twice.
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 60 * 60)
+# A job the broker does not take within seconds is recorded as not queued (and swept up
+# later), instead of holding the request: one quick retry, then give up.
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
 }
+# The worker keeps trying to reach its broker when it starts and after losing it.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A document still queued this many minutes after it was asked for (never handed to the
+# broker, or handed over but not started) is queued again by the sweep; beat runs it
+# (one beat process per deployment, or `-B` on exactly one worker).
+PLAN_DOCUMENT_REQUEUE_MINUTES = env_int("PLAN_DOCUMENT_REQUEUE_MINUTES", 5)
+CELERY_BEAT_SCHEDULE = {
+    "requeue-stuck-documents": {
+        "task": "action_plans.tasks.requeue_stuck_documents",
+        "schedule": 60.0,
+    },
+}
+CELERY_BEAT_SCHEDULE_FILENAME = env_str(
+    "CELERY_BEAT_SCHEDULE_FILENAME", str(BASE_DIR / "var" / "celerybeat-schedule")
+)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"

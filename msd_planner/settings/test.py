@@ -1,5 +1,7 @@
 """Test runs: the database comes from DATABASE_URL (PostgreSQL in CI), SQLite otherwise."""
 
+from msd_planner.lib.env import env_str
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -13,6 +15,8 @@ WHITENOISE_AUTOREFRESH = True
 # Jobs run in the test process unless a test starts a real worker; the PDFs of versions
 # are rendered only where a test asks for them (they take about a second each).
 CELERY_TASK_ALWAYS_EAGER = True
-# The broker the tests with a real worker use (CI's Redis, or this machine's).
-CELERY_BROKER_URL = CELERY_BROKER_URL or "redis://127.0.0.1:6379/15"  # noqa: F405
+# The broker the tests with a real worker use (CI's Redis, or this machine's); the tests
+# of the embedded broker point the app at a filesystem folder of their own.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "") or "redis://127.0.0.1:6379/15"
+CELERY_BROKER_TRANSPORT_OPTIONS = celery_transport_options(CELERY_BROKER_URL)  # noqa: F405
 PLAN_DOCUMENTS_ON_VALIDATION = False
