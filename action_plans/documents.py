@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from action_plans.hooks import document_parts, validation_policy
 from action_plans.models import (
     ActionPlan,
+    DocumentEdition,
     DocumentStatus,
     PlanChange,
     PlanDocument,
@@ -30,15 +31,20 @@ from action_plans.pdf import html_to_pdf
 from action_plans.snapshot import build_snapshot, named
 
 
-def document_request(*, plan: ActionPlan, version: PlanVersion | None) -> PlanDocument:
-    """Want the PDF of ``version`` (None: a preview of the draft): queued now, rendered
-    after commit by a worker (in-process when no broker is configured). A version's PDF
-    that is ready stays as it is; a preview is rendered anew."""
+def document_request(
+    *,
+    plan: ActionPlan,
+    version: PlanVersion | None,
+    edition: str = DocumentEdition.OFFICIAL,
+) -> PlanDocument:
+    """Want the PDF of ``version`` (None: a preview of the draft) in ``edition``: queued
+    now, rendered after commit by a worker (in-process when no broker is configured). A
+    version's PDF that is ready stays as it is; a preview is rendered anew."""
     from action_plans.tasks import render_document
 
     if version is not None:
         document, _created = PlanDocument.objects.get_or_create(
-            version=version, defaults={"plan": plan}
+            version=version, edition=edition, defaults={"plan": plan}
         )
         if document.status == DocumentStatus.READY:
             return document
@@ -55,7 +61,14 @@ def document_request(*, plan: ActionPlan, version: PlanVersion | None) -> PlanDo
 
 def _file_name(document: PlanDocument) -> str:
     which = f"v{document.version.number}" if document.version_id else "draft-preview"
+    if document.for_validation:
+        which += "-for-validation"
     return f"plan-documents/plan-{document.plan_id}-{which}.pdf"
+
+
+def version_document(version: PlanVersion, edition: str = DocumentEdition.OFFICIAL):
+    """The version's PDF in ``edition``, or None while none was asked for."""
+    return PlanDocument.objects.filter(version=version, edition=edition).first()
 
 
 def document_render(document_id: int) -> PlanDocument | None:
@@ -192,6 +205,7 @@ def document_context(document: PlanDocument) -> dict:
         "frozen": content["plan"],
         "version": version,
         "preview": version is None,
+        "for_validation": version is not None and document.for_validation,
         "arrangement": next(iter(_records(content, "governance", "arrangement")), None),
         "leads": _records(content, "governance", "lead"),
         "advisers": _records(content, "governance", "adviser"),

@@ -27,6 +27,7 @@ from action_plans.models import (
     OPEN_VERSION_STATUSES,
     ActionPlan,
     ChangeReason,
+    DocumentEdition,
     DocumentStatus,
     NotificationEvent,
     PlanChange,
@@ -115,14 +116,24 @@ def tell(plan: ActionPlan, event: str, users, message: str) -> None:
     )
 
 
-def _render_later(plan: ActionPlan, version: PlanVersion, *, again: bool = False) -> None:
-    """Queue the version's PDF (after commit). On adoption it is rendered again: the
-    cover then carries the adoption's date and act."""
+def _render_later(
+    plan: ActionPlan,
+    version: PlanVersion,
+    *,
+    again: bool = False,
+    edition: str = DocumentEdition.OFFICIAL,
+) -> None:
+    """Queue the version's PDF (after commit): on submission the edition for validation,
+    which the signatories read and which stays as it was rendered; on validation the
+    official one, rendered again on adoption (the cover then carries the adoption's date
+    and act)."""
     if not settings.PLAN_DOCUMENTS_ON_VALIDATION:
         return
     if again:
-        PlanDocument.objects.filter(version=version).update(status=DocumentStatus.QUEUED)
-    document_request(plan=plan, version=version)
+        PlanDocument.objects.filter(version=version, edition=edition).update(
+            status=DocumentStatus.QUEUED
+        )
+    document_request(plan=plan, version=version, edition=edition)
 
 
 def _lock(plan_id: int) -> ActionPlan:
@@ -237,6 +248,7 @@ def plan_submit(*, actor, plan: ActionPlan, comment: str = "") -> PlanVersion:
     PlanSnapshot.objects.create(version=version, content=build_snapshot(plan))
     PlanChange.objects.filter(plan=plan, version=None).update(version=version)
     _take(Step.SUBMIT, plan_id=plan.pk, actor=actor, comment=comment, version=version)
+    _render_later(plan, version, edition=DocumentEdition.FOR_VALIDATION)
     tell(
         plan,
         NotificationEvent.VALIDATION_OPENED,
