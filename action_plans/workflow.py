@@ -43,7 +43,7 @@ from action_plans.notifications import notify
 from action_plans.permissions import plan_actions_for_user
 from action_plans.policy import PlanAction
 from action_plans.services import plan_row_lock
-from action_plans.snapshot import build_snapshot
+from action_plans.snapshot import build_snapshot, section_title, section_url
 
 
 @dataclass(frozen=True)
@@ -104,15 +104,16 @@ def validation_url(plan: ActionPlan) -> str:
     return reverse("plan_validation", args=[plan.pk])
 
 
-def tell(plan: ActionPlan, event: str, users, message: str) -> None:
-    """Tell ``users`` what happened to ``plan`` (in the app, and by email on commit)."""
+def tell(plan: ActionPlan, event: str, users, message: str, *, url: str = "") -> None:
+    """Tell ``users`` what happened to ``plan`` (in the app, and by email on commit), with
+    a link to ``url`` (the validation page unless told)."""
     notify(
         users=users,
         plan=plan,
         event=event,
         subject=f"MSD Planner – {plan.title}: {NotificationEvent(event).label}",
         message=message,
-        url=validation_url(plan),
+        url=url or validation_url(plan),
     )
 
 
@@ -277,10 +278,12 @@ def plan_withdraw(*, actor, plan: ActionPlan, comment: str) -> ActionPlan:
 
 
 def plan_changes_request(
-    *, actor, plan: ActionPlan, organisation_name: str, comment: str
+    *, actor, plan: ActionPlan, organisation_name: str, comment: str, section: str = ""
 ) -> ActionPlan:
-    """A required organisation asks for changes: the version goes back to a draft. Called
-    by governance's signing service, inside its transaction, with the plan locked."""
+    """A required organisation asks for changes (about one ``section`` of the version, if
+    it says which): the version goes back to a draft and the coordinators are pointed to
+    that section of it. Called by governance's signing service, inside its transaction,
+    with the plan locked."""
     version = open_version(plan)
     plan = _take(
         Step.REQUEST_CHANGES,
@@ -292,17 +295,27 @@ def plan_changes_request(
     )
     version.status = VersionStatus.CHANGES_REQUESTED
     version.save(update_fields=["status"])
+    words = {
+        "organisation": organisation_name,
+        "number": version.number,
+        "plan": plan.title,
+        "comment": comment,
+    }
     tell(
         plan,
         NotificationEvent.CHANGES_REQUESTED,
         validation_policy().coordinators(plan),
-        _("%(organisation)s requested changes to version %(number)s of “%(plan)s”: %(comment)s")
-        % {
-            "organisation": organisation_name,
-            "number": version.number,
-            "plan": plan.title,
-            "comment": comment,
-        },
+        _(
+            "%(organisation)s requested changes to version %(number)s of “%(plan)s”, about "
+            "its section “%(section)s”: %(comment)s"
+        )
+        % {**words, "section": section_title(section)}
+        if section
+        else _(
+            "%(organisation)s requested changes to version %(number)s of “%(plan)s”: %(comment)s"
+        )
+        % words,
+        url=section_url(version, section) if section else "",
     )
     return plan
 
