@@ -142,6 +142,22 @@ class Entry:
     described_under: dict  # the target record it is described under
 
 
+@dataclass
+class HeldConsultation:
+    """A consultation as the document summarises it: the organisations present that wish
+    to be credited by name are named, the others counted."""
+
+    record: dict
+    named: list[str]
+    others: int
+
+
+def _held(record: dict) -> HeldConsultation:
+    credits = record.get("credits") or [[name, "by_name"] for name in record["fields"]["present"]]
+    named = [name for name, credit in credits if credit == "by_name"]
+    return HeldConsultation(record, named, len(credits) - len(named))
+
+
 def _gap(item: "Intervention") -> Decimal:
     gap = item.funding["fields"]["gap"] if item.funding else None
     return Decimal(gap) if gap else Decimal(0)
@@ -212,6 +228,7 @@ def document_context(document: PlanDocument) -> dict:
         "participants": participants,
         "targets": targets,
         "frameworks": _records(content, "targets", "framework"),
+        "consultations": [_held(record) for record in _records(content, "targets", "consultation")],
         "by_target": by_target,
         "interventions": interventions,
         "sources": _records(content, "funding", "source"),
