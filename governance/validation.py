@@ -147,9 +147,11 @@ def _seen_document_refusal(version: PlanVersion, checksum: str) -> str | None:
     document = PlanDocument.objects.filter(
         version=version, edition=DocumentEdition.FOR_VALIDATION
     ).first()
-    if document is None or document.status != DocumentStatus.READY:
-        return _("The document changed since you opened this page; read it again, then sign.")
-    if document.checksum != checksum:
+    if (
+        document is None
+        or document.status != DocumentStatus.READY
+        or (document.checksum != checksum)
+    ):
         return _("The document changed since you opened this page; read it again, then sign.")
     return None
 
