@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from action_plans.documents import document_request, documents_not_queued
-from action_plans.models import DocumentStatus, PlanDocument, PlanVersion
+from action_plans.documents import version_document as document_of
+from action_plans.models import DocumentEdition, DocumentStatus, PlanDocument, PlanVersion
 from action_plans.permissions import (
     PlanAction,
     plan_for_user_or_404,
@@ -34,11 +35,22 @@ def tell_if_not_queued(request: HttpRequest, plan) -> bool:
     return True
 
 
-def _state(request, access, document, *, version=None):
-    context = {**access.context, "document": document, "version": version}
+def _edition(request: HttpRequest) -> str:
+    """The edition asked for (``?edition=for_validation``); the official one otherwise."""
+    edition = request.GET.get("edition", "")
+    return edition if edition in DocumentEdition.values else DocumentEdition.OFFICIAL
+
+
+def _state(request, access, document, *, version=None, edition=DocumentEdition.OFFICIAL):
+    context = {**access.context, "document": document, "version": version, "edition": edition}
     if request.htmx:
         return render(request, "action_plans/includes/document_state.html", context)
     return render(request, "action_plans/document_state.html", context)
+
+
+def _state_url(pk: int, version: PlanVersion, edition: str) -> str:
+    url = reverse("version_document_state", args=[pk, version.pk])
+    return url if edition == DocumentEdition.OFFICIAL else f"{url}?edition={edition}"
 
 
 def _download(document: PlanDocument | None, state_url: str) -> HttpResponse:
@@ -55,24 +67,30 @@ def _download(document: PlanDocument | None, state_url: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def version_document(request: HttpRequest, pk: int, version_pk: int) -> HttpResponse:
-    """The version's PDF, for whoever may see the plan; a POST asks for it again (a
+    """The version's PDF (the official edition, or ``?edition=for_validation``: the one
+    given to the signatories), for whoever may see the plan; a POST asks for it again (a
     coordinator, after a failure)."""
     access = plan_object_for_user_or_404(
         request.user, pk, PlanVersion.objects.all(), version_pk, PlanAction.VIEW
     )
-    version = access.object
-    document = PlanDocument.objects.filter(version=version).first()
+    version, edition = access.object, _edition(request)
     if request.method == "POST":
+        # A version's PDF is asked for again after a failure, whatever the plan's status.
         access = plan_object_for_user_or_404(
-            request.user, pk, PlanVersion.objects.all(), version_pk, PlanAction.CHANGE
+            request.user,
+            pk,
+            PlanVersion.objects.all(),
+            version_pk,
+            PlanAction.CHANGE,
+            any_status=True,
         )
-        document_request(plan=access.plan, version=version)
+        document_request(plan=access.plan, version=version, edition=edition)
         if not tell_if_not_queued(request, access.plan):
             messages.success(
                 request, _("The document is queued; this page shows when it is ready.")
             )
-        return redirect("version_document_state", pk, version.pk)
-    return _download(document, reverse("version_document_state", args=[pk, version.pk]))
+        return redirect(_state_url(pk, version, edition))
+    return _download(document_of(version, edition), _state_url(pk, version, edition))
 
 
 @require_http_methods(["GET", "POST"])
@@ -81,8 +99,9 @@ def version_document_state(request: HttpRequest, pk: int, version_pk: int) -> Ht
     access = plan_object_for_user_or_404(
         request.user, pk, PlanVersion.objects.all(), version_pk, PlanAction.VIEW
     )
-    document = PlanDocument.objects.filter(version=access.object).first()
-    return _state(request, access, document, version=access.object)
+    edition = _edition(request)
+    document = document_of(access.object, edition)
+    return _state(request, access, document, version=access.object, edition=edition)
 
 
 @require_http_methods(["GET", "POST"])

@@ -24,6 +24,7 @@ from action_plans.hooks import document_parts, validation_policy
 from action_plans.jobs import hand_over
 from action_plans.models import (
     ActionPlan,
+    DocumentEdition,
     DocumentStatus,
     PlanChange,
     PlanDocument,
@@ -35,13 +36,18 @@ from action_plans.snapshot import build_snapshot, named
 log = logging.getLogger("msd_planner.jobs")
 
 
-def document_request(*, plan: ActionPlan, version: PlanVersion | None) -> PlanDocument:
-    """Want the PDF of ``version`` (None: a preview of the draft): queued now, handed to
-    the broker after commit and rendered by a worker. A version's PDF that is ready stays
-    as it is; a preview is rendered anew."""
+def document_request(
+    *,
+    plan: ActionPlan,
+    version: PlanVersion | None,
+    edition: str = DocumentEdition.OFFICIAL,
+) -> PlanDocument:
+    """Want the PDF of ``version`` (None: a preview of the draft) in ``edition``: queued
+    now, handed to the broker after commit and rendered by a worker. A version's PDF that
+    is ready stays as it is; a preview is rendered anew."""
     if version is not None:
         document, _created = PlanDocument.objects.get_or_create(
-            version=version, defaults={"plan": plan}
+            version=version, edition=edition, defaults={"plan": plan}
         )
         if document.status == DocumentStatus.READY:
             return document
@@ -117,7 +123,14 @@ def documents_requeue_stuck(*, older_than: timedelta) -> list[int]:
 
 def _file_name(document: PlanDocument) -> str:
     which = f"v{document.version.number}" if document.version_id else "draft-preview"
+    if document.for_validation:
+        which += "-for-validation"
     return f"plan-documents/plan-{document.plan_id}-{which}.pdf"
+
+
+def version_document(version: PlanVersion, edition: str = DocumentEdition.OFFICIAL):
+    """The version's PDF in ``edition``, or None while none was asked for."""
+    return PlanDocument.objects.filter(version=version, edition=edition).first()
 
 
 def document_render(document_id: int) -> PlanDocument | None:
@@ -193,6 +206,22 @@ class Entry:
     described_under: dict  # the target record it is described under
 
 
+@dataclass
+class HeldConsultation:
+    """A consultation as the document summarises it: the organisations present that wish
+    to be credited by name are named, the others counted."""
+
+    record: dict
+    named: list[str]
+    others: int
+
+
+def _held(record: dict) -> HeldConsultation:
+    credits = record.get("credits") or [[name, "by_name"] for name in record["fields"]["present"]]
+    named = [name for name, credit in credits if credit == "by_name"]
+    return HeldConsultation(record, named, len(credits) - len(named))
+
+
 def _gap(item: "Intervention") -> Decimal:
     gap = item.funding["fields"]["gap"] if item.funding else None
     return Decimal(gap) if gap else Decimal(0)
@@ -256,12 +285,14 @@ def document_context(document: PlanDocument) -> dict:
         "frozen": content["plan"],
         "version": version,
         "preview": version is None,
+        "for_validation": version is not None and document.for_validation,
         "arrangement": next(iter(_records(content, "governance", "arrangement")), None),
         "leads": _records(content, "governance", "lead"),
         "advisers": _records(content, "governance", "adviser"),
         "participants": participants,
         "targets": targets,
         "frameworks": _records(content, "targets", "framework"),
+        "consultations": [_held(record) for record in _records(content, "targets", "consultation")],
         "by_target": by_target,
         "interventions": interventions,
         "sources": _records(content, "funding", "source"),

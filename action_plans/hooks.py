@@ -170,6 +170,14 @@ class Signature:
     signatory: str = ""
     comment: str = ""
     signed_at: Any = None
+    section: str = ""  # the section of the version the comment is about, if any
+    section_title: str = ""
+    section_url: str = ""
+    document_checksum: str = ""  # of the PDF for validation the signatory was given
+
+    @property
+    def checksum_short(self) -> str:
+        return self.document_checksum[:12]
 
 
 @dataclass(frozen=True)

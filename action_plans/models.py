@@ -351,14 +351,30 @@ class DocumentStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class DocumentEdition(models.TextChoices):
+    # Given to the signatories at submission, watermarked, and never rendered again: the
+    # file an approval's checksum names stays downloadable as it was approved.
+    FOR_VALIDATION = "for_validation", _("For validation")
+    # The version's document once validated, rendered again on adoption (the cover then
+    # carries the adoption); also the coordinators' preview of the draft.
+    OFFICIAL = "official", _("Official")
+
+
 class PlanDocument(models.Model):
-    """A plan's PDF: one per version (what leaves the building), or the coordinators'
-    preview of the draft (one per plan, replaced on each request). Rendered by a
-    background job; the file is kept through Django's storage API with its checksum."""
+    """A plan's PDF: per version, the edition given for validation and the official one
+    (what leaves the building), or the coordinators' preview of the draft (one per plan,
+    replaced on each request). Rendered by a background job; the file is kept through
+    Django's storage API with its checksum."""
 
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="documents")
-    version = models.OneToOneField(
-        PlanVersion, on_delete=models.CASCADE, null=True, blank=True, related_name="document"
+    version = models.ForeignKey(
+        PlanVersion, on_delete=models.CASCADE, null=True, blank=True, related_name="documents"
+    )
+    edition = models.CharField(
+        _("edition"),
+        max_length=16,
+        choices=DocumentEdition.choices,
+        default=DocumentEdition.OFFICIAL,
     )
     status = models.CharField(
         _("status"), max_length=16, choices=DocumentStatus.choices, default=DocumentStatus.QUEUED
@@ -386,6 +402,17 @@ class PlanDocument(models.Model):
                 name="plan_document_one_preview",
                 violation_error_message=_("The plan already has a preview."),
             ),
+            models.UniqueConstraint(
+                fields=["version", "edition"],
+                condition=models.Q(version__isnull=False),
+                name="plan_document_one_per_version_edition",
+                violation_error_message=_("The version already has this edition of its PDF."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(edition__in=DocumentEdition.values),
+                name="plan_document_edition_known",
+                violation_error_message=_("Choose one of the listed editions."),
+            ),
             models.CheckConstraint(
                 condition=models.Q(status__in=DocumentStatus.values),
                 name="plan_document_status_known",
@@ -408,3 +435,7 @@ class PlanDocument(models.Model):
             and self.handed_over_at is None
             and bool(self.queue_error)
         )
+
+    @property
+    def for_validation(self) -> bool:
+        return self.edition == DocumentEdition.FOR_VALIDATION

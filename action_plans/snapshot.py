@@ -4,8 +4,10 @@ versions, read from their snapshots alone."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django_countries import countries
@@ -36,6 +38,27 @@ def build_snapshot(plan: ActionPlan) -> dict:
             },
             "sections": {section.name: section.build(plan) for section in snapshot_sections()},
         }
+
+
+def version_sections(content: dict) -> list[tuple[str, str]]:
+    """The sections of a snapshot, as (name, title in the active language), in order."""
+    return [
+        (section.name, str(section.title))
+        for section in snapshot_sections()
+        if section.name in content["sections"]
+    ]
+
+
+def section_title(name: str) -> str:
+    """A section's title in the active language (its name when no app registers it)."""
+    return next((str(item.title) for item in snapshot_sections() if item.name == name), name)
+
+
+def section_url(version, name: str) -> str:
+    """Where a version's page shows the section ``name``."""
+    return reverse("version_detail", args=[version.plan_id, version.pk]) + (
+        f"?{urlencode({'section': name})}#content"
+    )
 
 
 def _named_record(section: SnapshotSection, record: dict) -> dict:

@@ -13,10 +13,17 @@ from django.views.decorators.http import require_http_methods
 
 from action_plans import snapshot, workflow
 from action_plans.document_views import tell_if_not_queued
-from action_plans.documents import change_log
+from action_plans.documents import change_log, version_document
 from action_plans.forms import AdoptionForm, ChangeForm, StepCommentForm
 from action_plans.hooks import validation_policy
-from action_plans.models import ActionPlan, PlanDocument, PlanSnapshot, PlanStatus, PlanVersion
+from action_plans.models import (
+    ActionPlan,
+    DocumentEdition,
+    PlanDocument,
+    PlanSnapshot,
+    PlanStatus,
+    PlanVersion,
+)
 from action_plans.permissions import (
     PlanAccess,
     PlanAction,
@@ -49,8 +56,9 @@ def plan_validation(request: HttpRequest, pk: int) -> HttpResponse:
             "readiness": readiness,
             "version": shown,
             "official": official,
-            "official_document": PlanDocument.objects.filter(version=official).first()
-            if official
+            "official_document": version_document(official) if official else None,
+            "validation_document": version_document(shown, DocumentEdition.FOR_VALIDATION)
+            if shown
             else None,
             "preview": PlanDocument.objects.filter(plan=plan, version=None).first(),
             # the validated version's PDF, before its adoption makes it the official one
@@ -315,7 +323,8 @@ def version_detail(request: HttpRequest, pk: int, version_pk: int) -> HttpRespon
             if current
             else [],
             "others": access.plan.versions.exclude(pk=version.pk),
-            "document": PlanDocument.objects.filter(version=version).first(),
+            "document": version_document(version),
+            "validation_document": version_document(version, DocumentEdition.FOR_VALIDATION),
             "changes": change_log(version),
         },
     )

@@ -27,6 +27,7 @@ from action_plans.models import (
     OPEN_VERSION_STATUSES,
     ActionPlan,
     ChangeReason,
+    DocumentEdition,
     DocumentStatus,
     NotificationEvent,
     PlanChange,
@@ -42,7 +43,7 @@ from action_plans.notifications import notify
 from action_plans.permissions import plan_actions_for_user
 from action_plans.policy import PlanAction
 from action_plans.services import plan_row_lock
-from action_plans.snapshot import build_snapshot
+from action_plans.snapshot import build_snapshot, section_title, section_url
 
 
 @dataclass(frozen=True)
@@ -126,26 +127,37 @@ def validation_url(plan: ActionPlan) -> str:
     return reverse("plan_validation", args=[plan.pk])
 
 
-def tell(plan: ActionPlan, event: str, users, message: str) -> None:
-    """Tell ``users`` what happened to ``plan`` (in the app, and by email on commit)."""
+def tell(plan: ActionPlan, event: str, users, message: str, *, url: str = "") -> None:
+    """Tell ``users`` what happened to ``plan`` (in the app, and by email on commit), with
+    a link to ``url`` (the validation page unless told)."""
     notify(
         users=users,
         plan=plan,
         event=event,
         subject=f"MSD Planner – {plan.title}: {NotificationEvent(event).label}",
         message=message,
-        url=validation_url(plan),
+        url=url or validation_url(plan),
     )
 
 
-def _render_later(plan: ActionPlan, version: PlanVersion, *, again: bool = False) -> None:
-    """Queue the version's PDF (after commit). On adoption it is rendered again: the
-    cover then carries the adoption's date and act."""
+def _render_later(
+    plan: ActionPlan,
+    version: PlanVersion,
+    *,
+    again: bool = False,
+    edition: str = DocumentEdition.OFFICIAL,
+) -> None:
+    """Queue the version's PDF (after commit): on submission the edition for validation,
+    which the signatories read and which stays as it was rendered; on validation the
+    official one, rendered again on adoption (the cover then carries the adoption's date
+    and act)."""
     if not settings.PLAN_DOCUMENTS_ON_VALIDATION:
         return
     if again:
-        PlanDocument.objects.filter(version=version).update(status=DocumentStatus.QUEUED)
-    document_request(plan=plan, version=version)
+        PlanDocument.objects.filter(version=version, edition=edition).update(
+            status=DocumentStatus.QUEUED
+        )
+    document_request(plan=plan, version=version, edition=edition)
 
 
 def _lock(plan_id: int) -> ActionPlan:
@@ -260,6 +272,7 @@ def plan_submit(*, actor, plan: ActionPlan, comment: str = "") -> PlanVersion:
     PlanSnapshot.objects.create(version=version, content=build_snapshot(plan))
     PlanChange.objects.filter(plan=plan, version=None).update(version=version)
     _take(Step.SUBMIT, plan_id=plan.pk, actor=actor, comment=comment, version=version)
+    _render_later(plan, version, edition=DocumentEdition.FOR_VALIDATION)
     tell(
         plan,
         NotificationEvent.VALIDATION_OPENED,
@@ -288,10 +301,12 @@ def plan_withdraw(*, actor, plan: ActionPlan, comment: str) -> ActionPlan:
 
 
 def plan_changes_request(
-    *, actor, plan: ActionPlan, organisation_name: str, comment: str
+    *, actor, plan: ActionPlan, organisation_name: str, comment: str, section: str = ""
 ) -> ActionPlan:
-    """A required organisation asks for changes: the version goes back to a draft. Called
-    by governance's signing service, inside its transaction, with the plan locked."""
+    """A required organisation asks for changes (about one ``section`` of the version, if
+    it says which): the version goes back to a draft and the coordinators are pointed to
+    that section of it. Called by governance's signing service, inside its transaction,
+    with the plan locked."""
     version = open_version(plan)
     plan = _take(
         Step.REQUEST_CHANGES,
@@ -303,17 +318,27 @@ def plan_changes_request(
     )
     version.status = VersionStatus.CHANGES_REQUESTED
     version.save(update_fields=["status"])
+    words = {
+        "organisation": organisation_name,
+        "number": version.number,
+        "plan": plan.title,
+        "comment": comment,
+    }
     tell(
         plan,
         NotificationEvent.CHANGES_REQUESTED,
         validation_policy().coordinators(plan),
-        _("%(organisation)s requested changes to version %(number)s of “%(plan)s”: %(comment)s")
-        % {
-            "organisation": organisation_name,
-            "number": version.number,
-            "plan": plan.title,
-            "comment": comment,
-        },
+        _(
+            "%(organisation)s requested changes to version %(number)s of “%(plan)s”, about "
+            "its section “%(section)s”: %(comment)s"
+        )
+        % {**words, "section": section_title(section)}
+        if section
+        else _(
+            "%(organisation)s requested changes to version %(number)s of “%(plan)s”: %(comment)s"
+        )
+        % words,
+        url=section_url(version, section) if section else "",
     )
     return plan
 

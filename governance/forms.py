@@ -457,9 +457,21 @@ class SignForm(forms.Form):
         help_text=_("Required when you request changes: say which, and why."),
     )
 
-    def __init__(self, *args, organisations, **kwargs):
+    section = forms.ChoiceField(
+        label=_("Section your comment is about"),
+        required=False,
+        choices=[],
+        help_text=_("Optional: the coordinators are pointed to it on the version's page."),
+    )
+    # What the page showed: the version and the checksum of its PDF for validation (empty
+    # when none was ready). The service refuses a decision on something else.
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    document_checksum = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+    def __init__(self, *args, organisations, sections=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
+        self.fields["section"].choices = [("", _("The plan as a whole")), *sections]
 
     def clean(self):
         cleaned = super().clean()

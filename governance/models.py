@@ -394,7 +394,8 @@ class SignOffDecision(models.TextChoices):
 
 class SignOff(models.Model):
     """An organisation's decision on a version in validation, given by one of its
-    signatories: approve it, or request changes (with a comment)."""
+    signatories: approve it, or request changes (with a comment, which may point at a
+    section of the version), with the checksum of the PDF the signatory was given."""
 
     version = models.ForeignKey(
         "action_plans.PlanVersion", on_delete=models.CASCADE, related_name="sign_offs"
@@ -407,6 +408,11 @@ class SignOff(models.Model):
     )
     decision = models.CharField(_("decision"), max_length=16, choices=SignOffDecision.choices)
     comment = models.TextField(_("comment"), blank=True, max_length=NOTES_MAX_LENGTH)
+    # The section of the version the comment is about (a snapshot section's name), if any.
+    section = models.CharField(_("section of the version"), max_length=40, blank=True)
+    # The SHA-256 of the PDF for validation the signatory was given; empty when no PDF was
+    # ready: the version was then approved as its page shows it.
+    document_checksum = models.CharField(_("SHA-256 of the PDF signed"), max_length=64, blank=True)
     signed_at = models.DateTimeField(_("signed"), auto_now_add=True)
 
     class Meta:

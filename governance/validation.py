@@ -20,12 +20,16 @@ from action_plans.hooks import ReadinessItem, RequiredSignature, Signature, Vali
 from action_plans.models import (
     OPEN_VERSION_STATUSES,
     ActionPlan,
+    DocumentEdition,
+    DocumentStatus,
     NotificationEvent,
+    PlanDocument,
     PlanStatus,
     PlanVersion,
 )
 from action_plans.policy import ACTING_ROLES, Activity
 from action_plans.services import plan_row_lock
+from action_plans.snapshot import section_title, section_url
 from action_plans.workflow import open_version, plan_changes_request, plan_validate, tell
 from governance.models import (
     LeadArrangement,
@@ -134,16 +138,55 @@ def signable_organisations(user: User, plan: ActionPlan) -> list[Organisation]:
     )
 
 
+def _seen_document_refusal(version: PlanVersion, checksum: str) -> str | None:
+    """Why a decision given on the PDF of checksum ``checksum`` does not stand: the
+    version's PDF for validation is not that file (None when it is, or when no checksum
+    was given: the version was read on its page, the PDF not being ready)."""
+    if not checksum:
+        return None
+    document = PlanDocument.objects.filter(
+        version=version, edition=DocumentEdition.FOR_VALIDATION
+    ).first()
+    if (
+        document is None
+        or document.status != DocumentStatus.READY
+        or (document.checksum != checksum)
+    ):
+        return _("The document changed since you opened this page; read it again, then sign.")
+    return None
+
+
 @transaction.atomic
 def plan_sign(
-    *, actor: User, plan: ActionPlan, organisation: Organisation, decision: str, comment: str
+    *,
+    actor: User,
+    plan: ActionPlan,
+    organisation: Organisation,
+    decision: str,
+    comment: str,
+    section: str = "",
+    document_checksum: str = "",
+    seen_version: int | None = None,
 ) -> SignOff:
     """Sign the version in validation for ``organisation``: approve it (the last
-    required approval validates it), or request changes (back to a draft)."""
+    required approval validates it), or request changes (back to a draft), with the
+    comment pointing at one of its ``section``s if the signatory chose one.
+
+    ``seen_version`` (the version's id) and ``document_checksum`` (of its PDF for
+    validation; empty when none was ready) say what the signatory was shown: a decision
+    on another version or another file is refused, and the checksum is recorded."""
     plan = plan_row_lock(plan.pk)
     version = open_version(plan)
     if plan.status != PlanStatus.IN_VALIDATION or version is None:
         raise ValidationError(_("The plan is not in validation: there is nothing to sign now."))
+    if seen_version is not None and seen_version != version.pk:
+        raise ValidationError(
+            _(
+                "Version %(number)s is in validation now, not the version you read: read "
+                "it, then sign."
+            )
+            % {"number": version.number}
+        )
     if not Membership.objects.filter(
         user=actor, organisation=organisation, role=Role.SIGNATORY, user__is_active=True
     ).exists():
@@ -179,16 +222,27 @@ def plan_sign(
         raise ValidationError({"decision": _("Approve the plan or request changes.")})
     if decision == SignOffDecision.REQUEST_CHANGES and not comment.strip():
         raise ValidationError({"comment": _("Say which changes are needed.")})
+    if section and section not in version.snapshot.content["sections"]:
+        raise ValidationError({"section": _("Choose one of the version's sections.")})
+    refusal = _seen_document_refusal(version, document_checksum)
+    if refusal:
+        raise ValidationError(refusal)
     sign_off = SignOff.objects.create(
         version=version,
         organisation=organisation,
         signatory=actor,
         decision=decision,
         comment=comment.strip(),
+        section=section,
+        document_checksum=document_checksum,
     )
     if decision == SignOffDecision.REQUEST_CHANGES:
         plan_changes_request(
-            actor=actor, plan=plan, organisation_name=organisation.short_name, comment=comment
+            actor=actor,
+            plan=plan,
+            organisation_name=organisation.short_name,
+            comment=comment,
+            section=section,
         )
     else:
         required = {item.organisation_id for item in required_signatures(plan)}
@@ -214,7 +268,7 @@ def plan_sign(
     return sign_off
 
 
-def _signature(required: RequiredSignature, sign_off: SignOff | None) -> Signature:
+def _signature(required: RequiredSignature, sign_off: SignOff | None, version=None) -> Signature:
     if sign_off is None:
         return Signature(required)
     return Signature(
@@ -224,6 +278,10 @@ def _signature(required: RequiredSignature, sign_off: SignOff | None) -> Signatu
         str(sign_off.signatory),
         sign_off.comment,
         sign_off.signed_at,
+        section=sign_off.section,
+        section_title=section_title(sign_off.section) if sign_off.section else "",
+        section_url=section_url(version, sign_off.section) if sign_off.section else "",
+        document_checksum=sign_off.document_checksum,
     )
 
 
@@ -233,13 +291,10 @@ def signatures(plan: ActionPlan, version: PlanVersion | None) -> list[Signature]
     participants may have changed since."""
     if version is not None and version.status not in OPEN_VERSION_STATUSES:
         return [
-            Signature(
+            _signature(
                 RequiredSignature(sign_off.organisation_id, sign_off.organisation.short_name, ""),
-                sign_off.decision,
-                sign_off.get_decision_display(),
-                str(sign_off.signatory),
-                sign_off.comment,
-                sign_off.signed_at,
+                sign_off,
+                version,
             )
             for sign_off in SignOff.objects.filter(version=version)
             .select_related("organisation", "signatory")
@@ -254,7 +309,7 @@ def signatures(plan: ActionPlan, version: PlanVersion | None) -> list[Signature]
         else {}
     )
     return [
-        _signature(required, sign_offs.get(required.organisation_id))
+        _signature(required, sign_offs.get(required.organisation_id), version)
         for required in required_signatures(plan)
     ]
 

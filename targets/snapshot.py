@@ -8,14 +8,18 @@ from django.utils.translation import gettext_lazy
 from action_plans.hooks import (
     SnapshotSection,
     choice_term,
+    date_term,
     frozen_number,
     number_term,
     pairs_term,
 )
 from action_plans.models import ActionPlan
+from governance.models import Organisation
 from msd_planner.lib.translation import CONTENT_LANGUAGES, active_content_language
 from targets.models import (
     Coherence,
+    Consultation,
+    ConsultationKind,
     Framework,
     FrameworkAssessment,
     FrameworkKind,
@@ -41,7 +45,8 @@ def target_label(record: dict) -> str | None:
 
 
 def build(plan: ActionPlan) -> dict:
-    """Six queries: the ranking's four, the frameworks and their assessments."""
+    """Eight queries: the ranking's four, the frameworks and their assessments, the
+    consultations and who was present."""
     records = []
     _criteria, ranked = ranked_targets(plan)
     for entry in ranked:
@@ -112,10 +117,47 @@ def build(plan: ActionPlan) -> dict:
                 },
             }
         )
+    frameworks_count = len(records) - len(ranked)
+    records.extend(_consultations(plan))
     return {
         "records": records,
-        "totals": {"targets": str(len(ranked)), "frameworks": str(len(records) - len(ranked))},
+        "totals": {"targets": str(len(ranked)), "frameworks": str(frameworks_count)},
     }
+
+
+def _consultations(plan: ActionPlan) -> list[dict]:
+    """The consultation log, oldest first: codes for the kind and the topics, the date in
+    ISO, what users typed as typed. ``credits`` keeps how each organisation present wishes
+    to be credited, for the document (the version's page names them all, as the log does)."""
+    records = []
+    consultations = (
+        Consultation.objects.filter(plan=plan)
+        .prefetch_related(Prefetch("organisations", queryset=Organisation.objects.order_by("name")))
+        .order_by("held_on", "pk")
+    )
+    for consultation in consultations:
+        present = list(consultation.organisations.all())
+        records.append(
+            {
+                "key": f"consultation:{consultation.pk}",
+                "kind": "consultation",
+                "label": consultation.title,
+                "credits": [
+                    [str(organisation), organisation.credit_preference] for organisation in present
+                ],
+                "fields": {
+                    "held_on": consultation.held_on.isoformat(),
+                    "consultation_kind": consultation.kind,
+                    "present": [str(organisation) for organisation in present],
+                    "topics": [
+                        name for name in Consultation.TOPIC_FIELDS if getattr(consultation, name)
+                    ],
+                    "outcomes": consultation.outcomes,
+                    "decisions": consultation.decisions,
+                },
+            }
+        )
+    return records
 
 
 _coherence = choice_term(Coherence.choices)
@@ -135,12 +177,20 @@ def _assessment(target: str, coherence: str, note: str | None) -> str:
     return f"{target}: {_coherence(coherence)}" + (f" ({note})" if note else "")
 
 
+_topics = [
+    (name, Consultation._meta.get_field(name).verbose_name) for name in Consultation.TOPIC_FIELDS
+]
+
 SECTION = SnapshotSection(
     name="targets",
-    title=gettext_lazy("Prioritised targets and existing frameworks"),
+    title=gettext_lazy("Prioritised targets, frameworks and consultations"),
     order=20,
     build=build,
-    kinds={"target": gettext_lazy("Target"), "framework": gettext_lazy("Framework")},
+    kinds={
+        "target": gettext_lazy("Target"),
+        "framework": gettext_lazy("Framework"),
+        "consultation": gettext_lazy("Consultation"),
+    },
     fields={
         "rank": gettext_lazy("rank"),
         "score": gettext_lazy("score"),
@@ -153,6 +203,12 @@ SECTION = SnapshotSection(
         "level": gettext_lazy("level"),
         "owner": gettext_lazy("owner"),
         "assessments": gettext_lazy("coherence with the targets"),
+        "held_on": gettext_lazy("date held"),
+        "consultation_kind": gettext_lazy("kind of consultation"),
+        "present": gettext_lazy("organisations present"),
+        "topics": gettext_lazy("topics discussed"),
+        "outcomes": gettext_lazy("outcomes"),
+        "decisions": gettext_lazy("decisions"),
         "targets": gettext_lazy("prioritised targets"),
         "frameworks": gettext_lazy("frameworks reviewed"),
     },
@@ -163,6 +219,9 @@ SECTION = SnapshotSection(
         "level": choice_term(FrameworkLevel.choices),
         # format 1 stored "10.7: Synergy (a note)"
         "assessments": pairs_term(_assessment, re.compile(r"(\S+): (.+?)(?: \((.*)\))?")),
+        "held_on": date_term,
+        "consultation_kind": choice_term(ConsultationKind.choices),
+        "topics": choice_term(_topics),
     },
     labels={"target": target_label},
 )

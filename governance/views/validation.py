@@ -1,4 +1,6 @@
-"""Signing a plan in validation, for an organisation whose signature is required."""
+"""Signing a plan in validation, for an organisation whose signature is required: the
+page shows what is signed (the version, its page, its PDF for validation, the comparison
+with the official version) and the decision records what was shown."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,8 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from action_plans.document_views import tell_if_not_queued
+from action_plans.documents import version_document
+from action_plans.models import DocumentEdition, DocumentStatus
 from action_plans.permissions import PlanAction, plan_for_user_or_404
-from action_plans.workflow import open_version
+from action_plans.snapshot import version_sections
+from action_plans.workflow import official_version, open_version
 from governance import validation
 from governance.forms import SignForm
 from governance.models import Organisation, SignOffDecision
@@ -25,7 +30,18 @@ def plan_sign(request: HttpRequest, pk: int) -> HttpResponse:
     organisations = Organisation.objects.filter(
         pk__in=[item.pk for item in validation.signable_organisations(request.user, plan)]
     ).order_by("name")
-    form = SignForm(request.POST or None, organisations=organisations)
+    version = open_version(plan)
+    document = version_document(version, DocumentEdition.FOR_VALIDATION) if version else None
+    ready = document is not None and document.status == DocumentStatus.READY
+    form = SignForm(
+        request.POST or None,
+        organisations=organisations,
+        sections=version_sections(version.snapshot.content) if version else (),
+        initial={
+            "version": version.pk if version else None,
+            "document_checksum": document.checksum if ready else "",
+        },
+    )
     if request.method == "POST" and form.is_valid():
         try:
             sign_off = validation.plan_sign(
@@ -34,6 +50,9 @@ def plan_sign(request: HttpRequest, pk: int) -> HttpResponse:
                 organisation=form.cleaned_data["organisation"],
                 decision=form.cleaned_data["decision"],
                 comment=form.cleaned_data["comment"],
+                section=form.cleaned_data["section"],
+                document_checksum=form.cleaned_data["document_checksum"],
+                seen_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
             add_service_error(form, error)
@@ -48,7 +67,13 @@ def plan_sign(request: HttpRequest, pk: int) -> HttpResponse:
             )
             tell_if_not_queued(request, plan)  # the last signature asks for the PDF
             return redirect("plan_validation", pk)
-    version = open_version(plan)
+    if form.is_bound:
+        # Shown again (a refusal, an error): the decision will be on what the page shows
+        # now, so the hidden fields say what that is.
+        form.data = form.data.copy()
+        form.data["version"] = version.pk if version else ""
+        form.data["document_checksum"] = document.checksum if ready else ""
+    official = official_version(plan)
     return render(
         request,
         "governance/plan_sign.html",
@@ -56,6 +81,9 @@ def plan_sign(request: HttpRequest, pk: int) -> HttpResponse:
             **access.context,
             "form": form,
             "version": version,
+            "document": document,
+            "document_ready": ready,
+            "official": official if official and version and official.pk != version.pk else None,
             "nothing_to_sign": version is None or not organisations.exists(),
             "request_changes": SignOffDecision.REQUEST_CHANGES,
         },

@@ -194,7 +194,7 @@ def test_a_validated_version_is_rendered_after_commit_without_a_broker(
     cast.plan_a.refresh_from_db()
     assert cast.plan_a.status == PlanStatus.VALIDATED
     version = workflow.open_version(cast.plan_a)
-    document = PlanDocument.objects.get(version=version)
+    document = PlanDocument.objects.get(version=version, edition="official")
     assert document.status == DocumentStatus.READY
     client.force_login(cast.viewer_x)
     response = client.get(reverse("version_document", args=[cast.plan_a.pk, version.pk]))

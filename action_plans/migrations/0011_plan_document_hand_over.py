@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("action_plans", "0009_plan_language"),
+        ("action_plans", "0010_plan_document_editions"),
     ]
 
     operations = [
