@@ -60,7 +60,10 @@ def test_the_validated_pdf_holds_consultations_comments_and_every_change(cast, r
     workflow.plan_submit(actor=cast.coordinator_a, plan=plan)
     approve_all(cast, ready)
     workflow.plan_adopt(
-        actor=cast.coordinator_a, plan=plan, adoption_date=date(2026, 1, 15), reference="Decree 12"
+        actor=cast.coordinator_a,
+        plan=plan,
+        adoption_date=timezone.localdate(),
+        reference="Decree 12",
     )
     workflow.plan_revision_open(
         actor=cast.coordinator_a,

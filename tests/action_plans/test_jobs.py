@@ -27,7 +27,7 @@ from kombu import pools
 from kombu.transport import filesystem, virtual
 
 from action_plans import workflow
-from action_plans.models import DocumentStatus, PlanDocument, PlanStatus
+from action_plans.models import DocumentEdition, DocumentStatus, PlanDocument, PlanStatus
 from action_plans.tasks import requeue_stuck_documents
 from governance.models import Role
 from governance.validation import plan_sign
@@ -111,7 +111,10 @@ def _until(check, seconds: float = 90):
 
 
 def _sign_all_but_one(cast, ready) -> tuple:
-    workflow.plan_submit(actor=cast.coordinator_a, plan=cast.plan_a)
+    # The PDF for validation (queued on submission) is not what these tests follow: the
+    # one the last signature asks for is.
+    with override_settings(PLAN_DOCUMENTS_ON_VALIDATION=False):
+        workflow.plan_submit(actor=cast.coordinator_a, plan=cast.plan_a)
     *others, (last_name, last_signatory) = ready["signatories"].items()
     for name, signatory in others:
         plan_sign(
@@ -145,7 +148,9 @@ def test_the_last_signature_queues_the_pdf_and_the_worker_renders_it(
     # broker's folder for a worker.
     assert "Version 1.0 as a document" in page and "Queued" in page
     assert NOT_QUEUED not in page
-    document = PlanDocument.objects.get(version=workflow.open_version(cast.plan_a))
+    document = PlanDocument.objects.get(
+        version=workflow.open_version(cast.plan_a), edition=DocumentEdition.OFFICIAL
+    )
     assert document.status == DocumentStatus.QUEUED and not document.file
     assert document.handed_over_at is not None
     assert _waiting(embedded, "render_document") == ["action_plans.tasks.render_document"]
@@ -216,7 +221,9 @@ def test_a_broker_that_cannot_be_reached_is_said_and_swept_up_once_it_is_back(
         assert NOT_QUEUED in page  # the step's message
         assert "Not queued yet" in page  # the document's state on the validation page
         assert "It will be queued again automatically" in page
-        document = PlanDocument.objects.get(version=workflow.open_version(cast.plan_a))
+        document = PlanDocument.objects.get(
+            version=workflow.open_version(cast.plan_a), edition=DocumentEdition.OFFICIAL
+        )
         assert document.status == DocumentStatus.QUEUED
         assert document.handed_over_at is None and document.queue_error
         # a fresh request is not swept yet

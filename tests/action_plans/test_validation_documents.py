@@ -2,7 +2,6 @@
 it was approved beside the official PDF rendered on validation and adoption."""
 
 import io
-from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -80,7 +79,7 @@ def test_the_pdf_for_validation_stays_as_approved_beside_the_official_one(
         workflow.plan_adopt(
             actor=cast.coordinator_a,
             plan=cast.plan_a,
-            adoption_date=date(2026, 1, 15),
+            adoption_date=timezone.localdate(),
             reference="Decree 12",
         )
     official = PlanDocument.objects.get(version=version, edition=DocumentEdition.OFFICIAL)

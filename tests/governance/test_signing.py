@@ -5,10 +5,10 @@ section of the version."""
 
 import hashlib
 import re
-from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from action_plans import workflow
 from action_plans.models import (
@@ -144,7 +144,7 @@ def test_a_revision_is_signed_with_a_link_to_its_comparison_with_the_official_ve
     workflow.plan_adopt(
         actor=cast.coordinator_a,
         plan=cast.plan_a,
-        adoption_date=date(2026, 1, 15),
+        adoption_date=timezone.localdate(),
         reference="Decree 12",
     )
     workflow.plan_revision_open(
