@@ -2,6 +2,7 @@
 their messages and hand clean values to the services; they never save."""
 
 from django import forms
+from django.core.validators import DecimalValidator
 from django.utils.translation import gettext_lazy as _
 
 from action_plans.models import ActionPlan
@@ -128,8 +129,13 @@ class CommitmentForm(VersionedModelForm):
         self.fields["local_channel"].choices = LocalChannel.choices
         self.fields["local_actors"].queryset = local_actors
         for name in ("amount", "exchange_rate", "disbursed", "to_local_actors"):
-            self.fields[name].localize = True
-            self.fields[name].widget.is_localized = True
+            field = self.fields[name]
+            field.localize = True
+            field.widget.is_localized = True
+            # Any number is taken here; commitment_problems says everything wrong with it
+            # at once (−500.123 GHS: below zero *and* too precise), in the currency's terms.
+            field.max_digits = field.decimal_places = None
+            field.validators = [v for v in field.validators if not isinstance(v, DecimalValidator)]
         self.fields["disbursed"].required = False
         self.fields["to_local_actors"].required = False
         self.fields["exchange_rate"].help_text = _(

@@ -384,3 +384,24 @@ def test_the_partner_lists_show_only_organisations_the_user_may_see(client, cast
     ).content.decode()
     assert "Ministry of Health" in page  # takes part in plan A
     assert "Ministry of Energy" not in page  # in no plan of theirs
+
+
+def test_every_problem_of_an_amount_shows_at_once(client, cast, fair, sources):
+    """−500.123 GHS is below zero and has a decimal too many: both said the first time."""
+    client.force_login(cast.coordinator_a)
+    response = client.post(
+        reverse("commitment_create", args=[cast.plan_a.pk, fair.pk]),
+        _commitment_data(sources["budget"], amount="-500.123", to_local_actors="-1.1234"),
+    )
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["amount"] == [
+        "Enter an amount above zero.",
+        "GHS has 2 decimals: enter at most 2.",
+    ]
+    assert errors["to_local_actors"] == [
+        "Enter an amount of zero or more.",
+        "GHS has 2 decimals: enter at most 2.",
+    ]
+    assert not Commitment.objects.exists()
