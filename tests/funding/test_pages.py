@@ -405,3 +405,31 @@ def test_every_problem_of_an_amount_shows_at_once(client, cast, fair, sources):
         "GHS has 2 decimals: enter at most 2.",
     ]
     assert not Commitment.objects.exists()
+
+
+def _gap_card(page: str) -> str:
+    card = re.search(r"<div[^>]*><dt[^>]*>Funding gap</dt>(.*?)</div>", page, re.S)
+    return re.sub(r"[ \n]+", " ", re.sub(r"<[^>]+>", " ", card.group(1))).strip()
+
+
+def test_the_gap_card_says_how_the_gap_is_summed_and_why_a_surplus_does_not_fill_it(
+    client, cast, targets_a, sources
+):
+    short = make_intervention(cast, targets_a, title="Short", estimated_cost=Decimal("100000"))
+    over = make_intervention(cast, targets_a, title="Over", estimated_cost=Decimal("100000"))
+    commit(cast.coordinator_a, short, sources["budget"], amount="40000")
+    commit(cast.coordinator_a, over, sources["budget"], amount="150000")
+    client.force_login(cast.viewer_x)
+
+    overview = client.get(reverse("funding_overview", args=[cast.plan_a.pk])).content.decode()
+    intervention = client.get(
+        reverse("intervention_funding", args=[cast.plan_a.pk, over.pk])
+    ).content.decode()
+
+    assert _gap_card(overview) == (
+        "60,000.00\xa0GHS The sum of what each intervention still lacks. Some interventions "
+        "are over-funded, by 50,000.00\xa0GHS in all: that money was given for them, so it "
+        "does not fill another intervention's gap."
+    )
+    # One intervention's page has no sum to explain.
+    assert _gap_card(intervention) == "0.00\xa0GHS Over-funded by 50,000.00\xa0GHS"
