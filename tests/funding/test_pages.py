@@ -433,3 +433,42 @@ def test_the_gap_card_says_how_the_gap_is_summed_and_why_a_surplus_does_not_fill
     )
     # One intervention's page has no sum to explain.
     assert _gap_card(intervention) == "0.00\xa0GHS Over-funded by 50,000.00\xa0GHS"
+
+
+def _select(page: str, name: str) -> tuple[list[str], list[str]]:
+    """A select's option values in order, and those selected."""
+    select = re.search(rf'<select name="{name}".*?</select>', page, re.S).group(0)
+    options = re.findall(r'<option value="([^"]*)"( selected)?>', select)
+    return [value for value, _ in options], [value for value, chosen in options if chosen]
+
+
+def test_the_currency_starts_as_the_source_s_own(client, cast, fair, sources, donor):
+    """The donor's editor may record only its EUR fund: the source is chosen, and the
+    currency with it; the plan's and the sources' currencies head the list of ~155."""
+    client.force_login(donor.editor)
+    page = client.get(reverse("commitment_create", args=[cast.plan_a.pk, fair.pk]))
+    text = page.content.decode()
+
+    assert _select(text, "source")[1] == [str(sources["eu"].pk)]
+    currencies, chosen = _select(text, "currency")
+    assert chosen == ["EUR"]
+    assert currencies[:3] == ["", "GHS", "EUR"]
+    assert len(currencies) > 150
+    assert '<option value="">The source&#x27;s currency</option>' in text
+
+
+def test_a_currency_left_empty_is_the_chosen_source_s(client, cast, fair, sources):
+    client.force_login(cast.coordinator_a)
+    url = reverse("commitment_create", args=[cast.plan_a.pk, fair.pk])
+    currencies, chosen = _select(client.get(url).content.decode(), "currency")
+    assert chosen == [""]  # two sources to choose from: neither currency is assumed
+
+    eu = client.post(url, _commitment_data(sources["eu"], currency=""))
+    assert eu.context["form"].errors == {  # taken as EUR: a rate is asked for
+        "exchange_rate": ["Enter the rate of 1 EUR in GHS."],
+        "rate_date": ["Enter the date of the exchange rate."],
+    }
+    budget = client.post(url, _commitment_data(sources["budget"], currency=""))
+
+    assert budget.status_code == 302
+    assert Commitment.objects.get().currency == "GHS"
