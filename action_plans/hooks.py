@@ -88,6 +88,28 @@ def plan_list_columns() -> tuple[PlanListColumn, ...]:
     return tuple(_plan_list_columns)
 
 
+NoPlanExplanation = Callable[[Any], str | None]
+
+_no_plan_explanations: list[NoPlanExplanation] = []
+
+
+def register_no_plan_explanation(explain: NoPlanExplanation) -> NoPlanExplanation:
+    """``explain(user)`` says why a user sees no plan and what brings one, from what the
+    app knows (governance: whether they belong to an organisation, and whether it takes
+    part in a plan); None when it has nothing to say. The plans list asks only when it is
+    empty, and shows the first answer."""
+    if explain not in _no_plan_explanations:
+        _no_plan_explanations.append(explain)
+    return explain
+
+
+def no_plan_explanation(user) -> str | None:
+    for explain in _no_plan_explanations:
+        if (explanation := explain(user)) is not None:
+            return explanation
+    return None
+
+
 # --- an organisation leaving a plan ----------------------------------------------------
 
 ParticipantLeavingCheck = Callable[[ActionPlan, int], None]
