@@ -291,3 +291,18 @@ def test_a_plans_caption_does_not_repeat_the_period_its_title_names(client, cast
 
     assert "National Plan 2025–2030 · 2025–2030" not in page
     assert "National Plan 2025–2030 ·" in page
+
+
+def test_a_plan_names_its_place_once(client, cast):
+    """A national plan over Ghana reads "Ghana", not "Ghana (Ghana)"; a local one reads
+    "Accra, Ghana", on its overview and in the plans list."""
+    client.force_login(cast.coordinator_a)
+    overview = client.get(reverse("plan_detail", args=[cast.plan_a.pk])).content.decode()
+    home = client.get(reverse("home")).content.decode()
+    client.force_login(cast.coordinator_b)
+    local = client.get(reverse("plan_detail", args=[cast.plan_b.pk])).content.decode()
+
+    assert "Ghana (Ghana)" not in overview
+    assert "National · Ghana · 2025–2030" in overview
+    assert '<div class="small text-body-secondary">Ghana</div>' in home
+    assert "Local · Accra, Ghana · " in local
