@@ -88,6 +88,28 @@ def plan_list_columns() -> tuple[PlanListColumn, ...]:
     return tuple(_plan_list_columns)
 
 
+NoPlanExplanation = Callable[[Any], str | None]
+
+_no_plan_explanations: list[NoPlanExplanation] = []
+
+
+def register_no_plan_explanation(explain: NoPlanExplanation) -> NoPlanExplanation:
+    """``explain(user)`` says why a user sees no plan and what brings one, from what the
+    app knows (governance: whether they belong to an organisation, and whether it takes
+    part in a plan); None when it has nothing to say. The plans list asks only when it is
+    empty, and shows the first answer."""
+    if explain not in _no_plan_explanations:
+        _no_plan_explanations.append(explain)
+    return explain
+
+
+def no_plan_explanation(user) -> str | None:
+    for explain in _no_plan_explanations:
+        if (explanation := explain(user)) is not None:
+            return explanation
+    return None
+
+
 # --- an organisation leaving a plan ----------------------------------------------------
 
 ParticipantLeavingCheck = Callable[[ActionPlan, int], None]
@@ -404,3 +426,37 @@ def register_document_part(part: DocumentPart) -> None:
 
 def document_parts(chapter: str) -> list[DocumentPart]:
     return [part for part in _document_parts if part.chapter == chapter]
+
+
+# --- links one app adds to another's record page -------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordLink:
+    """A link an app adds to the page of another app's record (funding's links on an
+    intervention's page): ``primary`` marks an action the page offers as a button."""
+
+    label: str
+    url: str
+    primary: bool = False
+
+
+RecordLinks = Callable[[Any, Any], list[RecordLink]]
+
+_record_links: dict[str, list[RecordLinks]] = {}
+
+
+def register_record_links(kind: str, provider: RecordLinks) -> RecordLinks:
+    """``provider(record, access)`` returns the links the app adds to the page of a record
+    of ``kind`` (the name the page's app gives it, e.g. ``"intervention"``), only those the
+    user may follow (``access``: the page's plan access, its ``may`` and ``may_on``), in
+    a fixed number of queries."""
+    providers = _record_links.setdefault(kind, [])
+    if provider not in providers:
+        providers.append(provider)
+    return provider
+
+
+def record_links(kind: str, record, access) -> list[RecordLink]:
+    """Every link the apps add to the page of ``record``, in the order the apps load."""
+    return [link for provider in _record_links.get(kind, ()) for link in provider(record, access)]

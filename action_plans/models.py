@@ -114,6 +114,18 @@ class ActionPlan(Versioned):
     def period_label(self) -> str:
         return f"{self.period_start_year}–{self.period_end_year}"
 
+    @property
+    def place_label(self) -> str:
+        """Where the plan applies: "Accra, Ghana"; a national plan named after its
+        country reads "Ghana", not "Ghana (Ghana)"."""
+        return place_label(self.area_name, self.country.name)
+
+
+def place_label(area_name: str, country_name: str) -> str:
+    if not area_name or area_name.strip().casefold() == country_name.strip().casefold():
+        return country_name
+    return f"{area_name}, {country_name}"
+
 
 # Direct foreign-key permission tables: plan permissions are read on every page, and
 # guardian's generic tables (text object ids) get slow at scale.

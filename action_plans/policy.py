@@ -150,41 +150,52 @@ ALL = "all"
 OWN_ACTIVITIES = "own_activities"
 
 
+# What a role may do in its own organisation, beside what it may do on plans.
+ORGANISATION_DUTIES: dict[str, tuple[Promise, ...]] = {
+    Role.COORDINATOR: (
+        _("Manage the organisation's members: invite them, set their roles, end memberships"),
+    ),
+}
+
+
 @dataclass(frozen=True)
 class PolicyColumn:
     label: Promise
     holds: dict[PlanAction, str]  # action → ALL or OWN_ACTIVITIES; absent: not held
+    duties: tuple[Promise, ...] = ()  # in the organisation (ORGANISATION_DUTIES)
 
     @property
     def summary(self) -> list[str]:
-        """What the column holds, in words, in the policy's order."""
+        """What the column holds, in words, in the policy's order, then its duties in the
+        organisation."""
         return [
             str(ACTION_LABELS[action])
             if self.holds[action] == ALL
             else _("%(action)s, if their body leads it") % {"action": ACTION_LABELS[action]}
             for action in PlanAction
             if action in self.holds
-        ]
+        ] + [str(duty) for duty in self.duties]
 
 
 def policy_table() -> list[PolicyColumn]:
     """The role × action table, computed with ``role_actions`` (as the grants are)."""
     every_activity = tuple(ACTIVITY_ACTIONS)
 
-    def column(label, actions, per_activity=frozenset()):
+    def column(label, actions, per_activity=frozenset(), role=None):
         holds = {action: ALL for action in actions}
         holds.update({action: OWN_ACTIVITIES for action in per_activity - actions})
-        return PolicyColumn(label=label, holds=holds)
+        return PolicyColumn(label=label, holds=holds, duties=ORGANISATION_DUTIES.get(role, ()))
 
     lead_editor_all = role_actions(Role.EDITOR, leads_plan=True, activities=every_activity)
     lead_editor_none = role_actions(Role.EDITOR, leads_plan=True)
     return [
-        column(Role.VIEWER.label, role_actions(Role.VIEWER)),
-        column(Role.EDITOR.label, role_actions(Role.EDITOR)),
-        column(Role.SIGNATORY.label, role_actions(Role.SIGNATORY)),
-        column(Role.COORDINATOR.label, role_actions(Role.COORDINATOR)),
+        *(column(role.label, role_actions(role), role=role) for role in Role),
         column(_("Editor of a lead body"), lead_editor_none, lead_editor_all),
-        column(_("Coordinator of a lead body"), role_actions(Role.COORDINATOR, leads_plan=True)),
+        column(
+            _("Coordinator of a lead body"),
+            role_actions(Role.COORDINATOR, leads_plan=True),
+            role=Role.COORDINATOR,
+        ),
         column(_("Platform administrator"), PLATFORM_ADMIN_ACTIONS),
     ]
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from action_plans.hooks import SnapshotSection, snapshot_sections
-from action_plans.models import ActionPlan
+from action_plans.models import ActionPlan, place_label
 from msd_planner.lib.formatting import number, percent
 from msd_planner.lib.money import format_money
 
@@ -83,9 +83,14 @@ def named(content: dict) -> dict:
             "records": [_named_record(section, record) for record in data.get("records", [])],
         }
     plan = content["plan"]
+    country_name = countries.name(plan["country"]) or plan["country"]
     return {
         **content,
-        "plan": {**plan, "country_name": countries.name(plan["country"]) or plan["country"]},
+        "plan": {
+            **plan,
+            "country_name": country_name,
+            "place_label": place_label(plan.get("area_name", ""), country_name),
+        },
         "sections": sections,
     }
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from action_plans import notifications, services, workflow
 from action_plans.forms import ActionPlanForm, HistoryPageForm
 from action_plans.history import history_areas, plan_change_authors, plan_change_log
-from action_plans.hooks import dashboard_facts
+from action_plans.hooks import dashboard_facts, no_plan_explanation
 from action_plans.models import PlanStatus
 from action_plans.permissions import PlanAction, plan_for_user_or_404, require_plan_starter
 from action_plans.selectors import plan_list
@@ -22,7 +22,15 @@ from msd_planner.lib.versioned_edit import VersionedEdit
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     columns, rows = plan_list(request.user)
-    return render(request, "action_plans/home.html", {"columns": columns, "rows": rows})
+    return render(
+        request,
+        "action_plans/home.html",
+        {
+            "columns": columns,
+            "rows": rows,
+            "no_plan_explanation": None if rows else no_plan_explanation(request.user),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

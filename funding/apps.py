@@ -14,15 +14,17 @@ class FundingConfig(AppConfig):
             register_participant_leaving_check,
             register_plan_change_check,
             register_readiness_check,
+            register_record_links,
             register_snapshot_section,
         )
-        from funding import demo, document, history, readiness, rules, services, snapshot  # noqa: F401 (rules declare)
+        from funding import demo, document, history, links, readiness, rules, services, snapshot  # noqa: F401 (rules declare)
 
         register_plan_change_check(services.base_currency_kept)
         register_participant_leaving_check(services.local_actor_still_funded)
         register_readiness_check(readiness.funding_readiness)
         register_dashboard_facts(readiness.funding_facts)
         register_snapshot_section(snapshot.SECTION)
+        register_record_links("intervention", links.intervention_links)
         register_document_part(DocumentPart(chapter="funding", render=document.render))
         history.register()
         demo.register()

@@ -2,6 +2,7 @@
 their messages and hand clean values to the services; they never save."""
 
 from django import forms
+from django.core.validators import DecimalValidator
 from django.utils.translation import gettext_lazy as _
 
 from action_plans.models import ActionPlan
@@ -124,12 +125,17 @@ class CommitmentForm(VersionedModelForm):
         self.fields["source"].queryset = sources
         self.fields["source"].empty_label = _("Choose the source")
         self.fields["stage"].choices = Stage.choices
-        self.fields["currency"].choices = [("", _("Choose the currency")), *currency_choices()]
+        self._currency_field(base, sources)
         self.fields["local_channel"].choices = LocalChannel.choices
         self.fields["local_actors"].queryset = local_actors
         for name in ("amount", "exchange_rate", "disbursed", "to_local_actors"):
-            self.fields[name].localize = True
-            self.fields[name].widget.is_localized = True
+            field = self.fields[name]
+            field.localize = True
+            field.widget.is_localized = True
+            # Any number is taken here; commitment_problems says everything wrong with it
+            # at once (−500.123 GHS: below zero *and* too precise), in the currency's terms.
+            field.max_digits = field.decimal_places = None
+            field.validators = [v for v in field.validators if not isinstance(v, DecimalValidator)]
         self.fields["disbursed"].required = False
         self.fields["to_local_actors"].required = False
         self.fields["exchange_rate"].help_text = _(
@@ -144,15 +150,47 @@ class CommitmentForm(VersionedModelForm):
             "The part of the amount that goes to local actors (migrant- and "
             "community-led organisations, local government), in the currency above."
         )
-        if not self.instance.pk:  # a pledge in the plan's currency, nothing disbursed yet
-            self.initial["currency"] = self.initial.get("currency") or base
+        if not self.instance.pk:  # a pledge of the source's money, nothing disbursed yet
+            only = list(sources[:2])
+            if len(only) == 1 and not self.initial.get("source"):
+                self.initial["source"] = only[0].pk  # the one source the user may record
+            known = next(
+                (source for source in only if source.pk == self.initial.get("source")), None
+            )
+            if known is not None and not self.initial.get("currency"):
+                self.initial["currency"] = known.currency
             self.initial["stage"] = self.initial.get("stage") or Stage.PLEDGED
             for name in ("disbursed", "to_local_actors"):
                 if not self.initial.get(name):
                     self.initial[name] = None
 
+    def _currency_field(self, base: str, sources) -> None:
+        """The currency starts as the source's; the plan's and the sources' currencies
+        come first in the list, then every other."""
+        field = self.fields["currency"]
+        field.required = False
+        field.help_text = _(
+            "Left as “The source's currency”, the amount is recorded in the currency of "
+            "the source chosen above."
+        )
+        names = dict(currency_choices())
+        in_use = set(sources.order_by().values_list("currency", flat=True).distinct())
+        usual = [base, *sorted(in_use - {base})]
+        usual = [code for code in usual if code in names]
+        field.choices = [
+            ("", _("The source's currency")),
+            (_("The plan's and its sources' currencies"), [(code, names[code]) for code in usual]),
+            (
+                _("Other currencies"),
+                [(code, name) for code, name in names.items() if code not in usual],
+            ),
+        ]
+
     def clean(self):
         cleaned = super().clean()
+        source = cleaned.get("source")
+        if not cleaned.get("currency") and source is not None:
+            cleaned["currency"] = source.currency  # what the hint promises
         values = {**cleaned, "local_actors": list(cleaned.get("local_actors") or [])}
         if values.get("currency") == self.plan.base_currency:
             values["exchange_rate"] = None
@@ -164,7 +202,8 @@ class CommitmentForm(VersionedModelForm):
                 for name, messages in commitment_problems(
                     self.plan, self.intervention, values
                 ).items()
-                if name not in self.errors
+                # Without a source there is no currency to take: its message says it all.
+                if name not in self.errors and not (name == "currency" and source is None)
             },
         )
         return cleaned

@@ -37,8 +37,7 @@ from msd_planner.lib.money import (
     converted_part,
     current_currency_codes,
     decimals,
-    minor_digits,
-    too_precise,
+    precision_problem,
 )
 from msd_planner.lib.translation import quoted
 from msd_planner.lib.versioned_edit import (
@@ -207,6 +206,7 @@ def commitment_problems(
     ):
         if value is None:
             continue
+        # Every problem of the amount at once: −500.123 GHS is negative *and* too precise.
         if value < 0 or (name == "amount" and value == 0):
             problem(
                 name,
@@ -216,15 +216,8 @@ def commitment_problems(
             )
         elif value >= MONEY_LIMIT:
             problem(name, _("Enter an amount below one quadrillion (10^15)."))
-        elif known and too_precise(value, currency):
-            digits = minor_digits(currency)
-            problem(
-                name,
-                _("%(currency)s has no decimals: enter a whole amount.") % {"currency": currency}
-                if digits == 0
-                else _("%(currency)s has %(digits)s decimals: enter at most %(digits)s.")
-                % {"currency": currency, "digits": digits},
-            )
+        if known and (message := precision_problem(value, currency)):
+            problem(name, message)
     if known and currency != plan.base_currency:
         rate = values.get("exchange_rate")
         if rate is None:
@@ -233,16 +226,17 @@ def commitment_problems(
                 _("Enter the rate of 1 %(currency)s in %(base)s.")
                 % {"currency": currency, "base": plan.base_currency},
             )
-        elif rate <= 0:
-            problem("exchange_rate", _("Enter an exchange rate above zero."))
-        elif rate >= RATE_LIMIT or decimals(rate) > RATE_PLACES:
+        else:
+            if rate <= 0:
+                problem("exchange_rate", _("Enter an exchange rate above zero."))
             # The rate is stored as entered and the base amounts computed from it: a rate
             # the column would round would no longer give them.
-            problem(
-                "exchange_rate",
-                _("Enter a rate below one trillion (10^12), with at most %(places)s decimals.")
-                % {"places": RATE_PLACES},
-            )
+            if rate >= RATE_LIMIT or decimals(rate) > RATE_PLACES:
+                problem(
+                    "exchange_rate",
+                    _("Enter a rate below one trillion (10^12), with at most %(places)s decimals.")
+                    % {"places": RATE_PLACES},
+                )
         if values.get("rate_date") is None:
             problem("rate_date", _("Enter the date of the exchange rate."))
     stage = values.get("stage")

@@ -12,6 +12,7 @@ class GovernanceConfig(AppConfig):
 
         from action_plans.hooks import (
             register_acting_organisations,
+            register_no_plan_explanation,
             register_plan_list_column,
             register_readiness_check,
             register_snapshot_section,
@@ -24,6 +25,7 @@ class GovernanceConfig(AppConfig):
         register_readiness_check(validation.governance_readiness)
         register_plan_list_column(_("Lead bodies"), selectors.plans_lead_bodies)
         register_plan_list_column(_("Your role"), selectors.plans_roles_of)
+        register_no_plan_explanation(selectors.no_plan_explanation)
         register_snapshot_section(snapshot.SECTION)
         history.register()
         demo.register()

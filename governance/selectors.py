@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from action_plans.models import ActionPlan
 from action_plans.permissions import plans_user_can
@@ -296,3 +297,26 @@ def plans_roles_of(plans, user) -> dict[int, str]:
         for plan in plans:
             labels.setdefault(plan.pk, str(_("Administrator")))
     return labels
+
+
+def no_plan_explanation(user) -> str | None:
+    """Why ``user`` sees no plan, and what brings one: they belong to no organisation
+    yet, or their organisations take part in no plan yet (one query)."""
+    if user.is_platform_admin:
+        return None  # they see every plan, and start them
+    names = sorted(
+        Membership.objects.filter(user=user).values_list("organisation__name", flat=True)
+    )
+    if not names:
+        return _(
+            "You are not a member of an organisation yet: an administrator adds you to "
+            "yours, and the plans it takes part in then appear here."
+        )
+    return ngettext(
+        "You are a member of %(organisations)s, which takes part in no plan yet: a "
+        "plan's coordinators add it to their plan, and the plan then appears here.",
+        "You are a member of %(organisations)s, none of which takes part in a plan yet: "
+        "a plan's coordinators add an organisation to their plan, and the plan then "
+        "appears here.",
+        len(names),
+    ) % {"organisations": ", ".join(names)}

@@ -69,9 +69,14 @@ class InterventionForm(VersionedModelForm):
             only = list(leads[:2])
             if len(only) == 1:
                 self.initial["lead_organisation"] = only[0].pk  # their own organisation
-        self.fields["estimated_cost"].label = _("Estimated cost (%(currency)s)") % {
-            "currency": plan.base_currency
-        }
+        # Any number is taken here and judged by intervention_problems, which says every
+        # problem of the cost at once (negative and too precise), in the currency's terms.
+        cost = self.fields["estimated_cost"]
+        self.fields["estimated_cost"] = forms.DecimalField(
+            label=_("Estimated cost (%(currency)s)") % {"currency": plan.base_currency},
+            help_text=cost.help_text,
+            required=False,
+        )
         for name in ("start_date", "end_date"):
             self.fields[name].widget.attrs.update(
                 min=f"{plan.period_start_year}-01-01", max=f"{plan.period_end_year}-12-31"
@@ -152,7 +157,7 @@ class InterventionForm(VersionedModelForm):
         data = self.cleaned_data
         return Links(
             targets={
-                item.pk: data[f"contribution_{item.pk}"].strip()
+                item.pk: (data.get(f"contribution_{item.pk}") or "").strip()
                 for item in self.targets
                 if data.get(f"target_{item.pk}")
             },
@@ -170,15 +175,14 @@ class InterventionForm(VersionedModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.errors:
-            return cleaned
+        # The rules are checked on what is valid even when something else is not, so that
+        # one error does not hide another; a field with an error of its own keeps that one.
         values = {name: cleaned.get(name) for name in INTERVENTION_FIELDS}
         for name, messages in intervention_problems(self.plan, values, self.links()).items():
+            if name in self.errors:
+                continue
             for message in messages:
-                self.add_error(
-                    name if name in self.fields else None,
-                    message,
-                )
+                self.add_error(name if name in self.fields else None, message)
         return cleaned
 
 

@@ -7,6 +7,8 @@ the intervention). Its indicators are versioned records of their own, with targe
 per year and progress recorded per period.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -19,6 +21,8 @@ from msd_planner.lib.versioned_edit import Versioned
 TEXT_MAX_LENGTH = 5000  # a description, a design, risks
 NOTE_MAX_LENGTH = 2000  # a contribution note, a comment, a reason
 COST_DIGITS = 16  # up to 99 trillion in the base currency, with cents
+COST_PLACES = 2
+COST_LIMIT = Decimal(10) ** (COST_DIGITS - COST_PLACES)  # what the cost column holds
 
 
 class InterventionLevel(models.TextChoices):
@@ -88,7 +92,7 @@ class Intervention(Versioned):
     estimated_cost = models.DecimalField(
         _("estimated cost"),
         max_digits=COST_DIGITS,
-        decimal_places=2,
+        decimal_places=COST_PLACES,
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],

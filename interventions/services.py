@@ -22,6 +22,8 @@ from action_plans.models import AGENDA_END_YEAR, ActionPlan
 from action_plans.services import plan_lock
 from governance.models import Organisation, Participation, User
 from interventions.models import (
+    COST_LIMIT,
+    COST_PLACES,
     AddressedTarget,
     Beneficiaries,
     Comment,
@@ -34,6 +36,7 @@ from interventions.models import (
 )
 from interventions.rules import may_lead
 from msd_planner.lib.history import attribute
+from msd_planner.lib.money import precision_problem
 from msd_planner.lib.translation import quoted
 from msd_planner.lib.versioned_edit import (
     Update,
@@ -100,8 +103,13 @@ def intervention_problems(plan: ActionPlan, values: dict, links: Links) -> dict[
                 % {"start": first_day.year, "end": last_day.year},
             )
     cost = values.get("estimated_cost")
-    if cost is not None and cost < 0:
-        problem("estimated_cost", _("The cost cannot be negative."))
+    if cost is not None:  # every problem of the cost at once, not one per try
+        if cost < 0:
+            problem("estimated_cost", _("The cost cannot be negative."))
+        elif cost >= COST_LIMIT:
+            problem("estimated_cost", _("Enter a cost below one hundred trillion (10^14)."))
+        if message := precision_problem(cost, plan.base_currency, places=COST_PLACES):
+            problem("estimated_cost", message)
     if (
         values.get("status") == InterventionStatus.DROPPED
         and not (values.get("drop_reason") or "").strip()

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from action_plans.hooks import record_links
 from action_plans.permissions import (
     PlanAccess,
     PlanAction,
@@ -107,6 +108,7 @@ def intervention_detail(request: HttpRequest, pk: int, intervention_pk: int) -> 
                 or access.may_on(PROGRESS_RECORD, indicator)
             },
             "comment_form": CommentForm() if may_comment else None,
+            "record_links": record_links("intervention", intervention, access),
         },
     )
 

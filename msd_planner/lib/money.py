@@ -14,6 +14,7 @@ from babel.numbers import (
     parse_pattern,
 )
 from django.utils.translation import get_language, to_locale
+from django.utils.translation import gettext as _
 
 
 @cache
@@ -72,6 +73,22 @@ def decimals(value: Decimal) -> int:
 def too_precise(amount: Decimal, code: str) -> bool:
     """True if ``amount`` has more decimals than the currency ``code`` has."""
     return decimals(amount) > minor_digits(code)
+
+
+def precision_problem(amount: Decimal, code: str, *, places: int = MONEY_PLACES) -> str | None:
+    """Why ``amount`` has too many decimals for the currency ``code`` (and for a column
+    of ``places`` decimals), in words; None when it has no more than they allow."""
+    digits = minor_digits(code)
+    if decimals(amount) <= min(digits, places):
+        return None
+    if digits > places:  # the column holds fewer decimals than the currency has
+        return _("Enter at most %(places)s decimals.") % {"places": places}
+    if digits == 0:
+        return _("%(currency)s has no decimals: enter a whole amount.") % {"currency": code}
+    return _("%(currency)s has %(digits)s decimals: enter at most %(digits)s.") % {
+        "currency": code,
+        "digits": digits,
+    }
 
 
 def converted(amount: Decimal, rate: Decimal | None, to_currency: str) -> Decimal:

@@ -30,6 +30,31 @@ def test_home_lists_only_the_plans_the_user_takes_part_in(client, cast):
     assert "Plan A" in page and "Plan B" not in page
 
 
+def _home_says(client) -> str:
+    page = client.get(reverse("home")).content.decode()
+    said = re.search(r"<p>(You do not take part in any plan yet\..*?)</p>", page, re.S)
+    return said.group(1) if said else ""
+
+
+def test_a_new_member_whose_organisation_is_in_no_plan_is_told_so(client, cast):
+    """The outsider belongs to the Ministry of Energy: what is missing is the ministry
+    joining a plan, not her joining the ministry."""
+    client.force_login(cast.outsider)
+    assert _home_says(client) == (
+        "You do not take part in any plan yet. You are a member of Ministry of Energy, "
+        "which takes part in no plan yet: a plan&#x27;s coordinators add it to their plan, "
+        "and the plan then appears here."
+    )
+
+
+def test_someone_in_no_organisation_is_told_an_administrator_adds_them(client, cast, member):
+    client.force_login(member)
+    assert _home_says(client) == (
+        "You do not take part in any plan yet. You are not a member of an organisation yet: "
+        "an administrator adds you to yours, and the plans it takes part in then appear here."
+    )
+
+
 def test_an_administrator_starts_a_plan_then_sets_up_who_leads(client, cast):
     client.force_login(cast.administrator)
     response = client.post(reverse("plan_create"), VALID_PLAN)
@@ -266,3 +291,18 @@ def test_a_plans_caption_does_not_repeat_the_period_its_title_names(client, cast
 
     assert "National Plan 2025–2030 · 2025–2030" not in page
     assert "National Plan 2025–2030 ·" in page
+
+
+def test_a_plan_names_its_place_once(client, cast):
+    """A national plan over Ghana reads "Ghana", not "Ghana (Ghana)"; a local one reads
+    "Accra, Ghana", on its overview and in the plans list."""
+    client.force_login(cast.coordinator_a)
+    overview = client.get(reverse("plan_detail", args=[cast.plan_a.pk])).content.decode()
+    home = client.get(reverse("home")).content.decode()
+    client.force_login(cast.coordinator_b)
+    local = client.get(reverse("plan_detail", args=[cast.plan_b.pk])).content.decode()
+
+    assert "Ghana (Ghana)" not in overview
+    assert "National · Ghana · 2025–2030" in overview
+    assert '<div class="small text-body-secondary">Ghana</div>' in home
+    assert "Local · Accra, Ghana · " in local

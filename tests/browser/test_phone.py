@@ -98,3 +98,30 @@ def test_a_wide_table_scrolls_in_its_box_keeping_its_first_column(phone, catalog
     box.evaluate("box => { box.scrollLeft = box.scrollWidth; }")
     assert first_cell.bounding_box()["x"] == pytest.approx(before, abs=1)
     assert _sideways_overflow(phone) == 0
+
+
+def test_the_interventions_show_their_status_and_cost_on_a_phone(phone, catalogue):
+    """Each intervention is a block of its cells, each named: its status and cost are on
+    the screen without scrolling sideways; the examples keep target 10.c in lower case."""
+    call_command("load_demo")
+    plan = ActionPlan.objects.get(level="national")
+    _sign_in(phone, "coordinator")
+    phone.goto(f"/plans/{plan.pk}/interventions/")
+    box = phone.locator(".table-scroll").first
+    row = box.locator("tbody tr").first
+    cost = row.locator('td[data-label="Cost (GHS)"]')
+    status = row.locator('td[data-label="Status"]')
+
+    for cell, name in ((cost, "Cost (GHS)"), (status, "Status")):
+        expect(cell).to_be_visible()
+        edge = cell.bounding_box()
+        assert edge["x"] >= 0 and edge["x"] + edge["width"] <= PHONE["width"]
+        shown = cell.evaluate("cell => getComputedStyle(cell, '::before').content")
+        assert shown == f'"{name}: "'  # the cell says which column it is
+    assert box.evaluate("box => box.scrollWidth <= box.clientWidth")
+    assert _sideways_overflow(phone) == 0
+
+    phone.goto(f"/plans/{plan.pk}/interventions/examples/")
+    prioritised = phone.locator("section[aria-labelledby=prioritised-heading] .tag")
+    expect(prioritised.filter(has_text="10.c")).to_have_text("10.c")
+    assert "10.c" in prioritised.all_inner_texts()

@@ -384,3 +384,91 @@ def test_the_partner_lists_show_only_organisations_the_user_may_see(client, cast
     ).content.decode()
     assert "Ministry of Health" in page  # takes part in plan A
     assert "Ministry of Energy" not in page  # in no plan of theirs
+
+
+def test_every_problem_of_an_amount_shows_at_once(client, cast, fair, sources):
+    """−500.123 GHS is below zero and has a decimal too many: both said the first time."""
+    client.force_login(cast.coordinator_a)
+    response = client.post(
+        reverse("commitment_create", args=[cast.plan_a.pk, fair.pk]),
+        _commitment_data(sources["budget"], amount="-500.123", to_local_actors="-1.1234"),
+    )
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["amount"] == [
+        "Enter an amount above zero.",
+        "GHS has 2 decimals: enter at most 2.",
+    ]
+    assert errors["to_local_actors"] == [
+        "Enter an amount of zero or more.",
+        "GHS has 2 decimals: enter at most 2.",
+    ]
+    assert not Commitment.objects.exists()
+
+
+def _gap_card(page: str) -> str:
+    card = re.search(r"<div[^>]*><dt[^>]*>Funding gap</dt>(.*?)</div>", page, re.S)
+    return re.sub(r"[ \n]+", " ", re.sub(r"<[^>]+>", " ", card.group(1))).strip()
+
+
+def test_the_gap_card_says_how_the_gap_is_summed_and_why_a_surplus_does_not_fill_it(
+    client, cast, targets_a, sources
+):
+    short = make_intervention(cast, targets_a, title="Short", estimated_cost=Decimal("100000"))
+    over = make_intervention(cast, targets_a, title="Over", estimated_cost=Decimal("100000"))
+    commit(cast.coordinator_a, short, sources["budget"], amount="40000")
+    commit(cast.coordinator_a, over, sources["budget"], amount="150000")
+    client.force_login(cast.viewer_x)
+
+    overview = client.get(reverse("funding_overview", args=[cast.plan_a.pk])).content.decode()
+    intervention = client.get(
+        reverse("intervention_funding", args=[cast.plan_a.pk, over.pk])
+    ).content.decode()
+
+    assert _gap_card(overview) == (
+        "60,000.00\xa0GHS The sum of what each intervention still lacks. Some interventions "
+        "are over-funded, by 50,000.00\xa0GHS in all: that money was given for them, so it "
+        "does not fill another intervention's gap."
+    )
+    # One intervention's page has no sum to explain.
+    assert _gap_card(intervention) == "0.00\xa0GHS Over-funded by 50,000.00\xa0GHS"
+
+
+def _select(page: str, name: str) -> tuple[list[str], list[str]]:
+    """A select's option values in order, and those selected."""
+    select = re.search(rf'<select name="{name}".*?</select>', page, re.S).group(0)
+    options = re.findall(r'<option value="([^"]*)"( selected)?>', select)
+    return [value for value, _ in options], [value for value, chosen in options if chosen]
+
+
+def test_the_currency_starts_as_the_source_s_own(client, cast, fair, sources, donor):
+    """The donor's editor may record only its EUR fund: the source is chosen, and the
+    currency with it; the plan's and the sources' currencies head the list of ~155."""
+    client.force_login(donor.editor)
+    page = client.get(reverse("commitment_create", args=[cast.plan_a.pk, fair.pk]))
+    text = page.content.decode()
+
+    assert _select(text, "source")[1] == [str(sources["eu"].pk)]
+    currencies, chosen = _select(text, "currency")
+    assert chosen == ["EUR"]
+    assert currencies[:3] == ["", "GHS", "EUR"]
+    assert len(currencies) > 150
+    assert '<option value="">The source&#x27;s currency</option>' in text
+
+
+def test_a_currency_left_empty_is_the_chosen_source_s(client, cast, fair, sources):
+    client.force_login(cast.coordinator_a)
+    url = reverse("commitment_create", args=[cast.plan_a.pk, fair.pk])
+    chosen = _select(client.get(url).content.decode(), "currency")[1]
+    assert chosen == [""]  # two sources to choose from: neither currency is assumed
+
+    eu = client.post(url, _commitment_data(sources["eu"], currency=""))
+    assert eu.context["form"].errors == {  # taken as EUR: a rate is asked for
+        "exchange_rate": ["Enter the rate of 1 EUR in GHS."],
+        "rate_date": ["Enter the date of the exchange rate."],
+    }
+    budget = client.post(url, _commitment_data(sources["budget"], currency=""))
+
+    assert budget.status_code == 302
+    assert Commitment.objects.get().currency == "GHS"

@@ -215,3 +215,21 @@ def test_inviting_a_current_member_says_so(client, cast):
         {"email": cast.editor_x.email, "first_name": "A", "last_name": "B", "role": "viewer"},
     )
     assert "is already a member of MOL" in response.content.decode()
+
+
+def test_the_role_page_says_a_coordinator_also_manages_the_members(client, cast):
+    client.force_login(cast.coordinator_x)
+    membership = cast.editor_x.memberships.get()
+    page = client.get(
+        reverse("organisation_member_edit", args=[cast.ministry_x.pk, membership.pk])
+    ).content.decode()
+
+    roles = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", page))
+    assert roles["Editor"] == "See; Propose and edit own items"
+    assert roles["Coordinator"] == (
+        "See; Propose and edit own items; Manage the organisation&#x27;s members: invite "
+        "them, set their roles, end memberships"
+    )
+    assert roles["Coordinator of a lead body"].endswith(
+        "Manage the organisation&#x27;s members: invite them, set their roles, end memberships"
+    )

@@ -804,3 +804,20 @@ def test_a_reactivated_user_signs_in_again(client, cast):
         reverse("login"), {"username": "viewer_x", "password": factories.PASSWORD}
     )
     assert response.url == reverse("home")
+
+
+def test_every_select_s_empty_choice_says_choose(client, cast):
+    """No select offers Django's "---------": a country, a level, a base currency left
+    to choose read "Choose one", as "Choose the sector" does elsewhere."""
+    client.force_login(cast.administrator)
+    organisation = client.get(reverse("organisation_create")).content.decode()
+    client.force_login(cast.coordinator_a)
+    plan = client.get(reverse("plan_edit", args=[cast.plan_a.pk])).content.decode()
+
+    for page in (organisation, plan):
+        assert "---------" not in page
+    first_option = re.compile(
+        r'<select name="(\w+)"[^>]*>\s*<option value=""(?: selected)?>([^<]+)</option>'
+    )
+    assert dict(first_option.findall(organisation))["country"] == "Choose one"
+    assert dict(first_option.findall(plan))["base_currency"] == "Choose one"

@@ -508,3 +508,59 @@ def test_an_organisation_working_on_an_intervention_stays_in_the_plan(client, ca
         response.content.decode()
     )
     assert cast.plan_a.participations.filter(organisation=cast.ministry_x).exists()
+
+
+def _field_errors(page: str, field: str) -> list[str]:
+    """The messages shown on a field (under its label), not those of the error summary."""
+    return re.findall(rf'id="id_{field}_error_\d+">([^<]+)</div>', page)
+
+
+def test_every_error_of_the_form_shows_at_once_on_its_field(client, cast, targets_a):
+    """An end before the start says so on the End field; a cost of −500.123 is both
+    negative and too precise, and both are said the first time, on the cost."""
+    client.force_login(cast.coordinator_a)
+    response = client.post(
+        reverse("intervention_create", args=[cast.plan_a.pk]),
+        _form_data(
+            cast,
+            targets_a,
+            start_date="2027-01-01",
+            end_date="2026-06-30",
+            estimated_cost="-500.123",
+        ),
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert _field_errors(page, "end_date") == ["The end cannot be before the start."]
+    assert _field_errors(page, "estimated_cost") == [
+        "The cost cannot be negative.",
+        "GHS has 2 decimals: enter at most 2.",
+    ]
+    assert response.context["form"].non_field_errors() == []
+    assert not Intervention.objects.exists()
+
+
+def test_a_rule_is_still_checked_when_another_field_is_wrong(client, cast, targets_a):
+    client.force_login(cast.coordinator_a)
+    response = client.post(
+        reverse("intervention_create", args=[cast.plan_a.pk]),
+        _form_data(cast, targets_a, title="", start_date="2027-01-01", end_date="2026-06-30"),
+    )
+
+    page = response.content.decode()
+    assert _field_errors(page, "title") == ["Enter a title for the intervention."]
+    assert _field_errors(page, "end_date") == ["The end cannot be before the start."]
+
+
+@pytest.mark.parametrize(
+    ("cost", "saved"), [("1250000.5", Decimal("1250000.50")), ("99.99", Decimal("99.99"))]
+)
+def test_a_cost_with_the_currency_s_decimals_is_saved(client, cast, targets_a, cost, saved):
+    client.force_login(cast.coordinator_a)
+    response = client.post(
+        reverse("intervention_create", args=[cast.plan_a.pk]),
+        _form_data(cast, targets_a, estimated_cost=cost),
+    )
+    assert response.status_code == 302
+    assert Intervention.objects.get().estimated_cost == saved
