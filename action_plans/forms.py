@@ -122,6 +122,54 @@ class ChangeForm(forms.Form):
     )
 
 
+class _Checkboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes whose first option the error summary links to."""
+
+    def id_for_label(self, id_, index="0"):
+        return f"{id_}_{index}" if id_ else ""
+
+
+class RecordKeysField(forms.MultipleChoiceField):
+    """The records a change explains. The choices are offered for the page; the keys
+    posted are checked by ``plan_change_record`` against the differences as they are
+    then (not built twice for one request)."""
+
+    def valid_value(self, value) -> bool:
+        return True
+
+
+class ChangeRecordForm(ChangeForm):
+    """A change made in a revision: the differences from the official version it
+    explains, its reason and what changes."""
+
+    field_order = ["records", "reason", "text"]
+
+    records = RecordKeysField(
+        label=_("The differences it explains"),
+        required=False,
+        widget=_Checkboxes,
+        help_text=_(
+            "Each difference from the official version is explained by a recorded change "
+            "before the revision is submitted. A record explained once stays explained, "
+            "even if it changes again."
+        ),
+    )
+
+    def offer(self, differences) -> None:
+        """Offer ``differences`` (those without a reason) as checkboxes; none, no field."""
+        if not differences:
+            del self.fields["records"]
+            return
+        self.fields["records"].choices = [
+            (
+                item.key,
+                _("%(subject)s, %(kind)s (%(section)s)")
+                % {"subject": item.subject, "kind": item.kind_label, "section": item.section},
+            )
+            for item in differences
+        ]
+
+
 class AdoptionForm(forms.Form):
     adoption_date = forms.DateField(
         label=_("Date of adoption"),

@@ -17,6 +17,7 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -42,7 +43,7 @@ from action_plans.notifications import notify
 from action_plans.permissions import plan_actions_for_user
 from action_plans.policy import PlanAction
 from action_plans.services import plan_row_lock
-from action_plans.snapshot import build_snapshot
+from action_plans.snapshot import Difference, build_snapshot, compare, differences
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,73 @@ class TransitionRefused(ValidationError):
 
 
 @dataclass(frozen=True)
+class RevisionChanges:
+    """What a revision changed since the official version, record by record, and which
+    of those differences a recorded change names. A difference undone (the record as it
+    was) is no longer one; a record named once stays explained, however often it
+    changes again before the revision is submitted."""
+
+    official: PlanVersion
+    draft: dict  # the draft's snapshot, built once
+    differences: list[Difference]
+    explained: frozenset[str]
+
+    @property
+    def unexplained(self) -> list[Difference]:
+        return [item for item in self.differences if not set(item.keys) <= self.explained]
+
+
+def revision_changes(plan: ActionPlan) -> RevisionChanges | None:
+    """The draft of a revision compared with the official version (the draft's snapshot
+    is built: call it once a request). None unless the plan is a revision's draft."""
+    if plan.status != PlanStatus.DRAFT:
+        return None
+    official = (
+        PlanVersion.objects.filter(plan=plan, status=VersionStatus.ADOPTED)
+        .select_related("snapshot")
+        .first()
+    )
+    if official is None:
+        return None
+    draft = build_snapshot(plan)
+    explained = frozenset(
+        key
+        for records in revision_change_log(plan, official).values_list("records", flat=True)
+        for key in records
+    )
+    return RevisionChanges(
+        official, draft, differences(compare(official.snapshot.content, draft)), explained
+    )
+
+
+def revision_change_log(plan: ActionPlan, official: PlanVersion):
+    """The changes recorded since ``official`` was adopted: in the draft, and in the
+    revision's versions already submitted (2.0 for a draft that will be 2.1)."""
+    return PlanChange.objects.filter(plan=plan).filter(
+        Q(version=None) | Q(version__major__gt=official.major)
+    )
+
+
+def _explanation_item(plan: ActionPlan, revision: RevisionChanges) -> ReadinessItem:
+    return ReadinessItem(
+        key="changes_explained",
+        label=_("Every change since version %(number)s has its reason")
+        % {"number": revision.official.number},
+        blocking=True,
+        problems=tuple(
+            _("%(subject)s (%(kind)s): no reason recorded.")
+            % {"subject": item.subject, "kind": item.kind_label}
+            for item in revision.unexplained
+        ),
+        url=validation_url(plan) + "#unexplained",
+        order=1000,
+    )
+
+
+@dataclass(frozen=True)
 class Readiness:
     items: list[ReadinessItem]
+    revision: RevisionChanges | None = None  # a revision's differences and their reasons
 
     @property
     def blocking(self) -> list[ReadinessItem]:
@@ -91,9 +157,13 @@ class Readiness:
 
 
 def plan_readiness(plan: ActionPlan) -> Readiness:
-    """Every app's criteria for the plan, blocking ones first, in the apps' order."""
+    """Every app's criteria for the plan, blocking ones first, in the apps' order; for
+    a revision, every difference from the official version explained by a reason."""
     items = [item for check in readiness_checks() for item in check(plan)]
-    return Readiness(sorted(items, key=lambda item: (not item.blocking, item.order)))
+    revision = revision_changes(plan)
+    if revision is not None:
+        items.append(_explanation_item(plan, revision))
+    return Readiness(sorted(items, key=lambda item: (not item.blocking, item.order)), revision)
 
 
 # --- the steps -------------------------------------------------------------------------
@@ -405,9 +475,13 @@ def plan_revision_open(*, actor, plan: ActionPlan, reason: str, text: str) -> Ac
 
 
 @transaction.atomic
-def plan_change_record(*, actor, plan: ActionPlan, reason: str, text: str) -> PlanChange:
-    """Record a change made in a revision of the adopted plan, with its reason: the
-    change log of the version the revision becomes."""
+def plan_change_record(
+    *, actor, plan: ActionPlan, reason: str, text: str, records: list[str] = ()
+) -> PlanChange:
+    """Record a change made in a revision of the adopted plan, with its reason and the
+    records it explains (``records``: keys of the differences from the official version,
+    each with the parts that differ with it): the change log of the version the revision
+    becomes."""
     plan = _lock(plan.pk)
     if plan.status != PlanStatus.DRAFT or official_version(plan) is None:
         raise TransitionRefused(
@@ -416,9 +490,25 @@ def plan_change_record(*, actor, plan: ActionPlan, reason: str, text: str) -> Pl
     if actor is not None and PlanAction.CHANGE not in plan_actions_for_user(actor, plan):
         raise TransitionRefused(_("You may not record changes of this plan."))
     problems = _change_problems(reason, text)
+    explained = []
+    if records:
+        revision = revision_changes(plan)
+        by_key = {item.key: item for item in revision.differences}
+        if any(key not in by_key for key in records):
+            problems["records"] = [
+                _("A record chosen no longer differs from version %(number)s: see the list again.")
+                % {"number": revision.official.number}
+            ]
+        else:
+            # each record with its parts, in the comparison's order
+            explained = list(
+                dict.fromkeys(key for chosen in records for key in by_key[chosen].keys)
+            )
     if problems:
         raise ValidationError(problems)
-    return PlanChange.objects.create(plan=plan, reason=reason, text=text.strip(), actor=actor)
+    return PlanChange.objects.create(
+        plan=plan, reason=reason, text=text.strip(), records=explained, actor=actor
+    )
 
 
 def pending_changes(plan: ActionPlan):
