@@ -122,7 +122,11 @@ def revision_change_log(plan: ActionPlan, official: PlanVersion):
     )
 
 
+LISTED_UNEXPLAINED = 10  # in the checklist; the validation page lists them all
+
+
 def _explanation_item(plan: ActionPlan, revision: RevisionChanges) -> ReadinessItem:
+    unexplained = revision.unexplained
     return ReadinessItem(
         key="changes_explained",
         label=_("Every change since version %(number)s has its reason")
@@ -131,7 +135,15 @@ def _explanation_item(plan: ActionPlan, revision: RevisionChanges) -> ReadinessI
         problems=tuple(
             _("%(subject)s (%(kind)s): no reason recorded.")
             % {"subject": item.subject, "kind": item.kind_label}
-            for item in revision.unexplained
+            for item in unexplained[:LISTED_UNEXPLAINED]
+        )
+        + (
+            (
+                _("And %(count)s more differences without a reason.")
+                % {"count": len(unexplained) - LISTED_UNEXPLAINED},
+            )
+            if len(unexplained) > LISTED_UNEXPLAINED
+            else ()
         ),
         url=validation_url(plan) + "#unexplained",
         order=1000,
@@ -304,7 +316,9 @@ def plan_submit(*, actor, plan: ActionPlan, comment: str = "") -> PlanVersion:
         submitted_at=timezone.now(),
         submitted_by=actor,
     )
-    PlanSnapshot.objects.create(version=version, content=build_snapshot(plan))
+    # a revision's readiness built the draft's snapshot, under this lock: it is the version
+    draft = readiness.revision.draft if readiness.revision else build_snapshot(plan)
+    PlanSnapshot.objects.create(version=version, content=draft)
     PlanChange.objects.filter(plan=plan, version=None).update(version=version)
     _take(Step.SUBMIT, plan_id=plan.pk, actor=actor, comment=comment, version=version)
     tell(

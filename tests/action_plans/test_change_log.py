@@ -318,3 +318,7 @@ def test_a_revisions_pages_cost_the_same_queries_for_10_or_100_interventions(
     )
     _grow(cast, targets, 90)
     assert queries() == small
+    if page == "plan_validation":  # the checklist names ten, the list every one
+        text = client.get(url).content.decode()
+        assert "And 89 more differences without a reason." in text
+        assert text.count('name="records"') == 99
