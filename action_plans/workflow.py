@@ -11,8 +11,10 @@ While a plan is not a draft its content is read-only: ``action_plans.services.pl
 the first lock of every edit service, refuses.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -44,6 +46,8 @@ from action_plans.permissions import plan_actions_for_user
 from action_plans.policy import PlanAction
 from action_plans.services import plan_row_lock
 from action_plans.snapshot import Difference, build_snapshot, compare, differences
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -488,6 +492,15 @@ def plan_revision_open(*, actor, plan: ActionPlan, reason: str, text: str) -> Ac
     return plan
 
 
+def _may_record_changes(actor, plan: ActionPlan) -> None:
+    if plan.status != PlanStatus.DRAFT or official_version(plan) is None:
+        raise TransitionRefused(
+            _("Changes are recorded with a reason in a revision of an adopted plan.")
+        )
+    if actor is not None and PlanAction.CHANGE not in plan_actions_for_user(actor, plan):
+        raise TransitionRefused(_("You may not record changes of this plan."))
+
+
 @transaction.atomic
 def plan_change_record(
     *, actor, plan: ActionPlan, reason: str, text: str, records: list[str] = ()
@@ -497,12 +510,7 @@ def plan_change_record(
     each with the parts that differ with it): the change log of the version the revision
     becomes."""
     plan = _lock(plan.pk)
-    if plan.status != PlanStatus.DRAFT or official_version(plan) is None:
-        raise TransitionRefused(
-            _("Changes are recorded with a reason in a revision of an adopted plan.")
-        )
-    if actor is not None and PlanAction.CHANGE not in plan_actions_for_user(actor, plan):
-        raise TransitionRefused(_("You may not record changes of this plan."))
+    _may_record_changes(actor, plan)
     problems = _change_problems(reason, text)
     explained = []
     if records:
@@ -523,6 +531,39 @@ def plan_change_record(
     return PlanChange.objects.create(
         plan=plan, reason=reason, text=text.strip(), records=explained, actor=actor
     )
+
+
+@transaction.atomic
+def plan_change_made(
+    *,
+    actor,
+    plan: ActionPlan,
+    write: Callable[[], T],
+    record_key: Callable[[T], str],
+    reason: str,
+    text: str,
+) -> tuple[T, PlanChange | None]:
+    """A record saved in a revision with the reason for its change, in one transaction:
+    ``write()`` is the app's own service, ``record_key(result)`` the record's key in the
+    snapshot. The change is recorded naming the record (and its parts) when the record
+    then differs from the official version; a save that leaves it as the official
+    version has it records no change (None)."""
+    plan = _lock(plan.pk)
+    _may_record_changes(actor, plan)
+    problems = _change_problems(reason, text)
+    if problems:
+        raise ValidationError(problems)
+    result = write()
+    revision = revision_changes(plan)
+    difference = next(
+        (item for item in revision.differences if item.key == record_key(result)), None
+    )
+    if difference is None:
+        return result, None
+    change = PlanChange.objects.create(
+        plan=plan, reason=reason, text=text.strip(), records=difference.keys, actor=actor
+    )
+    return result, change
 
 
 def pending_changes(plan: ActionPlan):

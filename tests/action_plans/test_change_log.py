@@ -24,7 +24,7 @@ from interventions.services import (
     intervention_update,
 )
 from tests.conftest import approve_all
-from tests.interventions.test_interventions import _grow
+from tests.interventions.test_interventions import _form_data, _grow
 
 ADDED = "Reintegration of returnees"
 
@@ -322,3 +322,65 @@ def test_a_revisions_pages_cost_the_same_queries_for_10_or_100_interventions(
         text = client.get(url).content.decode()
         assert "And 89 more differences without a reason." in text
         assert text.count('name="records"') == 99
+
+
+def _intervention_form(cast, **changes) -> dict:
+    target = cast.plan_a.prioritised_targets.get()
+    return _form_data(cast, {"10.7": target}, **changes)
+
+
+def test_the_reason_is_given_on_the_intervention_form_in_a_revision(client, cast, ready):
+    plan = cast.plan_a.pk
+    client.force_login(cast.coordinator_a)
+    add = reverse("intervention_create", args=[plan])
+    assert "Reason for this change" not in client.get(add).content.decode()  # not a revision
+
+    _adopted_and_revised(cast, ready)
+    assert "Reason for this change" in client.get(add).content.decode()
+    # a reason needs its words; nothing is saved without them
+    refused = client.post(add, _intervention_form(cast, title=ADDED, change_reason="re_scoping"))
+    assert refused.status_code == 200
+    assert "Say what changes and why." in refused.content.decode()
+    assert not Intervention.objects.filter(title=ADDED).exists()
+
+    response = client.post(
+        add,
+        _intervention_form(
+            cast,
+            title=ADDED,
+            change_reason="new_intervention",
+            change_text="Asked for at the mid-term review",
+        ),
+        follow=True,
+    )
+    assert "The reason is recorded in the revision&#x27;s change log." in response.content.decode()
+    added = Intervention.objects.get(title=ADDED)
+    change = PlanChange.objects.get(text="Asked for at the mid-term review")
+    assert change.reason == "new_intervention" and change.records[0] == f"intervention:{added.pk}"
+    assert _unexplained(cast) == []  # the intervention, its funding: all explained
+
+    # an edit with its reason; one without is left for the validation page
+    intervention = Intervention.objects.get(pk=ready["intervention"].pk)
+    edit = reverse("intervention_edit", args=[plan, intervention.pk])
+    client.post(
+        edit,
+        _intervention_form(
+            cast,
+            title="Fair recruitment",
+            estimated_cost="1100000",
+            version=intervention.version,
+            change_reason="funding_change",
+            change_text="Agencies' audits cost more",
+        ),
+    )
+    assert PlanChange.objects.filter(text="Agencies' audits cost more").exists()
+    assert _unexplained(cast) == []
+
+
+def test_only_those_who_record_changes_are_asked_the_reason(client, cast, ready):
+    _adopted_and_revised(cast, ready)
+    client.force_login(cast.editor_x)  # edits ministry X's interventions, records no change
+    intervention = ready["intervention"]
+    page = client.get(reverse("intervention_edit", args=[cast.plan_a.pk, intervention.pk]))
+    assert page.status_code == 200
+    assert "Reason for this change" not in page.content.decode()
