@@ -122,6 +122,92 @@ class ChangeForm(forms.Form):
     )
 
 
+class _Checkboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes whose first option the error summary links to."""
+
+    def id_for_label(self, id_, index="0"):
+        return f"{id_}_{index}" if id_ else ""
+
+
+class RecordKeysField(forms.MultipleChoiceField):
+    """The records a change explains. The choices are offered for the page; the keys
+    posted are checked by ``plan_change_record`` against the differences as they are
+    then (not built twice for one request)."""
+
+    def valid_value(self, value) -> bool:
+        return True
+
+
+class ChangeRecordForm(ChangeForm):
+    """A change made in a revision: the differences from the official version it
+    explains, its reason and what changes."""
+
+    field_order = ["records", "reason", "text"]
+
+    records = RecordKeysField(
+        label=_("The differences it explains"),
+        required=False,
+        widget=_Checkboxes,
+        help_text=_(
+            "Each difference from the official version is explained by a recorded change "
+            "before the revision is submitted. A record explained once stays explained, "
+            "even if it changes again."
+        ),
+    )
+
+    def offer(self, differences) -> None:
+        """Offer ``differences`` (those without a reason) as checkboxes; none, no field."""
+        if not differences:
+            del self.fields["records"]
+            return
+        self.fields["records"].choices = [
+            (
+                item.key,
+                _("%(subject)s, %(kind)s (%(section)s)")
+                % {"subject": item.subject, "kind": item.kind_label, "section": item.section},
+            )
+            for item in differences
+        ]
+
+
+def offer_change_reason(form: forms.Form) -> None:
+    """On a record's form in a revision of an adopted plan: why it changes, recorded with
+    the save (``workflow.plan_change_made``), or later on the validation page."""
+    form.fields["change_reason"] = forms.ChoiceField(
+        label=_("Reason for this change"),
+        required=False,
+        choices=[("", _("Record it later, on the validation page")), *ChangeReason.choices],
+        help_text=_(
+            "The plan is a revision of its official version: every difference from it is "
+            "explained by a recorded change before the revision is submitted."
+        ),
+    )
+    form.fields["change_text"] = forms.CharField(
+        label=_("What changes, and why"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+def change_reason_check(form: forms.Form, cleaned: dict) -> None:
+    """A reason and its text go together (a form that offers them calls this in clean)."""
+    if "change_reason" not in form.fields:
+        return
+    reason, text = cleaned.get("change_reason"), (cleaned.get("change_text") or "").strip()
+    if text and not reason:
+        form.add_error("change_reason", _("Choose the reason for the change."))
+    if reason and not text:
+        form.add_error("change_text", _("Say what changes and why."))
+
+
+def change_reason_given(form: forms.Form) -> tuple[str, str] | None:
+    """The reason and text entered on the form, if any."""
+    if "change_reason" not in form.fields or not form.cleaned_data.get("change_reason"):
+        return None
+    return form.cleaned_data["change_reason"], form.cleaned_data["change_text"]
+
+
 class AdoptionForm(forms.Form):
     adoption_date = forms.DateField(
         label=_("Date of adoption"),

@@ -255,7 +255,9 @@ class SnapshotSection:
     field's stored value into words in the active language (``choice_term``,
     ``yes_no``, ``date_term``, ``number_term``, ``pairs_term``), ``labels`` a record's
     label, by kind; ``money`` lists the fields (and totals) that are amounts in the
-    plan's base currency; ``shares`` those that are fractions.
+    plan's base currency; ``shares`` those that are fractions. ``summaries`` lists the
+    kinds of record that only sum up others (a target's funding): a revision explains the
+    records they sum, not them (``action_plans.snapshot.differences``).
     ``action_plans.snapshot.named`` applies the terms. A term applies to the field of
     that name in every kind of record of the section: two kinds of one section do not
     give one name two meanings.
@@ -269,6 +271,7 @@ class SnapshotSection:
     fields: dict[str, Any]
     money: frozenset[str] = frozenset()
     shares: frozenset[str] = frozenset()
+    summaries: frozenset[str] = frozenset()
     terms: dict[str, Term] = field(default_factory=dict)
     labels: dict[str, Callable[[dict], str]] = field(default_factory=dict)
 

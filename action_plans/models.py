@@ -299,6 +299,9 @@ class PlanChange(models.Model):
     )
     reason = models.CharField(_("reason"), max_length=24, choices=ChangeReason.choices)
     text = models.TextField(_("what changes, and why"), max_length=5000)
+    # the keys of the snapshot records it explains (``action_plans.snapshot.Difference``):
+    # every record that differs from the official version is named by one change
+    records = models.JSONField(_("records it explains"), default=list, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

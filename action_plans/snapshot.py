@@ -10,6 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_countries import countries
 
 from action_plans.hooks import SnapshotSection, snapshot_sections
@@ -185,6 +186,18 @@ class Change:
     kind: str  # "added", "removed", "changed"
     subject: str  # "Intervention “Fair recruitment”"
     details: list[str] = field(default_factory=list)  # "cost: 1,200,000.00 GHS → 1,450,000.00 GHS"
+    key: str = ""  # the record's key; none for the totals
+    parent: str = ""  # the key of the record it belongs to (an intervention's indicator)
+    summary: bool = False  # a record that only sums up others (``SnapshotSection.summaries``)
+
+    @property
+    def anchor(self) -> str:
+        """The id of the change in the comparison's page."""
+        return record_anchor(self.key) if self.key else ""
+
+
+def record_anchor(key: str) -> str:
+    return "record-" + key.replace(":", "-")
 
 
 @dataclass
@@ -212,6 +225,17 @@ def _same(was, now) -> bool:
     return was == now
 
 
+def _change(section: SnapshotSection, kind: str, record: dict, details=()) -> Change:
+    return Change(
+        kind,
+        _subject(section, record),
+        list(details),
+        key=record["key"],
+        parent=record.get("parent", ""),
+        summary=record["kind"] in section.summaries,
+    )
+
+
 def compare(old: dict, new: dict) -> list[SectionChanges]:
     """What changed from the snapshot ``old`` to ``new``: records added and removed (by
     their key), fields changed record by record, and totals moved. Values are compared
@@ -228,7 +252,7 @@ def compare(old: dict, new: dict) -> list[SectionChanges]:
 
         for key, stored in new_records.items():
             if key not in old_records:
-                changes.append(Change("added", _subject(section, _named_record(section, stored))))
+                changes.append(_change(section, "added", _named_record(section, stored)))
                 continue
             kept = old_records[key]
             renamed = kept["label"] != stored["label"]
@@ -245,10 +269,10 @@ def compare(old: dict, new: dict) -> list[SectionChanges]:
             if renamed and was["label"] != record["label"]:
                 details.insert(0, _("renamed from “%(label)s”") % {"label": was["label"]})
             if details:
-                changes.append(Change("changed", _subject(section, record), details))
+                changes.append(_change(section, "changed", record, details))
         for key, stored in old_records.items():
             if key not in new_records:
-                changes.append(Change("removed", _subject(section, _named_record(section, stored))))
+                changes.append(_change(section, "removed", _named_record(section, stored)))
         totals_before, totals_after = before.get("totals", {}), after.get("totals", {})
         moved_totals = [
             _moved(section, name, totals_before.get(name), value, currency, shown_total)
@@ -260,3 +284,68 @@ def compare(old: dict, new: dict) -> list[SectionChanges]:
         if changes:
             result.append(SectionChanges(str(section.title), changes))
     return result
+
+
+CHANGE_KINDS = {"added": _lazy("added"), "removed": _lazy("removed"), "changed": _lazy("changed")}
+
+
+@dataclass
+class Difference:
+    """A record that differs between two versions, as a revision explains it: with the
+    records that belong to it and differ too (an added intervention's indicators and
+    funding), all named by one reason."""
+
+    key: str
+    section: str  # the section's title
+    kind: str  # "added", "removed", "changed"
+    subject: str
+    keys: list[str] = field(default_factory=list)  # its own key first, then its parts'
+    parts: list[str] = field(default_factory=list)  # the parts' subjects
+
+    @property
+    def anchor(self) -> str:
+        return record_anchor(self.key)
+
+    @property
+    def kind_label(self) -> str:
+        return str(CHANGE_KINDS[self.kind])
+
+
+def differences(changes: list[SectionChanges]) -> list[Difference]:
+    """The records that differ in a comparison (``compare``), each once: a record whose
+    parent differs too goes with its parent. Summaries and totals are left out: they
+    follow from the records they sum."""
+    listed = [
+        (section.title, change)
+        for section in changes
+        for change in section.changes
+        if change.key and not change.summary
+    ]
+    keys = {change.key for _title, change in listed}
+    result: dict[str, Difference] = {}
+    for title, change in listed:
+        if change.parent in keys:
+            continue
+        result[change.key] = Difference(
+            change.key, title, change.kind, change.subject, keys=[change.key]
+        )
+    for _title, change in listed:
+        if change.parent in keys:
+            owner = result[change.parent]
+            owner.keys.append(change.key)
+            owner.parts.append(change.subject)
+    return list(result.values())
+
+
+def record_subjects(contents: list[dict], keys) -> dict[str, str]:
+    """The records of ``keys`` named in the active language ("Intervention “…”"), found in
+    the first of ``contents`` (snapshots) that holds them: the records a change explains,
+    whether the revision added, changed or removed them."""
+    wanted, found = set(keys), {}
+    for content in contents:
+        for section in snapshot_sections():
+            for record in content["sections"].get(section.name, {}).get("records", []):
+                key = record["key"]
+                if key in wanted and key not in found:
+                    found[key] = _subject(section, _named_record(section, record))
+    return found

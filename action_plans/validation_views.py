@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from action_plans import snapshot, workflow
 from action_plans.document_views import tell_if_not_queued
 from action_plans.documents import change_log, version_document
-from action_plans.forms import AdoptionForm, ChangeForm, StepCommentForm
+from action_plans.forms import AdoptionForm, ChangeForm, ChangeRecordForm, StepCommentForm
 from action_plans.hooks import validation_policy
 from action_plans.models import (
     ActionPlan,
@@ -23,6 +23,7 @@ from action_plans.models import (
     PlanSnapshot,
     PlanStatus,
     PlanVersion,
+    VersionStatus,
 )
 from action_plans.permissions import (
     PlanAccess,
@@ -48,6 +49,14 @@ def plan_validation(request: HttpRequest, pk: int) -> HttpResponse:
     readiness = workflow.plan_readiness(plan) if plan.status == PlanStatus.DRAFT else None
     may_change = access.may(PlanAction.CHANGE)
     official = workflow.official_version(plan)
+    revision = readiness.revision if readiness else None  # its draft built once, here
+    pending = list(workflow.pending_changes(plan)) if plan.status == PlanStatus.DRAFT else []
+    if revision is not None:
+        _name_records(pending, [revision.draft, revision.official.snapshot.content])
+    explain_form = None
+    if revision is not None and revision.unexplained and may_change:
+        explain_form = ChangeRecordForm()
+        explain_form.offer(revision.unexplained)
     return render(
         request,
         "action_plans/plan_validation.html",
@@ -55,6 +64,7 @@ def plan_validation(request: HttpRequest, pk: int) -> HttpResponse:
             **access.context,
             "readiness": readiness,
             "version": shown,
+            "open_version": version,
             "official": official,
             "official_document": version_document(official) if official else None,
             "validation_document": version_document(shown, DocumentEdition.FOR_VALIDATION)
@@ -62,7 +72,7 @@ def plan_validation(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
             "preview": PlanDocument.objects.filter(plan=plan, version=None).first(),
             # the validated version's PDF, before its adoption makes it the official one
-            "version_document": PlanDocument.objects.filter(version=shown).first()
+            "version_document": version_document(shown)
             if shown and shown != official
             else None,
             "versions": plan.versions.select_related("submitted_by", "adopted_by"),
@@ -71,9 +81,9 @@ def plan_validation(request: HttpRequest, pk: int) -> HttpResponse:
             # why each organisation must sign is known while the version is in validation
             "with_reasons": any(row.required.reason for row in signatures),
             "transitions": plan.transitions.select_related("actor", "version")[:50],
-            "pending_changes": workflow.pending_changes(plan)
-            if plan.status == PlanStatus.DRAFT
-            else [],
+            "pending_changes": pending,
+            "revision": revision,
+            "explain_form": explain_form,
             "steps": {
                 step.value
                 for step in workflow.steps_from(plan.status)
@@ -83,6 +93,14 @@ def plan_validation(request: HttpRequest, pk: int) -> HttpResponse:
             and bool(policy.signable(request.user, plan)),
         },
     )
+
+
+def _name_records(changes, contents: list[dict]) -> None:
+    """Give each change of a change log the records it explains, in words
+    (``change.subjects``), found in ``contents`` (the newer snapshot first)."""
+    subjects = snapshot.record_subjects(contents, {key for c in changes for key in c.records})
+    for change in changes:
+        change.subjects = [subjects[key] for key in change.records if key in subjects]
 
 
 DRAFT = "draft"  # the plan as it is now, in the comparison
@@ -126,6 +144,7 @@ def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         return redirect(_back(pk))
     required = validation_policy().required(access.plan)
+    readiness = workflow.plan_readiness(access.plan)
     return confirmation_page(
         request,
         access.context,
@@ -140,6 +159,7 @@ def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         button=_("Submit for validation"),
         cancel_url=_back(pk),
+        blockers=readiness.blocking,
     )
 
 
@@ -269,21 +289,41 @@ def plan_revision_open(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def plan_change_record(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step_page(
+    """A change of the revision with its reason and the differences it explains; the
+    differences still without a reason are offered (the service checks the keys posted
+    against the draft as it is then)."""
+    access = _step_access(request, pk, workflow.RECORD_CHANGE)
+    form = ChangeRecordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.plan_change_record(
+                actor=request.user,
+                plan=access.plan,
+                reason=form.cleaned_data["reason"],
+                text=form.cleaned_data["text"],
+                records=form.cleaned_data.get("records") or [],
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The change is recorded in the revision's change log."))
+            return redirect(_back(pk) + "#changes")
+    revision = workflow.revision_changes(access.plan)
+    form.offer(revision.unexplained if revision else [])
+    return render(
         request,
-        pk,
-        ChangeForm,
-        lambda plan, data: workflow.plan_change_record(
-            actor=request.user, plan=plan, reason=data["reason"], text=data["text"]
-        ),
-        step=workflow.RECORD_CHANGE,
-        done=lambda _change: _("The change is recorded in the revision's change log."),
-        title=_("Record a change to the adopted plan"),
-        intro=_(
-            "Every change made in a revision is recorded with its reason; the change log "
-            "goes with the version the revision becomes."
-        ),
-        button=_("Record the change"),
+        "action_plans/plan_step_form.html",
+        {
+            **access.context,
+            "form": form,
+            "step_title": _("Record a change to the adopted plan"),
+            "intro": _(
+                "Every change made in a revision is recorded with its reason and the "
+                "differences from the official version it explains; the change log goes "
+                "with the version the revision becomes."
+            ),
+            "button": _("Record the change"),
+        },
     )
 
 
@@ -309,6 +349,11 @@ def version_detail(request: HttpRequest, pk: int, version_pk: int) -> HttpRespon
         sections[0] if sections else None,
     )
     page = paginate(request, current.records if current else [], per_page=RECORDS_PER_PAGE)
+    others = list(access.plan.versions.exclude(pk=version.pk))
+    changes = list(change_log(version))
+    if any(change.records for change in changes):
+        _name_records(changes, [content, *_adopted_before(version)])
+    official = next((other for other in others if other.status == VersionStatus.ADOPTED), None)
     return render(
         request,
         "action_plans/version_detail.html",
@@ -322,11 +367,28 @@ def version_detail(request: HttpRequest, pk: int, version_pk: int) -> HttpRespon
             "records": snapshot.shown_records(content, current.name, page.object_list)
             if current
             else [],
-            "others": access.plan.versions.exclude(pk=version.pk),
+            "others": others,
+            "official": official,
+            # the official version first: the older of the two compared
+            "official_is_older": official is not None
+            and (official.major, official.minor) < (version.major, version.minor),
+            "has_draft": access.plan.status == PlanStatus.DRAFT,
             "document": version_document(version),
             "validation_document": version_document(version, DocumentEdition.FOR_VALIDATION),
-            "changes": change_log(version),
+            "changes": changes,
         },
+    )
+
+
+def _adopted_before(version: PlanVersion) -> list[dict]:
+    """The snapshot of the version adopted before ``version`` (where the records its
+    revision removed are found), if any."""
+    return list(
+        PlanSnapshot.objects.filter(
+            version__plan_id=version.plan_id,
+            version__major=version.major - 1,
+            version__status__in=[VersionStatus.ADOPTED, VersionStatus.SUPERSEDED],
+        ).values_list("content", flat=True)[:1]
     )
 
 

@@ -11,12 +11,15 @@ While a plan is not a draft its content is read-only: ``action_plans.services.pl
 the first lock of every edit service, refuses.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -43,7 +46,16 @@ from action_plans.notifications import notify
 from action_plans.permissions import plan_actions_for_user
 from action_plans.policy import PlanAction
 from action_plans.services import plan_row_lock
-from action_plans.snapshot import build_snapshot, section_title, section_url
+from action_plans.snapshot import (
+    Difference,
+    build_snapshot,
+    compare,
+    differences,
+    section_title,
+    section_url,
+)
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -98,8 +110,85 @@ class TransitionRefused(ValidationError):
 
 
 @dataclass(frozen=True)
+class RevisionChanges:
+    """What a revision changed since the official version, record by record, and which
+    of those differences a recorded change names. A difference undone (the record as it
+    was) is no longer one; a record named once stays explained, however often it
+    changes again before the revision is submitted."""
+
+    official: PlanVersion
+    draft: dict  # the draft's snapshot, built once
+    differences: list[Difference]
+    explained: frozenset[str]
+
+    @property
+    def unexplained(self) -> list[Difference]:
+        return [item for item in self.differences if not set(item.keys) <= self.explained]
+
+
+def revision_changes(plan: ActionPlan) -> RevisionChanges | None:
+    """The draft of a revision compared with the official version (the draft's snapshot
+    is built: call it once a request). None unless the plan is a revision's draft."""
+    if plan.status != PlanStatus.DRAFT:
+        return None
+    official = (
+        PlanVersion.objects.filter(plan=plan, status=VersionStatus.ADOPTED)
+        .select_related("snapshot")
+        .first()
+    )
+    if official is None:
+        return None
+    draft = build_snapshot(plan)
+    explained = frozenset(
+        key
+        for records in revision_change_log(plan, official).values_list("records", flat=True)
+        for key in records
+    )
+    return RevisionChanges(
+        official, draft, differences(compare(official.snapshot.content, draft)), explained
+    )
+
+
+def revision_change_log(plan: ActionPlan, official: PlanVersion):
+    """The changes recorded since ``official`` was adopted: in the draft, and in the
+    revision's versions already submitted (2.0 for a draft that will be 2.1)."""
+    return PlanChange.objects.filter(plan=plan).filter(
+        Q(version=None) | Q(version__major__gt=official.major)
+    )
+
+
+LISTED_UNEXPLAINED = 10  # in the checklist; the validation page lists them all
+
+
+def _explanation_item(plan: ActionPlan, revision: RevisionChanges) -> ReadinessItem:
+    unexplained = revision.unexplained
+    return ReadinessItem(
+        key="changes_explained",
+        label=_("Every change since version %(number)s has its reason")
+        % {"number": revision.official.number},
+        blocking=True,
+        problems=tuple(
+            _("%(subject)s (%(kind)s): no reason recorded.")
+            % {"subject": item.subject, "kind": item.kind_label}
+            for item in unexplained[:LISTED_UNEXPLAINED]
+        )
+        + (
+            (
+                _("And %(count)s more differences without a reason.")
+                % {"count": len(unexplained) - LISTED_UNEXPLAINED},
+            )
+            if len(unexplained) > LISTED_UNEXPLAINED
+            else ()
+        ),
+        url=validation_url(plan) + "#unexplained",
+        order=1000,
+    )
+
+
+@dataclass(frozen=True)
 class Readiness:
     items: list[ReadinessItem]
+    revision: RevisionChanges | None = None  # a revision's differences and their reasons
 
     @property
     def blocking(self) -> list[ReadinessItem]:
@@ -115,9 +204,13 @@ class Readiness:
 
 
 def plan_readiness(plan: ActionPlan) -> Readiness:
-    """Every app's criteria for the plan, blocking ones first, in the apps' order."""
+    """Every app's criteria for the plan, blocking ones first, in the apps' order; for
+    a revision, every difference from the official version explained by a reason."""
     items = [item for check in readiness_checks() for item in check(plan)]
-    return Readiness(sorted(items, key=lambda item: (not item.blocking, item.order)))
+    revision = revision_changes(plan)
+    if revision is not None:
+        items.append(_explanation_item(plan, revision))
+    return Readiness(sorted(items, key=lambda item: (not item.blocking, item.order)), revision)
 
 
 # --- the steps -------------------------------------------------------------------------
@@ -269,7 +362,9 @@ def plan_submit(*, actor, plan: ActionPlan, comment: str = "") -> PlanVersion:
         submitted_at=timezone.now(),
         submitted_by=actor,
     )
-    PlanSnapshot.objects.create(version=version, content=build_snapshot(plan))
+    # a revision's readiness built the draft's snapshot, under this lock: it is the version
+    draft = readiness.revision.draft if readiness.revision else build_snapshot(plan)
+    PlanSnapshot.objects.create(version=version, content=draft)
     PlanChange.objects.filter(plan=plan, version=None).update(version=version)
     _take(Step.SUBMIT, plan_id=plan.pk, actor=actor, comment=comment, version=version)
     _render_later(plan, version, edition=DocumentEdition.FOR_VALIDATION)
@@ -467,21 +562,78 @@ def plan_revision_open(*, actor, plan: ActionPlan, reason: str, text: str) -> Ac
     return plan
 
 
-@transaction.atomic
-def plan_change_record(*, actor, plan: ActionPlan, reason: str, text: str) -> PlanChange:
-    """Record a change made in a revision of the adopted plan, with its reason: the
-    change log of the version the revision becomes."""
-    plan = _lock(plan.pk)
+def _may_record_changes(actor, plan: ActionPlan) -> None:
     if plan.status != PlanStatus.DRAFT or official_version(plan) is None:
         raise TransitionRefused(
             _("Changes are recorded with a reason in a revision of an adopted plan.")
         )
     if actor is not None and PlanAction.CHANGE not in plan_actions_for_user(actor, plan):
         raise TransitionRefused(_("You may not record changes of this plan."))
+
+
+@transaction.atomic
+def plan_change_record(
+    *, actor, plan: ActionPlan, reason: str, text: str, records: list[str] = ()
+) -> PlanChange:
+    """Record a change made in a revision of the adopted plan, with its reason and the
+    records it explains (``records``: keys of the differences from the official version,
+    each with the parts that differ with it): the change log of the version the revision
+    becomes."""
+    plan = _lock(plan.pk)
+    _may_record_changes(actor, plan)
+    problems = _change_problems(reason, text)
+    explained = []
+    if records:
+        revision = revision_changes(plan)
+        by_key = {item.key: item for item in revision.differences}
+        if any(key not in by_key for key in records):
+            problems["records"] = [
+                _("A record chosen no longer differs from version %(number)s: see the list again.")
+                % {"number": revision.official.number}
+            ]
+        else:
+            # each record with its parts, in the comparison's order
+            explained = list(
+                dict.fromkeys(key for chosen in records for key in by_key[chosen].keys)
+            )
+    if problems:
+        raise ValidationError(problems)
+    return PlanChange.objects.create(
+        plan=plan, reason=reason, text=text.strip(), records=explained, actor=actor
+    )
+
+
+@transaction.atomic
+def plan_change_made(
+    *,
+    actor,
+    plan: ActionPlan,
+    write: Callable[[], T],
+    record_key: Callable[[T], str],
+    reason: str,
+    text: str,
+) -> tuple[T, PlanChange | None]:
+    """A record saved in a revision with the reason for its change, in one transaction:
+    ``write()`` is the app's own service, ``record_key(result)`` the record's key in the
+    snapshot. The change is recorded naming the record (and its parts) when the record
+    then differs from the official version; a save that leaves it as the official
+    version has it records no change (None)."""
+    plan = _lock(plan.pk)
+    _may_record_changes(actor, plan)
     problems = _change_problems(reason, text)
     if problems:
         raise ValidationError(problems)
-    return PlanChange.objects.create(plan=plan, reason=reason, text=text.strip(), actor=actor)
+    result = write()
+    revision = revision_changes(plan)
+    difference = next(
+        (item for item in revision.differences if item.key == record_key(result)), None
+    )
+    if difference is None:
+        return result, None
+    change = PlanChange.objects.create(
+        plan=plan, reason=reason, text=text.strip(), records=difference.keys, actor=actor
+    )
+    return result, change
 
 
 def pending_changes(plan: ActionPlan):

@@ -141,6 +141,8 @@ SECTION = SnapshotSection(
     },
     money=frozenset({"cost", *FIGURES}),
     shares=frozenset({"local_share_of_committed", "local_share_of_disbursed"}),
+    # sums of the interventions' funding, per target and per kind of source
+    summaries=frozenset({"target_funding", "mix"}),
     terms={"source_kind": _source_kind},
     labels={
         "target_funding": target_label,

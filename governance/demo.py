@@ -304,9 +304,9 @@ def validate(data: DemoData) -> None:
         workflow.plan_revision_open(
             actor=coordinator,
             plan=national,
-            reason=ChangeReason.NEW_INTERVENTION,
-            text="Health screening and insurance enrolment for returnees, asked for by the "
-            "Ministry of Health at the mid-year review.",
+            reason=ChangeReason.RE_SCOPING,
+            text="The mid-year review with the ministries: the returnees' health, and the "
+            "resource centres' calendar.",
         )
     if not local.versions.exists():
         workflow.plan_submit(actor=User.objects.get(username="local.coordinator"), plan=local)

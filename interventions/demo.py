@@ -17,6 +17,7 @@ from interventions.services import (
     intervention_update,
     progress_add,
 )
+from interventions.snapshot import record_key
 from targets.models import Indicator, ProposalStatus
 
 D = Decimal
@@ -420,7 +421,8 @@ def load_local(data: DemoData) -> None:
 
 def revise(data: DemoData) -> None:
     """The national plan's revision (opened after its adoption): a new intervention and a
-    cost raised, each recorded with its reason. Once."""
+    cost raised, each recorded with its reason and the record it explains, so that the
+    draft has no difference without a reason. Once."""
     plan = data.plans.get("national")
     if plan is None:
         return
@@ -435,6 +437,15 @@ def revise(data: DemoData) -> None:
     coordinator = User.objects.get(username="coordinator")
     prioritised = dict(plan.prioritised_targets.values_list("target__code", "pk"))
     _create(REVISION_INTERVENTION, plan, coordinator, data.organisations, prioritised, {})
+    added = plan.interventions.get(title=REVISION_INTERVENTION.title)
+    workflow.plan_change_record(
+        actor=coordinator,
+        plan=plan,
+        reason=ChangeReason.NEW_INTERVENTION,
+        text="Health screening and insurance enrolment for returnees, asked for by the "
+        "Ministry of Health at the mid-year review.",
+        records=[record_key(added.pk)],
+    )
     title, cost = REVISION_COST
     centres = plan.interventions.get(title=title)
     intervention_update(
@@ -448,6 +459,7 @@ def revise(data: DemoData) -> None:
         plan=plan,
         reason=ChangeReason.FUNDING_CHANGE,
         text="The Tamale centre opens a year early: its counsellors' salaries move into 2027.",
+        records=[record_key(centres.pk)],
     )
 
 

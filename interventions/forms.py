@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from action_plans.forms import change_reason_check, offer_change_reason
 from action_plans.models import ActionPlan
 from governance.forms import Radios
 from governance.models import Organisation
@@ -56,9 +57,11 @@ class InterventionForm(VersionedModelForm):
             "lead_organisation": {"required": _("Choose the lead organisation.")},
         }
 
-    def __init__(self, *args, plan: ActionPlan, leads, **kwargs):
+    def __init__(self, *args, plan: ActionPlan, leads, explain: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
+        if explain:  # a revision: the reason for the change, with the save
+            offer_change_reason(self)
         self.fields["level"].choices = InterventionLevel.choices
         self.fields["status"].choices = InterventionStatus.choices
         self.fields["sector"].choices = [("", _("Choose the sector")), *Sector.choices]
@@ -175,6 +178,7 @@ class InterventionForm(VersionedModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        change_reason_check(self, cleaned)
         # The rules are checked on what is valid even when something else is not, so that
         # one error does not hide another; a field with an error of its own keeps that one.
         values = {name: cleaned.get(name) for name in INTERVENTION_FIELDS}

@@ -32,6 +32,12 @@ from interventions.models import (
 )
 
 
+def record_key(intervention_pk: int) -> str:
+    """An intervention's key in the plan's snapshot (its indicators, funding and
+    strategy name it as their parent)."""
+    return f"intervention:{intervention_pk}"
+
+
 def _grouped(rows) -> dict[int, list]:
     """``(parent id, *values)`` rows as lists of values per parent, in the rows' order."""
     grouped: dict[int, list] = defaultdict(list)
@@ -110,7 +116,7 @@ def build(plan: ActionPlan) -> dict:
         start, end = intervention["start_date"], intervention["end_date"]
         records.append(
             {
-                "key": f"intervention:{pk}",
+                "key": record_key(pk),
                 "kind": "intervention",
                 "label": title,
                 "fields": {
@@ -149,7 +155,7 @@ def build(plan: ActionPlan) -> dict:
                 {
                     "key": f"indicator:{indicator['pk']}",
                     "kind": "indicator",
-                    "parent": f"intervention:{pk}",
+                    "parent": record_key(pk),
                     "label": f"{name} — {title}",
                     "name": name,
                     "fields": {

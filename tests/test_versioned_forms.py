@@ -67,6 +67,7 @@ NOT_AN_EDIT = {
     "ProgressForm": "records a progress value (a new record)",
     "StepCommentForm": "a workflow step, refused once the plan has moved on",
     "ChangeForm": "records a change to an adopted plan (a new record)",
+    "ChangeRecordForm": "records a change made in a revision, naming its records (a new record)",
     "AdoptionForm": "a workflow step, refused once the plan has moved on",
     "SignForm": "a sign-off (a new record), refused once given",
 }

@@ -10,7 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from action_plans import workflow
+from action_plans.forms import change_reason_given
 from action_plans.hooks import record_links
+from action_plans.models import PlanStatus
 from action_plans.permissions import (
     PlanAccess,
     PlanAction,
@@ -29,6 +32,7 @@ from interventions.rules import (
     PROGRESS_RECORD,
     lead_choices,
 )
+from interventions.snapshot import record_key
 from msd_planner.lib.pages import confirmation_page, remove_and_tell
 from msd_planner.lib.pagination import paginate, query_without
 from msd_planner.lib.versioned_edit import VersionedEdit
@@ -113,6 +117,46 @@ def intervention_detail(request: HttpRequest, pk: int, intervention_pk: int) -> 
     )
 
 
+def _explains(access: PlanAccess) -> bool:
+    """In a revision's draft, those who record its changes give the reason on the form."""
+    plan = access.plan
+    return (
+        plan.status == PlanStatus.DRAFT
+        and access.may(PlanAction.CHANGE)
+        and workflow.official_version(plan) is not None
+    )
+
+
+def _saved_with_reason(request, access: PlanAccess, form, write, instance):
+    """``write()`` (the service), with the reason for the change recorded in the same
+    transaction when the form gives one: (result, the change recorded or None)."""
+    given = change_reason_given(form)
+    if given is None:
+        return write(), None
+    reason, text = given
+    return workflow.plan_change_made(
+        actor=request.user,
+        plan=access.plan,
+        write=write,
+        record_key=lambda result: record_key(instance(result).pk),
+        reason=reason,
+        text=text,
+    )
+
+
+def _tell_reason(request, form, change) -> None:
+    if change is not None:
+        messages.success(request, _("The reason is recorded in the revision's change log."))
+    elif change_reason_given(form):
+        messages.info(
+            request,
+            _(
+                "The intervention does not differ from the official version: there is no "
+                "change to record."
+            ),
+        )
+
+
 def _form_page(request, access: PlanAccess, edit: VersionedEdit, intervention=None):
     return render(
         request,
@@ -126,22 +170,35 @@ def _form_page(request, access: PlanAccess, edit: VersionedEdit, intervention=No
 def intervention_create(request: HttpRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.CONTRIBUTE)
     leads = lead_choices(access)
+    explain = _explains(access)
     edit = VersionedEdit(
         request,
         lambda data, _current: InterventionForm(
-            data, instance=Intervention(plan=access.plan), plan=access.plan, leads=leads
+            data,
+            instance=Intervention(plan=access.plan),
+            plan=access.plan,
+            leads=leads,
+            explain=explain,
         ),
     )
     if edit.save(
-        lambda form: services.intervention_create(
-            actor=request.user,
-            plan=access.plan,
-            intervention=form.save(commit=False),
-            links=form.links(),
+        lambda form: _saved_with_reason(
+            request,
+            access,
+            form,
+            lambda: services.intervention_create(
+                actor=request.user,
+                plan=access.plan,
+                intervention=form.save(commit=False),
+                links=form.links(),
+            ),
+            instance=lambda created: created,
         )
     ):
-        messages.success(request, _("Intervention “%(title)s” saved.") % {"title": edit.result})
-        return redirect("intervention_detail", pk, edit.result.pk)
+        created, change = edit.result
+        messages.success(request, _("Intervention “%(title)s” saved.") % {"title": created})
+        _tell_reason(request, edit.form, change)
+        return redirect("intervention_detail", pk, created.pk)
     return _form_page(request, access, edit)
 
 
@@ -154,25 +211,32 @@ def intervention_edit(request: HttpRequest, pk: int, intervention_pk: int) -> Ht
     if not access.may(INTERVENTION_EDIT.action):
         # The current lead stays choosable (an editor keeps their intervention's lead).
         leads = leads | Organisation.objects.filter(pk=intervention.lead_organisation_id)
+    explain = _explains(access)
     edit = VersionedEdit(
         request,
         lambda data, current: InterventionForm(
-            data, instance=current, plan=access.plan, leads=leads.distinct()
+            data, instance=current, plan=access.plan, leads=leads.distinct(), explain=explain
         ),
         intervention,
     )
     if edit.save(
-        lambda form: services.intervention_update(
-            actor=request.user,
-            intervention=intervention,
-            expected_version=form.cleaned_data["version"],
-            data=form.edited_values(),
-            links=form.links(),
+        lambda form: _saved_with_reason(
+            request,
+            access,
+            form,
+            lambda: services.intervention_update(
+                actor=request.user,
+                intervention=intervention,
+                expected_version=form.cleaned_data["version"],
+                data=form.edited_values(),
+                links=form.links(),
+            ),
+            instance=lambda update: update.instance,
         )
     ):
-        messages.success(
-            request, _("Intervention “%(title)s” saved.") % {"title": edit.result.instance}
-        )
+        update, change = edit.result
+        messages.success(request, _("Intervention “%(title)s” saved.") % {"title": update.instance})
+        _tell_reason(request, edit.form, change)
         return redirect("intervention_detail", pk, intervention.pk)
     return _form_page(request, access, edit, intervention)
 

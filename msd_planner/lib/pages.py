@@ -16,10 +16,13 @@ def confirmation_page(
     consequences: list[str],
     button: str,
     cancel_url: str,
+    blockers: list = (),
 ) -> HttpResponse:
     """The confirmation page of an irreversible step: what will happen, the button, and
     a way back. Inside a plan, ``context`` is the plan access's context (the page then
-    keeps the plan's title, tabs and breadcrumbs); outside, an empty dict."""
+    keeps the plan's title, tabs and breadcrumbs); outside, an empty dict. ``blockers``
+    (each with a ``label``, its ``problems`` and the ``url`` where it is fixed) say why
+    the step would be refused now."""
     return render(
         request,
         "confirm.html",
@@ -29,6 +32,7 @@ def confirmation_page(
             "consequences": consequences,
             "button": button,
             "cancel_url": cancel_url,
+            "blockers": blockers,
         },
     )
 

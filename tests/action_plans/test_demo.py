@@ -86,10 +86,15 @@ def test_the_demo_shows_a_living_plan_and_one_in_validation(db, client, mailoutb
         official
     )
     assert national.status == PlanStatus.DRAFT  # a revision in progress
-    assert [change.reason for change in PlanChange.objects.filter(plan=national)] == [
+    # the reason the revision was opened, then its two changes, each naming its record
+    changes = PlanChange.objects.filter(plan=national)
+    assert [change.reason for change in changes] == [
+        "re_scoping",
         "new_intervention",
         "funding_change",
     ]
+    assert [len(change.records) for change in changes] == [0, 3, 2]  # with their parts
+    assert workflow.plan_readiness(national).revision.unexplained == []
     assert PlanVersion.objects.filter(plan=national).count() == 1
 
     local = ActionPlan.objects.get(level="local")
@@ -108,3 +113,6 @@ def test_the_demo_shows_a_living_plan_and_one_in_validation(db, client, mailoutb
     assert "From version 1.0 to the current draft" in page
     assert "Health screening and insurance enrolment for returnees" in page
     assert "cost: 2,450,000.00\xa0GHS → 2,750,000.00\xa0GHS" in page
+    page = client.get(reverse("plan_validation", args=[national.pk])).content.decode()
+    assert "Every difference from version 1.0 is explained by a recorded change." in page
+    assert "Explains:" in page

@@ -1,6 +1,7 @@
 """The plan's life in Chromium: fixed, submitted, sent back, signed, adopted, revised,
 submitted again and compared."""
 
+import re
 from datetime import date
 
 import pytest
@@ -60,7 +61,8 @@ def test_a_revision_is_fixed_validated_adopted_revised_again_and_compared(page):
     # The coordinator sees the blocking item on the dashboard and fixes it.
     _sign_in(page, "coordinator")
     page.goto(f"/plans/{plan.pk}/")
-    expect(page.get_by_role("status").first).to_contain_text("1 blocking criteria")
+    # (the rationale, and the difference from 1.0 it makes, which has no reason yet)
+    expect(page.get_by_role("status").first).to_contain_text("2 blocking criteria")
     page.get_by_role("link", name="See the checklist").click()
     expect(page.get_by_text("No rationale: 10.c.")).to_be_visible()
     assert _serious(page) == []
@@ -69,7 +71,16 @@ def test_a_revision_is_fixed_validated_adopted_revised_again_and_compared(page):
     page.get_by_label("Rationale").fill("Remittance costs are among the highest in the region.")
     page.get_by_role("button", name="Save").click()
     page.get_by_role("link", name="Validation", exact=True).first.click()
+
+    # The rationale differs from the official version's: submission waits for its reason.
+    expect(page.get_by_text("1 difference from version 1.0 has no recorded reason")).to_be_visible()
+    page.get_by_role("checkbox", name=re.compile("10.c")).check()
+    page.get_by_label("A correction").check()
+    page.get_by_label("What changes, and why").fill("The rationale of 10.c says why it matters.")
+    page.get_by_role("button", name="Record the reason for the differences chosen").click()
+    expect(page.get_by_text("The change is recorded in the revision's change log.")).to_be_visible()
     expect(page.get_by_text("Every blocking criterion is met")).to_be_visible()
+    assert _serious(page) == []
 
     # Submitted: version 2.0, read-only, the signatories told.
     page.get_by_role("link", name="Submit for validation").click()
@@ -143,15 +154,25 @@ def test_a_revision_is_fixed_validated_adopted_revised_again_and_compared(page):
         ),
         target_values={2029: 60},
     )
+    # Submitting before its reason is recorded: the confirmation says what blocks.
     page.goto(f"/plans/{plan.pk}/validation/")
+    page.get_by_role("link", name="Submit for validation").click()
+    expect(page.get_by_text("This step will be refused until:")).to_be_visible()
+    expect(
+        page.get_by_text("Intervention “Diaspora skills transfer” (added): no reason recorded.")
+    ).to_be_visible()
+    page.get_by_role("link", name="Cancel").click()
+    page.get_by_role("link", name="Record a change").click()
+    page.get_by_role("checkbox", name=re.compile("Diaspora skills transfer")).check()
+    page.get_by_label("A new intervention").check()
+    page.get_by_label("What changes, and why").fill("Diaspora skills transfer programme.")
+    page.get_by_role("button", name="Record the change").click()
     page.get_by_role("link", name="Submit for validation").click()
     page.get_by_role("button", name="Submit for validation").click()
     expect(page.get_by_text("Version 3.0 is in validation.")).to_be_visible()
 
-    page.get_by_role("link", name="Compare versions").click()
-    page.get_by_label("From version").select_option(label="2.1 (Adopted, official)")
-    page.get_by_label("To version").select_option(label="3.0 (In validation)")
-    page.get_by_role("button", name="Compare").click()
+    # The comparison with the official version, one click from the validation page.
+    page.get_by_role("link", name="Compare version 3.0 with the official version").click()
     expect(page.get_by_text("From version 2.1 to version 3.0:")).to_be_visible()
     expect(page.get_by_text("Intervention “Diaspora skills transfer”").first).to_be_visible()
     assert _serious(page) == []
