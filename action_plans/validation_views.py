@@ -72,9 +72,7 @@ def plan_validation(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
             "preview": PlanDocument.objects.filter(plan=plan, version=None).first(),
             # the validated version's PDF, before its adoption makes it the official one
-            "version_document": version_document(shown)
-            if shown and shown != official
-            else None,
+            "version_document": version_document(shown) if shown and shown != official else None,
             "versions": plan.versions.select_related("submitted_by", "adopted_by"),
             "signatures": signatures,
             "approved": sum(1 for row in signatures if row.decision == "approve"),

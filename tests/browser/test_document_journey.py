@@ -6,10 +6,11 @@ import hashlib
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from action_plans import workflow
-from action_plans.models import ActionPlan, PlanDocument
+from action_plans.models import ActionPlan, DocumentEdition, PlanDocument
 from governance.models import User
 from tests.action_plans.test_documents import _redis_reachable
 from tests.browser.test_catalogue_journey import _sign_in
@@ -37,7 +38,7 @@ def test_the_coordinator_adopts_and_watches_the_pdf_become_ready(page, settings,
         with override_settings(PLAN_DOCUMENTS_ON_VALIDATION=True):
             _sign_in(page, "coordinator")
             page.goto(f"/plans/{plan.pk}/validation/adopt/")
-            page.get_by_label("Date of adoption").fill("2026-11-30")
+            page.get_by_label("Date of adoption").fill(timezone.localdate().isoformat())
             page.get_by_label("Adopting act or reference").fill("Cabinet decision CD/2026/130")
             page.get_by_role("button", name="Adopt the plan").click()
             state = page.locator(".document-state").first
@@ -49,7 +50,9 @@ def test_the_coordinator_adopts_and_watches_the_pdf_become_ready(page, settings,
                 path = download.value.path()
     finally:
         app.conf.task_always_eager = True
-    document = PlanDocument.objects.get(version=workflow.official_version(plan))
+    document = PlanDocument.objects.get(
+        version=workflow.official_version(plan), edition=DocumentEdition.OFFICIAL
+    )
     content = open(path, "rb").read()  # noqa: SIM115 - read once
     assert content.startswith(b"%PDF")
     assert hashlib.sha256(content).hexdigest() == document.checksum

@@ -95,7 +95,9 @@ def test_a_revision_is_fixed_validated_adopted_revised_again_and_compared(page):
     page.goto(f"/plans/{plan.pk}/validation/")
     page.get_by_role("link", name="Sign for your organisation").click()
     page.get_by_label("Request changes").check()
-    page.get_by_label("Comment").fill("Name the district health officers who follow up.")
+    page.get_by_label("Comment", exact=True).fill(
+        "Name the district health officers who follow up."
+    )
     page.get_by_role("button", name="Record the decision").click()
     expect(page.get_by_text("Signed for MOH: changes requested.")).to_be_visible()
     plan.refresh_from_db()
@@ -131,7 +133,7 @@ def test_a_revision_is_fixed_validated_adopted_revised_again_and_compared(page):
     expect(page.get_by_text("Version 2.1 is adopted: it is the official plan.")).to_be_visible()
 
     # A revision: a new intervention, then submitted again and compared.
-    page.get_by_role("link", name="Open a revision").click()
+    page.get_by_role("link", name="Open a revision", exact=True).click()
     page.get_by_label("A new intervention").check()
     page.get_by_label("What changes, and why").fill("Diaspora skills transfer programme.")
     page.get_by_role("button", name="Open a revision").click()
