@@ -32,16 +32,8 @@ from tests.test_url_matrix import (
     _proposal_8_7,
 )
 
-MEMBERS = [
-    "administrator",
-    "coordinator_a",
-    "editor_s",
-    "coordinator_x",
-    "editor_x",
-    "signatory_x",
-    "viewer_x",
-    "editor_y",
-]
+# Everyone who sees plan A (those outside it see nothing of it to walk).
+MEMBERS = [role for role in Cast.ROLES if role not in {"anonymous", "coordinator_b", "outsider"}]
 # What a save refused for the plan's status says (the page, or a service's refusal).
 REFUSALS = ("The plan cannot be changed now", "its content cannot change now")
 # Links that leave the page for a file (the PDFs): the crawl reads pages.
