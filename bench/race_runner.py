@@ -657,6 +657,7 @@ def _funding_edit_pages(plan, field_of) -> list[EditPage]:
     from django.urls import reverse
 
     from funding.models import Commitment, Engagement, FundingSource, MobilisationStrategy
+    from funding.rules import DISBURSING_STAGES
 
     source = FundingSource.objects.filter(plan=plan, provider__acronym="MINT").first()
     commitment = (
@@ -666,7 +667,20 @@ def _funding_edit_pages(plan, field_of) -> list[EditPage]:
     )
     strategy = MobilisationStrategy.objects.filter(intervention__plan=plan).order_by("pk").first()
     engagement = Engagement.objects.filter(plan=plan).order_by("pk").first()
-    assert None not in (source, commitment, strategy, engagement), "the demo's funding"
+    paying = (
+        Commitment.objects.filter(source=source, stage__in=DISBURSING_STAGES).order_by("pk").first()
+    )
+    assert None not in (source, commitment, strategy, engagement, paying), "the demo's funding"
+
+    def disbursed():
+        value, version = field_of(Commitment, paying.pk, "disbursed")
+        return str(int(value)), version
+
+    def two_amounts(form: Form, race: int) -> tuple[str, str]:
+        # Whole amounts below the commitment's, each different from what is saved.
+        base = 1000 + 2 * (race % 100)
+        return str(base), str(base + 1)
+
     return [
         EditPage(
             "SourceForm",
@@ -690,6 +704,21 @@ def _funding_edit_pages(plan, field_of) -> list[EditPage]:
             "notes",
             _typed("CommitmentForm"),
             lambda: field_of(Commitment, commitment.pk, "notes"),
+        ),
+        EditPage(
+            "DisbursementForm",
+            reverse(
+                "commitment_disbursement",
+                kwargs={
+                    "pk": plan.pk,
+                    "intervention_pk": paying.intervention_id,
+                    "commitment_pk": paying.pk,
+                },
+            ),
+            "coordinator",
+            "disbursed",
+            two_amounts,
+            disbursed,
         ),
         EditPage(
             "StrategyForm",

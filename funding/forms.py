@@ -22,6 +22,8 @@ from funding.services import (
     SOURCE_FIELDS,
     STRATEGY_FIELDS,
     commitment_problems,
+    disbursement_problems,
+    disbursement_values,
     engagement_problems,
     source_problems,
 )
@@ -213,6 +215,46 @@ class CommitmentForm(VersionedModelForm):
         values["disbursed"] = values.get("disbursed") or 0
         values["to_local_actors"] = values.get("to_local_actors") or 0
         return values
+
+
+class DisbursementForm(VersionedModelForm):
+    """The money disbursed to date of a committed commitment: the one figure that goes on
+    changing once the plan is adopted (funding.rules.DISBURSEMENT_RECORD)."""
+
+    class Meta:
+        model = Commitment
+        fields = ("disbursed",)
+        widgets = {"disbursed": forms.TextInput(attrs=AMOUNT_ATTRS)}
+        error_messages = {
+            "disbursed": {
+                "required": _("Enter the amount disbursed to date."),
+                "invalid": _("Enter the amount as a number, e.g. 100000."),
+            }
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.commitment = self.instance  # as opened: validating writes the input into it
+        field = self.fields["disbursed"]
+        field.required = True
+        field.localize = True
+        field.widget.is_localized = True
+        # Any number is taken here; the service's rules say everything wrong with it.
+        field.max_digits = field.decimal_places = None
+        field.validators = [v for v in field.validators if not isinstance(v, DecimalValidator)]
+        field.label = _("Disbursed to date, in %(currency)s") % {"currency": self.instance.currency}
+        field.help_text = _(
+            "Everything paid out of this commitment so far, not only the latest payment. "
+            "Zero if nothing has been paid out."
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if "disbursed" in cleaned:
+            plan = self.commitment.intervention.plan
+            values = disbursement_values(plan, self.commitment, cleaned["disbursed"])
+            _add_problems(self, disbursement_problems(plan, self.commitment, values))
+        return cleaned
 
 
 class StrategyForm(VersionedModelForm):

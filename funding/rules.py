@@ -19,6 +19,8 @@ from governance.models import Organisation
 from governance.permissions import organisations_visible_to
 
 DONOR_STAGES = (Stage.IDENTIFIED, Stage.PLEDGED)
+# Money is paid out of a commitment, never out of a pledge.
+DISBURSING_STAGES = (Stage.COMMITTED, Stage.DISBURSED)
 
 SOURCE_EDIT = record_rule(
     name="edit_funding_source",
@@ -70,6 +72,26 @@ ENGAGEMENT_LOG = record_rule(
     description=_(
         "The log of meetings with funding partners is kept by those who keep the resource "
         "mobilisation plan, before and after the plan's adoption."
+    ),
+    any_status=True,
+)
+
+
+def disburses(commitment: Commitment) -> bool:
+    """Whether money may be paid out of ``commitment`` (committed or disbursed)."""
+    return commitment.stage in DISBURSING_STAGES
+
+
+DISBURSEMENT_RECORD = record_rule(
+    name="record_disbursement",
+    action=PlanAction.MOBILISE_RESOURCES,
+    owners=lambda commitment: [commitment.source.provider_id],
+    open_to_owners=disburses,
+    description=_(
+        "The money disbursed to date of a committed or disbursed commitment is recorded by "
+        "the editors and coordinators of the organisation providing its source and by "
+        "those who keep the resource mobilisation plan, before and after the plan's "
+        "adoption."
     ),
     any_status=True,
 )

@@ -25,7 +25,14 @@ from funding.models import (
     MobilisationStrategy,
     Stage,
 )
-from funding.rules import COMMITMENT_EDIT, SOURCE_EDIT, commitment_refusal, provider_refusal
+from funding.rules import (
+    COMMITMENT_EDIT,
+    DISBURSEMENT_RECORD,
+    SOURCE_EDIT,
+    commitment_refusal,
+    disburses,
+    provider_refusal,
+)
 from governance.models import Organisation, Participation, User
 from interventions.models import Intervention
 from msd_planner.lib.history import attribute, save_with_links
@@ -366,6 +373,69 @@ def commitment_update(
         },
         actor=actor,
         editable=COMMITMENT_FIELDS + BASE_FIELDS,
+    )
+
+
+DISBURSEMENT_FIELDS = ("disbursed", "stage")
+
+
+def disbursement_values(plan: ActionPlan, commitment: Commitment, disbursed) -> dict:
+    """``commitment``'s values with ``disbursed`` as the money disbursed to date: the
+    stage follows (disbursed once something is, committed while nothing is)."""
+    current = {
+        name: getattr(commitment, name) for name in COMMITMENT_FIELDS if name != "local_actors"
+    }
+    current["local_actors"] = list(commitment.local_actors.all())
+    disbursed = disbursed or Decimal(0)
+    stage = Stage.DISBURSED if disbursed else Stage.COMMITTED
+    return _normalised(plan, {**current, "disbursed": disbursed, "stage": stage})
+
+
+def disbursement_problems(plan: ActionPlan, commitment: Commitment, values: dict) -> dict:
+    """What is wrong with recording ``values`` (``disbursement_values``) on
+    ``commitment``, on the disbursed field: the rules ``commitment_problems`` applies to
+    the amount disbursed (the rest of the record was checked when it was saved)."""
+    if not disburses(commitment):
+        return {
+            "disbursed": [
+                _(
+                    "Money is disbursed only from a commitment at the stage “Committed” or "
+                    "“Disbursed”."
+                )
+            ]
+        }
+    problems = commitment_problems(plan, commitment.intervention, values)
+    return {name: messages for name, messages in problems.items() if name == "disbursed"}
+
+
+@transaction.atomic
+def commitment_disbursement_record(
+    *, actor: User | None, commitment: Commitment, expected_version: int, disbursed: Decimal
+) -> Update[Commitment]:
+    """Record the money disbursed to date of a committed or disbursed commitment, whatever
+    the plan's status (``funding.rules.DISBURSEMENT_RECORD``: the living plan), so the
+    plan row is locked without the draft's check. The stage follows the amount (disbursed
+    once something is, committed while nothing is) and the base-currency amounts are
+    computed again as ``commitment_update`` computes them (the versioned-edit contract)."""
+    plan = plan_row_lock(commitment.intervention.plan_id)
+    fresh = lock_for_update(commitment, expected_version)
+    intervention = Intervention.objects.get(pk=fresh.intervention_id)
+    fresh.intervention = intervention
+    if actor is not None and not DISBURSEMENT_RECORD.allows(
+        plan_actions_for_user(actor, plan), acting_organisations(actor, plan), fresh
+    ):
+        raise ValidationError(_("You may no longer record disbursements of this commitment."))
+    values = disbursement_values(plan, fresh, disbursed)
+    _raise(disbursement_problems(plan, fresh, values))
+    return versioned_update(
+        instance=fresh,
+        expected_version=expected_version,
+        data={
+            **{name: values[name] for name in DISBURSEMENT_FIELDS},
+            **base_amounts(plan, values),
+        },
+        actor=actor,
+        editable=DISBURSEMENT_FIELDS + BASE_FIELDS,
     )
 
 

@@ -40,6 +40,11 @@ urlpatterns = [
         name="commitment_edit",
     ),
     path(
+        INTERVENTION + "commitments/<int:commitment_pk>/disbursement/",
+        commitments.commitment_disbursement,
+        name="commitment_disbursement",
+    ),
+    path(
         INTERVENTION + "commitments/<int:commitment_pk>/remove/",
         commitments.commitment_remove,
         name="commitment_remove",

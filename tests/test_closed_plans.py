@@ -210,8 +210,8 @@ def test_an_edit_page_of_a_frozen_plan_says_why_and_keeps_what_was_typed(frozen_
 
 def test_the_living_plan_goes_on_once_adopted(frozen_plan, ready):
     """What stays open by design keeps its forms on an adopted plan: progress on an
-    indicator, a comment on an intervention, the log of meetings with funding partners;
-    the who-can-do-what page lists that work."""
+    indicator, a comment on an intervention, the log of meetings with funding partners,
+    the money disbursed of a commitment; the who-can-do-what page lists that work."""
     cast = frozen_plan
     _to(PlanStatus.ADOPTED, cast, ready)
     plan = cast.plan_a
@@ -238,10 +238,24 @@ def test_the_living_plan_goes_on_once_adopted(frozen_plan, ready):
         },
     )
 
+    commitment = intervention.commitments.get()
+    funding_page = client.get(reverse("intervention_funding", args=[plan.pk, intervention.pk]))
+    disbursement_url = reverse(
+        "commitment_disbursement", args=[plan.pk, intervention.pk, commitment.pk]
+    )
+    assert disbursement_url in funding_page.content.decode(), "offered on an adopted plan"
+    disbursement = client.post(
+        disbursement_url, {"version": str(commitment.version), "disbursed": "60000"}
+    )
+
     assert [progress.status_code, comment.status_code, engagement.status_code] == [302] * 3
+    assert disbursement.status_code == 302
+    commitment.refresh_from_db()
+    assert (commitment.stage, commitment.disbursed) == ("disbursed", 60000)
     assert indicator.progress.filter(value=55).exists()
     assert intervention.comments.filter(text="First quarter went well").exists()
     assert plan.engagements.filter(held_on=date(2026, 7, 1)).exists()
     rules = client.get(reverse("plan_access", args=[plan.pk])).content.decode()
     assert "Once the plan leaves the draft" in rules
     assert "log of meetings with funding partners is kept" in rules
+    assert "The money disbursed to date of a committed or disbursed commitment" in rules

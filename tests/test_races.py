@@ -326,6 +326,19 @@ def _result_indicator_edit(cast):
     )
 
 
+def _disbursement_record(cast):
+    from funding.services import commitment_disbursement_record
+    from tests.test_url_matrix import _commitment_of_x
+
+    commitment = _commitment_of_x(cast)
+    return lambda name: commitment_disbursement_record(
+        actor=cast.editor_x,
+        commitment=commitment,
+        expected_version=commitment.version,
+        disbursed=Decimal(1000 if name == "a" else 2000),
+    )
+
+
 VERSIONED_EDITS = {
     "plan details": _plan_edit,
     "organisation": _organisation_edit,
@@ -342,6 +355,7 @@ VERSIONED_EDITS = {
     "framework assessments": _assessments_edit,
     "consultation": _consultation_edit,
     "result indicator": _result_indicator_edit,
+    "disbursement": _disbursement_record,
 }
 
 

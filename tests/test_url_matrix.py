@@ -772,6 +772,10 @@ MATRIX: dict[str, Row] = {
     "commitment_remove": Row(
         kwargs=_commitment_kwargs, access=FUNDS_X, foreign=_foreign_commitment
     ),
+    # Living work (funding.rules.DISBURSEMENT_RECORD): open in a draft too, as plan A is.
+    "commitment_disbursement": Row(
+        kwargs=_commitment_kwargs, access=FUNDS_X, foreign=_foreign_commitment
+    ),
     "mobilisation_strategy_edit": Row(
         kwargs=_intervention_kwargs, access=FUNDS_X, foreign=FOREIGN_INTERVENTION
     ),

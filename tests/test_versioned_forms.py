@@ -262,6 +262,9 @@ EDIT_PAGES = {
     "ResultIndicatorForm": EditPage("result_indicator_edit", _result_indicator, "editor_x"),
     "SourceForm": EditPage("funding_source_edit", _funding("_source_kwargs"), "editor_x"),
     "CommitmentForm": EditPage("commitment_edit", _funding("_commitment_kwargs"), "editor_x"),
+    "DisbursementForm": EditPage(
+        "commitment_disbursement", _funding("_commitment_kwargs"), "editor_x"
+    ),
     "StrategyForm": EditPage("mobilisation_strategy_edit", _strategy, "editor_x"),
     "EngagementForm": EditPage("engagement_edit", _funding("_engagement_kwargs"), "coordinator_a"),
 }
@@ -377,9 +380,12 @@ def test_the_race_bench_races_every_edit_page():
     sorted(
         name
         for name, page in EDIT_PAGES.items()
-        # organisations are not a plan's; the log of meetings with funding partners goes
-        # on whatever the plan's status (funding.rules.ENGAGEMENT_LOG)
-        if "organisation" not in page.url_name and "engagement" not in page.url_name
+        # organisations are not a plan's; the log of meetings with funding partners and
+        # the money disbursed go on whatever the plan's status (funding.rules
+        # ENGAGEMENT_LOG, DISBURSEMENT_RECORD)
+        if "organisation" not in page.url_name
+        and "engagement" not in page.url_name
+        and "disbursement" not in page.url_name
     ),
 )
 def test_a_plan_in_validation_is_read_only_on_every_edit_page(client, cast, catalogue, form_name):

@@ -10,17 +10,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from action_plans.permissions import (
+    PlanAccess,
     PlanAction,
     PlanObjectAccess,
     plan_object_for_user_or_404,
 )
 from action_plans.policy import RecordRule
 from funding import selectors, services
-from funding.forms import CommitmentForm, StrategyForm
+from funding.forms import CommitmentForm, DisbursementForm, StrategyForm
 from funding.models import Commitment, MobilisationStrategy
-from funding.rules import COMMITMENT_EDIT, STRATEGY_EDIT, source_choices, visible_organisations
+from funding.rules import (
+    COMMITMENT_EDIT,
+    DISBURSEMENT_RECORD,
+    STRATEGY_EDIT,
+    disburses,
+    source_choices,
+    visible_organisations,
+)
 from governance.models import Organisation
 from interventions.models import Intervention
+from msd_planner.lib.errors import ActionRefused
 from msd_planner.lib.pages import confirmation_page, remove_and_tell
 from msd_planner.lib.versioned_edit import VersionedEdit
 
@@ -38,14 +47,18 @@ def _intervention(
 
 
 def _commitment(
-    request: HttpRequest, pk: int, intervention_pk: int, commitment_pk: int
+    request: HttpRequest,
+    pk: int,
+    intervention_pk: int,
+    commitment_pk: int,
+    rule: RecordRule = COMMITMENT_EDIT,
 ) -> PlanObjectAccess[Commitment]:
     return plan_object_for_user_or_404(
         request.user,
         pk,
         Commitment.objects.in_detail().filter(intervention_id=intervention_pk),
         commitment_pk,
-        COMMITMENT_EDIT,
+        rule,
         plan_field="intervention__plan",
     )
 
@@ -54,6 +67,18 @@ def _local_actors(plan):
     return Organisation.objects.filter(participations__plan=plan, is_local_actor=True).order_by(
         "name"
     )
+
+
+def _commitment_row(access: PlanAccess, commitment: Commitment) -> tuple[Commitment, bool, bool]:
+    """A commitment, whether the user may change it, and whether they may record its
+    disbursements: in a draft the full form does that, so the disbursement page is
+    offered there only to whom the form is not (a funder paying for another's
+    intervention); outside a draft it is the one way, the plan's content being frozen."""
+    may_edit = access.may_on(COMMITMENT_EDIT, commitment)
+    may_disburse = (
+        not may_edit and disburses(commitment) and access.may_on(DISBURSEMENT_RECORD, commitment)
+    )
+    return commitment, may_edit, may_disburse
 
 
 @require_http_methods(["GET", "POST"])
@@ -70,10 +95,7 @@ def intervention_funding(request: HttpRequest, pk: int, intervention_pk: int) ->
             **access.context,
             "intervention": intervention,
             "figures": selectors.intervention_figures(intervention),
-            "rows": [
-                (commitment, access.may_on(COMMITMENT_EDIT, commitment))
-                for commitment in commitments
-            ],
+            "rows": [_commitment_row(access, commitment) for commitment in commitments],
             "strategy": strategy,
             "partners_to_approach": list(strategy.partners_to_approach.all()) if strategy else [],
             "may_record": access.may_edit(PlanAction.CONTRIBUTE),
@@ -195,6 +217,45 @@ def commitment_remove(
         ],
         button=_("Remove commitment"),
         cancel_url=back,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def commitment_disbursement(
+    request: HttpRequest, pk: int, intervention_pk: int, commitment_pk: int
+) -> HttpResponse:
+    """The money disbursed to date of a committed commitment: living work, whatever the
+    plan's status (funding.rules.DISBURSEMENT_RECORD)."""
+    access = _commitment(request, pk, intervention_pk, commitment_pk, DISBURSEMENT_RECORD)
+    commitment = access.object
+    if not disburses(commitment):  # a pledge pays nothing out, whoever asks
+        raise ActionRefused(DISBURSEMENT_RECORD.name, f"commitment {commitment_pk}")
+    edit = VersionedEdit(
+        request, lambda data, current: DisbursementForm(data, instance=current), commitment
+    )
+    if edit.save(
+        lambda form: services.commitment_disbursement_record(
+            actor=request.user,
+            commitment=commitment,
+            expected_version=form.cleaned_data["version"],
+            disbursed=form.cleaned_data["disbursed"],
+        )
+    ):
+        messages.success(
+            request,
+            _("Disbursement of “%(source)s” recorded.") % {"source": commitment.source},
+        )
+        return redirect("intervention_funding", pk, intervention_pk)
+    return render(
+        request,
+        "funding/disbursement_form.html",
+        {
+            **access.context,
+            **edit.context,
+            "intervention": commitment.intervention,
+            "commitment": commitment,
+        },
     )
 
 
