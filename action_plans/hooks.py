@@ -257,7 +257,10 @@ class SnapshotSection:
     label, by kind; ``money`` lists the fields (and totals) that are amounts in the
     plan's base currency; ``shares`` those that are fractions. ``summaries`` lists the
     kinds of record that only sum up others (a target's funding): a revision explains the
-    records they sum, not them (``action_plans.snapshot.differences``).
+    records they sum, not them (``action_plans.snapshot.differences``). ``living`` lists
+    the fields that record the plan's implementation, not its design (progress measured,
+    money disbursed): they go on after adoption, so a record whose only changes are
+    there is shown in a comparison but needs no reason in a revision.
     ``action_plans.snapshot.named`` applies the terms. A term applies to the field of
     that name in every kind of record of the section: two kinds of one section do not
     give one name two meanings.
@@ -272,6 +275,7 @@ class SnapshotSection:
     money: frozenset[str] = frozenset()
     shares: frozenset[str] = frozenset()
     summaries: frozenset[str] = frozenset()
+    living: frozenset[str] = frozenset()
     terms: dict[str, Term] = field(default_factory=dict)
     labels: dict[str, Callable[[dict], str]] = field(default_factory=dict)
 

@@ -189,6 +189,7 @@ class Change:
     key: str = ""  # the record's key; none for the totals
     parent: str = ""  # the key of the record it belongs to (an intervention's indicator)
     summary: bool = False  # a record that only sums up others (``SnapshotSection.summaries``)
+    living: bool = False  # changed only in fields of the living plan (``SnapshotSection.living``)
 
     @property
     def anchor(self) -> str:
@@ -259,17 +260,23 @@ def compare(old: dict, new: dict) -> list[SectionChanges]:
             if not renamed and kept["fields"] == stored["fields"]:
                 continue  # stored alike, read alike: most records, named only if needed
             was, record = _named_record(section, kept), _named_record(section, stored)
-            details = [
-                _moved(section, name, was["fields"].get(name), value, currency)
+            moved = [
+                name
                 for name, value in record["fields"].items()
                 if not _same(was["fields"].get(name), value)
+            ]
+            details = [
+                _moved(section, name, was["fields"].get(name), record["fields"][name], currency)
+                for name in moved
             ]
             # renamed: in words, and as stored (a target of format 1 keeps its English
             # title, one of format 2 reads in the reader's language: the same target)
             if renamed and was["label"] != record["label"]:
                 details.insert(0, _("renamed from “%(label)s”") % {"label": was["label"]})
             if details:
-                changes.append(_change(section, "changed", record, details))
+                change = _change(section, "changed", record, details)
+                change.living = not renamed and set(moved) <= section.living
+                changes.append(change)
         for key, stored in old_records.items():
             if key not in new_records:
                 changes.append(_change(section, "removed", _named_record(section, stored)))
@@ -314,12 +321,13 @@ class Difference:
 def differences(changes: list[SectionChanges]) -> list[Difference]:
     """The records that differ in a comparison (``compare``), each once: a record whose
     parent differs too goes with its parent. Summaries and totals are left out: they
-    follow from the records they sum."""
+    follow from the records they sum; so are changes of the living plan alone (progress
+    measured, money disbursed), which go on after adoption."""
     listed = [
         (section.title, change)
         for section in changes
         for change in section.changes
-        if change.key and not change.summary
+        if change.key and not change.summary and not change.living
     ]
     keys = {change.key for _title, change in listed}
     result: dict[str, Difference] = {}

@@ -143,6 +143,8 @@ SECTION = SnapshotSection(
     shares=frozenset({"local_share_of_committed", "local_share_of_disbursed"}),
     # sums of the interventions' funding, per target and per kind of source
     summaries=frozenset({"target_funding", "mix"}),
+    # money disbursed is recorded after adoption (funding.rules.DISBURSEMENT_RECORD)
+    living=frozenset({"disbursed", "disbursed_to_local_actors"}),
     terms={"source_kind": _source_kind},
     labels={
         "target_funding": target_label,

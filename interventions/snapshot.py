@@ -228,6 +228,8 @@ SECTION = SnapshotSection(
     order=30,
     build=build,
     kinds={"intervention": gettext_lazy("Intervention"), "indicator": gettext_lazy("Indicator")},
+    # progress is recorded after adoption (interventions.rules.PROGRESS_RECORD)
+    living=frozenset({"progress"}),
     fields={
         "lead": gettext_lazy("lead"),
         "level": gettext_lazy("level"),

@@ -384,3 +384,51 @@ def test_only_those_who_record_changes_are_asked_the_reason(client, cast, ready)
     page = client.get(reverse("intervention_edit", args=[cast.plan_a.pk, intervention.pk]))
     assert page.status_code == 200
     assert "Reason for this change" not in page.content.decode()
+
+
+def test_the_living_plan_needs_no_reason_in_the_next_revision(cast, ready):
+    """Progress measured and money disbursed after adoption are the plan being carried
+    out, not changed: the comparison shows them, the revision asks no reason for them."""
+    from action_plans.snapshot import compare
+    from funding.services import commitment_disbursement_record
+    from interventions.services import progress_add
+    from tests.test_url_matrix import _commitment_of_x
+
+    commitment = _commitment_of_x(cast)
+    workflow.plan_submit(actor=cast.coordinator_a, plan=cast.plan_a)
+    approve_all(cast, ready)
+    official = workflow.plan_adopt(
+        actor=cast.coordinator_a,
+        plan=cast.plan_a,
+        adoption_date=timezone.localdate(),
+        reference="Cabinet decision 12/2026",
+    )
+    indicator = ready["intervention"].indicators.get()
+    progress_add(
+        actor=cast.coordinator_a,
+        indicator=indicator,
+        measured_on=timezone.localdate(),
+        value=Decimal(300),
+        source="Labour register",
+    )
+    commitment.refresh_from_db()
+    commitment_disbursement_record(
+        actor=cast.coordinator_a,
+        commitment=commitment,
+        expected_version=commitment.version,
+        disbursed=Decimal(100000),
+    )
+    workflow.plan_revision_open(
+        actor=cast.coordinator_a, plan=cast.plan_a, reason="re_scoping", text="Mid-term review"
+    )
+
+    assert _unexplained(cast) == []
+    shown = compare(official.snapshot.content, workflow.revision_changes(cast.plan_a).draft)
+    details = [
+        detail for section in shown for change in section.changes for detail in change.details
+    ]
+    assert any(detail.startswith("progress:") for detail in details)
+    assert any(detail.startswith("disbursed:") for detail in details)
+
+    _set_cost(cast, ready["intervention"], 1200000)  # a design change still needs its reason
+    assert _unexplained(cast) == [("changed", "Intervention “Fair recruitment”")]
