@@ -136,3 +136,75 @@ def database_location(config: Mapping[str, Any]) -> str:
     user = f"{config['USER']}@" if config.get("USER") else ""
     port = f":{config['PORT']}" if config.get("PORT") else ""
     return f"postgres://{user}{config.get('HOST') or ''}{port}/{config['NAME']}"
+
+
+_FILE_STORAGES = ("filesystem", "s3")
+_S3_ADDRESSING_STYLES = ("auto", "path", "virtual")
+FILESYSTEM_STORAGE = "django.core.files.storage.FileSystemStorage"
+S3_STORAGE = "storages.backends.s3.S3Storage"
+
+
+def env_file_storage() -> dict[str, Any]:
+    """``STORAGES["default"]``, where the rendered PDFs are kept: the filesystem
+    (``MEDIA_ROOT``) unless ``STORAGE_BACKEND=s3`` names an S3-compatible object store,
+    which every web process and worker then shares.
+
+    The choice is explicit: a bucket named while the backend is the filesystem is refused
+    rather than ignored (the files would stay on one machine's disk unnoticed), and s3
+    without a bucket is refused. Keys are optional (boto3 then finds its credentials
+    itself: an instance role, ``~/.aws``), but never one without the other.
+    """
+    backend = env_str("STORAGE_BACKEND", "filesystem").strip().lower()
+    if backend not in _FILE_STORAGES:
+        raise ConfigurationError(
+            f"STORAGE_BACKEND={backend!r} is not one of {', '.join(_FILE_STORAGES)}."
+        )
+    bucket = env_str("AWS_STORAGE_BUCKET_NAME", "")
+    if backend == "filesystem":
+        if bucket:
+            raise ConfigurationError(
+                "AWS_STORAGE_BUCKET_NAME is set but STORAGE_BACKEND is not s3; set "
+                "STORAGE_BACKEND=s3 to keep the files there, or unset the bucket."
+            )
+        return {"BACKEND": FILESYSTEM_STORAGE}
+    if not bucket:
+        raise ConfigurationError(
+            "AWS_STORAGE_BUCKET_NAME is not set; it is required when STORAGE_BACKEND=s3."
+        )
+    options: dict[str, Any] = {
+        "bucket_name": bucket,
+        # The app serves every file itself, to those who may see it: objects stay
+        # private (the bucket's own policy), and a URL, were one ever made, is signed.
+        "default_acl": None,
+        "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", True),
+        "file_overwrite": True,
+        "location": env_str("AWS_LOCATION", "").strip("/"),
+    }
+    endpoint = env_str("AWS_S3_ENDPOINT_URL", "")
+    if endpoint:
+        if not endpoint.startswith(("https://", "http://")):
+            raise ConfigurationError(
+                f"AWS_S3_ENDPOINT_URL={endpoint!r} must be an http:// or https:// URL."
+            )
+        options["endpoint_url"] = endpoint
+    region = env_str("AWS_S3_REGION_NAME", "")
+    if region:
+        options["region_name"] = region
+    style = env_str("AWS_S3_ADDRESSING_STYLE", "")
+    if style:
+        if style not in _S3_ADDRESSING_STYLES:
+            raise ConfigurationError(
+                f"AWS_S3_ADDRESSING_STYLE={style!r} is not one of "
+                f"{', '.join(_S3_ADDRESSING_STYLES)}."
+            )
+        options["addressing_style"] = style
+    access_key = env_str("AWS_ACCESS_KEY_ID", "")
+    secret_key = env_str("AWS_SECRET_ACCESS_KEY", "")
+    if bool(access_key) != bool(secret_key):
+        raise ConfigurationError(
+            "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY go together: set both or neither."
+        )
+    if access_key:
+        options["access_key"] = access_key
+        options["secret_key"] = secret_key
+    return {"BACKEND": S3_STORAGE, "OPTIONS": options}

@@ -10,6 +10,7 @@ from msd_planner.lib.env import (
     ConfigurationError,
     env_bool,
     env_database,
+    env_file_storage,
     env_int,
     env_list,
     env_str,
@@ -180,8 +181,10 @@ FORMAT_MODULE_PATH = ["msd_planner.formats"]
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Rendered PDFs: MEDIA_ROOT, or with STORAGE_BACKEND=s3 an S3-compatible bucket shared by
+# every web process and worker (msd_planner.lib.env.env_file_storage).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": env_file_storage(),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -307,7 +310,7 @@ GUARDIAN_RAISE_403 = False
 # A version's PDF is rendered in the background when it is validated and when it is
 # adopted (the test settings turn this off; the tests of the documents turn it on).
 PLAN_DOCUMENTS_ON_VALIDATION = env_bool("PLAN_DOCUMENTS_ON_VALIDATION", True)
-# Rendered documents, kept through the storage API (FileSystemStorage here; S3 or similar
-# in production through STORAGES["default"]). Never served from a public URL: the app
-# serves each file to those who may see it.
+# Rendered documents, kept through the storage API (STORAGES["default"]: this folder, or
+# an S3 bucket with STORAGE_BACKEND=s3). Never served from a public URL: the app serves
+# each file to those who may see it.
 MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "media"))
