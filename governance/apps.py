@@ -18,7 +18,16 @@ class GovernanceConfig(AppConfig):
             register_snapshot_section,
             register_validation_policy,
         )
-        from governance import demo, history, permissions, selectors, services, snapshot, validation
+        from governance import (
+            demo,
+            history,
+            permissions,
+            selectors,
+            services,
+            snapshot,
+            two_factor,
+            validation,
+        )
 
         register_acting_organisations(permissions.acting_organisations)
         register_validation_policy(validation.POLICY)
@@ -32,6 +41,8 @@ class GovernanceConfig(AppConfig):
         # A sign-in is not a change to the account: record it without a history row.
         user_logged_in.disconnect(dispatch_uid="update_last_login")
         user_logged_in.connect(services.last_login_record, dispatch_uid="update_last_login")
+        # What the new session owes after the password (a code, or enrolment).
+        user_logged_in.connect(two_factor.remember_what_is_owed, dispatch_uid="two_factor_owed")
         # After an upgrade the policy may give new actions: every plan's grants are
         # recomputed from its governance records once the tables are migrated.
         post_migrate.connect(

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from babel.dates import format_date
+from django.conf import settings
 from django.utils import timezone
 
 from action_plans import workflow
@@ -263,6 +264,11 @@ def load(data: DemoData) -> None:
     )
     names = ", ".join(user.username for user in DEMO_USERS)
     data.notes.append(f"Demo users ({names}) sign in with the password {DEMO_PASSWORD!r}.")
+    if settings.TWO_FACTOR_REQUIRED:
+        data.notes.append(
+            "Two-factor sign-in: admin, the coordinators and the signatories add an authenticator "
+            "app at their first sign-in (TWO_FACTOR_REQUIRED=false turns that off; see README)."
+        )
 
 
 def national_adoption(day: date) -> tuple[date, str]:

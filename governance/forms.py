@@ -481,3 +481,21 @@ class SignForm(forms.Form):
         ):
             self.add_error("comment", _("Say which changes are needed."))
         return cleaned
+
+
+class TwoFactorCodeForm(forms.Form):
+    """The code of the second step: six digits from the authenticator app, or a recovery
+    code (the enrolment page takes the app's code only)."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        strip=True,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"}
+        ),
+    )
+
+    def __init__(self, *args, help_text: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = help_text

@@ -19,6 +19,10 @@ class User(AbstractUser):
     """
 
     email = models.EmailField(_("email address"))
+    # When an administrator last removed the user's second factor (kept in the history).
+    two_factor_reset_at = models.DateTimeField(
+        _("second factor reset at"), null=True, blank=True, editable=False
+    )
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 

@@ -224,7 +224,8 @@ class AccountEvent:
 
 
 def account_history(user: User, *, limit: int = 20) -> list[AccountEvent]:
-    """What happened to an account, newest first: created, (de)activated, renamed."""
+    """What happened to an account, newest first: created, (de)activated, second factor
+    reset, renamed."""
     events = []
     previous = None
     for record in user.history.select_related("history_user").order_by("history_date"):
@@ -233,6 +234,14 @@ def account_history(user: User, *, limit: int = 20) -> list[AccountEvent]:
         elif record.is_active != previous.is_active:
             text = _("Reactivated") if record.is_active else _("Deactivated")
             events.append(AccountEvent(record.history_date, _author(record), text))
+        elif record.two_factor_reset_at != previous.two_factor_reset_at:
+            events.append(
+                AccountEvent(
+                    record.history_date,
+                    _author(record),
+                    _("Second factor reset (must add an authenticator app again)"),
+                )
+            )
         elif (record.first_name, record.last_name, record.email) != (
             previous.first_name,
             previous.last_name,

@@ -9,6 +9,7 @@ changes, so the grants always follow from the governance records.
 import hashlib
 import logging
 import secrets
+from binascii import unhexlify
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -23,6 +24,11 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django_otp import verify_token
+from django_otp.models import Device
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from action_plans.hooks import participant_leaving_checks
 from action_plans.models import ActionPlan, ActionPlanGroupObjectPermission
@@ -45,6 +51,7 @@ from governance.models import (
     User,
 )
 from governance.selectors import lead_bodies_and_activities
+from governance.two_factor import RECOVERY_CODE_COUNT, devices_for_code, normalised_code
 from msd_planner.lib.history import attribute
 from msd_planner.lib.ratelimit import ratelimit_hit
 from msd_planner.lib.versioned_edit import (
@@ -56,6 +63,7 @@ from msd_planner.lib.versioned_edit import (
 )
 
 log = logging.getLogger("msd_planner.governance")
+security_log = logging.getLogger("msd_planner.security")
 
 INVITATION_VALIDITY = timedelta(days=7)
 
@@ -808,6 +816,91 @@ def user_reactivate(*, actor: User, user: User) -> None:
         attribute(user, actor)
         user.save(update_fields=["is_active"])
         log.info("user reactivated: %s (by %s)", user, actor)
+
+
+# --- two-factor sign-in ------------------------------------------------------------------
+
+
+def two_factor_key_new() -> str:
+    """A new authenticator secret (hex), shown to the user before any device is saved."""
+    return TOTPDevice._meta.get_field("key").default()
+
+
+@transaction.atomic
+def two_factor_enrol(*, user: User, key: str, code: str) -> tuple[TOTPDevice, list[str]] | None:
+    """Add the authenticator app holding ``key`` when ``code`` is its current code, with
+    a new set of recovery codes (returned, to show once). None when the code is wrong."""
+    code = normalised_code(code)
+    totp = TOTP(unhexlify(key))
+    if not (code.isdigit() and totp.verify(int(code), tolerance=1)):
+        return None
+    TOTPDevice.objects.filter(user=user).delete()
+    device = TOTPDevice.objects.create(
+        # The code just used cannot be used again to sign in.
+        user=user,
+        name=_("Authenticator app"),
+        key=key,
+        confirmed=True,
+        last_t=totp.t(),
+    )
+    codes = recovery_codes_renew(user=user)
+    security_log.info("second factor enrolled: user=%s", user.username)
+    return device, codes
+
+
+@transaction.atomic
+def recovery_codes_renew(*, user: User) -> list[str]:
+    """A new set of single-use recovery codes for ``user``; earlier ones stop working."""
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name="recovery", defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _index in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def two_factor_verify(*, user: User, code: str) -> Device | None:
+    """The device that accepts ``code`` for ``user`` (a recovery code is used up), or
+    None. django-otp throttles each device after a wrong code."""
+    code = normalised_code(code)
+    for device in list(devices_for_code(user, code)):
+        verified = verify_token(user, device.persistent_id, code)
+        if verified is not None:
+            return verified
+    return None
+
+
+@transaction.atomic
+def two_factor_reset(*, actor: User, user: User) -> int:
+    """Remove ``user``'s second factor (authenticator and recovery codes) and end their
+    sessions: they enrol again at their next sign-in. Recorded in the account's history
+    and the security log; the user is told by email. Returns the devices removed."""
+    if user == actor:
+        raise ValidationError(
+            _("You cannot reset your own second factor; ask another administrator.")
+        )
+    removed = 0
+    for model in (TOTPDevice, StaticDevice):
+        removed += model.objects.filter(user=user).delete()[1].get(model._meta.label, 0)
+    user.two_factor_reset_at = timezone.now()
+    attribute(user, actor)
+    user.save(update_fields=["two_factor_reset_at"])
+    ended = _end_sessions(user)
+    security_log.warning(
+        "second factor reset: user=%s by=%s devices_removed=%d sessions_ended=%d",
+        user.username,
+        actor.username,
+        removed,
+        ended,
+    )
+    subject = _("Your MSD Planner sign-in was reset")
+    body = render_to_string(
+        "governance/email/two_factor_reset.txt",
+        {"user": user, "actor": actor, "when": _moment_with_zone(user.two_factor_reset_at)},
+    )
+    email_later(Email(subject, body, [user.email]))
+    return removed
 
 
 # --- asking an organisation for a signatory --------------------------------------------

@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.views.decorators.http import require_http_methods
 
 from governance.forms import LoginForm, PasswordChangeForm, SetPasswordForm
-from governance.views import accounts, members, organisations, plans, validation
+from governance.views import accounts, members, organisations, plans, two_factor, validation
 
 # Every HTML page answers GET and POST only; other methods get 405.
 html_page = require_http_methods(["GET", "POST"])
@@ -12,6 +12,14 @@ html_page = require_http_methods(["GET", "POST"])
 account_patterns = [
     path("login/", html_page(auth_views.LoginView.as_view(form_class=LoginForm)), name="login"),
     path("logout/", html_page(auth_views.LogoutView.as_view()), name="logout"),
+    path("two-factor/", two_factor.two_factor_account, name="two_factor_account"),
+    path("two-factor/code/", two_factor.two_factor_verify, name="two_factor_verify"),
+    path("two-factor/enrol/", two_factor.two_factor_enrol, name="two_factor_enrol"),
+    path(
+        "two-factor/recovery-codes/",
+        two_factor.two_factor_recovery_codes,
+        name="two_factor_recovery_codes",
+    ),
     path(
         "password_change/",
         html_page(auth_views.PasswordChangeView.as_view(form_class=PasswordChangeForm)),
@@ -71,6 +79,11 @@ urlpatterns = [
     path("users/<int:pk>/", accounts.user_detail, name="user_detail"),
     path("users/<int:pk>/deactivate/", accounts.user_deactivate, name="user_deactivate"),
     path("users/<int:pk>/reactivate/", accounts.user_reactivate, name="user_reactivate"),
+    path(
+        "users/<int:pk>/two-factor/reset/",
+        two_factor.user_two_factor_reset,
+        name="user_two_factor_reset",
+    ),
     path("users/<int:pk>/invitation/", accounts.invitation_resend, name="invitation_resend"),
     path("invitations/<str:token>/", accounts.invitation_accept, name="invitation_accept"),
     path("plans/<int:pk>/governance/", plans.plan_governance, name="plan_governance"),

@@ -584,6 +584,11 @@ MATRIX: dict[str, Row] = {
     "login": Row(access=public),
     "logout": Row(access=public, methods={"GET": NOT_ALLOWED, "POST": LOGIN}),
     "password_change": Row(access=signed_in),
+    # two-factor sign-in (the rule is off in the test settings: nothing is owed here)
+    "two_factor_account": Row(access=signed_in),
+    "two_factor_verify": Row(access=signed_in),
+    "two_factor_enrol": Row(access=signed_in),
+    "two_factor_recovery_codes": Row(access=signed_in),
     "password_change_done": Row(access=signed_in, methods={"POST": display_only}),
     "password_reset": Row(access=public),
     "password_reset_done": Row(access=public, methods={"POST": NOT_ALLOWED}),
@@ -825,6 +830,7 @@ MATRIX: dict[str, Row] = {
     "user_invite": Row(access=administrators),
     "user_detail": Row(kwargs=EDITOR_X, access=administrators),
     "user_deactivate": Row(kwargs=EDITOR_X, access=administrators),
+    "user_two_factor_reset": Row(kwargs=EDITOR_X, access=administrators),
     "user_reactivate": Row(kwargs=EDITOR_X, access=administrators),
     "invitation_resend": Row(kwargs=EDITOR_X, access=administrators),
     # an unknown or used token is refused to everyone alike

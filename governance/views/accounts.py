@@ -25,6 +25,7 @@ from governance.forms import (
 )
 from governance.models import User
 from governance.permissions import require_account_administrator
+from governance.two_factor import has_authenticator
 from msd_planner.lib.pages import confirmation_page
 from msd_planner.lib.pagination import paginate
 from msd_planner.lib.ratelimit import ratelimit_hit
@@ -100,6 +101,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "memberships": selectors.user_memberships(account),
             "form": form,
             "history": selectors.account_history(account),
+            "has_second_factor": has_authenticator(account),
         },
     )
 

@@ -27,3 +27,8 @@ def ratelimit_hit(*, scope: str, key: str, limit: int, window: timedelta) -> boo
         cache.add(cache_key, 1, timeout=timeout)
         count = 1
     return count <= limit
+
+
+def ratelimit_count(*, scope: str, key: str) -> int:
+    """How many events ``key`` in ``scope`` has counted in its current window (0 when none)."""
+    return cache.get(f"{KEY_PREFIX}:{scope}:{key}", 0)

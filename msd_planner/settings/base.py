@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "bootstrap",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "governance",
     "targets",
     "interventions",
@@ -53,9 +56,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "msd_planner.middleware.PrivatePagesCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A signed-in session that owes its second step (or enrolment) reaches nothing else.
+    "governance.two_factor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Below CSP, so that its 400 carries the same headers; before any view reads the body.
@@ -144,6 +150,16 @@ AXES_HANDLER = "msd_planner.lib.lockout.AccountLockoutHandler"
 AXES_LOCKOUT_CALLABLE = "msd_planner.lib.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Two-factor sign-in (governance.two_factor): platform administrators, coordinators and
+# signatories must add an authenticator app; everyone else may. Off, no one must, and
+# those who added one are still asked for its code.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", True)
+# Wrong codes at the second step, within AXES_COOLOFF_MINUTES: per account and address,
+# and per account from every address; over either limit the step is locked for a while.
+TWO_FACTOR_FAILURE_LIMIT = env_int("TWO_FACTOR_FAILURE_LIMIT", 5)
+TWO_FACTOR_ACCOUNT_FAILURE_LIMIT = env_int("TWO_FACTOR_ACCOUNT_FAILURE_LIMIT", 20)
+OTP_TOTP_ISSUER = "MSD Planner"
 
 # The cache holds rate-limit counters: per process (LocMem) unless CACHE_URL names a
 # Redis server shared by every process.

@@ -20,3 +20,6 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "") or "redis://127.0.0.1:6379/15"
 CELERY_BROKER_TRANSPORT_OPTIONS = celery_transport_options(CELERY_BROKER_URL)  # noqa: F405
 PLAN_DOCUMENTS_ON_VALIDATION = False
+# Most tests sign in with force_login, which never passes a second step: the rule is off
+# here, and tests/governance/test_two_factor.py turns it on (override_settings).
+TWO_FACTOR_REQUIRED = False
