@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.models import Organisation
+from governance.models import Organisation, Participation
 from interventions.models import COST_DIGITS, Intervention, Progress, ResultIndicator
 from interventions.services import INDICATOR_FIELDS, indicator_problems, timeline_years
 from msd_planner.lib.versioned_edit import VersionedModelForm
@@ -67,8 +67,11 @@ class ResultIndicatorForm(VersionedModelForm):
         sdg.label_from_instance = lambda item: f"{item.code} {item.title}"
         sdg.empty_label = _("— a national indicator instead —")
         reporter = self.fields["reporting_organisation"]
+        # A subquery, not a join: joined, an organisation taking part in two plans comes
+        # out twice when the current one is ORed in, and the choice field answers 500.
+        participants = Participation.objects.filter(plan_id=intervention.plan_id)
         reporter.queryset = Organisation.objects.filter(
-            Q(participations__plan_id=intervention.plan_id)
+            Q(pk__in=participants.values("organisation_id"))
             | Q(pk=self.instance.reporting_organisation_id)
         ).order_by("name")
         reporter.label_from_instance = lambda organisation: organisation.name

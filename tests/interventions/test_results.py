@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 
 from action_plans.history import plan_change_log
+from governance.services import participation_add
 from interventions import services
 from interventions.charts import progress_chart
 from interventions.models import Intervention, Progress, ResultIndicator, TargetValue
@@ -282,6 +283,29 @@ def test_a_reporting_organisation_outside_the_plan_is_refused(cast):
         "Choose an organisation that takes part in this plan."
     ]
     assert not ResultIndicator.objects.exists()
+
+
+def test_a_reporting_organisation_taking_part_in_two_plans_saves_again_and_again(cast):
+    # Regression: the choice's query joined participations, so an organisation in two
+    # plans came out twice once saved, and every later save answered 500.
+    participation_add(
+        actor=cast.administrator,
+        plan=cast.plan_b,
+        organisation=cast.ministry_y,
+        signatory_required=False,
+    )
+    indicator = _indicator(cast, _intervention(cast))
+    client = _client(cast, "editor_x")
+
+    for unit in ("workers", "people"):
+        opened = client.get(_edit_url(cast, indicator))
+        assert opened.status_code == 200
+        data = {**_edit_data(opened), "unit": unit, "reporting_organisation": cast.ministry_y.pk}
+        response = client.post(_edit_url(cast, indicator), data)
+        assert response.status_code == 302
+
+    indicator.refresh_from_db()
+    assert (indicator.unit, indicator.reporting_organisation) == ("people", cast.ministry_y)
 
 
 def test_a_target_year_outside_the_interventions_timeline_is_refused(cast):
