@@ -36,6 +36,7 @@ from interventions.models import (
 )
 from interventions.rules import may_lead
 from msd_planner.lib.history import attribute
+from msd_planner.lib.integers import INTEGER_MAX, too_large
 from msd_planner.lib.money import precision_problem
 from msd_planner.lib.translation import quoted
 from msd_planner.lib.versioned_edit import (
@@ -141,6 +142,11 @@ def intervention_problems(plan: ActionPlan, values: dict, links: Links) -> dict[
         )
     if lead is not None and lead.pk in links.partners:
         problem("partners", _("The lead organisation is not also a partner."))
+    for group, number in links.beneficiaries.items():
+        if number is not None and number < 0:
+            problem(f"number_{group}", _("The number cannot be negative."))
+        elif number is not None and number > INTEGER_MAX:  # the column's largest value
+            problem(f"number_{group}", too_large(INTEGER_MAX))
     return problems
 
 
