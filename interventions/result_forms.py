@@ -10,7 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.models import Organisation, Participation
 from interventions.models import COST_DIGITS, Intervention, Progress, ResultIndicator
-from interventions.services import INDICATOR_FIELDS, indicator_problems, timeline_years
+from interventions.services import (
+    INDICATOR_FIELDS,
+    PROGRESS_FROM,
+    indicator_problems,
+    progress_problems,
+    timeline_years,
+)
 from msd_planner.lib.versioned_edit import VersionedModelForm
 from targets.models import Indicator
 
@@ -181,4 +187,16 @@ class ProgressForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["measured_on"].widget.attrs["min"] = PROGRESS_FROM.isoformat()
         self.fields["measured_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+
+    def clean(self):
+        cleaned = super().clean()
+        problems = progress_problems(
+            measured_on=cleaned.get("measured_on"), source=cleaned.get("source")
+        )
+        for name, messages in problems.items():
+            if name not in self.errors:
+                for message in messages:
+                    self.add_error(name, message)
+        return cleaned

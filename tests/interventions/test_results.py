@@ -376,6 +376,55 @@ def test_a_progress_value_dated_in_the_future_is_refused(cast):
     assert not Progress.objects.exists()
 
 
+@pytest.mark.parametrize("measured_on", ["0001-01-01", "1989-12-31"])
+def test_a_progress_value_dated_before_1990_is_refused(cast, measured_on):
+    # The earliest baseline year an indicator may have; 0001-01-01 was once saved.
+    indicator = _indicator(cast, _intervention(cast))
+
+    response = _client(cast, "editor_s").post(
+        _progress_url(cast, indicator),
+        {"measured_on": measured_on, "value": "50", "source": "Register"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["measured_on"] == ["Enter a date from 1 Jan 1990."]
+    assert 'min="1990-01-01"' in response.content.decode()
+    assert not Progress.objects.exists()
+
+
+def test_a_progress_value_dated_1_january_1990_is_recorded(cast):
+    indicator = _indicator(cast, _intervention(cast))
+
+    response = _client(cast, "editor_s").post(
+        _progress_url(cast, indicator),
+        {"measured_on": "1990-01-01", "value": "50", "source": "Census 1990"},
+    )
+
+    assert response.status_code == 302
+    assert Progress.objects.get().measured_on == date(1990, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("measured_on", "message"),
+    [
+        (date(1, 1, 1), "Enter a date from 1 Jan 1990."),
+        (date(9999, 12, 31), "A progress value cannot be dated in the future."),
+    ],
+)
+def test_the_service_refuses_the_same_progress_dates(cast, measured_on, message):
+    indicator = _indicator(cast, _intervention(cast))
+    with pytest.raises(ValidationError) as refusal:
+        services.progress_add(
+            actor=cast.editor_s,
+            indicator=indicator,
+            measured_on=measured_on,
+            value=Decimal(50),
+            source="Register",
+        )
+    assert refusal.value.message_dict == {"measured_on": [message]}
+    assert not Progress.objects.exists()
+
+
 # --- progress, and who may ------------------------------------------------------------
 
 
