@@ -14,7 +14,7 @@ def main() -> None:
     from django.core.management import execute_from_command_line
     from django.db.utils import OperationalError
 
-    from msd_planner.lib.env import database_location, stop_on_configuration_error
+    from msd_planner.lib.env import stop_on_configuration_error, unreachable_database_line
 
     try:
         with stop_on_configuration_error():
@@ -23,10 +23,7 @@ def main() -> None:
         database = _database_that_failed_to_connect(error)
         if database is None:
             raise  # a failing query, not an unreachable server: keep the traceback
-        cause = str(error).strip().partition("\n")[0]
-        sys.exit(
-            f"msd-planner: database error: cannot connect to {database_location(database)}: {cause}"
-        )
+        sys.exit(unreachable_database_line(database, error))
 
 
 def _database_that_failed_to_connect(error: Exception) -> dict[str, Any] | None:

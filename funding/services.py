@@ -7,10 +7,12 @@ plan's base currency are computed here, once, from the amounts and the rate the 
 entered (``msd_planner.lib.money.converted``), and saved with it.
 """
 
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from action_plans.hooks import acting_organisations
@@ -18,6 +20,8 @@ from action_plans.models import ActionPlan
 from action_plans.permissions import plan_actions_for_user
 from action_plans.services import plan_lock, plan_row_lock
 from funding.models import (
+    FUNDING_DATE_TOO_EARLY,
+    FUNDING_DATES_FROM,
     Commitment,
     Engagement,
     EngagementKind,
@@ -184,6 +188,25 @@ def _local_actor_ids(plan: ActionPlan) -> set[int]:
     )
 
 
+def latest_funding_date(plan: ActionPlan) -> date:
+    """The last day a commitment (or its exchange rate) may be dated: the end of the year
+    after the plan period. A pledge may be recorded ahead of its date (a budget year not
+    yet begun) and a disbursement made just after the period still funds the plan's last
+    year; later than that it is not this plan's money, and 9999-12-31 is a typing slip."""
+    return date(plan.period_end_year + 1, 12, 31)
+
+
+def _date_problems(problem, name: str, day: date | None, *, latest: date, why: str) -> None:
+    """The bounds of a funding date, said on its field (the model's own lower bound is
+    repeated here so that a service called without a form refuses it too)."""
+    if day is None:
+        return
+    if day < FUNDING_DATES_FROM:
+        problem(name, str(FUNDING_DATE_TOO_EARLY))
+    elif day > latest:
+        problem(name, why % {"date": formats.date_format(latest, "DATE_FORMAT")})
+
+
 def commitment_problems(
     plan: ActionPlan, intervention: Intervention, values: dict
 ) -> dict[str, list]:
@@ -281,6 +304,15 @@ def commitment_problems(
     strangers = {organisation.pk for organisation in local_actors} - _local_actor_ids(plan)
     if strangers:
         problem("local_actors", _("Choose local actors taking part in this plan."))
+    latest = latest_funding_date(plan)
+    for name in ("dated", "rate_date"):
+        _date_problems(
+            problem,
+            name,
+            values.get(name),
+            latest=latest,
+            why=_("Enter a date no later than %(date)s, a year after the plan period."),
+        )
     return problems
 
 
@@ -529,6 +561,18 @@ def engagement_problems(plan: ActionPlan, values: dict) -> dict[str, list]:
         problems.setdefault("consultation", []).append(_("Choose a consultation of this plan."))
     if any(intervention.plan_id != plan.pk for intervention in values.get("interventions") or []):
         problems["interventions"] = [_("Choose interventions of this plan.")]
+    # An engagement is a contact that took place (a meeting held, a proposal sent): like a
+    # consultation it is recorded afterwards; what comes next goes in its next step.
+    _date_problems(
+        lambda name, message: problems.setdefault(name, []).append(message),
+        "held_on",
+        values.get("held_on"),
+        latest=timezone.localdate(),
+        why=_(
+            "An engagement is recorded once it has taken place: enter a date no later than "
+            "today (%(date)s)."
+        ),
+    )
     return problems
 
 

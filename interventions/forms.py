@@ -17,6 +17,7 @@ from interventions.models import (
     Sector,
 )
 from interventions.services import INTERVENTION_FIELDS, Links, intervention_problems
+from msd_planner.lib.integers import INTEGER_MAX
 from msd_planner.lib.versioned_edit import VersionedModelForm
 
 NOT_A_PARTNER = ""
@@ -133,6 +134,8 @@ class InterventionForm(VersionedModelForm):
                 required=False,
                 min_value=0,
                 initial=current_groups.get(value),
+                # The bound is judged by intervention_problems; the browser knows it too.
+                widget=forms.NumberInput(attrs={"max": INTEGER_MAX}),
             )
 
     # --- the rows the template shows ---------------------------------------------------

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from action_plans.models import AGENDA_END_YEAR, AGENDA_START_YEAR
+from msd_planner.lib.integers import INTEGER_MAX, FitsTheColumn
 from msd_planner.lib.versioned_edit import Versioned
 
 TEXT_MAX_LENGTH = 5000  # a description, a design, risks
@@ -223,7 +224,9 @@ class Beneficiaries(models.Model):
         Intervention, on_delete=models.CASCADE, related_name="beneficiaries"
     )
     group = models.CharField(_("group"), max_length=24, choices=BeneficiaryGroup.choices)
-    estimated_number = models.PositiveIntegerField(_("estimated number"), null=True, blank=True)
+    estimated_number = models.PositiveIntegerField(
+        _("estimated number"), null=True, blank=True, validators=[FitsTheColumn(INTEGER_MAX)]
+    )
 
     history = HistoricalRecords()
 

@@ -8,9 +8,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.models import Organisation
+from governance.models import Organisation, Participation
 from interventions.models import COST_DIGITS, Intervention, Progress, ResultIndicator
-from interventions.services import INDICATOR_FIELDS, indicator_problems, timeline_years
+from interventions.services import (
+    INDICATOR_FIELDS,
+    PROGRESS_FROM,
+    indicator_problems,
+    progress_problems,
+    timeline_years,
+)
 from msd_planner.lib.versioned_edit import VersionedModelForm
 from targets.models import Indicator
 
@@ -67,8 +73,11 @@ class ResultIndicatorForm(VersionedModelForm):
         sdg.label_from_instance = lambda item: f"{item.code} {item.title}"
         sdg.empty_label = _("— a national indicator instead —")
         reporter = self.fields["reporting_organisation"]
+        # A subquery, not a join: joined, an organisation taking part in two plans comes
+        # out twice when the current one is ORed in, and the choice field answers 500.
+        participants = Participation.objects.filter(plan_id=intervention.plan_id)
         reporter.queryset = Organisation.objects.filter(
-            Q(participations__plan_id=intervention.plan_id)
+            Q(pk__in=participants.values("organisation_id"))
             | Q(pk=self.instance.reporting_organisation_id)
         ).order_by("name")
         reporter.label_from_instance = lambda organisation: organisation.name
@@ -178,4 +187,16 @@ class ProgressForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["measured_on"].widget.attrs["min"] = PROGRESS_FROM.isoformat()
         self.fields["measured_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+
+    def clean(self):
+        cleaned = super().clean()
+        problems = progress_problems(
+            measured_on=cleaned.get("measured_on"), source=cleaned.get("source")
+        )
+        for name, messages in problems.items():
+            if name not in self.errors:
+                for message in messages:
+                    self.add_error(name, message)
+        return cleaned

@@ -58,7 +58,11 @@ PROGRESS_RECORD = record_rule(
 def lead_choices(access: PlanAccess) -> QuerySet[Organisation]:
     """The organisations a user may name as an intervention's lead: any participant for
     those who lead intervention design, else the organisations they act for."""
-    participants = Organisation.objects.filter(participations__plan=access.plan).order_by("name")
+    # A subquery, not a join, so that a view may OR the current lead in without
+    # duplicating an organisation that takes part in several plans.
+    participants = Organisation.objects.filter(
+        pk__in=access.plan.participations.values("organisation_id")
+    ).order_by("name")
     if access.may(INTERVENTION_EDIT.action):
         return participants
     return participants.filter(pk__in=access.organisation_ids)

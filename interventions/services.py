@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from action_plans.models import AGENDA_END_YEAR, ActionPlan
@@ -36,6 +36,7 @@ from interventions.models import (
 )
 from interventions.rules import may_lead
 from msd_planner.lib.history import attribute
+from msd_planner.lib.integers import INTEGER_MAX, too_large
 from msd_planner.lib.money import precision_problem
 from msd_planner.lib.translation import quoted
 from msd_planner.lib.versioned_edit import (
@@ -141,6 +142,11 @@ def intervention_problems(plan: ActionPlan, values: dict, links: Links) -> dict[
         )
     if lead is not None and lead.pk in links.partners:
         problem("partners", _("The lead organisation is not also a partner."))
+    for group, number in links.beneficiaries.items():
+        if number is not None and number < 0:
+            problem(f"number_{group}", _("The number cannot be negative."))
+        elif number is not None and number > INTEGER_MAX:  # the column's largest value
+            problem(f"number_{group}", too_large(INTEGER_MAX))
     return problems
 
 
@@ -562,6 +568,27 @@ def indicator_remove(*, actor: User, indicator: ResultIndicator) -> None:
     fresh.delete()
 
 
+# The earliest baseline year an indicator may have: a value measured before it precedes
+# anything the plan compares against, and 0001-01-01 is a typing slip.
+PROGRESS_FROM = date(1990, 1, 1)
+
+
+def progress_problems(*, measured_on: date | None, source: str | None) -> dict[str, list]:
+    """What is wrong with a progress value, by form field: checked by the form for its
+    messages and again by ``progress_add``."""
+    problems: dict[str, list] = {}
+    if measured_on is not None and measured_on > timezone.localdate():
+        problems["measured_on"] = [_("A progress value cannot be dated in the future.")]
+    elif measured_on is not None and measured_on < PROGRESS_FROM:
+        problems["measured_on"] = [
+            _("Enter a date from %(date)s.")
+            % {"date": formats.date_format(PROGRESS_FROM, "DATE_FORMAT")}
+        ]
+    if source is not None and not source.strip():
+        problems["source"] = [_("Say where the value comes from.")]
+    return problems
+
+
 @transaction.atomic
 def progress_add(
     *,
@@ -576,10 +603,8 @@ def progress_add(
     page, so recording it must not turn an edit opened meanwhile into a conflict. Progress
     is monitoring, not the plan's content: it is recorded whatever the plan's status (an
     adopted plan is being implemented); a version's snapshot keeps the progress it had."""
-    if measured_on > timezone.localdate():
-        raise ValidationError({"measured_on": _("A progress value cannot be dated in the future.")})
-    if not source.strip():
-        raise ValidationError({"source": _("Say where the value comes from.")})
+    if problems := progress_problems(measured_on=measured_on, source=source):
+        raise ValidationError(problems)
     fresh = lock_for_removal(indicator)
     progress = Progress(
         indicator=fresh,

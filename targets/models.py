@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from msd_planner.lib.history import HistoryWithLinks
+from msd_planner.lib.integers import SMALL_INTEGER_MAX, FitsTheColumn
 from msd_planner.lib.translation import TranslatedFieldsMixin, active_content_language
 from msd_planner.lib.versioned_edit import Versioned
 
@@ -254,7 +255,10 @@ class PrioritisedTarget(Versioned):
         _("rank set by the coordinator"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(1, message=_("Ranks start at 1."))],
+        validators=[
+            MinValueValidator(1, message=_("Ranks start at 1.")),
+            FitsTheColumn(SMALL_INTEGER_MAX),
+        ],
     )
     rank_override_reason = models.TextField(
         _("reason for setting the rank"), blank=True, max_length=SHORT_TEXT_MAX_LENGTH

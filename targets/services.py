@@ -31,6 +31,8 @@ from msd_planner.lib.versioned_edit import (
     versioned_update,
 )
 from targets.models import (
+    CONSULTATION_TOO_EARLY,
+    CONSULTATIONS_FROM,
     DEFAULT_CRITERIA,
     FRAMEWORK_ALREADY_IN_PLAN,
     INDICATOR_ALREADY_FOLLOWED,
@@ -715,6 +717,10 @@ def consultation_problems(
         problems["held_on"] = [
             _("The date cannot be in the future: record a consultation once it has been held.")
         ]
+    elif held_on is not None and held_on < CONSULTATIONS_FROM:
+        # The model's bound, repeated so that a service called without a form refuses it
+        # on the field rather than at the database's check constraint.
+        problems["held_on"] = [str(CONSULTATION_TOO_EARLY)]
     if any(
         item.plan_id != plan.pk or item.status != ProposalStatus.ACCEPTED
         for item in prioritised_targets

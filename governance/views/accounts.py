@@ -56,23 +56,40 @@ def user_list(request: HttpRequest) -> HttpResponse:
 def user_invite(request: HttpRequest) -> HttpResponse:
     require_account_administrator(request.user)
     form = InviteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user, _invitation = services.user_invite(
-                actor=request.user,
-                accept_url_template=accept_url_template(request),
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request,
-                _("Invitation sent to %(email)s. The link is valid for 7 days.")
-                % {"email": user.email},
-            )
-            return redirect("user_detail", user.pk)
+    valid = request.method == "POST" and form.is_valid()
+    if valid and invite_and_tell(request, form, form.cleaned_data["organisation"]):
+        return redirect("user_list")
     return render(request, "governance/user_invite.html", {"form": form})
+
+
+def invite_and_tell(request: HttpRequest, form, organisation) -> bool:
+    """Invite the form's address into ``organisation`` and say so, in the same words
+    whether or not the address already has an account, on the administrators' page as on
+    the coordinators' (neither page tells who has an account); False when refused, the
+    reason on the form."""
+    data = {name: value for name, value in form.cleaned_data.items() if name != "organisation"}
+    account_url = request.build_absolute_uri(reverse("user_detail", args=[0]))
+    try:
+        services.member_invite(
+            actor=request.user,
+            organisation=organisation,
+            accept_url_template=accept_url_template(request),
+            account_url_template=account_url.replace("/0/", "/{pk}/"),
+            **data,
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return False
+    messages.success(
+        request,
+        _(
+            "%(email)s is invited to join %(organisation)s; the link is valid for 7 "
+            "days. If the address already has an account, a platform administrator "
+            "is asked to add it."
+        )
+        % {"email": data["email"], "organisation": organisation.short_name},
+    )
+    return True
 
 
 def accept_url_template(request: HttpRequest) -> str:

@@ -3,7 +3,6 @@ invite, set roles up to coordinator, end a membership."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +14,7 @@ from governance import services
 from governance.forms import MemberInviteForm, RoleForm
 from governance.models import Membership, Organisation
 from governance.permissions import can_manage_members, get_organisation_for_user_or_404
-from governance.views.accounts import accept_url_template
+from governance.views.accounts import invite_and_tell
 from msd_planner.lib.errors import ActionRefused, ObjectHidden
 from msd_planner.lib.pages import confirmation_page, remove_and_tell
 from msd_planner.lib.versioned_edit import VersionedEdit
@@ -55,29 +54,9 @@ def _member(request: HttpRequest, pk: int, membership_pk: int) -> Membership:
 def organisation_member_invite(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _managed_organisation(request, pk)
     form = MemberInviteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        account_url = request.build_absolute_uri(reverse("user_detail", args=[0]))
-        try:
-            services.member_invite(
-                actor=request.user,
-                organisation=organisation,
-                accept_url_template=accept_url_template(request),
-                account_url_template=account_url.replace("/0/", "/{pk}/"),
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request,
-                _(
-                    "%(email)s is invited to join %(organisation)s; the link is valid for 7 "
-                    "days. If the address already has an account, a platform administrator "
-                    "is asked to add it."
-                )
-                % {"email": form.cleaned_data["email"], "organisation": organisation.short_name},
-            )
-            return redirect("organisation_detail", organisation.pk)
+    valid = request.method == "POST" and form.is_valid()
+    if valid and invite_and_tell(request, form, organisation):
+        return redirect("organisation_detail", organisation.pk)
     return render(
         request,
         "governance/member_invite.html",

@@ -208,3 +208,27 @@ def env_file_storage() -> dict[str, Any]:
         options["access_key"] = access_key
         options["secret_key"] = secret_key
     return {"BACKEND": S3_STORAGE, "OPTIONS": options}
+
+
+def unreachable_database_line(config: Mapping[str, Any], error: Exception) -> str:
+    """The one line an entry point prints when it cannot connect to a database: where
+    (without the password) and the driver's first line of why."""
+    cause = str(error).strip().partition("\n")[0]
+    return f"msd-planner: database error: cannot connect to {database_location(config)}: {cause}"
+
+
+def stop_unless_database_reachable(alias: str = "default", exit_status: int = 1) -> None:
+    """Connect once to the database ``alias``; if that fails, print the one line and exit
+    with ``exit_status``. The connection is closed again either way, so that processes
+    forked afterwards (gunicorn's workers) open their own."""
+    from django.db import connections
+    from django.db.utils import OperationalError
+
+    connection = connections[alias]
+    try:
+        connection.ensure_connection()
+    except OperationalError as error:
+        print(unreachable_database_line(connection.settings_dict, error), file=sys.stderr)
+        sys.exit(exit_status)
+    finally:
+        connection.close()

@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from msd_planner.lib.history import attribute, save_with_links
+from msd_planner.lib.integers import INTEGER_MAX
 
 ModelT = TypeVar("ModelT", bound=models.Model)
 
@@ -211,16 +212,19 @@ def versioned_update(
 
 def version_field() -> forms.IntegerField:
     """The hidden version of the record the user opened, checked when they save."""
+    out_of_date = gettext_lazy(
+        "This form is out of date. Open the page again and redo your change."
+    )
+    # No version the column could hold is out of range: the form is simply out of date.
     return forms.IntegerField(
         widget=forms.HiddenInput,
         min_value=0,
+        max_value=INTEGER_MAX,
         error_messages={
-            "required": gettext_lazy(
-                "This form is out of date. Open the page again and redo your change."
-            ),
-            "invalid": gettext_lazy(
-                "This form is out of date. Open the page again and redo your change."
-            ),
+            "required": out_of_date,
+            "invalid": out_of_date,
+            "min_value": out_of_date,
+            "max_value": out_of_date,
         },
     )
 

@@ -31,7 +31,7 @@ def test_an_invited_editor_lands_on_their_plan_with_exactly_an_editors_rights(
     page.get_by_label("Role in the organisation").select_option("editor")
     page.get_by_role("button", name="Send invitation").click()
     expect(page.get_by_role("alert").or_(page.get_by_role("status")).first).to_contain_text(
-        "Invitation sent to akosua.mensah@melr.example"
+        "akosua.mensah@melr.example is invited to join MELR"
     )
 
     link = re.search(r"https?://\S+/invitations/\S+/", mail.outbox[-1].body)[0]

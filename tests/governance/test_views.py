@@ -580,19 +580,48 @@ def test_an_administrator_invites_a_user_who_sets_a_password_and_sees_the_plan(
     assert Client().get(link).status_code == 404  # single use
 
 
-def test_inviting_an_address_in_use_is_refused_on_the_email_field(client, cast):
-    client.force_login(cast.administrator)
-    response = client.post(
-        reverse("user_invite"),
-        {
-            "email": cast.editor_x.email.upper(),
-            "first_name": "Again",
-            "last_name": "Again",
-            "organisation": cast.ministry_x.pk,
-            "role": Role.VIEWER,
-        },
+@pytest.mark.parametrize("inviter", ["administrator", "coordinator_x"])
+def test_both_invite_pages_say_the_same_words_whether_or_not_the_address_has_an_account(
+    client, cast, inviter, django_capture_on_commit_callbacks
+):
+    # Neither invite page may tell who has an account: the administrators' page once
+    # answered "An account already uses this email address", the coordinators' did not.
+    client.force_login(cast.user(inviter))
+    url = (
+        reverse("user_invite")
+        if inviter == "administrator"
+        else reverse("organisation_member_invite", args=[cast.ministry_x.pk])
     )
-    assert "An account already uses this email address." in response.content.decode()
+    outside = cast.outsider.email.upper()  # an account, not a member of ministry X
+    said = {}
+    for email in ("new.person@labour.example", outside):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                url,
+                {
+                    "email": email,
+                    "first_name": "Ama",
+                    "last_name": "Serwaa",
+                    "organisation": cast.ministry_x.pk,
+                    "role": Role.VIEWER,
+                },
+                follow=True,
+            )
+        page = response.content.decode()
+        assert "already uses" not in page
+        said[email] = [str(message) for message in response.context["messages"]]
+
+    assert said[outside] == [
+        f"{outside} is invited to join MOL; the link is valid for 7 days. If the address "
+        "already has an account, a platform administrator is asked to add it."
+    ]
+    assert said["new.person@labour.example"] == [
+        said[outside][0].replace(outside, "new.person@labour.example")
+    ]
+    # The existing account is neither duplicated nor moved: the administrators are asked.
+    assert User.objects.filter(email__iexact=outside).count() == 1
+    assert not cast.outsider.memberships.filter(organisation=cast.ministry_x).exists()
+    assert "asks to add an existing account" in mail.outbox[-1].subject
 
 
 def test_changing_a_role_through_the_user_page_changes_plan_rights(client, cast):

@@ -49,6 +49,26 @@ def _form_data(cast, targets, **changes) -> dict:
     return {**data, **changes}
 
 
+def test_a_beneficiary_number_larger_than_its_column_holds_is_refused_on_its_field(
+    client, cast, targets_a
+):
+    # A 4-byte column: 2,147,483,648 once answered 500 on PostgreSQL ("integer out of
+    # range"); the form now says so on the group's number, and nothing is saved.
+    client.force_login(cast.editor_x)
+    url = reverse("intervention_create", args=[cast.plan_a.pk])
+    response = client.post(url, _form_data(cast, targets_a, number_migrant_workers=str(2**31)))
+    assert response.status_code == 200
+    assert response.context["form"].errors["number_migrant_workers"] == [
+        "Enter a number no larger than 2,147,483,647."
+    ]
+    assert 'href="#id_number_migrant_workers"' in response.content.decode()
+    assert not Intervention.objects.exists() and not Beneficiaries.objects.exists()
+
+    at_the_limit = _form_data(cast, targets_a, number_migrant_workers=str(2**31 - 1))
+    assert client.post(url, at_the_limit).status_code == 302
+    assert Beneficiaries.objects.get(group="migrant_workers").estimated_number == 2**31 - 1
+
+
 def test_an_editor_designs_an_intervention_for_their_organisation(client, cast, targets_a):
     client.force_login(cast.editor_x)
     response = client.post(

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 
 from action_plans.history import plan_change_log
+from governance.services import participation_add
 from interventions import services
 from interventions.charts import progress_chart
 from interventions.models import Intervention, Progress, ResultIndicator, TargetValue
@@ -284,6 +285,29 @@ def test_a_reporting_organisation_outside_the_plan_is_refused(cast):
     assert not ResultIndicator.objects.exists()
 
 
+def test_a_reporting_organisation_taking_part_in_two_plans_saves_again_and_again(cast):
+    # Regression: the choice's query joined participations, so an organisation in two
+    # plans came out twice once saved, and every later save answered 500.
+    participation_add(
+        actor=cast.administrator,
+        plan=cast.plan_b,
+        organisation=cast.ministry_y,
+        signatory_required=False,
+    )
+    indicator = _indicator(cast, _intervention(cast))
+    client = _client(cast, "editor_x")
+
+    for unit in ("workers", "people"):
+        opened = client.get(_edit_url(cast, indicator))
+        assert opened.status_code == 200
+        data = {**_edit_data(opened), "unit": unit, "reporting_organisation": cast.ministry_y.pk}
+        response = client.post(_edit_url(cast, indicator), data)
+        assert response.status_code == 302
+
+    indicator.refresh_from_db()
+    assert (indicator.unit, indicator.reporting_organisation) == ("people", cast.ministry_y)
+
+
 def test_a_target_year_outside_the_interventions_timeline_is_refused(cast):
     intervention = _intervention(cast)
     indicator = _indicator(cast, intervention)  # targets for 2026 and 2028
@@ -349,6 +373,55 @@ def test_a_progress_value_dated_in_the_future_is_refused(cast):
     assert response.context["form"].errors["measured_on"] == [
         "A progress value cannot be dated in the future."
     ]
+    assert not Progress.objects.exists()
+
+
+@pytest.mark.parametrize("measured_on", ["0001-01-01", "1989-12-31"])
+def test_a_progress_value_dated_before_1990_is_refused(cast, measured_on):
+    # The earliest baseline year an indicator may have; 0001-01-01 was once saved.
+    indicator = _indicator(cast, _intervention(cast))
+
+    response = _client(cast, "editor_s").post(
+        _progress_url(cast, indicator),
+        {"measured_on": measured_on, "value": "50", "source": "Register"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["measured_on"] == ["Enter a date from 1 Jan 1990."]
+    assert 'min="1990-01-01"' in response.content.decode()
+    assert not Progress.objects.exists()
+
+
+def test_a_progress_value_dated_1_january_1990_is_recorded(cast):
+    indicator = _indicator(cast, _intervention(cast))
+
+    response = _client(cast, "editor_s").post(
+        _progress_url(cast, indicator),
+        {"measured_on": "1990-01-01", "value": "50", "source": "Census 1990"},
+    )
+
+    assert response.status_code == 302
+    assert Progress.objects.get().measured_on == date(1990, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("measured_on", "message"),
+    [
+        (date(1, 1, 1), "Enter a date from 1 Jan 1990."),
+        (date(9999, 12, 31), "A progress value cannot be dated in the future."),
+    ],
+)
+def test_the_service_refuses_the_same_progress_dates(cast, measured_on, message):
+    indicator = _indicator(cast, _intervention(cast))
+    with pytest.raises(ValidationError) as refusal:
+        services.progress_add(
+            actor=cast.editor_s,
+            indicator=indicator,
+            measured_on=measured_on,
+            value=Decimal(50),
+            source="Register",
+        )
+    assert refusal.value.message_dict == {"measured_on": [message]}
     assert not Progress.objects.exists()
 
 

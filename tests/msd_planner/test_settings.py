@@ -328,6 +328,27 @@ def test_gunicorn_stops_at_once_without_a_secret_key():
     assert seconds < 10
 
 
+def test_gunicorn_refuses_to_start_when_the_database_cannot_be_reached():
+    # Nothing listens on port 1: gunicorn once started anyway and answered 500s.
+    result, _seconds = _gunicorn(
+        "--workers",
+        "2",
+        SECRET_KEY=STRONG_KEY,
+        DATABASE_URL="postgres://planner:secret-password@127.0.0.1:1/msd_planner",
+    )
+    assert result.returncode == 1
+    ours = [line for line in result.stderr.splitlines() if "msd-planner" in line]
+    assert len(ours) == 1, result.stderr
+    assert ours[0].startswith(
+        "msd-planner: database error: cannot connect to"
+        " postgres://planner@127.0.0.1:1/msd_planner: connection failed:"
+    )
+    assert result.stderr.strip().splitlines()[-1] == ours[0]  # the last word, no traceback
+    assert "Traceback" not in result.stderr
+    assert "Booting worker" not in result.stderr
+    assert "secret-password" not in result.stderr
+
+
 def test_gunicorn_without_its_config_file_stops_when_the_first_worker_fails(tmp_path):
     # Started from another folder, gunicorn does not read gunicorn.conf.py: the worker's
     # exit status still stops the master instead of letting it start new workers.

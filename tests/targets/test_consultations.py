@@ -1,5 +1,5 @@
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -136,6 +136,22 @@ def test_the_service_refuses_a_future_date_too(cast):
             frameworks=[],
         )
     assert set(refused.value.message_dict) == {"held_on"}
+    assert not Consultation.objects.exists()
+
+
+def test_the_service_refuses_a_date_before_1990_on_its_field(cast):
+    with pytest.raises(ValidationError) as refused:
+        consultation_create(
+            actor=cast.coordinator_a,
+            plan=cast.plan_a,
+            consultation=Consultation(
+                held_on=date(1, 1, 1), kind="bilateral_meeting", title="Long ago"
+            ),
+            organisations=[cast.lead_ministry],
+            prioritised_targets=[],
+            frameworks=[],
+        )
+    assert refused.value.message_dict == {"held_on": ["Enter a date from 1 January 1990."]}
     assert not Consultation.objects.exists()
 
 

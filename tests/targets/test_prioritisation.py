@@ -238,6 +238,28 @@ def test_a_rank_set_by_hand_needs_a_reason_that_is_kept(client, cast, plan_a):
     assert "Cabinet priority for 2026" in detail.content.decode()
 
 
+def test_a_rank_larger_than_its_column_holds_is_refused_on_the_field(client, cast, plan_a):
+    # A 2-byte column: 32,768 once answered 500 on PostgreSQL ("smallint out of range").
+    item = _add(cast, "10.7")
+    client.force_login(cast.coordinator_a)
+    url = reverse("prioritised_target_edit", args=[plan_a.pk, item.pk])
+    response = client.post(
+        url,
+        {
+            "version": item.version,
+            "rationale": "r",
+            "rank_override": "32768",
+            "rank_override_reason": "Cabinet priority",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["rank_override"] == [
+        "Enter a number no larger than 32,767."
+    ]
+    item.refresh_from_db()
+    assert item.rank_override is None and item.rationale == "Why 10.7 matters"
+
+
 def test_a_stale_edit_is_refused_and_the_first_one_kept(client, cast, plan_a):
     item = _add(cast, "10.7")
     opened_version = item.version
