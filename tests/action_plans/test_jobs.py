@@ -8,6 +8,7 @@ sees what the request wrote.
 """
 
 import json
+import os
 import re
 import socket
 import threading
@@ -61,6 +62,10 @@ def broker(url: str, folder: Path | None = None):
     saved = (app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_always_eager)
     options = celery_transport_options(url, folder) if folder else celery_transport_options(url)
     make_broker_folders(url, options)
+    # Celery reads the CELERY_BROKER_URL environment variable before its configuration
+    # (CI sets it to Redis): point both at the broker of the block.
+    saved_environment = os.environ.get("CELERY_BROKER_URL")
+    os.environ["CELERY_BROKER_URL"] = url
     app.conf.broker_url = url
     app.conf.broker_transport_options = options
     app.conf.task_always_eager = False
@@ -68,6 +73,10 @@ def broker(url: str, folder: Path | None = None):
     try:
         yield
     finally:
+        if saved_environment is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = saved_environment
         app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_always_eager = saved
         _reset_connections()
 
