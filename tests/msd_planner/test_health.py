@@ -1,6 +1,7 @@
 """The health checks: ``/healthz`` (the process answers) and ``/readyz`` (the database,
 the cache, the broker and the storage answer), for the load balancer."""
 
+import importlib
 import json
 import socket
 import time
@@ -135,3 +136,17 @@ def test_a_failing_storage_is_named(client, settings, tmp_path):
 @pytest.mark.parametrize("name", ["healthz", "readyz"])
 def test_health_checks_refuse_other_methods(client, name):
     assert client.post(reverse(name)).status_code == 405
+
+
+def test_the_load_balancer_asks_over_plain_http_where_pages_redirect_to_https(
+    client, settings, monkeypatch
+):
+    monkeypatch.setenv("SECRET_KEY", "a-production-key-for-this-test-only-" + "x1y2z3" * 8)
+    monkeypatch.setenv("ALLOWED_HOSTS", "planner.example.org")
+    production = importlib.import_module("msd_planner.settings.production")
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_REDIRECT_EXEMPT = production.SECURE_REDIRECT_EXEMPT
+
+    assert client.get(reverse("healthz")).status_code == 200
+    assert client.get(reverse("readyz")).status_code == 200
+    assert client.get(reverse("catalogue")).status_code == 301
