@@ -1,24 +1,37 @@
 # The two commands of the README: `make run` and `make test`.
-# Both create the virtual environment and install the pinned dependencies first.
+# Both create the virtual environment and install the locked dependencies first:
+# requirements.lock pins every package, direct or not, with its hashes (`make lock`
+# writes it again from pyproject.toml).
 
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | sha1sum | cut -c1-12)
 # Where `make run` serves the app: `make run PORT=8001` runs a second instance beside the first.
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint install chromium worker
+.PHONY: run test lint install lock chromium worker
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# Every package exactly as locked, each file checked against its hash; then the project
+# itself, which adds nothing the lock does not hold, built with the locked setuptools
+# (no unpinned download into a build environment).
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	rm -f $(VENV)/.installed-*
 	touch $@
+
+# Write requirements.lock again after a change of pyproject.toml's dependencies (a test
+# fails until it is done). `make lock UPGRADE=1` moves every unpinned package to its
+# newest release.
+lock: $(STAMP)
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --extra dev --strip-extras \
+		--no-emit-index-url --no-emit-find-links $(if $(UPGRADE),--upgrade) \
+		--output-file requirements.lock pyproject.toml
 
 # Serve the app on http://$(HOST):$(PORT) with the SDG catalogue and demo data loaded,
 # and a Celery worker (with beat, for the sweep) beside it in the background: no request

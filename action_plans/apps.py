@@ -8,6 +8,7 @@ class ActionPlansConfig(AppConfig):
 
     def ready(self):
         from action_plans import history
+        from action_plans.hooks import register_periodic_job
         from msd_planner.lib.dates import use_cldr_month_names
 
         use_cldr_month_names()
@@ -20,4 +21,12 @@ class ActionPlansConfig(AppConfig):
             in_plan=history.of_plan("id"),
             subject=lambda change: _("the plan"),
             label="title",
+        )
+        register_periodic_job(
+            "requeue-stuck-documents", "action_plans.tasks.requeue_stuck_documents", 60.0
+        )
+        register_periodic_job(
+            "purge-read-notifications",
+            "action_plans.tasks.purge_read_notifications",
+            24 * 60 * 60.0,
         )

@@ -467,3 +467,29 @@ def register_record_links(kind: str, provider: RecordLinks) -> RecordLinks:
 def record_links(kind: str, record, access) -> list[RecordLink]:
     """Every link the apps add to the page of ``record``, in the order the apps load."""
     return [link for provider in _record_links.get(kind, ()) for link in provider(record, access)]
+
+
+# --- periodic jobs ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    """A task beat runs on a schedule: ``task`` is the Celery task's name, ``schedule``
+    seconds between runs (or a ``celery.schedules`` schedule)."""
+
+    name: str
+    task: str
+    schedule: Any
+
+
+_periodic_jobs: dict[str, PeriodicJob] = {}
+
+
+def register_periodic_job(name: str, task: str, schedule: Any) -> None:
+    """Run ``task`` every ``schedule`` (one beat per deployment runs them all); the app
+    that owns the work registers it, and ``msd_planner.celery`` gives beat every job."""
+    _periodic_jobs[name] = PeriodicJob(name, task, schedule)
+
+
+def periodic_jobs() -> tuple[PeriodicJob, ...]:
+    return tuple(_periodic_jobs.values())

@@ -334,6 +334,7 @@ class NotificationEvent(models.TextChoices):
     CHANGES_REQUESTED = "changes_requested", _("Changes requested")
     VALIDATED = "validated", _("Validated")
     ADOPTED = "adopted", _("Adopted")
+    SIGNATURE_AWAITED = "signature_awaited", _("Signature awaited")
 
 
 class Notification(models.Model):

@@ -8,6 +8,7 @@ server; no request waits for SMTP.
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import get_connection, send_mass_mail
@@ -106,3 +107,9 @@ def unread_count(user) -> int:
 
 def mark_all_read(user) -> int:
     return Notification.objects.filter(user=user, read_at=None).update(read_at=timezone.now())
+
+
+def read_notifications_purge(*, read_before: timedelta) -> int:
+    """Delete the notifications read more than ``read_before`` ago (unread ones stay,
+    however old); returns how many went."""
+    return Notification.objects.filter(read_at__lt=timezone.now() - read_before).delete()[0]

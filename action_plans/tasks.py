@@ -1,5 +1,6 @@
 """Background jobs of the kernel: a plan's PDF, the sweep that queues again the PDFs a
-broker did not take, and the emails every app sends. Thin: the work is in
+broker did not take, the emails every app sends, and the purge of read notifications
+(beat runs the periodic ones: ``action_plans.apps``). Thin: the work is in
 ``action_plans.documents`` and ``action_plans.notifications``; a job takes plain data
 (an id, the emails' text), and being run twice changes nothing (the emails aside: a
 batch retried after a partial failure may send a message twice rather than lose one)."""
@@ -46,6 +47,15 @@ def requeue_stuck_documents() -> int:
     were asked for (the broker was down, or lost the message)."""
     older_than = timedelta(minutes=settings.PLAN_DOCUMENT_REQUEUE_MINUTES)
     return len(documents.documents_requeue_stuck(older_than=older_than))
+
+
+@shared_task(acks_late=True)
+def purge_read_notifications() -> int:
+    """Beat's daily purge of the notifications read ``READ_NOTIFICATION_RETENTION_DAYS``
+    ago."""
+    return notifications.read_notifications_purge(
+        read_before=timedelta(days=settings.READ_NOTIFICATION_RETENTION_DAYS)
+    )
 
 
 @shared_task(

@@ -13,6 +13,7 @@ class GovernanceConfig(AppConfig):
         from action_plans.hooks import (
             register_acting_organisations,
             register_no_plan_explanation,
+            register_periodic_job,
             register_plan_list_column,
             register_readiness_check,
             register_snapshot_section,
@@ -38,6 +39,13 @@ class GovernanceConfig(AppConfig):
         register_snapshot_section(snapshot.SECTION)
         history.register()
         demo.register()
+        # Hourly: each reminder goes once per period, whenever the period ends.
+        register_periodic_job(
+            "remind-signatories", "governance.tasks.remind_signatories", 60 * 60.0
+        )
+        register_periodic_job(
+            "purge-access-records", "governance.tasks.purge_access_records", 60 * 60.0
+        )
         # A sign-in is not a change to the account: record it without a history row.
         user_logged_in.disconnect(dispatch_uid="update_last_login")
         user_logged_in.connect(services.last_login_record, dispatch_uid="update_last_login")

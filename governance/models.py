@@ -443,3 +443,29 @@ class SignOff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation.short_name}: {self.get_decision_display()} ({self.version})"
+
+
+class SignatureReminder(models.Model):
+    """When the signatories of an organisation were last reminded that a version in
+    validation awaits its signature: once every ``SIGNATURE_REMINDER_DAYS``, not at every
+    run of the job."""
+
+    version = models.ForeignKey(
+        "action_plans.PlanVersion", on_delete=models.CASCADE, related_name="signature_reminders"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="signature_reminders"
+    )
+    reminded_at = models.DateTimeField(_("last reminded"))
+
+    class Meta:
+        verbose_name = _("signature reminder")
+        verbose_name_plural = _("signature reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "organisation"], name="signature_reminder_once_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} reminded of {self.version} at {self.reminded_at}"

@@ -13,6 +13,7 @@ from binascii import unhexlify
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
@@ -980,3 +981,18 @@ def signatory_request(
         actor,
     )
     return SignatoryRequest(recipients=recipients, to_administrators=to_administrators)
+
+
+def access_records_purge(*, attempts_before: timedelta, logs_before: timedelta) -> dict[str, int]:
+    """Delete django-axes' failed attempts older than ``attempts_before`` (the cool-off:
+    the lockout rules no longer count them) and its logs of sign-ins and failures older
+    than ``logs_before``; returns how many rows of each went."""
+    now = timezone.now()
+    deleted = {}
+    for name, model, before in (
+        ("attempts", AccessAttempt, attempts_before),
+        ("logins", AccessLog, logs_before),
+        ("failures", AccessFailureLog, logs_before),
+    ):
+        deleted[name] = model.objects.filter(attempt_time__lt=now - before).delete()[0]
+    return deleted

@@ -10,6 +10,8 @@ version in validation (the kernel's workflow moves the plan; governance knows wh
   coordinator of the government's lead body does.
 """
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -26,6 +28,7 @@ from action_plans.models import (
     PlanDocument,
     PlanStatus,
     PlanVersion,
+    VersionStatus,
 )
 from action_plans.policy import ACTING_ROLES, Activity
 from action_plans.services import plan_row_lock
@@ -40,6 +43,7 @@ from governance.models import (
     OrganisationType,
     Participation,
     Role,
+    SignatureReminder,
     SignOff,
     SignOffDecision,
     User,
@@ -266,6 +270,81 @@ def plan_sign(
         if required <= approved:
             plan_validate(actor=actor, plan=plan, organisation_name=organisation.short_name)
     return sign_off
+
+
+def signature_reminders_send(*, every: timedelta) -> int:
+    """Remind the signatories of each organisation whose signature a version in
+    validation has awaited for ``every`` (since its submission): once, then again each
+    ``every`` while it is still awaited; the organisations that signed are left out.
+    Returns how many organisations' signatories were reminded."""
+    due_before = timezone.now() - every
+    reminded = 0
+    for plan_id in (
+        PlanVersion.objects.filter(status=VersionStatus.IN_VALIDATION, submitted_at__lte=due_before)
+        .values_list("plan_id", flat=True)
+        .order_by("plan_id")
+    ):
+        reminded += _signature_reminders_send(plan_id, due_before)
+    return reminded
+
+
+@transaction.atomic
+def _signature_reminders_send(plan_id: int, due_before) -> int:
+    # Under the plan's lock, as signing is: a signature given meanwhile is seen.
+    plan = plan_row_lock(plan_id)
+    version = open_version(plan)
+    if (
+        plan.status != PlanStatus.IN_VALIDATION
+        or version is None
+        or version.status != VersionStatus.IN_VALIDATION
+        or version.submitted_at > due_before
+    ):
+        return 0
+    signed = set(SignOff.objects.filter(version=version).values_list("organisation_id", flat=True))
+    last_reminded = dict(
+        SignatureReminder.objects.filter(version=version).values_list(
+            "organisation_id", "reminded_at"
+        )
+    )
+    awaited = [
+        item
+        for item in required_signatures(plan)
+        if item.organisation_id not in signed
+        and last_reminded.get(item.organisation_id, due_before) <= due_before
+    ]
+    signatories_of: dict[int, list[User]] = {item.organisation_id: [] for item in awaited}
+    for membership in Membership.objects.filter(
+        organisation__in=list(signatories_of), role=Role.SIGNATORY, user__is_active=True
+    ).select_related("user"):
+        signatories_of[membership.organisation_id].append(membership.user)
+    now = timezone.now()
+    reminded = 0
+    for item in awaited:
+        users = signatories_of[item.organisation_id]
+        if not users:  # reminded once someone signs for it
+            continue
+        tell(
+            plan,
+            NotificationEvent.SIGNATURE_AWAITED,
+            users,
+            _(
+                "Version %(number)s of “%(plan)s” has awaited the signature of "
+                "%(organisation)s since %(date)s: read it, then approve it or request "
+                "changes."
+            )
+            % {
+                "number": version.number,
+                "plan": plan.title,
+                "organisation": item.name,
+                "date": formats.date_format(timezone.localtime(version.submitted_at)),
+            },
+            url=reverse("plan_sign", args=[plan.pk]),
+        )
+        SignatureReminder.objects.update_or_create(
+            version=version, organisation_id=item.organisation_id, defaults={"reminded_at": now}
+        )
+        reminded += 1
+    return reminded
 
 
 def _signature(required: RequiredSignature, sign_off: SignOff | None, version=None) -> Signature:

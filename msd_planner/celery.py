@@ -4,7 +4,7 @@ one, with beat, on the embedded filesystem broker)."""
 import os
 from pathlib import Path
 
-from celery import Celery
+from celery import Celery, signals
 
 from msd_planner.lib.env import stop_on_configuration_error
 from msd_planner.settings import DEFAULT_SETTINGS_MODULE
@@ -39,3 +39,20 @@ def make_broker_folders(broker_url: str, options: dict) -> None:
     for key in ("data_folder_in", "data_folder_out", "control_folder", "processed_folder"):
         if options.get(key):
             Path(options[key]).mkdir(parents=True, exist_ok=True)
+
+
+@signals.import_modules.connect
+def _schedule_registered_jobs(sender: Celery | None = None, **kwargs: object) -> None:
+    """Give beat the periodic jobs the apps registered. A worker or beat sends this signal
+    when it imports the task modules, after Celery's Django fix-up (connected first) has
+    set Django up, so every AppConfig.ready() has run; beat reads its schedule later."""
+    schedule_registered_jobs(app)
+
+
+def schedule_registered_jobs(celery_app: Celery) -> dict[str, dict]:
+    from action_plans.hooks import periodic_jobs
+
+    schedule = celery_app.conf.beat_schedule
+    for job in periodic_jobs():
+        schedule.setdefault(job.name, {"task": job.task, "schedule": job.schedule})
+    return schedule

@@ -30,14 +30,20 @@ class AuthorisationLogMiddleware:
         else:
             return None
         user = request.user if request.user.is_authenticated else None
-        security_log.warning(
-            "authorisation refused: user=%s action=%s object=%s path=%s ip=%s",
-            user.username if user else "anonymous",
-            action,
-            target,
-            request.path,
+        fields = {
+            "user": user.username if user else "anonymous",
+            "action": str(action),
+            "object": str(target),
+            "path": request.path,
             # The address django-axes locks out, read with the same proxy settings.
-            get_client_ip_address(request),
+            "ip": get_client_ip_address(request),
+        }
+        # The fields again as ``extra``: production writes them as JSON keys.
+        security_log.warning(
+            "authorisation refused: user=%(user)s action=%(action)s object=%(object)s "
+            "path=%(path)s ip=%(ip)s",
+            fields,
+            extra=fields,
         )
         setattr(request, REFUSAL_LOGGED, True)
         return None

@@ -6,6 +6,8 @@ from django.urls import include, path
 from django.views.decorators.http import require_http_methods
 from django.views.i18n import set_language
 
+from msd_planner.health import healthz, readyz
+
 
 @require_http_methods(["GET", "HEAD"])
 def favicon(request: HttpRequest) -> HttpResponse:
@@ -24,4 +26,7 @@ urlpatterns = [
     path("i18n/setlang/", require_http_methods(["GET", "POST"])(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon, name="favicon"),
+    # For the load balancer: no session, no CSRF, never cached (msd_planner.health).
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
 ]

@@ -599,6 +599,8 @@ MATRIX: dict[str, Row] = {
     "set_language": Row(access=public),
     "catalogue": Row(access=public),
     "favicon": Row(access=public, methods={"POST": NOT_ALLOWED}),
+    "healthz": Row(access=public, methods={"POST": NOT_ALLOWED}),
+    "readyz": Row(access=public, methods={"POST": NOT_ALLOWED}),
     # plans
     "home": Row(access=signed_in),
     "plan_create": Row(access=administrators),

@@ -265,16 +265,29 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 # The worker keeps trying to reach its broker when it starts and after losing it.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Periodic jobs: each app registers its own (``action_plans.hooks.register_periodic_job``
+# in its AppConfig.ready()), and msd_planner.celery adds them to this schedule once Django
+# is set up; beat runs them (one beat process per deployment, or `-B` on exactly one
+# worker). A deployment may add jobs of its own here.
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 # A document still queued this many minutes after it was asked for (never handed to the
-# broker, or handed over but not started) is queued again by the sweep; beat runs it
-# (one beat process per deployment, or `-B` on exactly one worker).
+# broker, or handed over but not started) is queued again by the sweep.
 PLAN_DOCUMENT_REQUEUE_MINUTES = env_int("PLAN_DOCUMENT_REQUEUE_MINUTES", 5)
-CELERY_BEAT_SCHEDULE = {
-    "requeue-stuck-documents": {
-        "task": "action_plans.tasks.requeue_stuck_documents",
-        "schedule": 60.0,
-    },
-}
+# The signatories of an organisation whose signature a version in validation still awaits
+# after this many days are reminded, then again every as many days while it is awaited.
+SIGNATURE_REMINDER_DAYS = env_int("SIGNATURE_REMINDER_DAYS", 7)
+# Notifications read this many days ago are deleted (unread ones are kept).
+READ_NOTIFICATION_RETENTION_DAYS = env_int("READ_NOTIFICATION_RETENTION_DAYS", 90)
+# Sign-in records (django-axes): failed attempts go once the cool-off no longer counts
+# them; the log of sign-ins (and of failures, where enabled) after this many days.
+ACCESS_LOG_RETENTION_DAYS = env_int("ACCESS_LOG_RETENTION_DAYS", 90)
+for _name in (
+    "SIGNATURE_REMINDER_DAYS",
+    "READ_NOTIFICATION_RETENTION_DAYS",
+    "ACCESS_LOG_RETENTION_DAYS",
+):
+    if globals()[_name] < 1:
+        raise ConfigurationError(f"{_name} is in days: 1 or more.")
 CELERY_BEAT_SCHEDULE_FILENAME = env_str(
     "CELERY_BEAT_SCHEDULE_FILENAME", str(BASE_DIR / "var" / "celerybeat-schedule")
 )
