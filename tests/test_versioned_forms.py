@@ -444,7 +444,12 @@ def test_every_choice_offered_saves_and_saves_again_unchanged(client, cast, cata
     from governance.services import participation_add
 
     # An organisation in two plans: a choice joined through participations comes twice.
-    participation_add(actor=cast.administrator, plan=cast.plan_b, organisation=cast.ministry_y)
+    participation_add(
+        actor=cast.administrator,
+        plan=cast.plan_b,
+        organisation=cast.ministry_y,
+        signatory_required=False,
+    )
     page = EDIT_PAGES[form_name]
     url = reverse(page.url_name, kwargs=page.kwargs(cast))
     client.force_login(cast.user(page.role))
