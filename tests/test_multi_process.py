@@ -1,5 +1,5 @@
-"""Files that live beyond one machine: two web processes and a Celery worker, started
-from the Procfile by honcho, sharing nothing but PostgreSQL, Redis and an S3-compatible
+"""Files that live beyond one machine: two web processes, a Celery worker and beat,
+started from the Procfile by honcho, sharing nothing but PostgreSQL, Redis and an S3-compatible
 object store (moto in server mode), each with an empty MEDIA_ROOT of its own.
 
 A coordinator signed in over HTTP asks web process A for a version's PDF; the worker
@@ -179,6 +179,8 @@ def test_a_pdf_asked_of_one_web_process_is_rendered_by_the_worker_and_served_by_
         # Local settings with DEBUG off: production's cookies are Secure (HTTPS only).
         "DJANGO_SETTINGS_MODULE": "msd_planner.settings.local",
         "DEBUG": "false",
+        # What is tested here is where the files live; two-factor sign-in has its own tests.
+        "TWO_FACTOR_REQUIRED": "false",
         "SECRET_KEY": SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": _database_url(),
@@ -203,6 +205,7 @@ def test_a_pdf_asked_of_one_web_process_is_rendered_by_the_worker_and_served_by_
         processes.start("web-a", "web", media["a"], ports["a"])
         processes.start("web-b", "web", media["b"], ports["b"])
         processes.start("worker", "worker", media["worker"])
+        processes.start("beat", "beat", media["worker"])  # the Procfile's third process
         web_a, web_b = (f"http://127.0.0.1:{ports[name]}" for name in ("a", "b"))
         for base in (web_a, web_b):
             _wait_until(lambda base=base: _answers(base), 60, processes, f"{base} to answer")
@@ -216,6 +219,8 @@ def test_a_pdf_asked_of_one_web_process_is_rendered_by_the_worker_and_served_by_
             timeout=20,
         )
         assert asked.status_code == 302, asked.text[:2000]
+        state = reverse("version_document_state", args=[cast.plan_a.pk, version.pk])
+        assert asked.headers["Location"] == state, "the PDF was asked for, nothing else"
 
         document = _wait_until(
             lambda: PlanDocument.objects.filter(
