@@ -463,7 +463,11 @@ class SignatureReminder(models.Model):
         verbose_name_plural = _("signature reminders")
         constraints = [
             models.UniqueConstraint(
-                fields=["version", "organisation"], name="signature_reminder_once_per_organisation"
+                fields=["version", "organisation"],
+                name="signature_reminder_once_per_organisation",
+                violation_error_message=_(
+                    "This organisation's signature reminder for this version is already kept."
+                ),
             )
         ]
 

@@ -70,6 +70,7 @@ NOT_AN_EDIT = {
     "ChangeRecordForm": "records a change made in a revision, naming its records (a new record)",
     "AdoptionForm": "a workflow step, refused once the plan has moved on",
     "SignForm": "a sign-off (a new record), refused once given",
+    "TwoFactorCodeForm": "a code for the second step of signing in, or to confirm an app",
 }
 
 

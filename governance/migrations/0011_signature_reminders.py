@@ -45,6 +45,7 @@ class Migration(migrations.Migration):
                     models.UniqueConstraint(
                         fields=("version", "organisation"),
                         name="signature_reminder_once_per_organisation",
+                        violation_error_message="This organisation's signature reminder for this version is already kept.",
                     )
                 ],
             },
