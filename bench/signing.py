@@ -54,7 +54,12 @@ from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from action_plans import workflow  # noqa: E402
-from action_plans.models import ActionPlan, DocumentStatus, PlanDocument  # noqa: E402
+from action_plans.models import (  # noqa: E402
+    ActionPlan,
+    DocumentEdition,
+    DocumentStatus,
+    PlanDocument,
+)
 from governance.models import Membership, Organisation, Role, User  # noqa: E402
 from governance.validation import plan_sign, required_signatures  # noqa: E402
 from msd_planner.celery import app  # noqa: E402
@@ -62,6 +67,7 @@ from msd_planner.celery import app  # noqa: E402
 ROUNDS = 5
 PAGE_SAMPLES = 10
 READY_WITHIN = 180  # seconds
+OFFICIAL = DocumentEdition.OFFICIAL  # the edition the signature and the adoption ask for
 
 
 def _signatory(organisation_id: int) -> User:
@@ -139,7 +145,7 @@ def run_rounds(label: str) -> dict[str, list[float]]:
             )
         )
         version = workflow.open_version(accra)
-        waits["signature"].append(_ready({"version": version}))
+        waits["signature"].append(_ready({"version": version, "edition": OFFICIAL}))
         adoption = {
             "adoption_date": date.today().isoformat(),
             "reference": f"Council resolution {label} {round_number}",
@@ -149,7 +155,7 @@ def run_rounds(label: str) -> dict[str, list[float]]:
                 clients["local.coordinator"].post, reverse("plan_adopt", args=[accra.pk]), adoption
             )
         )
-        waits["adoption"].append(_ready({"version": version}))
+        waits["adoption"].append(_ready({"version": version, "edition": OFFICIAL}))
         times["preview"].append(
             _timed(clients["coordinator"].post, reverse("plan_preview", args=[national.pk]))
         )
