@@ -139,9 +139,7 @@ class PlanAccess:
     def may_on(self, rule: RecordRule, record) -> bool:
         """Whether the user may do what ``rule`` covers to ``record`` now (links,
         buttons): outside a draft only the rules of the living plan stay open."""
-        if not (rule.any_status or self.draft):
-            return False
-        return rule.allows(self.actions, self.organisation_ids, record)
+        return (rule.any_status or self.draft) and self.holds(rule, record)
 
     @property
     def context(self) -> dict[str, Any]:
@@ -234,7 +232,7 @@ def plan_object_for_user_or_404(
     if rule is not None:
         description = f"{queryset.model._meta.model_name} {pk}"
         # Held but closed by the plan's status: say why, rather than "not allowed".
-        if not rule.allows(result.actions, result.organisation_ids, found):
+        if not result.holds(rule, found):
             raise ActionRefused(rule.name, description)
         if not (rule.any_status or any_status or result.draft):
             raise PlanClosed(rule.name, description, result.context)

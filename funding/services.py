@@ -93,6 +93,14 @@ ENGAGEMENT_FIELDS = (
 )
 
 
+def _rule_allows(rule, actor: User | None, plan: ActionPlan, record) -> bool:
+    """Whether ``actor`` may still do what ``rule`` covers to ``record``, read again under
+    the lock (None: the set-up commands, e.g. the demo loader)."""
+    return actor is None or rule.allows(
+        plan_actions_for_user(actor, plan), acting_organisations(actor, plan), record
+    )
+
+
 def _raise(problems: dict[str, list]) -> None:
     if problems:
         raise ValidationError(problems)
@@ -139,9 +147,7 @@ def source_update(
     """Save a source's changed fields (the versioned-edit contract). The user must be
     allowed to change the source as it stands, and to name its provider."""
     plan = plan_lock(source.plan_id)
-    if actor is not None and not SOURCE_EDIT.allows(
-        plan_actions_for_user(actor, plan), acting_organisations(actor, plan), source
-    ):
+    if not _rule_allows(SOURCE_EDIT, actor, plan, source):
         raise ValidationError(_("You may no longer change this source."))
 
     def check(fresh: FundingSource, changed: list[str]) -> None:
@@ -376,6 +382,15 @@ def commitment_create(
     return commitment
 
 
+def _saved_values(commitment: Commitment) -> dict:
+    """A saved commitment's values, its local actors included: what an edit starts from."""
+    values = {
+        name: getattr(commitment, name) for name in COMMITMENT_FIELDS if name != "local_actors"
+    }
+    values["local_actors"] = list(commitment.local_actors.all())
+    return values
+
+
 @transaction.atomic
 def commitment_update(
     *, actor: User, commitment: Commitment, expected_version: int, data: dict
@@ -386,14 +401,10 @@ def commitment_update(
     plan = plan_lock(commitment.intervention.plan_id)
     fresh = lock_for_update(commitment, expected_version)
     intervention = Intervention.objects.get(pk=fresh.intervention_id)
-    current = {name: getattr(fresh, name) for name in COMMITMENT_FIELDS if name != "local_actors"}
-    current["local_actors"] = list(fresh.local_actors.all())
-    values = _normalised(plan, {**current, **data})
+    values = _normalised(plan, {**_saved_values(fresh), **data})
     _raise(commitment_problems(plan, intervention, values))
     fresh.intervention = intervention
-    if actor is not None and not COMMITMENT_EDIT.allows(
-        plan_actions_for_user(actor, plan), acting_organisations(actor, plan), fresh
-    ):
+    if not _rule_allows(COMMITMENT_EDIT, actor, plan, fresh):
         raise ValidationError(_("You may no longer change this commitment."))
     _commitment_allowed(actor, values["source"], intervention, values["stage"])
     return versioned_update(
@@ -414,13 +425,9 @@ DISBURSEMENT_FIELDS = ("disbursed", "stage")
 def disbursement_values(plan: ActionPlan, commitment: Commitment, disbursed) -> dict:
     """``commitment``'s values with ``disbursed`` as the money disbursed to date: the
     stage follows (disbursed once something is, committed while nothing is)."""
-    current = {
-        name: getattr(commitment, name) for name in COMMITMENT_FIELDS if name != "local_actors"
-    }
-    current["local_actors"] = list(commitment.local_actors.all())
     disbursed = disbursed or Decimal(0)
     stage = Stage.DISBURSED if disbursed else Stage.COMMITTED
-    return _normalised(plan, {**current, "disbursed": disbursed, "stage": stage})
+    return _normalised(plan, {**_saved_values(commitment), "disbursed": disbursed, "stage": stage})
 
 
 def disbursement_problems(plan: ActionPlan, commitment: Commitment, values: dict) -> dict:
@@ -453,9 +460,7 @@ def commitment_disbursement_record(
     fresh = lock_for_update(commitment, expected_version)
     intervention = Intervention.objects.get(pk=fresh.intervention_id)
     fresh.intervention = intervention
-    if actor is not None and not DISBURSEMENT_RECORD.allows(
-        plan_actions_for_user(actor, plan), acting_organisations(actor, plan), fresh
-    ):
+    if not _rule_allows(DISBURSEMENT_RECORD, actor, plan, fresh):
         raise ValidationError(_("You may no longer record disbursements of this commitment."))
     values = disbursement_values(plan, fresh, disbursed)
     _raise(disbursement_problems(plan, fresh, values))
@@ -478,9 +483,7 @@ def commitment_remove(*, actor: User, commitment: Commitment) -> None:
     plan = plan_lock(commitment.intervention.plan_id)
     fresh = lock_for_removal(commitment)
     fresh.intervention = Intervention.objects.get(pk=fresh.intervention_id)
-    if actor is not None and not COMMITMENT_EDIT.allows(
-        plan_actions_for_user(actor, plan), acting_organisations(actor, plan), fresh
-    ):
+    if not _rule_allows(COMMITMENT_EDIT, actor, plan, fresh):
         raise ValidationError(_("You may no longer remove this commitment."))
     attribute(fresh, actor)
     fresh.delete()

@@ -29,20 +29,29 @@ from tests.interventions.test_interventions import _form_data, _grow
 ADDED = "Reintegration of returnees"
 
 
-def _adopted_and_revised(cast, ready) -> PlanVersion:
-    """Plan A adopted as 1.0, then opened for revision: the official version."""
+def _adopted(cast, ready) -> PlanVersion:
+    """Plan A adopted as 1.0: the official version."""
     workflow.plan_submit(actor=cast.coordinator_a, plan=cast.plan_a)
     approve_all(cast, ready)
-    official = workflow.plan_adopt(
+    return workflow.plan_adopt(
         actor=cast.coordinator_a,
         plan=cast.plan_a,
         adoption_date=timezone.localdate(),
         reference="Cabinet decision 12/2026",
     )
+
+
+def _revised(cast) -> None:
     workflow.plan_revision_open(
         actor=cast.coordinator_a, plan=cast.plan_a, reason="re_scoping", text="Mid-term review"
     )
     cast.plan_a.refresh_from_db()
+
+
+def _adopted_and_revised(cast, ready) -> PlanVersion:
+    """Plan A adopted as 1.0, then opened for revision: the official version."""
+    official = _adopted(cast, ready)
+    _revised(cast)
     return official
 
 
@@ -395,14 +404,7 @@ def test_the_living_plan_needs_no_reason_in_the_next_revision(cast, ready):
     from tests.test_url_matrix import _commitment_of_x
 
     commitment = _commitment_of_x(cast)
-    workflow.plan_submit(actor=cast.coordinator_a, plan=cast.plan_a)
-    approve_all(cast, ready)
-    official = workflow.plan_adopt(
-        actor=cast.coordinator_a,
-        plan=cast.plan_a,
-        adoption_date=timezone.localdate(),
-        reference="Cabinet decision 12/2026",
-    )
+    official = _adopted(cast, ready)
     indicator = ready["intervention"].indicators.get()
     progress_add(
         actor=cast.coordinator_a,
@@ -418,9 +420,7 @@ def test_the_living_plan_needs_no_reason_in_the_next_revision(cast, ready):
         expected_version=commitment.version,
         disbursed=Decimal(100000),
     )
-    workflow.plan_revision_open(
-        actor=cast.coordinator_a, plan=cast.plan_a, reason="re_scoping", text="Mid-term review"
-    )
+    _revised(cast)
 
     assert _unexplained(cast) == []
     shown = compare(official.snapshot.content, workflow.revision_changes(cast.plan_a).draft)
