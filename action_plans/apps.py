@@ -8,7 +8,7 @@ class ActionPlansConfig(AppConfig):
 
     def ready(self):
         from action_plans import history
-        from action_plans.hooks import register_periodic_job
+        from action_plans.hooks import register_menu_link, register_periodic_job, register_plan_tab
         from msd_planner.lib.dates import use_cldr_month_names
 
         use_cldr_month_names()
@@ -22,6 +22,10 @@ class ActionPlansConfig(AppConfig):
             subject=lambda change: _("the plan"),
             label="title",
         )
+        register_plan_tab(_("Overview"), "plan_detail", order=0)
+        register_plan_tab(_("Validation"), "plan_validation", order=70, under="/validation/")
+        register_plan_tab(_("History"), "plan_history", order=80)
+        register_menu_link(_("Plans"), "home", order=0, shown_to=lambda user: user.is_authenticated)
         register_periodic_job(
             "requeue-stuck-documents", "action_plans.tasks.requeue_stuck_documents", 60.0
         )

@@ -12,7 +12,6 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -20,7 +19,7 @@ from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from action_plans.hooks import document_parts, validation_policy
+from action_plans.hooks import document_chapters, validation_policy
 from action_plans.jobs import hand_over
 from action_plans.models import (
     ActionPlan,
@@ -70,10 +69,8 @@ def document_queue(document_id: int) -> bool:
     """Hand the document's render job to the broker, and record whether it took it: a
     broker that cannot be reached leaves the document queued, with why, for the page to
     say and for the sweep (``documents_requeue_stuck``) to queue again. Never raises."""
-    from action_plans.tasks import render_document
-
     try:
-        hand_over(render_document, document_id)
+        hand_over("action_plans.tasks.render_document", document_id)
     except Exception as error:
         log.warning("document %s could not be queued: %s", document_id, error)
         PlanDocument.objects.filter(pk=document_id).update(
@@ -183,55 +180,6 @@ def document_failed(document_id: int, error: str) -> None:
 # --- the document's content --------------------------------------------------------------
 
 
-@dataclass
-class Intervention:
-    record: dict
-    indicators: list[dict]
-    funding: dict | None
-    strategy: dict | None
-
-    @property
-    def anchor(self) -> str:
-        return self.record["key"].replace(":", "-")
-
-
-@dataclass
-class Entry:
-    """An intervention under one of the targets it addresses: described in full under
-    the first, referred to under the others (a document a ministry publishes does not
-    print the same text twice)."""
-
-    item: Intervention
-    first: bool
-    described_under: dict  # the target record it is described under
-
-
-@dataclass
-class HeldConsultation:
-    """A consultation as the document summarises it: the organisations present that wish
-    to be credited by name are named, the others counted."""
-
-    record: dict
-    named: list[str]
-    others: int
-
-
-def _held(record: dict) -> HeldConsultation:
-    credits = record.get("credits") or [[name, "by_name"] for name in record["fields"]["present"]]
-    named = [name for name, credit in credits if credit == "by_name"]
-    return HeldConsultation(record, named, len(credits) - len(named))
-
-
-def _gap(item: "Intervention") -> Decimal:
-    gap = item.funding["fields"]["gap"] if item.funding else None
-    return Decimal(gap) if gap else Decimal(0)
-
-
-def _records(content: dict, section: str, kind: str | None = None) -> list[dict]:
-    records = content["sections"].get(section, {}).get("records", [])
-    return [record for record in records if kind is None or record["kind"] == kind]
-
-
 def change_log(version: PlanVersion):
     """The changes since the version adopted before ``version``: those recorded in every
     submission of its revision up to it (2.0 and 2.1 for 2.1)."""
@@ -242,66 +190,37 @@ def change_log(version: PlanVersion):
     ).select_related("actor")
 
 
+@dataclass(frozen=True)
+class Chapter:
+    """A registered chapter as the document prints it."""
+
+    anchor: str
+    title: str
+    html: str
+
+
 def document_context(document: PlanDocument) -> dict:
     """What the document template shows: the snapshot of the version (or of the draft, for
-    a preview), grouped for reading, with the sign-offs and the change log."""
+    a preview), each app's chapter laid out by its own template, then the sign-offs and
+    the change log."""
     plan = document.plan
     version = document.version
     content = version.snapshot.content if version is not None else build_snapshot(plan)
     content = named(content)
-    targets = _records(content, "targets", "target")
-    indicators_of: dict[str, list[dict]] = {}
-    for record in _records(content, "interventions", "indicator"):
-        indicators_of.setdefault(record.get("parent", ""), []).append(record)
-    funding_of = {
-        record.get("parent"): record for record in _records(content, "funding", "funding")
-    }
-    strategy_of = {
-        record.get("parent"): record for record in _records(content, "funding", "strategy")
-    }
-    interventions = [
-        Intervention(
-            record,
-            indicators_of.get(record["key"], []),
-            funding_of.get(record["key"]),
-            strategy_of.get(record["key"]),
+    shared = {"frozen": content["plan"], "version": version, "preview": version is None}
+    chapters = [
+        Chapter(
+            chapter.anchor,
+            str(chapter.title),
+            render_to_string(chapter.template, {**shared, **chapter.context(content)}),
         )
-        for record in _records(content, "interventions", "intervention")
+        for chapter in document_chapters()
     ]
-    by_target, described_under = [], {}
-    for target in targets:
-        code = target["key"].split(":", 1)[1]
-        entries = []
-        for item in interventions:
-            if code not in item.record["fields"]["targets"]:
-                continue
-            first = item.record["key"] not in described_under
-            described_under.setdefault(item.record["key"], target)
-            entries.append(Entry(item, first, described_under[item.record["key"]]))
-        by_target.append((target, entries))
-    participants = _records(content, "governance", "participant")
     return {
+        **shared,
         "plan": plan,
-        "frozen": content["plan"],
-        "version": version,
-        "preview": version is None,
         "for_validation": version is not None and document.for_validation,
-        "arrangement": next(iter(_records(content, "governance", "arrangement")), None),
-        "leads": _records(content, "governance", "lead"),
-        "advisers": _records(content, "governance", "adviser"),
-        "participants": participants,
-        "targets": targets,
-        "frameworks": _records(content, "targets", "framework"),
-        "consultations": [_held(record) for record in _records(content, "targets", "consultation")],
-        "by_target": by_target,
-        "interventions": interventions,
-        "sources": _records(content, "funding", "source"),
-        "funding_totals": content["sections"].get("funding", {}).get("totals", {}),
-        "needing_funds": sorted(
-            (item for item in interventions if _gap(item) > 0),
-            key=lambda item: -_gap(item),
-        ),
-        "funding_parts": [part.render(content) for part in document_parts("funding")],
+        "chapters": chapters,
         "signatures": validation_policy().signatures(plan, version) if version else [],
         "changes": list(change_log(version)) if version else [],
         "generated_at": timezone.now(),

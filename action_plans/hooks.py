@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 from typing import Any
 
+from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -411,28 +412,133 @@ def dashboard_facts(plan: ActionPlan) -> list[DashboardFact]:
     )
 
 
-# --- parts of the plan's document ----------------------------------------------------------
+# --- chapters of the plan's document -------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class DocumentPart:
-    """What an app adds to a chapter of the plan's PDF, drawn from the version's snapshot
-    alone: ``render(content)`` returns HTML (escaped, no URL to fetch)."""
+class DocumentChapter:
+    """A chapter of the plan's PDF, owned by the app whose records it shows.
 
-    chapter: str  # "funding"
-    render: Callable[[dict], str]
+    ``context(content)`` picks what the chapter shows from the version's snapshot
+    (``content``: the snapshot with its values named in the document's language), never
+    the live rows; ``template`` lays it out as one ``<section class="chapter">`` whose
+    ``id`` is ``anchor`` (what the contents link to), under the heading ``title``. The
+    template also receives ``frozen`` (the plan as frozen: its title, base currency…),
+    ``version`` and ``preview``. Chapters follow each other by ``order``.
+    """
+
+    anchor: str
+    title: Any
+    order: int
+    template: str
+    context: Callable[[dict], dict]
 
 
-_document_parts: list[DocumentPart] = []
+_document_chapters: dict[str, DocumentChapter] = {}
 
 
-def register_document_part(part: DocumentPart) -> None:
-    if part not in _document_parts:
-        _document_parts.append(part)
+def register_document_chapter(chapter: DocumentChapter) -> None:
+    _document_chapters[chapter.anchor] = chapter
 
 
-def document_parts(chapter: str) -> list[DocumentPart]:
-    return [part for part in _document_parts if part.chapter == chapter]
+def document_chapters() -> list[DocumentChapter]:
+    return sorted(_document_chapters.values(), key=lambda chapter: chapter.order)
+
+
+def snapshot_records(content: dict, section: str, kind: str | None = None) -> list[dict]:
+    """The records of ``section`` in a snapshot's ``content`` (of ``kind``, if given)."""
+    records = content["sections"].get(section, {}).get("records", [])
+    return [record for record in records if kind is None or record["kind"] == kind]
+
+
+# --- tabs of a plan's pages ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanTab:
+    """A tab of every plan page, leading to ``url_name`` (which takes the plan's id).
+
+    The tab reads as current on its own page, and on every page whose route contains
+    ``under`` (``"/funding/"``: a commitment's page sits under the Funding tab)."""
+
+    label: Any
+    url_name: str
+    order: int
+    under: str = ""
+
+    def current(self, url_name: str | None, route: str | None) -> bool:
+        return url_name == self.url_name or bool(self.under and self.under in (route or ""))
+
+
+_plan_tabs: dict[str, PlanTab] = {}
+
+
+def register_plan_tab(label: Any, url_name: str, *, order: int, under: str = "") -> None:
+    """Add a tab to the plan's pages; the app that owns the page registers it."""
+    _plan_tabs[url_name] = PlanTab(label, url_name, order, under)
+
+
+def plan_tabs() -> list[PlanTab]:
+    return sorted(_plan_tabs.values(), key=lambda tab: tab.order)
+
+
+# --- pages of a plan that an app owns and the kernel points to ----------------------------
+
+
+class PlanPage:
+    """The steps of the kernel's process whose page an app owns."""
+
+    SET_UP = "set_up"  # where a new plan is set up next (who leads it)
+    SIGN = "sign"  # where a signatory approves a version in validation
+
+
+_plan_pages: dict[str, Callable[[ActionPlan], str]] = {}
+
+
+def register_plan_page(step: str, url: Callable[[ActionPlan], str]) -> None:
+    """``url(plan)`` is the page of ``plan`` where ``step`` (a ``PlanPage``) is done."""
+    _plan_pages[step] = url
+
+
+def plan_page(step: str, plan: ActionPlan) -> str:
+    """The page of ``plan`` where ``step`` is done; the overview when no app offers one."""
+    url = _plan_pages.get(step)
+    return url(plan) if url is not None else reverse("plan_detail", args=[plan.pk])
+
+
+# --- the main menu ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MenuLink:
+    """A link of the site's main menu to a page that takes no argument, shown to the users
+    ``shown_to(user)`` accepts (every visitor when it is None)."""
+
+    label: Any
+    url_name: str
+    order: int
+    shown_to: Callable[[Any], bool] | None = None
+
+
+_menu_links: dict[str, MenuLink] = {}
+
+
+def register_menu_link(
+    label: Any, url_name: str, *, order: int, shown_to: Callable[[Any], bool] | None = None
+) -> None:
+    _menu_links[url_name] = MenuLink(label, url_name, order, shown_to)
+
+
+def menu_links(user) -> list[MenuLink]:
+    """The menu as ``user`` sees it (None: a page drawn before anyone is known)."""
+    return sorted(
+        (
+            link
+            for link in _menu_links.values()
+            if link.shown_to is None or (user is not None and link.shown_to(user))
+        ),
+        key=lambda link: link.order,
+    )
 
 
 # --- links one app adds to another's record page -------------------------------------------

@@ -9,7 +9,7 @@ broker once, not once per job. The caller records what was not queued.
 import logging
 import time
 
-from celery import Task
+from django.utils.module_loading import import_string
 
 log = logging.getLogger("msd_planner.jobs")
 
@@ -21,9 +21,12 @@ class NotQueued(Exception):
     """The broker did not take the job."""
 
 
-def hand_over(task: Task, *args) -> None:
-    """Queue ``task(*args)``, or raise ``NotQueued`` saying why. In-process (eager), the
-    job runs here and its own errors propagate as they are."""
+def hand_over(task_name: str, *args) -> None:
+    """Queue the task ``task_name`` (its dotted path) with ``args``, or raise
+    ``NotQueued`` saying why. In-process (eager), the job runs here and its own errors
+    propagate as they are. Named, not imported: a task module imports the code that
+    queues it, never the other way round."""
+    task = import_string(task_name)
     app = task.app
     if app.conf.task_always_eager:
         task.delay(*args)

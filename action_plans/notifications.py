@@ -58,10 +58,8 @@ def _payload(emails) -> list[dict]:
 def _queue_emails(payload: list[dict]) -> None:
     """Hand the emails to the broker; should it be unreachable, send them from here
     rather than lose them."""
-    from action_plans.tasks import send_emails
-
     try:
-        hand_over(send_emails, payload)
+        hand_over("action_plans.tasks.send_emails", payload)
     except NotQueued as error:
         log.warning("emails could not be queued (%s): sending them from the web process", error)
         emails_send(payload)

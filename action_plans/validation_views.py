@@ -15,7 +15,7 @@ from action_plans import snapshot, workflow
 from action_plans.document_views import tell_if_not_queued
 from action_plans.documents import change_log, version_document
 from action_plans.forms import AdoptionForm, ChangeForm, ChangeRecordForm, StepCommentForm
-from action_plans.hooks import validation_policy
+from action_plans.hooks import PlanPage, plan_page, validation_policy
 from action_plans.models import (
     ActionPlan,
     DocumentEdition,
@@ -87,8 +87,9 @@ def plan_validation(request: HttpRequest, pk: int) -> HttpResponse:
                 for step in workflow.steps_from(plan.status)
                 if may_change and workflow.TRANSITIONS[step].action == PlanAction.CHANGE
             },
-            "may_sign": plan.status == PlanStatus.IN_VALIDATION
-            and bool(policy.signable(request.user, plan)),
+            "sign_url": plan_page(PlanPage.SIGN, plan)
+            if plan.status == PlanStatus.IN_VALIDATION and policy.signable(request.user, plan)
+            else "",
         },
     )
 

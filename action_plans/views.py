@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from action_plans import notifications, services, workflow
 from action_plans.forms import ActionPlanForm, HistoryPageForm
 from action_plans.history import history_areas, plan_change_authors, plan_change_log
-from action_plans.hooks import dashboard_facts, no_plan_explanation
+from action_plans.hooks import PlanPage, dashboard_facts, no_plan_explanation, plan_page
 from action_plans.models import PlanStatus
 from action_plans.permissions import PlanAction, plan_for_user_or_404, require_plan_starter
 from action_plans.selectors import plan_list
@@ -65,7 +65,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         plan = services.plan_create(actor=request.user, plan=form.save(commit=False))
         messages.success(request, _("Plan created. Next, set up who leads it."))
-        return redirect("lead_arrangement_edit", plan.pk)
+        return redirect(plan_page(PlanPage.SET_UP, plan))
     return render(request, "action_plans/plan_form.html", {"form": form, "plan": None})
 
 

@@ -25,7 +25,13 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from action_plans.documents import document_request
-from action_plans.hooks import ReadinessItem, readiness_checks, validation_policy
+from action_plans.hooks import (
+    PlanPage,
+    ReadinessItem,
+    plan_page,
+    readiness_checks,
+    validation_policy,
+)
 from action_plans.models import (
     OPEN_VERSION_STATUSES,
     ActionPlan,
@@ -683,9 +689,7 @@ def next_step(plan: ActionPlan, user, actions, readiness: Readiness | None) -> N
             "number": version.number,
         }
         if set(policy.signable(user, plan)) - approved:
-            return NextStep(
-                text, reverse("plan_sign", args=[plan.pk]), _("Sign for your organisation")
-            )
+            return NextStep(text, plan_page(PlanPage.SIGN, plan), _("Sign for your organisation"))
         return NextStep(text, page + "#signatures", _("See the sign-offs"))
     if plan.status == PlanStatus.VALIDATED:
         if may_change and not policy.adoption_refusal(plan, user):

@@ -8,11 +8,11 @@ class FundingConfig(AppConfig):
 
     def ready(self):
         from action_plans.hooks import (
-            DocumentPart,
             register_dashboard_facts,
-            register_document_part,
+            register_document_chapter,
             register_participant_leaving_check,
             register_plan_change_check,
+            register_plan_tab,
             register_readiness_check,
             register_record_links,
             register_snapshot_section,
@@ -25,6 +25,8 @@ class FundingConfig(AppConfig):
         register_dashboard_facts(readiness.funding_facts)
         register_snapshot_section(snapshot.SECTION)
         register_record_links("intervention", links.intervention_links)
-        register_document_part(DocumentPart(chapter="funding", render=document.render))
+        for chapter in document.CHAPTERS:
+            register_document_chapter(chapter)
+        register_plan_tab(_("Funding"), "funding_overview", order=50, under="/funding/")
         history.register()
         demo.register()

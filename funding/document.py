@@ -1,11 +1,15 @@
-"""The funding charts in the plan's PDF, drawn from a version's snapshot (registered as a
-part of the document's funding chapter): the same charts as the funding pages."""
+"""Funding's chapters of the plan's PDF, drawn from a version's snapshot: the funding
+(totals, the same charts as the funding pages, sources, per intervention) and the resource
+mobilisation plan."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 from types import SimpleNamespace
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 
+from action_plans.hooks import DocumentChapter, snapshot_records
 from funding import charts
 from funding.selectors import Figures, KindRow, Row
 
@@ -73,3 +77,57 @@ def render(content: dict) -> str:
             ]
         },
     )
+
+
+@dataclass
+class InterventionFunding:
+    """An intervention (its snapshot record) with its funding and its mobilisation
+    strategy, as frozen."""
+
+    record: dict
+    funding: dict | None
+    strategy: dict | None
+
+    @property
+    def gap(self) -> Decimal:
+        gap = self.funding["fields"]["gap"] if self.funding else None
+        return Decimal(gap) if gap else Decimal(0)
+
+
+def _per_intervention(content: dict) -> list[InterventionFunding]:
+    funding_of = {
+        record.get("parent"): record for record in snapshot_records(content, "funding", "funding")
+    }
+    strategy_of = {
+        record.get("parent"): record for record in snapshot_records(content, "funding", "strategy")
+    }
+    return [
+        InterventionFunding(record, funding_of.get(record["key"]), strategy_of.get(record["key"]))
+        for record in snapshot_records(content, "interventions", "intervention")
+    ]
+
+
+def funding_chapter(content: dict) -> dict:
+    return {
+        "funding_totals": content["sections"].get("funding", {}).get("totals", {}),
+        "charts": render(content),
+        "sources": snapshot_records(content, "funding", "source"),
+        "per_intervention": _per_intervention(content),
+    }
+
+
+def mobilisation_chapter(content: dict) -> dict:
+    needing_funds = (item for item in _per_intervention(content) if item.gap > 0)
+    return {"needing_funds": sorted(needing_funds, key=lambda item: -item.gap)}
+
+
+CHAPTERS = [
+    DocumentChapter("funding", _("Funding"), 60, "funding/pdf/funding.html", funding_chapter),
+    DocumentChapter(
+        "mobilisation",
+        _("Resource mobilisation plan"),
+        70,
+        "funding/pdf/mobilisation.html",
+        mobilisation_chapter,
+    ),
+]

@@ -9,19 +9,27 @@ class GovernanceConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_migrate
+        from django.urls import reverse
 
         from action_plans.hooks import (
+            PlanPage,
             register_acting_organisations,
+            register_document_chapter,
+            register_menu_link,
             register_no_plan_explanation,
             register_periodic_job,
             register_plan_list_column,
+            register_plan_page,
+            register_plan_tab,
             register_readiness_check,
             register_snapshot_section,
             register_validation_policy,
         )
         from governance import (
             demo,
+            document,
             history,
+            links,
             permissions,
             selectors,
             services,
@@ -37,6 +45,18 @@ class GovernanceConfig(AppConfig):
         register_plan_list_column(_("Your role"), selectors.plans_roles_of)
         register_no_plan_explanation(selectors.no_plan_explanation)
         register_snapshot_section(snapshot.SECTION)
+        for chapter in document.CHAPTERS:
+            register_document_chapter(chapter)
+        register_plan_tab(_("Governance"), "plan_governance", order=10)
+        register_plan_tab(_("Who can do what"), "plan_access", order=90)
+        register_plan_page(
+            PlanPage.SET_UP, lambda plan: reverse("lead_arrangement_edit", args=[plan.pk])
+        )
+        register_plan_page(PlanPage.SIGN, lambda plan: reverse("plan_sign", args=[plan.pk]))
+        register_menu_link(
+            _("Organisations"), "organisation_list", order=10, shown_to=links.signed_in
+        )
+        register_menu_link(_("Users"), "user_list", order=20, shown_to=links.platform_admin)
         history.register()
         demo.register()
         # Hourly: each reminder goes once per period, whenever the period ends.

@@ -9,17 +9,22 @@ class InterventionsConfig(AppConfig):
     def ready(self):
         from action_plans.hooks import (
             register_dashboard_facts,
+            register_document_chapter,
             register_participant_leaving_check,
             register_plan_change_check,
+            register_plan_tab,
             register_readiness_check,
             register_snapshot_section,
         )
-        from interventions import demo, history, readiness, rules, services, snapshot  # noqa: F401 (rules declare)
+        from interventions import demo, document, history, readiness, rules, services, snapshot  # noqa: F401 (rules declare)
 
         register_plan_change_check(services.interventions_within_plan_period)
         register_participant_leaving_check(services.participant_still_needed)
         register_readiness_check(readiness.interventions_readiness)
         register_dashboard_facts(readiness.interventions_facts)
         register_snapshot_section(snapshot.SECTION)
+        for chapter in document.CHAPTERS:
+            register_document_chapter(chapter)
+        register_plan_tab(_("Interventions"), "intervention_list", order=40)
         history.register()
         demo.register()

@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "action_plans.context_processors.navigation",
                 "action_plans.context_processors.notifications",
             ],
             "builtins": ["msd_planner.lib.formatting"],

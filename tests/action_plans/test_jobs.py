@@ -266,13 +266,12 @@ def test_a_dead_broker_is_waited_for_once_per_request_not_once_per_job(silent_br
     """The step's emails and its PDF: the first hand-over waits for the broker's timeout,
     the next ones are refused at once for a while."""
     from action_plans.jobs import NotQueued, hand_over
-    from action_plans.tasks import send_emails
 
     with broker(silent_broker.url):
         with pytest.raises(NotQueued, match="Timeout"):
-            _within(30, lambda: hand_over(send_emails, []))
+            _within(30, lambda: hand_over("action_plans.tasks.send_emails", []))
         with pytest.raises(NotQueued, match="did not answer a moment ago"):
-            hand_over(send_emails, [])
+            hand_over("action_plans.tasks.send_emails", [])
 
 
 def test_a_document_handed_over_and_lost_is_queued_again_and_rendered_once(
