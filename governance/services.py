@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
@@ -787,6 +788,18 @@ def last_login_record(sender, user: User, **kwargs) -> None:
     writes no history row)."""
     user.last_login = timezone.now()
     User.objects.filter(pk=user.pk).update(last_login=user.last_login)
+
+
+@transaction.atomic
+def user_language_set(*, user: User, language: str) -> None:
+    """Remember ``language`` (one of ``settings.LANGUAGES``) as the one ``user`` reads the
+    app's notices and emails in: chosen with the language switcher, like a sign-in it is
+    no change to the account and writes no history row."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("Choose one of the languages offered."))
+    if user.language != language:
+        user.language = language
+        User.objects.filter(pk=user.pk).update(language=language)
 
 
 def _end_sessions(user: User) -> int:
