@@ -34,7 +34,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from action_plans.hooks import participant_leaving_checks
 from action_plans.models import ActionPlan, ActionPlanGroupObjectPermission
-from action_plans.notifications import Email, email_later
+from action_plans.notifications import email_users
 from action_plans.policy import permission_codename, role_actions
 from action_plans.services import plan_lock, plan_row_lock
 from governance.models import (
@@ -678,11 +678,6 @@ def member_invite(
                 % {"email": email, "organisation": organisation.short_name}
             }
         )
-    administrators = list(
-        User.objects.filter(is_superuser=True, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
     context = {
         "actor": actor,
         "organisation": organisation,
@@ -690,13 +685,14 @@ def member_invite(
         "role": Role(role).label,
         "url": account_url_template.format(pk=existing.pk),
     }
-    subject = _("%(actor)s asks to add an existing account to %(organisation)s") % {
-        "actor": actor,
-        "organisation": organisation.short_name,
-    }
-    body = render_to_string("governance/email/membership_request.txt", context)
-    if administrators:
-        email_later(Email(subject, body, administrators))
+    email_users(
+        users=User.objects.filter(is_superuser=True, is_active=True).exclude(email=""),
+        subject=lambda: (
+            _("%(actor)s asks to add an existing account to %(organisation)s")
+            % {"actor": actor, "organisation": organisation.short_name}
+        ),
+        body=lambda: render_to_string("governance/email/membership_request.txt", context),
+    )
     log.info(
         "membership requested: existing account %s to %s as %s (by %s)",
         existing.email,
@@ -731,13 +727,17 @@ def _invitation_send(*, actor: User, user: User, accept_url_template: str) -> In
         "user": user,
         "actor": actor,
         "organisation": membership.organisation if membership else None,
-        "role": membership.get_role_display() if membership else "",
+        "role": Role(membership.role).label if membership else "",
         "url": accept_url_template.format(token=token),
-        "expires_on": _moment_with_zone(invitation.expires_at),
     }
-    subject = _("You are invited to MSD Planner")
-    body = render_to_string("governance/email/invitation.txt", context)
-    email_later(Email(subject, body, [user.email]))
+    email_users(
+        users=[user],
+        subject=lambda: _("You are invited to MSD Planner"),
+        body=lambda: render_to_string(
+            "governance/email/invitation.txt",
+            {**context, "expires_on": _moment_with_zone(invitation.expires_at)},
+        ),
+    )
     return invitation
 
 
@@ -908,12 +908,14 @@ def two_factor_reset(*, actor: User, user: User) -> int:
         removed,
         ended,
     )
-    subject = _("Your MSD Planner sign-in was reset")
-    body = render_to_string(
-        "governance/email/two_factor_reset.txt",
-        {"user": user, "actor": actor, "when": _moment_with_zone(user.two_factor_reset_at)},
+    email_users(
+        users=[user],
+        subject=lambda: _("Your MSD Planner sign-in was reset"),
+        body=lambda: render_to_string(
+            "governance/email/two_factor_reset.txt",
+            {"user": user, "actor": actor, "when": _moment_with_zone(user.two_factor_reset_at)},
+        ),
     )
-    email_later(Email(subject, body, [user.email]))
     return removed
 
 
@@ -979,13 +981,15 @@ def signatory_request(
         "url": members_url,
         "to_administrators": to_administrators,
     }
-    subject = _("%(plan)s needs a signatory for %(organisation)s") % {
-        "plan": participation.plan,
-        "organisation": organisation.short_name,
-    }
-    body = render_to_string("governance/email/signatory_request.txt", context)
+    email_users(
+        users=recipients,
+        subject=lambda: (
+            _("%(plan)s needs a signatory for %(organisation)s")
+            % {"plan": participation.plan, "organisation": organisation.short_name}
+        ),
+        body=lambda: render_to_string("governance/email/signatory_request.txt", context),
+    )
     addresses = [user.email for user in recipients]
-    email_later(Email(subject, body, addresses))
     log.info(
         "signatory requested: %s for %s from %s (by %s)",
         organisation,
