@@ -1,12 +1,26 @@
-"""What the workflow tells people: a notification in the app for each recipient, and an
-email sent once the transaction commits (a step rolled back tells no one).
+"""What the app tells people, each in their own language.
+
+``notify`` tells the people concerned by a step of a plan: a notice in the app and an
+email each. ``email_users`` sends an email alone, about an account (an invitation, a
+second factor reset), where there is no plan to note it on.
+
+Each recipient reads in the language they chose (``language`` on the user model, set by
+the language switcher; the site's default when blank), whoever acted and in whatever
+language they were working. So callers pass every text as a ``Text``: a function of no
+arguments that writes it in the active language, such as
+``lambda: _("Version %(number)s …") % {...}`` or
+``lambda: render_to_string("….txt", context)``. It is written once for each language
+among the recipients, under ``translation.override``; the dates, numbers and choice
+labels it formats come out in the reader's language too. The notice in the app is stored
+as written for its reader.
 
 Every email of the app goes one way: ``email_later`` queues it after commit (``email_queue``
 at once) for a worker (``action_plans.tasks.send_emails``), which talks to the mail
-server; no request waits for SMTP.
+server; no request waits for SMTP. A step rolled back tells no one.
 """
 
 import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -14,12 +28,15 @@ from django.conf import settings
 from django.core.mail import get_connection, send_mass_mail
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from action_plans.jobs import NotQueued, hand_over
 from action_plans.models import ActionPlan, Notification
 
 log = logging.getLogger("msd_planner.jobs")
+
+# A text written when called, in the language active then (the reader's).
+Text = Callable[[], str]
 
 
 @dataclass(frozen=True)
@@ -74,24 +91,48 @@ def emails_send(emails: list[dict]) -> int:
         return send_mass_mail(messages, fail_silently=False, connection=connection)
 
 
-def notify(*, users, plan: ActionPlan, event: str, subject: str, message: str, url: str) -> int:
-    """Tell ``users`` (each once; the inactive left out) about ``event`` on ``plan``;
-    ``url`` is the path of the page to open (the emails link to it on ``SITE_URL``)."""
+def _reading_language(user) -> str:
+    """The language ``user`` reads the app's notices and emails in."""
+    return user.language or settings.LANGUAGE_CODE
+
+
+def _written(users: Iterable, *texts: Text) -> dict[str, tuple[str, ...]]:
+    """``texts`` as written in each language that ``users`` read, once a language."""
+    written = {}
+    for language in {_reading_language(user) for user in users}:
+        with translation.override(language):
+            written[language] = tuple(str(text()) for text in texts)
+    return written
+
+
+def notify(*, users, plan: ActionPlan, event: str, subject: Text, message: Text, url: str) -> int:
+    """Tell ``users`` (each once; the inactive left out) about ``event`` on ``plan``, each
+    in their language: a notice in the app and an email. ``url`` is the path of the page
+    to open (the emails link to it on ``SITE_URL``)."""
     recipients = {user.pk: user for user in users if user is not None and user.is_active}
     if not recipients:
         return 0
-    Notification.objects.bulk_create(
-        Notification(user=user, plan=plan, event=event, message=message, url=url)
-        for user in recipients.values()
-    )
+    written = _written(recipients.values(), subject, message)
+    notifications, emails = [], []
     link = settings.SITE_URL + url
-    email_later(
-        *(
-            Email(subject, f"{message}\n\n{link}", [user.email])
-            for user in recipients.values()
-            if user.email
+    for user in recipients.values():
+        subject_text, message_text = written[_reading_language(user)]
+        notifications.append(
+            Notification(user=user, plan=plan, event=event, message=message_text, url=url)
         )
-    )
+        if user.email:
+            emails.append(Email(subject_text, f"{message_text}\n\n{link}", [user.email]))
+    Notification.objects.bulk_create(notifications)
+    email_later(*emails)
+    return len(recipients)
+
+
+def email_users(*, users: Iterable, subject: Text, body: Text) -> int:
+    """Email each of ``users`` who has an address, in their language, once the transaction
+    commits (one email each: no one sees the others' addresses). Returns how many."""
+    recipients = [user for user in users if user.email]
+    written = _written(recipients, subject, body)
+    email_later(*(Email(*written[_reading_language(user)], [user.email]) for user in recipients))
     return len(recipients)
 
 

@@ -48,7 +48,7 @@ from action_plans.models import (
     VersionStatus,
 )
 from action_plans.models import TransitionStep as Step
-from action_plans.notifications import notify
+from action_plans.notifications import Text, notify
 from action_plans.permissions import plan_actions_for_user
 from action_plans.policy import PlanAction
 from action_plans.services import plan_row_lock
@@ -226,14 +226,15 @@ def validation_url(plan: ActionPlan) -> str:
     return reverse("plan_validation", args=[plan.pk])
 
 
-def tell(plan: ActionPlan, event: str, users, message: str, *, url: str = "") -> None:
-    """Tell ``users`` what happened to ``plan`` (in the app, and by email on commit), with
-    a link to ``url`` (the validation page unless told)."""
+def tell(plan: ActionPlan, event: str, users, message: Text, *, url: str = "") -> None:
+    """Tell ``users`` what happened to ``plan`` (in the app, and by email on commit), each
+    in their language (``message`` writes the text in the active one), with a link to
+    ``url`` (the validation page unless told)."""
     notify(
         users=users,
         plan=plan,
         event=event,
-        subject=f"MSD Planner – {plan.title}: {NotificationEvent(event).label}",
+        subject=lambda: f"MSD Planner – {plan.title}: {NotificationEvent(event).label}",
         message=message,
         url=url or validation_url(plan),
     )
@@ -378,11 +379,13 @@ def plan_submit(*, actor, plan: ActionPlan, comment: str = "") -> PlanVersion:
         plan,
         NotificationEvent.VALIDATION_OPENED,
         validation_policy().signatories(plan),
-        _(
-            "Version %(number)s of “%(plan)s” is open for validation. As a signatory of an "
-            "organisation whose signature is required, approve it or request changes."
-        )
-        % {"number": version.number, "plan": plan.title},
+        lambda: (
+            _(
+                "Version %(number)s of “%(plan)s” is open for validation. As a signatory of an "
+                "organisation whose signature is required, approve it or request changes."
+            )
+            % {"number": version.number, "plan": plan.title}
+        ),
     )
     return version
 
@@ -425,20 +428,23 @@ def plan_changes_request(
         "plan": plan.title,
         "comment": comment,
     }
+
+    def message() -> str:
+        if section:
+            return _(
+                "%(organisation)s requested changes to version %(number)s of “%(plan)s”, about "
+                "its section “%(section)s”: %(comment)s"
+            ) % {**words, "section": section_title(section)}
+        return (
+            _("%(organisation)s requested changes to version %(number)s of “%(plan)s”: %(comment)s")
+            % words
+        )
+
     tell(
         plan,
         NotificationEvent.CHANGES_REQUESTED,
         validation_policy().coordinators(plan),
-        _(
-            "%(organisation)s requested changes to version %(number)s of “%(plan)s”, about "
-            "its section “%(section)s”: %(comment)s"
-        )
-        % {**words, "section": section_title(section)}
-        if section
-        else _(
-            "%(organisation)s requested changes to version %(number)s of “%(plan)s”: %(comment)s"
-        )
-        % words,
+        message,
         url=section_url(version, section) if section else "",
     )
     return plan
@@ -467,11 +473,13 @@ def plan_validate(*, actor, plan: ActionPlan, organisation_name: str) -> ActionP
         plan,
         NotificationEvent.VALIDATED,
         policy.coordinators(plan),
-        _(
-            "Version %(number)s of “%(plan)s” is validated by every required organisation: "
-            "it can be adopted."
-        )
-        % {"number": version.number, "plan": plan.title},
+        lambda: (
+            _(
+                "Version %(number)s of “%(plan)s” is validated by every required organisation: "
+                "it can be adopted."
+            )
+            % {"number": version.number, "plan": plan.title}
+        ),
     )
     return plan
 
@@ -528,13 +536,15 @@ def plan_adopt(
         plan,
         NotificationEvent.ADOPTED,
         [*policy.coordinators(plan), *policy.signatories(plan)],
-        _("Version %(number)s of “%(plan)s” was adopted on %(date)s (%(reference)s).")
-        % {
-            "number": version.number,
-            "plan": plan.title,
-            "date": formats.date_format(adoption_date, "DATE_FORMAT"),
-            "reference": version.adoption_reference,
-        },
+        lambda: (
+            _("Version %(number)s of “%(plan)s” was adopted on %(date)s (%(reference)s).")
+            % {
+                "number": version.number,
+                "plan": plan.title,
+                "date": formats.date_format(adoption_date, "DATE_FORMAT"),
+                "reference": version.adoption_reference,
+            }
+        ),
     )
     return version
 

@@ -23,8 +23,14 @@ class User(AbstractUser):
     two_factor_reset_at = models.DateTimeField(
         _("second factor reset at"), null=True, blank=True, editable=False
     )
+    # The language of the notices and emails sent to the user, whoever acted and in
+    # whatever language; blank for the site's default. Set by the language switcher.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True, default=""
+    )
 
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # A language switched, like a sign-in, is not a change to the account to keep.
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "language"])
 
     class Meta:
         verbose_name = _("user")

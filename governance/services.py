@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
@@ -33,7 +34,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from action_plans.hooks import participant_leaving_checks
 from action_plans.models import ActionPlan, ActionPlanGroupObjectPermission
-from action_plans.notifications import Email, email_later
+from action_plans.notifications import email_users
 from action_plans.policy import permission_codename, role_actions
 from action_plans.services import plan_lock, plan_row_lock
 from governance.models import (
@@ -677,11 +678,6 @@ def member_invite(
                 % {"email": email, "organisation": organisation.short_name}
             }
         )
-    administrators = list(
-        User.objects.filter(is_superuser=True, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
     context = {
         "actor": actor,
         "organisation": organisation,
@@ -689,13 +685,14 @@ def member_invite(
         "role": Role(role).label,
         "url": account_url_template.format(pk=existing.pk),
     }
-    subject = _("%(actor)s asks to add an existing account to %(organisation)s") % {
-        "actor": actor,
-        "organisation": organisation.short_name,
-    }
-    body = render_to_string("governance/email/membership_request.txt", context)
-    if administrators:
-        email_later(Email(subject, body, administrators))
+    email_users(
+        users=User.objects.filter(is_superuser=True, is_active=True).exclude(email=""),
+        subject=lambda: (
+            _("%(actor)s asks to add an existing account to %(organisation)s")
+            % {"actor": actor, "organisation": organisation.short_name}
+        ),
+        body=lambda: render_to_string("governance/email/membership_request.txt", context),
+    )
     log.info(
         "membership requested: existing account %s to %s as %s (by %s)",
         existing.email,
@@ -730,13 +727,17 @@ def _invitation_send(*, actor: User, user: User, accept_url_template: str) -> In
         "user": user,
         "actor": actor,
         "organisation": membership.organisation if membership else None,
-        "role": membership.get_role_display() if membership else "",
+        "role": Role(membership.role).label if membership else "",
         "url": accept_url_template.format(token=token),
-        "expires_on": _moment_with_zone(invitation.expires_at),
     }
-    subject = _("You are invited to MSD Planner")
-    body = render_to_string("governance/email/invitation.txt", context)
-    email_later(Email(subject, body, [user.email]))
+    email_users(
+        users=[user],
+        subject=lambda: _("You are invited to MSD Planner"),
+        body=lambda: render_to_string(
+            "governance/email/invitation.txt",
+            {**context, "expires_on": _moment_with_zone(invitation.expires_at)},
+        ),
+    )
     return invitation
 
 
@@ -787,6 +788,18 @@ def last_login_record(sender, user: User, **kwargs) -> None:
     writes no history row)."""
     user.last_login = timezone.now()
     User.objects.filter(pk=user.pk).update(last_login=user.last_login)
+
+
+@transaction.atomic
+def user_language_set(*, user: User, language: str) -> None:
+    """Remember ``language`` (one of ``settings.LANGUAGES``) as the one ``user`` reads the
+    app's notices and emails in: chosen with the language switcher, like a sign-in it is
+    no change to the account and writes no history row."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("Choose one of the languages offered."))
+    if user.language != language:
+        user.language = language
+        User.objects.filter(pk=user.pk).update(language=language)
 
 
 def _end_sessions(user: User) -> int:
@@ -895,12 +908,14 @@ def two_factor_reset(*, actor: User, user: User) -> int:
         removed,
         ended,
     )
-    subject = _("Your MSD Planner sign-in was reset")
-    body = render_to_string(
-        "governance/email/two_factor_reset.txt",
-        {"user": user, "actor": actor, "when": _moment_with_zone(user.two_factor_reset_at)},
+    email_users(
+        users=[user],
+        subject=lambda: _("Your MSD Planner sign-in was reset"),
+        body=lambda: render_to_string(
+            "governance/email/two_factor_reset.txt",
+            {"user": user, "actor": actor, "when": _moment_with_zone(user.two_factor_reset_at)},
+        ),
     )
-    email_later(Email(subject, body, [user.email]))
     return removed
 
 
@@ -966,13 +981,15 @@ def signatory_request(
         "url": members_url,
         "to_administrators": to_administrators,
     }
-    subject = _("%(plan)s needs a signatory for %(organisation)s") % {
-        "plan": participation.plan,
-        "organisation": organisation.short_name,
-    }
-    body = render_to_string("governance/email/signatory_request.txt", context)
+    email_users(
+        users=recipients,
+        subject=lambda: (
+            _("%(plan)s needs a signatory for %(organisation)s")
+            % {"plan": participation.plan, "organisation": organisation.short_name}
+        ),
+        body=lambda: render_to_string("governance/email/signatory_request.txt", context),
+    )
     addresses = [user.email for user in recipients]
-    email_later(Email(subject, body, addresses))
     log.info(
         "signatory requested: %s for %s from %s (by %s)",
         organisation,

@@ -30,6 +30,7 @@ from action_plans.models import (
     PlanVersion,
     VersionStatus,
 )
+from action_plans.notifications import Text
 from action_plans.policy import ACTING_ROLES, Activity
 from action_plans.services import plan_row_lock
 from action_plans.snapshot import section_title, section_url
@@ -255,17 +256,19 @@ def plan_sign(
             plan,
             NotificationEvent.SIGNED_OFF,
             coordinators(plan),
-            _(
-                "%(organisation)s approved version %(number)s of “%(plan)s” (%(count)s of "
-                "%(total)s required organisations)."
-            )
-            % {
-                "organisation": organisation.short_name,
-                "number": version.number,
-                "plan": plan.title,
-                "count": len(required & approved),
-                "total": len(required),
-            },
+            lambda: (
+                _(
+                    "%(organisation)s approved version %(number)s of “%(plan)s” (%(count)s of "
+                    "%(total)s required organisations)."
+                )
+                % {
+                    "organisation": organisation.short_name,
+                    "number": version.number,
+                    "plan": plan.title,
+                    "count": len(required & approved),
+                    "total": len(required),
+                }
+            ),
         )
         if required <= approved:
             plan_validate(actor=actor, plan=plan, organisation_name=organisation.short_name)
@@ -327,17 +330,7 @@ def _signature_reminders_send(plan_id: int, due_before) -> int:
             plan,
             NotificationEvent.SIGNATURE_AWAITED,
             users,
-            _(
-                "Version %(number)s of “%(plan)s” has awaited the signature of "
-                "%(organisation)s since %(date)s: read it, then approve it or request "
-                "changes."
-            )
-            % {
-                "number": version.number,
-                "plan": plan.title,
-                "organisation": item.name,
-                "date": formats.date_format(timezone.localtime(version.submitted_at)),
-            },
+            _signature_awaited(plan, version, item),
             url=reverse("plan_sign", args=[plan.pk]),
         )
         SignatureReminder.objects.update_or_create(
@@ -345,6 +338,22 @@ def _signature_reminders_send(plan_id: int, due_before) -> int:
         )
         reminded += 1
     return reminded
+
+
+def _signature_awaited(plan: ActionPlan, version: PlanVersion, item: RequiredSignature) -> Text:
+    """The reminder to the signatories of ``item``'s organisation, in their language."""
+    return lambda: (
+        _(
+            "Version %(number)s of “%(plan)s” has awaited the signature of %(organisation)s "
+            "since %(date)s: read it, then approve it or request changes."
+        )
+        % {
+            "number": version.number,
+            "plan": plan.title,
+            "organisation": item.name,
+            "date": formats.date_format(timezone.localtime(version.submitted_at)),
+        }
+    )
 
 
 def _signature(required: RequiredSignature, sign_off: SignOff | None, version=None) -> Signature:

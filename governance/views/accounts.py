@@ -1,4 +1,5 @@
-"""Account administration for platform administrators, and accepting an invitation."""
+"""Account administration for platform administrators, accepting an invitation, and the
+language switcher."""
 
 from axes.helpers import get_client_ip_address
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
+from django.views.i18n import LANGUAGE_QUERY_PARAMETER, set_language
 
 from governance import selectors, services
 from governance.forms import (
@@ -245,3 +247,14 @@ class LimitedPasswordResetView(auth_views.PasswordResetView):
             response.status_code = 429
             return response
         return super().form_valid(form)
+
+
+@require_http_methods(["GET", "POST"])
+def language_set(request: HttpRequest) -> HttpResponse:
+    """The language switcher: Django's ``set_language`` for anyone (a cookie), and for a
+    signed-in user also the language of the notices and emails sent to them from now on."""
+    response = set_language(request)
+    language = request.POST.get(LANGUAGE_QUERY_PARAMETER, "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.user_language_set(user=request.user, language=language)
+    return response

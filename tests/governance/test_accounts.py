@@ -83,3 +83,35 @@ def test_a_reset_for_an_unknown_address_looks_the_same_and_sends_nothing(client,
     response = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
     assert response.url == reverse("password_reset_done")
     assert mail.outbox == []
+
+
+# --- the language switcher ---------------------------------------------------------------
+
+
+def _switch(client, language: str):
+    return client.post(
+        reverse("set_language"), {"language": language, "next": reverse("catalogue")}
+    )
+
+
+def test_the_language_switcher_remembers_a_signed_in_users_choice(client, member):
+    client.force_login(member)
+    history = member.history.count()
+    response = _switch(client, "fr")
+    assert response.status_code == 302 and response.url == reverse("catalogue")
+    assert "Catalogue des ODD" in client.get(response.url).content.decode()
+    member.refresh_from_db()
+    assert member.language == "fr"  # the language of the notices and emails sent to them
+    assert member.history.count() == history  # a preference, not a change to the account
+
+    _switch(client, "de")  # not offered: the choice stays
+    member.refresh_from_db()
+    assert member.language == "fr"
+
+
+def test_an_anonymous_visitor_switches_language_all_the_same(client, member):
+    response = _switch(client, "es")
+    assert response.status_code == 302 and response.url == reverse("catalogue")
+    assert "Catálogo de los ODS" in client.get(response.url).content.decode()
+    member.refresh_from_db()
+    assert member.language == ""
