@@ -1,10 +1,11 @@
 """The results framework's chart, from an indicator as the intervention page prefetches
-it (its target values and progress): no query of its own."""
+it (its target values and progress): no query of its own. Drawn by
+``msd_planner.lib.charts.progress_chart``."""
 
 from django import template
 
-from interventions.charts import Chart, progress_chart
 from interventions.models import ResultIndicator
+from msd_planner.lib.charts import Chart, progress_chart
 
 register = template.Library()
 
@@ -12,11 +13,12 @@ register = template.Library()
 @register.simple_tag
 def indicator_chart(indicator: ResultIndicator) -> Chart:
     """``{% indicator_chart indicator as chart %}``: ``chart.svg``, ``chart.label`` and
-    ``chart.figures`` (the rows of its data table)."""
+    ``chart.headers`` and ``chart.rows`` (its data table)."""
     baseline = None
     if indicator.baseline_value is not None and indicator.baseline_year:
         baseline = (indicator.baseline_year, indicator.baseline_value)
     return progress_chart(
+        chart_id=f"indicator-{indicator.pk}-chart",
         title=indicator.label,
         unit=indicator.unit,
         targets=[(item.year, item.value) for item in indicator.target_values.all()],

@@ -133,7 +133,7 @@ def test_the_target_table_carries_the_same_figures_with_the_currency_code():
     assert "Without a cost estimate: 10.c." in chart.label
 
 
-def test_a_chart_has_an_accessible_name_and_no_inline_style():
+def test_a_chart_is_named_and_described_and_has_no_inline_style():
     for chart in (
         target_funding_chart(TARGET_ROWS, "GHS"),
         funding_mix_chart(KIND_ROWS, "GHS"),
@@ -144,7 +144,16 @@ def test_a_chart_has_an_accessible_name_and_no_inline_style():
         assert svg.get("role") == "img"
         title = svg.find(f"{SVG}title")
         assert title.get("id") == svg.get("aria-labelledby")
-        assert title.text == chart.label
+        # The name says what the chart shows, the description what its figures say; the
+        # caption of the table reads both.
+        assert title.text == chart.title
+        desc = svg.find(f"{SVG}desc")
+        if chart.description:
+            assert desc.get("id") == svg.get("aria-describedby")
+            assert desc.text == chart.description
+        else:
+            assert desc is None and svg.get("aria-describedby") is None
+        assert chart.label.startswith(chart.title) and chart.label.endswith(chart.description)
         assert not any("style" in element.attrib for element in svg.iter())
         assert svg.find(f".//{SVG}style") is None
         assert "<script" not in str(chart.svg) and "http" not in str(chart.svg).replace(

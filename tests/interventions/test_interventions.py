@@ -584,3 +584,28 @@ def test_a_cost_with_the_currency_s_decimals_is_saved(client, cast, targets_a, c
     )
     assert response.status_code == 302
     assert Intervention.objects.get().estimated_cost == saved
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        ("en", "1,250,000.50\N{NO-BREAK SPACE}GHS"),
+        ("fr", "1\N{NARROW NO-BREAK SPACE}250\N{NARROW NO-BREAK SPACE}000,50\N{NO-BREAK SPACE}GHS"),
+    ],
+)
+def test_the_list_and_the_page_show_the_cost_with_the_plans_currency(
+    client, cast, targets_a, language, shown
+):
+    costed = make_intervention(cast, targets_a, estimated_cost=Decimal("1250000.50"))
+    make_intervention(cast, targets_a, title="Unknown cost")
+    client.force_login(cast.viewer_x)
+    client.post(reverse("set_language"), {"language": language, "next": "/"})
+
+    listing = client.get(reverse("intervention_list", args=[cast.plan_a.pk])).content.decode()
+    detail = client.get(
+        reverse("intervention_detail", args=[cast.plan_a.pk, costed.pk])
+    ).content.decode()
+
+    costs = re.findall(r'<td class="text-end" data-label="[^"]*">([^<]*)</td>', listing)
+    assert sorted(costs) == sorted([shown, "—"])  # the currency's decimals, and its code
+    assert re.search(rf'<dd class="col-sm-9">{shown}</dd>', detail)
