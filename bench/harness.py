@@ -10,7 +10,12 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.db import connection, connections
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, get_runner, setup_test_environment
+from django.test.utils import (
+    CaptureQueriesContext,
+    get_runner,
+    setup_test_environment,
+    teardown_test_environment,
+)
 
 REPEAT = 20
 
@@ -46,6 +51,7 @@ def throwaway_database(name: str) -> Iterator[None]:
     finally:
         connections.close_all()
         runner.teardown_databases(old_config)
+        teardown_test_environment()
 
 
 def p95(timings: list[float]) -> float:
