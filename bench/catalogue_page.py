@@ -1,14 +1,15 @@
 """Time the SDG catalogue page (all 169 targets) and a filtered search.
 
-Run: .venv/bin/python bench/catalogue_page.py  (uses DATABASE_URL or SQLite in memory)
+Run: .venv/bin/python bench/catalogue_page.py
+     (DATABASE_URL picks PostgreSQL, SQLite in memory otherwise. On PostgreSQL the bench
+     builds its own database, <that database's name>_catalogue, and drops it at the end.)
 Prints the median and 95th percentile over repeated requests, and the query count.
 """
 
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "msd_planner.settings.test")
@@ -17,45 +18,23 @@ import django
 
 django.setup()
 
-from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+from bench.harness import throwaway_database, time_url  # noqa: E402
 
 REPEAT = 30
-
-
-def measure(client: Client, params: dict) -> None:
-    timings = []
-    for _ in range(REPEAT):
-        started = time.perf_counter()
-        response = client.get("/catalogue/", params)
-        timings.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200
-    with CaptureQueriesContext(connection) as queries:
-        client.get("/catalogue/", params)
-    timings.sort()
-    print(
-        f"/catalogue/ {params or '(everything)'}: median {statistics.median(timings):.1f} ms, "
-        f"p95 {timings[int(len(timings) * 0.95) - 1]:.1f} ms, {len(queries)} queries"
-    )
+SEARCHES = [{}, {"relevance": "migration"}, {"q": "migrant workers"}]
 
 
 def main() -> None:
-    setup_test_environment()
-    from django.test.utils import get_runner
-
     from targets.services import catalogue_load
 
-    runner = get_runner(django.conf.settings)(verbosity=0)
-    old_config = runner.setup_databases()
-    try:
+    with throwaway_database("catalogue"):
         catalogue_load()
         client = Client()
-        measure(client, {})
-        measure(client, {"relevance": "migration"})
-        measure(client, {"q": "migrant workers"})
-    finally:
-        runner.teardown_databases(old_config)
+        for params in SEARCHES:
+            url = f"/catalogue/?{urlencode(params)}" if params else "/catalogue/"
+            time_url(client, url, url, repeat=REPEAT)
 
 
 if __name__ == "__main__":

@@ -1,12 +1,13 @@
 """Time a plan's PDF: the whole background job against WeasyPrint alone on the same HTML.
 
-Run: .venv/bin/python bench/pdf.py
+Run: .venv/bin/python bench/pdf.py [--scale F]
      (DATABASE_URL picks PostgreSQL, SQLite otherwise; the bench builds its own test
-     database and drops it at the end)
+     database, <that database's name>_pdf on PostgreSQL, and drops it at the end.
+     --scale 0.1 builds a tenth of the large plan, for a quick run.)
 
 For the demo's national plan (its adopted version) and for the large plan of
-bench/funding.py (40 targets, 300 interventions, 1,000 commitments; a version frozen from
-it), prints the pages, seconds, pages per second and peak memory (resident set size of a
+bench/large_plan.py (40 targets, 300 interventions, 1,000 commitments; a version frozen
+from it), prints the pages, seconds, pages per second and peak memory (resident set size of a
 process that does only that) of:
 
 * the job: ``action_plans.documents.document_render`` — reading the snapshot, building
@@ -34,13 +35,13 @@ import django
 django.setup()
 
 from django.db import connection, connections  # noqa: E402
-from django.test.utils import get_runner, override_settings, setup_test_environment  # noqa: E402
-from django.utils import timezone  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
 
-from bench.funding import build_funding  # noqa: E402
-from bench.interventions import build_large_plan  # noqa: E402
+from bench.harness import arguments, throwaway_database  # noqa: E402
+from bench.large_plan import PlanSize, large_plan_build, version_freeze  # noqa: E402
 
 REPEAT = 3
+SIZE = PlanSize()
 
 
 def _in_child(work) -> tuple[float, float, int]:
@@ -98,44 +99,41 @@ def measure(label: str, document_id: int) -> None:
     )
 
 
+def demo_document() -> int:
+    """Load the demo; the id of the document of its national plan's official version."""
+    from django.core.management import call_command
+
+    from action_plans import workflow
+    from action_plans.models import ActionPlan, PlanDocument
+
+    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    national = ActionPlan.objects.get(level="national")
+    official = workflow.official_version(national)
+    document, _ = PlanDocument.objects.get_or_create(version=official, defaults={"plan": national})
+    return document.pk
+
+
+def large_document(size: PlanSize) -> int:
+    """Build the large plan and freeze it; the id of that version's document."""
+    from action_plans.models import PlanDocument
+
+    large = large_plan_build(size=size)
+    frozen = version_freeze(plan=large.plan)
+    return PlanDocument.objects.create(plan=large.plan, version=frozen.version).pk
+
+
 def main() -> None:
-    setup_test_environment()
-    if connection.vendor == "postgresql":
-        connection.settings_dict["TEST"]["NAME"] = f"{connection.settings_dict['NAME']}_pdf"
-    runner = get_runner(django.conf.settings)(verbosity=0, interactive=False)
-    old_config = runner.setup_databases()
-    try:
-        from django.core.management import call_command
-
-        from action_plans import workflow
-        from action_plans.models import ActionPlan, PlanDocument, PlanSnapshot, PlanVersion
-        from action_plans.snapshot import build_snapshot
-
-        with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
-            call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
-            national = ActionPlan.objects.get(level="national")
-            official = workflow.official_version(national)
-            demo, _ = PlanDocument.objects.get_or_create(
-                version=official, defaults={"plan": national}
-            )
-
-            plan, users, interventions = build_large_plan()
-            build_funding(plan, users["coordinator"], interventions)
-            version = PlanVersion.objects.create(
-                plan=plan, major=1, minor=0, status="withdrawn", submitted_at=timezone.now()
-            )
-            PlanSnapshot.objects.create(version=version, content=build_snapshot(plan))
-            large = PlanDocument.objects.create(plan=plan, version=version)
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("ANALYZE")
-                print("ran ANALYZE so that the planner has statistics (autovacuum is off here)")
-            print(f"medians of {REPEAT} runs, each in a fresh process, on {connection.vendor}")
-            measure("demo plan", demo.pk)
-            measure("large plan", large.pk)
-    finally:
-        connections.close_all()
-        runner.teardown_databases(old_config)
+    size = SIZE.scaled(arguments(__doc__).scale)
+    with (
+        throwaway_database("pdf"),
+        tempfile.TemporaryDirectory() as media,
+        override_settings(MEDIA_ROOT=media),
+    ):
+        demo = demo_document()
+        large = large_document(size)
+        print(f"medians of {REPEAT} runs, each in a fresh process, on {connection.vendor}")
+        measure("demo plan", demo)
+        measure("large plan", large)
 
 
 if __name__ == "__main__":

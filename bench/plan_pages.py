@@ -1,15 +1,23 @@
 """Time the pages of a large plan: governance, access, targets, coherence matrix, history.
 
-Run: .venv/bin/python bench/plan_pages.py   (DATABASE_URL picks PostgreSQL; SQLite otherwise)
-Builds a plan with 40 participating organisations (3 members each), 58 prioritised
-targets scored on 5 criteria, 40 frameworks each assessed against every target, then
-prints median and 95th-percentile times and the query count of each page.
+Run: .venv/bin/python bench/plan_pages.py [--scale F]
+     (DATABASE_URL picks PostgreSQL, SQLite otherwise. On PostgreSQL the bench builds its
+     own database, <that database's name>_plan_pages, and drops it at the end.
+     --scale 0.1 builds a tenth of the plan, for a quick run.)
+
+Builds the plan of bench/large_plan.py with 40 participating organisations (3 members
+each, every signature required), every migration-relevant target of the catalogue (58)
+prioritised and scored on the 5 default criteria, 40 frameworks each assessed against
+every target, and no interventions or funding; then prints median and 95th-percentile
+times and the query count of each page, and the history page's cost split between its
+change log and its template.
 """
 
 import os
 import statistics
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -18,11 +26,27 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "msd_planner.settings.test")
 import django
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, get_runner, setup_test_environment
+from django.urls import reverse
 
 django.setup()
 
-REPEAT = 20
+from bench.harness import REPEAT, arguments, throwaway_database, time_url  # noqa: E402
+from bench.large_plan import PlanSize, large_plan_build  # noqa: E402
+
+SIZE = replace(
+    PlanSize(),
+    organisations=40,
+    members_each=3,
+    signatures_required=True,
+    targets=58,
+    scored=True,
+    frameworks=40,
+    interventions=0,
+    sources=0,
+    local_actors=0,
+    commitments=0,
+    engagements=0,
+)
 PAGES = [
     "plan_governance",
     "plan_access",
@@ -32,129 +56,20 @@ PAGES = [
 ]
 
 
-def build_large_plan():
-    from action_plans.models import ActionPlan
-    from governance.models import LeadModel, Organisation, Role, User
-    from governance.services import (
-        LeadArrangementData,
-        lead_arrangement_set,
-        membership_set,
-        participation_add,
-    )
-    from targets.models import Coherence, Framework, MigrationRelevance, Target
-    from targets.services import (
-        catalogue_load,
-        framework_assessments_set,
-        framework_create,
-        prioritised_target_add,
-        target_scores_set,
-    )
-
-    catalogue_load()
-    admin = User.objects.create(username="bench-admin", email="a@bench.example", is_superuser=True)
-    plan = ActionPlan.objects.create(
-        title="Large plan",
-        country="GH",
-        level="national",
-        area_name="Ghana",
-        period_start_year=2025,
-        period_end_year=2030,
-        base_currency="GHS",
-    )
-    organisations = [
-        Organisation.objects.create(
-            name=f"Organisation {n}", acronym=f"O{n}", type="ministry", level="national"
-        )
-        for n in range(40)
-    ]
-    lead_arrangement_set(
-        actor=admin,
-        plan=plan,
-        expected_version=0,
-        data=LeadArrangementData(model=LeadModel.SINGLE, leads=[organisations[0]]),
-    )
-    coordinator = None
-    for index, organisation in enumerate(organisations):
-        if index:
-            participation_add(
-                actor=admin, plan=plan, organisation=organisation, signatory_required=True
-            )
-        for role in (Role.COORDINATOR, Role.EDITOR, Role.SIGNATORY):
-            user = User.objects.create(
-                username=f"u{index}-{role}", email=f"u{index}-{role}@bench.example"
-            )
-            membership_set(actor=admin, user=user, organisation=organisation, role=role)
-            if index == 0 and role == Role.COORDINATOR:
-                coordinator = user
-    targets = Target.objects.exclude(migration_relevance=MigrationRelevance.NONE)
-    items = []
-    for target in targets:
-        item = prioritised_target_add(actor=coordinator, plan=plan, target=target, rationale="r")
-        criteria = list(plan.scoring_criteria.all())
-        items.append(
-            target_scores_set(
-                actor=coordinator,
-                prioritised_target=item,
-                expected_version=item.version,
-                scores={
-                    criterion.id: 1 + (target.position + criterion.id) % 5 for criterion in criteria
-                },
-            )
-        )
-    for index in range(40):
-        framework = framework_create(
-            actor=coordinator,
-            plan=plan,
-            framework=Framework(
-                plan=plan, name=f"Framework {index}", kind="plan", level="national"
-            ),
-        )
-        framework_assessments_set(
-            actor=coordinator,
-            framework=framework,
-            expected_version=framework.version,
-            assessments={
-                item.id: (Coherence.values[(index + item.id) % 4], "note") for item in items
-            },
-        )
-    return plan, coordinator, len(items)
-
-
 def main() -> None:
-    setup_test_environment()
-    runner = get_runner(django.conf.settings)(verbosity=0)
-    old_config = runner.setup_databases()
-    try:
+    size = SIZE.scaled(arguments(__doc__).scale)
+    with throwaway_database("plan_pages"):
         started = time.perf_counter()
-        plan, coordinator, target_count = build_large_plan()
+        large = large_plan_build(size=size)
         print(
-            f"built a plan with 40 organisations, {target_count} targets × 40 frameworks "
-            f"in {time.perf_counter() - started:.0f} s on {connection.vendor}"
+            f"built a plan with {large.summary()} in {time.perf_counter() - started:.0f} s "
+            f"on {connection.vendor}"
         )
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
-            print("ran ANALYZE so that the planner has statistics (autovacuum is off here)")
         client = Client()
-        client.force_login(coordinator)
+        client.force_login(large.coordinator)
         for name in PAGES:
-            url = django.urls.reverse(name, args=[plan.pk])
-            timings = []
-            for _ in range(REPEAT):
-                began = time.perf_counter()
-                response = client.get(url)
-                timings.append((time.perf_counter() - began) * 1000)
-                assert response.status_code == 200, (url, response.status_code)
-            with CaptureQueriesContext(connection) as queries:
-                client.get(url)
-            timings.sort()
-            print(
-                f"{name:26} median {statistics.median(timings):6.1f} ms  "
-                f"p95 {timings[int(len(timings) * 0.95) - 1]:6.1f} ms  {len(queries):3d} queries"
-            )
-        history_against_its_template(plan, coordinator)
-    finally:
-        runner.teardown_databases(old_config)
+            time_url(client, name, reverse(name, args=[large.plan.pk]))
+        history_against_its_template(large.plan, large.coordinator)
 
 
 def _median_ms(action) -> float:

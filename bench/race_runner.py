@@ -398,34 +398,41 @@ def _toggled(name: str):
 
 def edit_pages() -> list[EditPage]:
     """The pages of EDIT_PAGES in tests/test_versioned_forms.py, on the demo data."""
-    from django.urls import reverse
-
     from action_plans.models import ActionPlan, PlanLevel
-    from governance.models import LeadArrangement, LeadBody, Membership, Organisation
-    from governance.models import Participation as Part
-    from targets.models import (
-        Consultation,
-        Framework,
-        FrameworkAssessment,
-        PrioritisedTarget,
-        ProposalStatus,
-        ScoringCriterion,
-        TargetScore,
-    )
+    from governance.models import Membership
 
     coordinator_of = Membership.objects.get(user__username="coordinator").organisation
     plan = ActionPlan.objects.filter(
         level=PlanLevel.NATIONAL, participations__organisation=coordinator_of
     ).first()
     assert plan is not None, "the demo's national plan"
+    return [
+        *_plan_edit_pages(plan, coordinator_of),
+        *_governance_edit_pages(plan, coordinator_of),
+        *_prioritisation_edit_pages(plan),
+        *_review_edit_pages(plan),
+        *_interventions_edit_pages(plan),
+        *_funding_edit_pages(plan),
+    ]
+
+
+def _version_of(model, pk) -> int:
+    return model.objects.values_list("version", flat=True).get(pk=pk)
+
+
+def _field_of(model, pk, name) -> tuple:
+    """A record's field as saved now, and its version."""
+    return model.objects.values_list(name, "version").get(pk=pk)
+
+
+def _plan_edit_pages(plan, coordinator_of) -> list[EditPage]:
+    """The edit pages of the plan's details, an organisation and a membership."""
+    from django.urls import reverse
+
+    from action_plans.models import ActionPlan
+    from governance.models import LeadBody, Membership, Organisation
+
     lead_bodies = LeadBody.objects.filter(arrangement__plan=plan).values("organisation")
-    participation = (
-        Part.objects.filter(plan=plan)
-        .exclude(organisation__in=lead_bodies)
-        .exclude(organisation=coordinator_of)
-        .order_by("pk")
-        .first()
-    )
     other_organisation = (
         Organisation.objects.exclude(pk=coordinator_of.pk)
         .exclude(pk__in=lead_bodies)
@@ -433,52 +440,15 @@ def edit_pages() -> list[EditPage]:
         .first()
     )
     membership = Membership.objects.get(user__username="viewer")
-    target = (
-        PrioritisedTarget.objects.filter(plan=plan, status=ProposalStatus.ACCEPTED)
-        .order_by("pk")
-        .first()
-    )
-    criterion = ScoringCriterion.objects.filter(plan=plan).order_by("position", "pk").first()
-    assessment = (
-        FrameworkAssessment.objects.filter(framework__plan=plan).order_by("framework", "pk").first()
-    )
-    framework = Framework.objects.filter(plan=plan).order_by("pk").first()
-    consultation = Consultation.objects.filter(plan=plan).order_by("pk").first()
-    arrangement = LeadArrangement.objects.filter(plan=plan).first()
-    found = [participation, other_organisation, target, criterion, assessment, arrangement]
-    assert None not in [*found, framework, consultation], "the demo data changed"
-
-    def version_of(model, pk):
-        return model.objects.values_list("version", flat=True).get(pk=pk)
-
-    def field_of(model, pk, name):
-        return model.objects.values_list(name, "version").get(pk=pk)
-
-    def score():
-        value = TargetScore.objects.get(prioritised_target=target, criterion=criterion).score
-        return str(value), version_of(PrioritisedTarget, target.pk)
-
-    def criterion_name():
-        name = ScoringCriterion.objects.filter(plan=plan).order_by("position", "pk")[0].name
-        return name, version_of(ActionPlan, plan.pk)
-
-    def assessment_note():
-        note = FrameworkAssessment.objects.get(pk=assessment.pk).note
-        return note, version_of(Framework, assessment.framework_id)
-
-    def signature_required():
-        required, version = field_of(Part, participation.pk, "signatory_required")
-        return ("on" if required else None), version
-
-    plan_kwargs = {"pk": plan.pk}
+    assert other_organisation is not None, "the demo data changed"
     return [
         EditPage(
             "ActionPlanForm",
-            reverse("plan_edit", kwargs=plan_kwargs),
+            reverse("plan_edit", kwargs={"pk": plan.pk}),
             "coordinator",
             "title",
             _typed("ActionPlanForm"),
-            lambda: field_of(ActionPlan, plan.pk, "title"),
+            lambda: _field_of(ActionPlan, plan.pk, "title"),
         ),
         EditPage(
             "OrganisationForm",
@@ -486,7 +456,7 @@ def edit_pages() -> list[EditPage]:
             "admin",
             "name",
             _typed("OrganisationForm"),
-            lambda: field_of(Organisation, other_organisation.pk, "name"),
+            lambda: _field_of(Organisation, other_organisation.pk, "name"),
         ),
         EditPage(
             "OrganisationProfileForm",
@@ -494,7 +464,7 @@ def edit_pages() -> list[EditPage]:
             "coordinator",
             "name",
             _typed("OrganisationProfileForm"),
-            lambda: field_of(Organisation, coordinator_of.pk, "name"),
+            lambda: _field_of(Organisation, coordinator_of.pk, "name"),
         ),
         EditPage(
             "RoleForm",
@@ -505,15 +475,40 @@ def edit_pages() -> list[EditPage]:
             "admin",
             "role",
             _another_choice("role"),
-            lambda: field_of(Membership, membership.pk, "role"),
+            lambda: _field_of(Membership, membership.pk, "role"),
         ),
+    ]
+
+
+def _governance_edit_pages(plan, coordinator_of) -> list[EditPage]:
+    """The edit pages of the plan's lead arrangement and of a participant."""
+    from django.urls import reverse
+
+    from governance.models import LeadArrangement, LeadBody, Participation
+
+    lead_bodies = LeadBody.objects.filter(arrangement__plan=plan).values("organisation")
+    participation = (
+        Participation.objects.filter(plan=plan)
+        .exclude(organisation__in=lead_bodies)
+        .exclude(organisation=coordinator_of)
+        .order_by("pk")
+        .first()
+    )
+    arrangement = LeadArrangement.objects.filter(plan=plan).first()
+    assert None not in (participation, arrangement), "the demo data changed"
+
+    def signature_required():
+        required, version = _field_of(Participation, participation.pk, "signatory_required")
+        return ("on" if required else None), version
+
+    return [
         EditPage(
             "LeadArrangementForm",
-            reverse("lead_arrangement_edit", kwargs=plan_kwargs),
+            reverse("lead_arrangement_edit", kwargs={"pk": plan.pk}),
             "coordinator",
             "notes",
             _typed("LeadArrangementForm"),
-            lambda: field_of(LeadArrangement, arrangement.pk, "notes"),
+            lambda: _field_of(LeadArrangement, arrangement.pk, "notes"),
         ),
         EditPage(
             "ParticipantEditForm",
@@ -526,17 +521,45 @@ def edit_pages() -> list[EditPage]:
             signature_required,
             note="one tick box: both clients make the same change",
         ),
+    ]
+
+
+def _prioritisation_edit_pages(plan) -> list[EditPage]:
+    """The edit pages of a prioritised target, its scores and baseline, the scoring
+    criteria and a proposal."""
+    from django.urls import reverse
+
+    from action_plans.models import ActionPlan
+    from targets.models import PrioritisedTarget, ProposalStatus, ScoringCriterion, TargetScore
+
+    items = PrioritisedTarget.objects.filter(plan=plan)
+    target = items.filter(status=ProposalStatus.ACCEPTED).order_by("pk").first()
+    criterion = ScoringCriterion.objects.filter(plan=plan).order_by("position", "pk").first()
+    remittances = items.get(target__code="10.c")
+    proposal = items.get(target__code="8.7", status=ProposalStatus.PROPOSED)
+    assert None not in (target, criterion), "the demo data changed"
+    item_kwargs = {"pk": plan.pk, "item_pk": target.pk}
+
+    def score():
+        value = TargetScore.objects.get(prioritised_target=target, criterion=criterion).score
+        return str(value), _version_of(PrioritisedTarget, target.pk)
+
+    def criterion_name():
+        name = ScoringCriterion.objects.filter(plan=plan).order_by("position", "pk")[0].name
+        return name, _version_of(ActionPlan, plan.pk)
+
+    return [
         EditPage(
             "PrioritisedTargetForm",
-            reverse("prioritised_target_edit", kwargs={"pk": plan.pk, "item_pk": target.pk}),
+            reverse("prioritised_target_edit", kwargs=item_kwargs),
             "coordinator",
             "rationale",
             _typed("PrioritisedTargetForm"),
-            lambda: field_of(PrioritisedTarget, target.pk, "rationale"),
+            lambda: _field_of(PrioritisedTarget, target.pk, "rationale"),
         ),
         EditPage(
             "ScoresForm",
-            reverse("prioritised_target_scores", kwargs={"pk": plan.pk, "item_pk": target.pk}),
+            reverse("prioritised_target_scores", kwargs=item_kwargs),
             "coordinator",
             f"criterion_{criterion.pk}",
             _another_choice(f"criterion_{criterion.pk}", ["1", "2", "3", "4", "5"]),
@@ -544,7 +567,7 @@ def edit_pages() -> list[EditPage]:
         ),
         EditPage(
             "CriteriaFormSet",
-            reverse("scoring_criteria_edit", kwargs=plan_kwargs),
+            reverse("scoring_criteria_edit", kwargs={"pk": plan.pk}),
             "coordinator",
             "form-0-name",
             _typed("CriteriaFormSet"),
@@ -552,12 +575,51 @@ def edit_pages() -> list[EditPage]:
             conflict=CRITERIA_CONFLICT,
         ),
         EditPage(
+            "BaselineForm",
+            reverse(
+                "prioritised_target_baseline", kwargs={"pk": plan.pk, "item_pk": remittances.pk}
+            ),
+            "stats.editor",
+            "baseline_source",
+            _typed("BaselineForm"),
+            lambda: _field_of(PrioritisedTarget, remittances.pk, "baseline_source"),
+        ),
+        EditPage(
+            "ProposalForm",
+            reverse("proposal_edit", kwargs={"pk": plan.pk, "item_pk": proposal.pk}),
+            "editor",
+            "rationale",
+            _typed("ProposalForm"),
+            lambda: _field_of(PrioritisedTarget, proposal.pk, "rationale"),
+        ),
+    ]
+
+
+def _review_edit_pages(plan) -> list[EditPage]:
+    """The edit pages of an existing framework, its assessments and a consultation."""
+    from django.urls import reverse
+
+    from targets.models import Consultation, Framework, FrameworkAssessment
+
+    assessment = (
+        FrameworkAssessment.objects.filter(framework__plan=plan).order_by("framework", "pk").first()
+    )
+    framework = Framework.objects.filter(plan=plan).order_by("pk").first()
+    consultation = Consultation.objects.filter(plan=plan).order_by("pk").first()
+    assert None not in (assessment, framework, consultation), "the demo data changed"
+
+    def assessment_note():
+        note = FrameworkAssessment.objects.get(pk=assessment.pk).note
+        return note, _version_of(Framework, assessment.framework_id)
+
+    return [
+        EditPage(
             "FrameworkForm",
             reverse("framework_edit", kwargs={"pk": plan.pk, "framework_pk": framework.pk}),
             "coordinator",
             "name",
             _typed("FrameworkForm"),
-            lambda: field_of(Framework, framework.pk, "name"),
+            lambda: _field_of(Framework, framework.pk, "name"),
         ),
         EditPage(
             "AssessmentsForm",
@@ -578,24 +640,17 @@ def edit_pages() -> list[EditPage]:
             "coordinator",
             "title",
             _typed("ConsultationForm"),
-            lambda: field_of(Consultation, consultation.pk, "title"),
+            lambda: _field_of(Consultation, consultation.pk, "title"),
         ),
-        *_later_edit_pages(plan, field_of),
-        *_funding_edit_pages(plan, field_of),
     ]
 
 
-def _later_edit_pages(plan, field_of) -> list[EditPage]:
-    """The edit pages of the roles and interventions issues, on the demo data."""
+def _interventions_edit_pages(plan) -> list[EditPage]:
+    """The edit pages of an intervention, its status and an indicator."""
     from django.urls import reverse
 
     from interventions.models import Intervention, InterventionStatus, ResultIndicator
-    from targets.models import PrioritisedTarget, ProposalStatus
 
-    remittances = PrioritisedTarget.objects.get(plan=plan, target__code="10.c")
-    proposal = PrioritisedTarget.objects.get(
-        plan=plan, target__code="8.7", status=ProposalStatus.PROPOSED
-    )
     intervention = (
         Intervention.objects.filter(plan=plan, lead_organisation__acronym="MINT")
         .exclude(indicators=None)
@@ -607,30 +662,12 @@ def _later_edit_pages(plan, field_of) -> list[EditPage]:
     statuses = [value for value in InterventionStatus.values if value != InterventionStatus.DROPPED]
     return [
         EditPage(
-            "BaselineForm",
-            reverse(
-                "prioritised_target_baseline", kwargs={"pk": plan.pk, "item_pk": remittances.pk}
-            ),
-            "stats.editor",
-            "baseline_source",
-            _typed("BaselineForm"),
-            lambda: field_of(PrioritisedTarget, remittances.pk, "baseline_source"),
-        ),
-        EditPage(
-            "ProposalForm",
-            reverse("proposal_edit", kwargs={"pk": plan.pk, "item_pk": proposal.pk}),
-            "editor",
-            "rationale",
-            _typed("ProposalForm"),
-            lambda: field_of(PrioritisedTarget, proposal.pk, "rationale"),
-        ),
-        EditPage(
             "InterventionForm",
             reverse("intervention_edit", kwargs=intervention_kwargs),
             "coordinator",
             "title",
             _typed("InterventionForm"),
-            lambda: field_of(Intervention, intervention.pk, "title"),
+            lambda: _field_of(Intervention, intervention.pk, "title"),
         ),
         EditPage(
             "StatusForm",
@@ -638,7 +675,7 @@ def _later_edit_pages(plan, field_of) -> list[EditPage]:
             "coordinator",
             "status",
             _another_choice("status", statuses),
-            lambda: field_of(Intervention, intervention.pk, "status"),
+            lambda: _field_of(Intervention, intervention.pk, "status"),
         ),
         EditPage(
             "ResultIndicatorForm",
@@ -649,39 +686,59 @@ def _later_edit_pages(plan, field_of) -> list[EditPage]:
             "coordinator",
             "unit",
             _typed("ResultIndicatorForm"),
-            lambda: field_of(ResultIndicator, indicator.pk, "unit"),
+            lambda: _field_of(ResultIndicator, indicator.pk, "unit"),
         ),
     ]
 
 
-def _funding_edit_pages(plan, field_of) -> list[EditPage]:
-    """The edit pages of the funding issue, on the demo data."""
-    from django.urls import reverse
-
+def _funding_records(plan) -> dict:
+    """The demo's funding records the funding pages race on."""
     from funding.models import Commitment, Engagement, FundingSource, MobilisationStrategy
     from funding.rules import DISBURSING_STAGES
 
     source = FundingSource.objects.filter(plan=plan, provider__acronym="MINT").first()
-    commitment = (
-        Commitment.objects.filter(source=source, intervention__lead_organisation__acronym="MINT")
+    of_source = Commitment.objects.filter(source=source).order_by("pk")
+    records = {
+        "source": source,
+        "commitment": of_source.filter(intervention__lead_organisation__acronym="MINT").first(),
+        "paying": of_source.filter(stage__in=DISBURSING_STAGES).first(),
+        "strategy": MobilisationStrategy.objects.filter(intervention__plan=plan)
         .order_by("pk")
-        .first()
-    )
-    strategy = MobilisationStrategy.objects.filter(intervention__plan=plan).order_by("pk").first()
-    engagement = Engagement.objects.filter(plan=plan).order_by("pk").first()
-    paying = (
-        Commitment.objects.filter(source=source, stage__in=DISBURSING_STAGES).order_by("pk").first()
-    )
-    assert None not in (source, commitment, strategy, engagement, paying), "the demo's funding"
+        .first(),
+        "engagement": Engagement.objects.filter(plan=plan).order_by("pk").first(),
+    }
+    assert None not in records.values(), "the demo's funding"
+    return records
+
+
+def _two_amounts(form: Form, race: int) -> tuple[str, str]:
+    # Whole amounts below the commitment's, each different from what is saved.
+    base = 1000 + 2 * (race % 100)
+    return str(base), str(base + 1)
+
+
+def _commitment_kwargs(plan, commitment) -> dict:
+    return {
+        "pk": plan.pk,
+        "intervention_pk": commitment.intervention_id,
+        "commitment_pk": commitment.pk,
+    }
+
+
+def _funding_edit_pages(plan) -> list[EditPage]:
+    """The edit pages of a source, a commitment, its disbursement, a mobilisation
+    strategy and an engagement."""
+    from django.urls import reverse
+
+    from funding.models import Commitment, Engagement, FundingSource, MobilisationStrategy
+
+    records = _funding_records(plan)
+    source, commitment, paying = records["source"], records["commitment"], records["paying"]
+    strategy, engagement = records["strategy"], records["engagement"]
 
     def disbursed():
-        value, version = field_of(Commitment, paying.pk, "disbursed")
+        value, version = _field_of(Commitment, paying.pk, "disbursed")
         return str(int(value)), version
-
-    def two_amounts(form: Form, race: int) -> tuple[str, str]:
-        # Whole amounts below the commitment's, each different from what is saved.
-        base = 1000 + 2 * (race % 100)
-        return str(base), str(base + 1)
 
     return [
         EditPage(
@@ -690,36 +747,22 @@ def _funding_edit_pages(plan, field_of) -> list[EditPage]:
             "coordinator",
             "description",
             _typed("SourceForm"),
-            lambda: field_of(FundingSource, source.pk, "description"),
+            lambda: _field_of(FundingSource, source.pk, "description"),
         ),
         EditPage(
             "CommitmentForm",
-            reverse(
-                "commitment_edit",
-                kwargs={
-                    "pk": plan.pk,
-                    "intervention_pk": commitment.intervention_id,
-                    "commitment_pk": commitment.pk,
-                },
-            ),
+            reverse("commitment_edit", kwargs=_commitment_kwargs(plan, commitment)),
             "coordinator",
             "notes",
             _typed("CommitmentForm"),
-            lambda: field_of(Commitment, commitment.pk, "notes"),
+            lambda: _field_of(Commitment, commitment.pk, "notes"),
         ),
         EditPage(
             "DisbursementForm",
-            reverse(
-                "commitment_disbursement",
-                kwargs={
-                    "pk": plan.pk,
-                    "intervention_pk": paying.intervention_id,
-                    "commitment_pk": paying.pk,
-                },
-            ),
+            reverse("commitment_disbursement", kwargs=_commitment_kwargs(plan, paying)),
             "coordinator",
             "disbursed",
-            two_amounts,
+            _two_amounts,
             disbursed,
         ),
         EditPage(
@@ -731,7 +774,7 @@ def _funding_edit_pages(plan, field_of) -> list[EditPage]:
             "coordinator",
             "strategy",
             _typed("StrategyForm"),
-            lambda: field_of(MobilisationStrategy, strategy.pk, "strategy"),
+            lambda: _field_of(MobilisationStrategy, strategy.pk, "strategy"),
         ),
         EditPage(
             "EngagementForm",
@@ -739,7 +782,7 @@ def _funding_edit_pages(plan, field_of) -> list[EditPage]:
             "coordinator",
             "next_step",
             _typed("EngagementForm"),
-            lambda: field_of(Engagement, engagement.pk, "next_step"),
+            lambda: _field_of(Engagement, engagement.pk, "next_step"),
         ),
     ]
 
@@ -827,6 +870,8 @@ def _first_error(body: str) -> str:
 
 
 def race(clients: tuple[Client, Client], page: EditPage, number: int, tally: Tally) -> None:
+    """Race ``number``: both clients open the page, then post at the same moment; the
+    outcome is added to ``tally``."""
     barrier = threading.Barrier(2, timeout=60)
     attempts: list[Attempt] = [Attempt(), Attempt()]
 
@@ -838,7 +883,12 @@ def race(clients: tuple[Client, Client], page: EditPage, number: int, tally: Tal
         thread.start()
     for thread in threads:
         thread.join()
+    _judge(attempts, page, tally)
 
+
+def _judge(attempts: list[Attempt], page: EditPage, tally: Tally) -> None:
+    """Right when one save was accepted, the other shown the conflict, and the database
+    holds the winner's value one version above the one both opened."""
     tally.races += 1
     statuses = [attempt.response.status for attempt in attempts if attempt.response]
     tally.server_errors += statuses.count(500)
@@ -865,8 +915,7 @@ def race(clients: tuple[Client, Client], page: EditPage, number: int, tally: Tal
     if len(saved) == 2:
         tally.lost_updates += 1
         tally.note(f"both saves accepted (version {first.opened} -> {version})")
-        return
-    if len(saved) == 1 and len(conflicts) == 1:
+    elif len(saved) == 1 and len(conflicts) == 1:
         winner = saved[0]
         assert first.opened is not None
         if value == winner.posted and version == first.opened + 1:
@@ -877,7 +926,12 @@ def race(clients: tuple[Client, Client], page: EditPage, number: int, tally: Tal
                 f"saved {value!r} at version {version}; the winner posted {winner.posted!r} "
                 f"on version {first.opened}"
             )
-        return
+    else:
+        _note_otherwise(attempts, conflicts, saved, tally)
+
+
+def _note_otherwise(attempts, conflicts, saved, tally: Tally) -> None:
+    """A race that ended neither right nor in a lost update: say how."""
     tally.other += 1
     for attempt in attempts:
         response = attempt.response
@@ -889,7 +943,25 @@ def race(clients: tuple[Client, Client], page: EditPage, number: int, tally: Tal
         tally.note("no save accepted")
 
 
+def _race_page(clients: tuple[Client, Client], page: EditPage, races: int) -> Tally:
+    """``races`` races on ``page``, with a progress line every 50."""
+    tally = Tally()
+    started = time.perf_counter()
+    for number in range(1, races + 1):
+        race(clients, page, number, tally)
+        if number % 50 == 0 or number == races:
+            print(
+                f"  {page.form:<24} {number:>4}/{races}  {time.perf_counter() - started:6.1f} s"
+                f"  saved-once {tally.saved_once}  lost {tally.lost_updates}"
+                f"  500s {tally.server_errors}  other {tally.other}",
+                flush=True,
+            )
+    tally.seconds = time.perf_counter() - started
+    return tally
+
+
 def run_races(base: str, races: int) -> int:
+    """Race on every edit page; print the tallies; the exit status (see the docstring)."""
     from django.db import connections
 
     pages = edit_pages()
@@ -900,53 +972,41 @@ def run_races(base: str, races: int) -> int:
             client.sign_in(username)
         clients[username] = pair
     print(f"signed in: two sessions each of {', '.join(sorted(clients))}\n", flush=True)
-
-    tallies: list[tuple[EditPage, Tally]] = []
-    for page in pages:
-        tally = Tally()
-        started = time.perf_counter()
-        for number in range(1, races + 1):
-            race(clients[page.user], page, number, tally)
-            if number % 50 == 0 or number == races:
-                print(
-                    f"  {page.form:<24} {number:>4}/{races}  {time.perf_counter() - started:6.1f} s"
-                    f"  saved-once {tally.saved_once}  lost {tally.lost_updates}"
-                    f"  500s {tally.server_errors}  other {tally.other}",
-                    flush=True,
-                )
-        tally.seconds = time.perf_counter() - started
-        tallies.append((page, tally))
+    tallies = [(page, _race_page(clients[page.user], page, races)) for page in pages]
     connections.close_all()
+    total = _print_tallies(tallies)
+    if total.lost_updates or total.server_errors:
+        return 1
+    return 2 if total.other else 0
+
+
+def _print_tallies(tallies: list[tuple[EditPage, Tally]]) -> Tally:
+    """The table of outcomes per form and in total, the overlaps and the reasons; returns
+    the total."""
+    row = "{:<24} {:>6} {:>11} {:>16} {:>13} {:>5} {:>6}"
+
+    def outcomes(name: str, tally: Tally) -> str:
+        return row.format(
+            name,
+            tally.races,
+            tally.saved_once,
+            tally.conflicts_shown,
+            tally.lost_updates,
+            tally.server_errors,
+            tally.other,
+        )
 
     print()
-    header = ("form", "races", "saved-once", "conflicts-shown", "lost-updates", "500s", "other")
-    row = "{:<24} {:>6} {:>11} {:>16} {:>13} {:>5} {:>6}"
-    print(row.format(*header))
+    print(
+        row.format(
+            "form", "races", "saved-once", "conflicts-shown", "lost-updates", "500s", "other"
+        )
+    )
     total = Tally()
     for page, tally in tallies:
         total.add(tally)
-        print(
-            row.format(
-                page.form,
-                tally.races,
-                tally.saved_once,
-                tally.conflicts_shown,
-                tally.lost_updates,
-                tally.server_errors,
-                tally.other,
-            )
-        )
-    print(
-        row.format(
-            "total",
-            total.races,
-            total.saved_once,
-            total.conflicts_shown,
-            total.lost_updates,
-            total.server_errors,
-            total.other,
-        )
-    )
+        print(outcomes(page.form, tally))
+    print(outcomes("total", total))
     print()
     print("both POSTs in flight at once (client-side timing), and time per form:")
     for page, tally in tallies:
@@ -958,9 +1018,7 @@ def run_races(base: str, races: int) -> int:
     for page, tally in tallies:
         for reason, count in sorted(tally.reasons.items(), key=lambda item: -item[1])[:10]:
             print(f"  {page.form}: {count} × {reason}")
-    if total.lost_updates or total.server_errors:
-        return 1
-    return 2 if total.other else 0
+    return total
 
 
 def main() -> int:

@@ -1,22 +1,23 @@
 """Time the steps that ask for a PDF — the last signature, the adoption, the draft's
 preview — in the default set-up, against an ordinary page.
 
-Run: .venv/bin/python bench/signing.py     (from the repository's root)
+Run: .venv/bin/python bench/signing.py [--rounds N]    (from the repository's root)
 
 The default set-up of ``make run``: the local settings, SQLite, no CELERY_BROKER_URL (the
 embedded filesystem broker) and a Celery worker process beside the requests. Everything
 lives in a throw-away folder (database, broker, media), removed at the end. The demo is
-loaded; then, ROUNDS times, the Accra plan gets its last signature (signatory.amwa, over
-HTTP), is adopted (local.coordinator), and opened again for the next round (services);
-the national plan's draft gets a preview (coordinator). After each step the bench waits
-until the worker has made the PDF ready (and says how long that took) before timing the
-next, so that the samples do not overlap a render.
+loaded; then, ROUNDS times (or N), the Accra plan gets its last signature (signatory.amwa,
+over HTTP), is adopted (local.coordinator), and opened again for the next round
+(services); the national plan's draft gets a preview (coordinator). After each step the
+bench waits until the worker has made the PDF ready (and says how long that took) before
+timing the next, so that the samples do not overlap a render.
 
 The same rounds are then run eager (jobs in the request: the behaviour before the
 embedded broker), for the before/after figures. Medians and 95th percentiles in ms, and
 each step's median over the plan overview's (an ordinary page of the same plan).
 """
 
+import argparse
 import os
 import shutil
 import statistics
@@ -121,7 +122,7 @@ def _reopen(accra: ActionPlan, coordinator: User, amwa: User) -> None:
             )
 
 
-def run_rounds(label: str) -> dict[str, list[float]]:
+def run_rounds(label: str, rounds: int) -> dict[str, list[float]]:
     national = ActionPlan.objects.get(level="national")
     accra = ActionPlan.objects.get(level="local")
     users = {name: User.objects.get(username=name) for name in ("coordinator", "local.coordinator")}
@@ -133,7 +134,7 @@ def run_rounds(label: str) -> dict[str, list[float]]:
     amwa_organisation = Membership.objects.get(user=amwa, role=Role.SIGNATORY).organisation
     times: dict[str, list[float]] = {"signature": [], "adoption": [], "preview": [], "page": []}
     waits: dict[str, list[float | None]] = {"signature": [], "adoption": [], "preview": []}
-    for round_number in range(ROUNDS):
+    for round_number in range(rounds):
         accra.refresh_from_db()
         if accra.status != "in_validation":
             _reopen(accra, users["local.coordinator"], amwa)
@@ -162,7 +163,7 @@ def run_rounds(label: str) -> dict[str, list[float]]:
         waits["preview"].append(_ready({"plan": national, "version": None}))
         overview = reverse("plan_detail", args=[accra.pk])
         clients["local.coordinator"].get(overview)
-        for _ in range(PAGE_SAMPLES // ROUNDS or 1):
+        for _ in range(PAGE_SAMPLES // rounds or 1):
             times["page"].append(_timed(clients["local.coordinator"].get, overview))
     return {"times": times, "waits": waits}
 
@@ -197,6 +198,9 @@ def report(label: str, result: dict) -> dict[str, float]:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help=f"default {ROUNDS}")
+    rounds = parser.parse_args().rounds
     worker = None
     try:
         call_command("migrate", verbosity=0)
@@ -204,7 +208,7 @@ def main() -> None:
         app.conf.task_always_eager = True  # the demo's own PDFs, rendered here once
         call_command("load_demo", verbosity=0)
         app.conf.task_always_eager = False
-        print(f"demo loaded in {FOLDER} (SQLite, filesystem broker); {ROUNDS} rounds each")
+        print(f"demo loaded in {FOLDER} (SQLite, filesystem broker); {rounds} rounds each")
         log = (FOLDER / "worker.log").open("ab")
         worker = subprocess.Popen(
             [
@@ -217,9 +221,11 @@ def main() -> None:
             stdout=log,
             stderr=subprocess.STDOUT,
         )  # fmt: skip
-        queued = report("embedded broker, a worker process (make run now)", run_rounds("queued"))
+        queued = report(
+            "embedded broker, a worker process (make run now)", run_rounds("queued", rounds)
+        )
         app.conf.task_always_eager = True
-        eager = report("eager: the job inside the request (before)", run_rounds("eager"))
+        eager = report("eager: the job inside the request (before)", run_rounds("eager", rounds))
         print("\nbefore → after (medians)")
         for step in ("signature", "adoption", "preview"):
             print(

@@ -1,13 +1,14 @@
 """Time the pages of a large plan's life: its versions, their comparison, validation.
 
-Run: .venv/bin/python bench/versions.py     (from the repository's root)
+Run: .venv/bin/python bench/versions.py [--scale F]    (from the repository's root)
      DATABASE_URL=postgres://msd_planner@127.0.0.1:5432/msd_planner \\
          .venv/bin/python bench/versions.py
      (DATABASE_URL picks PostgreSQL, SQLite otherwise. On PostgreSQL the bench builds
-     its own database, <that database's name>_versions, and drops it at the end.)
+     its own database, <that database's name>_versions, and drops it at the end.
+     --scale 0.1 builds a tenth of the plan, for a quick run.)
 
-Builds the large plan of bench/funding.py (40 prioritised targets, 300 interventions with
-their indicators and progress, 1,000 commitments), freezes it as version 1.0 (its
+Builds the large plan of bench/large_plan.py (40 prioritised targets, 300 interventions
+with their indicators and progress, 1,000 commitments), freezes it as version 1.0 (its
 snapshot built by ``build_snapshot``, as submission does), then prints median and
 95th-percentile times and the query count, for the plan's coordinator, of:
 
@@ -30,63 +31,54 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "msd_planner.settings.test")
 import django
 from django.db import connection
 from django.test import Client
-from django.test.utils import get_runner, setup_test_environment
 from django.urls import reverse
-from django.utils import timezone
 
 django.setup()
 
 from action_plans.validation_views import RECORDS_PER_PAGE  # noqa: E402
-from bench.funding import build_funding, time_url  # noqa: E402
-from bench.interventions import build_large_plan  # noqa: E402
+from bench.harness import arguments, throwaway_database, time_url  # noqa: E402
+from bench.large_plan import PlanSize, large_plan_build, version_freeze  # noqa: E402
+
+SIZE = PlanSize()
 
 
 def records_in(content: dict, section: str) -> int:
     return len(content["sections"][section]["records"])
 
 
-def main() -> None:
-    setup_test_environment()
-    if connection.vendor == "postgresql":
-        connection.settings_dict["TEST"]["NAME"] = f"{connection.settings_dict['NAME']}_versions"
-    runner = get_runner(django.conf.settings)(verbosity=0, interactive=False)
-    old_config = runner.setup_databases()
-    try:
-        from action_plans.models import PlanSnapshot, PlanVersion
-        from action_plans.snapshot import build_snapshot
+def time_pages(plan, coordinator, version, content: dict) -> None:
+    client = Client()
+    client.force_login(coordinator)
+    compare = reverse("version_compare", args=[plan.pk]) + f"?from={version.pk}&to=draft"
+    page = reverse("version_detail", args=[plan.pk, version.pk])
+    last = (records_in(content, "interventions") - 1) // RECORDS_PER_PAGE + 1
+    time_url(client, "version page", page)
+    time_url(client, "version page, interventions", f"{page}?section=interventions")
+    time_url(client, f"  … their page {last}", f"{page}?section=interventions&page={last}")
+    time_url(client, "compare 1.0 with the draft", compare)
+    time_url(client, "validation page", reverse("plan_validation", args=[plan.pk]))
+    time_url(client, "plan overview", reverse("plan_detail", args=[plan.pk]))
+    client.cookies[django.conf.settings.LANGUAGE_COOKIE_NAME] = "fr"
+    time_url(client, "version page, interventions (French)", f"{page}?section=interventions")
+    time_url(client, "compare 1.0 with the draft (French)", compare)
 
-        plan, users, interventions = build_large_plan()
-        build_funding(plan, users["coordinator"], interventions)
-        version = PlanVersion.objects.create(
-            plan=plan, major=1, minor=0, status="withdrawn", submitted_at=timezone.now()
-        )
+
+def main() -> None:
+    size = SIZE.scaled(arguments(__doc__).scale)
+    with throwaway_database("versions"):
         started = time.perf_counter()
-        content = build_snapshot(plan)
-        built = time.perf_counter() - started
-        PlanSnapshot.objects.create(version=version, content=content)
-        records = sum(len(section["records"]) for section in content["sections"].values())
-        print(f"froze version 1.0: {records} records, snapshot built in {built * 1000:.0f} ms")
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
-            print("ran ANALYZE so that the planner has statistics (autovacuum is off here)")
-        client = Client()
-        client.force_login(users["coordinator"])
-        compare = reverse("version_compare", args=[plan.pk]) + f"?from={version.pk}&to=draft"
-        page = reverse("version_detail", args=[plan.pk, version.pk])
-        last = (records_in(content, "interventions") - 1) // RECORDS_PER_PAGE + 1
-        time_url(client, "version page", page)
-        time_url(client, "version page, interventions", f"{page}?section=interventions")
-        time_url(client, f"  … their page {last}", f"{page}?section=interventions&page={last}")
-        time_url(client, "compare 1.0 with the draft", compare)
-        time_url(client, "validation page", reverse("plan_validation", args=[plan.pk]))
-        time_url(client, "plan overview", reverse("plan_detail", args=[plan.pk]))
-        client.cookies[django.conf.settings.LANGUAGE_COOKIE_NAME] = "fr"
-        time_url(client, "version page, interventions (French)", f"{page}?section=interventions")
-        time_url(client, "compare 1.0 with the draft (French)", compare)
-    finally:
-        connection.close()
-        runner.teardown_databases(old_config)
+        large = large_plan_build(size=size)
+        print(
+            f"built a plan with {large.summary()} in {time.perf_counter() - started:.0f} s "
+            f"on {connection.vendor}"
+        )
+        frozen = version_freeze(plan=large.plan)
+        records = sum(len(section["records"]) for section in frozen.content["sections"].values())
+        print(
+            f"froze version 1.0: {records} records, snapshot built in "
+            f"{frozen.build_seconds * 1000:.0f} ms"
+        )
+        time_pages(large.plan, large.coordinator, frozen.version, frozen.content)
 
 
 if __name__ == "__main__":
