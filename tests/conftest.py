@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 
 from action_plans.models import ActionPlan
-from action_plans.policy import PLATFORM_ADMIN_ACTIONS, Activity, PlanAction, role_actions
+from action_plans.policy import Activity, PlanAction
 from governance.models import (
     LeadArrangement,
     LeadModel,
@@ -29,6 +29,7 @@ from interventions.services import Links, indicator_create, intervention_create
 from targets.models import Target
 from targets.services import catalogue_load, prioritised_target_add
 from tests import factories
+from tests.cast_access import PLAN_A_DRAFT, PLAN_B_DRAFT
 
 
 @pytest.fixture(autouse=True)
@@ -119,16 +120,6 @@ class Cast:
         membership = user.memberships.select_related("organisation").first() if user else None
         return (membership.organisation, membership.role) if membership else None
 
-    def governance(self, plan: ActionPlan) -> dict[int, set[str]]:
-        """The plan's lead bodies and the activities each leads, as the cast set them up
-        (not read back from the grants under test)."""
-        if plan == self.plan_a:
-            return {
-                self.lead_ministry.pk: set(Activity.values) - {Activity.MONITORING},
-                self.statistics_office.pk: {Activity.MONITORING.value},
-            }
-        return {self.city_b.pk: set(Activity.values)}
-
     def participants(self, plan: ActionPlan) -> set[int]:
         if plan == self.plan_a:
             return {
@@ -140,21 +131,10 @@ class Cast:
         return {self.city_b.pk}
 
     def expected_actions(self, role: str, plan: ActionPlan) -> frozenset[PlanAction]:
-        """What the policy gives this member of the cast on ``plan``: the expectation of
-        the permission tests and the URL matrix, from the same source as the grants."""
-        if role == "anonymous":
-            return frozenset()
-        if role == "administrator":
-            return PLATFORM_ADMIN_ACTIONS
-        organisation, member_role = self.membership(role)
-        if organisation.pk not in self.participants(plan):
-            return frozenset()
-        leads = self.governance(plan)
-        return role_actions(
-            member_role,
-            leads_plan=organisation.pk in leads,
-            activities=leads.get(organisation.pk, ()),
-        )
+        """What this member of the cast holds on ``plan`` (A or B), as tests/cast_access.py
+        writes it out by hand: the expectation of the permission tests, the workflow's
+        steps and the URL matrix, never computed from the policy they test."""
+        return {self.plan_a: PLAN_A_DRAFT, self.plan_b: PLAN_B_DRAFT}[plan].held(role)
 
 
 def _member(organisation: Organisation, role: str, username: str) -> User:
