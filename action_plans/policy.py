@@ -2,7 +2,8 @@
 
 Everything that needs to know what a role may do reads it here: the grants written by
 ``governance.services`` (the only code that grants), the access checks of
-``action_plans.permissions``, the "who can do what" page and the URL matrix of the tests.
+``action_plans.permissions`` and the "who can do what" page. The tests do not read it:
+they hold the expected role × action tables written by hand (``tests/cast_access.py``).
 
 Three layers of rights, each written once:
 
