@@ -339,6 +339,59 @@ def _disbursement_record(cast):
     )
 
 
+def _source_edit(cast):
+    from funding.services import source_update
+    from tests.test_url_matrix import _source_of_x
+
+    source = _source_of_x(cast)
+    return lambda name: source_update(
+        actor=cast.coordinator_a,
+        source=source,
+        expected_version=source.version,
+        data={"description": f"Described by {name}"},
+    )
+
+
+def _commitment_edit(cast):
+    from funding.services import commitment_update
+    from tests.test_url_matrix import _commitment_of_x
+
+    commitment = _commitment_of_x(cast)
+    return lambda name: commitment_update(
+        actor=cast.coordinator_a,
+        commitment=commitment,
+        expected_version=commitment.version,
+        data={"amount": Decimal(300000 if name == "a" else 400000)},
+    )
+
+
+def _strategy_write(cast):
+    """Two people writing an intervention's first strategy: one strategy, one conflict."""
+    from funding.services import strategy_save
+    from tests.test_url_matrix import _intervention_of_x
+
+    intervention = _intervention_of_x(cast)
+    return lambda name: strategy_save(
+        actor=cast.coordinator_a,
+        intervention=intervention,
+        expected_version=0,
+        data={"strategy": f"Approach partners ({name})", "partners_to_approach": []},
+    )
+
+
+def _engagement_edit(cast):
+    from funding.services import engagement_update
+    from tests.test_url_matrix import _engagement
+
+    engagement = _engagement(cast)
+    return lambda name: engagement_update(
+        actor=cast.coordinator_a,
+        engagement=engagement,
+        expected_version=engagement.version,
+        data={"interests": f"Noted by {name}"},
+    )
+
+
 VERSIONED_EDITS = {
     "plan details": _plan_edit,
     "organisation": _organisation_edit,
@@ -356,7 +409,40 @@ VERSIONED_EDITS = {
     "consultation": _consultation_edit,
     "result indicator": _result_indicator_edit,
     "disbursement": _disbursement_record,
+    "funding source": _source_edit,
+    "commitment": _commitment_edit,
+    "mobilisation strategy": _strategy_write,
+    "engagement": _engagement_edit,
 }
+
+# Every model under the versioned-edit contract, and the race above that proves its edit
+# loses no update: a new versioned record type fails here until it has its race.
+RACED_MODELS = {
+    "action_plans.ActionPlan": "plan details",
+    "funding.Commitment": "commitment",
+    "funding.Engagement": "engagement",
+    "funding.FundingSource": "funding source",
+    "funding.MobilisationStrategy": "mobilisation strategy",
+    "governance.LeadArrangement": "lead arrangement",
+    "governance.Membership": "membership role",
+    "governance.Organisation": "organisation",
+    "governance.Participation": "signature required",
+    "interventions.Intervention": "intervention",
+    "interventions.ResultIndicator": "result indicator",
+    "targets.Consultation": "consultation",
+    "targets.Framework": "framework",
+    "targets.PrioritisedTarget": "prioritised target",
+}
+
+
+def test_every_versioned_record_type_has_its_race():
+    from django.apps import apps
+
+    from msd_planner.lib.versioned_edit import Versioned
+
+    versioned = {m._meta.label for m in apps.get_models() if issubclass(m, Versioned)}
+    assert versioned == set(RACED_MODELS)
+    assert set(RACED_MODELS.values()) <= set(VERSIONED_EDITS)
 
 
 @pytest.mark.parametrize("edit", sorted(VERSIONED_EDITS))

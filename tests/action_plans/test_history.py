@@ -165,3 +165,24 @@ def test_signing_in_writes_no_account_history(client, cast):
     cast.editor_x.refresh_from_db()
     assert cast.editor_x.last_login is not None
     assert cast.editor_x.history.count() == rows
+
+
+# Models whose history is an account's, not a plan's: the administrators' pages show it.
+NOT_PLAN_CONTENT = {"governance.User", "governance.Organisation", "governance.Membership"}
+
+
+def test_every_model_with_a_history_shows_in_the_plans_history():
+    """A record type added to a plan with ``HistoricalRecords`` but not tracked
+    (``action_plans.history.track``, in its app's ``history.register``) would change the
+    plan without the history page saying so. Many-to-many tables are shown through the
+    record that holds them."""
+    from simple_history.models import registered_models
+
+    from action_plans import history
+
+    untracked = {
+        model._meta.label
+        for model in registered_models.values()
+        if not model._meta.auto_created and model not in history._tracked
+    }
+    assert untracked == NOT_PLAN_CONTENT
