@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from action_plans.hooks import acting_organisations
 from action_plans.models import ActionPlan
 from action_plans.permissions import plan_actions_for_user
-from action_plans.services import plan_lock, plan_row_lock
+from action_plans.services import plan_lock, plan_row_lock, record_remove
 from funding.models import (
     FUNDING_DATE_TOO_EARLY,
     FUNDING_DATES_FROM,
@@ -171,16 +171,16 @@ def source_update(
 @transaction.atomic
 def source_remove(*, actor: User, source: FundingSource) -> None:
     """Remove a source no commitment uses (refused, naming the interventions, else)."""
-    plan_lock(source.plan_id)
-    fresh = lock_for_removal(source)
-    titles = sorted(set(fresh.commitments.values_list("intervention__title", flat=True)))
+    record_remove(actor=actor, record=source, plan_id=source.plan_id, check=_source_unused)
+
+
+def _source_unused(source: FundingSource) -> None:
+    titles = sorted(set(source.commitments.values_list("intervention__title", flat=True)))
     if titles:
         raise ValidationError(
             _("Commitments to %(titles)s come from “%(name)s”. Remove those first.")
-            % {"titles": quoted(titles), "name": fresh.name}
+            % {"titles": quoted(titles), "name": source.name}
         )
-    attribute(fresh, actor)
-    fresh.delete()
 
 
 # --- commitments -------------------------------------------------------------------------
@@ -480,13 +480,20 @@ def commitment_disbursement_record(
 def commitment_remove(*, actor: User, commitment: Commitment) -> None:
     """Remove a commitment the user may still change (checked again under the lock: a
     donor's pledge may have become a commitment meanwhile)."""
-    plan = plan_lock(commitment.intervention.plan_id)
-    fresh = lock_for_removal(commitment)
-    fresh.intervention = Intervention.objects.get(pk=fresh.intervention_id)
-    if not _rule_allows(COMMITMENT_EDIT, actor, plan, fresh):
-        raise ValidationError(_("You may no longer remove this commitment."))
-    attribute(fresh, actor)
-    fresh.delete()
+
+    def still_allowed(fresh: Commitment) -> None:
+        fresh.intervention = Intervention.objects.select_related("plan").get(
+            pk=fresh.intervention_id
+        )
+        if not _rule_allows(COMMITMENT_EDIT, actor, fresh.intervention.plan, fresh):
+            raise ValidationError(_("You may no longer remove this commitment."))
+
+    record_remove(
+        actor=actor,
+        record=commitment,
+        plan_id=commitment.intervention.plan_id,
+        check=still_allowed,
+    )
 
 
 def base_currency_kept(plan: ActionPlan, changed: list[str]) -> None:
@@ -623,7 +630,6 @@ def engagement_update(
 
 @transaction.atomic
 def engagement_remove(*, actor: User, engagement: Engagement) -> None:
-    plan_row_lock(engagement.plan_id)
-    fresh = lock_for_removal(engagement)
-    attribute(fresh, actor)
-    fresh.delete()
+    """Remove a contact with a funding partner from the log, whatever the plan's status
+    (the log is kept after adoption too)."""
+    record_remove(actor=actor, record=engagement, plan_id=engagement.plan_id, any_status=True)

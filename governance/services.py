@@ -35,7 +35,7 @@ from action_plans.hooks import participant_leaving_checks
 from action_plans.models import ActionPlan, ActionPlanGroupObjectPermission
 from action_plans.notifications import Email, email_later
 from action_plans.policy import permission_codename, role_actions
-from action_plans.services import plan_lock, plan_row_lock
+from action_plans.services import plan_lock, plan_row_lock, record_remove
 from governance.models import (
     Activity,
     Invitation,
@@ -58,7 +58,6 @@ from msd_planner.lib.ratelimit import ratelimit_hit
 from msd_planner.lib.versioned_edit import (
     EditConflict,
     Update,
-    lock_for_removal,
     lock_for_update,
     versioned_update,
 )
@@ -349,15 +348,18 @@ def _not_the_last_coordinator_leaving(
 
 @transaction.atomic
 def membership_remove(*, actor: User, membership: Membership) -> None:
+    """Take a member out of an organisation, and out of the group of their role."""
     _lock_members_of(membership.organisation_id)
-    membership = lock_for_removal(membership)
-    _not_the_last_coordinator_leaving(actor, membership, removing=True)
+    membership = record_remove(
+        actor=actor,
+        record=membership,
+        plan_id=None,  # an organisation's record, not a plan's: its members are locked above
+        check=lambda fresh: _not_the_last_coordinator_leaving(actor, fresh, removing=True),
+    )
     group = _role_groups({membership.organisation_id})[
         (membership.organisation_id, membership.role)
     ]
     membership.user.groups.remove(group)
-    attribute(membership, actor)
-    membership.delete()
     log.info(
         "membership removed: %s from %s (by %s)", membership.user, membership.organisation, actor
     )
@@ -412,8 +414,18 @@ def participation_remove(*, actor: User, participation: Participation) -> None:
     Under the plan's lock, so that a lead arrangement saved at the same moment either
     sees the organisation gone or makes this removal refused.
     """
-    plan_lock(participation.plan_id)
-    participation = lock_for_removal(participation)
+    participation = record_remove(
+        actor=actor,
+        record=participation,
+        plan_id=participation.plan_id,
+        check=_may_leave,
+    )
+    plan_permissions_sync(participation.plan)
+
+
+def _may_leave(participation: Participation) -> None:
+    """Refuse the removal of an organisation that leads or advises the plan, or that the
+    apps' records still need."""
     if LeadBody.objects.filter(
         arrangement__plan_id=participation.plan_id, organisation_id=participation.organisation_id
     ).exists():
@@ -424,9 +436,6 @@ def participation_remove(*, actor: User, participation: Participation) -> None:
     plan = participation.plan
     for check in participant_leaving_checks():  # the apps' records that still need it
         check(plan, participation.organisation_id)
-    attribute(participation, actor)
-    participation.delete()
-    plan_permissions_sync(plan)
 
 
 # --- lead arrangement ----------------------------------------------------------------

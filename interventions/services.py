@@ -8,18 +8,19 @@ changed). Indicators are versioned records of their own; their target values are
 serialised on them.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import ProtectedError, Q
+from django.db import models, transaction
+from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from action_plans.models import AGENDA_END_YEAR, ActionPlan
-from action_plans.services import plan_lock
+from action_plans.services import plan_lock, record_remove
 from governance.models import Organisation, Participation, User
 from interventions.models import (
     COST_LIMIT,
@@ -383,20 +384,21 @@ def intervention_remove(*, actor: User, intervention: Intervention) -> None:
     """Remove an intervention with its links, indicators and progress. Records of the
     layers above that must not vanish with it (money committed to it) protect it: the
     removal is refused, naming them."""
-    plan_lock(intervention.plan_id)
-    fresh = lock_for_removal(intervention)
-    attribute(fresh, actor)
-    try:
-        with transaction.atomic():
-            fresh.delete()
-    except ProtectedError as error:
-        kinds = sorted(
-            {str(record._meta.verbose_name_plural) for record in error.protected_objects}
-        )
-        raise ValidationError(
-            _("“%(title)s” still has %(records)s recorded against it. Remove those first.")
-            % {"title": fresh.title, "records": ", ".join(kinds)}
-        ) from None
+    record_remove(
+        actor=actor,
+        record=intervention,
+        plan_id=intervention.plan_id,
+        in_use=_recorded_against,
+    )
+
+
+def _recorded_against(intervention: Intervention, records: Iterable[models.Model]) -> str:
+    """Why an intervention cannot go: the kinds of records still made against it."""
+    kinds = sorted({str(record._meta.verbose_name_plural) for record in records})
+    return _("“%(title)s” still has %(records)s recorded against it. Remove those first.") % {
+        "title": intervention.title,
+        "records": ", ".join(kinds),
+    }
 
 
 @transaction.atomic
@@ -562,10 +564,8 @@ def indicator_update(
 
 @transaction.atomic
 def indicator_remove(*, actor: User, indicator: ResultIndicator) -> None:
-    plan_lock(indicator.intervention.plan_id)
-    fresh = lock_for_removal(indicator)
-    attribute(fresh, actor)
-    fresh.delete()
+    """Remove an indicator with its yearly targets and progress."""
+    record_remove(actor=actor, record=indicator, plan_id=indicator.intervention.plan_id)
 
 
 # The earliest baseline year an indicator may have: a value measured before it precedes
@@ -620,6 +620,6 @@ def progress_add(
 
 @transaction.atomic
 def progress_remove(*, actor: User, progress: Progress) -> None:
-    fresh = lock_for_removal(progress)
-    attribute(fresh, actor)
-    fresh.delete()
+    """Remove a progress value, whatever the plan's status (as ``progress_add``)."""
+    # Without the plan's lock, as progress is recorded: it is no part of the plan's content.
+    record_remove(actor=actor, record=progress, plan_id=None)

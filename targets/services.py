@@ -9,7 +9,6 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -17,7 +16,7 @@ from simple_history.utils import bulk_create_with_history
 
 from action_plans.models import ActionPlan
 from action_plans.permissions import PlanAction, plan_actions_for_user
-from action_plans.services import plan_lock
+from action_plans.services import plan_lock, record_remove
 from governance.models import Organisation, User
 from msd_planner.lib.history import attribute, save_with_links
 from msd_planner.lib.translation import quoted
@@ -25,7 +24,6 @@ from msd_planner.lib.versioned_edit import (
     EditConflict,
     RecordRemoved,
     Update,
-    lock_for_removal,
     lock_for_update,
     version_bump,
     versioned_update,
@@ -463,11 +461,12 @@ def proposal_update(
 def proposal_withdraw(*, actor: User, proposal: PrioritisedTarget) -> None:
     """The proposing organisation takes its proposal back before the decision; the
     withdrawal stays in the plan's history."""
-    plan_lock(proposal.plan_id)
-    fresh = lock_for_removal(proposal)
-    _still_a_proposal(fresh)
-    attribute(fresh, actor)
-    fresh.delete()
+    record_remove(
+        actor=actor,
+        record=proposal,
+        plan_id=proposal.plan_id,
+        check=_still_a_proposal,
+    )
 
 
 @transaction.atomic
@@ -498,20 +497,21 @@ def prioritised_target_remove(*, actor: User, prioritised_target: PrioritisedTar
     Records of the apps above that depend on it (the interventions addressing it) protect
     it: the removal is refused, naming them, rather than cutting them loose.
     """
-    plan_lock(prioritised_target.plan_id)
-    fresh = lock_for_removal(prioritised_target)
-    attribute(fresh, actor)
-    try:
-        with transaction.atomic():
-            fresh.delete()
-    except ProtectedError as error:
-        users = sorted(
-            {str(getattr(link, "intervention", link)) for link in error.protected_objects}
-        )
-        raise ValidationError(
-            _("Target %(code)s is still addressed by %(names)s. Change those first.")
-            % {"code": fresh, "names": quoted(users)}
-        ) from None
+    record_remove(
+        actor=actor,
+        record=prioritised_target,
+        plan_id=prioritised_target.plan_id,
+        in_use=_addressed_by,
+    )
+
+
+def _addressed_by(target: PrioritisedTarget, links: Iterable[models.Model]) -> str:
+    """Why a prioritised target cannot go: the interventions addressing it."""
+    users = sorted({str(getattr(link, "intervention", link)) for link in links})
+    return _("Target %(code)s is still addressed by %(names)s. Change those first.") % {
+        "code": target,
+        "names": quoted(users),
+    }
 
 
 def _already_followed(followed: FollowedIndicator) -> bool:
@@ -573,10 +573,8 @@ def followed_indicator_add(
 
 @transaction.atomic
 def followed_indicator_remove(*, actor: User, followed: FollowedIndicator) -> None:
-    plan_lock(followed.prioritised_target.plan_id)
-    fresh = lock_for_removal(followed)
-    attribute(fresh, actor)
-    fresh.delete()
+    """Stop following an indicator for a prioritised target."""
+    record_remove(actor=actor, record=followed, plan_id=followed.prioritised_target.plan_id)
 
 
 # --- review of existing frameworks -----------------------------------------------------
@@ -651,10 +649,7 @@ def framework_update(
 @transaction.atomic
 def framework_delete(*, actor: User, framework: Framework) -> None:
     """Remove a framework from the review, with its assessments."""
-    plan_lock(framework.plan_id)
-    fresh = lock_for_removal(framework)
-    attribute(fresh, actor)
-    fresh.delete()
+    record_remove(actor=actor, record=framework, plan_id=framework.plan_id)
 
 
 @transaction.atomic
@@ -809,7 +804,4 @@ def consultation_update(
 @transaction.atomic
 def consultation_delete(*, actor: User, consultation: Consultation) -> None:
     """Remove a consultation from the plan's log; its history rows stay."""
-    plan_lock(consultation.plan_id)
-    fresh = lock_for_removal(consultation)
-    attribute(fresh, actor)
-    fresh.delete()
+    record_remove(actor=actor, record=consultation, plan_id=consultation.plan_id)
