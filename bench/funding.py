@@ -145,7 +145,7 @@ def build_funding(plan, coordinator, interventions) -> dict:
         source_create,
     )
     from governance.models import CreditPreference, Organisation
-    from governance.services import participation_add
+    from governance.services.participations import participation_add
 
     organisations = list(Organisation.objects.order_by("pk"))
     sources = [

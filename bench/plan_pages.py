@@ -35,12 +35,9 @@ PAGES = [
 def build_large_plan():
     from action_plans.models import ActionPlan
     from governance.models import LeadModel, Organisation, Role, User
-    from governance.services import (
-        LeadArrangementData,
-        lead_arrangement_set,
-        membership_set,
-        participation_add,
-    )
+    from governance.services.lead_arrangement import LeadArrangementData, lead_arrangement_set
+    from governance.services.memberships import membership_set
+    from governance.services.participations import participation_add
     from targets.models import Coherence, Framework, MigrationRelevance, Target
     from targets.services import (
         catalogue_load,

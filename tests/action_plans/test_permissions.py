@@ -57,7 +57,7 @@ def test_what_the_policy_gives_reads_as_the_product_says(cast):
 
 def test_moving_an_activity_to_the_other_lead_body_moves_its_work(cast):
     from governance.models import Activity, LeadModel
-    from governance.services import LeadArrangementData, lead_arrangement_set
+    from governance.services.lead_arrangement import LeadArrangementData, lead_arrangement_set
     from tests.conftest import arrangement_version
 
     lead_arrangement_set(
