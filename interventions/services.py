@@ -92,26 +92,8 @@ def intervention_problems(plan: ActionPlan, values: dict, links: Links) -> dict[
     def problem(name: str, message: str) -> None:
         problems.setdefault(name, []).append(message)
 
-    start, end = values.get("start_date"), values.get("end_date")
-    first_day = date(plan.period_start_year, 1, 1)
-    last_day = date(min(plan.period_end_year, AGENDA_END_YEAR), 12, 31)
-    if start and end and end < start:
-        problem("end_date", _("The end cannot be before the start."))
-    for name, day in (("start_date", start), ("end_date", end)):
-        if day and not first_day <= day <= last_day:
-            problem(
-                name,
-                _("Choose a date within the plan period (%(start)s–%(end)s).")
-                % {"start": first_day.year, "end": last_day.year},
-            )
-    cost = values.get("estimated_cost")
-    if cost is not None:  # every problem of the cost at once, not one per try
-        if cost < 0:
-            problem("estimated_cost", _("The cost cannot be negative."))
-        elif cost >= COST_LIMIT:
-            problem("estimated_cost", _("Enter a cost below one hundred trillion (10^14)."))
-        if message := precision_problem(cost, plan.base_currency, places=COST_PLACES):
-            problem("estimated_cost", message)
+    _timeline_problems(problem, plan, values.get("start_date"), values.get("end_date"))
+    _cost_problems(problem, plan, values.get("estimated_cost"))
     if (
         values.get("status") == InterventionStatus.DROPPED
         and not (values.get("drop_reason") or "").strip()
@@ -124,6 +106,42 @@ def intervention_problems(plan: ActionPlan, values: dict, links: Links) -> dict[
             "lead_organisation",
             _("%(name)s does not take part in this plan.") % {"name": lead.short_name},
         )
+    _link_problems(problem, plan, links, lead, participants)
+    return problems
+
+
+def _timeline_problems(problem, plan: ActionPlan, start: date | None, end: date | None) -> None:
+    """In order, and within the plan period (up to the end of the 2030 Agenda)."""
+    first_day = date(plan.period_start_year, 1, 1)
+    last_day = date(min(plan.period_end_year, AGENDA_END_YEAR), 12, 31)
+    if start and end and end < start:
+        problem("end_date", _("The end cannot be before the start."))
+    for name, day in (("start_date", start), ("end_date", end)):
+        if day and not first_day <= day <= last_day:
+            problem(
+                name,
+                _("Choose a date within the plan period (%(start)s–%(end)s).")
+                % {"start": first_day.year, "end": last_day.year},
+            )
+
+
+def _cost_problems(problem, plan: ActionPlan, cost: Decimal | None) -> None:
+    """Every problem of the cost at once, not one per try."""
+    if cost is None:
+        return
+    if cost < 0:
+        problem("estimated_cost", _("The cost cannot be negative."))
+    elif cost >= COST_LIMIT:
+        problem("estimated_cost", _("Enter a cost below one hundred trillion (10^14)."))
+    if message := precision_problem(cost, plan.base_currency, places=COST_PLACES):
+        problem("estimated_cost", message)
+
+
+def _link_problems(
+    problem, plan: ActionPlan, links: Links, lead: Organisation | None, participants: set[int]
+) -> None:
+    """Targets prioritised in the plan, partners taking part in it (the lead not among
+    them), beneficiary numbers the column holds."""
     if not links.targets:
         problem("targets", _("Choose at least one prioritised target it addresses."))
     prioritised = set(
@@ -148,7 +166,6 @@ def intervention_problems(plan: ActionPlan, values: dict, links: Links) -> dict[
             problem(f"number_{group}", _("The number cannot be negative."))
         elif number is not None and number > INTEGER_MAX:  # the column's largest value
             problem(f"number_{group}", too_large(INTEGER_MAX))
-    return problems
 
 
 def _check(plan: ActionPlan, values: dict, links: Links) -> None:

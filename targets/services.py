@@ -125,19 +125,46 @@ def catalogue_load(*, data_dir: Path = CATALOGUE_DIR) -> CatalogueLoadResult:
     relevance_rows = _read_rows(data_dir / "migration_targets.csv", {"code", "relation"})
 
     result = CatalogueLoadResult()
-    goals = {
+    result.created["goals"], result.updated["goals"] = _sync(
+        Goal, "number", _goals_wanted(goal_rows)
+    )
+    goal_ids = dict(Goal.objects.values_list("number", "id"))
+    result.created["targets"], result.updated["targets"] = _sync(
+        Target, "code", _targets_wanted(target_rows, relevance_rows, goal_ids)
+    )
+    target_ids = dict(Target.objects.values_list("code", "id"))
+    result.created["indicators"], result.updated["indicators"] = _sync(
+        Indicator, "code", _indicators_wanted(indicator_rows, target_ids)
+    )
+    return result
+
+
+def _titles(row: dict[str, str]) -> dict[str, str]:
+    """A catalogue row's title in each of its languages (empty where not translated)."""
+    return {f"title_{lang}": row.get(f"title_{lang}", "") for lang in ("en", "fr", "es")}
+
+
+def _goals_wanted(goal_rows: list[dict[str, str]]) -> dict[object, dict[str, object]]:
+    """The goals' fields, by goal number."""
+    return {
         int(row["code"]): {
-            **{f"title_{lang}": row.get(f"title_{lang}", "") for lang in ("en", "fr", "es")},
+            **_titles(row),
             **{f"short_title_{lang}": row.get(f"short_{lang}", "") for lang in ("en", "fr", "es")},
         }
         for row in goal_rows
     }
-    result.created["goals"], result.updated["goals"] = _sync(Goal, "number", goals)
-    goal_ids = dict(Goal.objects.values_list("number", "id"))
 
+
+def _targets_wanted(
+    target_rows: list[dict[str, str]],
+    relevance_rows: list[dict[str, str]],
+    goal_ids: dict[int, int],
+) -> dict[object, dict[str, object]]:
+    """The targets' fields, by code, with their relevance to migration (``relevance_rows``
+    naming no target that is not in ``target_rows``)."""
     relevance = {row["code"]: row for row in relevance_rows}
     known_relations = set(MigrationRelevance.values)
-    targets = {}
+    targets: dict[object, dict[str, object]] = {}
     for row in target_rows:
         try:
             mention = relevance.get(row["code"], {})
@@ -149,7 +176,7 @@ def catalogue_load(*, data_dir: Path = CATALOGUE_DIR) -> CatalogueLoadResult:
             targets[row["code"]] = {
                 "goal_id": goal_ids[int(row["goal"])],
                 "position": target_position(row["code"]),
-                **{f"title_{lang}": row.get(f"title_{lang}", "") for lang in ("en", "fr", "es")},
+                **_titles(row),
                 "migration_relevance": relation,
                 "migration_note": mention.get("note", ""),
             }
@@ -160,27 +187,28 @@ def catalogue_load(*, data_dir: Path = CATALOGUE_DIR) -> CatalogueLoadResult:
         raise CatalogueError(
             f"migration_targets.csv names unknown target(s): {', '.join(sorted(unknown))}."
         )
-    result.created["targets"], result.updated["targets"] = _sync(Target, "code", targets)
-    target_ids = dict(Target.objects.values_list("code", "id"))
+    return targets
 
-    indicators = {}
+
+def _indicators_wanted(
+    indicator_rows: list[dict[str, str]], target_ids: dict[str, int]
+) -> dict[object, dict[str, object]]:
+    """The indicators' fields, by code."""
+    indicators: dict[object, dict[str, object]] = {}
     for row in indicator_rows:
         try:
             indicators[row["code"]] = {
                 "target_id": target_ids[row["target"]],
                 "position": indicator_position(row["code"]),
                 "unsd_code": row["unsd_code"],
-                **{f"title_{lang}": row.get(f"title_{lang}", "") for lang in ("en", "fr", "es")},
+                **_titles(row),
                 "translation_note": row.get("translation_note", ""),
             }
         except (KeyError, ValueError) as error:
             raise CatalogueError(
                 f"indicators.csv: bad row for {row.get('code')!r}: {error}"
             ) from None
-    result.created["indicators"], result.updated["indicators"] = _sync(
-        Indicator, "code", indicators
-    )
-    return result
+    return indicators
 
 
 # --- prioritised targets ---------------------------------------------------------------

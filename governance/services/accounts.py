@@ -112,6 +112,25 @@ def member_invite(
                 % {"email": email, "organisation": organisation.short_name}
             }
         )
+    _membership_request(
+        actor=actor,
+        organisation=organisation,
+        existing=existing,
+        role=role,
+        account_url_template=account_url_template,
+    )
+
+
+def _membership_request(
+    *,
+    actor: User,
+    organisation: Organisation,
+    existing: User,
+    role: str,
+    account_url_template: str,
+) -> None:
+    """Ask the platform administrators (by email, after commit) to add the ``existing``
+    account to ``organisation`` with ``role``."""
     administrators = list(
         User.objects.filter(is_superuser=True, is_active=True)
         .exclude(email="")

@@ -105,19 +105,44 @@ def lead_arrangement_set(
     if problems:
         raise ValidationError(problems)
     plan_lock(plan.pk)
-    responsibilities = dict(data.responsibilities)
-    if len(data.leads) == 1:
-        for activity in Activity.values:
-            responsibilities.setdefault(activity, data.leads[0])
+    arrangement = _arrangement_locked(plan, expected_version)
+    created = arrangement.pk is None
+    changed = _arrangement_fields_set(arrangement, data)
+    if created:
+        arrangement.version = 1
+        attribute(arrangement, actor)
+        arrangement.save()
+    wanted = {organisation.id: LeadBodyKind.LEAD for organisation in data.leads}
+    wanted.update({organisation.id: LeadBodyKind.ADVISER for organisation in data.advisers})
+    # In this order: the responsibilities move to the new bodies before the old ones go.
+    bodies, bodies_changed = _lead_bodies_set(actor, arrangement, wanted)
+    responsibilities_changed = _responsibilities_set(
+        actor, arrangement, bodies, _responsibilities_wanted(data)
+    )
+    bodies_removed = _lead_bodies_remove(actor, bodies, wanted)
+    if (changed or bodies_changed or responsibilities_changed or bodies_removed) and not created:
+        arrangement.version += 1
+        attribute(arrangement, actor)
+        arrangement.save(update_fields=["model", "has_decision_power", "notes", "version"])
+    _participations_add(actor, plan, wanted)
+    plan_permissions_sync(plan)
+    return arrangement
 
+
+def _arrangement_locked(plan: ActionPlan, expected_version: int) -> LeadArrangement:
+    """The plan's arrangement, locked at the version the user started from, or a new one
+    (not saved yet) when there is none and the user started from none."""
     arrangement = LeadArrangement.objects.filter(plan=plan).first()
-    if arrangement is None:
-        if expected_version:
-            # Opened when an arrangement existed; it has been removed and set again since.
-            raise EditConflict(LeadArrangement(plan=plan, version=0))
-        arrangement = LeadArrangement(plan=plan, version=0)
-    else:
-        arrangement = lock_for_update(arrangement, expected_version)
+    if arrangement is not None:
+        return lock_for_update(arrangement, expected_version)
+    if expected_version:
+        # Opened when an arrangement existed; it has been removed and set again since.
+        raise EditConflict(LeadArrangement(plan=plan, version=0))
+    return LeadArrangement(plan=plan, version=0)
+
+
+def _arrangement_fields_set(arrangement: LeadArrangement, data: LeadArrangementData) -> bool:
+    """Set the arrangement's own fields; whether they changed (a new one always has)."""
     has_decision_power = data.has_decision_power and data.model == LeadModel.COORDINATING_BODY
     changed = arrangement.pk is None or (
         arrangement.model,
@@ -127,16 +152,25 @@ def lead_arrangement_set(
     arrangement.model = data.model
     arrangement.has_decision_power = has_decision_power
     arrangement.notes = data.notes
-    created = arrangement.pk is None
-    if created:
-        arrangement.version = 1
-        attribute(arrangement, actor)
-        arrangement.save()
+    return changed
 
-    wanted = {organisation.id: LeadBodyKind.LEAD for organisation in data.leads}
-    wanted.update({organisation.id: LeadBodyKind.ADVISER for organisation in data.advisers})
+
+def _responsibilities_wanted(data: LeadArrangementData) -> dict[str, Organisation]:
+    """Which organisation leads each activity; a single lead body leads those left open."""
+    responsibilities = dict(data.responsibilities)
+    if len(data.leads) == 1:
+        for activity in Activity.values:
+            responsibilities.setdefault(activity, data.leads[0])
+    return responsibilities
+
+
+def _lead_bodies_set(
+    actor: User, arrangement: LeadArrangement, wanted: dict[int, str]
+) -> tuple[dict[int, LeadBody], bool]:
+    """Give the bodies kept their kind and add the new ones. Returns every body, kept,
+    new or about to go, by organisation, and whether any was written."""
     bodies = {body.organisation_id: body for body in arrangement.bodies.all()}
-    current = {item.activity: item for item in arrangement.responsibilities.all()}
+    changed = False
     for organisation_id, body in bodies.items():
         if organisation_id in wanted and body.kind != wanted[organisation_id]:
             body.kind = wanted[organisation_id]
@@ -150,6 +184,19 @@ def lead_arrangement_set(
             body.save()
             bodies[organisation_id] = body
             changed = True
+    return bodies, changed
+
+
+def _responsibilities_set(
+    actor: User,
+    arrangement: LeadArrangement,
+    bodies: dict[int, LeadBody],
+    responsibilities: dict[str, Organisation],
+) -> bool:
+    """Give each activity its lead body and drop those no longer led; whether any was
+    written."""
+    current = {item.activity: item for item in arrangement.responsibilities.all()}
+    changed = False
     for activity, organisation in responsibilities.items():
         body = bodies[organisation.id]
         responsibility = current.get(activity)
@@ -166,18 +213,23 @@ def lead_arrangement_set(
             attribute(responsibility, actor)
             responsibility.delete()
             changed = True
-    for organisation_id, body in list(bodies.items()):
+    return changed
+
+
+def _lead_bodies_remove(actor: User, bodies: dict[int, LeadBody], wanted: dict[int, str]) -> bool:
+    """Remove the bodies no longer wanted (their responsibilities have moved to other
+    bodies); whether any was."""
+    changed = False
+    for organisation_id, body in bodies.items():
         if organisation_id not in wanted:
-            # Its responsibilities have moved to other bodies above.
             attribute(body, actor)
             body.delete()
             changed = True
+    return changed
 
-    if changed and not created:
-        arrangement.version += 1
-        attribute(arrangement, actor)
-        arrangement.save(update_fields=["model", "has_decision_power", "notes", "version"])
 
+def _participations_add(actor: User, plan: ActionPlan, wanted: dict[int, str]) -> None:
+    """The lead bodies and advisers not yet taking part in the plan join it."""
     participating = set(plan.participations.values_list("organisation_id", flat=True))
     for organisation_id in wanted.keys() - participating:
         # Advisers advise; their signature is not needed to validate the plan.
@@ -188,5 +240,3 @@ def lead_arrangement_set(
         )
         attribute(participation, actor)
         participation.save()
-    plan_permissions_sync(plan)
-    return arrangement

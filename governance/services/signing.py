@@ -82,57 +82,10 @@ def plan_sign(
     validation; empty when none was ready) say what the signatory was shown: a decision
     on another version or another file is refused, and the checksum is recorded."""
     plan = plan_row_lock(plan.pk)
-    version = open_version(plan)
-    if plan.status != PlanStatus.IN_VALIDATION or version is None:
-        raise ValidationError(_("The plan is not in validation: there is nothing to sign now."))
-    if seen_version is not None and seen_version != version.pk:
-        raise ValidationError(
-            _(
-                "Version %(number)s is in validation now, not the version you read: read "
-                "it, then sign."
-            )
-            % {"number": version.number}
-        )
-    if not Membership.objects.filter(
-        user=actor, organisation=organisation, role=Role.SIGNATORY, user__is_active=True
-    ).exists():
-        raise ValidationError(
-            {"organisation": _("You may sign only for an organisation you are a signatory of.")}
-        )
-    if organisation.pk not in {item.organisation_id for item in required_signatures(plan)}:
-        raise ValidationError(
-            {
-                "organisation": _("The signature of %(name)s is not required for this plan.")
-                % {"name": organisation.short_name}
-            }
-        )
-    earlier = (
-        SignOff.objects.filter(version=version, organisation=organisation)
-        .select_related("signatory")
-        .first()
-    )
-    if earlier is not None:
-        raise ValidationError(
-            _("%(name)s already signed version %(number)s: %(decision)s by %(who)s on %(when)s.")
-            % {
-                "name": organisation.short_name,
-                "number": version.number,
-                "decision": earlier.get_decision_display().lower(),
-                "who": earlier.signatory,
-                "when": formats.date_format(
-                    timezone.localtime(earlier.signed_at), "DATETIME_FORMAT"
-                ),
-            }
-        )
-    if decision not in SignOffDecision.values:
-        raise ValidationError({"decision": _("Approve the plan or request changes.")})
-    if decision == SignOffDecision.REQUEST_CHANGES and not comment.strip():
-        raise ValidationError({"comment": _("Say which changes are needed.")})
-    if section and section not in version.snapshot.content["sections"]:
-        raise ValidationError({"section": _("Choose one of the version's sections.")})
-    refusal = _seen_document_refusal(version, document_checksum)
-    if refusal:
-        raise ValidationError(refusal)
+    version = _version_to_sign(plan, seen_version)
+    _may_sign_for(actor, plan, organisation)
+    _not_signed_yet(version, organisation)
+    _decision_stands(version, decision, comment, section, document_checksum)
     sign_off = SignOff.objects.create(
         version=version,
         organisation=organisation,
@@ -151,27 +104,106 @@ def plan_sign(
             section=section,
         )
     else:
-        required = {item.organisation_id for item in required_signatures(plan)}
-        approved = approvals(version)
-        tell(
-            plan,
-            NotificationEvent.SIGNED_OFF,
-            coordinators(plan),
-            _(
-                "%(organisation)s approved version %(number)s of “%(plan)s” (%(count)s of "
-                "%(total)s required organisations)."
-            )
-            % {
-                "organisation": organisation.short_name,
-                "number": version.number,
-                "plan": plan.title,
-                "count": len(required & approved),
-                "total": len(required),
-            },
-        )
-        if required <= approved:
-            plan_validate(actor=actor, plan=plan, organisation_name=organisation.short_name)
+        _approval_count(actor, plan, version, organisation)
     return sign_off
+
+
+def _version_to_sign(plan: ActionPlan, seen_version: int | None) -> PlanVersion:
+    """The version in validation, if it is the one the signatory read."""
+    version = open_version(plan)
+    if plan.status != PlanStatus.IN_VALIDATION or version is None:
+        raise ValidationError(_("The plan is not in validation: there is nothing to sign now."))
+    if seen_version is not None and seen_version != version.pk:
+        raise ValidationError(
+            _(
+                "Version %(number)s is in validation now, not the version you read: read "
+                "it, then sign."
+            )
+            % {"number": version.number}
+        )
+    return version
+
+
+def _may_sign_for(actor: User, plan: ActionPlan, organisation: Organisation) -> None:
+    """``actor`` is a signatory of ``organisation``, whose signature the plan requires."""
+    if not Membership.objects.filter(
+        user=actor, organisation=organisation, role=Role.SIGNATORY, user__is_active=True
+    ).exists():
+        raise ValidationError(
+            {"organisation": _("You may sign only for an organisation you are a signatory of.")}
+        )
+    if organisation.pk not in {item.organisation_id for item in required_signatures(plan)}:
+        raise ValidationError(
+            {
+                "organisation": _("The signature of %(name)s is not required for this plan.")
+                % {"name": organisation.short_name}
+            }
+        )
+
+
+def _not_signed_yet(version: PlanVersion, organisation: Organisation) -> None:
+    """An organisation signs a version once: a second decision says who gave the first."""
+    earlier = (
+        SignOff.objects.filter(version=version, organisation=organisation)
+        .select_related("signatory")
+        .first()
+    )
+    if earlier is not None:
+        raise ValidationError(
+            _("%(name)s already signed version %(number)s: %(decision)s by %(who)s on %(when)s.")
+            % {
+                "name": organisation.short_name,
+                "number": version.number,
+                "decision": earlier.get_decision_display().lower(),
+                "who": earlier.signatory,
+                "when": formats.date_format(
+                    timezone.localtime(earlier.signed_at), "DATETIME_FORMAT"
+                ),
+            }
+        )
+
+
+def _decision_stands(
+    version: PlanVersion, decision: str, comment: str, section: str, document_checksum: str
+) -> None:
+    """A known decision, a comment with a request for changes, a section of the version,
+    on the PDF the version has now."""
+    if decision not in SignOffDecision.values:
+        raise ValidationError({"decision": _("Approve the plan or request changes.")})
+    if decision == SignOffDecision.REQUEST_CHANGES and not comment.strip():
+        raise ValidationError({"comment": _("Say which changes are needed.")})
+    if section and section not in version.snapshot.content["sections"]:
+        raise ValidationError({"section": _("Choose one of the version's sections.")})
+    refusal = _seen_document_refusal(version, document_checksum)
+    if refusal:
+        raise ValidationError(refusal)
+
+
+def _approval_count(
+    actor: User, plan: ActionPlan, version: PlanVersion, organisation: Organisation
+) -> None:
+    """Tell the coordinators how many of the required approvals the version has; the
+    last one validates it."""
+    required = {item.organisation_id for item in required_signatures(plan)}
+    approved = approvals(version)
+    tell(
+        plan,
+        NotificationEvent.SIGNED_OFF,
+        coordinators(plan),
+        _(
+            "%(organisation)s approved version %(number)s of “%(plan)s” (%(count)s of "
+            "%(total)s required organisations)."
+        )
+        % {
+            "organisation": organisation.short_name,
+            "number": version.number,
+            "plan": plan.title,
+            "count": len(required & approved),
+            "total": len(required),
+        },
+    )
+    if required <= approved:
+        plan_validate(actor=actor, plan=plan, organisation_name=organisation.short_name)
 
 
 def signature_reminders_send(*, every: timedelta) -> int:
@@ -262,14 +294,10 @@ class SignatoryRequest:
     to_administrators: bool  # the organisation has no coordinator to ask
 
 
-def signatory_request(
-    *, actor: User, participation: Participation, members_url: str
-) -> SignatoryRequest:
-    """Ask an organisation taking part in a plan to name a signatory: an email to its
-    coordinators, who set roles (to the platform administrators when it has none).
-
-    Refused when the organisation already has an active signatory or has no one to ask.
-    """
+def _signatory_request_recipients(participation: Participation) -> tuple[list[User], bool]:
+    """Who is asked for a signatory of the participating organisation: its coordinators,
+    else the platform administrators (then True). Refused when the plan needs no
+    signature of it, when it has an active signatory, or when no one can be asked."""
     organisation = participation.organisation
     if not participation.signatory_required:
         raise ValidationError(
@@ -294,6 +322,19 @@ def signatory_request(
             _("%(name)s has no coordinator, and no administrator has an email address.")
             % {"name": organisation.short_name}
         )
+    return recipients, to_administrators
+
+
+def signatory_request(
+    *, actor: User, participation: Participation, members_url: str
+) -> SignatoryRequest:
+    """Ask an organisation taking part in a plan to name a signatory: an email to its
+    coordinators, who set roles (to the platform administrators when it has none).
+
+    Refused when the organisation already has an active signatory or has no one to ask.
+    """
+    organisation = participation.organisation
+    recipients, to_administrators = _signatory_request_recipients(participation)
     if not ratelimit_hit(
         scope="signatory-request",
         key=str(participation.pk),
