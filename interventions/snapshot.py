@@ -91,7 +91,7 @@ _INDICATOR_COLUMNS = (
 
 
 def _rows(plan: ActionPlan) -> _Rows:
-    """Seven queries, however many interventions (the interventions' when iterated)."""
+    """The seven reads of ``build``; the interventions' runs when they are iterated."""
     return _Rows(
         interventions=Intervention.objects.filter(plan=plan)
         .order_by("title")
