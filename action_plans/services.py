@@ -1,13 +1,20 @@
-"""Writes to action plans."""
+"""Writes to action plans, and the removal every app's records go through."""
 
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from action_plans.hooks import plan_change_checks
 from action_plans.models import ActionPlan, PlanStatus
 from msd_planner.lib.history import attribute
-from msd_planner.lib.versioned_edit import Update, versioned_update
+from msd_planner.lib.versioned_edit import Update, lock_for_removal, versioned_update
+
+RecordT = TypeVar("RecordT", bound=models.Model)
 
 # What the plan's details page may change, in the order the form shows it.
 PLAN_FIELDS = (
@@ -59,6 +66,50 @@ def closed_reason(plan: ActionPlan) -> str:
             str(what_next),
         ]
     ).strip()
+
+
+def record_remove(
+    *,
+    actor: AbstractBaseUser | None,
+    record: RecordT,
+    plan_id: int | None,
+    any_status: bool = False,
+    check: Callable[[RecordT], None] | None = None,
+    in_use: Callable[[RecordT, Iterable[models.Model]], str] | None = None,
+) -> RecordT:
+    """Remove ``record`` for ``actor``, the one way every removal service does it:
+
+    1. lock the plan row ``plan_id``: ``plan_lock`` (refused unless the plan is a draft),
+       or ``plan_row_lock`` with ``any_status`` for living work (a meeting with a funding
+       partner); no plan lock when ``plan_id`` is None (a record outside any plan, whose
+       service takes its own lock first, or one recorded without the plan's lock);
+    2. ``lock_for_removal``: ``RecordRemoved`` (who, when) if someone removed it first,
+       so a second removal writes nothing;
+    3. ``check(fresh)`` refuses, under those locks, with ``ValidationError``;
+    4. delete it, its history row naming ``actor``. Records that protect it
+       (``on_delete=PROTECT``) refuse the removal with ``in_use(fresh, protectors)``,
+       which names them; without ``in_use`` nothing is expected to protect it.
+
+    Returns the removed record (for the grants or the log that follow). Call inside
+    the service's transaction."""
+    if plan_id is not None and any_status:
+        plan_row_lock(plan_id)
+    elif plan_id is not None:
+        plan_lock(plan_id)
+    fresh = lock_for_removal(record)
+    if check is not None:
+        check(fresh)
+    attribute(fresh, actor)
+    if in_use is None:
+        fresh.delete()
+        return fresh
+    try:
+        # In a savepoint, so that a refusal rolls back the attempt and nothing else.
+        with transaction.atomic():
+            fresh.delete()
+    except ProtectedError as error:
+        raise ValidationError(in_use(fresh, error.protected_objects)) from None
+    return fresh
 
 
 @transaction.atomic

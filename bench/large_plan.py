@@ -55,13 +55,10 @@ from funding.services import (
     strategy_save,
 )
 from governance.models import CreditPreference, LeadModel, Organisation, Role, User
-from governance.services import (
-    LeadArrangementData,
-    lead_arrangement_set,
-    membership_set,
-    organisation_create,
-    participation_add,
-)
+from governance.services.lead_arrangement import LeadArrangementData, lead_arrangement_set
+from governance.services.memberships import membership_set
+from governance.services.organisations import organisation_create
+from governance.services.participations import participation_add
 from interventions.models import (
     AddressedTarget,
     Beneficiaries,

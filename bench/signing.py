@@ -62,7 +62,8 @@ from action_plans.models import (  # noqa: E402
     PlanDocument,
 )
 from governance.models import Membership, Organisation, Role, User  # noqa: E402
-from governance.validation import plan_sign, required_signatures  # noqa: E402
+from governance.services.signing import plan_sign  # noqa: E402
+from governance.validation import required_signatures  # noqa: E402
 from msd_planner.celery import app  # noqa: E402
 
 ROUNDS = 5

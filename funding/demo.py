@@ -380,7 +380,28 @@ def load(data: DemoData) -> None:
         return
     actor = User.objects.filter(username="coordinator").first()
     organisations = _funders(data)
-    sources = {
+    sources = _demo_sources(actor, plan, organisations)
+    data.created["funding sources"] += len(sources)
+    _demo_commitments(data, actor, interventions, sources, organisations)
+    for title, (strategy, partners) in DEMO_STRATEGIES.items():
+        if title in interventions:
+            strategy_save(
+                actor=actor,
+                intervention=interventions[title],
+                expected_version=0,
+                data={
+                    "strategy": strategy,
+                    "partners_to_approach": [organisations[acronym] for acronym in partners],
+                },
+            )
+    _demo_engagements(actor, plan, interventions, organisations)
+
+
+def _demo_sources(
+    actor: User, plan: ActionPlan, organisations: dict[str, Organisation]
+) -> dict[str, FundingSource]:
+    """``DEMO_SOURCES``, by their key."""
+    return {
         key: source_create(
             actor=actor,
             plan=plan,
@@ -394,8 +415,16 @@ def load(data: DemoData) -> None:
         )
         for key, spec in DEMO_SOURCES.items()
     }
-    data.created["funding sources"] += len(sources)
 
+
+def _demo_commitments(
+    data: DemoData,
+    actor: User,
+    interventions: dict[str, Intervention],
+    sources: dict[str, FundingSource],
+    organisations: dict[str, Organisation],
+) -> None:
+    """``DEMO_COMMITMENTS`` to the interventions that still have their title."""
     for spec in DEMO_COMMITMENTS:
         intervention = interventions.get(spec.intervention)
         if intervention is None:  # renamed since: the demo adds nothing to it
@@ -422,18 +451,15 @@ def load(data: DemoData) -> None:
         )
         data.created["commitments"] += 1
 
-    for title, (strategy, partners) in DEMO_STRATEGIES.items():
-        if title in interventions:
-            strategy_save(
-                actor=actor,
-                intervention=interventions[title],
-                expected_version=0,
-                data={
-                    "strategy": strategy,
-                    "partners_to_approach": [organisations[acronym] for acronym in partners],
-                },
-            )
 
+def _demo_engagements(
+    actor: User,
+    plan: ActionPlan,
+    interventions: dict[str, Intervention],
+    organisations: dict[str, Organisation],
+) -> None:
+    """``DEMO_ENGAGEMENTS``; a consultation becomes a bilateral meeting when the plan's
+    log has no consultation to link it to."""
     consultation = _consultation(plan)
     for spec in DEMO_ENGAGEMENTS:
         kind = spec.kind

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from action_plans.hooks import acting_organisations
 from action_plans.models import ActionPlan
 from action_plans.permissions import plan_actions_for_user
-from action_plans.services import plan_lock, plan_row_lock
+from action_plans.services import plan_lock, plan_row_lock, record_remove
 from funding.models import (
     FUNDING_DATE_TOO_EARLY,
     FUNDING_DATES_FROM,
@@ -171,16 +171,16 @@ def source_update(
 @transaction.atomic
 def source_remove(*, actor: User, source: FundingSource) -> None:
     """Remove a source no commitment uses (refused, naming the interventions, else)."""
-    plan_lock(source.plan_id)
-    fresh = lock_for_removal(source)
-    titles = sorted(set(fresh.commitments.values_list("intervention__title", flat=True)))
+    record_remove(actor=actor, record=source, plan_id=source.plan_id, check=_source_unused)
+
+
+def _source_unused(source: FundingSource) -> None:
+    titles = sorted(set(source.commitments.values_list("intervention__title", flat=True)))
     if titles:
         raise ValidationError(
             _("Commitments to %(titles)s come from “%(name)s”. Remove those first.")
-            % {"titles": quoted(titles), "name": fresh.name}
+            % {"titles": quoted(titles), "name": source.name}
         )
-    attribute(fresh, actor)
-    fresh.delete()
 
 
 # --- commitments -------------------------------------------------------------------------
@@ -232,9 +232,43 @@ def commitment_problems(
     known = currency in current_currency_codes()
     if not known:
         problem("currency", _("Choose a current ISO 4217 currency."))
-    amount = values.get("amount")
-    disbursed = values.get("disbursed") or Decimal(0)
-    to_local = values.get("to_local_actors") or Decimal(0)
+    _amount_problems(problem, values, currency if known else None)
+    if known and currency != plan.base_currency:
+        _rate_problems(problem, plan, values, currency)
+    _stage_problems(problem, values)
+    # In the base currency, once the amount and its rate are right.
+    if (
+        known
+        and values.get("amount") is not None
+        and not {"amount", "exchange_rate"} & problems.keys()
+    ):
+        _base_amount_problems(problem, plan, values, currency)
+    _local_actor_problems(problem, plan, values)
+    latest = latest_funding_date(plan)
+    for name in ("dated", "rate_date"):
+        _date_problems(
+            problem,
+            name,
+            values.get(name),
+            latest=latest,
+            why=_("Enter a date no later than %(date)s, a year after the plan period."),
+        )
+    return problems
+
+
+def _amounts(values: dict) -> tuple[Decimal | None, Decimal, Decimal]:
+    """The amount (None when not given), the amount disbursed and the part for local
+    actors (zero when not given)."""
+    return (
+        values.get("amount"),
+        values.get("disbursed") or Decimal(0),
+        values.get("to_local_actors") or Decimal(0),
+    )
+
+
+def _amount_problems(problem, values: dict, currency: str | None) -> None:
+    """Each amount's sign, size and, in a known ``currency``, its decimals."""
+    amount, disbursed, to_local = _amounts(values)
     for name, value in (
         ("amount", amount),
         ("disbursed", disbursed),
@@ -252,31 +286,38 @@ def commitment_problems(
             )
         elif value >= MONEY_LIMIT:
             problem(name, _("Enter an amount below one quadrillion (10^15)."))
-        if known and (message := precision_problem(value, currency)):
+        if currency and (message := precision_problem(value, currency)):
             problem(name, message)
-    if known and currency != plan.base_currency:
-        rate = values.get("exchange_rate")
-        if rate is None:
+
+
+def _rate_problems(problem, plan: ActionPlan, values: dict, currency: str) -> None:
+    """The exchange rate (and its date) of an amount in another currency than the base."""
+    rate = values.get("exchange_rate")
+    if rate is None:
+        problem(
+            "exchange_rate",
+            _("Enter the rate of 1 %(currency)s in %(base)s.")
+            % {"currency": currency, "base": plan.base_currency},
+        )
+    else:
+        if rate <= 0:
+            problem("exchange_rate", _("Enter an exchange rate above zero."))
+        # The rate is stored as entered and the base amounts computed from it: a rate
+        # the column would round would no longer give them.
+        if rate >= RATE_LIMIT or decimals(rate) > RATE_PLACES:
             problem(
                 "exchange_rate",
-                _("Enter the rate of 1 %(currency)s in %(base)s.")
-                % {"currency": currency, "base": plan.base_currency},
+                _("Enter a rate below one trillion (10^12), with at most %(places)s decimals.")
+                % {"places": RATE_PLACES},
             )
-        else:
-            if rate <= 0:
-                problem("exchange_rate", _("Enter an exchange rate above zero."))
-            # The rate is stored as entered and the base amounts computed from it: a rate
-            # the column would round would no longer give them.
-            if rate >= RATE_LIMIT or decimals(rate) > RATE_PLACES:
-                problem(
-                    "exchange_rate",
-                    _("Enter a rate below one trillion (10^12), with at most %(places)s decimals.")
-                    % {"places": RATE_PLACES},
-                )
-        if values.get("rate_date") is None:
-            problem("rate_date", _("Enter the date of the exchange rate."))
-    stage = values.get("stage")
-    if stage == Stage.DISBURSED:
+    if values.get("rate_date") is None:
+        problem("rate_date", _("Enter the date of the exchange rate."))
+
+
+def _stage_problems(problem, values: dict) -> None:
+    """The amount disbursed as the stage allows it, and the parts within the amount."""
+    amount, disbursed, to_local = _amounts(values)
+    if values.get("stage") == Stage.DISBURSED:
         if not disbursed:
             problem("disbursed", _("Enter the amount disbursed to date."))
     elif disbursed:
@@ -289,17 +330,26 @@ def commitment_problems(
             problem("disbursed", _("The amount disbursed cannot exceed the amount."))
         if to_local > amount:
             problem("to_local_actors", _("The part for local actors cannot exceed the amount."))
-    if known and amount is not None and not {"amount", "exchange_rate"} & problems.keys():
-        rate = None if currency == plan.base_currency else values.get("exchange_rate")
-        if converted(amount, rate, plan.base_currency) >= MONEY_LIMIT:
-            problem(
-                "amount",
-                _(
-                    "In %(base)s this amount reaches one quadrillion (10^15), more than can "
-                    "be recorded: check the amount and the rate."
-                )
-                % {"base": plan.base_currency},
+
+
+def _base_amount_problems(problem, plan: ActionPlan, values: dict, currency: str) -> None:
+    """The amount converted to the base currency must still be recordable."""
+    rate = None if currency == plan.base_currency else values.get("exchange_rate")
+    if converted(values["amount"], rate, plan.base_currency) >= MONEY_LIMIT:
+        problem(
+            "amount",
+            _(
+                "In %(base)s this amount reaches one quadrillion (10^15), more than can "
+                "be recorded: check the amount and the rate."
             )
+            % {"base": plan.base_currency},
+        )
+
+
+def _local_actor_problems(problem, plan: ActionPlan, values: dict) -> None:
+    """The part for local actors goes with the local actors (of this plan) and how it
+    reaches them."""
+    to_local = _amounts(values)[2]
     local_actors = list(values.get("local_actors") or [])
     if to_local and not local_actors:
         problem("local_actors", _("Choose the local actors who receive it."))
@@ -310,16 +360,6 @@ def commitment_problems(
     strangers = {organisation.pk for organisation in local_actors} - _local_actor_ids(plan)
     if strangers:
         problem("local_actors", _("Choose local actors taking part in this plan."))
-    latest = latest_funding_date(plan)
-    for name in ("dated", "rate_date"):
-        _date_problems(
-            problem,
-            name,
-            values.get(name),
-            latest=latest,
-            why=_("Enter a date no later than %(date)s, a year after the plan period."),
-        )
-    return problems
 
 
 def base_amounts(plan: ActionPlan, values: dict) -> dict[str, Decimal]:
@@ -480,13 +520,20 @@ def commitment_disbursement_record(
 def commitment_remove(*, actor: User, commitment: Commitment) -> None:
     """Remove a commitment the user may still change (checked again under the lock: a
     donor's pledge may have become a commitment meanwhile)."""
-    plan = plan_lock(commitment.intervention.plan_id)
-    fresh = lock_for_removal(commitment)
-    fresh.intervention = Intervention.objects.get(pk=fresh.intervention_id)
-    if not _rule_allows(COMMITMENT_EDIT, actor, plan, fresh):
-        raise ValidationError(_("You may no longer remove this commitment."))
-    attribute(fresh, actor)
-    fresh.delete()
+
+    def still_allowed(fresh: Commitment) -> None:
+        fresh.intervention = Intervention.objects.select_related("plan").get(
+            pk=fresh.intervention_id
+        )
+        if not _rule_allows(COMMITMENT_EDIT, actor, fresh.intervention.plan, fresh):
+            raise ValidationError(_("You may no longer remove this commitment."))
+
+    record_remove(
+        actor=actor,
+        record=commitment,
+        plan_id=commitment.intervention.plan_id,
+        check=still_allowed,
+    )
 
 
 def base_currency_kept(plan: ActionPlan, changed: list[str]) -> None:
@@ -623,7 +670,6 @@ def engagement_update(
 
 @transaction.atomic
 def engagement_remove(*, actor: User, engagement: Engagement) -> None:
-    plan_row_lock(engagement.plan_id)
-    fresh = lock_for_removal(engagement)
-    attribute(fresh, actor)
-    fresh.delete()
+    """Remove a contact with a funding partner from the log, whatever the plan's status
+    (the log is kept after adoption too)."""
+    record_remove(actor=actor, record=engagement, plan_id=engagement.plan_id, any_status=True)

@@ -23,7 +23,25 @@ FIGURES = (
 
 def build(plan: ActionPlan) -> dict:
     """Ten queries, however many interventions and commitments."""
-    records = [
+    return {
+        "records": [
+            *_source_records(plan),
+            *_funding_records(plan),
+            *_strategy_records(plan),
+            *_target_funding_records(plan),
+            *_mix_records(plan),
+        ],
+        "totals": _totals(plan),
+    }
+
+
+def _frozen(figures) -> dict:
+    """The ``FIGURES`` of ``figures``, frozen."""
+    return {name: frozen_amount(getattr(figures, name)) for name in FIGURES}
+
+
+def _source_records(plan: ActionPlan) -> list[dict]:
+    return [
         {
             "key": f"source:{source.pk}",
             "kind": "source",
@@ -36,74 +54,79 @@ def build(plan: ActionPlan) -> dict:
         }
         for source in FundingSource.objects.filter(plan=plan).select_related("provider")
     ]
-    for intervention in selectors.interventions_with_figures(plan):
-        figures = selectors.Figures.of(intervention)
-        records.append(
-            {
-                "key": f"funding:{intervention.pk}",
-                "kind": "funding",
-                "parent": f"intervention:{intervention.pk}",
-                "label": intervention.title,
-                "fields": {name: frozen_amount(getattr(figures, name)) for name in FIGURES},
-            }
-        )
-    for strategy in (
-        MobilisationStrategy.objects.filter(intervention__plan=plan)
+
+
+def _funding_records(plan: ActionPlan) -> list[dict]:
+    """Each intervention's figures."""
+    return [
+        {
+            "key": f"funding:{intervention.pk}",
+            "kind": "funding",
+            "parent": f"intervention:{intervention.pk}",
+            "label": intervention.title,
+            "fields": _frozen(selectors.Figures.of(intervention)),
+        }
+        for intervention in selectors.interventions_with_figures(plan)
+    ]
+
+
+def _strategy_records(plan: ActionPlan) -> list[dict]:
+    """The resource mobilisation plan: each intervention's strategy."""
+    return [
+        {
+            "key": f"strategy:{strategy.intervention_id}",
+            "kind": "strategy",
+            "parent": f"intervention:{strategy.intervention_id}",
+            "label": strategy.intervention.title,
+            "fields": {
+                "strategy": strategy.strategy,
+                "partners_to_approach": sorted(
+                    str(partner) for partner in strategy.partners_to_approach.all()
+                ),
+            },
+        }
+        for strategy in MobilisationStrategy.objects.filter(intervention__plan=plan)
         .select_related("intervention")
         .prefetch_related("partners_to_approach")
         .order_by("intervention__title")
-    ):
-        records.append(
-            {
-                "key": f"strategy:{strategy.intervention_id}",
-                "kind": "strategy",
-                "parent": f"intervention:{strategy.intervention_id}",
-                "label": strategy.intervention.title,
-                "fields": {
-                    "strategy": strategy.strategy,
-                    "partners_to_approach": sorted(
-                        str(partner) for partner in strategy.partners_to_approach.all()
-                    ),
-                },
-            }
-        )
-    for row in selectors.figures_by_target(plan):
-        target = row.subject.target
-        records.append(
-            {
-                "key": f"target_funding:{target.code}",
-                "kind": "target_funding",
-                "label": f"{target.code} {target.title_en}",
-                "titles": target_titles(target),
-                "fields": {
-                    "cost": frozen_amount(row.figures.cost),
-                    **{name: frozen_amount(getattr(row.figures, name)) for name in FIGURES},
-                },
-            }
-        )
-    for row in selectors.figures_by_kind(plan):
-        records.append(
-            {
-                "key": f"mix:{row.kind}",
-                "kind": "mix",
-                "label": row.kind,
-                "innovative": row.innovative,
-                "fields": {name: frozen_amount(getattr(row.figures, name)) for name in FIGURES},
-            }
-        )
+    ]
+
+
+def _target_funding_records(plan: ActionPlan) -> list[dict]:
+    """The figures of each prioritised target (summaries of the interventions')."""
+    return [
+        {
+            "key": f"target_funding:{row.subject.target.code}",
+            "kind": "target_funding",
+            "label": f"{row.subject.target.code} {row.subject.target.title_en}",
+            "titles": target_titles(row.subject.target),
+            "fields": {"cost": frozen_amount(row.figures.cost), **_frozen(row.figures)},
+        }
+        for row in selectors.figures_by_target(plan)
+    ]
+
+
+def _mix_records(plan: ActionPlan) -> list[dict]:
+    """The figures of each kind of source (the funding mix)."""
+    return [
+        {
+            "key": f"mix:{row.kind}",
+            "kind": "mix",
+            "label": row.kind,
+            "innovative": row.innovative,
+            "fields": _frozen(row.figures),
+        }
+        for row in selectors.figures_by_kind(plan)
+    ]
+
+
+def _totals(plan: ActionPlan) -> dict:
     figures = selectors.plan_figures(plan)
     return {
-        "records": records,
-        "totals": {
-            "cost": frozen_amount(figures.cost),
-            **{name: frozen_amount(getattr(figures, name)) for name in FIGURES},
-            "local_share_of_committed": frozen_amount(
-                rounded_share(figures.local_share_of_committed)
-            ),
-            "local_share_of_disbursed": frozen_amount(
-                rounded_share(figures.local_share_of_disbursed)
-            ),
-        },
+        "cost": frozen_amount(figures.cost),
+        **_frozen(figures),
+        "local_share_of_committed": frozen_amount(rounded_share(figures.local_share_of_committed)),
+        "local_share_of_disbursed": frozen_amount(rounded_share(figures.local_share_of_disbursed)),
     }
 
 

@@ -31,16 +31,17 @@ class GovernanceConfig(AppConfig):
             history,
             links,
             permissions,
+            readiness,
             selectors,
-            services,
             snapshot,
             two_factor,
             validation,
         )
+        from governance.services import accounts, memberships
 
         register_acting_organisations(permissions.acting_organisations)
         register_validation_policy(validation.POLICY)
-        register_readiness_check(validation.governance_readiness)
+        register_readiness_check(readiness.governance_readiness)
         register_plan_list_column(_("Lead bodies"), selectors.plans_lead_bodies)
         register_plan_list_column(_("Your role"), selectors.plans_roles_of)
         register_no_plan_explanation(selectors.no_plan_explanation)
@@ -68,11 +69,11 @@ class GovernanceConfig(AppConfig):
         )
         # A sign-in is not a change to the account: record it without a history row.
         user_logged_in.disconnect(dispatch_uid="update_last_login")
-        user_logged_in.connect(services.last_login_record, dispatch_uid="update_last_login")
+        user_logged_in.connect(accounts.last_login_record, dispatch_uid="update_last_login")
         # What the new session owes after the password (a code, or enrolment).
         user_logged_in.connect(two_factor.remember_what_is_owed, dispatch_uid="two_factor_owed")
         # After an upgrade the policy may give new actions: every plan's grants are
         # recomputed from its governance records once the tables are migrated.
         post_migrate.connect(
-            services.all_plan_permissions_sync, sender=self, dispatch_uid="sync_plan_grants"
+            memberships.all_plan_permissions_sync, sender=self, dispatch_uid="sync_plan_grants"
         )

@@ -28,13 +28,11 @@ from governance.models import (
     Role,
     User,
 )
-from governance.services import (
-    LeadArrangementData,
-    lead_arrangement_set,
-    membership_set,
-    participation_add,
-)
-from governance.validation import plan_sign, required_signatures
+from governance.services.lead_arrangement import LeadArrangementData, lead_arrangement_set
+from governance.services.memberships import membership_set
+from governance.services.participations import participation_add
+from governance.services.signing import plan_sign
+from governance.validation import required_signatures
 
 DEMO_PASSWORD = "msd-demo-2030"  # noqa: S105 - documented in README, demo only
 

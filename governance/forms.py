@@ -24,7 +24,7 @@ from governance.models import (
 )
 from governance.permissions import organisations_visible_to
 from governance.selectors import plan_governance
-from governance.services import LeadArrangementData, lead_arrangement_problems
+from governance.services.lead_arrangement import LeadArrangementData, lead_arrangement_problems
 from msd_planner.lib.ratelimit import ratelimit_hit
 from msd_planner.lib.versioned_edit import VersionedForm, VersionedModelForm
 

@@ -63,6 +63,12 @@ class InterventionForm(VersionedModelForm):
         self.plan = plan
         if explain:  # a revision: the reason for the change, with the save
             offer_change_reason(self)
+        self._main_fields_set_up(plan, leads)
+        self._target_fields_add(plan)
+        self._partner_fields_add(plan)
+        self._group_fields_add()
+
+    def _main_fields_set_up(self, plan: ActionPlan, leads) -> None:
         self.fields["level"].choices = InterventionLevel.choices
         self.fields["status"].choices = InterventionStatus.choices
         self.fields["sector"].choices = [("", _("Choose the sector")), *Sector.choices]
@@ -85,23 +91,15 @@ class InterventionForm(VersionedModelForm):
             self.fields[name].widget.attrs.update(
                 min=f"{plan.period_start_year}-01-01", max=f"{plan.period_end_year}-12-31"
             )
-        instance = self.instance
-        current_targets = (
+
+    def _target_fields_add(self, plan: ActionPlan) -> None:
+        """A box and a contribution for each of the plan's prioritised targets."""
+        current = (
             {
                 link.prioritised_target_id: link.contribution
-                for link in instance.addressed_targets.all()
+                for link in self.instance.addressed_targets.all()
             }
-            if instance.pk
-            else {}
-        )
-        current_partners = (
-            {link.organisation_id: link.role for link in instance.partners.all()}
-            if instance.pk
-            else {}
-        )
-        current_groups = (
-            {link.group: link.estimated_number for link in instance.beneficiaries.all()}
-            if instance.pk
+            if self.instance.pk
             else {}
         )
         self.targets = list(selectors.accepted_targets(plan))
@@ -109,31 +107,47 @@ class InterventionForm(VersionedModelForm):
             self.fields[f"target_{item.pk}"] = forms.BooleanField(
                 label=f"{item.target.code} {item.target.title}",
                 required=False,
-                initial=item.pk in current_targets,
+                initial=item.pk in current,
             )
             self.fields[f"contribution_{item.pk}"] = forms.CharField(
                 label=_("How it contributes to %(code)s") % {"code": item.target.code},
                 required=False,
                 max_length=NOTE_MAX_LENGTH,
-                initial=current_targets.get(item.pk, ""),
+                initial=current.get(item.pk, ""),
             )
+
+    def _partner_fields_add(self, plan: ActionPlan) -> None:
+        """A role (or none) for each organisation taking part in the plan."""
+        current = (
+            {link.organisation_id: link.role for link in self.instance.partners.all()}
+            if self.instance.pk
+            else {}
+        )
         self.organisations = list(selectors.participants(plan))
         for organisation in self.organisations:
             self.fields[f"partner_{organisation.pk}"] = forms.ChoiceField(
                 label=organisation.short_name,
                 required=False,
                 choices=[(NOT_A_PARTNER, _("Not a partner")), *PartnerRole.choices],
-                initial=current_partners.get(organisation.pk, NOT_A_PARTNER),
+                initial=current.get(organisation.pk, NOT_A_PARTNER),
             )
+
+    def _group_fields_add(self) -> None:
+        """A box and an estimated number for each beneficiary group."""
+        current = (
+            {link.group: link.estimated_number for link in self.instance.beneficiaries.all()}
+            if self.instance.pk
+            else {}
+        )
         for value, label in BeneficiaryGroup.choices:
             self.fields[f"group_{value}"] = forms.BooleanField(
-                label=label, required=False, initial=value in current_groups
+                label=label, required=False, initial=value in current
             )
             self.fields[f"number_{value}"] = forms.IntegerField(
                 label=_("Estimated number of %(group)s") % {"group": label},
                 required=False,
                 min_value=0,
-                initial=current_groups.get(value),
+                initial=current.get(value),
                 # The bound is judged by intervention_problems; the browser knows it too.
                 widget=forms.NumberInput(attrs={"max": INTEGER_MAX}),
             )

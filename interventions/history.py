@@ -49,6 +49,7 @@ def _progress(change) -> str:
     return _("progress measured on %(date)s on an SDG indicator") % {"date": day}
 
 
+# Long on purpose: a declaration per tracked model, a table that reads best whole.
 def register() -> None:
     history.name_area("interventions", gettext_lazy("Interventions"))
     history.track(

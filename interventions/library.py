@@ -229,6 +229,15 @@ REQUIRED_COLUMNS = tuple(column.name for column in IMPORT_COLUMNS if column.requ
 IMPORT_STATUSES = tuple(status for status in InterventionStatus if status != "dropped")
 # Where a problem the service reports on a form field is shown in the file.
 FIELD_COLUMN = {"lead_organisation": "", "drop_reason": "status"}
+# The fields ``intervention_problems`` checks against the plan and the other records.
+CHECKED_ACROSS_RECORDS = (
+    "start_date",
+    "end_date",
+    "estimated_cost",
+    "status",
+    "drop_reason",
+    "lead_organisation",
+)
 
 EXAMPLE_ROWS = (
     {
@@ -446,12 +455,51 @@ def read_import(
     return result
 
 
+@dataclass
+class _RowProblems:
+    """The problems of one row of an import, in the order they are found."""
+
+    row: int
+    found: list[ImportProblem] = field(default_factory=list)
+
+    def add(self, column: str, message) -> None:
+        self.found.append(ImportProblem(self.row, column, str(message)))
+
+    def columns(self) -> set[str]:
+        return {problem.column for problem in self.found}
+
+    def not_one_of(self, column: str, text: str, codes) -> None:
+        self.add(
+            column,
+            _("“%(value)s” is not one of: %(choices)s.")
+            % {"value": text, "choices": ", ".join(codes)},
+        )
+
+
 def _read_row(number, values, plan, lead, prioritised, participants, result) -> None:
-    problems: list[ImportProblem] = []
+    """Check one row as the intervention form would: the intervention's fields, its links,
+    then the rules that span records (once its targets are known)."""
+    problems = _RowProblems(number)
+    intervention = _row_intervention(values, plan, lead, problems)
+    links = Links(
+        targets=_row_targets(values, prioritised, problems),
+        beneficiaries=_row_beneficiaries(values, problems),
+        partners=_row_partners(values, participants, problems),
+    )
+    if "targets" not in problems.columns():
+        checked = {name: getattr(intervention, name) for name in CHECKED_ACROSS_RECORDS}
+        for name, messages in intervention_problems(plan, checked, links).items():
+            for message in messages:
+                problems.add(FIELD_COLUMN.get(name, name), message)
+    if problems.found:
+        result.problems.extend(problems.found)
+    else:
+        result.rows.append(ImportRow(number, intervention, links))
 
-    def problem(column: str, message: str) -> None:
-        problems.append(ImportProblem(number, column, str(message)))
 
+def _row_intervention(values, plan, lead, problems: _RowProblems) -> Intervention:
+    """The row's intervention, its fields checked by the model's validations; a date or a
+    cost that is not one is left out (None) of the checks that follow."""
     fields = {
         "title": values.get("title", ""),
         "description": values.get("description", ""),
@@ -459,76 +507,84 @@ def _read_row(number, values, plan, lead, prioritised, participants, result) -> 
         "start_date": values.get("start_date") or None,
         "end_date": values.get("end_date") or None,
         "estimated_cost": values.get("estimated_cost", "").replace(" ", "") or None,
+        **_row_choices(values, problems),
     }
-    for column, choices in (("level", InterventionLevel.choices), ("sector", Sector.choices)):
-        text = values.get(column, "")
-        fields[column] = _choice(text, choices) if text else ""
-        if text and fields[column] is None:
-            problem(
-                column,
-                _("“%(value)s” is not one of: %(choices)s.")
-                % {"value": text, "choices": ", ".join(value for value, _label in choices)},
-            )
-            fields[column] = ""
-    status_text = values.get("status", "")
-    status_choices = [(status.value, status.label) for status in IMPORT_STATUSES]
-    fields["status"] = _choice(status_text, status_choices) if status_text else "proposed"
-    if fields["status"] is None:
-        problem(
-            "status",
-            _("“%(value)s” is not one of: %(choices)s.")
-            % {
-                "value": status_text,
-                "choices": ", ".join(value for value, _label in status_choices),
-            },
-        )
-        fields["status"] = "proposed"
     intervention = Intervention(plan=plan, lead_organisation=lead, **fields)
-    reported = {problem.column for problem in problems}
+    reported = problems.columns()
     try:
         intervention.full_clean(exclude=["plan", "lead_organisation"], validate_constraints=False)
     except ValidationError as error:
         for name, messages in error.message_dict.items():
             if name not in reported:
                 for message in messages:
-                    problem(name, message)
-    invalid = {problem.column for problem in problems}
+                    problems.add(name, message)
+    invalid = problems.columns()
     for name in ("start_date", "end_date", "estimated_cost"):
         if name in invalid:
             setattr(intervention, name, None)  # still text: leave it out of the checks below
+    return intervention
 
-    links = Links()
+
+def _row_choices(values, problems: _RowProblems) -> dict[str, str]:
+    """The level, sector and status the row gives, by code or label (level and sector
+    empty when unknown, for the model to say they are required; the status proposed)."""
+    fields = {}
+    for column, choices in (("level", InterventionLevel.choices), ("sector", Sector.choices)):
+        text = values.get(column, "")
+        fields[column] = (_choice(text, choices) if text else "") or ""
+        if text and not fields[column]:
+            problems.not_one_of(column, text, [value for value, _label in choices])
+    status_text = values.get("status", "")
+    status_choices = [(status.value, status.label) for status in IMPORT_STATUSES]
+    status = _choice(status_text, status_choices) if status_text else "proposed"
+    if status is None:
+        problems.not_one_of("status", status_text, [value for value, _label in status_choices])
+    fields["status"] = status or "proposed"
+    return fields
+
+
+def _row_targets(values, prioritised, problems: _RowProblems) -> dict[int, str]:
+    """The prioritised targets the row addresses, by code."""
+    targets = {}
     for code in _split(values.get("targets", "")):
         item = prioritised.get(code)
         if item is None:
-            problem(
-                "targets",
-                _("Target %(code)s is not prioritised in this plan.") % {"code": code},
+            problems.add(
+                "targets", _("Target %(code)s is not prioritised in this plan.") % {"code": code}
             )
         else:
-            links.targets[item.pk] = ""
+            targets[item.pk] = ""
+    return targets
+
+
+def _row_beneficiaries(values, problems: _RowProblems) -> dict[str, int | None]:
+    """The beneficiary groups (code or label), each with its number where given."""
+    beneficiaries: dict[str, int | None] = {}
     for part in _split(values.get("beneficiaries", "")):
         group_text, _colon, number_text = part.partition(":")
         group = _choice(group_text, BeneficiaryGroup.choices)
-        estimated = None
         if group is None:
-            problem(
-                "beneficiaries",
-                _("“%(value)s” is not one of: %(choices)s.")
-                % {"value": group_text.strip(), "choices": ", ".join(BeneficiaryGroup.values)},
-            )
+            problems.not_one_of("beneficiaries", group_text.strip(), BeneficiaryGroup.values)
             continue
+        estimated = None
         if number_text.strip():
             digits = number_text.strip().replace(" ", "").replace(",", "")
             if not digits.isdigit() or len(digits) > 9:
-                problem(
+                problems.add(
                     "beneficiaries",
                     _("“%(value)s” is not a whole number of people.")
                     % {"value": number_text.strip()},
                 )
                 continue
             estimated = int(digits)
-        links.beneficiaries[group] = estimated
+        beneficiaries[group] = estimated
+    return beneficiaries
+
+
+def _row_partners(values, participants, problems: _RowProblems) -> dict[int, str]:
+    """The partners (acronym or name of organisations taking part in the plan), each an
+    implementing partner."""
+    partners = {}
     for part in _split(values.get("partners", "")):
         wanted = part.lower()
         organisation = next(
@@ -540,31 +596,12 @@ def _read_row(number, values, plan, lead, prioritised, participants, result) -> 
             None,
         )
         if organisation is None:
-            problem(
-                "partners",
-                _("%(name)s does not take part in this plan.") % {"name": part},
+            problems.add(
+                "partners", _("%(name)s does not take part in this plan.") % {"name": part}
             )
         else:
-            links.partners[organisation.pk] = PartnerRole.IMPLEMENTING
-    if not any(problem.column == "targets" for problem in problems):
-        checked = {
-            name: getattr(intervention, name)
-            for name in (
-                "start_date",
-                "end_date",
-                "estimated_cost",
-                "status",
-                "drop_reason",
-                "lead_organisation",
-            )
-        }
-        for name, messages in intervention_problems(plan, checked, links).items():
-            for message in messages:
-                problem(FIELD_COLUMN.get(name, name), message)
-    if problems:
-        result.problems.extend(problems)
-    else:
-        result.rows.append(ImportRow(number, intervention, links))
+            partners[organisation.pk] = PartnerRole.IMPLEMENTING
+    return partners
 
 
 @transaction.atomic

@@ -26,61 +26,11 @@ def interventions_readiness(plan: ActionPlan) -> list[ReadinessItem]:
     """Every prioritised target has an intervention; every intervention (but the dropped
     ones) is complete: lead taking part, level, timeline inside the plan period, cost and
     an indicator with a baseline and a target. Two queries."""
-    uncovered = list(
-        PrioritisedTarget.objects.filter(plan=plan, status=ProposalStatus.ACCEPTED)
-        .annotate(
-            covered=Count(
-                "interventions",
-                filter=~Q(interventions__intervention__status=InterventionStatus.DROPPED),
-            )
-        )
-        .filter(covered=0)
-        .order_by("target__position")
-        .values_list("target__code", flat=True)
-    )
-    measured = ResultIndicator.objects.filter(
-        intervention=OuterRef("pk"), baseline_value__isnull=False, target_values__isnull=False
-    )
-    takes_part = Participation.objects.filter(plan=plan, organisation=OuterRef("lead_organisation"))
-    interventions = list(
-        Intervention.objects.filter(plan=plan)
-        .exclude(status=InterventionStatus.DROPPED)
-        .annotate(measured=Exists(measured), lead_takes_part=Exists(takes_part))
-        .order_by("title")
-        .only("title", "level", "start_date", "end_date", "estimated_cost")
-    )
-    first = date(plan.period_start_year, 1, 1)
-    last = date(min(plan.period_end_year, AGENDA_END_YEAR), 12, 31)
-    incomplete: dict[str, list[str]] = {}
-    for item in interventions:
-        missing = []
-        if not item.level:
-            missing.append(_("level"))
-        if not (
-            item.start_date and item.end_date and first <= item.start_date <= item.end_date <= last
-        ):
-            missing.append(_("timeline inside the plan period"))
-        if item.estimated_cost is None:
-            missing.append(_("cost estimate"))
-        if not item.measured:
-            missing.append(_("an indicator with a baseline and a target"))
-        for what in missing:
-            incomplete.setdefault(what, []).append(item.title)
+    interventions = _interventions_checked(plan)
     outsiders = [item.title for item in interventions if not item.lead_takes_part]
     list_url = reverse("intervention_list", args=[plan.pk])
     return [
-        ReadinessItem(
-            "coverage",
-            _("Every prioritised target has at least one intervention"),
-            True,
-            (
-                (_("No intervention for: %(codes)s.") % {"codes": ", ".join(uncovered)},)
-                if uncovered
-                else ()
-            ),
-            reverse("intervention_coverage", args=[plan.pk]),
-            order=30,
-        ),
+        _coverage_item(plan),
         ReadinessItem(
             "interventions_complete",
             _(
@@ -90,7 +40,7 @@ def interventions_readiness(plan: ActionPlan) -> list[ReadinessItem]:
             True,
             tuple(
                 _("Missing %(what)s: %(titles)s.") % {"what": what, "titles": _titles(titles)}
-                for what, titles in incomplete.items()
+                for what, titles in _incomplete(plan, interventions).items()
             ),
             list_url,
             order=31,
@@ -108,6 +58,70 @@ def interventions_readiness(plan: ActionPlan) -> list[ReadinessItem]:
             order=32,
         ),
     ]
+
+
+def _coverage_item(plan: ActionPlan) -> ReadinessItem:
+    """The prioritised targets no intervention (but a dropped one) addresses: one query."""
+    uncovered = list(
+        PrioritisedTarget.objects.filter(plan=plan, status=ProposalStatus.ACCEPTED)
+        .annotate(
+            covered=Count(
+                "interventions",
+                filter=~Q(interventions__intervention__status=InterventionStatus.DROPPED),
+            )
+        )
+        .filter(covered=0)
+        .order_by("target__position")
+        .values_list("target__code", flat=True)
+    )
+    return ReadinessItem(
+        "coverage",
+        _("Every prioritised target has at least one intervention"),
+        True,
+        (_("No intervention for: %(codes)s.") % {"codes": ", ".join(uncovered)},)
+        if uncovered
+        else (),
+        reverse("intervention_coverage", args=[plan.pk]),
+        order=30,
+    )
+
+
+def _interventions_checked(plan: ActionPlan) -> list[Intervention]:
+    """The plan's interventions but the dropped ones, each knowing whether it is measured
+    and whether its lead takes part in the plan: one query."""
+    measured = ResultIndicator.objects.filter(
+        intervention=OuterRef("pk"), baseline_value__isnull=False, target_values__isnull=False
+    )
+    takes_part = Participation.objects.filter(plan=plan, organisation=OuterRef("lead_organisation"))
+    return list(
+        Intervention.objects.filter(plan=plan)
+        .exclude(status=InterventionStatus.DROPPED)
+        .annotate(measured=Exists(measured), lead_takes_part=Exists(takes_part))
+        .order_by("title")
+        .only("title", "level", "start_date", "end_date", "estimated_cost")
+    )
+
+
+def _incomplete(plan: ActionPlan, interventions: list[Intervention]) -> dict[str, list[str]]:
+    """What is missing (in words) → the titles of the interventions missing it."""
+    first = date(plan.period_start_year, 1, 1)
+    last = date(min(plan.period_end_year, AGENDA_END_YEAR), 12, 31)
+    incomplete: dict[str, list[str]] = {}
+    for item in interventions:
+        missing = []
+        if not item.level:
+            missing.append(_("level"))
+        if not (
+            item.start_date and item.end_date and first <= item.start_date <= item.end_date <= last
+        ):
+            missing.append(_("timeline inside the plan period"))
+        if item.estimated_cost is None:
+            missing.append(_("cost estimate"))
+        if not item.measured:
+            missing.append(_("an indicator with a baseline and a target"))
+        for what in missing:
+            incomplete.setdefault(what, []).append(item.title)
+    return incomplete
 
 
 def interventions_facts(plan: ActionPlan) -> list[DashboardFact]:

@@ -8,18 +8,19 @@ changed). Indicators are versioned records of their own; their target values are
 serialised on them.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import ProtectedError, Q
+from django.db import models, transaction
+from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from action_plans.models import AGENDA_END_YEAR, ActionPlan
-from action_plans.services import plan_lock
+from action_plans.services import plan_lock, record_remove
 from governance.models import Organisation, Participation, User
 from interventions.models import (
     COST_LIMIT,
@@ -91,26 +92,8 @@ def intervention_problems(plan: ActionPlan, values: dict, links: Links) -> dict[
     def problem(name: str, message: str) -> None:
         problems.setdefault(name, []).append(message)
 
-    start, end = values.get("start_date"), values.get("end_date")
-    first_day = date(plan.period_start_year, 1, 1)
-    last_day = date(min(plan.period_end_year, AGENDA_END_YEAR), 12, 31)
-    if start and end and end < start:
-        problem("end_date", _("The end cannot be before the start."))
-    for name, day in (("start_date", start), ("end_date", end)):
-        if day and not first_day <= day <= last_day:
-            problem(
-                name,
-                _("Choose a date within the plan period (%(start)s–%(end)s).")
-                % {"start": first_day.year, "end": last_day.year},
-            )
-    cost = values.get("estimated_cost")
-    if cost is not None:  # every problem of the cost at once, not one per try
-        if cost < 0:
-            problem("estimated_cost", _("The cost cannot be negative."))
-        elif cost >= COST_LIMIT:
-            problem("estimated_cost", _("Enter a cost below one hundred trillion (10^14)."))
-        if message := precision_problem(cost, plan.base_currency, places=COST_PLACES):
-            problem("estimated_cost", message)
+    _timeline_problems(problem, plan, values.get("start_date"), values.get("end_date"))
+    _cost_problems(problem, plan, values.get("estimated_cost"))
     if (
         values.get("status") == InterventionStatus.DROPPED
         and not (values.get("drop_reason") or "").strip()
@@ -123,6 +106,42 @@ def intervention_problems(plan: ActionPlan, values: dict, links: Links) -> dict[
             "lead_organisation",
             _("%(name)s does not take part in this plan.") % {"name": lead.short_name},
         )
+    _link_problems(problem, plan, links, lead, participants)
+    return problems
+
+
+def _timeline_problems(problem, plan: ActionPlan, start: date | None, end: date | None) -> None:
+    """In order, and within the plan period (up to the end of the 2030 Agenda)."""
+    first_day = date(plan.period_start_year, 1, 1)
+    last_day = date(min(plan.period_end_year, AGENDA_END_YEAR), 12, 31)
+    if start and end and end < start:
+        problem("end_date", _("The end cannot be before the start."))
+    for name, day in (("start_date", start), ("end_date", end)):
+        if day and not first_day <= day <= last_day:
+            problem(
+                name,
+                _("Choose a date within the plan period (%(start)s–%(end)s).")
+                % {"start": first_day.year, "end": last_day.year},
+            )
+
+
+def _cost_problems(problem, plan: ActionPlan, cost: Decimal | None) -> None:
+    """Every problem of the cost at once, not one per try."""
+    if cost is None:
+        return
+    if cost < 0:
+        problem("estimated_cost", _("The cost cannot be negative."))
+    elif cost >= COST_LIMIT:
+        problem("estimated_cost", _("Enter a cost below one hundred trillion (10^14)."))
+    if message := precision_problem(cost, plan.base_currency, places=COST_PLACES):
+        problem("estimated_cost", message)
+
+
+def _link_problems(
+    problem, plan: ActionPlan, links: Links, lead: Organisation | None, participants: set[int]
+) -> None:
+    """Targets prioritised in the plan, partners taking part in it (the lead not among
+    them), beneficiary numbers the column holds."""
     if not links.targets:
         problem("targets", _("Choose at least one prioritised target it addresses."))
     prioritised = set(
@@ -147,7 +166,6 @@ def intervention_problems(plan: ActionPlan, values: dict, links: Links) -> dict[
             problem(f"number_{group}", _("The number cannot be negative."))
         elif number is not None and number > INTEGER_MAX:  # the column's largest value
             problem(f"number_{group}", too_large(INTEGER_MAX))
-    return problems
 
 
 def _check(plan: ActionPlan, values: dict, links: Links) -> None:
@@ -383,20 +401,21 @@ def intervention_remove(*, actor: User, intervention: Intervention) -> None:
     """Remove an intervention with its links, indicators and progress. Records of the
     layers above that must not vanish with it (money committed to it) protect it: the
     removal is refused, naming them."""
-    plan_lock(intervention.plan_id)
-    fresh = lock_for_removal(intervention)
-    attribute(fresh, actor)
-    try:
-        with transaction.atomic():
-            fresh.delete()
-    except ProtectedError as error:
-        kinds = sorted(
-            {str(record._meta.verbose_name_plural) for record in error.protected_objects}
-        )
-        raise ValidationError(
-            _("“%(title)s” still has %(records)s recorded against it. Remove those first.")
-            % {"title": fresh.title, "records": ", ".join(kinds)}
-        ) from None
+    record_remove(
+        actor=actor,
+        record=intervention,
+        plan_id=intervention.plan_id,
+        in_use=_recorded_against,
+    )
+
+
+def _recorded_against(intervention: Intervention, records: Iterable[models.Model]) -> str:
+    """Why an intervention cannot go: the kinds of records still made against it."""
+    kinds = sorted({str(record._meta.verbose_name_plural) for record in records})
+    return _("“%(title)s” still has %(records)s recorded against it. Remove those first.") % {
+        "title": intervention.title,
+        "records": ", ".join(kinds),
+    }
 
 
 @transaction.atomic
@@ -562,10 +581,8 @@ def indicator_update(
 
 @transaction.atomic
 def indicator_remove(*, actor: User, indicator: ResultIndicator) -> None:
-    plan_lock(indicator.intervention.plan_id)
-    fresh = lock_for_removal(indicator)
-    attribute(fresh, actor)
-    fresh.delete()
+    """Remove an indicator with its yearly targets and progress."""
+    record_remove(actor=actor, record=indicator, plan_id=indicator.intervention.plan_id)
 
 
 # The earliest baseline year an indicator may have: a value measured before it precedes
@@ -620,6 +637,6 @@ def progress_add(
 
 @transaction.atomic
 def progress_remove(*, actor: User, progress: Progress) -> None:
-    fresh = lock_for_removal(progress)
-    attribute(fresh, actor)
-    fresh.delete()
+    """Remove a progress value, whatever the plan's status (as ``progress_add``)."""
+    # Without the plan's lock, as progress is recorded: it is no part of the plan's content.
+    record_remove(actor=actor, record=progress, plan_id=None)

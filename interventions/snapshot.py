@@ -2,6 +2,8 @@
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy
 
@@ -46,144 +48,170 @@ def _grouped(rows) -> dict[int, list]:
     return grouped
 
 
+@dataclass
+class _Rows:
+    """The plan's interventions and, by intervention or indicator, their smaller records,
+    as plain rows."""
+
+    interventions: Iterable[dict]
+    partners_of: dict[int, list]
+    indicators_of: dict[int, list]
+    targets_of: dict[int, list]
+    groups_of: dict[int, list]
+    yearly_of: dict[int, list]
+    progress_of: dict[int, list]
+
+
+_INTERVENTION_COLUMNS = (
+    "pk",
+    "title",
+    "level",
+    "sector",
+    "status",
+    "start_date",
+    "end_date",
+    "estimated_cost",
+    "description",
+    "design",
+    "capacity_building",
+    "lead_organisation__name",
+    "lead_organisation__acronym",
+)
+_INDICATOR_COLUMNS = (
+    "intervention_id",
+    "pk",
+    "name",
+    "sdg_indicator__code",
+    "unit",
+    "baseline_value",
+    "baseline_year",
+    "reporting_organisation__name",
+    "reporting_organisation__acronym",
+)
+
+
+def _rows(plan: ActionPlan) -> _Rows:
+    """The seven reads of ``build``; the interventions' runs when they are iterated."""
+    return _Rows(
+        interventions=Intervention.objects.filter(plan=plan)
+        .order_by("title")
+        .values(*_INTERVENTION_COLUMNS),
+        partners_of=_grouped(
+            Partner.objects.filter(intervention__plan=plan).values_list(
+                "intervention_id", "organisation__name", "organisation__acronym", "role"
+            )
+        ),
+        indicators_of=_grouped(
+            (row["intervention_id"], row)
+            for row in ResultIndicator.objects.filter(intervention__plan=plan)
+            .order_by("pk")
+            .values(*_INDICATOR_COLUMNS)
+        ),
+        targets_of=_grouped(
+            AddressedTarget.objects.filter(intervention__plan=plan)
+            .order_by("prioritised_target__target__position")
+            .values_list("intervention_id", "prioritised_target__target__code")
+        ),
+        groups_of=_grouped(
+            Beneficiaries.objects.filter(intervention__plan=plan).values_list(
+                "intervention_id", "group", "estimated_number"
+            )
+        ),
+        yearly_of=_grouped(
+            TargetValue.objects.filter(indicator__intervention__plan=plan)
+            .order_by("year")
+            .values_list("indicator_id", "year", "value")
+        ),
+        progress_of=_grouped(
+            Progress.objects.filter(indicator__intervention__plan=plan)
+            .order_by("measured_on", "pk")
+            .values_list("indicator_id", "measured_on", "value")
+        ),
+    )
+
+
 def build(plan: ActionPlan) -> dict:
     """Seven queries, however many interventions, read as plain rows, not model
     instances: a large plan has thousands of them (partners, yearly targets, progress…),
     and the comparison with the draft builds this snapshot on every request."""
-    interventions = (
-        Intervention.objects.filter(plan=plan)
-        .order_by("title")
-        .values(
-            "pk",
-            "title",
-            "level",
-            "sector",
-            "status",
-            "start_date",
-            "end_date",
-            "estimated_cost",
-            "description",
-            "design",
-            "capacity_building",
-            "lead_organisation__name",
-            "lead_organisation__acronym",
-        )
-    )
-    partners_of = _grouped(
-        Partner.objects.filter(intervention__plan=plan).values_list(
-            "intervention_id", "organisation__name", "organisation__acronym", "role"
-        )
-    )
-    indicators_of = _grouped(
-        (row["intervention_id"], row)
-        for row in ResultIndicator.objects.filter(intervention__plan=plan)
-        .order_by("pk")
-        .values(
-            "intervention_id",
-            "pk",
-            "name",
-            "sdg_indicator__code",
-            "unit",
-            "baseline_value",
-            "baseline_year",
-            "reporting_organisation__name",
-            "reporting_organisation__acronym",
-        )
-    )
-    targets_of = _grouped(
-        AddressedTarget.objects.filter(intervention__plan=plan)
-        .order_by("prioritised_target__target__position")
-        .values_list("intervention_id", "prioritised_target__target__code")
-    )
-    groups_of = _grouped(
-        Beneficiaries.objects.filter(intervention__plan=plan).values_list(
-            "intervention_id", "group", "estimated_number"
-        )
-    )
-    yearly_of = _grouped(
-        TargetValue.objects.filter(indicator__intervention__plan=plan)
-        .order_by("year")
-        .values_list("indicator_id", "year", "value")
-    )
-    progress_of = _grouped(
-        Progress.objects.filter(indicator__intervention__plan=plan)
-        .order_by("measured_on", "pk")
-        .values_list("indicator_id", "measured_on", "value")
-    )
+    rows = _rows(plan)
     records, cost, counted = [], 0, 0
-    for intervention in interventions:
-        pk, title = intervention["pk"], intervention["title"]
-        start, end = intervention["start_date"], intervention["end_date"]
-        records.append(
-            {
-                "key": record_key(pk),
-                "kind": "intervention",
-                "label": title,
-                "fields": {
-                    "lead": Organisation.named(
-                        intervention["lead_organisation__name"],
-                        intervention["lead_organisation__acronym"],
-                    ),
-                    "level": intervention["level"],
-                    "sector": intervention["sector"],
-                    "status": intervention["status"],
-                    "targets": targets_of[pk],
-                    "partners": sorted(
-                        [Organisation.named(name, acronym), role]
-                        for name, acronym, role in partners_of[pk]
-                    ),
-                    "beneficiaries": sorted(
-                        groups_of[pk],
-                        key=lambda item: _GROUP_ORDER.get(item[0], len(_GROUP_ORDER)),
-                    ),
-                    "start": start.isoformat() if start else None,
-                    "end": end.isoformat() if end else None,
-                    "cost": frozen_amount(intervention["estimated_cost"]),
-                    "description": intervention["description"],
-                    "design": intervention["design"],
-                    "capacity_building": intervention["capacity_building"],
-                },
-            }
-        )
+    for intervention in rows.interventions:
+        records.append(_intervention_record(intervention, rows))
         if intervention["status"] != "dropped":
             counted += 1
             cost += intervention["estimated_cost"] or 0
-        for indicator in indicators_of[pk]:
-            name = indicator["name"] or indicator["sdg_indicator__code"] or ""
-            reporting = indicator["reporting_organisation__name"]
-            records.append(
-                {
-                    "key": f"indicator:{indicator['pk']}",
-                    "kind": "indicator",
-                    "parent": record_key(pk),
-                    "label": f"{name} — {title}",
-                    "name": name,
-                    "fields": {
-                        "unit": indicator["unit"],
-                        "baseline": (
-                            [frozen_number(indicator["baseline_value"]), indicator["baseline_year"]]
-                            if indicator["baseline_value"] is not None
-                            else None
-                        ),
-                        "target_values": [
-                            [year, frozen_number(value)]
-                            for year, value in yearly_of[indicator["pk"]]
-                        ],
-                        "progress": [
-                            [day.isoformat(), frozen_number(value)]
-                            for day, value in progress_of[indicator["pk"]]
-                        ],
-                        "reporting": Organisation.named(
-                            reporting, indicator["reporting_organisation__acronym"]
-                        )
-                        if reporting
-                        else None,
-                    },
-                }
-            )
+        records.extend(
+            _indicator_record(indicator, intervention, rows)
+            for indicator in rows.indicators_of[intervention["pk"]]
+        )
     return {
         "records": records,
         "totals": {"interventions": str(counted), "cost": frozen_amount(cost) if counted else None},
+    }
+
+
+def _intervention_record(intervention: dict, rows: _Rows) -> dict:
+    pk = intervention["pk"]
+    start, end = intervention["start_date"], intervention["end_date"]
+    return {
+        "key": record_key(pk),
+        "kind": "intervention",
+        "label": intervention["title"],
+        "fields": {
+            "lead": Organisation.named(
+                intervention["lead_organisation__name"],
+                intervention["lead_organisation__acronym"],
+            ),
+            "level": intervention["level"],
+            "sector": intervention["sector"],
+            "status": intervention["status"],
+            "targets": rows.targets_of[pk],
+            "partners": sorted(
+                [Organisation.named(name, acronym), role]
+                for name, acronym, role in rows.partners_of[pk]
+            ),
+            "beneficiaries": sorted(
+                rows.groups_of[pk],
+                key=lambda item: _GROUP_ORDER.get(item[0], len(_GROUP_ORDER)),
+            ),
+            "start": start.isoformat() if start else None,
+            "end": end.isoformat() if end else None,
+            "cost": frozen_amount(intervention["estimated_cost"]),
+            "description": intervention["description"],
+            "design": intervention["design"],
+            "capacity_building": intervention["capacity_building"],
+        },
+    }
+
+
+def _indicator_record(indicator: dict, intervention: dict, rows: _Rows) -> dict:
+    name = indicator["name"] or indicator["sdg_indicator__code"] or ""
+    reporting = indicator["reporting_organisation__name"]
+    return {
+        "key": f"indicator:{indicator['pk']}",
+        "kind": "indicator",
+        "parent": record_key(intervention["pk"]),
+        "label": f"{name} — {intervention['title']}",
+        "name": name,
+        "fields": {
+            "unit": indicator["unit"],
+            "baseline": (
+                [frozen_number(indicator["baseline_value"]), indicator["baseline_year"]]
+                if indicator["baseline_value"] is not None
+                else None
+            ),
+            "target_values": [
+                [year, frozen_number(value)] for year, value in rows.yearly_of[indicator["pk"]]
+            ],
+            "progress": [
+                [day.isoformat(), frozen_number(value)]
+                for day, value in rows.progress_of[indicator["pk"]]
+            ],
+            "reporting": Organisation.named(reporting, indicator["reporting_organisation__acronym"])
+            if reporting
+            else None,
+        },
     }
 
 

@@ -16,6 +16,7 @@ from targets.models import (
     FrameworkKind,
     FrameworkLevel,
     Indicator,
+    PrioritisedTarget,
     ProposalStatus,
     Target,
 )
@@ -84,47 +85,69 @@ def _ensure_targets(actor: User, plan: ActionPlan, organisations: dict[str, Orga
     """Prioritised targets, a pending proposal and the framework review of the national plan."""
     if plan.prioritised_targets.exists():
         return
-    items = {}
-    for code, (rationale, scores, baseline, indicators, responsible) in DEMO_TARGETS.items():
-        item = prioritised_target_add(
-            actor=actor,
-            plan=plan,
-            target=Target.objects.get(code=code),
-            rationale=rationale,
-        )
-        item = prioritised_target_update(
+    items = {
+        code: _demo_target(actor, plan, organisations, code, *row)
+        for code, row in DEMO_TARGETS.items()
+    }
+    _demo_proposals(plan, organisations)
+    _demo_frameworks(actor, plan, organisations, items)
+
+
+def _demo_target(
+    actor: User,
+    plan: ActionPlan,
+    organisations: dict[str, Organisation],
+    code: str,
+    rationale: str,
+    scores,
+    baseline,
+    indicators,
+    responsible: str,
+) -> PrioritisedTarget:
+    """One of ``DEMO_TARGETS``, prioritised, scored, with its baseline and indicators."""
+    item = prioritised_target_add(
+        actor=actor,
+        plan=plan,
+        target=Target.objects.get(code=code),
+        rationale=rationale,
+    )
+    item = prioritised_target_update(
+        actor=actor,
+        prioritised_target=item,
+        expected_version=item.version,
+        data={"responsible_organisation": organisations[responsible]},
+    ).instance
+    if baseline:
+        value, unit, year, source = baseline
+        item = baseline_update(
             actor=actor,
             prioritised_target=item,
             expected_version=item.version,
-            data={"responsible_organisation": organisations[responsible]},
+            data={
+                "baseline_value": value,
+                "baseline_unit": unit,
+                "baseline_year": year,
+                "baseline_source": source,
+            },
         ).instance
-        if baseline:
-            value, unit, year, source = baseline
-            item = baseline_update(
-                actor=actor,
-                prioritised_target=item,
-                expected_version=item.version,
-                data={
-                    "baseline_value": value,
-                    "baseline_unit": unit,
-                    "baseline_year": year,
-                    "baseline_source": source,
-                },
-            ).instance
-        criteria = list(plan.scoring_criteria.all())
-        item = target_scores_set(
+    criteria = list(plan.scoring_criteria.all())
+    item = target_scores_set(
+        actor=actor,
+        prioritised_target=item,
+        expected_version=item.version,
+        scores={criterion.id: score for criterion, score in zip(criteria, scores, strict=True)},
+    )
+    for indicator in indicators:
+        followed_indicator_add(
             actor=actor,
             prioritised_target=item,
-            expected_version=item.version,
-            scores={criterion.id: score for criterion, score in zip(criteria, scores, strict=True)},
+            indicator=Indicator.objects.get(code=indicator),
         )
-        for indicator in indicators:
-            followed_indicator_add(
-                actor=actor,
-                prioritised_target=item,
-                indicator=Indicator.objects.get(code=indicator),
-            )
-        items[code] = item
+    return item
+
+
+def _demo_proposals(plan: ActionPlan, organisations: dict[str, Organisation]) -> None:
+    """Two targets proposed by ministries' editors, awaiting the coordinators' decision."""
     labour_editor = User.objects.filter(username="editor").first()
     prioritised_target_add(
         actor=labour_editor,
@@ -141,6 +164,15 @@ def _ensure_targets(actor: User, plan: ActionPlan, organisations: dict[str, Orga
         rationale="Returnees' children born abroad often have no birth record in Ghana.",
         proposer_organisation=organisations["GSS"],
     )
+
+
+def _demo_frameworks(
+    actor: User,
+    plan: ActionPlan,
+    organisations: dict[str, Organisation],
+    items: dict[str, PrioritisedTarget],
+) -> None:
+    """``DEMO_FRAMEWORKS``, each assessed against the prioritised targets ``items``."""
     for name, kind, owner, start, end, assessments in DEMO_FRAMEWORKS:
         framework = framework_create(
             actor=actor,

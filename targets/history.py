@@ -17,6 +17,7 @@ from targets.models import (
 )
 
 
+# Long on purpose: a declaration per tracked model, a table that reads best whole.
 def register() -> None:
     history.name_area("targets", gettext_lazy("Targets"))
     history.name_area("frameworks", gettext_lazy("Existing frameworks"))

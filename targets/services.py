@@ -9,7 +9,6 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -17,7 +16,7 @@ from simple_history.utils import bulk_create_with_history
 
 from action_plans.models import ActionPlan
 from action_plans.permissions import PlanAction, plan_actions_for_user
-from action_plans.services import plan_lock
+from action_plans.services import plan_lock, record_remove
 from governance.models import Organisation, User
 from msd_planner.lib.history import attribute, save_with_links
 from msd_planner.lib.translation import quoted
@@ -25,7 +24,6 @@ from msd_planner.lib.versioned_edit import (
     EditConflict,
     RecordRemoved,
     Update,
-    lock_for_removal,
     lock_for_update,
     version_bump,
     versioned_update,
@@ -127,19 +125,46 @@ def catalogue_load(*, data_dir: Path = CATALOGUE_DIR) -> CatalogueLoadResult:
     relevance_rows = _read_rows(data_dir / "migration_targets.csv", {"code", "relation"})
 
     result = CatalogueLoadResult()
-    goals = {
+    result.created["goals"], result.updated["goals"] = _sync(
+        Goal, "number", _goals_wanted(goal_rows)
+    )
+    goal_ids = dict(Goal.objects.values_list("number", "id"))
+    result.created["targets"], result.updated["targets"] = _sync(
+        Target, "code", _targets_wanted(target_rows, relevance_rows, goal_ids)
+    )
+    target_ids = dict(Target.objects.values_list("code", "id"))
+    result.created["indicators"], result.updated["indicators"] = _sync(
+        Indicator, "code", _indicators_wanted(indicator_rows, target_ids)
+    )
+    return result
+
+
+def _titles(row: dict[str, str]) -> dict[str, str]:
+    """A catalogue row's title in each of its languages (empty where not translated)."""
+    return {f"title_{lang}": row.get(f"title_{lang}", "") for lang in ("en", "fr", "es")}
+
+
+def _goals_wanted(goal_rows: list[dict[str, str]]) -> dict[object, dict[str, object]]:
+    """The goals' fields, by goal number."""
+    return {
         int(row["code"]): {
-            **{f"title_{lang}": row.get(f"title_{lang}", "") for lang in ("en", "fr", "es")},
+            **_titles(row),
             **{f"short_title_{lang}": row.get(f"short_{lang}", "") for lang in ("en", "fr", "es")},
         }
         for row in goal_rows
     }
-    result.created["goals"], result.updated["goals"] = _sync(Goal, "number", goals)
-    goal_ids = dict(Goal.objects.values_list("number", "id"))
 
+
+def _targets_wanted(
+    target_rows: list[dict[str, str]],
+    relevance_rows: list[dict[str, str]],
+    goal_ids: dict[int, int],
+) -> dict[object, dict[str, object]]:
+    """The targets' fields, by code, with their relevance to migration (``relevance_rows``
+    naming no target that is not in ``target_rows``)."""
     relevance = {row["code"]: row for row in relevance_rows}
     known_relations = set(MigrationRelevance.values)
-    targets = {}
+    targets: dict[object, dict[str, object]] = {}
     for row in target_rows:
         try:
             mention = relevance.get(row["code"], {})
@@ -151,7 +176,7 @@ def catalogue_load(*, data_dir: Path = CATALOGUE_DIR) -> CatalogueLoadResult:
             targets[row["code"]] = {
                 "goal_id": goal_ids[int(row["goal"])],
                 "position": target_position(row["code"]),
-                **{f"title_{lang}": row.get(f"title_{lang}", "") for lang in ("en", "fr", "es")},
+                **_titles(row),
                 "migration_relevance": relation,
                 "migration_note": mention.get("note", ""),
             }
@@ -162,27 +187,28 @@ def catalogue_load(*, data_dir: Path = CATALOGUE_DIR) -> CatalogueLoadResult:
         raise CatalogueError(
             f"migration_targets.csv names unknown target(s): {', '.join(sorted(unknown))}."
         )
-    result.created["targets"], result.updated["targets"] = _sync(Target, "code", targets)
-    target_ids = dict(Target.objects.values_list("code", "id"))
+    return targets
 
-    indicators = {}
+
+def _indicators_wanted(
+    indicator_rows: list[dict[str, str]], target_ids: dict[str, int]
+) -> dict[object, dict[str, object]]:
+    """The indicators' fields, by code."""
+    indicators: dict[object, dict[str, object]] = {}
     for row in indicator_rows:
         try:
             indicators[row["code"]] = {
                 "target_id": target_ids[row["target"]],
                 "position": indicator_position(row["code"]),
                 "unsd_code": row["unsd_code"],
-                **{f"title_{lang}": row.get(f"title_{lang}", "") for lang in ("en", "fr", "es")},
+                **_titles(row),
                 "translation_note": row.get("translation_note", ""),
             }
         except (KeyError, ValueError) as error:
             raise CatalogueError(
                 f"indicators.csv: bad row for {row.get('code')!r}: {error}"
             ) from None
-    result.created["indicators"], result.updated["indicators"] = _sync(
-        Indicator, "code", indicators
-    )
-    return result
+    return indicators
 
 
 # --- prioritised targets ---------------------------------------------------------------
@@ -463,11 +489,12 @@ def proposal_update(
 def proposal_withdraw(*, actor: User, proposal: PrioritisedTarget) -> None:
     """The proposing organisation takes its proposal back before the decision; the
     withdrawal stays in the plan's history."""
-    plan_lock(proposal.plan_id)
-    fresh = lock_for_removal(proposal)
-    _still_a_proposal(fresh)
-    attribute(fresh, actor)
-    fresh.delete()
+    record_remove(
+        actor=actor,
+        record=proposal,
+        plan_id=proposal.plan_id,
+        check=_still_a_proposal,
+    )
 
 
 @transaction.atomic
@@ -498,20 +525,21 @@ def prioritised_target_remove(*, actor: User, prioritised_target: PrioritisedTar
     Records of the apps above that depend on it (the interventions addressing it) protect
     it: the removal is refused, naming them, rather than cutting them loose.
     """
-    plan_lock(prioritised_target.plan_id)
-    fresh = lock_for_removal(prioritised_target)
-    attribute(fresh, actor)
-    try:
-        with transaction.atomic():
-            fresh.delete()
-    except ProtectedError as error:
-        users = sorted(
-            {str(getattr(link, "intervention", link)) for link in error.protected_objects}
-        )
-        raise ValidationError(
-            _("Target %(code)s is still addressed by %(names)s. Change those first.")
-            % {"code": fresh, "names": quoted(users)}
-        ) from None
+    record_remove(
+        actor=actor,
+        record=prioritised_target,
+        plan_id=prioritised_target.plan_id,
+        in_use=_addressed_by,
+    )
+
+
+def _addressed_by(target: PrioritisedTarget, links: Iterable[models.Model]) -> str:
+    """Why a prioritised target cannot go: the interventions addressing it."""
+    users = sorted({str(getattr(link, "intervention", link)) for link in links})
+    return _("Target %(code)s is still addressed by %(names)s. Change those first.") % {
+        "code": target,
+        "names": quoted(users),
+    }
 
 
 def _already_followed(followed: FollowedIndicator) -> bool:
@@ -573,10 +601,8 @@ def followed_indicator_add(
 
 @transaction.atomic
 def followed_indicator_remove(*, actor: User, followed: FollowedIndicator) -> None:
-    plan_lock(followed.prioritised_target.plan_id)
-    fresh = lock_for_removal(followed)
-    attribute(fresh, actor)
-    fresh.delete()
+    """Stop following an indicator for a prioritised target."""
+    record_remove(actor=actor, record=followed, plan_id=followed.prioritised_target.plan_id)
 
 
 # --- review of existing frameworks -----------------------------------------------------
@@ -651,10 +677,7 @@ def framework_update(
 @transaction.atomic
 def framework_delete(*, actor: User, framework: Framework) -> None:
     """Remove a framework from the review, with its assessments."""
-    plan_lock(framework.plan_id)
-    fresh = lock_for_removal(framework)
-    attribute(fresh, actor)
-    fresh.delete()
+    record_remove(actor=actor, record=framework, plan_id=framework.plan_id)
 
 
 @transaction.atomic
@@ -809,7 +832,4 @@ def consultation_update(
 @transaction.atomic
 def consultation_delete(*, actor: User, consultation: Consultation) -> None:
     """Remove a consultation from the plan's log; its history rows stay."""
-    plan_lock(consultation.plan_id)
-    fresh = lock_for_removal(consultation)
-    attribute(fresh, actor)
-    fresh.delete()
+    record_remove(actor=actor, record=consultation, plan_id=consultation.plan_id)

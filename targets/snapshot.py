@@ -24,9 +24,10 @@ from targets.models import (
     FrameworkAssessment,
     FrameworkKind,
     FrameworkLevel,
+    PrioritisedTarget,
     Target,
 )
-from targets.selectors import ranked_targets
+from targets.selectors import RankedTarget, ranked_targets
 
 
 def target_titles(target: Target) -> dict[str, str]:
@@ -47,42 +48,59 @@ def target_label(record: dict) -> str | None:
 def build(plan: ActionPlan) -> dict:
     """Eight queries: the ranking's four, the frameworks and their assessments, the
     consultations and who was present."""
-    records = []
     _criteria, ranked = ranked_targets(plan)
-    for entry in ranked:
-        item = entry.prioritised
-        baseline = None
-        if item.baseline_value is not None:
-            baseline = " ".join(
-                part
-                for part in (
-                    frozen_number(item.baseline_value),
-                    item.baseline_unit,
-                    f"({item.baseline_year})" if item.baseline_year else "",
-                    item.baseline_source,
-                )
-                if part
-            )
-        records.append(
-            {
-                "key": f"target:{item.target.code}",
-                "kind": "target",
-                "label": f"{item.target.code} {item.target.title_en}",
-                "titles": target_titles(item.target),
-                "fields": {
-                    "rank": str(entry.rank),
-                    "score": frozen_number(entry.score),
-                    "rationale": item.rationale,
-                    "local_adaptation": item.local_adaptation,
-                    "responsible": str(item.responsible_organisation or "") or None,
-                    "baseline": baseline,
-                    "indicators": [
-                        followed.indicator.code if followed.indicator else followed.proxy_name
-                        for followed in item.indicators.all()
-                    ],
-                },
-            }
+    frameworks = _framework_records(plan)
+    return {
+        "records": [
+            *(_target_record(entry) for entry in ranked),
+            *frameworks,
+            *_consultations(plan),
+        ],
+        "totals": {"targets": str(len(ranked)), "frameworks": str(len(frameworks))},
+    }
+
+
+def _target_record(entry: RankedTarget) -> dict:
+    """A prioritised target as ranked, with its baseline and the indicators it follows."""
+    item = entry.prioritised
+    return {
+        "key": f"target:{item.target.code}",
+        "kind": "target",
+        "label": f"{item.target.code} {item.target.title_en}",
+        "titles": target_titles(item.target),
+        "fields": {
+            "rank": str(entry.rank),
+            "score": frozen_number(entry.score),
+            "rationale": item.rationale,
+            "local_adaptation": item.local_adaptation,
+            "responsible": str(item.responsible_organisation or "") or None,
+            "baseline": _baseline_text(item),
+            "indicators": [
+                followed.indicator.code if followed.indicator else followed.proxy_name
+                for followed in item.indicators.all()
+            ],
+        },
+    }
+
+
+def _baseline_text(item: PrioritisedTarget) -> str | None:
+    """The baseline as one text: value, unit, (year), source; None without a value."""
+    if item.baseline_value is None:
+        return None
+    return " ".join(
+        part
+        for part in (
+            frozen_number(item.baseline_value),
+            item.baseline_unit,
+            f"({item.baseline_year})" if item.baseline_year else "",
+            item.baseline_source,
         )
+        if part
+    )
+
+
+def _framework_records(plan: ActionPlan) -> list[dict]:
+    """The existing frameworks reviewed, each with its assessments by target."""
     frameworks = (
         Framework.objects.filter(plan=plan)
         .select_related("owner")
@@ -96,33 +114,27 @@ def build(plan: ActionPlan) -> dict:
         )
         .order_by("name")
     )
-    for framework in frameworks:
-        records.append(
-            {
-                "key": f"framework:{framework.pk}",
-                "kind": "framework",
-                "label": framework.name,
-                "fields": {
-                    "framework_kind": framework.kind,
-                    "level": framework.level,
-                    "owner": str(framework.owner) if framework.owner_id else None,
-                    "assessments": [
-                        [
-                            assessment.prioritised_target.target.code,
-                            assessment.coherence,
-                            assessment.note,
-                        ]
-                        for assessment in framework.assessments.all()
-                    ],
-                },
-            }
-        )
-    frameworks_count = len(records) - len(ranked)
-    records.extend(_consultations(plan))
-    return {
-        "records": records,
-        "totals": {"targets": str(len(ranked)), "frameworks": str(frameworks_count)},
-    }
+    return [
+        {
+            "key": f"framework:{framework.pk}",
+            "kind": "framework",
+            "label": framework.name,
+            "fields": {
+                "framework_kind": framework.kind,
+                "level": framework.level,
+                "owner": str(framework.owner) if framework.owner_id else None,
+                "assessments": [
+                    [
+                        assessment.prioritised_target.target.code,
+                        assessment.coherence,
+                        assessment.note,
+                    ]
+                    for assessment in framework.assessments.all()
+                ],
+            },
+        }
+        for framework in frameworks
+    ]
 
 
 def _consultations(plan: ActionPlan) -> list[dict]:

@@ -17,13 +17,10 @@ from governance.models import (
     Role,
     User,
 )
-from governance.services import (
-    LeadArrangementData,
-    lead_arrangement_set,
-    membership_set,
-    participation_add,
-)
-from governance.validation import plan_sign
+from governance.services.lead_arrangement import LeadArrangementData, lead_arrangement_set
+from governance.services.memberships import membership_set
+from governance.services.participations import participation_add
+from governance.services.signing import plan_sign
 from interventions.models import Intervention, ResultIndicator
 from interventions.services import Links, indicator_create, intervention_create
 from targets.models import Target

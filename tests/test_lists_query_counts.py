@@ -17,7 +17,8 @@ from django.urls import reverse
 
 from action_plans.history import plan_change_log
 from governance.models import Role
-from governance.services import membership_set, participation_add
+from governance.services.memberships import membership_set
+from governance.services.participations import participation_add
 from targets.models import (
     Coherence,
     Consultation,

@@ -19,14 +19,15 @@ from django.db import connection
 from action_plans.models import ActionPlan
 from action_plans.services import plan_update
 from governance.models import LeadModel, Membership, Participation, Role
-from governance.services import (
-    LeadArrangementData,
-    lead_arrangement_set,
+from governance.services.lead_arrangement import LeadArrangementData, lead_arrangement_set
+from governance.services.memberships import (
     membership_add,
     membership_remove,
     membership_role_update,
     membership_set,
-    organisation_update,
+)
+from governance.services.organisations import organisation_update
+from governance.services.participations import (
     participation_add,
     participation_remove,
     participation_update,
@@ -779,7 +780,7 @@ def test_two_people_saving_one_intervention_at_once_leave_one_history_row(cast, 
 def test_two_coordinators_submitting_at_once_make_one_version(cast, ready):
     from action_plans.models import PlanTransition, PlanVersion
     from action_plans.workflow import plan_submit
-    from governance.services import membership_set as add_member
+    from governance.services.memberships import membership_set as add_member
 
     second = factories.UserFactory(username="coordinator_a2")
     add_member(actor=None, user=second, organisation=cast.lead_ministry, role=Role.COORDINATOR)
@@ -796,7 +797,7 @@ def test_two_coordinators_submitting_at_once_make_one_version(cast, ready):
 def test_the_last_two_signatures_at_once_validate_the_plan_once(cast, ready):
     from action_plans.models import PlanStatus, PlanTransition
     from action_plans.workflow import plan_submit
-    from governance.validation import plan_sign
+    from governance.services.signing import plan_sign
 
     plan_submit(actor=cast.coordinator_a, plan=cast.plan_a)
     signatories = ready["signatories"]

@@ -442,7 +442,7 @@ def test_every_choice_offered_saves_and_saves_again_unchanged(client, cast, cata
     shows it), then the page opened again and saved unchanged: a message on a field or a
     save, never an error page (a choice that made its own field fail on the next save
     once left an indicator unsavable)."""
-    from governance.services import participation_add
+    from governance.services.participations import participation_add
 
     # An organisation in two plans: a choice joined through participations comes twice.
     participation_add(

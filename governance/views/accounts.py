@@ -16,7 +16,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 from django.views.i18n import LANGUAGE_QUERY_PARAMETER, set_language
 
-from governance import selectors, services
+from governance import selectors
 from governance.forms import (
     PASSWORD_RESET_WINDOW,
     InvitationAcceptForm,
@@ -27,6 +27,7 @@ from governance.forms import (
 )
 from governance.models import User
 from governance.permissions import require_account_administrator
+from governance.services import accounts, memberships
 from governance.two_factor import has_authenticator
 from msd_planner.lib.pages import confirmation_page
 from msd_planner.lib.pagination import paginate
@@ -72,7 +73,7 @@ def invite_and_tell(request: HttpRequest, form, organisation) -> bool:
     data = {name: value for name, value in form.cleaned_data.items() if name != "organisation"}
     account_url = request.build_absolute_uri(reverse("user_detail", args=[0]))
     try:
-        services.member_invite(
+        accounts.member_invite(
             actor=request.user,
             organisation=organisation,
             accept_url_template=accept_url_template(request),
@@ -106,7 +107,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = MembershipForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_add(actor=request.user, user=account, **form.cleaned_data)
+            memberships.membership_add(actor=request.user, user=account, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -131,7 +132,7 @@ def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     account = _administered_user(request, pk)
     if request.method == "POST":
         try:
-            services.user_deactivate(actor=request.user, user=account)
+            accounts.user_deactivate(actor=request.user, user=account)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -157,7 +158,7 @@ def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
     account = _administered_user(request, pk)
     if request.method == "POST":
         try:
-            services.invitation_resend(
+            accounts.invitation_resend(
                 actor=request.user, user=account, accept_url_template=accept_url_template(request)
             )
         except ValidationError as error:
@@ -188,7 +189,7 @@ def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
 def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     account = _administered_user(request, pk)
     if request.method == "POST":
-        services.user_reactivate(actor=request.user, user=account)
+        accounts.user_reactivate(actor=request.user, user=account)
         messages.success(request, _("%(user)s can sign in again.") % {"user": account})
         return redirect("user_detail", account.pk)
     return confirmation_page(
@@ -205,13 +206,13 @@ def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @sensitive_post_parameters("password1", "password2")
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     """Public: the invited person chooses a password, then lands on their plans."""
-    invitation = services.invitation_for_token(token)
+    invitation = accounts.invitation_for_token(token)
     if invitation is None:
         return render(request, "governance/invitation_invalid.html", status=404)
     form = InvitationAcceptForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.invitation_accept(token=token, password=form.cleaned_data["password1"])
+            user = accounts.invitation_accept(token=token, password=form.cleaned_data["password1"])
         except ValidationError as error:
             form.add_error("password1", error)
         else:
@@ -256,5 +257,5 @@ def language_set(request: HttpRequest) -> HttpResponse:
     response = set_language(request)
     language = request.POST.get(LANGUAGE_QUERY_PARAMETER, "")
     if request.user.is_authenticated and language in dict(settings.LANGUAGES):
-        services.user_language_set(user=request.user, language=language)
+        accounts.user_language_set(user=request.user, language=language)
     return response

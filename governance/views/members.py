@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from action_plans.policy import policy_table
-from governance import services
 from governance.forms import MemberInviteForm, RoleForm
 from governance.models import Membership, Organisation
 from governance.permissions import can_manage_members, get_organisation_for_user_or_404
+from governance.services import memberships
 from governance.views.accounts import invite_and_tell
 from msd_planner.lib.errors import ActionRefused, ObjectHidden
 from msd_planner.lib.pages import confirmation_page, remove_and_tell
@@ -76,7 +76,7 @@ def organisation_member_edit(request: HttpRequest, pk: int, membership_pk: int) 
         membership,
     )
     if edit.save(
-        lambda form: services.membership_role_update(
+        lambda form: memberships.membership_role_update(
             actor=request.user,
             membership=membership,
             expected_version=form.cleaned_data["version"],
@@ -112,7 +112,7 @@ def organisation_member_remove(request: HttpRequest, pk: int, membership_pk: int
     if request.method == "POST":
         remove_and_tell(
             request,
-            lambda: services.membership_remove(actor=request.user, membership=membership),
+            lambda: memberships.membership_remove(actor=request.user, membership=membership),
             done=_("%(user)s is no longer a member of %(organisation)s.")
             % {"user": membership.user, "organisation": membership.organisation},
         )

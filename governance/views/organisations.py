@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from governance import selectors, services
+from governance import selectors
 from governance.forms import OrganisationFilterForm, OrganisationForm, OrganisationProfileForm
 from governance.models import Organisation, Role
 from governance.permissions import (
@@ -14,6 +14,7 @@ from governance.permissions import (
     get_organisation_for_user_or_404,
     require_account_administrator,
 )
+from governance.services import organisations
 from msd_planner.lib.pagination import paginate, query_without
 from msd_planner.lib.versioned_edit import VersionedEdit
 
@@ -80,7 +81,7 @@ def _organisation_form_page(
     )
     if organisation is None:
         saved = edit.save(
-            lambda form: services.organisation_create(
+            lambda form: organisations.organisation_create(
                 actor=request.user, organisation=form.save(commit=False)
             )
         )
@@ -88,7 +89,7 @@ def _organisation_form_page(
     else:
         saved = edit.save(
             lambda form: (
-                services.organisation_update(
+                organisations.organisation_update(
                     actor=request.user,
                     organisation=organisation,
                     expected_version=form.cleaned_data["version"],

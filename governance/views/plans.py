@@ -17,9 +17,10 @@ from action_plans.policy import (
     policy_table,
     record_rules,
 )
-from governance import selectors, services
+from governance import selectors
 from governance.forms import LeadArrangementForm, ParticipantAddForm, ParticipantEditForm
 from governance.models import Activity, LeadArrangement, Participation
+from governance.services import lead_arrangement, participations, signing
 from msd_planner.lib.pages import confirmation_page, remove_and_tell
 from msd_planner.lib.versioned_edit import VersionedEdit
 
@@ -74,7 +75,7 @@ def lead_arrangement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
     edit = VersionedEdit(request, build_form, current)
     if edit.save(
-        lambda form: services.lead_arrangement_set(
+        lambda form: lead_arrangement.lead_arrangement_set(
             actor=request.user,
             plan=access.plan,
             data=form.arrangement_data(),
@@ -95,7 +96,7 @@ def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = ParticipantAddForm(request.POST or None, plan=access.plan, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            participation = services.participation_add(
+            participation = participations.participation_add(
                 actor=request.user, plan=access.plan, **form.cleaned_data
             )
         except ValidationError as error:
@@ -133,7 +134,7 @@ def participant_edit(request: HttpRequest, pk: int, participation_pk: int) -> Ht
         access.object,
     )
     if edit.save(
-        lambda form: services.participation_update(
+        lambda form: participations.participation_update(
             actor=request.user,
             participation=access.object,
             expected_version=form.cleaned_data["version"],
@@ -157,7 +158,9 @@ def participant_remove(request: HttpRequest, pk: int, participation_pk: int) -> 
     if request.method == "POST":
         remove_and_tell(
             request,
-            lambda: services.participation_remove(actor=request.user, participation=participation),
+            lambda: participations.participation_remove(
+                actor=request.user, participation=participation
+            ),
             done=_("%(name)s no longer takes part in the plan.")
             % {"name": participation.organisation},
         )
@@ -187,7 +190,7 @@ def signatory_request(request: HttpRequest, pk: int, participation_pk: int) -> H
             reverse("organisation_detail", args=[organisation.pk]) + "#members"
         )
         try:
-            sent = services.signatory_request(
+            sent = signing.signatory_request(
                 actor=request.user, participation=participation, members_url=members_url
             )
         except ValidationError as error:

@@ -27,8 +27,8 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from governance import services
 from governance.forms import TwoFactorCodeForm
+from governance.services import accounts
 from governance.two_factor import (
     ENROL,
     NONE,
@@ -88,7 +88,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         if not second_step_locked(request, user):
-            device = services.two_factor_verify(user=user, code=form.cleaned_data["code"])
+            device = accounts.two_factor_verify(user=user, code=form.cleaned_data["code"])
             if device is not None:
                 _verified(request, device)
                 return redirect(_next_url(request))
@@ -156,12 +156,12 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
         return redirect("two_factor_account")
     key = request.session.get(ENROL_KEY_SESSION)
     if key is None:
-        key = request.session[ENROL_KEY_SESSION] = services.two_factor_key_new()
+        key = request.session[ENROL_KEY_SESSION] = accounts.two_factor_key_new()
     form = TwoFactorCodeForm(
         request.POST or None, help_text=_("The 6-digit code the app shows for MSD Planner.")
     )
     if request.method == "POST" and form.is_valid():
-        enrolled = services.two_factor_enrol(user=user, key=key, code=form.cleaned_data["code"])
+        enrolled = accounts.two_factor_enrol(user=user, key=key, code=form.cleaned_data["code"])
         if enrolled is None:
             form.add_error(
                 "code",
@@ -220,7 +220,7 @@ def two_factor_account(request: HttpRequest) -> HttpResponse:
     user = request.user
     has_app = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
     if request.method == "POST" and has_app:
-        request.session[RECOVERY_CODES_SESSION] = services.recovery_codes_renew(user=user)
+        request.session[RECOVERY_CODES_SESSION] = accounts.recovery_codes_renew(user=user)
         next_query = urlencode({"next": reverse("two_factor_account")})
         return redirect(f"{reverse('two_factor_recovery_codes')}?{next_query}")
     return render(
@@ -241,7 +241,7 @@ def user_two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
     account = _administered_user(request, pk)
     if request.method == "POST":
         try:
-            services.two_factor_reset(actor=request.user, user=account)
+            accounts.two_factor_reset(actor=request.user, user=account)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

@@ -19,6 +19,7 @@ from action_plans.workflow import official_version, open_version
 from governance import validation
 from governance.forms import SignForm
 from governance.models import Organisation, SignOffDecision
+from governance.services import signing
 from msd_planner.lib.versioned_edit import add_service_error
 
 
@@ -44,7 +45,7 @@ def plan_sign(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            sign_off = validation.plan_sign(
+            sign_off = signing.plan_sign(
                 actor=request.user,
                 plan=plan,
                 organisation=form.cleaned_data["organisation"],

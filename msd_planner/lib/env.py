@@ -171,15 +171,26 @@ def env_file_storage() -> dict[str, Any]:
         raise ConfigurationError(
             "AWS_STORAGE_BUCKET_NAME is not set; it is required when STORAGE_BACKEND=s3."
         )
-    options: dict[str, Any] = {
-        "bucket_name": bucket,
-        # The app serves every file itself, to those who may see it: objects stay
-        # private (the bucket's own policy), and a URL, were one ever made, is signed.
-        "default_acl": None,
-        "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", True),
-        "file_overwrite": True,
-        "location": env_str("AWS_LOCATION", "").strip("/"),
+    return {
+        "BACKEND": S3_STORAGE,
+        "OPTIONS": {
+            "bucket_name": bucket,
+            # The app serves every file itself, to those who may see it: objects stay
+            # private (the bucket's own policy), and a URL, were one ever made, is signed.
+            "default_acl": None,
+            "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", True),
+            "file_overwrite": True,
+            "location": env_str("AWS_LOCATION", "").strip("/"),
+            **_s3_connection(),
+            **_s3_keys(),
+        },
     }
+
+
+def _s3_connection() -> dict[str, Any]:
+    """Where and how the S3 storage is reached, when not AWS's defaults: an endpoint (a
+    store other than AWS), a region, an addressing style."""
+    options: dict[str, Any] = {}
     endpoint = env_str("AWS_S3_ENDPOINT_URL", "")
     if endpoint:
         if not endpoint.startswith(("https://", "http://")):
@@ -198,16 +209,21 @@ def env_file_storage() -> dict[str, Any]:
                 f"{', '.join(_S3_ADDRESSING_STYLES)}."
             )
         options["addressing_style"] = style
+    return options
+
+
+def _s3_keys() -> dict[str, str]:
+    """The S3 storage's keys, when given (boto3 otherwise finds its credentials itself):
+    both or neither."""
     access_key = env_str("AWS_ACCESS_KEY_ID", "")
     secret_key = env_str("AWS_SECRET_ACCESS_KEY", "")
     if bool(access_key) != bool(secret_key):
         raise ConfigurationError(
             "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY go together: set both or neither."
         )
-    if access_key:
-        options["access_key"] = access_key
-        options["secret_key"] = secret_key
-    return {"BACKEND": S3_STORAGE, "OPTIONS": options}
+    if not access_key:
+        return {}
+    return {"access_key": access_key, "secret_key": secret_key}
 
 
 def unreachable_database_line(config: Mapping[str, Any], error: Exception) -> str:

@@ -13,8 +13,8 @@ from pypdf import PdfReader
 from action_plans import documents, workflow
 from action_plans.models import ChangeReason, PlanDocument
 from governance.models import CreditPreference
-from governance.services import participation_add
-from governance.validation import plan_sign
+from governance.services.participations import participation_add
+from governance.services.signing import plan_sign
 from targets.models import Consultation, ConsultationKind
 from targets.services import consultation_create
 from tests import factories

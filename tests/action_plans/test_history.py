@@ -10,7 +10,7 @@ from django.urls import reverse
 from action_plans.history import plan_change_log
 from action_plans.services import plan_update
 from governance.models import Activity, LeadModel
-from governance.services import LeadArrangementData, lead_arrangement_set
+from governance.services.lead_arrangement import LeadArrangementData, lead_arrangement_set
 from targets.models import Consultation, Framework, Target
 from targets.services import (
     consultation_create,

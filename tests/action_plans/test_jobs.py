@@ -31,7 +31,7 @@ from action_plans import workflow
 from action_plans.models import DocumentEdition, DocumentStatus, PlanDocument, PlanStatus
 from action_plans.tasks import requeue_stuck_documents
 from governance.models import Role
-from governance.validation import plan_sign
+from governance.services.signing import plan_sign
 from msd_planner.celery import app, make_broker_folders
 from msd_planner.settings.base import celery_transport_options
 

@@ -130,7 +130,7 @@ def test_outside_a_draft_each_member_may_do_exactly_what_the_table_says(cast, re
 
 def test_moving_an_activity_to_the_other_lead_body_moves_its_work(cast):
     from governance.models import Activity, LeadModel
-    from governance.services import LeadArrangementData, lead_arrangement_set
+    from governance.services.lead_arrangement import LeadArrangementData, lead_arrangement_set
     from tests.conftest import arrangement_version
 
     lead_arrangement_set(

@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from action_plans.models import ActionPlan, PlanLevel
 from governance.models import LeadModel
-from governance.services import LeadArrangementData, lead_arrangement_set, participation_add
+from governance.services.lead_arrangement import LeadArrangementData, lead_arrangement_set
+from governance.services.participations import participation_add
 from targets.models import Target
 from targets.services import prioritised_target_add
 from tests import factories

@@ -16,7 +16,8 @@ from action_plans.policy import PlanAction
 from action_plans.services import PlanReadOnly
 from action_plans.workflow import TRANSITIONS, Step, TransitionRefused
 from governance.models import Role, SignOff
-from governance.validation import plan_sign, required_signatures
+from governance.services.signing import plan_sign
+from governance.validation import required_signatures
 from interventions.models import Intervention
 from interventions.services import intervention_update
 from tests import factories
@@ -512,12 +513,9 @@ def test_emails_and_notifications_follow_each_step_after_commit_only(
 def test_sign_offs_follow_the_lead_model(cast, ready):
     from action_plans.policy import Activity
     from governance.models import LeadArrangement, LeadModel, OrganisationType, Role
-    from governance.services import (
-        LeadArrangementData,
-        lead_arrangement_set,
-        membership_set,
-        participation_add,
-    )
+    from governance.services.lead_arrangement import LeadArrangementData, lead_arrangement_set
+    from governance.services.memberships import membership_set
+    from governance.services.participations import participation_add
 
     def arrange(model, leads, *, decision_power=False, validation=None):
         arrangement = LeadArrangement.objects.get(plan=cast.plan_a)
@@ -595,7 +593,7 @@ def test_each_step_records_who_took_it_and_for_which_organisation(cast, ready):
 def test_people_still_join_and_leave_the_organisations_of_a_plan_in_validation(cast, ready):
     """Memberships are not the plan's content: the grants they imply follow them."""
     from action_plans.permissions import plan_actions_for_user
-    from governance.services import all_plan_permissions_sync, membership_set
+    from governance.services.memberships import all_plan_permissions_sync, membership_set
 
     workflow.plan_submit(actor=cast.coordinator_a, plan=cast.plan_a)
     newcomer = factories.UserFactory(username="newcomer")
@@ -641,7 +639,7 @@ def test_progress_is_recorded_on_a_plan_in_validation_and_the_version_keeps_its_
 
 
 def test_an_adopted_versions_sign_offs_stay_those_it_received(cast, ready):
-    from governance.services import participation_add
+    from governance.services.participations import participation_add
     from governance.validation import signatures
 
     _reach(cast, ready, PlanStatus.ADOPTED)

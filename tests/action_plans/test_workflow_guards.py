@@ -1,6 +1,6 @@
 """The workflow's rules that two layers check, each layer tested on its own.
 
-Governance's signing (``governance.validation.plan_sign``) checks a rule, then calls the
+Governance's signing (``governance.services.signing.plan_sign``) checks a rule, then calls the
 kernel's workflow (``action_plans.workflow``), which checks it again: every required
 approval is in before a version is validated; a sign-off applies only to a plan in
 validation; only a signatory signs. Adoption is checked by the kernel (the step's
@@ -26,7 +26,9 @@ from action_plans.permissions import PlanAction, plan_actions_for_user
 from action_plans.workflow import Step, TransitionRefused
 from governance import validation
 from governance.models import Role, SignOff
-from governance.services import membership_set
+from governance.services import signing
+from governance.services.memberships import membership_set
+from governance.services.signing import plan_sign
 from tests import factories
 from tests.conftest import Cast, approve_all
 
@@ -40,7 +42,7 @@ def _submit(cast: Cast) -> PlanVersion:
 
 
 def _approve(cast: Cast, ready: dict, organisation: str) -> SignOff:
-    return validation.plan_sign(
+    return plan_sign(
         actor=ready["signatories"][organisation],
         plan=cast.plan_a,
         organisation=getattr(cast, organisation),
@@ -102,7 +104,7 @@ def test_governance_asks_to_validate_only_once_every_required_approval_is_in(
     """The kernel's own check replaced by a stand-in that would validate anything: the
     first three approvals do not ask for the validation, the fourth does, once."""
     kernel = Calls()
-    monkeypatch.setattr(validation, "plan_validate", kernel)
+    monkeypatch.setattr(signing, "plan_validate", kernel)
     _submit(cast)
     for organisation in REQUIRED[:-1]:
         _approve(cast, ready, organisation)
@@ -143,10 +145,10 @@ def test_governance_refuses_a_sign_off_unless_the_plan_is_in_validation(
     reach(cast, ready)
     status, sign_offs = _status(cast), SignOff.objects.count()
     kernel = Calls()
-    monkeypatch.setattr(validation, "plan_validate", kernel)
-    monkeypatch.setattr(validation, "plan_changes_request", kernel)
+    monkeypatch.setattr(signing, "plan_validate", kernel)
+    monkeypatch.setattr(signing, "plan_changes_request", kernel)
     with pytest.raises(ValidationError, match="The plan is not in validation"):
-        validation.plan_sign(
+        plan_sign(
             actor=cast.signatory_x,
             plan=cast.plan_a,
             organisation=cast.ministry_x,
@@ -192,8 +194,8 @@ def test_governance_lets_only_a_signatory_of_an_organisation_sign_for_it(cast, r
     ministry's coordinator one for the lead ministry."""
     _submit(cast)
     kernel = Calls()
-    monkeypatch.setattr(validation, "plan_validate", kernel)
-    monkeypatch.setattr(validation, "plan_changes_request", kernel)
+    monkeypatch.setattr(signing, "plan_validate", kernel)
+    monkeypatch.setattr(signing, "plan_changes_request", kernel)
     assert PlanAction.SIGN in plan_actions_for_user(cast.signatory_x, cast.plan_a)
     for actor, organisation in (
         (cast.signatory_x, cast.ministry_y),
@@ -201,7 +203,7 @@ def test_governance_lets_only_a_signatory_of_an_organisation_sign_for_it(cast, r
     ):
         for decision in ("approve", "request_changes"):
             with pytest.raises(ValidationError, match="only for an organisation you are"):
-                validation.plan_sign(
+                plan_sign(
                     actor=actor,
                     plan=cast.plan_a,
                     organisation=organisation,

@@ -12,7 +12,8 @@ from funding import selectors
 from funding.models import Commitment
 from governance.demo import DEMO_PASSWORD
 from governance.models import Organisation, User
-from governance.services import membership_set, participation_add
+from governance.services.memberships import membership_set
+from governance.services.participations import participation_add
 from tests.browser.test_accessibility import _serious
 from tests.browser.test_catalogue_journey import _sign_in
 

@@ -12,7 +12,7 @@ from action_plans import workflow
 from action_plans.hooks import validation_policy
 from action_plans.models import ActionPlan, PlanStatus
 from governance.models import Organisation, Role, User
-from governance.validation import plan_sign
+from governance.services.signing import plan_sign
 from interventions.models import Intervention, ResultIndicator
 from interventions.services import indicator_create
 from targets.services import prioritised_target_update

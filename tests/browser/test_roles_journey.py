@@ -98,7 +98,7 @@ def test_the_labour_editor_changes_and_withdraws_their_own_proposal_only(page, n
 
 
 def test_the_interior_coordinator_names_a_signatory_for_their_ministry(page, national):
-    from governance.services import membership_remove
+    from governance.services.memberships import membership_remove
 
     # The demo names a signatory everywhere; this journey starts where some are missing.
     for membership in Membership.objects.filter(

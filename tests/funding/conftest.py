@@ -16,7 +16,7 @@ from tests.interventions.conftest import make_intervention, targets_a  # noqa: F
 @pytest.fixture
 def donor(cast):
     """A development partner taking part in plan A, with an editor."""
-    from governance.services import participation_add
+    from governance.services.participations import participation_add
     from tests.conftest import _member
 
     organisation = factories.OrganisationFactory(
@@ -79,7 +79,7 @@ def commit(actor, intervention, source, *, local_actors=(), **values) -> Commitm
 @pytest.fixture
 def local_actor(cast):
     """A migrant-led local organisation taking part in plan A, credited by name."""
-    from governance.services import participation_add
+    from governance.services.participations import participation_add
 
     organisation = factories.OrganisationFactory(
         name="Ashaiman Migrant Workers' Association",

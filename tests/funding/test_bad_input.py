@@ -32,7 +32,7 @@ from funding.services import (
     source_update,
 )
 from governance.models import OrganisationType
-from governance.services import participation_add
+from governance.services.participations import participation_add
 from interventions.models import Intervention
 from interventions.services import Links, intervention_create, intervention_remove
 from targets.models import Target

@@ -27,7 +27,7 @@ from funding import selectors
 from funding.models import Commitment, FundingSource, LocalChannel, SourceKind, Stage
 from funding.services import base_amounts, commitment_create, commitment_update, source_create
 from governance.models import OrganisationType
-from governance.services import participation_add
+from governance.services.participations import participation_add
 from interventions.models import Intervention
 from msd_planner.lib.money import converted, converted_part, minor_digits, split_evenly
 from tests import factories

@@ -209,7 +209,7 @@ def test_the_overview_shows_the_plan_figures_and_the_local_share(
 def test_a_local_part_split_between_actors_adds_up_to_the_cent(
     client, cast, fair, sources, local_actor
 ):
-    from governance.services import participation_add
+    from governance.services.participations import participation_add
 
     others = [
         factories.OrganisationFactory(

@@ -11,7 +11,8 @@ from django.urls import reverse
 from action_plans.permissions import PlanAction, plan_actions_for_user
 from governance.models import Membership, Role
 from governance.permissions import can_manage_members
-from governance.services import membership_set, signatory_request
+from governance.services.memberships import membership_set
+from governance.services.signing import signatory_request
 from tests import factories
 
 
@@ -137,7 +138,7 @@ def test_an_administrator_without_an_email_cannot_be_asked(cast):
     cast.administrator.save()
     lonely = factories.OrganisationFactory(name="Diaspora Desk", acronym="DD")
     membership_set(actor=None, user=factories.UserFactory(), organisation=lonely, role=Role.EDITOR)
-    from governance.services import participation_add
+    from governance.services.participations import participation_add
 
     participation = participation_add(
         actor=cast.administrator, plan=cast.plan_a, organisation=lonely, signatory_required=True

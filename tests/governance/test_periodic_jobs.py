@@ -11,8 +11,8 @@ from django.utils import timezone
 from action_plans import workflow
 from action_plans.models import Notification, NotificationEvent, PlanVersion
 from governance.models import SignatureReminder
+from governance.services.signing import plan_sign
 from governance.tasks import purge_access_records, remind_signatories
-from governance.validation import plan_sign
 
 pytestmark = pytest.mark.django_db
 

@@ -34,22 +34,21 @@ from governance.models import (
     Role,
     User,
 )
-from governance.services import (
-    LeadArrangementData,
+from governance.services.accounts import (
     invitation_accept,
     invitation_for_token,
-    lead_arrangement_problems,
-    lead_arrangement_set,
-    membership_remove,
-    membership_set,
-    organisation_create,
-    participation_add,
-    participation_remove,
-    plan_permissions_sync,
     user_deactivate,
     user_invite,
     user_reactivate,
 )
+from governance.services.lead_arrangement import (
+    LeadArrangementData,
+    lead_arrangement_problems,
+    lead_arrangement_set,
+)
+from governance.services.memberships import membership_remove, membership_set, plan_permissions_sync
+from governance.services.organisations import organisation_create
+from governance.services.participations import participation_add, participation_remove
 from tests import factories
 from tests.conftest import arrangement_version
 from tests.factories import PASSWORD

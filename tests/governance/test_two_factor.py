@@ -13,7 +13,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from governance.services import recovery_codes_renew
+from governance.services.accounts import recovery_codes_renew
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("two_factor_on")]

@@ -31,7 +31,9 @@ from governance.models import (
     Role,
     User,
 )
-from governance.services import membership_set, organisation_update, participation_add
+from governance.services.memberships import membership_set
+from governance.services.organisations import organisation_update
+from governance.services.participations import participation_add
 from tests import factories
 
 

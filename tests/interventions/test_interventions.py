@@ -141,7 +141,7 @@ def test_a_lead_that_leaves_the_plan_meanwhile_is_refused_by_the_service(cast, t
     """The rules are checked again under the plan's lock, whatever the form saw."""
     from django.core.exceptions import ValidationError
 
-    from governance.services import participation_remove
+    from governance.services.participations import participation_remove
 
     participation_remove(
         actor=cast.administrator,
@@ -374,7 +374,7 @@ def test_a_quick_edit_refused_for_a_rule_it_does_not_show_says_why(client, cast,
     from django.core.exceptions import ValidationError
 
     from governance.models import Participation
-    from governance.services import participation_remove
+    from governance.services.participations import participation_remove
     from interventions.services import Links, intervention_update
 
     intervention = make_intervention(cast, targets_a)

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 
 from action_plans.history import plan_change_log
-from governance.services import participation_add
+from governance.services.participations import participation_add
 from interventions import services
 from interventions.models import Intervention, Progress, ResultIndicator, TargetValue
 from targets.models import Indicator, Target

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from action_plans.models import ActionPlan
-from governance.services import participation_add, participation_remove
+from governance.services.participations import participation_add, participation_remove
 from targets.models import Consultation, ConsultationKind, Framework, Target
 from targets.services import consultation_create, framework_create, prioritised_target_add
 from tests import factories
