@@ -51,19 +51,9 @@ def _intervention(
 def intervention_list(request: HttpRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
     form = InterventionFilterForm(request.GET or None, plan=access.plan)
-    filters = form.cleaned_data if form.is_valid() else {}
-    sort = request.GET.get("sort", "title")
-    if sort not in selectors.INTERVENTION_SORTS:
-        sort = "title"
-    interventions = selectors.plan_interventions(
-        access.plan,
-        sort=sort,
-        target=filters.get("target"),
-        organisation=filters.get("organisation"),
-        sector=filters.get("sector", ""),
-        level=filters.get("level", ""),
-        status=filters.get("status", ""),
-    )
+    filters = form.filters()
+    sort = form.ordering()
+    interventions = selectors.plan_interventions(access.plan, sort=sort, **filters)
     page = paginate(request, interventions)
     return render(
         request,
