@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from action_plans import selectors
 from action_plans.documents import document_request, documents_not_queued
 from action_plans.documents import version_document as document_of
 from action_plans.models import DocumentEdition, DocumentStatus, PlanDocument, PlanVersion
@@ -71,7 +72,7 @@ def version_document(request: HttpRequest, pk: int, version_pk: int) -> HttpResp
     given to the signatories), for whoever may see the plan; a POST asks for it again (a
     coordinator, after a failure)."""
     access = plan_object_for_user_or_404(
-        request.user, pk, PlanVersion.objects.all(), version_pk, PlanAction.VIEW
+        request.user, pk, selectors.all_versions(), version_pk, PlanAction.VIEW
     )
     version, edition = access.object, _edition(request)
     if request.method == "POST":
@@ -79,7 +80,7 @@ def version_document(request: HttpRequest, pk: int, version_pk: int) -> HttpResp
         access = plan_object_for_user_or_404(
             request.user,
             pk,
-            PlanVersion.objects.all(),
+            selectors.all_versions(),
             version_pk,
             PlanAction.CHANGE,
             any_status=True,
@@ -97,7 +98,7 @@ def version_document(request: HttpRequest, pk: int, version_pk: int) -> HttpResp
 @login_required
 def version_document_state(request: HttpRequest, pk: int, version_pk: int) -> HttpResponse:
     access = plan_object_for_user_or_404(
-        request.user, pk, PlanVersion.objects.all(), version_pk, PlanAction.VIEW
+        request.user, pk, selectors.all_versions(), version_pk, PlanAction.VIEW
     )
     edition = _edition(request)
     document = document_of(access.object, edition)
@@ -116,7 +117,7 @@ def plan_preview(request: HttpRequest, pk: int) -> HttpResponse:
         tell_if_not_queued(request, access.plan)
         return redirect("plan_preview_state", pk)
     return _download(
-        PlanDocument.objects.filter(plan=access.plan, version=None).first(),
+        selectors.plan_preview_document(access.plan),
         reverse("plan_preview_state", args=[pk]),
     )
 
@@ -125,5 +126,5 @@ def plan_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def plan_preview_state(request: HttpRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.CHANGE, any_status=True)
-    document = PlanDocument.objects.filter(plan=access.plan, version=None).first()
+    document = selectors.plan_preview_document(access.plan)
     return _state(request, access, document)

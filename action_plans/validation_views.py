@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from action_plans import snapshot, workflow
+from action_plans import selectors, snapshot, workflow
 from action_plans.document_views import tell_if_not_queued
 from action_plans.documents import change_log, version_document
 from action_plans.forms import AdoptionForm, ChangeForm, ChangeRecordForm, StepCommentForm
@@ -19,10 +19,7 @@ from action_plans.hooks import PlanPage, plan_page, validation_policy
 from action_plans.models import (
     ActionPlan,
     DocumentEdition,
-    PlanDocument,
-    PlanSnapshot,
     PlanStatus,
-    PlanVersion,
     VersionStatus,
 )
 from action_plans.permissions import (
@@ -36,6 +33,8 @@ from msd_planner.lib.pages import confirmation_page
 from msd_planner.lib.pagination import paginate
 from msd_planner.lib.versioned_edit import add_service_error
 
+TRANSITIONS_SHOWN = 50  # the latest steps of the plan's workflow, on its validation page
+
 
 @require_http_methods(["GET", "POST"])
 @login_required
@@ -44,7 +43,7 @@ def plan_validation(request: HttpRequest, pk: int) -> HttpResponse:
     plan = access.plan
     policy = validation_policy()
     version = workflow.open_version(plan)
-    shown = version or plan.versions.first()
+    shown = version or selectors.latest_version(plan)
     signatures = policy.signatures(plan, shown)
     readiness = workflow.plan_readiness(plan) if plan.status == PlanStatus.DRAFT else None
     may_change = access.may(PlanAction.CHANGE)
@@ -70,15 +69,15 @@ def plan_validation(request: HttpRequest, pk: int) -> HttpResponse:
             "validation_document": version_document(shown, DocumentEdition.FOR_VALIDATION)
             if shown
             else None,
-            "preview": PlanDocument.objects.filter(plan=plan, version=None).first(),
+            "preview": selectors.plan_preview_document(plan),
             # the validated version's PDF, before its adoption makes it the official one
             "version_document": version_document(shown) if shown and shown != official else None,
-            "versions": plan.versions.select_related("submitted_by", "adopted_by"),
+            "versions": selectors.plan_versions(plan),
             "signatures": signatures,
             "approved": sum(1 for row in signatures if row.decision == "approve"),
             # why each organisation must sign is known while the version is in validation
             "with_reasons": any(row.required.reason for row in signatures),
-            "transitions": plan.transitions.select_related("actor", "version")[:50],
+            "transitions": selectors.plan_transitions(plan, limit=TRANSITIONS_SHOWN),
             "pending_changes": pending,
             "revision": revision,
             "explain_form": explain_form,
@@ -333,10 +332,7 @@ def plan_change_record(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def version_detail(request: HttpRequest, pk: int, version_pk: int) -> HttpResponse:
     access = plan_object_for_user_or_404(
-        request.user,
-        pk,
-        PlanVersion.objects.select_related("snapshot", "submitted_by", "adopted_by"),
-        version_pk,
+        request.user, pk, selectors.versions_with_snapshot(), version_pk
     )
     version = access.object
     content = version.snapshot.content
@@ -348,10 +344,10 @@ def version_detail(request: HttpRequest, pk: int, version_pk: int) -> HttpRespon
         sections[0] if sections else None,
     )
     page = paginate(request, current.records if current else [], per_page=RECORDS_PER_PAGE)
-    others = list(access.plan.versions.exclude(pk=version.pk))
+    others = selectors.other_versions(version)
     changes = list(change_log(version))
     if any(change.records for change in changes):
-        _name_records(changes, [content, *_adopted_before(version)])
+        _name_records(changes, [content, *selectors.snapshot_adopted_before(version)])
     official = next((other for other in others if other.status == VersionStatus.ADOPTED), None)
     return render(
         request,
@@ -379,18 +375,6 @@ def version_detail(request: HttpRequest, pk: int, version_pk: int) -> HttpRespon
     )
 
 
-def _adopted_before(version: PlanVersion) -> list[dict]:
-    """The snapshot of the version adopted before ``version`` (where the records its
-    revision removed are found), if any."""
-    return list(
-        PlanSnapshot.objects.filter(
-            version__plan_id=version.plan_id,
-            version__major=version.major - 1,
-            version__status__in=[VersionStatus.ADOPTED, VersionStatus.SUPERSEDED],
-        ).values_list("content", flat=True)[:1]
-    )
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def version_compare(request: HttpRequest, pk: int) -> HttpResponse:
@@ -398,7 +382,7 @@ def version_compare(request: HttpRequest, pk: int) -> HttpResponse:
     compares with the plan as it is now (a revision in progress)."""
     access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
     plan = access.plan
-    versions = list(plan.versions.all())
+    versions = list(selectors.plan_versions(plan))
     by_pk = {str(version.pk): version for version in versions}
     has_draft = plan.status == PlanStatus.DRAFT and bool(versions)
     older = by_pk.get(request.GET.get("from", ""))
@@ -412,11 +396,7 @@ def version_compare(request: HttpRequest, pk: int) -> HttpResponse:
             older, newer = versions[1], versions[0]
     changes = None
     if older and (newer or draft):
-        contents = dict(
-            PlanSnapshot.objects.filter(
-                version__in=[older, *([newer] if newer else [])]
-            ).values_list("version_id", "content")
-        )
+        contents = selectors.snapshot_contents([older, *([newer] if newer else [])])
         now = snapshot.build_snapshot(plan) if draft else contents[newer.pk]
         changes = snapshot.compare(contents[older.pk], now)
     return render(

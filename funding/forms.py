@@ -16,6 +16,7 @@ from funding.models import (
     SourceKind,
     Stage,
 )
+from funding.selectors import FIGURE_SORTS
 from funding.services import (
     COMMITMENT_FIELDS,
     ENGAGEMENT_FIELDS,
@@ -27,7 +28,7 @@ from funding.services import (
     engagement_problems,
     source_problems,
 )
-from governance.forms import Radios
+from governance.forms import Radios, SortedFilterForm, SortField
 from interventions.models import Intervention
 from msd_planner.lib.money import currency_choices
 from msd_planner.lib.versioned_edit import VersionedModelForm
@@ -332,3 +333,9 @@ class EngagementForm(VersionedModelForm):
             },
         )
         return cleaned
+
+
+class FundingTableForm(SortedFilterForm):
+    """The funding table's sort (the table has no filters)."""
+
+    sort = SortField(sorts=FIGURE_SORTS, default="title")

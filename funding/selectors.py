@@ -267,6 +267,23 @@ def figures_by_kind(plan: ActionPlan) -> list[KindRow]:
     ]
 
 
+def all_sources() -> QuerySet[FundingSource]:
+    """Every funding source; the access helper narrows them to one plan's."""
+    return FundingSource.objects.all()
+
+
+def sources_with(sources: QuerySet[FundingSource], current_id: int) -> QuerySet[FundingSource]:
+    """``sources``, and the source ``current_id`` though they leave it out (a form shows
+    the record as it is), each once."""
+    return (sources | FundingSource.objects.filter(pk=current_id)).distinct()
+
+
+def no_sources_in(sources: QuerySet[FundingSource]) -> bool:
+    """Whether ``sources`` (those a user may record commitments of) is empty: the page
+    then says to add a source first (one query)."""
+    return not sources.exists()
+
+
 def sources_with_figures(plan: ActionPlan) -> list[Row]:
     """The plan's sources with their provider, the number of commitments using each, and
     what each pledged, committed and disbursed (two queries)."""
@@ -355,6 +372,16 @@ def strategy_of(intervention: Intervention) -> MobilisationStrategy | None:
         return None
 
 
+def partners_to_approach(strategy: MobilisationStrategy | None) -> list[Organisation]:
+    """The funding partners a strategy names (none without a strategy)."""
+    return list(strategy.partners_to_approach.all()) if strategy else []
+
+
+def partner_ids_to_approach(strategy: MobilisationStrategy) -> list[int]:
+    """The ids of the partners a strategy names (none for one not saved yet)."""
+    return list(strategy.partners_to_approach.values_list("pk", flat=True)) if strategy.pk else []
+
+
 def plan_engagements(plan: ActionPlan) -> QuerySet[Engagement]:
     return (
         Engagement.objects.filter(plan=plan)
@@ -363,8 +390,34 @@ def plan_engagements(plan: ActionPlan) -> QuerySet[Engagement]:
     )
 
 
-def intervention_commitments(intervention: Intervention) -> QuerySet[Commitment]:
+def latest_engagements(plan: ActionPlan, *, count: int) -> QuerySet[Engagement]:
+    """The plan's ``count`` latest engagements with funding partners."""
+    return plan_engagements(plan)[:count]
+
+
+def engagements_with_partner() -> QuerySet[Engagement]:
+    """Engagements with their partner; the access helper narrows them to one plan's."""
+    return Engagement.objects.select_related("partner")
+
+
+def interventions_for_funding() -> QuerySet[Intervention]:
+    """Interventions as their funding pages fetch them: with their lead (whose
+    organisation owns them) and plan; the access helper narrows them to one plan's."""
+    return Intervention.objects.select_related("lead_organisation", "plan")
+
+
+def intervention_commitments(intervention: Intervention | int) -> QuerySet[Commitment]:
+    """An intervention's commitments (``intervention`` or its id), with their source,
+    provider and local actors."""
     return Commitment.objects.filter(intervention=intervention).in_detail()
+
+
+def local_actors_of(plan: ActionPlan) -> QuerySet[Organisation]:
+    """The local actors taking part in the plan, by name: those a commitment's local
+    part may go to."""
+    return Organisation.objects.filter(participations__plan=plan, is_local_actor=True).order_by(
+        "name"
+    )
 
 
 def intervention_figures(intervention: Intervention) -> Figures:

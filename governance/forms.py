@@ -1,3 +1,4 @@
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django import forms
@@ -23,7 +24,7 @@ from governance.models import (
     User,
 )
 from governance.permissions import organisations_visible_to
-from governance.selectors import plan_governance
+from governance.selectors import ORGANISATION_SORTS, plan_governance
 from governance.services.lead_arrangement import LeadArrangementData, lead_arrangement_problems
 from msd_planner.lib.ratelimit import ratelimit_hit
 from msd_planner.lib.versioned_edit import VersionedForm, VersionedModelForm
@@ -103,12 +104,49 @@ class OrganisationProfileForm(OrganisationFieldGroups, VersionedModelForm):
         help_texts = ORGANISATION_HELP_TEXTS
 
 
-class OrganisationFilterForm(forms.Form):
+class SortField(forms.ChoiceField):
+    """How a table is sorted: one of ``sorts``, the names its selector orders by. Any
+    other value (an old link, an address typed by hand) gives ``default`` rather than an
+    error, so the filters beside it still apply."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, *, sorts: Iterable[str], default: str, **kwargs):
+        super().__init__(choices=[(name, name) for name in sorts], required=False, **kwargs)
+        self.default = default
+
+    def clean(self, value) -> str:
+        value = self.to_python(value)
+        return value if self.valid_value(value) else self.default
+
+
+class SortedFilterForm(forms.Form):
+    """A list's filters and its sort (a ``SortField`` named ``sort``), read from the
+    query string; the view hands ``filters()`` and ``ordering()`` to the list's
+    selector."""
+
+    def filters(self) -> dict:
+        """The filters asked for, without the sort; none while one of them is invalid
+        (the form shows why)."""
+        if not self.is_bound or not self.is_valid():
+            return {}
+        return {name: value for name, value in self.cleaned_data.items() if name != "sort"}
+
+    def ordering(self) -> str:
+        """The sort asked for, or the default; a filter in error leaves it as asked."""
+        if not self.is_bound:
+            return self.fields["sort"].default
+        self.is_valid()  # cleans every field; the sort's cleaning never fails
+        return self.cleaned_data["sort"]
+
+
+class OrganisationFilterForm(SortedFilterForm):
     q = forms.CharField(label=_("Name or acronym"), required=False, max_length=100)
     type = forms.ChoiceField(
         label=_("Type"), required=False, choices=[("", _("All types")), *OrganisationType.choices]
     )
     local_actor = forms.BooleanField(label=_("Local actors only"), required=False)
+    sort = SortField(sorts=ORGANISATION_SORTS, default="name")
 
 
 class MemberInviteForm(forms.Form):

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from action_plans.models import ActionPlan
 from action_plans.permissions import plans_user_can
@@ -49,6 +51,32 @@ def organisation_members(organisation: Organisation) -> QuerySet[Membership]:
     return organisation.memberships.select_related("user").order_by(
         "user__last_name", "user__first_name"
     )
+
+
+def organisation_membership(organisation: Organisation, membership_pk: int) -> Membership | None:
+    """One membership of ``organisation``, with its user (None if it has no such one)."""
+    return (
+        organisation.memberships.select_related("user", "organisation")
+        .filter(pk=membership_pk)
+        .first()
+    )
+
+
+def organisations_with(
+    organisations: QuerySet[Organisation], *also: int | None
+) -> QuerySet[Organisation]:
+    """``organisations``, and those ``also`` names though ``organisations`` leaves them
+    out (what a record already names stays choosable on its form), each once, by name."""
+    return Organisation.objects.filter(
+        Q(pk__in=organisations.values("pk")) | Q(pk__in=[pk for pk in also if pk is not None])
+    ).order_by("name")
+
+
+def organisations_by_name(organisations: list[Organisation]) -> QuerySet[Organisation]:
+    """``organisations`` as a query, by name, for a form's choices."""
+    return Organisation.objects.filter(
+        pk__in=[organisation.pk for organisation in organisations]
+    ).order_by("name")
 
 
 def organisation_participations(user, organisation: Organisation) -> QuerySet[Participation]:
@@ -200,6 +228,12 @@ def plan_access_rows(plan: ActionPlan) -> list[AccessRow]:
     return rows
 
 
+def participations_with_organisation() -> QuerySet[Participation]:
+    """Participations with their organisation; the access helper narrows them to one
+    plan's."""
+    return Participation.objects.select_related("organisation")
+
+
 def users_for_administration(*, query: str = "", organisation=None) -> QuerySet[User]:
     users = User.objects.all()
     if query:
@@ -256,6 +290,17 @@ def account_history(user: User, *, limit: int = 20) -> list[AccountEvent]:
 
 def _author(record) -> User | str | None:
     return record.history_user or unattributed_author(record)
+
+
+def account_of(pk: int) -> User | None:
+    """The account ``pk``, for the administrators' pages (None if there is none)."""
+    return User.objects.filter(pk=pk).first()
+
+
+def has_app_enrolled(user: User) -> bool:
+    """Whether ``user`` already signs in with an authenticator app: a confirmed second
+    factor, and an app among their devices (recovery codes alone are not one)."""
+    return user_has_device(user, confirmed=True) and TOTPDevice.objects.filter(user=user).exists()
 
 
 def user_memberships(user: User) -> QuerySet[Membership]:

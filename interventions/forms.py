@@ -3,8 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from action_plans.forms import change_reason_check, offer_change_reason
 from action_plans.models import ActionPlan
-from governance.forms import Radios
-from governance.models import Organisation
+from governance.forms import Radios, SortedFilterForm, SortField
 from interventions import selectors
 from interventions.models import (
     NOTE_MAX_LENGTH,
@@ -207,7 +206,7 @@ class InterventionForm(VersionedModelForm):
         return cleaned
 
 
-class InterventionFilterForm(forms.Form):
+class InterventionFilterForm(SortedFilterForm):
     target = forms.ModelChoiceField(
         label=_("Target"), required=False, queryset=None, empty_label=_("All targets")
     )
@@ -230,6 +229,7 @@ class InterventionFilterForm(forms.Form):
         required=False,
         choices=[("", _("All statuses")), *InterventionStatus.choices],
     )
+    sort = SortField(sorts=selectors.INTERVENTION_SORTS, default="title")
 
     def __init__(self, *args, plan: ActionPlan, **kwargs):
         super().__init__(*args, **kwargs)
@@ -237,9 +237,7 @@ class InterventionFilterForm(forms.Form):
         targets.queryset = selectors.accepted_targets(plan)
         targets.label_from_instance = lambda item: item.target.code
         organisations = self.fields["organisation"]
-        organisations.queryset = Organisation.objects.filter(participations__plan=plan).order_by(
-            "name"
-        )
+        organisations.queryset = selectors.participants(plan)
         organisations.label_from_instance = lambda organisation: organisation.short_name
 
 

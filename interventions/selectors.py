@@ -1,6 +1,7 @@
 """Reads for the interventions pages. Each function's query count is fixed, whatever the
 number of interventions."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Case, F, Prefetch, QuerySet, Value, When
@@ -117,12 +118,29 @@ def progress_of(indicator: ResultIndicator) -> QuerySet[Progress]:
     return Progress.objects.filter(indicator=indicator).select_related("reported_by")
 
 
-def accepted_targets(plan: ActionPlan) -> QuerySet[PrioritisedTarget]:
-    return (
-        plan.prioritised_targets.filter(status=ProposalStatus.ACCEPTED)
-        .select_related("target")
-        .order_by("target__position")
+def accepted_targets(
+    plan: ActionPlan, *, among: Iterable[PrioritisedTarget] | None = None
+) -> QuerySet[PrioritisedTarget]:
+    """The plan's prioritised targets (accepted proposals), in the official order; only
+    those ``among``, when given."""
+    targets = plan.prioritised_targets.filter(status=ProposalStatus.ACCEPTED)
+    if among is not None:
+        targets = targets.filter(pk__in=[item.pk for item in among])
+    return targets.select_related("target").order_by("target__position")
+
+
+def commenting_organisation(
+    intervention: Intervention, acting_for: Iterable[int]
+) -> Organisation | None:
+    """The organisation a comment on ``intervention`` is made for: of those the user
+    acts for (``acting_for``), its lead or one of its partners, the first by name (None
+    when the user comments for none of them). ``intervention`` comes with its partners,
+    as ``intervention_in_detail`` reads it."""
+    own = set(acting_for) & (
+        {intervention.lead_organisation_id}
+        | {partner.organisation_id for partner in intervention.partners.all()}
     )
+    return Organisation.objects.filter(pk__in=own).order_by("name").first()
 
 
 def participants(plan: ActionPlan) -> QuerySet[Organisation]:

@@ -47,6 +47,8 @@ NOT_AN_EDIT = {
     "CoherenceFilterForm": "a filter",
     "ConsultationFilterForm": "a filter",
     "OrganisationFilterForm": "a filter",
+    "SortedFilterForm": "the base of a list's filters and sort",
+    "FundingTableForm": "sorts a list",
     "UserFilterForm": "a filter",
     "HistoryPageForm": "a page of the history",
     "TargetPickForm": "adds a target (a new record)",

@@ -27,7 +27,6 @@ from funding.rules import (
     source_choices,
     visible_organisations,
 )
-from governance.models import Organisation
 from interventions.models import Intervention
 from msd_planner.lib.errors import ActionRefused
 from msd_planner.lib.pages import confirmation_page, remove_and_tell
@@ -38,11 +37,7 @@ def _intervention(
     request: HttpRequest, pk: int, intervention_pk: int, action: PlanAction | RecordRule
 ) -> PlanObjectAccess[Intervention]:
     return plan_object_for_user_or_404(
-        request.user,
-        pk,
-        Intervention.objects.select_related("lead_organisation", "plan"),
-        intervention_pk,
-        action,
+        request.user, pk, selectors.interventions_for_funding(), intervention_pk, action
     )
 
 
@@ -56,16 +51,10 @@ def _commitment(
     return plan_object_for_user_or_404(
         request.user,
         pk,
-        Commitment.objects.in_detail().filter(intervention_id=intervention_pk),
+        selectors.intervention_commitments(intervention_pk),
         commitment_pk,
         rule,
         plan_field="intervention__plan",
-    )
-
-
-def _local_actors(plan):
-    return Organisation.objects.filter(participations__plan=plan, is_local_actor=True).order_by(
-        "name"
     )
 
 
@@ -97,7 +86,7 @@ def intervention_funding(request: HttpRequest, pk: int, intervention_pk: int) ->
             "figures": selectors.intervention_figures(intervention),
             "rows": [_commitment_row(access, commitment) for commitment in commitments],
             "strategy": strategy,
-            "partners_to_approach": list(strategy.partners_to_approach.all()) if strategy else [],
+            "partners_to_approach": selectors.partners_to_approach(strategy),
             "may_record": access.may_edit(PlanAction.CONTRIBUTE),
             "may_write_strategy": access.may_on(STRATEGY_EDIT, intervention),
         },
@@ -131,7 +120,7 @@ def commitment_create(request: HttpRequest, pk: int, intervention_pk: int) -> Ht
             instance=Commitment(intervention=intervention),
             intervention=intervention,
             sources=sources,
-            local_actors=_local_actors(access.plan),
+            local_actors=selectors.local_actors_of(access.plan),
         ),
     )
     if edit.save(
@@ -146,7 +135,8 @@ def commitment_create(request: HttpRequest, pk: int, intervention_pk: int) -> Ht
             request, _("Commitment of “%(source)s” saved.") % {"source": edit.result.source}
         )
         return redirect("intervention_funding", pk, intervention.pk)
-    return _form_page(request, access, edit, intervention, no_sources=not sources.exists())
+    no_sources = selectors.no_sources_in(sources)
+    return _form_page(request, access, edit, intervention, no_sources=no_sources)
 
 
 @require_http_methods(["GET", "POST"])
@@ -158,9 +148,7 @@ def commitment_edit(
     commitment = access.object
     intervention = commitment.intervention
     # The current source stays choosable (the form shows the record as it is).
-    sources = (
-        source_choices(access) | type(commitment.source).objects.filter(pk=commitment.source_id)
-    ).distinct()
+    sources = selectors.sources_with(source_choices(access), commitment.source_id)
     edit = VersionedEdit(
         request,
         lambda data, current: CommitmentForm(
@@ -168,7 +156,7 @@ def commitment_edit(
             instance=current,
             intervention=intervention,
             sources=sources,
-            local_actors=_local_actors(access.plan),
+            local_actors=selectors.local_actors_of(access.plan),
         ),
         commitment,
     )
@@ -259,11 +247,6 @@ def commitment_disbursement(
     )
 
 
-def _approached(strategy) -> list[int]:
-    """The partners already named stay choosable, seen or not."""
-    return list(strategy.partners_to_approach.values_list("pk", flat=True)) if strategy.pk else []
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def strategy_edit(request: HttpRequest, pk: int, intervention_pk: int) -> HttpResponse:
@@ -277,7 +260,10 @@ def strategy_edit(request: HttpRequest, pk: int, intervention_pk: int) -> HttpRe
         lambda data, current: StrategyForm(
             data,
             instance=current,
-            organisations=visible_organisations(request.user, *_approached(current)),
+            # The partners already named stay choosable, seen or not.
+            organisations=visible_organisations(
+                request.user, *selectors.partner_ids_to_approach(current)
+            ),
         ),
         strategy,
     )

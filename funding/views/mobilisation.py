@@ -43,7 +43,7 @@ def mobilisation_plan(request: HttpRequest, pk: int) -> HttpResponse:
                 for intervention in page.object_list
             ],
             "figures": selectors.plan_figures(access.plan),
-            "engagements": selectors.plan_engagements(access.plan)[:RECENT_ENGAGEMENTS],
+            "engagements": selectors.latest_engagements(access.plan, count=RECENT_ENGAGEMENTS),
             "may_log": access.may(PlanAction.MOBILISE_RESOURCES),
         },
     )
@@ -104,7 +104,7 @@ def _engagement(request, pk, engagement_pk):
     return plan_object_for_user_or_404(
         request.user,
         pk,
-        Engagement.objects.select_related("partner"),
+        selectors.engagements_with_partner(),
         engagement_pk,
         ENGAGEMENT_LOG,
     )

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from action_plans.permissions import PlanAction, plan_for_user_or_404
 from funding import charts, exports, selectors
+from funding.forms import FundingTableForm
 from msd_planner.lib.pagination import paginate, query_without
 
 
@@ -44,9 +45,7 @@ def funding_overview(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def funding_table(request: HttpRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
-    sort = request.GET.get("sort", "title")
-    if sort not in selectors.FIGURE_SORTS:
-        sort = "title"
+    sort = FundingTableForm(request.GET or None).ordering()
     page = paginate(request, selectors.interventions_with_figures(access.plan, sort=sort))
     codes = selectors.addressed_target_codes(access.plan)
     return render(

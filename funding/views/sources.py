@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +13,7 @@ from funding import selectors, services
 from funding.forms import SourceForm
 from funding.models import FundingSource
 from funding.rules import SOURCE_EDIT, provider_choices
-from governance.models import Organisation
+from governance import selectors as governance_selectors
 from msd_planner.lib.pages import confirmation_page, remove_and_tell
 from msd_planner.lib.versioned_edit import VersionedEdit
 
@@ -66,13 +65,13 @@ def source_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def source_edit(request: HttpRequest, pk: int, source_pk: int) -> HttpResponse:
     access = plan_object_for_user_or_404(
-        request.user, pk, FundingSource.objects.all(), source_pk, SOURCE_EDIT
+        request.user, pk, selectors.all_sources(), source_pk, SOURCE_EDIT
     )
     source = access.object
     # The current provider stays choosable (an editor keeps their source's provider).
-    providers = Organisation.objects.filter(
-        Q(pk__in=provider_choices(access).values("pk")) | Q(pk=source.provider_id)
-    ).order_by("name")
+    providers = governance_selectors.organisations_with(
+        provider_choices(access), source.provider_id
+    )
     edit = VersionedEdit(
         request,
         lambda data, current: SourceForm(
@@ -97,7 +96,7 @@ def source_edit(request: HttpRequest, pk: int, source_pk: int) -> HttpResponse:
 @login_required
 def source_remove(request: HttpRequest, pk: int, source_pk: int) -> HttpResponse:
     access = plan_object_for_user_or_404(
-        request.user, pk, FundingSource.objects.all(), source_pk, SOURCE_EDIT
+        request.user, pk, selectors.all_sources(), source_pk, SOURCE_EDIT
     )
     source = access.object
     if request.method == "POST":

@@ -8,8 +8,8 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -37,7 +37,10 @@ from msd_planner.lib.ratelimit import ratelimit_hit
 def _administered_user(request: HttpRequest, pk: int) -> User:
     """Fetch-and-authorise for every account page: administrators only."""
     require_account_administrator(request.user)
-    return get_object_or_404(User, pk=pk)
+    account = selectors.account_of(pk)
+    if account is None:
+        raise Http404
+    return account
 
 
 @require_http_methods(["GET", "POST"])

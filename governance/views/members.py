@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from action_plans.policy import policy_table
+from governance import selectors
 from governance.forms import MemberInviteForm, RoleForm
 from governance.models import Membership, Organisation
 from governance.permissions import can_manage_members, get_organisation_for_user_or_404
@@ -38,11 +39,8 @@ def _back(request: HttpRequest, membership: Membership) -> str:
 
 
 def _member(request: HttpRequest, pk: int, membership_pk: int) -> Membership:
-    organisation = _managed_organisation(request, pk)
-    membership = (
-        organisation.memberships.select_related("user", "organisation")
-        .filter(pk=membership_pk)
-        .first()
+    membership = selectors.organisation_membership(
+        _managed_organisation(request, pk), membership_pk
     )
     if membership is None:
         raise ObjectHidden("manage", f"membership {membership_pk}")

@@ -23,8 +23,8 @@ from msd_planner.lib.versioned_edit import VersionedEdit
 @login_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
     form = OrganisationFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    sort = request.GET.get("sort", "name")
+    filters = form.filters()
+    sort = form.ordering()
     organisations = selectors.organisation_list(
         request.user,
         query=filters.get("q", ""),

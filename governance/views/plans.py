@@ -19,7 +19,7 @@ from action_plans.policy import (
 )
 from governance import selectors
 from governance.forms import LeadArrangementForm, ParticipantAddForm, ParticipantEditForm
-from governance.models import Activity, LeadArrangement, Participation
+from governance.models import Activity, LeadArrangement
 from governance.services import lead_arrangement, participations, signing
 from msd_planner.lib.pages import confirmation_page, remove_and_tell
 from msd_planner.lib.versioned_edit import VersionedEdit
@@ -114,7 +114,7 @@ def _participation(request: HttpRequest, pk: int, participation_pk: int):
     return plan_object_for_user_or_404(
         request.user,
         pk,
-        Participation.objects.select_related("organisation"),
+        selectors.participations_with_organisation(),
         participation_pk,
         PlanAction.GOVERN,
     )

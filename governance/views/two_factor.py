@@ -27,12 +27,14 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from governance import selectors
 from governance.forms import TwoFactorCodeForm
 from governance.services import accounts
 from governance.two_factor import (
     ENROL,
     NONE,
     SESSION_KEY,
+    has_authenticator,
     recovery_codes_left,
     second_step_failed,
     second_step_locked,
@@ -149,7 +151,7 @@ def _qr_svg(url: str) -> str:
 def two_factor_enrol(request: HttpRequest) -> HttpResponse:
     """Add an authenticator app: its secret as a QR code and as text, confirmed by a code."""
     user = request.user
-    if user_has_device(user, confirmed=True) and TOTPDevice.objects.filter(user=user).exists():
+    if selectors.has_app_enrolled(user):
         if not user.is_verified():
             return redirect(f"{reverse('two_factor_verify')}?{request.GET.urlencode()}")
         messages.info(request, _("You already sign in with an authenticator app."))
@@ -218,7 +220,7 @@ def two_factor_account(request: HttpRequest) -> HttpResponse:
     """The user's own page: whether they sign in with a second factor, and new recovery
     codes when they run low."""
     user = request.user
-    has_app = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    has_app = has_authenticator(user)
     if request.method == "POST" and has_app:
         request.session[RECOVERY_CODES_SESSION] = accounts.recovery_codes_renew(user=user)
         next_query = urlencode({"next": reverse("two_factor_account")})

@@ -16,9 +16,9 @@ from action_plans.models import DocumentEdition, DocumentStatus
 from action_plans.permissions import PlanAction, plan_for_user_or_404
 from action_plans.snapshot import version_sections
 from action_plans.workflow import official_version, open_version
-from governance import validation
+from governance import selectors, validation
 from governance.forms import SignForm
-from governance.models import Organisation, SignOffDecision
+from governance.models import SignOffDecision
 from governance.services import signing
 from msd_planner.lib.versioned_edit import add_service_error
 
@@ -28,20 +28,19 @@ from msd_planner.lib.versioned_edit import add_service_error
 def plan_sign(request: HttpRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.SIGN)
     plan = access.plan
-    organisations = Organisation.objects.filter(
-        pk__in=[item.pk for item in validation.signable_organisations(request.user, plan)]
-    ).order_by("name")
+    signable = validation.signable_organisations(request.user, plan)
     version = open_version(plan)
     document = version_document(version, DocumentEdition.FOR_VALIDATION) if version else None
     ready = document is not None and document.status == DocumentStatus.READY
+    seen = {  # what the page shows: the decision is on that
+        "version": version.pk if version else "",
+        "document_checksum": document.checksum if ready else "",
+    }
     form = SignForm(
         request.POST or None,
-        organisations=organisations,
+        organisations=selectors.organisations_by_name(signable),
         sections=version_sections(version.snapshot.content) if version else (),
-        initial={
-            "version": version.pk if version else None,
-            "document_checksum": document.checksum if ready else "",
-        },
+        initial=seen,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -58,22 +57,15 @@ def plan_sign(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            messages.success(
-                request,
-                _("Signed for %(name)s: %(decision)s.")
-                % {
-                    "name": sign_off.organisation.short_name,
-                    "decision": sign_off.get_decision_display().lower(),
-                },
-            )
+            _tell_signed(request, sign_off)
             tell_if_not_queued(request, plan)  # the last signature asks for the PDF
             return redirect("plan_validation", pk)
     if form.is_bound:
         # Shown again (a refusal, an error): the decision will be on what the page shows
         # now, so the hidden fields say what that is.
         form.data = form.data.copy()
-        form.data["version"] = version.pk if version else ""
-        form.data["document_checksum"] = document.checksum if ready else ""
+        for name, value in seen.items():
+            form.data[name] = value
     official = official_version(plan)
     return render(
         request,
@@ -85,7 +77,18 @@ def plan_sign(request: HttpRequest, pk: int) -> HttpResponse:
             "document": document,
             "document_ready": ready,
             "official": official if official and version and official.pk != version.pk else None,
-            "nothing_to_sign": version is None or not organisations.exists(),
+            "nothing_to_sign": version is None or not signable,
             "request_changes": SignOffDecision.REQUEST_CHANGES,
+        },
+    )
+
+
+def _tell_signed(request: HttpRequest, sign_off) -> None:
+    messages.success(
+        request,
+        _("Signed for %(name)s: %(decision)s.")
+        % {
+            "name": sign_off.organisation.short_name,
+            "decision": sign_off.get_decision_display().lower(),
         },
     )

@@ -22,7 +22,7 @@ from action_plans.permissions import (
     plan_object_for_user_or_404,
 )
 from action_plans.policy import RecordRule
-from governance.models import Organisation
+from governance import selectors as governance_selectors
 from interventions import library, selectors, services
 from interventions.forms import CommentForm, InterventionFilterForm, InterventionForm, StatusForm
 from interventions.models import Intervention
@@ -51,19 +51,9 @@ def _intervention(
 def intervention_list(request: HttpRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
     form = InterventionFilterForm(request.GET or None, plan=access.plan)
-    filters = form.cleaned_data if form.is_valid() else {}
-    sort = request.GET.get("sort", "title")
-    if sort not in selectors.INTERVENTION_SORTS:
-        sort = "title"
-    interventions = selectors.plan_interventions(
-        access.plan,
-        sort=sort,
-        target=filters.get("target"),
-        organisation=filters.get("organisation"),
-        sector=filters.get("sector", ""),
-        level=filters.get("level", ""),
-        status=filters.get("status", ""),
-    )
+    filters = form.filters()
+    sort = form.ordering()
+    interventions = selectors.plan_interventions(access.plan, sort=sort, **filters)
     page = paginate(request, interventions)
     return render(
         request,
@@ -207,15 +197,14 @@ def intervention_create(request: HttpRequest, pk: int) -> HttpResponse:
 def intervention_edit(request: HttpRequest, pk: int, intervention_pk: int) -> HttpResponse:
     access = _intervention(request, pk, intervention_pk, INTERVENTION_EDIT)
     intervention = access.object
-    leads = lead_choices(access)
-    if not access.may(INTERVENTION_EDIT.action):
-        # The current lead stays choosable (an editor keeps their intervention's lead).
-        leads = leads | Organisation.objects.filter(pk=intervention.lead_organisation_id)
+    # The current lead stays choosable for an editor (who keeps their intervention's lead).
+    kept = () if access.may(INTERVENTION_EDIT.action) else (intervention.lead_organisation_id,)
+    leads = governance_selectors.organisations_with(lead_choices(access), *kept)
     explain = _explains(access)
     edit = VersionedEdit(
         request,
         lambda data, current: InterventionForm(
-            data, instance=current, plan=access.plan, leads=leads.distinct(), explain=explain
+            data, instance=current, plan=access.plan, leads=leads, explain=explain
         ),
         intervention,
     )
@@ -314,16 +303,14 @@ def comment_add(request: HttpRequest, pk: int, intervention_pk: int) -> HttpResp
         return redirect(thread)
     form = CommentForm(request.POST)
     if form.is_valid():
-        own = access.organisation_ids & (
-            {intervention.lead_organisation_id}
-            | {partner.organisation_id for partner in intervention.partners.all()}
-        )
         try:
             services.comment_add(
                 actor=request.user,
                 intervention=intervention,
                 text=form.cleaned_data["text"],
-                organisation=Organisation.objects.filter(pk__in=own).order_by("name").first(),
+                organisation=selectors.commenting_organisation(
+                    intervention, access.organisation_ids
+                ),
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))

@@ -66,7 +66,7 @@ def example_use(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     form = ExampleUseForm(
         request.POST or None,
         organisations=organisations,
-        targets=selectors.accepted_targets(plan).filter(pk__in=[item.pk for item in addressable]),
+        targets=selectors.accepted_targets(plan, among=addressable),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -113,48 +113,18 @@ def _declared_size(request: HttpRequest) -> int:
 def intervention_import(request: HttpRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.CONTRIBUTE)
     plan = access.plan
-    organisations = lead_choices(access)
-    problems = []
     if request.method == "POST" and _declared_size(request) > library.MAX_IMPORT_BYTES + 64 * 1024:
         # Refused before the body is read: a large upload never reaches the disk.
         messages.error(request, _("The file is larger than 5 MB. Split it into smaller files."))
         return redirect("intervention_import", pk)
-    form = ImportForm(request.POST or None, request.FILES or None, organisations=organisations)
+    form = ImportForm(
+        request.POST or None, request.FILES or None, organisations=lead_choices(access)
+    )
+    problems = []
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            result = library.read_import(
-                plan=plan,
-                lead_organisation=form.cleaned_data["lead_organisation"],
-                name=upload.name,
-                content=upload.read(),
-            )
-        except library.ImportRefused as refused:
-            form.add_error("file", refused.message)
-        else:
-            problems = result.problems
-            if problems:
-                form.add_error(
-                    None,
-                    _(
-                        "Nothing was imported: %(count)s problems were found in the file. "
-                        "Correct them and import the whole file again."
-                    )
-                    % {"count": len(problems)},
-                )
-            else:
-                try:
-                    created = library.interventions_import(
-                        actor=request.user, plan=plan, rows=result.rows
-                    )
-                except ValidationError as error:
-                    add_service_error(form, error)
-                else:
-                    messages.success(
-                        request,
-                        _("%(count)s interventions imported.") % {"count": len(created)},
-                    )
-                    return redirect("intervention_list", pk=pk)
+        problems = _import(request, plan, form)
+        if problems is None:
+            return redirect("intervention_list", pk=pk)
     return render(
         request,
         "interventions/intervention_import.html",
@@ -170,6 +140,40 @@ def intervention_import(request: HttpRequest, pk: int) -> HttpResponse:
             "prioritised": list(library.prioritised_by_code(plan).values()),
         },
     )
+
+
+def _import(request: HttpRequest, plan, form: ImportForm) -> list | None:
+    """Read the uploaded file and import its interventions, all or none: None once they
+    are imported (and the user told so); else the problems found in the file, the form
+    saying why nothing was imported."""
+    upload = form.cleaned_data["file"]
+    try:
+        result = library.read_import(
+            plan=plan,
+            lead_organisation=form.cleaned_data["lead_organisation"],
+            name=upload.name,
+            content=upload.read(),
+        )
+    except library.ImportRefused as refused:
+        form.add_error("file", refused.message)
+        return []
+    if result.problems:
+        form.add_error(
+            None,
+            _(
+                "Nothing was imported: %(count)s problems were found in the file. "
+                "Correct them and import the whole file again."
+            )
+            % {"count": len(result.problems)},
+        )
+        return result.problems
+    try:
+        created = library.interventions_import(actor=request.user, plan=plan, rows=result.rows)
+    except ValidationError as error:
+        add_service_error(form, error)
+        return []
+    messages.success(request, _("%(count)s interventions imported.") % {"count": len(created)})
+    return None
 
 
 @require_http_methods(["GET", "POST"])

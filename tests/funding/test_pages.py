@@ -323,6 +323,29 @@ def test_the_exports_hold_the_figures_of_the_page(client, cast, targets_a, sourc
                 )
 
 
+def test_the_funding_table_sorts_by_gap_and_by_title_when_the_sort_is_unknown(
+    client, cast, targets_a, sources
+):
+    small = make_intervention(cast, targets_a, title="A small gap", estimated_cost=Decimal(1000))
+    make_intervention(cast, targets_a, title="B large gap", estimated_cost=Decimal(900000))
+    make_intervention(cast, targets_a, title="C no cost", estimated_cost=None)
+    commit(cast.coordinator_a, small, sources["budget"], amount="500")
+    client.force_login(cast.viewer_x)
+    url = reverse("funding_table", args=[cast.plan_a.pk])
+
+    def titles(**query) -> list[str]:
+        response = client.get(url, query)
+        assert response.status_code == 200
+        return re.findall(
+            r'<th scope="row" class="fw-normal col-text"><a [^>]+>([^<]+)</a></th>',
+            response.content.decode(),
+        )
+
+    assert titles(sort="gap") == ["B large gap", "A small gap", "C no cost"]  # no cost last
+    assert titles(sort="largest") == ["A small gap", "B large gap", "C no cost"]
+    assert titles() == ["A small gap", "B large gap", "C no cost"]
+
+
 @pytest.mark.parametrize("page", ["funding_overview", "mobilisation_plan", "funding_table"])
 def test_pages_cost_the_same_queries_for_10_or_300_interventions(
     client, cast, targets_a, sources, page

@@ -511,6 +511,20 @@ def test_sorting_and_paging_the_organisation_list_keep_every_filter(client, cast
     assert "Migrant Workers Union" in response.content.decode()
 
 
+def test_an_unknown_sort_of_the_organisation_list_sorts_by_name_and_keeps_the_filters(client, cast):
+    factories.OrganisationFactory(name="Zebra Workers Union", is_local_actor=True)
+    factories.OrganisationFactory(name="Ant Workers Union", is_local_actor=True)
+    client.force_login(cast.administrator)
+    response = client.get(
+        reverse("organisation_list"), {"q": "union", "local_actor": "on", "sort": "secret"}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.index("Ant Workers Union") < page.index("Zebra Workers Union")
+    assert "Ministry of Labour" not in page
+    assert '<input type="hidden" name="sort" value="name">' in page
+
+
 def test_members_see_only_organisations_of_their_plans(client, cast):
     client.force_login(cast.outsider)
     page = client.get(reverse("organisation_list")).content.decode()

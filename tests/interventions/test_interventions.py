@@ -473,6 +473,9 @@ def test_the_list_sorts_by_cost_and_status_and_keeps_its_filters(client, cast, t
     page = client.get(url, {"sort": "cost", "sector": "labour"}).content.decode()
     assert 'href="?sector=labour&amp;sort=status"' in page
     assert 'aria-sort="descending"' in page
+    # An unknown sort (an old link, an address typed by hand) sorts by title, filtered.
+    assert titles(sort="budget", status="designed") == ["Dear"]
+    assert titles(sort="budget") == ["Cheap", "Dear", "Unknown cost"]
 
 
 def test_a_target_addressed_by_an_intervention_is_not_removed_from_under_it(

@@ -1,3 +1,7 @@
+"""A plan's prioritised targets: the ranked list, adding and proposing a target,
+a target's page, its scores, baseline and followed indicators, deciding on proposals,
+and the plan's scoring criteria."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -8,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from action_plans.permissions import (
-    PlanAccess,
     PlanAction,
     PlanObjectAccess,
     plan_for_user_or_404,
@@ -17,18 +20,11 @@ from action_plans.permissions import (
 from action_plans.policy import RecordRule
 from governance import selectors as governance_selectors
 from msd_planner.lib.pages import confirmation_page, remove_and_tell
-from msd_planner.lib.pagination import paginate
 from msd_planner.lib.versioned_edit import VersionedEdit, VersionedForm
 from targets import selectors, services
 from targets.forms import (
-    AssessmentsForm,
     BaselineForm,
-    CatalogueSearchForm,
-    CoherenceFilterForm,
-    ConsultationFilterForm,
-    ConsultationForm,
     CriteriaFormSet,
-    FrameworkForm,
     IndicatorForm,
     PrioritisedTargetForm,
     ProposalDecisionForm,
@@ -37,33 +33,10 @@ from targets.forms import (
     TargetPickForm,
     TargetSearchForm,
 )
-from targets.models import Consultation, PrioritisedTarget, ProposalStatus
-from targets.rules import BASELINE_EDIT, CONSULTATION_EDIT, PROPOSAL_EDIT
+from targets.models import PrioritisedTarget, ProposalStatus
+from targets.rules import BASELINE_EDIT, PROPOSAL_EDIT
 
 ACCEPTED = ProposalStatus.ACCEPTED
-
-
-@require_http_methods(["GET", "POST"])
-def catalogue(request: HttpRequest) -> HttpResponse:
-    """The official SDG catalogue: public reference data, readable without signing in."""
-    form = CatalogueSearchForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    goals = selectors.catalogue_goals(
-        query=filters.get("q", ""), relevance=filters.get("relevance", "")
-    )
-    return render(
-        request,
-        "targets/catalogue.html",
-        {
-            "form": form,
-            "goals": goals,
-            "target_count": sum(len(goal.matching_targets) for goal in goals),
-            "is_filtered": bool(filters.get("q") or filters.get("relevance")),
-        },
-    )
-
-
-# --- prioritised targets ---------------------------------------------------------------
 
 
 def _prioritised_target(
@@ -464,265 +437,3 @@ def _criteria_initial(plan) -> list[dict]:
         {"id": criterion.id, "name": criterion.name, "weight": criterion.weight}
         for criterion in selectors.plan_criteria(plan)
     ]
-
-
-# --- review of existing frameworks -----------------------------------------------------
-
-
-def _framework(request, pk: int, framework_pk: int, action: PlanAction) -> PlanObjectAccess:
-    return plan_object_for_user_or_404(
-        request.user, pk, selectors.frameworks_with_owner(), framework_pk, action
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def coherence_matrix(request: HttpRequest, pk: int) -> HttpResponse:
-    access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
-    form = CoherenceFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    matrix = selectors.coherence_matrix(
-        access.plan, kind=filters.get("kind", ""), coherence=filters.get("coherence", "")
-    )
-    return render(
-        request,
-        "targets/coherence_matrix.html",
-        {
-            **access.context,
-            "form": form,
-            "matrix": matrix,
-            "may_change": access.may_edit(PlanAction.REVIEW_FRAMEWORKS),
-        },
-    )
-
-
-def _framework_form_page(request, access: PlanAccess, edit: VersionedEdit, framework=None):
-    return render(
-        request,
-        "targets/framework_form.html",
-        {**access.context, **edit.context, "framework": framework},
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def framework_create(request: HttpRequest, pk: int) -> HttpResponse:
-    access = plan_for_user_or_404(request.user, pk, PlanAction.REVIEW_FRAMEWORKS)
-    edit = VersionedEdit(request, lambda data, _current: FrameworkForm(data))
-    if edit.save(
-        lambda form: services.framework_create(
-            actor=request.user, framework=form.save(commit=False), plan=access.plan
-        )
-    ):
-        messages.success(request, _("%(name)s saved.") % {"name": edit.result})
-        return redirect("framework_assess", pk, edit.result.pk)
-    return _framework_form_page(request, access, edit)
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def framework_edit(request: HttpRequest, pk: int, framework_pk: int) -> HttpResponse:
-    access = _framework(request, pk, framework_pk, PlanAction.REVIEW_FRAMEWORKS)
-    framework = access.object
-    edit = VersionedEdit(
-        request, lambda data, current: FrameworkForm(data, instance=current), framework
-    )
-    if edit.save(
-        lambda form: services.framework_update(
-            actor=request.user,
-            framework=framework,
-            expected_version=form.cleaned_data["version"],
-            data=form.edited_values(),
-        )
-    ):
-        messages.success(request, _("%(name)s saved.") % {"name": edit.result.instance})
-        return redirect("framework_assess", pk, framework.pk)
-    return _framework_form_page(request, access, edit, framework)
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def framework_assess(request: HttpRequest, pk: int, framework_pk: int) -> HttpResponse:
-    access = _framework(request, pk, framework_pk, PlanAction.REVIEW_FRAMEWORKS)
-    framework = access.object
-
-    def build_form(data, current):
-        targets, existing = selectors.framework_assessment_rows(current)
-        return AssessmentsForm(data, targets=targets, existing=existing, version=current.version)
-
-    edit = VersionedEdit(request, build_form, framework)
-    if edit.save(
-        lambda form: services.framework_assessments_set(
-            actor=request.user,
-            framework=framework,
-            expected_version=form.cleaned_data["version"],
-            assessments=form.assessments(),
-        )
-    ):
-        messages.success(request, _("Assessment of %(name)s saved.") % {"name": framework})
-        return redirect("coherence_matrix", pk)
-    return render(
-        request,
-        "targets/framework_assess.html",
-        {**access.context, **edit.context, "framework": framework},
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def framework_delete(request: HttpRequest, pk: int, framework_pk: int) -> HttpResponse:
-    access = _framework(request, pk, framework_pk, PlanAction.REVIEW_FRAMEWORKS)
-    framework = access.object
-    if request.method == "POST":
-        remove_and_tell(
-            request,
-            lambda: services.framework_delete(actor=request.user, framework=framework),
-            done=_("%(name)s removed.") % {"name": framework},
-        )
-        return redirect("coherence_matrix", pk)
-    return confirmation_page(
-        request,
-        access.context,
-        title=_("Remove %(name)s from the review?") % {"name": framework},
-        consequences=[_("Its assessments against the plan's targets are removed too.")],
-        button=_("Remove framework"),
-        cancel_url=reverse("coherence_matrix", args=[pk]),
-    )
-
-
-# --- the consultation log: workshops and meetings, who was there, what was decided ---
-
-
-def _consultation(
-    request: HttpRequest, pk: int, consultation_pk: int, action: PlanAction | RecordRule
-) -> PlanObjectAccess[Consultation]:
-    return plan_object_for_user_or_404(
-        request.user, pk, selectors.consultations_with_links(), consultation_pk, action
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def consultation_list(request: HttpRequest, pk: int) -> HttpResponse:
-    access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
-    form = ConsultationFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    consultations = selectors.plan_consultations(access.plan, kind=filters.get("kind", ""))
-    return render(
-        request,
-        "targets/consultation_list.html",
-        {
-            **access.context,
-            "form": form,
-            "page": paginate(request, consultations),
-            "is_filtered": bool(filters.get("kind")),
-            "may_record": access.may_edit(PlanAction.CONTRIBUTE),
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def consultation_detail(request: HttpRequest, pk: int, consultation_pk: int) -> HttpResponse:
-    access = _consultation(request, pk, consultation_pk, PlanAction.VIEW)
-    return render(
-        request,
-        "targets/consultation_detail.html",
-        {
-            **access.context,
-            "consultation": access.object,
-            "may_edit": access.may_on(CONSULTATION_EDIT, access.object),
-            "may_delete": access.may_edit(PlanAction.CHANGE),
-        },
-    )
-
-
-def _acting_for(access: PlanAccess) -> frozenset[int] | None:
-    """Whose consultations the user records: any, for the plan's coordinators; else those
-    their own organisations took part in."""
-    return None if access.may(CONSULTATION_EDIT.action) else access.organisation_ids
-
-
-def _consultation_form_page(request, access: PlanAccess, edit: VersionedEdit, consultation=None):
-    return render(
-        request,
-        "targets/consultation_form.html",
-        {**access.context, **edit.context, "consultation": consultation},
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def consultation_create(request: HttpRequest, pk: int) -> HttpResponse:
-    access = plan_for_user_or_404(request.user, pk, PlanAction.CONTRIBUTE)
-    edit = VersionedEdit(
-        request,
-        lambda data, _current: ConsultationForm(
-            data,
-            instance=Consultation(plan=access.plan),
-            plan=access.plan,
-            acting_for=_acting_for(access),
-        ),
-    )
-    if edit.save(
-        lambda form: services.consultation_create(
-            actor=request.user,
-            plan=access.plan,
-            consultation=form.consultation(),
-            **form.links(),
-        )
-    ):
-        messages.success(request, _("Consultation “%(title)s” saved.") % {"title": edit.result})
-        return redirect("consultation_detail", pk, edit.result.pk)
-    return _consultation_form_page(request, access, edit)
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def consultation_edit(request: HttpRequest, pk: int, consultation_pk: int) -> HttpResponse:
-    access = _consultation(request, pk, consultation_pk, CONSULTATION_EDIT)
-    consultation = access.object
-    edit = VersionedEdit(
-        request,
-        lambda data, current: ConsultationForm(
-            data, instance=current, plan=access.plan, acting_for=_acting_for(access)
-        ),
-        consultation,
-    )
-    if edit.save(
-        lambda form: services.consultation_update(
-            actor=request.user,
-            consultation=consultation,
-            expected_version=form.cleaned_data["version"],
-            data=form.edited_values(),
-        )
-    ):
-        title = edit.result.instance
-        messages.success(request, _("Consultation “%(title)s” saved.") % {"title": title})
-        return redirect("consultation_detail", pk, consultation.pk)
-    return _consultation_form_page(request, access, edit, consultation)
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def consultation_delete(request: HttpRequest, pk: int, consultation_pk: int) -> HttpResponse:
-    access = _consultation(request, pk, consultation_pk, PlanAction.CHANGE)
-    consultation = access.object
-    if request.method == "POST":
-        remove_and_tell(
-            request,
-            lambda: services.consultation_delete(actor=request.user, consultation=consultation),
-            done=_("Consultation “%(title)s” deleted.") % {"title": consultation},
-        )
-        return redirect("consultation_list", pk)
-    return confirmation_page(
-        request,
-        access.context,
-        title=_("Delete the consultation “%(title)s”?") % {"title": consultation},
-        consequences=[
-            _("It is removed from the plan's consultation log."),
-            _("The record of who entered and changed it stays in the history."),
-        ],
-        button=_("Delete consultation"),
-        cancel_url=reverse("consultation_detail", args=[pk, consultation.pk]),
-    )
