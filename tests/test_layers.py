@@ -1,6 +1,7 @@
 """The layers contract (import-linter, in pyproject.toml) holds, and is live: an import
 that runs back up between apps breaks it."""
 
+import ast
 import os
 import shutil
 import subprocess
@@ -64,3 +65,61 @@ def test_an_import_back_up_breaks_the_contract(project, module, back_up_import):
     assert result.returncode == 1
     assert "BROKEN" in result.stdout
     assert module.removesuffix(".py").replace("/", ".") in result.stdout
+
+
+# --- no circle of imports between files ------------------------------------------------------
+
+
+def _file_imports(root: Path) -> dict[str, set[str]]:
+    """Each module of the project and the project modules it imports at file level (an
+    import inside a function is where a circle hides; there is none in the kernel)."""
+    modules = {}
+    for package in PACKAGES:
+        for path in (root / package).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            name = ".".join(path.relative_to(root).with_suffix("").parts)
+            modules[name.removesuffix(".__init__")] = path
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        found = set()
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.ImportFrom) and node.module:
+                for alias in node.names:
+                    target = f"{node.module}.{alias.name}"
+                    found.add(target if target in modules else node.module)
+            elif isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+        graph[name] = {target for target in found if target in modules and target != name}
+    return graph
+
+
+def _circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The groups of modules that reach each other through their imports."""
+    reaches = {name: set() for name in graph}
+    for start in graph:
+        todo = list(graph[start])
+        while todo:
+            name = todo.pop()
+            if name not in reaches[start]:
+                reaches[start].add(name)
+                todo.extend(graph[name])
+    circles = {
+        tuple(sorted({start} | {other for other in reaches[start] if start in reaches[other]}))
+        for start in graph
+        if start in reaches[start]
+    }
+    return sorted(list(circle) for circle in circles)
+
+
+def test_no_two_files_import_each_other():
+    assert _circles(_file_imports(ROOT)) == []
+
+
+def test_a_circle_of_imports_is_found(tmp_path):
+    project = _copy_of_the_project(tmp_path)
+    (project / "action_plans" / "circle_probe.py").write_text("from action_plans import hooks\n")
+    hooks = project / "action_plans" / "hooks.py"
+    hooks.write_text("from action_plans import circle_probe\n" + hooks.read_text())
+    circles = _circles(_file_imports(project))
+    assert ["action_plans.circle_probe", "action_plans.hooks"] in circles
