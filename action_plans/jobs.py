@@ -8,6 +8,7 @@ broker once, not once per job. The caller records what was not queued.
 
 import logging
 import time
+from typing import Any
 
 from celery import Task
 
@@ -21,7 +22,7 @@ class NotQueued(Exception):
     """The broker did not take the job."""
 
 
-def hand_over(task: Task, *args) -> None:
+def hand_over(task: Task[..., Any], *args: Any) -> None:
     """Queue ``task(*args)``, or raise ``NotQueued`` saying why. In-process (eager), the
     job runs here and its own errors propagate as they are."""
     app = task.app

@@ -7,8 +7,10 @@ server; no request waits for SMTP.
 """
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import get_connection, send_mass_mail
@@ -18,6 +20,7 @@ from django.utils import timezone
 
 from action_plans.jobs import NotQueued, hand_over
 from action_plans.models import ActionPlan, Notification
+from msd_planner.lib.types import User
 
 log = logging.getLogger("msd_planner.jobs")
 
@@ -47,7 +50,7 @@ def email_queue(*emails: Email) -> None:
         _queue_emails(payload)
 
 
-def _payload(emails) -> list[dict]:
+def _payload(emails: Iterable[Email]) -> list[dict[str, Any]]:
     return [
         {"subject": str(email.subject), "body": str(email.body), "recipients": email.recipients}
         for email in emails
@@ -55,7 +58,7 @@ def _payload(emails) -> list[dict]:
     ]
 
 
-def _queue_emails(payload: list[dict]) -> None:
+def _queue_emails(payload: list[dict[str, Any]]) -> None:
     """Hand the emails to the broker; should it be unreachable, send them from here
     rather than lose them."""
     from action_plans.tasks import send_emails
@@ -67,7 +70,7 @@ def _queue_emails(payload: list[dict]) -> None:
         emails_send(payload)
 
 
-def emails_send(emails: list[dict]) -> int:
+def emails_send(emails: list[dict[str, Any]]) -> int:
     """Send ``emails`` over one connection (what the worker does)."""
     messages = [
         (email["subject"], email["body"], None, list(email["recipients"])) for email in emails
@@ -76,7 +79,15 @@ def emails_send(emails: list[dict]) -> int:
         return send_mass_mail(messages, fail_silently=False, connection=connection)
 
 
-def notify(*, users, plan: ActionPlan, event: str, subject: str, message: str, url: str) -> int:
+def notify(
+    *,
+    users: Iterable[User | None],
+    plan: ActionPlan,
+    event: str,
+    subject: str,
+    message: str,
+    url: str,
+) -> int:
     """Tell ``users`` (each once; the inactive left out) about ``event`` on ``plan``;
     ``url`` is the path of the page to open (the emails link to it on ``SITE_URL``)."""
     recipients = {user.pk: user for user in users if user is not None and user.is_active}
@@ -97,15 +108,15 @@ def notify(*, users, plan: ActionPlan, event: str, subject: str, message: str, u
     return len(recipients)
 
 
-def user_notifications(user) -> QuerySet[Notification]:
+def user_notifications(user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user).select_related("plan")
 
 
-def unread_count(user) -> int:
+def unread_count(user: User) -> int:
     return Notification.objects.filter(user=user, read_at=None).count()
 
 
-def mark_all_read(user) -> int:
+def mark_all_read(user: User) -> int:
     return Notification.objects.filter(user=user, read_at=None).update(read_at=timezone.now())
 
 

@@ -8,9 +8,10 @@ from django.db.models import QuerySet
 from action_plans.hooks import PlanListColumn, plan_list_columns
 from action_plans.models import ActionPlan
 from action_plans.permissions import PlanAction, plans_user_can
+from msd_planner.lib.types import AnyUser
 
 
-def plans_visible_to(user) -> QuerySet[ActionPlan]:
+def plans_visible_to(user: AnyUser) -> QuerySet[ActionPlan]:
     """Plans the user may see, newest period first."""
     return plans_user_can(user, PlanAction.VIEW).order_by("-period_end_year", "title")
 
@@ -21,7 +22,7 @@ class PlanListRow:
     cells: list[tuple[PlanListColumn, Any]]  # per column the apps register, in their order
 
 
-def plan_list(user) -> tuple[tuple[PlanListColumn, ...], list[PlanListRow]]:
+def plan_list(user: AnyUser) -> tuple[tuple[PlanListColumn, ...], list[PlanListRow]]:
     """The plans the user may see, each with the columns the apps add (lead bodies,
     prioritised targets, the user's role); one query for the plans and one per column."""
     plans = list(plans_visible_to(user))
