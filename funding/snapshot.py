@@ -1,6 +1,8 @@
 """The plan's funding in its snapshot: sources, the figures of each intervention and of
 the plan, and the resource mobilisation plan."""
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy
 
 from action_plans.hooks import SnapshotSection, choice_term, frozen_amount
@@ -23,7 +25,7 @@ FIGURES = (
 
 def build(plan: ActionPlan) -> dict:
     """Ten queries, however many interventions and commitments."""
-    records = [
+    records: list[dict[str, Any]] = [
         {
             "key": f"source:{source.pk}",
             "kind": "source",
@@ -146,8 +148,9 @@ SECTION = SnapshotSection(
     # money disbursed is recorded after adoption (funding.rules.DISBURSEMENT_RECORD)
     living=frozenset({"disbursed", "disbursed_to_local_actors"}),
     terms={"source_kind": _source_kind},
+    # A label may be None (the stored one is kept); hooks.SnapshotSection says str for now.
     labels={
-        "target_funding": target_label,
+        "target_funding": target_label,  # type: ignore[dict-item]
         "mix": lambda record: _source_kind(record["label"]),
     },
 )

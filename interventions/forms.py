@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +19,7 @@ from interventions.models import (
     Sector,
 )
 from interventions.services import INTERVENTION_FIELDS, Links, intervention_problems
+from msd_planner.lib.fields import form_field, label_choices
 from msd_planner.lib.integers import INTEGER_MAX
 from msd_planner.lib.versioned_edit import VersionedModelForm
 
@@ -63,10 +66,11 @@ class InterventionForm(VersionedModelForm):
         self.plan = plan
         if explain:  # a revision: the reason for the change, with the save
             offer_change_reason(self)
-        self.fields["level"].choices = InterventionLevel.choices
-        self.fields["status"].choices = InterventionStatus.choices
-        self.fields["sector"].choices = [("", _("Choose the sector")), *Sector.choices]
-        lead = self.fields["lead_organisation"]
+        form_field(self, "level", forms.ChoiceField).choices = InterventionLevel.choices
+        form_field(self, "status", forms.ChoiceField).choices = InterventionStatus.choices
+        sector = form_field(self, "sector", forms.ChoiceField)
+        sector.choices = [("", _("Choose the sector")), *Sector.choices]
+        lead = form_field(self, "lead_organisation", forms.ModelChoiceField)
         lead.queryset = leads
         lead.empty_label = _("Choose the lead organisation")
         if not self.instance.pk and not self.initial.get("lead_organisation"):
@@ -194,10 +198,10 @@ class InterventionForm(VersionedModelForm):
 
 
 class InterventionFilterForm(forms.Form):
-    target = forms.ModelChoiceField(
+    target: "forms.ModelChoiceField[Any]" = forms.ModelChoiceField(
         label=_("Target"), required=False, queryset=None, empty_label=_("All targets")
     )
-    organisation = forms.ModelChoiceField(
+    organisation: "forms.ModelChoiceField[Any]" = forms.ModelChoiceField(
         label=_("Organisation"),
         required=False,
         queryset=None,
@@ -219,14 +223,14 @@ class InterventionFilterForm(forms.Form):
 
     def __init__(self, *args, plan: ActionPlan, **kwargs):
         super().__init__(*args, **kwargs)
-        targets = self.fields["target"]
+        targets = form_field(self, "target", forms.ModelChoiceField)
         targets.queryset = selectors.accepted_targets(plan)
-        targets.label_from_instance = lambda item: item.target.code
-        organisations = self.fields["organisation"]
+        label_choices(targets, lambda item: item.target.code)
+        organisations = form_field(self, "organisation", forms.ModelChoiceField)
         organisations.queryset = Organisation.objects.filter(participations__plan=plan).order_by(
             "name"
         )
-        organisations.label_from_instance = lambda organisation: organisation.short_name
+        label_choices(organisations, lambda organisation: organisation.short_name)
 
 
 class CommentForm(forms.ModelForm):

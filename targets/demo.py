@@ -125,7 +125,7 @@ def _ensure_targets(actor: User, plan: ActionPlan, organisations: dict[str, Orga
                 indicator=Indicator.objects.get(code=indicator),
             )
         items[code] = item
-    labour_editor = User.objects.filter(username="editor").first()
+    labour_editor = User.objects.get(username="editor")
     prioritised_target_add(
         actor=labour_editor,
         plan=plan,
@@ -133,7 +133,7 @@ def _ensure_targets(actor: User, plan: ActionPlan, organisations: dict[str, Orga
         rationale="Child labour in cocoa-growing areas draws on internal migrant children.",
         proposer_organisation=organisations["MELR"],
     )
-    statistics_editor = User.objects.filter(username="stats.editor").first()
+    statistics_editor = User.objects.get(username="stats.editor")
     prioritised_target_add(
         actor=statistics_editor,
         plan=plan,

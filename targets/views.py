@@ -18,6 +18,7 @@ from action_plans.policy import RecordRule
 from governance import selectors as governance_selectors
 from msd_planner.lib.pages import confirmation_page, remove_and_tell
 from msd_planner.lib.pagination import paginate
+from msd_planner.lib.types import UserRequest
 from msd_planner.lib.versioned_edit import VersionedEdit, VersionedForm
 from targets import selectors, services
 from targets.forms import (
@@ -57,7 +58,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "goals": goals,
-            "target_count": sum(len(goal.matching_targets) for goal in goals),
+            "target_count": sum(len(goal.matching_targets) for goal in goals),  # type: ignore[attr-defined, misc]  # prefetched to_attr
             "is_filtered": bool(filters.get("q") or filters.get("relevance")),
         },
     )
@@ -103,7 +104,7 @@ def prioritised_target_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def prioritised_target_add(request: HttpRequest, pk: int) -> HttpResponse:
+def prioritised_target_add(request: UserRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.CONTRIBUTE)
     plan = access.plan
     search = TargetSearchForm(request.GET)
@@ -175,7 +176,7 @@ def prioritised_target_detail(request: HttpRequest, pk: int, item_pk: int) -> Ht
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def prioritised_target_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def prioritised_target_edit(request: UserRequest, pk: int, item_pk: int) -> HttpResponse:
     access = _prioritised_target(request, pk, item_pk, PlanAction.PRIORITISE, status=ACCEPTED)
     item = access.object
     edit = VersionedEdit(
@@ -202,7 +203,7 @@ def prioritised_target_edit(request: HttpRequest, pk: int, item_pk: int) -> Http
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def prioritised_target_scores(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def prioritised_target_scores(request: UserRequest, pk: int, item_pk: int) -> HttpResponse:
     access = _prioritised_target(request, pk, item_pk, PlanAction.PRIORITISE, status=ACCEPTED)
     item = access.object
     criteria = selectors.plan_criteria(access.plan)
@@ -235,7 +236,7 @@ def prioritised_target_scores(request: HttpRequest, pk: int, item_pk: int) -> Ht
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def prioritised_target_baseline(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def prioritised_target_baseline(request: UserRequest, pk: int, item_pk: int) -> HttpResponse:
     access = _prioritised_target(request, pk, item_pk, BASELINE_EDIT, status=ACCEPTED)
     item = access.object
     edit = VersionedEdit(request, lambda data, current: BaselineForm(data, instance=current), item)
@@ -258,7 +259,7 @@ def prioritised_target_baseline(request: HttpRequest, pk: int, item_pk: int) -> 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def followed_indicator_add(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def followed_indicator_add(request: UserRequest, pk: int, item_pk: int) -> HttpResponse:
     access = _prioritised_target(request, pk, item_pk, BASELINE_EDIT, status=ACCEPTED)
     item = access.object
     form = IndicatorForm(request.POST or None, target=item.target)
@@ -282,7 +283,7 @@ def followed_indicator_add(request: HttpRequest, pk: int, item_pk: int) -> HttpR
 @require_http_methods(["GET", "POST"])
 @login_required
 def followed_indicator_remove(
-    request: HttpRequest, pk: int, item_pk: int, indicator_pk: int
+    request: UserRequest, pk: int, item_pk: int, indicator_pk: int
 ) -> HttpResponse:
     item = _prioritised_target(request, pk, item_pk, BASELINE_EDIT, status=ACCEPTED).object
     access = plan_object_for_user_or_404(
@@ -325,7 +326,7 @@ def _proposal(request, pk: int, item_pk: int) -> PlanObjectAccess[PrioritisedTar
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def proposal_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def proposal_edit(request: UserRequest, pk: int, item_pk: int) -> HttpResponse:
     access = _proposal(request, pk, item_pk)
     proposal = access.object
     edit = VersionedEdit(
@@ -350,7 +351,7 @@ def proposal_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def proposal_withdraw(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def proposal_withdraw(request: UserRequest, pk: int, item_pk: int) -> HttpResponse:
     access = _proposal(request, pk, item_pk)
     proposal = access.object
     if request.method == "POST":
@@ -375,7 +376,7 @@ def proposal_withdraw(request: HttpRequest, pk: int, item_pk: int) -> HttpRespon
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def proposal_decide(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def proposal_decide(request: UserRequest, pk: int, item_pk: int) -> HttpResponse:
     access = _prioritised_target(request, pk, item_pk, PlanAction.CHANGE)
     item = access.object
     if item.status != ProposalStatus.PROPOSED:  # a stale "Decide" link: say so, change nothing
@@ -407,7 +408,7 @@ def proposal_decide(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def prioritised_target_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def prioritised_target_remove(request: UserRequest, pk: int, item_pk: int) -> HttpResponse:
     access = _prioritised_target(request, pk, item_pk, PlanAction.CHANGE)
     item = access.object
     if request.method == "POST":
@@ -432,7 +433,7 @@ def prioritised_target_remove(request: HttpRequest, pk: int, item_pk: int) -> Ht
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def scoring_criteria_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def scoring_criteria_edit(request: UserRequest, pk: int) -> HttpResponse:
     """The plan's criteria as a set, serialised on the plan (the form carries its version)."""
     access = plan_for_user_or_404(request.user, pk, PlanAction.PRIORITISE)
     data = request.POST if request.method == "POST" else None
@@ -506,7 +507,7 @@ def _framework_form_page(request, access: PlanAccess, edit: VersionedEdit, frame
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def framework_create(request: HttpRequest, pk: int) -> HttpResponse:
+def framework_create(request: UserRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.REVIEW_FRAMEWORKS)
     edit = VersionedEdit(request, lambda data, _current: FrameworkForm(data))
     if edit.save(
@@ -521,7 +522,7 @@ def framework_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def framework_edit(request: HttpRequest, pk: int, framework_pk: int) -> HttpResponse:
+def framework_edit(request: UserRequest, pk: int, framework_pk: int) -> HttpResponse:
     access = _framework(request, pk, framework_pk, PlanAction.REVIEW_FRAMEWORKS)
     framework = access.object
     edit = VersionedEdit(
@@ -542,7 +543,7 @@ def framework_edit(request: HttpRequest, pk: int, framework_pk: int) -> HttpResp
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def framework_assess(request: HttpRequest, pk: int, framework_pk: int) -> HttpResponse:
+def framework_assess(request: UserRequest, pk: int, framework_pk: int) -> HttpResponse:
     access = _framework(request, pk, framework_pk, PlanAction.REVIEW_FRAMEWORKS)
     framework = access.object
 
@@ -570,7 +571,7 @@ def framework_assess(request: HttpRequest, pk: int, framework_pk: int) -> HttpRe
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def framework_delete(request: HttpRequest, pk: int, framework_pk: int) -> HttpResponse:
+def framework_delete(request: UserRequest, pk: int, framework_pk: int) -> HttpResponse:
     access = _framework(request, pk, framework_pk, PlanAction.REVIEW_FRAMEWORKS)
     framework = access.object
     if request.method == "POST":
@@ -653,7 +654,7 @@ def _consultation_form_page(request, access: PlanAccess, edit: VersionedEdit, co
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def consultation_create(request: HttpRequest, pk: int) -> HttpResponse:
+def consultation_create(request: UserRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.CONTRIBUTE)
     edit = VersionedEdit(
         request,
@@ -679,7 +680,7 @@ def consultation_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def consultation_edit(request: HttpRequest, pk: int, consultation_pk: int) -> HttpResponse:
+def consultation_edit(request: UserRequest, pk: int, consultation_pk: int) -> HttpResponse:
     access = _consultation(request, pk, consultation_pk, CONSULTATION_EDIT)
     consultation = access.object
     edit = VersionedEdit(
@@ -705,7 +706,7 @@ def consultation_edit(request: HttpRequest, pk: int, consultation_pk: int) -> Ht
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def consultation_delete(request: HttpRequest, pk: int, consultation_pk: int) -> HttpResponse:
+def consultation_delete(request: UserRequest, pk: int, consultation_pk: int) -> HttpResponse:
     access = _consultation(request, pk, consultation_pk, PlanAction.CHANGE)
     consultation = access.object
     if request.method == "POST":

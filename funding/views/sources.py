@@ -16,6 +16,7 @@ from funding.models import FundingSource
 from funding.rules import SOURCE_EDIT, provider_choices
 from governance.models import Organisation
 from msd_planner.lib.pages import confirmation_page, remove_and_tell
+from msd_planner.lib.types import UserRequest
 from msd_planner.lib.versioned_edit import VersionedEdit
 
 
@@ -43,7 +44,7 @@ def _form_page(request, access, edit, source=None):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def source_create(request: HttpRequest, pk: int) -> HttpResponse:
+def source_create(request: UserRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.CONTRIBUTE)
     providers = provider_choices(access)
     edit = VersionedEdit(
@@ -64,7 +65,7 @@ def source_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def source_edit(request: HttpRequest, pk: int, source_pk: int) -> HttpResponse:
+def source_edit(request: UserRequest, pk: int, source_pk: int) -> HttpResponse:
     access = plan_object_for_user_or_404(
         request.user, pk, FundingSource.objects.all(), source_pk, SOURCE_EDIT
     )
@@ -95,7 +96,7 @@ def source_edit(request: HttpRequest, pk: int, source_pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def source_remove(request: HttpRequest, pk: int, source_pk: int) -> HttpResponse:
+def source_remove(request: UserRequest, pk: int, source_pk: int) -> HttpResponse:
     access = plan_object_for_user_or_404(
         request.user, pk, FundingSource.objects.all(), source_pk, SOURCE_EDIT
     )

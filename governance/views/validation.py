@@ -5,7 +5,7 @@ with the official version) and the decision records what was shown."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -19,12 +19,13 @@ from action_plans.workflow import official_version, open_version
 from governance import validation
 from governance.forms import SignForm
 from governance.models import Organisation, SignOffDecision
+from msd_planner.lib.types import UserRequest
 from msd_planner.lib.versioned_edit import add_service_error
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def plan_sign(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_sign(request: UserRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.SIGN)
     plan = access.plan
     organisations = Organisation.objects.filter(
@@ -39,7 +40,7 @@ def plan_sign(request: HttpRequest, pk: int) -> HttpResponse:
         sections=version_sections(version.snapshot.content) if version else (),
         initial={
             "version": version.pk if version else None,
-            "document_checksum": document.checksum if ready else "",
+            "document_checksum": document.checksum if document and ready else "",
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -70,9 +71,10 @@ def plan_sign(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_bound:
         # Shown again (a refusal, an error): the decision will be on what the page shows
         # now, so the hidden fields say what that is.
-        form.data = form.data.copy()
-        form.data["version"] = version.pk if version else ""
-        form.data["document_checksum"] = document.checksum if ready else ""
+        data = request.POST.copy()
+        data["version"] = version.pk if version else ""  # type: ignore[assignment]  # as the form cleans it
+        data["document_checksum"] = document.checksum if document and ready else ""
+        form.data = data
     official = official_version(plan)
     return render(
         request,

@@ -17,6 +17,7 @@ from interventions.library_forms import (
 )
 from interventions.models import BeneficiaryGroup, InterventionLevel, Sector
 from interventions.rules import lead_choices
+from msd_planner.lib.types import UserRequest
 from msd_planner.lib.versioned_edit import add_service_error
 
 CONTENT_TYPES = {
@@ -54,7 +55,7 @@ def example_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def example_use(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+def example_use(request: UserRequest, pk: int, slug: str) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.CONTRIBUTE)
     example = library.example_by_slug(slug)
     if example is None:
@@ -110,7 +111,7 @@ def _declared_size(request: HttpRequest) -> int:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def intervention_import(request: HttpRequest, pk: int) -> HttpResponse:
+def intervention_import(request: UserRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.CONTRIBUTE)
     plan = access.plan
     organisations = lead_choices(access)
