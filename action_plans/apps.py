@@ -6,7 +6,7 @@ class ActionPlansConfig(AppConfig):
     name = "action_plans"
     verbose_name = _("Action plans")
 
-    def ready(self):
+    def ready(self) -> None:
         from action_plans import history
         from action_plans.hooks import register_menu_link, register_periodic_job, register_plan_tab
         from msd_planner.lib.dates import use_cldr_month_names

@@ -3,7 +3,9 @@ that own their pages, ``action_plans.hooks``) and the number of unread notificat
 counted only when a page shows it (one query, signed-in users only)."""
 
 from dataclasses import dataclass
+from typing import Any
 
+from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from action_plans.hooks import PlanTab, menu_links, plan_tabs
@@ -17,7 +19,7 @@ class ShownTab:
     current: bool  # the page is the tab's own (aria-current)
 
 
-def navigation(request) -> dict:
+def navigation(request: HttpRequest) -> dict[str, Any]:
     match = request.resolver_match
     url_name, route = (match.url_name, match.route) if match else (None, None)
     return {
@@ -29,7 +31,7 @@ def navigation(request) -> dict:
     }
 
 
-def notifications(request) -> dict:
+def notifications(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}

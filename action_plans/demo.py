@@ -10,6 +10,7 @@ run last, again layer by layer.
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.apps import apps
@@ -26,7 +27,7 @@ from msd_planner.lib.history import WRITTEN_BY_DEMO_LOADER
 class DemoData:
     organisations: dict[str, Any] = field(default_factory=dict)  # by acronym
     plans: dict[str, ActionPlan] = field(default_factory=dict)  # "national", "local"
-    created: Counter = field(default_factory=Counter)  # "users", "organisations", "plans"
+    created: Counter[str] = field(default_factory=Counter)  # "users", "organisations", "plans"
     notes: list[str] = field(default_factory=list)  # for whoever ran the loader
 
 
@@ -58,12 +59,12 @@ def _load() -> DemoData:
     return data
 
 
-def _sign_unattributed_rows(*, since) -> None:
+def _sign_unattributed_rows(*, since: datetime) -> None:
     """Name the demo loader as the author of the history rows it wrote without a user
     (accounts, memberships), so that their history says so instead of naming nobody."""
     for model in apps.get_models():
         # Historical records; their many-to-many link tables have no author of their own.
         if issubclass(model, HistoricalChanges) and hasattr(model, "history_change_reason"):
-            model.objects.filter(history_date__gte=since, history_user__isnull=True).update(
-                history_change_reason=WRITTEN_BY_DEMO_LOADER
-            )
+            model._default_manager.filter(
+                history_date__gte=since, history_user__isnull=True
+            ).update(history_change_reason=WRITTEN_BY_DEMO_LOADER)

@@ -5,6 +5,7 @@ state, which the page polls (htmx) until the document is ready."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,15 +14,23 @@ from django.views.decorators.http import require_http_methods
 from action_plans import selectors
 from action_plans.documents import document_request, documents_not_queued
 from action_plans.documents import version_document as document_of
-from action_plans.models import DocumentEdition, DocumentStatus, PlanDocument, PlanVersion
+from action_plans.models import (
+    ActionPlan,
+    DocumentEdition,
+    DocumentStatus,
+    PlanDocument,
+    PlanVersion,
+)
 from action_plans.permissions import (
+    PlanAccess,
     PlanAction,
     plan_for_user_or_404,
     plan_object_for_user_or_404,
 )
+from msd_planner.lib.types import HtmxHttpRequest
 
 
-def tell_if_not_queued(request: HttpRequest, plan) -> bool:
+def tell_if_not_queued(request: HttpRequest, plan: ActionPlan) -> bool:
     """After a step that asks for a PDF: say so when the job could not be queued (the
     broker is unreachable); the sweep queues it again later."""
     if not documents_not_queued(plan):
@@ -42,7 +51,14 @@ def _edition(request: HttpRequest) -> str:
     return edition if edition in DocumentEdition.values else DocumentEdition.OFFICIAL
 
 
-def _state(request, access, document, *, version=None, edition=DocumentEdition.OFFICIAL):
+def _state(
+    request: HtmxHttpRequest,
+    access: PlanAccess,
+    document: PlanDocument | None,
+    *,
+    version: PlanVersion | None = None,
+    edition: str = DocumentEdition.OFFICIAL,
+) -> HttpResponse:
     context = {**access.context, "document": document, "version": version, "edition": edition}
     if request.htmx:
         return render(request, "action_plans/includes/document_state.html", context)
@@ -54,11 +70,11 @@ def _state_url(pk: int, version: PlanVersion, edition: str) -> str:
     return url if edition == DocumentEdition.OFFICIAL else f"{url}?edition={edition}"
 
 
-def _download(document: PlanDocument | None, state_url: str) -> HttpResponse:
+def _download(document: PlanDocument | None, state_url: str) -> HttpResponseBase:
     """The file, or its state page while it is not ready."""
     if document is None or document.status != DocumentStatus.READY or not document.file:
         return redirect(state_url)
-    name = document.file.name.rsplit("/", 1)[-1]
+    name = (document.file.name or "").rsplit("/", 1)[-1]
     response = FileResponse(document.file.open("rb"), as_attachment=True, filename=name)
     response["Content-Type"] = "application/pdf"
     response["Cache-Control"] = "private, no-store"
@@ -67,7 +83,7 @@ def _download(document: PlanDocument | None, state_url: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def version_document(request: HttpRequest, pk: int, version_pk: int) -> HttpResponse:
+def version_document(request: HttpRequest, pk: int, version_pk: int) -> HttpResponseBase:
     """The version's PDF (the official edition, or ``?edition=for_validation``: the one
     given to the signatories), for whoever may see the plan; a POST asks for it again (a
     coordinator, after a failure)."""
@@ -96,7 +112,7 @@ def version_document(request: HttpRequest, pk: int, version_pk: int) -> HttpResp
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def version_document_state(request: HttpRequest, pk: int, version_pk: int) -> HttpResponse:
+def version_document_state(request: HtmxHttpRequest, pk: int, version_pk: int) -> HttpResponse:
     access = plan_object_for_user_or_404(
         request.user, pk, selectors.all_versions(), version_pk, PlanAction.VIEW
     )
@@ -107,7 +123,7 @@ def version_document_state(request: HttpRequest, pk: int, version_pk: int) -> Ht
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def plan_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_preview(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The draft's preview, marked DRAFT on every page: a POST renders it anew, a GET
     downloads it (coordinators only)."""
     # The preview reads the plan as it is now, whatever its status.
@@ -124,7 +140,7 @@ def plan_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def plan_preview_state(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_preview_state(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.CHANGE, any_status=True)
     document = selectors.plan_preview_document(access.plan)
     return _state(request, access, document)

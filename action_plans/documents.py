@@ -12,10 +12,12 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models, transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -119,13 +121,15 @@ def documents_requeue_stuck(*, older_than: timedelta) -> list[int]:
 
 
 def _file_name(document: PlanDocument) -> str:
-    which = f"v{document.version.number}" if document.version_id else "draft-preview"
+    which = f"v{document.version.number}" if document.version else "draft-preview"
     if document.for_validation:
         which += "-for-validation"
     return f"plan-documents/plan-{document.plan_id}-{which}.pdf"
 
 
-def version_document(version: PlanVersion, edition: str = DocumentEdition.OFFICIAL):
+def version_document(
+    version: PlanVersion, edition: str = DocumentEdition.OFFICIAL
+) -> PlanDocument | None:
     """The version's PDF in ``edition``, or None while none was asked for."""
     return PlanDocument.objects.filter(version=version, edition=edition).first()
 
@@ -180,7 +184,7 @@ def document_failed(document_id: int, error: str) -> None:
 # --- the document's content --------------------------------------------------------------
 
 
-def change_log(version: PlanVersion):
+def change_log(version: PlanVersion) -> QuerySet[PlanChange]:
     """The changes since the version adopted before ``version``: those recorded in every
     submission of its revision up to it (2.0 and 2.1 for 2.1)."""
     return PlanChange.objects.filter(
@@ -199,7 +203,7 @@ class Chapter:
     html: str
 
 
-def document_context(document: PlanDocument) -> dict:
+def document_context(document: PlanDocument) -> dict[str, Any]:
     """What the document template shows: the snapshot of the version (or of the draft, for
     a preview), each app's chapter laid out by its own template, then the sign-offs and
     the change log."""

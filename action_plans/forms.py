@@ -1,4 +1,6 @@
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django import forms
 from django.utils import formats, timezone
@@ -7,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from action_plans.history import ChangeFilter
 from action_plans.models import ActionPlan, ChangeReason, PlanLevel
 from action_plans.services import PLAN_FIELDS
+from action_plans.snapshot import Difference
+from msd_planner.lib.fields import form_field
 from msd_planner.lib.versioned_edit import VersionedModelForm
 
 
@@ -16,13 +20,14 @@ class ActionPlanForm(VersionedModelForm):
         fields = PLAN_FIELDS
         widgets = {"level": forms.RadioSelect}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # A required choice shown as radio buttons offers no blank "---------" option.
-        self.fields["level"].choices = PlanLevel.choices
+        form_field(self, "level", forms.ChoiceField).choices = PlanLevel.choices
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("period_start_year"), cleaned.get("period_end_year")
         if start and end and start > end:
             self.add_error("period_end_year", _("The plan period cannot end before it starts."))
@@ -49,19 +54,29 @@ class HistoryPageForm(forms.Form):
     )
     before = forms.DateTimeField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, data, *, areas: list[tuple[str, str]], authors: list[tuple[int, str]]):
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None,
+        *,
+        areas: list[tuple[str, str]],
+        authors: list[tuple[int, str]],
+    ) -> None:
         super().__init__(data)
-        self.fields["area"].choices = [("", _("All parts of the plan")), *areas]
-        self.fields["person"].choices = [("", _("Everyone")), *authors]
+        form_field(self, "area", forms.ChoiceField).choices = [
+            ("", _("All parts of the plan")),
+            *areas,
+        ]
+        form_field(self, "person", forms.ChoiceField).choices = [("", _("Everyone")), *authors]
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         since, until = cleaned.get("since"), cleaned.get("until")
         if since and until and since > until:
             self.add_error("until", _("The end date cannot be before the start date."))
         return cleaned
 
-    def value(self, name: str):
+    def value(self, name: str) -> Any:
         """The cleaned value of a field, None when it is empty or was refused."""
         self.is_valid()
         return self.cleaned_data.get(name) if name not in self.errors else None
@@ -89,7 +104,7 @@ class HistoryPageForm(forms.Form):
         }
 
 
-def _start_of(day) -> datetime:
+def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
@@ -125,7 +140,7 @@ class ChangeForm(forms.Form):
 class _Checkboxes(forms.CheckboxSelectMultiple):
     """Checkboxes whose first option the error summary links to."""
 
-    def id_for_label(self, id_, index="0"):
+    def id_for_label(self, id_: str, index: str | None = "0") -> str:
         return f"{id_}_{index}" if id_ else ""
 
 
@@ -134,7 +149,7 @@ class RecordKeysField(forms.MultipleChoiceField):
     posted are checked by ``plan_change_record`` against the differences as they are
     then (not built twice for one request)."""
 
-    def valid_value(self, value) -> bool:
+    def valid_value(self, value: Any) -> bool:
         return True
 
 
@@ -155,12 +170,12 @@ class ChangeRecordForm(ChangeForm):
         ),
     )
 
-    def offer(self, differences) -> None:
+    def offer(self, differences: Sequence[Difference]) -> None:
         """Offer ``differences`` (those without a reason) as checkboxes; none, no field."""
         if not differences:
             del self.fields["records"]
             return
-        self.fields["records"].choices = [
+        form_field(self, "records", forms.ChoiceField).choices = [
             (
                 item.key,
                 _("%(subject)s, %(kind)s (%(section)s)")
@@ -170,7 +185,7 @@ class ChangeRecordForm(ChangeForm):
         ]
 
 
-def offer_change_reason(form: forms.Form) -> None:
+def offer_change_reason(form: forms.BaseForm) -> None:
     """On a record's form in a revision of an adopted plan: why it changes, recorded with
     the save (``workflow.plan_change_made``), or later on the validation page."""
     form.fields["change_reason"] = forms.ChoiceField(
@@ -190,7 +205,7 @@ def offer_change_reason(form: forms.Form) -> None:
     )
 
 
-def change_reason_check(form: forms.Form, cleaned: dict) -> None:
+def change_reason_check(form: forms.BaseForm, cleaned: dict[str, Any]) -> None:
     """A reason and its text go together (a form that offers them calls this in clean)."""
     if "change_reason" not in form.fields:
         return
@@ -201,7 +216,7 @@ def change_reason_check(form: forms.Form, cleaned: dict) -> None:
         form.add_error("change_text", _("Say what changes and why."))
 
 
-def change_reason_given(form: forms.Form) -> tuple[str, str] | None:
+def change_reason_given(form: forms.BaseForm) -> tuple[str, str] | None:
     """The reason and text entered on the form, if any."""
     if "change_reason" not in form.fields or not form.cleaned_data.get("change_reason"):
         return None
@@ -224,7 +239,13 @@ class AdoptionForm(forms.Form):
         error_messages={"required": _("Enter the adopting act or its reference.")},
     )
 
-    def __init__(self, *args, earliest: date | None = None, latest: date | None = None, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        earliest: date | None = None,
+        latest: date | None = None,
+        **kwargs: Any,
+    ) -> None:
         """``earliest`` (the day the version was validated) and ``latest`` (today): the
         days the plan can have been adopted, said in the hint and set on the input."""
         super().__init__(*args, **kwargs)

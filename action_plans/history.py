@@ -9,7 +9,7 @@ model — whatever the length of the history.
 """
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -23,6 +23,7 @@ from simple_history.utils import get_m2m_reverse_field_name
 
 from action_plans.models import ActionPlan
 from msd_planner.lib.history import unattributed_author
+from msd_planner.lib.types import StrOrPromise
 
 PAGE_SIZE = 100
 # Fields that change on every save or carry no meaning for a reader.
@@ -32,16 +33,16 @@ IGNORED_FIELDS = frozenset({"id", "version", "created_at", "updated_at", "plan",
 class Names:
     """Labels of the records a page mentions, by (model, primary key)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._labels: dict[tuple[type, Any], str] = {}
 
-    def of(self, model: type[models.Model], pk) -> str:
+    def of(self, model: type[models.Model], pk: object) -> str:
         return self._labels.get((model, pk), f"#{pk}")
 
-    def add(self, model: type[models.Model], labels) -> None:
+    def add(self, model: type[models.Model], labels: Iterable[tuple[object, object]]) -> None:
         self._labels.update(((model, pk), str(label)) for pk, label in labels)
 
-    def known(self, model: type[models.Model], pk) -> bool:
+    def known(self, model: type[models.Model], pk: object) -> bool:
         return (model, pk) in self._labels
 
 
@@ -56,7 +57,8 @@ class Row:
 
     @property
     def kind(self) -> str:
-        return self.row.history_type  # "+", "~" or "-"
+        kind: str = self.row.history_type  # "+", "~" or "-"
+        return kind
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ class Tracked:
     model: type[models.Model]
     area: str
     in_plan: Callable[[ActionPlan], Q]
-    subject: Callable[[Row], str]
+    subject: Callable[[Row], StrOrPromise]
     label: str | None
     m2m_fields: tuple[str, ...]
     sentence: Callable[[Row, str], str | None] | None
@@ -73,7 +75,7 @@ class Tracked:
 
 _tracked: dict[type[models.Model], Tracked] = {}
 _labels: dict[type[models.Model], str] = {}
-_area_names: dict[str, Any] = {}
+_area_names: dict[str, StrOrPromise] = {}
 _actor_labellers: list[Callable[[ActionPlan, set[int]], dict[int, str]]] = []
 
 
@@ -82,7 +84,7 @@ def track(
     *,
     area: str,
     in_plan: Callable[[ActionPlan], Q],
-    subject: Callable[[Row], str],
+    subject: Callable[[Row], StrOrPromise],
     label: str | None = None,
     m2m_fields: tuple[str, ...] = (),
     sentence: Callable[[Row, str], str | None] | None = None,
@@ -104,13 +106,13 @@ def track(
         m2m_fields=m2m_fields,
         sentence=sentence,
         # Taken once: every access to ``Model.history`` builds a new manager class.
-        history_model=model.history.model,
+        history_model=model.history.model,  # type: ignore[attr-defined]  # simple-history adds it
     )
     if label:
         _labels[model] = label
 
 
-def name_area(area: str, name) -> None:
+def name_area(area: str, name: StrOrPromise) -> None:
     """How an ``area`` of ``track`` is named in the history page's filter."""
     _area_names[area] = name
 
@@ -143,13 +145,18 @@ def under(parent: type[models.Model], field_name: str) -> Callable[[ActionPlan],
 
     def in_plan(plan: ActionPlan) -> Q:
         tracked = _tracked[parent]
-        parents = tracked.history_model.objects.filter(tracked.in_plan(plan)).values("id")
+        parents = tracked.history_model._default_manager.filter(tracked.in_plan(plan)).values("id")
         return Q(**{f"{field_name}__in": parents})
 
     return in_plan
 
 
 # --- reading -------------------------------------------------------------------------
+
+# Rows of the simple-history tables (built at run time, so untyped), with their record.
+Picked = list[tuple["Tracked", Any]]
+Previous = dict[tuple[type[models.Model], int], Any]
+Snapshots = dict[tuple["Tracked", str, int], set[int]]
 
 
 @dataclass
@@ -164,7 +171,7 @@ class ChangeEntry:
     when: datetime
     actor: str
     action: str  # "added", "changed", "removed"
-    subject: str
+    subject: StrOrPromise
     area: str
     changes: list[Change] = field(default_factory=list)
     sentence: str = ""  # the whole change in words, when its app tells it so
@@ -186,7 +193,9 @@ class ChangeFilter:
     since: datetime | None = None
     until: datetime | None = None
 
-    def applied_to(self, tracked: Tracked, rows: models.QuerySet) -> models.QuerySet | None:
+    def applied_to(
+        self, tracked: Tracked, rows: models.QuerySet[Any]
+    ) -> models.QuerySet[Any] | None:
         """``rows`` of ``tracked`` narrowed to the filter; None when none can match."""
         if self.area and tracked.area != self.area:
             return None
@@ -244,7 +253,9 @@ def plan_change_authors(plan: ActionPlan) -> list[tuple[int, str]]:
     """(user id, name) of everyone who changed the plan or its records, by name; one
     query for them all, plus the authors' names."""
     authored = [
-        tracked.history_model.objects.filter(tracked.in_plan(plan), history_user__isnull=False)
+        tracked.history_model._default_manager.filter(
+            tracked.in_plan(plan), history_user__isnull=False
+        )
         .order_by()  # the union allows no ordering of its parts
         .values_list("history_user_id", flat=True)
         .distinct()
@@ -256,12 +267,15 @@ def plan_change_authors(plan: ActionPlan) -> list[tuple[int, str]]:
     return sorted(_actor_names(plan, user_ids).items(), key=lambda pair: pair[1].casefold())
 
 
-def _latest_rows(plan, before, size, only: ChangeFilter) -> list[tuple[Tracked, Any]]:
+def _latest_rows(
+    plan: ActionPlan, before: datetime | None, size: int, only: ChangeFilter
+) -> Picked:
     """The newest ``size`` rows across the tracked models; rows sharing the timestamp of
     the last one are all kept, so that the next page (older than it) misses none."""
-    picked = []
+    picked: Picked = []
     for tracked in _tracked.values():
-        rows = only.applied_to(tracked, tracked.history_model.objects.filter(tracked.in_plan(plan)))
+        history = tracked.history_model._default_manager
+        rows = only.applied_to(tracked, history.filter(tracked.in_plan(plan)))
         if rows is None:
             continue
         if before is not None:
@@ -277,15 +291,15 @@ def _latest_rows(plan, before, size, only: ChangeFilter) -> list[tuple[Tracked, 
     return kept
 
 
-def _previous_rows(picked) -> dict[tuple[type, int], Any]:
+def _previous_rows(picked: Picked) -> Previous:
     """The version before each changed row, two queries per model."""
-    previous = {}
-    by_model = defaultdict(list)
+    previous: Previous = {}
+    by_model: defaultdict[Tracked, list[int]] = defaultdict(list)
     for tracked, row in picked:
         if row.history_type == "~":
             by_model[tracked].append(row.history_id)
     for tracked, history_ids in by_model.items():
-        history = tracked.history_model.objects
+        history = tracked.history_model._default_manager
         earlier = history.filter(
             Q(history_date__lt=OuterRef("history_date"))
             | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id")),
@@ -306,9 +320,9 @@ def _previous_rows(picked) -> dict[tuple[type, int], Any]:
     return previous
 
 
-def _m2m_snapshots(picked, previous) -> dict[tuple[Tracked, str, int], set]:
+def _m2m_snapshots(picked: Picked, previous: Previous) -> Snapshots:
     """(tracked, many-to-many field, history id) → ids linked in that version."""
-    snapshots: dict[tuple[Tracked, str, int], set] = defaultdict(set)
+    snapshots: Snapshots = defaultdict(set)
     for tracked in {tracked for tracked, _row in picked if tracked.m2m_fields}:
         history_ids = set()
         for row_tracked, row in picked:
@@ -319,7 +333,7 @@ def _m2m_snapshots(picked, previous) -> dict[tuple[Tracked, str, int], set]:
         if not history_ids:
             continue
         for name in tracked.m2m_fields:
-            m2m_field = tracked.model._meta.get_field(name)
+            m2m_field = _m2m_field(tracked.model, name)
             links = getattr(tracked.history_model, name).model
             related = get_m2m_reverse_field_name(m2m_field)
             for history_id, linked in links.objects.filter(history_id__in=history_ids).values_list(
@@ -329,16 +343,16 @@ def _m2m_snapshots(picked, previous) -> dict[tuple[Tracked, str, int], set]:
     return snapshots
 
 
-def _names(picked, snapshots) -> Names:
+def _names(picked: Picked, snapshots: Snapshots) -> Names:
     """Labels of every record mentioned, one or two queries per related model."""
-    wanted = defaultdict(set)
+    wanted: defaultdict[type[models.Model], set[int]] = defaultdict(set)
     for tracked, row in picked:
         for model_field in tracked.model._meta.concrete_fields:
             value = getattr(row, model_field.attname)
-            if model_field.is_relation and value is not None:
+            if model_field.related_model is not None and value is not None:
                 wanted[model_field.related_model].add(value)
     for (tracked, name, _history_id), ids in snapshots.items():
-        wanted[tracked.model._meta.get_field(name).related_model] |= ids
+        wanted[_m2m_field(tracked.model, name).related_model] |= ids
     names = Names()
     for related, ids in wanted.items():
         path = _labels.get(related)
@@ -352,24 +366,24 @@ def _names(picked, snapshots) -> Names:
             names.add(
                 related,
                 _tracked[related]
-                .history_model.objects.filter(id__in=removed)
+                .history_model._default_manager.filter(id__in=removed)
                 .values_list("id", path),
             )
     return names
 
 
-def _actor_names(plan: ActionPlan, user_ids: set) -> dict[int, str]:
-    user_ids.discard(None)
-    labels = {user.pk: str(user) for user in get_user_model().objects.filter(pk__in=user_ids)}
+def _actor_names(plan: ActionPlan, user_ids: set[int | None]) -> dict[int, str]:
+    known = {pk for pk in user_ids if pk is not None}
+    labels = {user.pk: str(user) for user in get_user_model().objects.filter(pk__in=known)}
     for labeller in _actor_labellers:
-        labels.update(labeller(plan, user_ids))
+        labels.update(labeller(plan, known))
     return labels
 
 
-def _display(model_field: models.Field, value, names: Names) -> str:
+def _display(model_field: "models.Field[Any, Any]", value: object, names: Names) -> str:
     if value is None or value == "":
         return "—"
-    if model_field.is_relation:
+    if model_field.related_model is not None:  # a relation
         return names.of(model_field.related_model, value)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
@@ -380,14 +394,15 @@ def _display(model_field: models.Field, value, names: Names) -> str:
     return str(value)
 
 
-def _field_changes(tracked: Tracked, row, before, names: Names) -> list[Change]:
+def _field_changes(tracked: Tracked, row: Any, before: Any, names: Names) -> list[Change]:
     meta = tracked.model._meta
     delta = row.diff_against(before, excluded_fields=[*IGNORED_FIELDS, *tracked.m2m_fields])
     changes = []
     # In the order of the model's fields, as its form shows them.
-    order = {model_field.name: index for index, model_field in enumerate(meta.concrete_fields)}
+    concrete = {model_field.name: model_field for model_field in meta.concrete_fields}
+    order = {name: index for index, name in enumerate(concrete)}
     for change in sorted(delta.changes, key=lambda change: order.get(change.field, 0)):
-        model_field = meta.get_field(change.field)
+        model_field = concrete[change.field]
         changes.append(
             Change(
                 label=str(model_field.verbose_name),
@@ -398,19 +413,29 @@ def _field_changes(tracked: Tracked, row, before, names: Names) -> list[Change]:
     return changes
 
 
-def _m2m_changes(tracked: Tracked, row, before, snapshots, names: Names) -> list[Change]:
+def _m2m_changes(
+    tracked: Tracked, row: Any, before: Any, snapshots: Snapshots, names: Names
+) -> list[Change]:
     changes = []
     for name in tracked.m2m_fields:
-        m2m_field = tracked.model._meta.get_field(name)
+        m2m_field = _m2m_field(tracked.model, name)
         old = snapshots.get((tracked, name, before.history_id), set())
         new = snapshots.get((tracked, name, row.history_id), set())
         if old != new:
             related = m2m_field.related_model
 
-            def listed(ids, related=related):
+            def listed(ids: set[int], related: type[models.Model] = related) -> str:
                 return ", ".join(sorted(names.of(related, pk) for pk in ids)) or "—"
 
             changes.append(
                 Change(label=str(m2m_field.verbose_name), old=listed(old), new=listed(new))
             )
     return changes
+
+
+def _m2m_field(model: type[models.Model], name: str) -> "models.ManyToManyField[Any, Any]":
+    """A many-to-many field that ``track`` was given (another name fails loudly)."""
+    m2m_field = model._meta.get_field(name)
+    if not isinstance(m2m_field, models.ManyToManyField):
+        raise TypeError(f"{model.__name__}.{name} is not a many-to-many field")
+    return m2m_field

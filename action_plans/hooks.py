@@ -52,7 +52,7 @@ def register_acting_organisations(finder: ActingOrganisations) -> ActingOrganisa
     return finder
 
 
-def acting_organisations(user, plan: ActionPlan) -> frozenset[int]:
+def acting_organisations(user: Any, plan: ActionPlan) -> frozenset[int]:
     found: set[int] = set()
     for finder in _acting_organisations:
         found |= finder(user, plan)
@@ -104,7 +104,7 @@ def register_no_plan_explanation(explain: NoPlanExplanation) -> NoPlanExplanatio
     return explain
 
 
-def no_plan_explanation(user) -> str | None:
+def no_plan_explanation(user: Any) -> str | None:
     for explain in _no_plan_explanations:
         if (explanation := explain(user)) is not None:
             return explanation
@@ -270,7 +270,7 @@ class SnapshotSection:
     name: str
     title: Any
     order: int
-    build: Callable[[ActionPlan], dict]
+    build: Callable[[ActionPlan], dict[str, Any]]
     kinds: dict[str, Any]
     fields: dict[str, Any]
     money: frozenset[str] = frozenset()
@@ -278,7 +278,7 @@ class SnapshotSection:
     summaries: frozenset[str] = frozenset()
     living: frozenset[str] = frozenset()
     terms: dict[str, Term] = field(default_factory=dict)
-    labels: dict[str, Callable[[dict], str]] = field(default_factory=dict)
+    labels: dict[str, Callable[[dict[str, Any]], str | None]] = field(default_factory=dict)
 
 
 def frozen_amount(value: Decimal | None) -> str | None:
@@ -302,7 +302,7 @@ def choice_term(choices: Iterable[tuple[str, Any]]) -> Term:
         with translation.override("en"):
             return {str(label): code for code, label in choices}
 
-    def term(value):
+    def term(value: Any) -> Any:
         if isinstance(value, list):
             return [term(item) for item in value]
         if not isinstance(value, str):
@@ -313,7 +313,7 @@ def choice_term(choices: Iterable[tuple[str, Any]]) -> Term:
     return term
 
 
-def yes_no(value) -> Any:
+def yes_no(value: Any) -> Any:
     if value in (True, "Yes"):  # "Yes" and "No": format 1
         return _("Yes")
     if value in (False, "No"):
@@ -321,12 +321,12 @@ def yes_no(value) -> Any:
     return value
 
 
-def pairs_term(words: Callable[..., str], legacy: re.Pattern | None = None) -> Term:
+def pairs_term(words: Callable[..., str], legacy: re.Pattern[str] | None = None) -> Term:
     """A list of tuples (stored as lists: ``["2026-06-30", "12"]``) in words, each by
     ``words(*item)``. An item stored as words (format 1) is read back into its parts by
     the ``legacy`` pattern's groups where it matches, and reads as it was otherwise."""
 
-    def term(value: list) -> list:
+    def term(value: list[Any]) -> list[Any]:
         result = []
         for item in value:
             if isinstance(item, str) and legacy is not None:
@@ -338,7 +338,7 @@ def pairs_term(words: Callable[..., str], legacy: re.Pattern | None = None) -> T
     return term
 
 
-def number_term(value) -> Any:
+def number_term(value: Any) -> Any:
     """A plain decimal as the reader writes numbers (4.4 reads 4,4 in French)."""
     if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
         return value
@@ -346,14 +346,14 @@ def number_term(value) -> Any:
 
 
 @lru_cache(maxsize=8192)
-def _number_in(value, language: str | None) -> Any:  # a large plan repeats its numbers
+def _number_in(value: str, language: str | None) -> Any:  # a large plan repeats its numbers
     try:
         return number(value)
     except (TypeError, ValueError, InvalidOperation):
         return value
 
 
-def date_term(value) -> Any:
+def date_term(value: Any) -> Any:
     """An ISO date as the reader writes dates."""
     if not isinstance(value, str):
         return value
@@ -361,7 +361,7 @@ def date_term(value) -> Any:
 
 
 @lru_cache(maxsize=8192)
-def _date_in(value, language: str | None) -> Any:  # and its dates
+def _date_in(value: str, language: str | None) -> Any:  # and its dates
     try:
         return date_format(date.fromisoformat(value), "DATE_FORMAT")
     except (TypeError, ValueError):
@@ -431,7 +431,7 @@ class DocumentChapter:
     title: Any
     order: int
     template: str
-    context: Callable[[dict], dict]
+    context: Callable[[dict[str, Any]], dict[str, Any]]
 
 
 _document_chapters: dict[str, DocumentChapter] = {}
@@ -445,7 +445,9 @@ def document_chapters() -> list[DocumentChapter]:
     return sorted(_document_chapters.values(), key=lambda chapter: chapter.order)
 
 
-def snapshot_records(content: dict, section: str, kind: str | None = None) -> list[dict]:
+def snapshot_records(
+    content: dict[str, Any], section: str, kind: str | None = None
+) -> list[dict[str, Any]]:
     """The records of ``section`` in a snapshot's ``content`` (of ``kind``, if given)."""
     records = content["sections"].get(section, {}).get("records", [])
     return [record for record in records if kind is None or record["kind"] == kind]
@@ -529,7 +531,7 @@ def register_menu_link(
     _menu_links[url_name] = MenuLink(label, url_name, order, shown_to)
 
 
-def menu_links(user) -> list[MenuLink]:
+def menu_links(user: Any) -> list[MenuLink]:
     """The menu as ``user`` sees it (None: a page drawn before anyone is known)."""
     return sorted(
         (
@@ -570,7 +572,7 @@ def register_record_links(kind: str, provider: RecordLinks) -> RecordLinks:
     return provider
 
 
-def record_links(kind: str, record, access) -> list[RecordLink]:
+def record_links(kind: str, record: Any, access: Any) -> list[RecordLink]:
     """Every link the apps add to the page of ``record``, in the order the apps load."""
     return [link for provider in _record_links.get(kind, ()) for link in provider(record, access)]
 

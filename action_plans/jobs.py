@@ -8,6 +8,7 @@ broker once, not once per job. The caller records what was not queued.
 
 import logging
 import time
+from typing import Any
 
 from django.utils.module_loading import import_string
 
@@ -21,7 +22,7 @@ class NotQueued(Exception):
     """The broker did not take the job."""
 
 
-def hand_over(task_name: str, *args) -> None:
+def hand_over(task_name: str, *args: Any) -> None:
     """Queue the task ``task_name`` (its dotted path) with ``args``, or raise
     ``NotQueued`` saying why. In-process (eager), the job runs here and its own errors
     propagate as they are. Named, not imported: a task module imports the code that

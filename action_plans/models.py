@@ -118,7 +118,7 @@ class ActionPlan(Versioned):
     def place_label(self) -> str:
         """Where the plan applies: "Accra, Ghana"; a national plan named after its
         country reads "Ghana", not "Ghana (Ghana)"."""
-        return place_label(self.area_name, self.country.name)
+        return place_label(self.area_name, self.country.name)  # type: ignore[attr-defined]  # CountryField gives a Country
 
 
 def place_label(area_name: str, country_name: str) -> str:

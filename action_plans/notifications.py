@@ -23,6 +23,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import get_connection, send_mass_mail
@@ -32,6 +33,7 @@ from django.utils import timezone, translation
 
 from action_plans.jobs import NotQueued, hand_over
 from action_plans.models import ActionPlan, Notification
+from msd_planner.lib.types import User
 
 log = logging.getLogger("msd_planner.jobs")
 
@@ -64,7 +66,7 @@ def email_queue(*emails: Email) -> None:
         _queue_emails(payload)
 
 
-def _payload(emails) -> list[dict]:
+def _payload(emails: Iterable[Email]) -> list[dict[str, Any]]:
     return [
         {"subject": str(email.subject), "body": str(email.body), "recipients": email.recipients}
         for email in emails
@@ -72,7 +74,7 @@ def _payload(emails) -> list[dict]:
     ]
 
 
-def _queue_emails(payload: list[dict]) -> None:
+def _queue_emails(payload: list[dict[str, Any]]) -> None:
     """Hand the emails to the broker; should it be unreachable, send them from here
     rather than lose them."""
     try:
@@ -82,7 +84,7 @@ def _queue_emails(payload: list[dict]) -> None:
         emails_send(payload)
 
 
-def emails_send(emails: list[dict]) -> int:
+def emails_send(emails: list[dict[str, Any]]) -> int:
     """Send ``emails`` over one connection (what the worker does)."""
     messages = [
         (email["subject"], email["body"], None, list(email["recipients"])) for email in emails
@@ -91,12 +93,12 @@ def emails_send(emails: list[dict]) -> int:
         return send_mass_mail(messages, fail_silently=False, connection=connection)
 
 
-def _reading_language(user) -> str:
+def _reading_language(user: User) -> str:
     """The language ``user`` reads the app's notices and emails in."""
     return user.language or settings.LANGUAGE_CODE
 
 
-def _written(users: Iterable, *texts: Text) -> dict[str, tuple[str, ...]]:
+def _written(users: Iterable[User], *texts: Text) -> dict[str, tuple[str, ...]]:
     """``texts`` as written in each language that ``users`` read, once a language."""
     written = {}
     for language in {_reading_language(user) for user in users}:
@@ -105,7 +107,15 @@ def _written(users: Iterable, *texts: Text) -> dict[str, tuple[str, ...]]:
     return written
 
 
-def notify(*, users, plan: ActionPlan, event: str, subject: Text, message: Text, url: str) -> int:
+def notify(
+    *,
+    users: Iterable[User | None],
+    plan: ActionPlan,
+    event: str,
+    subject: Text,
+    message: Text,
+    url: str,
+) -> int:
     """Tell ``users`` (each once; the inactive left out) about ``event`` on ``plan``, each
     in their language: a notice in the app and an email. ``url`` is the path of the page
     to open (the emails link to it on ``SITE_URL``)."""
@@ -127,24 +137,28 @@ def notify(*, users, plan: ActionPlan, event: str, subject: Text, message: Text,
     return len(recipients)
 
 
-def email_users(*, users: Iterable, subject: Text, body: Text) -> int:
+def email_users(*, users: Iterable[User], subject: Text, body: Text) -> int:
     """Email each of ``users`` who has an address, in their language, once the transaction
     commits (one email each: no one sees the others' addresses). Returns how many."""
     recipients = [user for user in users if user.email]
     written = _written(recipients, subject, body)
-    email_later(*(Email(*written[_reading_language(user)], [user.email]) for user in recipients))
+    emails = []
+    for user in recipients:
+        subject_text, body_text = written[_reading_language(user)]
+        emails.append(Email(subject_text, body_text, [user.email]))
+    email_later(*emails)
     return len(recipients)
 
 
-def user_notifications(user) -> QuerySet[Notification]:
+def user_notifications(user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user).select_related("plan")
 
 
-def unread_count(user) -> int:
+def unread_count(user: User) -> int:
     return Notification.objects.filter(user=user, read_at=None).count()
 
 
-def mark_all_read(user) -> int:
+def mark_all_read(user: User) -> int:
     return Notification.objects.filter(user=user, read_at=None).update(read_at=timezone.now())
 
 

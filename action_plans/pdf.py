@@ -31,15 +31,15 @@ class Refused(ValueError):
     """A URL the renderer may not fetch."""
 
 
-class SafeFetcher(URLFetcher):
+class SafeFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no types
     """Serves ``/static/…`` from the app's static files and small ``data:`` images;
     refuses every other URL (file, http(s) to any host, other data)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(allowed_protocols=set(), allow_redirects=False)
         self.refused: list[str] = []
 
-    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+    def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
         try:
             if url.startswith("data:"):
                 return self._data(url)

@@ -33,18 +33,21 @@ from action_plans.models import (
 from action_plans.policy import (
     ACTION_BY_CODENAME,
     PLATFORM_ADMIN_ACTIONS,
-    PlanAction,
     RecordRule,
     open_actions,
     permission_codename,
 )
+from action_plans.policy import (
+    PlanAction as PlanAction,  # the views name the action they authorise with it
+)
 from msd_planner.lib.errors import ActionRefused, ObjectHidden, PlanClosed, RecordGone
+from msd_planner.lib.types import AnyUser
 from msd_planner.lib.versioned_edit import last_removal
 
 ObjectT = TypeVar("ObjectT", bound=models.Model)
 
 
-def plans_user_can(user, action: PlanAction) -> QuerySet[ActionPlan]:
+def plans_user_can(user: AnyUser, action: PlanAction) -> QuerySet[ActionPlan]:
     """Plans on which ``user`` may perform ``action``."""
     if not user.is_authenticated or not user.is_active:
         return ActionPlan.objects.none()
@@ -60,17 +63,17 @@ def plans_user_can(user, action: PlanAction) -> QuerySet[ActionPlan]:
     )
 
 
-def may_start_plans(user) -> bool:
+def may_start_plans(user: AnyUser) -> bool:
     """Platform administrators open plans; the lead body's coordinators then run them."""
     return user.is_authenticated and user.is_platform_admin
 
 
-def require_plan_starter(user) -> None:
+def require_plan_starter(user: AnyUser) -> None:
     if not may_start_plans(user):
         raise ObjectHidden("start", "plans")
 
 
-def plan_actions_for_user(user, plan: ActionPlan) -> frozenset[PlanAction]:
+def plan_actions_for_user(user: AnyUser, plan: ActionPlan) -> frozenset[PlanAction]:
     """Every action ``user`` may perform on ``plan`` (two queries), for links and buttons.
 
     Reads the same grants as ``plans_user_can``, directly from the plan's permission tables.
@@ -99,11 +102,12 @@ class PlanAccess:
 
     plan: ActionPlan
     actions: frozenset[PlanAction]
-    user: Any  # who asked: the owners they act for are looked up when a rule needs them
+    user: AnyUser  # who asked: the owners they act for are looked up when a rule needs them
 
-    def may(self, action: PlanAction) -> bool:
+    def may(self, action: PlanAction | None) -> bool:
         """Whether the user holds ``action`` on the plan: for seeing, signing and the
-        workflow's steps. Links to content edits ask ``may_edit``."""
+        workflow's steps (None, a rule's action held by no one: never). Links to content
+        edits ask ``may_edit``."""
         return action in self.actions
 
     @property
@@ -130,13 +134,13 @@ class PlanAccess:
             return frozenset()
         return acting_organisations(self.user, self.plan)
 
-    def holds(self, rule: RecordRule, record) -> bool:
+    def holds(self, rule: RecordRule, record: Any) -> bool:
         """Whether ``rule`` covers the user for ``record``, whatever the plan's status:
         for living work granted to those a content rule covers (progress, to those
         who may change the intervention)."""
         return rule.allows(self.actions, self.organisation_ids, record)
 
-    def may_on(self, rule: RecordRule, record) -> bool:
+    def may_on(self, rule: RecordRule, record: Any) -> bool:
         """Whether the user may do what ``rule`` covers to ``record`` now (links,
         buttons): outside a draft only the rules of the living plan stay open."""
         return (rule.any_status or self.draft) and self.holds(rule, record)
@@ -156,7 +160,7 @@ class PlanObjectAccess(PlanAccess, Generic[ObjectT]):
 
 
 def plan_for_user_or_404(
-    user,
+    user: AnyUser,
     plan_pk: int,
     action: PlanAction | RecordRule = PlanAction.VIEW,
     *,
@@ -174,15 +178,19 @@ def plan_for_user_or_404(
     rule = action if isinstance(action, RecordRule) else None
     plan = ActionPlan.objects.filter(pk=plan_pk).first()
     actions = plan_actions_for_user(user, plan) if plan else frozenset()
-    if PlanAction.VIEW not in actions:
+    if plan is None or PlanAction.VIEW not in actions:
         raise ObjectHidden(PlanAction.VIEW, f"plan {plan_pk}")
     needed = rule.action if rule else action
     if needed is None or needed not in actions:
-        raise ActionRefused(rule.name if rule else action, f"plan {plan_pk}")
+        raise ActionRefused(_action_name(action), f"plan {plan_pk}")
     access = PlanAccess(plan=plan, actions=actions, user=user)
     if not (any_status or (rule and rule.any_status)):
         _open_or_closed(access, needed, f"plan {plan_pk}")
     return access
+
+
+def _action_name(action: PlanAction | RecordRule) -> str:
+    return action.name if isinstance(action, RecordRule) else action
 
 
 def _open_or_closed(access: PlanAccess, action: PlanAction, description: str) -> None:
@@ -192,7 +200,7 @@ def _open_or_closed(access: PlanAccess, action: PlanAction, description: str) ->
 
 
 def plan_object_for_user_or_404(
-    user,
+    user: AnyUser,
     plan_pk: int,
     queryset: QuerySet[ObjectT],
     pk: int,
@@ -225,9 +233,9 @@ def plan_object_for_user_or_404(
             raise RecordGone(
                 description, removal.history_user, removal.history_date, access.context
             )
-        raise ObjectHidden(rule.name if rule else action, description)
+        raise ObjectHidden(_action_name(action), description)
     if plan_field == "plan":
-        found.plan = access.plan  # the plan already read, not a second query
+        found.plan = access.plan  # type: ignore[attr-defined]  # the plan already read, not a second query
     result = PlanObjectAccess(plan=access.plan, actions=access.actions, user=user, object=found)
     if rule is not None:
         description = f"{queryset.model._meta.model_name} {pk}"

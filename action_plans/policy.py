@@ -182,7 +182,12 @@ def policy_table() -> list[PolicyColumn]:
     """The role × action table, computed with ``role_actions`` (as the grants are)."""
     every_activity = tuple(ACTIVITY_ACTIONS)
 
-    def column(label, actions, per_activity=frozenset(), role=None):
+    def column(
+        label: Promise,
+        actions: frozenset[PlanAction],
+        per_activity: frozenset[PlanAction] = frozenset(),
+        role: str = "",
+    ) -> PolicyColumn:
         holds = {action: ALL for action in actions}
         holds.update({action: OWN_ACTIVITIES for action in per_activity - actions})
         return PolicyColumn(label=label, holds=holds, duties=ORGANISATION_DUTIES.get(role, ()))
@@ -233,7 +238,7 @@ class RecordRule:
     any_status: bool = False
 
     def allows(
-        self, actions: frozenset[PlanAction], organisation_ids: frozenset[int], record
+        self, actions: frozenset[PlanAction], organisation_ids: frozenset[int], record: Any
     ) -> bool:
         if self.action is not None and self.action in actions:
             return True
@@ -243,7 +248,7 @@ class RecordRule:
 _record_rules: dict[str, RecordRule] = {}
 
 
-def record_rule(**fields) -> RecordRule:
+def record_rule(**fields: Any) -> RecordRule:
     """Declare a rule (in an app's ``rules.py``); the "who can do what" page lists it."""
     rule = RecordRule(**fields)
     _record_rules[rule.name] = rule

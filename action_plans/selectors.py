@@ -15,9 +15,10 @@ from action_plans.models import (
     VersionStatus,
 )
 from action_plans.permissions import PlanAction, plans_user_can
+from msd_planner.lib.types import AnyUser
 
 
-def plans_visible_to(user) -> QuerySet[ActionPlan]:
+def plans_visible_to(user: AnyUser) -> QuerySet[ActionPlan]:
     """Plans the user may see, newest period first."""
     return plans_user_can(user, PlanAction.VIEW).order_by("-period_end_year", "title")
 
@@ -28,7 +29,7 @@ class PlanListRow:
     cells: list[tuple[PlanListColumn, Any]]  # per column the apps register, in their order
 
 
-def plan_list(user) -> tuple[tuple[PlanListColumn, ...], list[PlanListRow]]:
+def plan_list(user: AnyUser) -> tuple[tuple[PlanListColumn, ...], list[PlanListRow]]:
     """The plans the user may see, each with the columns the apps add (lead bodies,
     prioritised targets, the user's role); one query for the plans and one per column."""
     plans = list(plans_visible_to(user))
@@ -76,14 +77,14 @@ def versions_with_snapshot() -> QuerySet[PlanVersion]:
     return PlanVersion.objects.select_related("snapshot", "submitted_by", "adopted_by")
 
 
-def snapshot_contents(versions: list[PlanVersion]) -> dict[int, dict]:
+def snapshot_contents(versions: list[PlanVersion]) -> dict[int, dict[str, Any]]:
     """The frozen content of each of ``versions``, by version id (one query)."""
     return dict(
         PlanSnapshot.objects.filter(version__in=versions).values_list("version_id", "content")
     )
 
 
-def snapshot_adopted_before(version: PlanVersion) -> list[dict]:
+def snapshot_adopted_before(version: PlanVersion) -> list[dict[str, Any]]:
     """The snapshot of the version adopted before ``version`` (where the records its
     revision removed are found), if any."""
     return list(

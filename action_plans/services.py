@@ -1,9 +1,8 @@
 """Writes to action plans, and the removal every app's records go through."""
 
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import ProtectedError
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from action_plans.hooks import plan_change_checks
 from action_plans.models import ActionPlan, PlanStatus
 from msd_planner.lib.history import attribute
+from msd_planner.lib.types import User
 from msd_planner.lib.versioned_edit import Update, lock_for_removal, versioned_update
 
 RecordT = TypeVar("RecordT", bound=models.Model)
@@ -52,13 +52,14 @@ def plan_lock(plan_id: int) -> ActionPlan:
 
 def closed_reason(plan: ActionPlan) -> str:
     """Why the content of a plan that is not a draft cannot change, and what to do."""
-    what_next = {
+    what_next_by_status: dict[str, str] = {
         PlanStatus.IN_VALIDATION: _(
             "Wait for the signatories' decision, or a coordinator may withdraw it from validation."
         ),
         PlanStatus.VALIDATED: _("It awaits adoption; a revision can be opened once adopted."),
         PlanStatus.ADOPTED: _("A coordinator may open a revision to change it."),
-    }.get(plan.status, "")
+    }
+    what_next = what_next_by_status.get(plan.status, "")
     return " ".join(
         [
             _("The plan is %(status)s: its content cannot change now.")
@@ -70,7 +71,7 @@ def closed_reason(plan: ActionPlan) -> str:
 
 def record_remove(
     *,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     record: RecordT,
     plan_id: int | None,
     any_status: bool = False,
@@ -113,7 +114,7 @@ def record_remove(
 
 
 @transaction.atomic
-def plan_create(*, actor, plan: ActionPlan) -> ActionPlan:
+def plan_create(*, actor: User, plan: ActionPlan) -> ActionPlan:
     """Save a new plan (a draft). Its lead arrangement is set up next, on its governance page."""
     attribute(plan, actor)
     plan.save()
@@ -126,7 +127,9 @@ def _records_fit(plan: ActionPlan, changed: list[str]) -> None:
 
 
 @transaction.atomic
-def plan_update(*, actor, plan: ActionPlan, expected_version: int, data: dict) -> Update:
+def plan_update(
+    *, actor: User, plan: ActionPlan, expected_version: int, data: dict[str, Any]
+) -> Update[ActionPlan]:
     """Save the plan's changed details, refusing a stale edit.
 
     Each app's registered checks refuse a change its records no longer fit (e.g. a

@@ -2,8 +2,10 @@
 registers (``action_plans.hooks.register_snapshot_section``), and the comparison of two
 versions, read from their snapshots alone."""
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -14,7 +16,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django_countries import countries
 
 from action_plans.hooks import SnapshotSection, snapshot_sections
-from action_plans.models import ActionPlan, place_label
+from action_plans.models import ActionPlan, PlanVersion, place_label
 from msd_planner.lib.formatting import number, percent
 from msd_planner.lib.money import format_money
 
@@ -23,7 +25,7 @@ from msd_planner.lib.money import format_money
 FORMAT = 2
 
 
-def build_snapshot(plan: ActionPlan) -> dict:
+def build_snapshot(plan: ActionPlan) -> dict[str, Any]:
     """The plan as it stands, in codes and the words users typed; built in the project's
     default language so that nothing in it depends on who froze it."""
     with translation.override(settings.LANGUAGE_CODE):
@@ -41,7 +43,7 @@ def build_snapshot(plan: ActionPlan) -> dict:
         }
 
 
-def version_sections(content: dict) -> list[tuple[str, str]]:
+def version_sections(content: dict[str, Any]) -> list[tuple[str, str]]:
     """The sections of a snapshot, as (name, title in the active language), in order."""
     return [
         (section.name, str(section.title))
@@ -55,14 +57,14 @@ def section_title(name: str) -> str:
     return next((str(item.title) for item in snapshot_sections() if item.name == name), name)
 
 
-def section_url(version, name: str) -> str:
+def section_url(version: PlanVersion, name: str) -> str:
     """Where a version's page shows the section ``name``."""
     return reverse("version_detail", args=[version.plan_id, version.pk]) + (
         f"?{urlencode({'section': name})}#content"
     )
 
 
-def _named_record(section: SnapshotSection, record: dict) -> dict:
+def _named_record(section: SnapshotSection, record: dict[str, Any]) -> dict[str, Any]:
     fields = {
         name: section.terms[name](value) if name in section.terms and value is not None else value
         for name, value in record["fields"].items()
@@ -71,7 +73,7 @@ def _named_record(section: SnapshotSection, record: dict) -> dict:
     return {**record, "label": label or record["label"], "fields": fields}
 
 
-def named(content: dict) -> dict:
+def named(content: dict[str, Any]) -> dict[str, Any]:
     """The snapshot as it reads in the active language: each section's ``terms`` and
     ``labels`` applied (the stored content is left as it is)."""
     sections = dict(content["sections"])
@@ -96,7 +98,7 @@ def named(content: dict) -> dict:
     }
 
 
-def shown(section: SnapshotSection, name: str, value, currency: str) -> str:
+def shown(section: SnapshotSection, name: str, value: Any, currency: str) -> str:
     """A snapshot value as it reads on a page: amounts with their currency, shares as
     percentages, lists joined, nothing as a dash."""
     if value is None or value == "" or value == []:
@@ -113,7 +115,7 @@ def shown(section: SnapshotSection, name: str, value, currency: str) -> str:
     return str(value)
 
 
-def shown_total(section: SnapshotSection, name: str, value, currency: str) -> str:
+def shown_total(section: SnapshotSection, name: str, value: Any, currency: str) -> str:
     """A total as it reads: a count with its thousands grouped as the reader groups them
     (1,204; 1 204; 1.204), an amount or a share as ``shown``."""
     counted = name not in section.money and name not in section.shares
@@ -137,10 +139,10 @@ class ShownSection:
     name: str
     title: str
     totals: list[tuple[str, str]]
-    records: list[dict]  # as stored
+    records: list[dict[str, Any]]  # as stored
 
 
-def shown_sections(content: dict) -> list[ShownSection]:
+def shown_sections(content: dict[str, Any]) -> list[ShownSection]:
     """The snapshot's sections, in the active language (their totals; no record named)."""
     currency = content["plan"]["base_currency"]
     return [
@@ -158,7 +160,9 @@ def shown_sections(content: dict) -> list[ShownSection]:
     ]
 
 
-def shown_records(content: dict, section_name: str, records: list[dict]) -> list[ShownRecord]:
+def shown_records(
+    content: dict[str, Any], section_name: str, records: Iterable[dict[str, Any]]
+) -> list[ShownRecord]:
     """``records`` of one section of the snapshot (a page of them), named and formatted
     in the active language: the work grows with the page, not with the plan."""
     section = next(item for item in snapshot_sections() if item.name == section_name)
@@ -207,12 +211,19 @@ class SectionChanges:
     changes: list[Change]
 
 
-def _subject(section: SnapshotSection, record: dict) -> str:
+def _subject(section: SnapshotSection, record: dict[str, Any]) -> str:
     kind = str(section.kinds.get(record["kind"], record["kind"]))
     return _("%(kind)s “%(label)s”") % {"kind": kind, "label": record["label"]}
 
 
-def _moved(section: SnapshotSection, name: str, was, now, currency: str, show=shown) -> str:
+def _moved(
+    section: SnapshotSection,
+    name: str,
+    was: object,
+    now: object,
+    currency: str,
+    show: Callable[[SnapshotSection, str, Any, str], str] = shown,
+) -> str:
     return _("%(field)s: %(before)s → %(after)s") % {
         "field": str(section.fields.get(name, name)),
         "before": show(section, name, was, currency),
@@ -220,13 +231,15 @@ def _moved(section: SnapshotSection, name: str, was, now, currency: str, show=sh
     }
 
 
-def _same(was, now) -> bool:
+def _same(was: object, now: object) -> bool:
     if isinstance(was, list) and isinstance(now, list):
         return sorted(map(str, was)) == sorted(map(str, now))
     return was == now
 
 
-def _change(section: SnapshotSection, kind: str, record: dict, details=()) -> Change:
+def _change(
+    section: SnapshotSection, kind: str, record: dict[str, Any], details: Iterable[str] = ()
+) -> Change:
     return Change(
         kind,
         _subject(section, record),
@@ -237,7 +250,7 @@ def _change(section: SnapshotSection, kind: str, record: dict, details=()) -> Ch
     )
 
 
-def compare(old: dict, new: dict) -> list[SectionChanges]:
+def compare(old: dict[str, Any], new: dict[str, Any]) -> list[SectionChanges]:
     """What changed from the snapshot ``old`` to ``new``: records added and removed (by
     their key), fields changed record by record, and totals moved. Values are compared
     as they read (named), lists whatever their order, so a version of format 1 (words)
@@ -345,7 +358,7 @@ def differences(changes: list[SectionChanges]) -> list[Difference]:
     return list(result.values())
 
 
-def record_subjects(contents: list[dict], keys) -> dict[str, str]:
+def record_subjects(contents: list[dict[str, Any]], keys: Iterable[str]) -> dict[str, str]:
     """The records of ``keys`` named in the active language ("Intervention “…”"), found in
     the first of ``contents`` (snapshots) that holds them: the records a change explains,
     whether the revision added, changed or removed them."""

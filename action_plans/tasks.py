@@ -7,8 +7,9 @@ batch retried after a partial failure may send a message twice rather than lose 
 
 from datetime import timedelta
 from smtplib import SMTPException
+from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.conf import settings
 
 from action_plans import documents, notifications
@@ -23,14 +24,15 @@ from action_plans import documents, notifications
     retry_backoff_max=300,
     retry_jitter=True,
 )
-def render_document(self, document_id: int) -> str:
+def render_document(self: Task[[int], str], document_id: int) -> str:
     """Render the document ``document_id``; retried with backoff, then recorded as
     failed for the user to see (and retry)."""
     try:
         document = documents.document_render(document_id)
     except Exception as error:
         in_process = self.request.called_directly or self.app.conf.task_always_eager
-        if in_process or self.request.retries >= self.max_retries:
+        retries_left = self.max_retries is None or self.request.retries < self.max_retries
+        if in_process or not retries_left:
             # In-process (no broker) the page that asked must not fail: the document
             # says what went wrong, with a button to try again.
             documents.document_failed(document_id, f"{type(error).__name__}: {error}")
@@ -66,7 +68,7 @@ def purge_read_notifications() -> int:
     retry_backoff_max=30 * 60,
     retry_jitter=True,
 )
-def send_emails(emails: list[dict]) -> int:
+def send_emails(emails: list[dict[str, Any]]) -> int:
     """Send ``emails`` (each ``{"subject", "body", "recipients"}``) over one connection
     to the mail server; retried with backoff while it cannot be reached."""
     return notifications.emails_send(emails)

@@ -2,6 +2,11 @@
 revision (signing is governance's page). Each step is one service of
 ``action_plans.workflow``; irreversible ones go through a confirmation page."""
 
+from collections.abc import Callable
+from datetime import date
+from typing import Any, TypeVar
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -19,6 +24,7 @@ from action_plans.hooks import PlanPage, plan_page, validation_policy
 from action_plans.models import (
     ActionPlan,
     DocumentEdition,
+    PlanChange,
     PlanStatus,
     VersionStatus,
 )
@@ -31,6 +37,7 @@ from action_plans.permissions import (
 from msd_planner.lib.errors import PlanClosed
 from msd_planner.lib.pages import confirmation_page
 from msd_planner.lib.pagination import paginate
+from msd_planner.lib.types import UserRequest
 from msd_planner.lib.versioned_edit import add_service_error
 
 TRANSITIONS_SHOWN = 50  # the latest steps of the plan's workflow, on its validation page
@@ -93,13 +100,15 @@ def plan_validation(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _name_records(changes, contents: list[dict]) -> None:
+def _name_records(changes: list[PlanChange], contents: list[dict[str, Any]]) -> None:
     """Give each change of a change log the records it explains, in words
     (``change.subjects``), found in ``contents`` (the newer snapshot first)."""
     subjects = snapshot.record_subjects(contents, {key for c in changes for key in c.records})
     for change in changes:
-        change.subjects = [subjects[key] for key in change.records if key in subjects]
+        change.subjects = [subjects[key] for key in change.records if key in subjects]  # type: ignore[attr-defined]  # for the page
 
+
+T = TypeVar("T")
 
 DRAFT = "draft"  # the plan as it is now, in the comparison
 RECORDS_PER_PAGE = 50  # of a version's section
@@ -109,7 +118,7 @@ def _back(pk: int) -> str:
     return reverse("plan_validation", args=[pk])
 
 
-def _step_access(request: HttpRequest, pk: int, step) -> PlanAccess:
+def _step_access(request: HttpRequest, pk: int, step: str) -> PlanAccess:
     """Authorise a workflow step: the step's page is offered only while the step applies
     to the plan's status (``workflow.step_applies``); otherwise a page says why."""
     access = plan_for_user_or_404(request.user, pk, PlanAction.CHANGE, any_status=True)
@@ -122,13 +131,13 @@ def _step_access(request: HttpRequest, pk: int, step) -> PlanAccess:
     return access
 
 
-def _refused(request, error: ValidationError) -> None:
+def _refused(request: HttpRequest, error: ValidationError) -> None:
     messages.error(request, " ".join(error.messages))
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_submit(request: UserRequest, pk: int) -> HttpResponse:
     access = _step_access(request, pk, workflow.Step.SUBMIT)
     if request.method == "POST":
         try:
@@ -164,15 +173,15 @@ def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
 def _step_page(
     request: HttpRequest,
     pk: int,
-    form_class,
-    take,
+    form_class: type[forms.Form],
+    take: Callable[[ActionPlan, dict[str, Any]], T],
     *,
-    step,
-    done,
-    title,
+    step: str,
+    done: Callable[[T], str],
+    title: str | Callable[[ActionPlan], str],
     intro: str,
     button: str,
-    form_kwargs=None,
+    form_kwargs: Callable[[ActionPlan], dict[str, Any]] | None = None,
 ) -> HttpResponse:
     """A workflow step taken through a small form: ``take(plan, cleaned_data)`` calls the
     step's service; ``done(result)`` is the message once it is taken; ``title`` is the
@@ -204,7 +213,7 @@ def _step_page(
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def plan_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_withdraw(request: UserRequest, pk: int) -> HttpResponse:
     return _step_page(
         request,
         pk,
@@ -225,7 +234,7 @@ def plan_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def plan_adopt(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_adopt(request: UserRequest, pk: int) -> HttpResponse:
     def title(plan: ActionPlan) -> str:
         version = workflow.open_version(plan)
         return _("Adopt version %(number)s") % {"number": version.number if version else "—"}
@@ -255,14 +264,14 @@ def plan_adopt(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _adoption_range(plan: ActionPlan) -> dict:
+def _adoption_range(plan: ActionPlan) -> dict[str, date | None]:
     earliest, latest = workflow.adoption_dates(plan)
     return {"earliest": earliest, "latest": latest}
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def plan_revision_open(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_revision_open(request: UserRequest, pk: int) -> HttpResponse:
     return _step_page(
         request,
         pk,
@@ -286,7 +295,7 @@ def plan_revision_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def plan_change_record(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_change_record(request: UserRequest, pk: int) -> HttpResponse:
     """A change of the revision with its reason and the differences it explains; the
     differences still without a reason are offered (the service checks the keys posted
     against the draft as it is then)."""
@@ -397,7 +406,7 @@ def version_compare(request: HttpRequest, pk: int) -> HttpResponse:
     changes = None
     if older and (newer or draft):
         contents = selectors.snapshot_contents([older, *([newer] if newer else [])])
-        now = snapshot.build_snapshot(plan) if draft else contents[newer.pk]
+        now = contents[newer.pk] if newer is not None else snapshot.build_snapshot(plan)
         changes = snapshot.compare(contents[older.pk], now)
     return render(
         request,

@@ -15,6 +15,7 @@ from action_plans.models import PlanStatus
 from action_plans.permissions import PlanAction, plan_for_user_or_404, require_plan_starter
 from action_plans.selectors import plan_list
 from msd_planner.lib.pagination import paginate
+from msd_planner.lib.types import UserRequest
 from msd_planner.lib.versioned_edit import VersionedEdit
 
 
@@ -58,7 +59,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def plan_create(request: HttpRequest) -> HttpResponse:
+def plan_create(request: UserRequest) -> HttpResponse:
     """Administrators open a plan; its lead body's coordinators then run it."""
     require_plan_starter(request.user)
     form = ActionPlanForm(request.POST or None)
@@ -71,7 +72,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_edit(request: UserRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.CHANGE)
     edit = VersionedEdit(
         request, lambda data, plan: ActionPlanForm(data, instance=plan), access.plan
@@ -118,7 +119,7 @@ def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: UserRequest) -> HttpResponse:
     """The user's notifications, the latest first; a POST marks them all read."""
     if request.method == "POST":
         notifications.mark_all_read(request.user)

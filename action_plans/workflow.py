@@ -11,15 +11,15 @@ While a plan is not a draft its content is read-only: ``action_plans.services.pl
 the first lock of every edit service, refuses.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -45,9 +45,9 @@ from action_plans.models import (
     PlanStatus,
     PlanTransition,
     PlanVersion,
+    TransitionStep,
     VersionStatus,
 )
-from action_plans.models import TransitionStep as Step
 from action_plans.notifications import Text, notify
 from action_plans.permissions import plan_actions_for_user
 from action_plans.policy import PlanAction
@@ -60,8 +60,11 @@ from action_plans.snapshot import (
     section_title,
     section_url,
 )
+from msd_planner.lib.types import AnyUser, User
 
 T = TypeVar("T")
+
+Step = TransitionStep  # the steps of the table, as the views name them too
 
 
 @dataclass(frozen=True)
@@ -123,7 +126,7 @@ class RevisionChanges:
     changes again before the revision is submitted."""
 
     official: PlanVersion
-    draft: dict  # the draft's snapshot, built once
+    draft: dict[str, Any]  # the draft's snapshot, built once
     differences: list[Difference]
     explained: frozenset[str]
 
@@ -155,7 +158,7 @@ def revision_changes(plan: ActionPlan) -> RevisionChanges | None:
     )
 
 
-def revision_change_log(plan: ActionPlan, official: PlanVersion):
+def revision_change_log(plan: ActionPlan, official: PlanVersion) -> QuerySet[PlanChange]:
     """The changes recorded since ``official`` was adopted: in the draft, and in the
     revision's versions already submitted (2.0 for a draft that will be 2.1)."""
     return PlanChange.objects.filter(plan=plan).filter(
@@ -226,7 +229,9 @@ def validation_url(plan: ActionPlan) -> str:
     return reverse("plan_validation", args=[plan.pk])
 
 
-def tell(plan: ActionPlan, event: str, users, message: Text, *, url: str = "") -> None:
+def tell(
+    plan: ActionPlan, event: str, users: Iterable[User | None], message: Text, *, url: str = ""
+) -> None:
     """Tell ``users`` what happened to ``plan`` (in the app, and by email on commit), each
     in their language (``message`` writes the text in the active one), with a link to
     ``url`` (the validation page unless told)."""
@@ -297,7 +302,7 @@ def _take(
     step: Step,
     *,
     plan_id: int,
-    actor,
+    actor: User | None,
     comment: str = "",
     organisation_name: str = "",
     version: PlanVersion | None = None,
@@ -340,7 +345,7 @@ def _next_number(plan: ActionPlan) -> tuple[int, int]:
 
 
 @transaction.atomic
-def plan_submit(*, actor, plan: ActionPlan, comment: str = "") -> PlanVersion:
+def plan_submit(*, actor: User | None, plan: ActionPlan, comment: str = "") -> PlanVersion:
     """Send the draft for validation, refused while a blocking readiness criterion fails
     (the refusal lists them). A numbered version is made."""
     plan = _lock(plan.pk)
@@ -391,7 +396,7 @@ def plan_submit(*, actor, plan: ActionPlan, comment: str = "") -> PlanVersion:
 
 
 @transaction.atomic
-def plan_withdraw(*, actor, plan: ActionPlan, comment: str) -> ActionPlan:
+def plan_withdraw(*, actor: User | None, plan: ActionPlan, comment: str) -> ActionPlan:
     """Take the version out of validation, back to the draft (a reason is required)."""
     plan = _lock(plan.pk)
     if not comment.strip():
@@ -405,7 +410,12 @@ def plan_withdraw(*, actor, plan: ActionPlan, comment: str) -> ActionPlan:
 
 
 def plan_changes_request(
-    *, actor, plan: ActionPlan, organisation_name: str, comment: str, section: str = ""
+    *,
+    actor: User | None,
+    plan: ActionPlan,
+    organisation_name: str,
+    comment: str,
+    section: str = "",
 ) -> ActionPlan:
     """A required organisation asks for changes (about one ``section`` of the version, if
     it says which): the version goes back to a draft and the coordinators are pointed to
@@ -420,6 +430,7 @@ def plan_changes_request(
         organisation_name=organisation_name,
         version=version,
     )
+    version = _the_open_version(version)
     version.status = VersionStatus.CHANGES_REQUESTED
     version.save(update_fields=["status"])
     words = {
@@ -450,7 +461,7 @@ def plan_changes_request(
     return plan
 
 
-def plan_validate(*, actor, plan: ActionPlan, organisation_name: str) -> ActionPlan:
+def plan_validate(*, actor: User | None, plan: ActionPlan, organisation_name: str) -> ActionPlan:
     """The last required approval is in: the version is validated. Called by governance's
     signing service, inside its transaction, with the plan locked."""
     version = open_version(plan)
@@ -465,6 +476,7 @@ def plan_validate(*, actor, plan: ActionPlan, organisation_name: str) -> ActionP
         organisation_name=organisation_name,
         version=version,
     )
+    version = _the_open_version(version)
     version.status = VersionStatus.VALIDATED
     version.validated_at = timezone.now()
     version.save(update_fields=["status", "validated_at"])
@@ -495,12 +507,17 @@ def adoption_dates(plan: ActionPlan) -> tuple[date | None, date]:
 
 @transaction.atomic
 def plan_adopt(
-    *, actor, plan: ActionPlan, adoption_date: date, reference: str, comment: str = ""
+    *,
+    actor: User | None,
+    plan: ActionPlan,
+    adoption_date: date,
+    reference: str,
+    comment: str = "",
 ) -> PlanVersion:
     """Adopt the validated version: it becomes the official plan (the one adopted before
     it is superseded)."""
     plan = _lock(plan.pk)
-    problems = {}
+    problems: dict[str, list[str]] = {}
     earliest, latest = adoption_dates(plan)
     if adoption_date is None:
         problems["adoption_date"] = [_("Enter the date of adoption.")]
@@ -521,6 +538,7 @@ def plan_adopt(
             raise TransitionRefused(refusal)
     version = open_version(plan)
     _take(Step.ADOPT, plan_id=plan.pk, actor=actor, comment=comment, version=version)
+    version = _the_open_version(version)
     PlanVersion.objects.filter(plan=plan, status=VersionStatus.ADOPTED).update(
         status=VersionStatus.SUPERSEDED
     )
@@ -549,7 +567,7 @@ def plan_adopt(
     return version
 
 
-def _change_problems(reason: str, text: str) -> dict:
+def _change_problems(reason: str, text: str) -> dict[str, list[str]]:
     problems = {}
     if reason not in ChangeReason.values:
         problems["reason"] = [_("Choose the reason for the change.")]
@@ -559,7 +577,9 @@ def _change_problems(reason: str, text: str) -> dict:
 
 
 @transaction.atomic
-def plan_revision_open(*, actor, plan: ActionPlan, reason: str, text: str) -> ActionPlan:
+def plan_revision_open(
+    *, actor: User | None, plan: ActionPlan, reason: str, text: str
+) -> ActionPlan:
     """Open the adopted plan for revision: a new draft, while the adopted version stays
     the official one until its successor is adopted. The reason is the first entry of
     the revision's change log."""
@@ -578,7 +598,26 @@ def plan_revision_open(*, actor, plan: ActionPlan, reason: str, text: str) -> Ac
     return plan
 
 
-def _may_record_changes(actor, plan: ActionPlan) -> None:
+def _the_open_version(version: PlanVersion | None) -> PlanVersion:
+    """The open version of a plan whose step the table has just allowed: a plan in
+    validation or validated has one."""
+    if version is None:
+        raise LookupError("a plan in validation or validated has an open version")
+    return version
+
+
+def _revision(plan: ActionPlan) -> RevisionChanges:
+    """The revision whose changes are being recorded (``_may_record_changes`` checked the
+    plan is a revision's draft)."""
+    revision = revision_changes(plan)
+    if revision is None:
+        raise TransitionRefused(
+            _("Changes are recorded with a reason in a revision of an adopted plan.")
+        )
+    return revision
+
+
+def _may_record_changes(actor: User | None, plan: ActionPlan) -> None:
     if plan.status != PlanStatus.DRAFT or official_version(plan) is None:
         raise TransitionRefused(
             _("Changes are recorded with a reason in a revision of an adopted plan.")
@@ -589,7 +628,12 @@ def _may_record_changes(actor, plan: ActionPlan) -> None:
 
 @transaction.atomic
 def plan_change_record(
-    *, actor, plan: ActionPlan, reason: str, text: str, records: list[str] = ()
+    *,
+    actor: User | None,
+    plan: ActionPlan,
+    reason: str,
+    text: str,
+    records: Sequence[str] = (),
 ) -> PlanChange:
     """Record a change made in a revision of the adopted plan, with its reason and the
     records it explains (``records``: keys of the differences from the official version,
@@ -600,7 +644,7 @@ def plan_change_record(
     problems = _change_problems(reason, text)
     explained = []
     if records:
-        revision = revision_changes(plan)
+        revision = _revision(plan)
         by_key = {item.key: item for item in revision.differences}
         if any(key not in by_key for key in records):
             problems["records"] = [
@@ -622,7 +666,7 @@ def plan_change_record(
 @transaction.atomic
 def plan_change_made(
     *,
-    actor,
+    actor: User | None,
     plan: ActionPlan,
     write: Callable[[], T],
     record_key: Callable[[T], str],
@@ -640,7 +684,7 @@ def plan_change_made(
     if problems:
         raise ValidationError(problems)
     result = write()
-    revision = revision_changes(plan)
+    revision = _revision(plan)
     difference = next(
         (item for item in revision.differences if item.key == record_key(result)), None
     )
@@ -652,7 +696,7 @@ def plan_change_made(
     return result, change
 
 
-def pending_changes(plan: ActionPlan):
+def pending_changes(plan: ActionPlan) -> QuerySet[PlanChange]:
     """The changes recorded in the current revision, not yet in a version."""
     return PlanChange.objects.filter(plan=plan, version=None).select_related("actor")
 
@@ -667,7 +711,12 @@ class NextStep:
     link: str = ""
 
 
-def next_step(plan: ActionPlan, user, actions, readiness: Readiness | None) -> NextStep:
+def next_step(
+    plan: ActionPlan,
+    user: AnyUser,
+    actions: frozenset[PlanAction],
+    readiness: Readiness | None,
+) -> NextStep:
     """Where the plan stands and what this user may do next (for the dashboard)."""
     policy = validation_policy()
     page = reverse("plan_validation", args=[plan.pk])
@@ -701,7 +750,7 @@ def next_step(plan: ActionPlan, user, actions, readiness: Readiness | None) -> N
         if set(policy.signable(user, plan)) - approved:
             return NextStep(text, plan_page(PlanPage.SIGN, plan), _("Sign for your organisation"))
         return NextStep(text, page + "#signatures", _("See the sign-offs"))
-    if plan.status == PlanStatus.VALIDATED:
+    if plan.status == PlanStatus.VALIDATED and version is not None:
         if may_change and not policy.adoption_refusal(plan, user):
             return NextStep(
                 _("Version %(number)s is validated: adopt it.") % {"number": version.number},

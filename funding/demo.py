@@ -378,7 +378,7 @@ def load(data: DemoData) -> None:
     interventions = {item.title: item for item in Intervention.objects.filter(plan=plan)}
     if not interventions:
         return
-    actor = User.objects.filter(username="coordinator").first()
+    actor = User.objects.get(username="coordinator")
     organisations = _funders(data)
     sources = _demo_sources(actor, plan, organisations)
     data.created["funding sources"] += len(sources)

@@ -110,7 +110,7 @@ def csv_bytes(table: Table) -> bytes:
 
 def xlsx_bytes(table: Table, currency: str) -> bytes:
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]  # a new workbook's one sheet, the active one
     sheet.title = _("Funding")[:31]
     sheet.append(table.headers)
     for cell in sheet[1]:

@@ -30,6 +30,7 @@ from funding.services import (
 )
 from governance.forms import Radios, SortedFilterForm, SortField
 from interventions.models import Intervention
+from msd_planner.lib.fields import form_field
 from msd_planner.lib.money import currency_choices
 from msd_planner.lib.versioned_edit import VersionedModelForm
 from targets.models import Consultation
@@ -63,10 +64,13 @@ class SourceForm(VersionedModelForm):
     def __init__(self, *args, plan: ActionPlan, providers, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
-        self.fields["provider"].queryset = providers
-        self.fields["provider"].empty_label = _("Choose the organisation")
-        self.fields["kind"].choices = [("", _("Choose the kind")), *SourceKind.choices]
-        self.fields["currency"].choices = [("", _("Choose the currency")), *currency_choices()]
+        provider = form_field(self, "provider", forms.ModelChoiceField)
+        provider.queryset = providers
+        provider.empty_label = _("Choose the organisation")
+        kind = form_field(self, "kind", forms.ChoiceField)
+        kind.choices = [("", _("Choose the kind")), *SourceKind.choices]
+        currency = form_field(self, "currency", forms.ChoiceField)
+        currency.choices = [("", _("Choose the currency")), *currency_choices()]
         if not self.instance.pk and not self.initial.get("currency"):
             self.initial["currency"] = plan.base_currency
         only = list(providers[:2])
@@ -125,14 +129,15 @@ class CommitmentForm(VersionedModelForm):
         plan = intervention.plan
         self.plan, self.intervention = plan, intervention
         base = plan.base_currency
-        self.fields["source"].queryset = sources
-        self.fields["source"].empty_label = _("Choose the source")
-        self.fields["stage"].choices = Stage.choices
+        source = form_field(self, "source", forms.ModelChoiceField)
+        source.queryset = sources
+        source.empty_label = _("Choose the source")
+        form_field(self, "stage", forms.ChoiceField).choices = Stage.choices
         self._currency_field(base, sources)
-        self.fields["local_channel"].choices = LocalChannel.choices
-        self.fields["local_actors"].queryset = local_actors
+        form_field(self, "local_channel", forms.ChoiceField).choices = LocalChannel.choices
+        form_field(self, "local_actors", forms.ModelChoiceField).queryset = local_actors
         for name in ("amount", "exchange_rate", "disbursed", "to_local_actors"):
-            field = self.fields[name]
+            field = form_field(self, name, forms.DecimalField)
             field.localize = True
             field.widget.is_localized = True
             # Any number is taken here; commitment_problems says everything wrong with it
@@ -170,7 +175,7 @@ class CommitmentForm(VersionedModelForm):
     def _currency_field(self, base: str, sources) -> None:
         """The currency starts as the source's; the plan's and the sources' currencies
         come first in the list, then every other."""
-        field = self.fields["currency"]
+        field = form_field(self, "currency", forms.ChoiceField)
         field.required = False
         field.help_text = _(
             "Left as “The source's currency”, the amount is recorded in the currency of "
@@ -309,16 +314,15 @@ class EngagementForm(VersionedModelForm):
     def __init__(self, *args, plan: ActionPlan, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
-        self.fields["partner"].queryset = organisations
-        self.fields["partner"].empty_label = _("Choose the partner")
-        self.fields["kind"].choices = EngagementKind.choices
-        self.fields["consultation"].queryset = Consultation.objects.filter(plan=plan).order_by(
-            "-held_on"
-        )
-        self.fields["consultation"].empty_label = _("None")
-        self.fields["interventions"].queryset = Intervention.objects.filter(plan=plan).order_by(
-            "title"
-        )
+        partner = form_field(self, "partner", forms.ModelChoiceField)
+        partner.queryset = organisations
+        partner.empty_label = _("Choose the partner")
+        form_field(self, "kind", forms.ChoiceField).choices = EngagementKind.choices
+        consultation = form_field(self, "consultation", forms.ModelChoiceField)
+        consultation.queryset = Consultation.objects.filter(plan=plan).order_by("-held_on")
+        consultation.empty_label = _("None")
+        interventions = form_field(self, "interventions", forms.ModelChoiceField)
+        interventions.queryset = Intervention.objects.filter(plan=plan).order_by("title")
         self.fields["interventions"].required = False
 
     def clean(self):

@@ -18,6 +18,7 @@ another's gap. Each reader costs a fixed number of queries, however large the pl
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from decimal import Decimal
+from typing import Any, Generic, TypeVar
 
 from django.db.models import (
     Case,
@@ -82,7 +83,9 @@ class Figures:
         """From a row (a model or a dict) carrying the figures as annotations, their names
         after ``prefix`` (a sum may not take the name of the annotation it sums)."""
         get = row.get if isinstance(row, dict) else lambda name: getattr(row, name, None)
-        values = {field.name: _exact(get(prefix + field.name)) for field in fields(cls)}
+        values: dict[str, Any] = {
+            field.name: _exact(get(prefix + field.name)) for field in fields(cls)
+        }
         for name, value in values.items():
             if value is None and name not in ("cost", "gap"):
                 values[name] = ZERO
@@ -96,7 +99,7 @@ def _exact(value: Decimal | None) -> Decimal | None:
     if (
         isinstance(value, Decimal)
         and value.is_finite()
-        and value.as_tuple().exponent < -MONEY_PLACES
+        and int(value.as_tuple().exponent) < -MONEY_PLACES  # an int, the value being finite
     ):
         return value.quantize(Decimal(1).scaleb(-MONEY_PLACES))
     return value
@@ -189,11 +192,14 @@ def interventions_with_figures(plan: ActionPlan, sort: str = "title") -> QuerySe
     )
 
 
+SubjectT = TypeVar("SubjectT")
+
+
 @dataclass(frozen=True)
-class Row:
+class Row(Generic[SubjectT]):
     """A line of a figures table: what it is about, and its figures."""
 
-    subject: object
+    subject: SubjectT
     figures: Figures
 
 
@@ -208,7 +214,7 @@ def _grouped(plan: ActionPlan, key: str) -> dict:
     return {row[key]: Figures.of(row, prefix="total_") for row in rows}
 
 
-def figures_by_target(plan: ActionPlan) -> list[Row]:
+def figures_by_target(plan: ActionPlan) -> list[Row[PrioritisedTarget]]:
     """Per prioritised target, the figures of the interventions addressing it (an
     intervention addressing two targets counts in both). Two queries."""
     by_target = _grouped(plan, "addressed_targets__prioritised_target")
@@ -219,7 +225,7 @@ def figures_by_target(plan: ActionPlan) -> list[Row]:
     ]
 
 
-def figures_by_lead(plan: ActionPlan) -> list[Row]:
+def figures_by_lead(plan: ActionPlan) -> list[Row[Organisation]]:
     """Per lead organisation, the figures of the interventions it leads. Two queries."""
     by_lead = _grouped(plan, "lead_organisation")
     organisations = Organisation.objects.filter(pk__in=by_lead).order_by("name")
@@ -359,7 +365,7 @@ def interventions_needing_funds(plan: ActionPlan) -> QuerySet[Intervention]:
     to approach (three queries, however many)."""
     return (
         interventions_with_figures(plan, sort="gap")
-        .filter(gap__gt=0)
+        .filter(gap__gt=0)  # type: ignore[misc]  # an annotation of interventions_with_figures
         .select_related("mobilisation_strategy")
         .prefetch_related("mobilisation_strategy__partners_to_approach")
     )

@@ -118,9 +118,12 @@ def _provider_allowed(actor: User | None, plan: ActionPlan, provider: Organisati
 def source_problems(plan: ActionPlan, values: dict, source_pk: int | None = None) -> dict:
     problems: dict[str, list] = {}
     name = (values.get("name") or "").strip()
+    same_name = FundingSource.objects.filter(plan=plan, name__iexact=name)
+    if source_pk is not None:
+        same_name = same_name.exclude(pk=source_pk)
     if not name:
         problems["name"] = [_("Name the source.")]
-    elif FundingSource.objects.filter(plan=plan, name__iexact=name).exclude(pk=source_pk).exists():
+    elif same_name.exists():
         problems["name"] = [_("This plan already has a source of this name.")]
     currency = values.get("currency")
     if currency and currency not in current_currency_codes():

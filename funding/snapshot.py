@@ -169,6 +169,7 @@ SECTION = SnapshotSection(
     # money disbursed is recorded after adoption (funding.rules.DISBURSEMENT_RECORD)
     living=frozenset({"disbursed", "disbursed_to_local_actors"}),
     terms={"source_kind": _source_kind},
+    # A label may be None (the stored one is kept); hooks.SnapshotSection says str for now.
     labels={
         "target_funding": target_label,
         "mix": lambda record: _source_kind(record["label"]),

@@ -7,6 +7,7 @@ app alone.
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from babel.dates import format_date
 from django.conf import settings
@@ -74,7 +75,7 @@ DEMO_USERS = [
 
 _NATIONAL = {"level": OrganisationLevel.NATIONAL, "country": "GH"}
 _LOCAL_ACTOR = {"level": OrganisationLevel.LOCAL, "country": "GH", "is_local_actor": True}
-DEMO_ORGANISATIONS = [
+DEMO_ORGANISATIONS: list[dict[str, Any]] = [
     {
         "name": "Ministry of the Interior",
         "acronym": "MINT",
@@ -176,7 +177,7 @@ def _ensure_user(spec: DemoUser, organisations: dict[str, Organisation]) -> bool
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
-    if created and spec.organisation:
+    if created and spec.organisation and spec.role:
         membership_set(
             actor=None, user=user, organisation=organisations[spec.organisation], role=spec.role
         )

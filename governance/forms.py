@@ -27,6 +27,7 @@ from governance.permissions import organisations_visible_to
 from governance.selectors import ORGANISATION_SORTS, plan_governance
 from governance.services.lead_arrangement import LeadArrangementData, lead_arrangement_problems
 from msd_planner.lib.ratelimit import ratelimit_hit
+from msd_planner.lib.types import StrOrPromise
 from msd_planner.lib.versioned_edit import VersionedForm, VersionedModelForm
 
 USERNAME_MAX_LENGTH = User._meta.get_field("username").max_length
@@ -135,7 +136,7 @@ class SortedFilterForm(forms.Form):
     def ordering(self) -> str:
         """The sort asked for, or the default; a filter in error leaves it as asked."""
         if not self.is_bound:
-            return self.fields["sort"].default
+            return self.fields["sort"].default  # type: ignore[attr-defined]  # a SortField
         self.is_valid()  # cleans every field; the sort's cleaning never fails
         return self.cleaned_data["sort"]
 
@@ -354,13 +355,13 @@ class LeadArrangementForm(VersionedForm):
                 empty_label=_("Not assigned (goes to the lead body when there is only one)"),
             )
 
-    def saved_values(self, current) -> list[tuple[str, str]]:
+    def saved_values(self, current) -> list[tuple[StrOrPromise, StrOrPromise]]:
         """The lead arrangement as it is saved now, for the conflict screen."""
         governance = plan_governance(current.plan)
         arrangement = governance.arrangement
         if arrangement is None:
             return [(_("Who leads the process"), _("Not set"))]
-        rows = [
+        rows: list[tuple[StrOrPromise, StrOrPromise]] = [
             (_("Who leads the process"), arrangement.get_model_display()),
             (_("Lead bodies"), ", ".join(str(body.organisation) for body in governance.leads)),
             (

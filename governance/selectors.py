@@ -25,6 +25,7 @@ from governance.models import (
 )
 from governance.permissions import organisations_visible_to
 from msd_planner.lib.history import unattributed_author
+from msd_planner.lib.types import StrOrPromise
 
 ORGANISATION_SORTS = {"name": "name", "type": "type", "members": "-member_count"}
 
@@ -102,7 +103,7 @@ class PlanGovernance:
     arrangement: LeadArrangement | None
     leads: list[LeadBody]
     advisers: list[LeadBody]
-    responsibilities: list[tuple[str, Organisation | None]]
+    responsibilities: list[tuple[StrOrPromise, Organisation | None]]
     participants: list[ParticipantRow]
 
     @property

@@ -83,7 +83,7 @@ class TwoFactorMiddleware:
     @staticmethod
     def _step_owed(request: HttpRequest) -> str:
         user = request.user
-        if not user.is_authenticated or user.is_verified():
+        if not user.is_authenticated or user.is_verified():  # type: ignore[attr-defined]  # django-otp's middleware adds it
             return NONE
         step = request.session.get(SESSION_KEY)
         if step is None:

@@ -37,7 +37,8 @@ def interventions_chapter(content: dict) -> dict:
         Intervention(record, indicators_of.get(record["key"], []))
         for record in snapshot_records(content, "interventions", "intervention")
     ]
-    by_target, described_under = [], {}
+    by_target: list[tuple[dict, list[Entry]]] = []
+    described_under: dict[str, dict] = {}
     for target in snapshot_records(content, "targets", "target"):
         code = target["key"].split(":", 1)[1]
         entries = []

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +18,7 @@ from interventions.models import (
     Sector,
 )
 from interventions.services import INTERVENTION_FIELDS, Links, intervention_problems
+from msd_planner.lib.fields import form_field, label_choices
 from msd_planner.lib.integers import INTEGER_MAX
 from msd_planner.lib.versioned_edit import VersionedModelForm
 
@@ -68,10 +71,13 @@ class InterventionForm(VersionedModelForm):
         self._group_fields_add()
 
     def _main_fields_set_up(self, plan: ActionPlan, leads) -> None:
-        self.fields["level"].choices = InterventionLevel.choices
-        self.fields["status"].choices = InterventionStatus.choices
-        self.fields["sector"].choices = [("", _("Choose the sector")), *Sector.choices]
-        lead = self.fields["lead_organisation"]
+        form_field(self, "level", forms.ChoiceField).choices = InterventionLevel.choices
+        form_field(self, "status", forms.ChoiceField).choices = InterventionStatus.choices
+        form_field(self, "sector", forms.ChoiceField).choices = [
+            ("", _("Choose the sector")),
+            *Sector.choices,
+        ]
+        lead = form_field(self, "lead_organisation", forms.ModelChoiceField)
         lead.queryset = leads
         lead.empty_label = _("Choose the lead organisation")
         if not self.instance.pk and not self.initial.get("lead_organisation"):
@@ -207,10 +213,10 @@ class InterventionForm(VersionedModelForm):
 
 
 class InterventionFilterForm(SortedFilterForm):
-    target = forms.ModelChoiceField(
+    target: "forms.ModelChoiceField[Any]" = forms.ModelChoiceField(
         label=_("Target"), required=False, queryset=None, empty_label=_("All targets")
     )
-    organisation = forms.ModelChoiceField(
+    organisation: "forms.ModelChoiceField[Any]" = forms.ModelChoiceField(
         label=_("Organisation"),
         required=False,
         queryset=None,
@@ -233,12 +239,12 @@ class InterventionFilterForm(SortedFilterForm):
 
     def __init__(self, *args, plan: ActionPlan, **kwargs):
         super().__init__(*args, **kwargs)
-        targets = self.fields["target"]
+        targets = form_field(self, "target", forms.ModelChoiceField)
         targets.queryset = selectors.accepted_targets(plan)
-        targets.label_from_instance = lambda item: item.target.code
-        organisations = self.fields["organisation"]
+        label_choices(targets, lambda item: item.target.code)
+        organisations = form_field(self, "organisation", forms.ModelChoiceField)
         organisations.queryset = selectors.participants(plan)
-        organisations.label_from_instance = lambda organisation: organisation.short_name
+        label_choices(organisations, lambda organisation: organisation.short_name)
 
 
 class CommentForm(forms.ModelForm):

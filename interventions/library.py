@@ -37,6 +37,7 @@ from interventions.services import (
     intervention_create,
     intervention_problems,
 )
+from msd_planner.lib.types import StrOrPromise
 from targets.models import Indicator, PrioritisedTarget, ProposalStatus
 
 EXAMPLES_FILE = Path(__file__).resolve().parent / "data" / "examples.json"
@@ -64,13 +65,13 @@ class Example:
     beneficiaries: tuple[str, ...]
     indicators: tuple[ExampleIndicator, ...]
 
-    def get_level_display(self) -> str:
+    def get_level_display(self) -> StrOrPromise:
         return InterventionLevel(self.level).label
 
-    def get_sector_display(self) -> str:
+    def get_sector_display(self) -> StrOrPromise:
         return Sector(self.sector).label
 
-    def beneficiary_labels(self) -> list[str]:
+    def beneficiary_labels(self) -> list[StrOrPromise]:
         return [BeneficiaryGroup(group).label for group in self.beneficiaries]
 
 
@@ -176,7 +177,7 @@ LIST_SEPARATOR = ";"
 class Column:
     name: str  # the header, as the template writes it
     required: bool
-    help: str  # what it holds, for the page
+    help: StrOrPromise  # what it holds, for the page
 
 
 IMPORT_COLUMNS = (
@@ -296,7 +297,7 @@ def template_bytes(file_format: str) -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]  # a new workbook's one sheet, the active one
     sheet.title = "interventions"
     sheet.append(list(COLUMN_NAMES))
     for row in EXAMPLE_ROWS:
@@ -600,7 +601,7 @@ def _row_partners(values, participants, problems: _RowProblems) -> dict[int, str
                 "partners", _("%(name)s does not take part in this plan.") % {"name": part}
             )
         else:
-            partners[organisation.pk] = PartnerRole.IMPLEMENTING
+            partners[organisation.pk] = PartnerRole.IMPLEMENTING.value
     return partners
 
 

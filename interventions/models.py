@@ -337,12 +337,12 @@ class ResultIndicator(Versioned):
         ]
 
     def __str__(self) -> str:
-        return self.name or (self.sdg_indicator.code if self.sdg_indicator_id else "")
+        return self.name or (self.sdg_indicator.code if self.sdg_indicator is not None else "")
 
     @property
     def label(self) -> str:
         """The indicator in words: its national name, else its global code and title."""
-        if self.name or not self.sdg_indicator_id:
+        if self.name or self.sdg_indicator is None:
             return self.name
         return f"{self.sdg_indicator.code} {self.sdg_indicator.title}"
 

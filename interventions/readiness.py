@@ -27,7 +27,11 @@ def interventions_readiness(plan: ActionPlan) -> list[ReadinessItem]:
     ones) is complete: lead taking part, level, timeline inside the plan period, cost and
     an indicator with a baseline and a target. Two queries."""
     interventions = _interventions_checked(plan)
-    outsiders = [item.title for item in interventions if not item.lead_takes_part]
+    outsiders = [
+        item.title
+        for item in interventions
+        if not item.lead_takes_part  # type: ignore[attr-defined]  # annotated by the query
+    ]
     list_url = reverse("intervention_list", args=[plan.pk])
     return [
         _coverage_item(plan),
@@ -117,7 +121,7 @@ def _incomplete(plan: ActionPlan, interventions: list[Intervention]) -> dict[str
             missing.append(_("timeline inside the plan period"))
         if item.estimated_cost is None:
             missing.append(_("cost estimate"))
-        if not item.measured:
+        if not item.measured:  # type: ignore[attr-defined]  # annotated by the query
             missing.append(_("an indicator with a baseline and a target"))
         for what in missing:
             incomplete.setdefault(what, []).append(item.title)

@@ -17,6 +17,8 @@ from interventions.services import (
     progress_problems,
     timeline_years,
 )
+from msd_planner.lib.fields import form_field, label_choices
+from msd_planner.lib.types import StrOrPromise
 from msd_planner.lib.versioned_edit import VersionedModelForm
 from targets.models import Indicator
 
@@ -65,14 +67,14 @@ class ResultIndicatorForm(VersionedModelForm):
         self.intervention = intervention
         # What is saved stays choosable, so that the service's rule names the problem
         # (a participant that left, a target no longer addressed) instead of a blank.
-        sdg = self.fields["sdg_indicator"]
+        sdg = form_field(self, "sdg_indicator", forms.ModelChoiceField)
         sdg.queryset = Indicator.objects.filter(
             Q(target_id__in=intervention.addressed_targets.values("prioritised_target__target_id"))
             | Q(pk=self.instance.sdg_indicator_id)
         ).order_by("position")
-        sdg.label_from_instance = lambda item: f"{item.code} {item.title}"
+        label_choices(sdg, lambda item: f"{item.code} {item.title}")
         sdg.empty_label = _("— a national indicator instead —")
-        reporter = self.fields["reporting_organisation"]
+        reporter = form_field(self, "reporting_organisation", forms.ModelChoiceField)
         # A subquery, not a join: joined, an organisation taking part in two plans comes
         # out twice when the current one is ORed in, and the choice field answers 500.
         participants = Participation.objects.filter(plan_id=intervention.plan_id)
@@ -80,7 +82,7 @@ class ResultIndicatorForm(VersionedModelForm):
             Q(pk__in=participants.values("organisation_id"))
             | Q(pk=self.instance.reporting_organisation_id)
         ).order_by("name")
-        reporter.label_from_instance = lambda organisation: organisation.name
+        label_choices(reporter, lambda organisation: organisation.name)
         self._add_target_fields()
 
     def _add_target_fields(self) -> None:
@@ -151,7 +153,7 @@ class ResultIndicatorForm(VersionedModelForm):
             return
         super().add_error(field, error)
 
-    def saved_values(self, current) -> list[tuple[str, str]]:
+    def saved_values(self, current) -> list[tuple[StrOrPromise, StrOrPromise]]:
         """The conflict screen's saved values, with the target values the user changed."""
         shown = super().saved_values(current)
         saved = {item.year: item.value for item in current.target_values.all()}

@@ -147,7 +147,8 @@ def build(plan: ActionPlan) -> dict:
         )
     return {
         "records": records,
-        "totals": {"interventions": str(counted), "cost": frozen_amount(cost) if counted else None},
+        # cost stays the int 0 (stored "0.000000") when no counted intervention has one
+        "totals": {"interventions": str(counted), "cost": frozen_amount(cost) if counted else None},  # type: ignore[arg-type]
     }
 
 

@@ -49,7 +49,8 @@ def check_cache() -> None:
 
 def check_broker() -> None:
     with celery_app.connection_for_write(connect_timeout=BROKER_TIMEOUT) as connection:
-        connection.ensure_connection(max_retries=1, interval_start=0, timeout=BROKER_TIMEOUT)
+        # kombu takes the timeout in seconds as a float; its stubs say int.
+        connection.ensure_connection(max_retries=1, interval_start=0, timeout=BROKER_TIMEOUT)  # type: ignore[arg-type]
 
 
 def check_storage() -> None:

@@ -148,7 +148,7 @@ def _demo_target(
 
 def _demo_proposals(plan: ActionPlan, organisations: dict[str, Organisation]) -> None:
     """Two targets proposed by ministries' editors, awaiting the coordinators' decision."""
-    labour_editor = User.objects.filter(username="editor").first()
+    labour_editor = User.objects.get(username="editor")
     prioritised_target_add(
         actor=labour_editor,
         plan=plan,
@@ -156,7 +156,7 @@ def _demo_proposals(plan: ActionPlan, organisations: dict[str, Organisation]) ->
         rationale="Child labour in cocoa-growing areas draws on internal migrant children.",
         proposer_organisation=organisations["MELR"],
     )
-    statistics_editor = User.objects.filter(username="stats.editor").first()
+    statistics_editor = User.objects.get(username="stats.editor")
     prioritised_target_add(
         actor=statistics_editor,
         plan=plan,

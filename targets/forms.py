@@ -1,4 +1,5 @@
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.db.models import Q, QuerySet
@@ -9,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from action_plans.models import ActionPlan
 from governance.forms import Checkboxes, Radios
 from governance.models import Organisation
+from msd_planner.lib.fields import form_field, label_choices, verbose_name
+from msd_planner.lib.types import StrOrPromise
 from msd_planner.lib.versioned_edit import VersionedForm, VersionedModelForm
 from targets import selectors
 from targets.models import (
@@ -92,8 +95,9 @@ class TargetPickForm(forms.Form):
 
     def __init__(self, *args, choices: QuerySet[Target], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["target"].queryset = choices
-        self.fields["target"].label_from_instance = lambda target: f"{target.code} {target.title}"
+        target = form_field(self, "target", forms.ModelChoiceField)
+        target.queryset = choices
+        label_choices(target, lambda target: f"{target.code} {target.title}")
 
 
 class PrioritisedTargetForm(VersionedModelForm):
@@ -202,12 +206,15 @@ class BaseCriteriaFormSet(forms.BaseFormSet):
                 form.cleaned_data["weight"],
             )
             for form in self.forms
-            if form.cleaned_data and not self._should_delete_form(form)
+            # Django's own test for a form marked deleted (untyped: not public)
+            if form.cleaned_data and not self._should_delete_form(form)  # type: ignore[attr-defined]
         ]
 
 
-CriteriaFormSet = forms.formset_factory(
-    CriterionForm, formset=BaseCriteriaFormSet, extra=1, can_delete=True
+# formset_factory subclasses ``formset``; django-stubs gives it as a plain BaseFormSet.
+CriteriaFormSet = cast(
+    type[BaseCriteriaFormSet],
+    forms.formset_factory(CriterionForm, formset=BaseCriteriaFormSet, extra=1, can_delete=True),
 )
 
 
@@ -226,8 +233,9 @@ class IndicatorForm(forms.Form):
     def __init__(self, *args, target: Target, **kwargs):
         # "A global indicator or a proxy, not both" is the service's rule.
         super().__init__(*args, **kwargs)
-        self.fields["indicator"].queryset = target.indicators.order_by("position")
-        self.fields["indicator"].label_from_instance = lambda item: f"{item.code} {item.title}"
+        indicator = form_field(self, "indicator", forms.ModelChoiceField)
+        indicator.queryset = target.indicators.order_by("position")
+        label_choices(indicator, lambda item: f"{item.code} {item.title}")
 
 
 class ProposalDecisionForm(forms.Form):
@@ -317,10 +325,9 @@ class CoherenceFilterForm(forms.Form):
 # --- the consultation log ------------------------------------------------------------
 
 
-def _topic_choices() -> list[tuple[str, str]]:
+def _topic_choices() -> list[tuple[str, StrOrPromise]]:
     return [
-        (name, capfirst(Consultation._meta.get_field(name).verbose_name))
-        for name in Consultation.TOPIC_FIELDS
+        (name, capfirst(verbose_name(Consultation, name))) for name in Consultation.TOPIC_FIELDS
     ]
 
 
@@ -397,7 +404,7 @@ class ConsultationForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         self.plan = plan
         self.acting_for = acting_for
-        self.fields["kind"].choices = ConsultationKind.choices
+        form_field(self, "kind", forms.ChoiceField).choices = ConsultationKind.choices
         self.fields["held_on"].widget.attrs["min"] = CONSULTATIONS_FROM.isoformat()
         self.fields["held_on"].widget.attrs["max"] = timezone.localdate().isoformat()
         self.initial["topics"] = [
@@ -405,20 +412,20 @@ class ConsultationForm(VersionedModelForm):
         ]
         # Organisations recorded as present stay choosable after they leave the plan.
         present = self.instance.organisations.all() if self.instance.pk else []
-        organisations = self.fields["organisations"]
+        organisations = form_field(self, "organisations", forms.ModelChoiceField)
         organisations.queryset = Organisation.objects.filter(
             Q(pk__in=plan.participations.values("organisation_id"))
             | Q(pk__in=[organisation.pk for organisation in present])
         ).order_by("name")
-        organisations.label_from_instance = _organisation_label
-        targets = self.fields["prioritised_targets"]
+        label_choices(organisations, _organisation_label)
+        targets = form_field(self, "prioritised_targets", forms.ModelChoiceField)
         targets.queryset = (
             plan.prioritised_targets.filter(status=ProposalStatus.ACCEPTED)
             .select_related("target")
             .order_by("target__position")
         )
-        targets.label_from_instance = lambda item: f"{item.target.code} {item.target.title}"
-        self.fields["frameworks"].queryset = plan.frameworks.all()
+        label_choices(targets, lambda item: f"{item.target.code} {item.target.title}")
+        form_field(self, "frameworks", forms.ModelChoiceField).queryset = plan.frameworks.all()
 
     def clean(self):
         cleaned = super().clean()

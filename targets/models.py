@@ -9,6 +9,7 @@ from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from msd_planner.lib.fields import verbose_name
 from msd_planner.lib.history import HistoryWithLinks
 from msd_planner.lib.integers import SMALL_INTEGER_MAX, FitsTheColumn
 from msd_planner.lib.translation import TranslatedFieldsMixin, active_content_language
@@ -389,7 +390,7 @@ class FollowedIndicator(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.indicator.code if self.indicator_id else self.proxy_name
+        return self.indicator.code if self.indicator is not None else self.proxy_name
 
 
 # --- review of existing frameworks -----------------------------------------------------
@@ -649,7 +650,7 @@ class Consultation(Versioned):
     def topics(self) -> list[str]:
         """The topics discussed, in words."""
         return [
-            str(capfirst(self._meta.get_field(name).verbose_name))
+            str(capfirst(verbose_name(self, name)))
             for name in self.TOPIC_FIELDS
             if getattr(self, name)
         ]

@@ -13,8 +13,8 @@ def weighted_score(scores: Mapping[int, int], weights: Mapping[int, Decimal]) ->
     weighted = {criterion: weight for criterion, weight in weights.items() if weight > 0}
     if not weighted or any(criterion not in scores for criterion in weighted):
         return None
-    total_weight = sum(weighted.values())
-    total = sum(weight * scores[criterion] for criterion, weight in weighted.items())
+    total_weight = sum(weighted.values(), Decimal(0))
+    total = sum((weight * scores[criterion] for criterion, weight in weighted.items()), Decimal(0))
     return (total / total_weight).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
@@ -46,7 +46,7 @@ def rank(items: Iterable[Rankable]) -> list[tuple[int, Rankable]]:
     previous = -1
     for item in overridden:
         # After the override placed before it, so that it does not push that one down.
-        previous = max(min(item.rank_override - 1, len(ordered)), previous + 1)
+        previous = max(min((item.rank_override or 0) - 1, len(ordered)), previous + 1)
         ordered.insert(previous, item)
     return list(enumerate(ordered, start=1))
 
@@ -60,7 +60,7 @@ def shared_ranks(ranked: list[tuple[int, Rankable]]) -> list[tuple[int, bool, Ra
     def ties(item: Rankable) -> bool:
         return item.score is not None and not item.rank_override
 
-    shared = []
+    shared: list[tuple[int, bool, Rankable]] = []
     for index, (position, item) in enumerate(ranked):
         before = ranked[index - 1][1] if index else None
         after = ranked[index + 1][1] if index + 1 < len(ranked) else None

@@ -70,7 +70,7 @@ def _matching_query(query: str) -> Q:
             in_indicator |= Q(**{f"{name}__icontains": word})
         indicator_matches = Exists(Indicator.objects.filter(in_indicator, target=OuterRef("pk")))
         condition &= in_target | indicator_matches
-    return condition
+    return condition  # type: ignore[return-value]  # Q | Exists is a Q; django-stubs: Combinable
 
 
 def catalogue_targets(*, query: str = "", relevance: str = "") -> QuerySet[Target]:

@@ -1,11 +1,12 @@
 """Writes to the targets app."""
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -88,10 +89,10 @@ def _read_rows(path: Path, required: set[str]) -> list[dict[str, str]]:
 def _sync(
     model: type[models.Model],
     key: str,
-    wanted: dict[object, dict[str, object]],
+    wanted: Mapping[Any, Mapping[str, object]],
 ) -> tuple[int, int]:
     """Create missing rows and update differing ones; returns (created, updated)."""
-    existing = {getattr(row, key): row for row in model.objects.all()}
+    existing = {getattr(row, key): row for row in model._default_manager.all()}
     to_create, to_update, changed_fields = [], [], set()
     for natural_key, values in wanted.items():
         row = existing.get(natural_key)
@@ -104,9 +105,9 @@ def _sync(
                 setattr(row, name, values[name])
             to_update.append(row)
             changed_fields |= differing
-    model.objects.bulk_create(to_create)
+    model._default_manager.bulk_create(to_create)
     if to_update:
-        model.objects.bulk_update(to_update, sorted(changed_fields))
+        model._default_manager.bulk_update(to_update, sorted(changed_fields))
     return len(to_create), len(to_update)
 
 
@@ -418,7 +419,9 @@ def scoring_criteria_set(
     names = [name.strip().lower() for _id, name, _weight in criteria]
     if len(set(names)) != len(names):
         raise ValidationError(_("Two criteria have the same name."))
-    existing = {criterion.id: criterion for criterion in plan.scoring_criteria.all()}
+    existing: dict[int | None, ScoringCriterion] = {
+        criterion.id: criterion for criterion in plan.scoring_criteria.all()
+    }
     kept = {criterion_id for criterion_id, _name, _weight in criteria if criterion_id}
     if kept - existing.keys():
         raise ValidationError(_("A criterion does not belong to this plan."))

@@ -15,6 +15,7 @@ from action_plans.hooks import (
 )
 from action_plans.models import ActionPlan
 from governance.models import Organisation
+from msd_planner.lib.fields import verbose_name
 from msd_planner.lib.translation import CONTENT_LANGUAGES, active_content_language
 from targets.models import (
     Coherence,
@@ -189,9 +190,7 @@ def _assessment(target: str, coherence: str, note: str | None) -> str:
     return f"{target}: {_coherence(coherence)}" + (f" ({note})" if note else "")
 
 
-_topics = [
-    (name, Consultation._meta.get_field(name).verbose_name) for name in Consultation.TOPIC_FIELDS
-]
+_topics = [(name, verbose_name(Consultation, name)) for name in Consultation.TOPIC_FIELDS]
 
 SECTION = SnapshotSection(
     name="targets",
@@ -235,5 +234,6 @@ SECTION = SnapshotSection(
         "consultation_kind": choice_term(ConsultationKind.choices),
         "topics": choice_term(_topics),
     },
+    # A label may be None (the stored one is kept); hooks.SnapshotSection says str for now.
     labels={"target": target_label},
 )

@@ -30,6 +30,7 @@ from funding.rules import (
 from interventions.models import Intervention
 from msd_planner.lib.errors import ActionRefused
 from msd_planner.lib.pages import confirmation_page, remove_and_tell
+from msd_planner.lib.types import UserRequest
 from msd_planner.lib.versioned_edit import VersionedEdit
 
 
@@ -109,7 +110,7 @@ def _form_page(request, access, edit, intervention, commitment=None, no_sources=
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def commitment_create(request: HttpRequest, pk: int, intervention_pk: int) -> HttpResponse:
+def commitment_create(request: UserRequest, pk: int, intervention_pk: int) -> HttpResponse:
     access = _intervention(request, pk, intervention_pk, PlanAction.CONTRIBUTE)
     intervention = access.object
     sources = source_choices(access)
@@ -142,7 +143,7 @@ def commitment_create(request: HttpRequest, pk: int, intervention_pk: int) -> Ht
 @require_http_methods(["GET", "POST"])
 @login_required
 def commitment_edit(
-    request: HttpRequest, pk: int, intervention_pk: int, commitment_pk: int
+    request: UserRequest, pk: int, intervention_pk: int, commitment_pk: int
 ) -> HttpResponse:
     access = _commitment(request, pk, intervention_pk, commitment_pk)
     commitment = access.object
@@ -179,7 +180,7 @@ def commitment_edit(
 @require_http_methods(["GET", "POST"])
 @login_required
 def commitment_remove(
-    request: HttpRequest, pk: int, intervention_pk: int, commitment_pk: int
+    request: UserRequest, pk: int, intervention_pk: int, commitment_pk: int
 ) -> HttpResponse:
     access = _commitment(request, pk, intervention_pk, commitment_pk)
     commitment = access.object
@@ -211,7 +212,7 @@ def commitment_remove(
 @require_http_methods(["GET", "POST"])
 @login_required
 def commitment_disbursement(
-    request: HttpRequest, pk: int, intervention_pk: int, commitment_pk: int
+    request: UserRequest, pk: int, intervention_pk: int, commitment_pk: int
 ) -> HttpResponse:
     """The money disbursed to date of a committed commitment: living work, whatever the
     plan's status (funding.rules.DISBURSEMENT_RECORD)."""
@@ -249,7 +250,7 @@ def commitment_disbursement(
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def strategy_edit(request: HttpRequest, pk: int, intervention_pk: int) -> HttpResponse:
+def strategy_edit(request: UserRequest, pk: int, intervention_pk: int) -> HttpResponse:
     access = _intervention(request, pk, intervention_pk, STRATEGY_EDIT)
     intervention = access.object
     strategy = selectors.strategy_of(intervention) or MobilisationStrategy(

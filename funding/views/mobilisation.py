@@ -17,6 +17,7 @@ from funding.models import Engagement
 from funding.rules import ENGAGEMENT_LOG, STRATEGY_EDIT, visible_organisations
 from msd_planner.lib.pages import confirmation_page, remove_and_tell
 from msd_planner.lib.pagination import paginate
+from msd_planner.lib.types import UserRequest
 from msd_planner.lib.versioned_edit import VersionedEdit
 
 RECENT_ENGAGEMENTS = 5
@@ -74,7 +75,7 @@ def _form_page(request, access, edit, engagement=None):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def engagement_create(request: HttpRequest, pk: int) -> HttpResponse:
+def engagement_create(request: UserRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, ENGAGEMENT_LOG)
     edit = VersionedEdit(
         request,
@@ -112,7 +113,7 @@ def _engagement(request, pk, engagement_pk):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def engagement_edit(request: HttpRequest, pk: int, engagement_pk: int) -> HttpResponse:
+def engagement_edit(request: UserRequest, pk: int, engagement_pk: int) -> HttpResponse:
     access = _engagement(request, pk, engagement_pk)
     engagement = access.object
     edit = VersionedEdit(
@@ -143,7 +144,7 @@ def engagement_edit(request: HttpRequest, pk: int, engagement_pk: int) -> HttpRe
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def engagement_remove(request: HttpRequest, pk: int, engagement_pk: int) -> HttpResponse:
+def engagement_remove(request: UserRequest, pk: int, engagement_pk: int) -> HttpResponse:
     access = _engagement(request, pk, engagement_pk)
     engagement = access.object
     if request.method == "POST":

@@ -15,6 +15,7 @@ from funding.models import FundingSource
 from funding.rules import SOURCE_EDIT, provider_choices
 from governance import selectors as governance_selectors
 from msd_planner.lib.pages import confirmation_page, remove_and_tell
+from msd_planner.lib.types import UserRequest
 from msd_planner.lib.versioned_edit import VersionedEdit
 
 
@@ -42,7 +43,7 @@ def _form_page(request, access, edit, source=None):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def source_create(request: HttpRequest, pk: int) -> HttpResponse:
+def source_create(request: UserRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.CONTRIBUTE)
     providers = provider_choices(access)
     edit = VersionedEdit(
@@ -63,7 +64,7 @@ def source_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def source_edit(request: HttpRequest, pk: int, source_pk: int) -> HttpResponse:
+def source_edit(request: UserRequest, pk: int, source_pk: int) -> HttpResponse:
     access = plan_object_for_user_or_404(
         request.user, pk, selectors.all_sources(), source_pk, SOURCE_EDIT
     )
@@ -94,7 +95,7 @@ def source_edit(request: HttpRequest, pk: int, source_pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def source_remove(request: HttpRequest, pk: int, source_pk: int) -> HttpResponse:
+def source_remove(request: UserRequest, pk: int, source_pk: int) -> HttpResponse:
     access = plan_object_for_user_or_404(
         request.user, pk, selectors.all_sources(), source_pk, SOURCE_EDIT
     )

@@ -112,7 +112,7 @@ def lead_arrangement_set(
         arrangement.version = 1
         attribute(arrangement, actor)
         arrangement.save()
-    wanted = {organisation.id: LeadBodyKind.LEAD for organisation in data.leads}
+    wanted: dict[int, str] = {organisation.id: LeadBodyKind.LEAD for organisation in data.leads}
     wanted.update({organisation.id: LeadBodyKind.ADVISER for organisation in data.advisers})
     # In this order: the responsibilities move to the new bodies before the old ones go.
     bodies, bodies_changed = _lead_bodies_set(actor, arrangement, wanted)

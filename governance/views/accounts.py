@@ -32,6 +32,7 @@ from governance.two_factor import has_authenticator
 from msd_planner.lib.pages import confirmation_page
 from msd_planner.lib.pagination import paginate
 from msd_planner.lib.ratelimit import ratelimit_hit
+from msd_planner.lib.types import UserRequest
 
 
 def _administered_user(request: HttpRequest, pk: int) -> User:
@@ -59,7 +60,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def user_invite(request: HttpRequest) -> HttpResponse:
+def user_invite(request: UserRequest) -> HttpResponse:
     require_account_administrator(request.user)
     form = InviteForm(request.POST or None)
     valid = request.method == "POST" and form.is_valid()
@@ -68,7 +69,7 @@ def user_invite(request: HttpRequest) -> HttpResponse:
     return render(request, "governance/user_invite.html", {"form": form})
 
 
-def invite_and_tell(request: HttpRequest, form, organisation) -> bool:
+def invite_and_tell(request: UserRequest, form, organisation) -> bool:
     """Invite the form's address into ``organisation`` and say so, in the same words
     whether or not the address already has an account, on the administrators' page as on
     the coordinators' (neither page tells who has an account); False when refused, the
@@ -105,7 +106,7 @@ def accept_url_template(request: HttpRequest) -> str:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def user_detail(request: UserRequest, pk: int) -> HttpResponse:
     account = _administered_user(request, pk)
     form = MembershipForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -131,7 +132,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def user_deactivate(request: UserRequest, pk: int) -> HttpResponse:
     account = _administered_user(request, pk)
     if request.method == "POST":
         try:
@@ -157,7 +158,7 @@ def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_resend(request: UserRequest, pk: int) -> HttpResponse:
     account = _administered_user(request, pk)
     if request.method == "POST":
         try:
@@ -189,7 +190,7 @@ def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def user_reactivate(request: UserRequest, pk: int) -> HttpResponse:
     account = _administered_user(request, pk)
     if request.method == "POST":
         accounts.user_reactivate(actor=request.user, user=account)

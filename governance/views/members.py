@@ -18,6 +18,7 @@ from governance.services import memberships
 from governance.views.accounts import invite_and_tell
 from msd_planner.lib.errors import ActionRefused, ObjectHidden
 from msd_planner.lib.pages import confirmation_page, remove_and_tell
+from msd_planner.lib.types import UserRequest
 from msd_planner.lib.versioned_edit import VersionedEdit
 
 
@@ -30,7 +31,7 @@ def _managed_organisation(request: HttpRequest, pk: int) -> Organisation:
     return organisation
 
 
-def _back(request: HttpRequest, membership: Membership) -> str:
+def _back(request: UserRequest, membership: Membership) -> str:
     """Where the page returns: the account's page when an administrator came from it
     (``?from=account``), the organisation's page otherwise."""
     if request.GET.get("from") == "account" and request.user.is_platform_admin:
@@ -49,7 +50,7 @@ def _member(request: HttpRequest, pk: int, membership_pk: int) -> Membership:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def organisation_member_invite(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_member_invite(request: UserRequest, pk: int) -> HttpResponse:
     organisation = _managed_organisation(request, pk)
     form = MemberInviteForm(request.POST or None)
     valid = request.method == "POST" and form.is_valid()
@@ -64,7 +65,7 @@ def organisation_member_invite(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def organisation_member_edit(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+def organisation_member_edit(request: UserRequest, pk: int, membership_pk: int) -> HttpResponse:
     membership = _member(request, pk, membership_pk)
     edit = VersionedEdit(
         request,
@@ -105,7 +106,7 @@ def organisation_member_edit(request: HttpRequest, pk: int, membership_pk: int) 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def organisation_member_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+def organisation_member_remove(request: UserRequest, pk: int, membership_pk: int) -> HttpResponse:
     membership = _member(request, pk, membership_pk)
     if request.method == "POST":
         remove_and_tell(

@@ -16,6 +16,7 @@ from governance.permissions import (
 )
 from governance.services import organisations
 from msd_planner.lib.pagination import paginate, query_without
+from msd_planner.lib.types import UserRequest
 from msd_planner.lib.versioned_edit import VersionedEdit
 
 
@@ -74,7 +75,7 @@ def _organisation_form(request: HttpRequest, organisation: Organisation | None, 
 
 
 def _organisation_form_page(
-    request: HttpRequest, organisation: Organisation | None
+    request: UserRequest, organisation: Organisation | None
 ) -> HttpResponse:
     edit = VersionedEdit(
         request, lambda data, current: _organisation_form(request, current, data), organisation
@@ -107,13 +108,13 @@ def _organisation_form_page(
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def organisation_create(request: HttpRequest) -> HttpResponse:
+def organisation_create(request: UserRequest) -> HttpResponse:
     require_account_administrator(request.user)
     return _organisation_form_page(request, None)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_edit(request: UserRequest, pk: int) -> HttpResponse:
     organisation = get_organisation_for_user_or_404(request.user, pk, edit=True)
     return _organisation_form_page(request, organisation)

@@ -22,6 +22,7 @@ from governance.forms import LeadArrangementForm, ParticipantAddForm, Participan
 from governance.models import Activity, LeadArrangement
 from governance.services import lead_arrangement, participations, signing
 from msd_planner.lib.pages import confirmation_page, remove_and_tell
+from msd_planner.lib.types import UserRequest
 from msd_planner.lib.versioned_edit import VersionedEdit
 
 
@@ -60,7 +61,7 @@ def _lead_arrangement_initial(governance: selectors.PlanGovernance) -> dict:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def lead_arrangement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def lead_arrangement_edit(request: UserRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.GOVERN)
     governance = selectors.plan_governance(access.plan)
     current = governance.arrangement or LeadArrangement(plan=access.plan, version=0)
@@ -91,7 +92,7 @@ def lead_arrangement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
+def participant_add(request: UserRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.GOVERN)
     form = ParticipantAddForm(request.POST or None, plan=access.plan, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -122,7 +123,7 @@ def _participation(request: HttpRequest, pk: int, participation_pk: int):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def participant_edit(request: HttpRequest, pk: int, participation_pk: int) -> HttpResponse:
+def participant_edit(request: UserRequest, pk: int, participation_pk: int) -> HttpResponse:
     access = _participation(request, pk, participation_pk)
     edit = VersionedEdit(
         request,
@@ -152,7 +153,7 @@ def participant_edit(request: HttpRequest, pk: int, participation_pk: int) -> Ht
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def participant_remove(request: HttpRequest, pk: int, participation_pk: int) -> HttpResponse:
+def participant_remove(request: UserRequest, pk: int, participation_pk: int) -> HttpResponse:
     access = _participation(request, pk, participation_pk)
     participation = access.object
     if request.method == "POST":
@@ -180,7 +181,7 @@ def participant_remove(request: HttpRequest, pk: int, participation_pk: int) -> 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def signatory_request(request: HttpRequest, pk: int, participation_pk: int) -> HttpResponse:
+def signatory_request(request: UserRequest, pk: int, participation_pk: int) -> HttpResponse:
     """Ask a participant's coordinators to name a signatory (they set roles, not us)."""
     access = _participation(request, pk, participation_pk)
     participation = access.object

@@ -44,6 +44,7 @@ from governance.two_factor import (
 )
 from governance.views.accounts import _administered_user
 from msd_planner.lib.pages import confirmation_page
+from msd_planner.lib.types import UserRequest
 
 security_log = logging.getLogger("msd_planner.security")
 
@@ -71,10 +72,10 @@ def _verified(request: HttpRequest, device) -> None:
 @require_http_methods(["GET", "POST"])
 @sensitive_post_parameters("code")
 @login_required
-def two_factor_verify(request: HttpRequest) -> HttpResponse:
+def two_factor_verify(request: UserRequest) -> HttpResponse:
     """The second step: the code of the user's authenticator app, or a recovery code."""
     user = request.user
-    if user.is_verified():
+    if user.is_verified():  # type: ignore[attr-defined]  # django-otp's middleware adds it
         return redirect(_next_url(request))
     if not user_has_device(user):
         # The devices went (an administrator's reset) since this session started.
@@ -148,11 +149,11 @@ def _qr_svg(url: str) -> str:
 @require_http_methods(["GET", "POST"])
 @sensitive_post_parameters("code")
 @login_required
-def two_factor_enrol(request: HttpRequest) -> HttpResponse:
+def two_factor_enrol(request: UserRequest) -> HttpResponse:
     """Add an authenticator app: its secret as a QR code and as text, confirmed by a code."""
     user = request.user
     if selectors.has_app_enrolled(user):
-        if not user.is_verified():
+        if not user.is_verified():  # type: ignore[attr-defined]  # django-otp's middleware adds it
             return redirect(f"{reverse('two_factor_verify')}?{request.GET.urlencode()}")
         messages.info(request, _("You already sign in with an authenticator app."))
         return redirect("two_factor_account")
@@ -216,7 +217,7 @@ def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def two_factor_account(request: HttpRequest) -> HttpResponse:
+def two_factor_account(request: UserRequest) -> HttpResponse:
     """The user's own page: whether they sign in with a second factor, and new recovery
     codes when they run low."""
     user = request.user
@@ -238,7 +239,7 @@ def two_factor_account(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def user_two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
+def user_two_factor_reset(request: UserRequest, pk: int) -> HttpResponse:
     """An administrator removes a user's second factor (a lost phone): confirmed first."""
     account = _administered_user(request, pk)
     if request.method == "POST":

@@ -5,7 +5,7 @@ with the official version) and the decision records what was shown."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -20,12 +20,13 @@ from governance import selectors, validation
 from governance.forms import SignForm
 from governance.models import SignOffDecision
 from governance.services import signing
+from msd_planner.lib.types import UserRequest
 from msd_planner.lib.versioned_edit import add_service_error
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def plan_sign(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_sign(request: UserRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.SIGN)
     plan = access.plan
     signable = validation.signable_organisations(request.user, plan)
@@ -34,7 +35,7 @@ def plan_sign(request: HttpRequest, pk: int) -> HttpResponse:
     ready = document is not None and document.status == DocumentStatus.READY
     seen = {  # what the page shows: the decision is on that
         "version": version.pk if version else "",
-        "document_checksum": document.checksum if ready else "",
+        "document_checksum": document.checksum if ready and document else "",
     }
     form = SignForm(
         request.POST or None,
@@ -63,9 +64,9 @@ def plan_sign(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_bound:
         # Shown again (a refusal, an error): the decision will be on what the page shows
         # now, so the hidden fields say what that is.
-        form.data = form.data.copy()
+        form.data = form.data.copy()  # type: ignore[attr-defined]  # a bound QueryDict
         for name, value in seen.items():
-            form.data[name] = value
+            form.data[name] = value  # type: ignore[index]  # the copy above
     official = official_version(plan)
     return render(
         request,
@@ -83,7 +84,7 @@ def plan_sign(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _tell_signed(request: HttpRequest, sign_off) -> None:
+def _tell_signed(request: UserRequest, sign_off) -> None:
     messages.success(
         request,
         _("Signed for %(name)s: %(decision)s.")

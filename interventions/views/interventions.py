@@ -35,6 +35,7 @@ from interventions.rules import (
 from interventions.snapshot import record_key
 from msd_planner.lib.pages import confirmation_page, remove_and_tell
 from msd_planner.lib.pagination import paginate, query_without
+from msd_planner.lib.types import UserRequest
 from msd_planner.lib.versioned_edit import VersionedEdit
 
 
@@ -157,7 +158,7 @@ def _form_page(request, access: PlanAccess, edit: VersionedEdit, intervention=No
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def intervention_create(request: HttpRequest, pk: int) -> HttpResponse:
+def intervention_create(request: UserRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.CONTRIBUTE)
     leads = lead_choices(access)
     explain = _explains(access)
@@ -194,7 +195,7 @@ def intervention_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def intervention_edit(request: HttpRequest, pk: int, intervention_pk: int) -> HttpResponse:
+def intervention_edit(request: UserRequest, pk: int, intervention_pk: int) -> HttpResponse:
     access = _intervention(request, pk, intervention_pk, INTERVENTION_EDIT)
     intervention = access.object
     # The current lead stays choosable for an editor (who keeps their intervention's lead).
@@ -232,7 +233,7 @@ def intervention_edit(request: HttpRequest, pk: int, intervention_pk: int) -> Ht
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def intervention_status(request: HttpRequest, pk: int, intervention_pk: int) -> HttpResponse:
+def intervention_status(request: UserRequest, pk: int, intervention_pk: int) -> HttpResponse:
     """The quick edit of the status, inline in the list with htmx (the row's cell is
     swapped for the answer), or as a small page without JavaScript. Same checks and the
     same conflict handling as the full form."""
@@ -265,7 +266,7 @@ def intervention_status(request: HttpRequest, pk: int, intervention_pk: int) -> 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def intervention_remove(request: HttpRequest, pk: int, intervention_pk: int) -> HttpResponse:
+def intervention_remove(request: UserRequest, pk: int, intervention_pk: int) -> HttpResponse:
     access = _intervention(request, pk, intervention_pk, PlanAction.CHANGE)
     intervention = access.object
     if request.method == "POST":
@@ -294,7 +295,7 @@ def intervention_remove(request: HttpRequest, pk: int, intervention_pk: int) -> 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def comment_add(request: HttpRequest, pk: int, intervention_pk: int) -> HttpResponse:
+def comment_add(request: UserRequest, pk: int, intervention_pk: int) -> HttpResponse:
     """Posted from the intervention's page, which shows the thread (a GET goes there)."""
     access = _intervention(request, pk, intervention_pk, INTERVENTION_COMMENT)
     intervention = access.object
@@ -317,7 +318,7 @@ def comment_add(request: HttpRequest, pk: int, intervention_pk: int) -> HttpResp
         else:
             messages.success(request, _("Comment added."))
     else:
-        messages.error(request, " ".join(form.errors["text"]))
+        messages.error(request, " ".join(str(error) for error in form.errors["text"]))
     return redirect(thread)
 
 

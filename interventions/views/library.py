@@ -17,6 +17,7 @@ from interventions.library_forms import (
 )
 from interventions.models import BeneficiaryGroup, InterventionLevel, Sector
 from interventions.rules import lead_choices
+from msd_planner.lib.types import UserRequest
 from msd_planner.lib.versioned_edit import add_service_error
 
 CONTENT_TYPES = {
@@ -27,7 +28,7 @@ CONTENT_TYPES = {
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def example_list(request: HttpRequest, pk: int) -> HttpResponse:
+def example_list(request: UserRequest, pk: int) -> HttpResponse:
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
     access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
@@ -54,7 +55,7 @@ def example_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def example_use(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+def example_use(request: UserRequest, pk: int, slug: str) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.CONTRIBUTE)
     example = library.example_by_slug(slug)
     if example is None:
@@ -110,7 +111,7 @@ def _declared_size(request: HttpRequest) -> int:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def intervention_import(request: HttpRequest, pk: int) -> HttpResponse:
+def intervention_import(request: UserRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.CONTRIBUTE)
     plan = access.plan
     if request.method == "POST" and _declared_size(request) > library.MAX_IMPORT_BYTES + 64 * 1024:
@@ -120,7 +121,7 @@ def intervention_import(request: HttpRequest, pk: int) -> HttpResponse:
     form = ImportForm(
         request.POST or None, request.FILES or None, organisations=lead_choices(access)
     )
-    problems = []
+    problems: list[str] | None = []
     if request.method == "POST" and form.is_valid():
         problems = _import(request, plan, form)
         if problems is None:
@@ -142,7 +143,7 @@ def intervention_import(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _import(request: HttpRequest, plan, form: ImportForm) -> list | None:
+def _import(request: UserRequest, plan, form: ImportForm) -> list | None:
     """Read the uploaded file and import its interventions, all or none: None once they
     are imported (and the user told so); else the problems found in the file, the form
     saying why nothing was imported."""
@@ -178,7 +179,7 @@ def _import(request: HttpRequest, plan, form: ImportForm) -> list | None:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def import_template(request: HttpRequest, pk: int, file_format: str) -> HttpResponse:
+def import_template(request: UserRequest, pk: int, file_format: str) -> HttpResponse:
     if request.method != "GET":  # a download; signed out, the sign-in page comes first
         return HttpResponseNotAllowed(["GET"])
     plan_for_user_or_404(request.user, pk, PlanAction.CONTRIBUTE)

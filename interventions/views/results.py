@@ -11,7 +11,7 @@ indicator's reporting organisation (``PROGRESS_RECORD``).
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats
@@ -24,6 +24,7 @@ from interventions.models import Intervention, ResultIndicator
 from interventions.result_forms import ProgressForm, ResultIndicatorForm
 from interventions.rules import INTERVENTION_EDIT, PROGRESS_RECORD
 from msd_planner.lib.pages import confirmation_page, remove_and_tell
+from msd_planner.lib.types import UserRequest
 from msd_planner.lib.versioned_edit import VersionedEdit, add_service_error
 
 
@@ -70,7 +71,7 @@ def _form_page(request, access, edit: VersionedEdit, intervention, indicator=Non
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def indicator_add(request: HttpRequest, pk: int, intervention_pk: int) -> HttpResponse:
+def indicator_add(request: UserRequest, pk: int, intervention_pk: int) -> HttpResponse:
     access = _intervention(request, pk, intervention_pk, INTERVENTION_EDIT)
     intervention = access.object
     edit = VersionedEdit(
@@ -92,7 +93,7 @@ def indicator_add(request: HttpRequest, pk: int, intervention_pk: int) -> HttpRe
 @require_http_methods(["GET", "POST"])
 @login_required
 def indicator_edit(
-    request: HttpRequest, pk: int, intervention_pk: int, indicator_pk: int
+    request: UserRequest, pk: int, intervention_pk: int, indicator_pk: int
 ) -> HttpResponse:
     intervention = _intervention(request, pk, intervention_pk, INTERVENTION_EDIT).object
     access = _indicator(request, pk, intervention, indicator_pk, PlanAction.VIEW)
@@ -121,7 +122,7 @@ def indicator_edit(
 @require_http_methods(["GET", "POST"])
 @login_required
 def indicator_remove(
-    request: HttpRequest, pk: int, intervention_pk: int, indicator_pk: int
+    request: UserRequest, pk: int, intervention_pk: int, indicator_pk: int
 ) -> HttpResponse:
     intervention = _intervention(request, pk, intervention_pk, INTERVENTION_EDIT).object
     access = _indicator(request, pk, intervention, indicator_pk, PlanAction.VIEW)
@@ -164,7 +165,7 @@ def _indicator_for_progress(
 @require_http_methods(["GET", "POST"])
 @login_required
 def progress_add(
-    request: HttpRequest, pk: int, intervention_pk: int, indicator_pk: int
+    request: UserRequest, pk: int, intervention_pk: int, indicator_pk: int
 ) -> HttpResponse:
     access = _indicator_for_progress(request, pk, intervention_pk, indicator_pk)
     indicator = access.object
@@ -193,7 +194,11 @@ def progress_add(
 @require_http_methods(["GET", "POST"])
 @login_required
 def progress_remove(
-    request: HttpRequest, pk: int, intervention_pk: int, indicator_pk: int, progress_pk: int
+    request: UserRequest,
+    pk: int,
+    intervention_pk: int,
+    indicator_pk: int,
+    progress_pk: int,
 ) -> HttpResponse:
     indicator = _indicator_for_progress(request, pk, intervention_pk, indicator_pk).object
     access = plan_object_for_user_or_404(

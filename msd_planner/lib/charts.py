@@ -31,6 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.utils import formats
 from django.utils.html import escape
@@ -187,7 +188,7 @@ def clip(text: str, room: float, size: float = FONT_SIZE, bold: bool = False) ->
     return text[:keep].rstrip() + "…"
 
 
-def attributes(values: dict) -> str:
+def attributes(values: dict[str, Any]) -> str:
     """Keyword arguments as SVG attributes, escaped: ``font_size=11`` → ``font-size="11"``,
     ``class_="cost"`` → ``class="cost"``."""
     return "".join(
@@ -195,21 +196,21 @@ def attributes(values: dict) -> str:
     )
 
 
-def text(x: float, y: float, content: str, **values) -> str:
+def text(x: float, y: float, content: str, **values: Any) -> str:
     return (
         f'<text x="{coordinate(x)}" y="{coordinate(y)}"{attributes(values)}>'
         f"{escape(content)}</text>"
     )
 
 
-def rect(x: float, y: float, width: float, height: float, fill: str, **values) -> str:
+def rect(x: float, y: float, width: float, height: float, fill: str, **values: Any) -> str:
     return (
         f'<rect x="{coordinate(x)}" y="{coordinate(y)}" width="{coordinate(width)}" '
         f'height="{coordinate(height)}" fill="{escape(fill)}"{attributes(values)}/>'
     )
 
 
-def line(x1: float, y1: float, x2: float, y2: float, stroke: str, **values) -> str:
+def line(x1: float, y1: float, x2: float, y2: float, stroke: str, **values: Any) -> str:
     return (
         f'<line x1="{coordinate(x1)}" y1="{coordinate(y1)}" x2="{coordinate(x2)}" '
         f'y2="{coordinate(y2)}" stroke="{escape(stroke)}"{attributes(values)}/>'
@@ -240,7 +241,7 @@ def _svg(
     description: str,
     *,
     view: tuple[float, float],
-    size: dict,
+    size: dict[str, Any],
     css_class: str,
     font_size: float,
     body: str,
@@ -404,7 +405,7 @@ def _bar_group(drawing: Drawing, group: BarGroup, y: float, layout: _Layout) -> 
         if width:
             drawing.bar(bar.series, left, bar_y, width, height)
         if bar.tail and bar.tail.amount and width:
-            start = layout.scale.length(bar.value - bar.tail.amount)
+            start = layout.scale.length((bar.value or Decimal(0)) - bar.tail.amount)
             drawing.bar(bar.tail.series, left + start, bar_y, width - start, height)
         value_y = _baseline(bar_y, height, size)
         fill = INK if bar.strong else MUTED
@@ -561,7 +562,12 @@ def progress_chart(
     return Chart(svg, chart_title, description, headers, rows)
 
 
-def _progress_description(targets, progress, show_number, show_date) -> str:
+def _progress_description(
+    targets: list[tuple[int, Decimal]],
+    progress: list[tuple[date, Decimal]],
+    show_number: Callable[[Decimal], str],
+    show_date: Callable[[date], str],
+) -> str:
     parts = []
     if progress:
         day, value = progress[-1]
@@ -597,7 +603,12 @@ class _Plot:
         return round(TOP + float((self.high - value) / (self.high - self.low)) * self.height, 1)
 
 
-def _progress_body(targets, progress, baseline, show_number) -> str:
+def _progress_body(
+    targets: list[tuple[int, Decimal]],
+    progress: list[tuple[date, Decimal]],
+    baseline: tuple[int, Decimal] | None,
+    show_number: Callable[[Decimal], str],
+) -> str:
     years = [year for year, _value in targets] + [day.year for day, _value in progress]
     values = [value for _year, value in targets] + [value for _day, value in progress]
     if baseline is not None:
@@ -613,7 +624,7 @@ def _progress_body(targets, progress, baseline, show_number) -> str:
     )
 
 
-def _progress_axes(plot: _Plot, show_number) -> list[str]:
+def _progress_axes(plot: _Plot, show_number: Callable[[Decimal], str]) -> list[str]:
     """The axes, the scale's extremes and zero (a line of its own when values go below
     it), and the years, at most about six of them written."""
     right = LEFT + plot.width
@@ -661,7 +672,7 @@ def _circle(cx: float, cy: float, *, open_mark: bool) -> str:
     return f'<circle cx="{coordinate(cx)}" cy="{coordinate(cy)}" r="3.5" fill="{PROGRESS_COLOUR}"/>'
 
 
-def _polyline(points: list[tuple[float, float]], stroke: str, **values) -> str:
+def _polyline(points: list[tuple[float, float]], stroke: str, **values: Any) -> str:
     joined = " ".join(f"{coordinate(px)},{coordinate(py)}" for px, py in points)
     return (
         f'<polyline points="{joined}" fill="none" stroke="{escape(stroke)}" stroke-width="2"'
@@ -669,7 +680,12 @@ def _polyline(points: list[tuple[float, float]], stroke: str, **values) -> str:
     )
 
 
-def _progress_marks(plot: _Plot, targets, progress, baseline) -> list[str]:
+def _progress_marks(
+    plot: _Plot,
+    targets: list[tuple[int, Decimal]],
+    progress: list[tuple[date, Decimal]],
+    baseline: tuple[int, Decimal] | None,
+) -> list[str]:
     """The targets' dashed line and open circles, progress's line and dots, the baseline's
     square."""
     target_points = [(plot.x(year + 0.999), plot.y(value)) for year, value in targets]

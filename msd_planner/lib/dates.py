@@ -2,6 +2,7 @@
 themselves are in ``msd_planner/formats``)."""
 
 from functools import cache
+from typing import Literal
 
 from babel.core import Locale
 from babel.dates import get_month_names
@@ -12,6 +13,8 @@ from django.utils.translation import get_language
 # The CLDR locale whose conventions each language of the interface follows.
 CLDR_LOCALES = {"en": "en_GB", "fr": "fr", "es": "es"}
 
+MonthWidth = Literal["abbreviated", "narrow", "wide"]
+
 
 def cldr_locale(language: str | None = None) -> str:
     """The CLDR locale of ``language`` (the active language by default)."""
@@ -20,11 +23,11 @@ def cldr_locale(language: str | None = None) -> str:
 
 
 @cache
-def _month_names(locale: str, width: str) -> dict[int, str]:
+def _month_names(locale: str, width: MonthWidth) -> dict[int, str]:
     return dict(get_month_names(width, "format", Locale.parse(locale)))
 
 
-def _month(month: int, width: str) -> str:
+def _month(month: int, width: MonthWidth) -> str:
     return _month_names(cldr_locale(), width)[month]
 
 

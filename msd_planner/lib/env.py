@@ -126,7 +126,7 @@ def env_database(name: str, default_sqlite_path: Path) -> dict[str, Any]:
         raise ConfigurationError(f"{name} is malformed: {error}") from None
     if not config.get("NAME"):
         raise ConfigurationError(f"{name} names no database (expected …/database_name).")
-    return config
+    return dict(config)
 
 
 def database_location(config: Mapping[str, Any]) -> str:

@@ -12,12 +12,13 @@ register = template.Library()
 
 
 @register.filter
-def number(value) -> str:
+def number(value: Decimal | float | str | None) -> str:
     """A Decimal without trailing zeros, in the active language's notation (8.1 → 8,1)."""
     if value is None or value == "":
         return ""
     value = Decimal(value)
-    places = max(0, -value.normalize().as_tuple().exponent)
+    exponent = value.normalize().as_tuple().exponent
+    places = max(0, -exponent) if isinstance(exponent, int) else 0  # not for NaN, infinity
     return format_decimal(
         value,
         format=f"#,##0.{'#' * places}" if places else "#,##0",
@@ -26,7 +27,7 @@ def number(value) -> str:
 
 
 @register.filter
-def money(value, currency: str) -> str:
+def money(value: Decimal | float | str | None, currency: str) -> str:
     """An amount with its currency code, to the currency's decimals, in the reader's
     notation: ``{{ row.committed|money:plan.base_currency }}``."""
     if value is None or value == "":
@@ -35,7 +36,7 @@ def money(value, currency: str) -> str:
 
 
 @register.filter
-def percent(value) -> str:
+def percent(value: Decimal | float | str | None) -> str:
     """A fraction as a percentage in the reader's notation (0.372 → 37.2 %); empty for
     None (a share of nothing)."""
     if value is None or value == "":

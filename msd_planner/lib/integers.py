@@ -29,6 +29,6 @@ class FitsTheColumn(MaxValueValidator):
     def __init__(self, limit_value: int = INTEGER_MAX):
         super().__init__(limit_value)
 
-    def __call__(self, value) -> None:
+    def __call__(self, value: int | None) -> None:
         if value is not None and value > self.limit_value:
             raise ValidationError(too_large(self.limit_value), code="max_value")

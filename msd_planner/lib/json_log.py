@@ -17,7 +17,7 @@ class JsonFormatter(logging.Formatter):
     ``exception``. Never more than one line: newlines inside values are escaped."""
 
     def format(self, record: logging.LogRecord) -> str:
-        entry = {
+        entry: dict[str, object] = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
@@ -34,7 +34,7 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
-def _plain(key: str, value):
+def _plain(key: str, value: object) -> object:
     if key == "request" and hasattr(value, "method") and hasattr(value, "path"):
         return {"method": value.method, "path": value.path}
     if value is None or isinstance(value, bool | int | float | str):

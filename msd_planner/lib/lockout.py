@@ -9,6 +9,8 @@ everywhere. Both rules count the same ``AccessAttempt`` rows, so deleting a user
 (admin, ``manage.py axes_reset_username``) lifts both.
 """
 
+from typing import Any
+
 from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username, get_cool_off
@@ -20,7 +22,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 
-def account_failures(request: HttpRequest, credentials: dict | None = None) -> int:
+class AxesHttpRequest(HttpRequest):
+    """A request as axes hands it to its handler, with the attributes axes sets on it
+    (and ours, for the lockout page)."""
+
+    axes_locked_out: bool
+    axes_credentials: dict[str, Any] | None
+    axes_ip_address: str
+    axes_account_locked: bool
+
+
+def account_failures(request: HttpRequest, credentials: dict[str, Any] | None = None) -> int:
     """Failed sign-ins for the request's username from every address within the cool-off."""
     username = get_client_username(request, credentials)
     if not username:
@@ -31,24 +43,32 @@ def account_failures(request: HttpRequest, credentials: dict | None = None) -> i
     return attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
 
 
-class AccountLockoutHandler(AxesDatabaseHandler):
+class AccountLockoutHandler(AxesDatabaseHandler):  # type: ignore[misc]  # axes ships no types
     """Axes' database handler plus the per-account limit across addresses."""
 
-    def _account_locked(self, request: HttpRequest, credentials: dict | None) -> bool:
+    def _account_locked(self, request: AxesHttpRequest, credentials: dict[str, Any] | None) -> bool:
         locked = account_failures(request, credentials) >= settings.AXES_ACCOUNT_FAILURE_LIMIT
         if locked:
             # Read by the lockout page, which explains this lock differently.
             request.axes_account_locked = True
         return locked
 
-    def is_locked(self, request, credentials: dict | None = None) -> bool:
+    def is_locked(
+        self, request: AxesHttpRequest, credentials: dict[str, Any] | None = None
+    ) -> bool:
         # The account rule first, so that the page says so even when both rules apply.
         account_locked = settings.AXES_LOCK_OUT_AT_FAILURE and self._account_locked(
             request, credentials
         )
         return super().is_locked(request, credentials) or account_locked
 
-    def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
+    def user_login_failed(
+        self,
+        sender: object,
+        credentials: dict[str, Any],
+        request: AxesHttpRequest | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().user_login_failed(sender, credentials, request=request, **kwargs)
         if (
             request is None
@@ -68,7 +88,9 @@ class AccountLockoutHandler(AxesDatabaseHandler):
 
 
 def lockout_response(
-    request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None
+    request: HttpRequest,
+    original_response: HttpResponse | None,
+    credentials: dict[str, Any] | None,
 ) -> HttpResponse:
     """The page a locked-out sign-in gets (``AXES_LOCKOUT_CALLABLE``)."""
     cool_off = get_cool_off(request)

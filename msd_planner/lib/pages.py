@@ -1,6 +1,7 @@
 """Pages every app shows the same way."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -10,13 +11,13 @@ from django.shortcuts import render
 
 def confirmation_page(
     request: HttpRequest,
-    context: dict,
+    context: dict[str, Any],
     *,
     title: str,
     consequences: list[str],
     button: str,
     cancel_url: str,
-    blockers: list = (),
+    blockers: Sequence[Any] = (),
 ) -> HttpResponse:
     """The confirmation page of an irreversible step: what will happen, the button, and
     a way back. Inside a plan, ``context`` is the plan access's context (the page then

@@ -31,4 +31,5 @@ def ratelimit_hit(*, scope: str, key: str, limit: int, window: timedelta) -> boo
 
 def ratelimit_count(*, scope: str, key: str) -> int:
     """How many events ``key`` in ``scope`` has counted in its current window (0 when none)."""
-    return cache.get(f"{KEY_PREFIX}:{scope}:{key}", 0)
+    count: int = cache.get(f"{KEY_PREFIX}:{scope}:{key}", 0)
+    return count

@@ -22,7 +22,7 @@ Lock order, everywhere: the plan row first, then the record, then its children.
 import copy
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy
 
 from msd_planner.lib.history import attribute, save_with_links
 from msd_planner.lib.integers import INTEGER_MAX
+from msd_planner.lib.types import StrOrPromise, User
 
 ModelT = TypeVar("ModelT", bound=models.Model)
 
@@ -48,6 +49,9 @@ class Versioned(models.Model):
         abstract = True
 
 
+VersionedT = TypeVar("VersionedT", bound=Versioned)
+
+
 class EditConflict(ValidationError):
     """Someone saved the record after this user opened it; nothing was saved.
 
@@ -55,7 +59,7 @@ class EditConflict(ValidationError):
     its version, so that submitting again (deliberately) overwrites it.
     """
 
-    def __init__(self, current: models.Model, message: str | None = None):
+    def __init__(self, current: Versioned, message: str | None = None):
         super().__init__(
             message
             or _(
@@ -71,7 +75,7 @@ class EditConflict(ValidationError):
 class RecordRemoved(ValidationError):
     """The record was removed after this user opened it; nothing was saved."""
 
-    def __init__(self, model: type[models.Model], pk):
+    def __init__(self, model: type[models.Model], pk: object):
         removal = last_removal(model, pk)
         if removal is None:
             message = _(
@@ -91,7 +95,7 @@ class RecordRemoved(ValidationError):
         super().__init__(message, code="removed")
 
 
-def last_removal(model: type[models.Model], pk, **within):
+def last_removal(model: type[models.Model], pk: object, **within: object) -> Any:
     """The history row of the record's removal (narrowed by ``within``, e.g. to one
     plan's), with its author; None if the model keeps no history or none matches."""
     history = getattr(model, "history", None)
@@ -119,7 +123,7 @@ def lock_for_removal(instance: ModelT) -> ModelT:
     return fresh
 
 
-def lock_for_update(instance: ModelT, expected_version: int) -> ModelT:
+def lock_for_update(instance: VersionedT, expected_version: int) -> VersionedT:
     """Lock the row of ``instance`` and return it fresh from the database.
 
     ``EditConflict`` if its version is no longer ``expected_version``; ``RecordRemoved``
@@ -131,7 +135,7 @@ def lock_for_update(instance: ModelT, expected_version: int) -> ModelT:
     return fresh
 
 
-def version_bump(instance: models.Model) -> None:
+def version_bump(instance: Versioned) -> None:
     """Count a change to the records serialised on ``instance`` (its children's own
     history rows record what changed, so the parent writes none)."""
     type(instance)._default_manager.filter(pk=instance.pk).update(version=F("version") + 1)
@@ -144,7 +148,7 @@ class Update(Generic[ModelT]):
     changed: list[str] = field(default_factory=list)
 
 
-def _comparable(value):
+def _comparable(value: object) -> object:
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, (models.QuerySet, list, tuple, set)):
@@ -154,13 +158,13 @@ def _comparable(value):
 
 def versioned_update(
     *,
-    instance: ModelT,
+    instance: VersionedT,
     expected_version: int,
     data: Mapping[str, Any],
-    actor,
+    actor: User | None,
     editable: Iterable[str],
-    check: Callable[[ModelT, list[str]], None] | None = None,
-) -> Update[ModelT]:
+    check: Callable[[VersionedT, list[str]], None] | None = None,
+) -> Update[VersionedT]:
     """Save the changes ``data`` (field name → new value) to ``instance``, refusing a
     stale edit. Returns the fresh record and the names of the fields that changed.
 
@@ -238,11 +242,11 @@ class VersionedForm(forms.Form):
 
     version = version_field()
 
-    def __init__(self, *args, version: int, **kwargs):
+    def __init__(self, *args: Any, version: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = version
 
-    def saved_values(self, current) -> list[tuple[str, str]]:
+    def saved_values(self, current: object) -> list[tuple[StrOrPromise, StrOrPromise]]:
         """For the conflict screen: (label, value now saved) of each field the user's
         input would change, read from the form rebuilt on the saved record."""
         return [
@@ -252,14 +256,21 @@ class VersionedForm(forms.Form):
         ]
 
 
-class VersionedModelForm(forms.ModelForm):
+if TYPE_CHECKING:
+    # Its subclasses edit many models; ModelForm takes no type argument at run time.
+    _ModelForm = forms.ModelForm[Any]
+else:
+    _ModelForm = forms.ModelForm
+
+
+class VersionedModelForm(_ModelForm):
     """A model form for a ``Versioned`` record. It validates and hands
     ``edited_values()`` to a service; it never saves. For a new record (``save(commit=
     False)`` hands it to a create service) the version is not needed."""
 
     version = version_field()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
         # A new record has no one else's version to conflict with.
@@ -268,9 +279,9 @@ class VersionedModelForm(forms.ModelForm):
     def edited_values(self) -> dict[str, Any]:
         """The clean values of the record's fields on this form; ``versioned_update``
         keeps those that differ from the record as saved."""
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
+        return {name: self.cleaned_data[name] for name in self._meta.fields or ()}
 
-    def saved_values(self, current: models.Model) -> list[tuple[str, str]]:
+    def saved_values(self, current: models.Model) -> list[tuple[StrOrPromise, StrOrPromise]]:
         names = {model_field.name for model_field in current._meta.get_fields()}
         return [
             (str(self[name].label), display_value(current, name))
@@ -279,7 +290,7 @@ class VersionedModelForm(forms.ModelForm):
         ]
 
 
-def _shown(value) -> str:
+def _shown(value: object) -> str:
     return "—" if value is None or value == "" else str(value)
 
 
@@ -288,7 +299,7 @@ def display_value(instance: models.Model, name: str) -> str:
     model_field = instance._meta.get_field(name)
     if model_field.many_to_many:
         return ", ".join(str(item) for item in getattr(instance, name).all()) or "—"
-    if model_field.choices:
+    if isinstance(model_field, models.Field) and model_field.choices:
         return str(getattr(instance, f"get_{name}_display")()) or "—"
     value = getattr(instance, name)
     if isinstance(value, bool):
@@ -326,13 +337,13 @@ class VersionedEdit:
     def __init__(
         self,
         request: HttpRequest,
-        build_form: Callable[[Any, Any], forms.BaseForm],
+        build_form: Callable[[Any, Any], VersionedForm | VersionedModelForm],
         current: Any = None,
     ):
         self.request = request
         self.build_form = build_form
         self.form = build_form(request.POST if request.method == "POST" else None, current)
-        self.saved_values: list[tuple[str, str]] | None = None
+        self.saved_values: list[tuple[StrOrPromise, StrOrPromise]] | None = None
         self.result: Any = None
 
     def save(self, service: Callable[[Any], Any]) -> bool:
@@ -342,7 +353,8 @@ class VersionedEdit:
             self.result = service(self.form)
         except EditConflict as conflict:
             data = self.request.POST.copy()
-            data["version"] = conflict.current.version
+            # an int, as the form cleans it (QueryDict's stubs take text only)
+            data["version"] = conflict.current.version  # type: ignore[assignment]
             # A copy: validating a model form writes the user's input into its instance.
             self.form = self.build_form(data, copy.copy(conflict.current))
             self.form.is_valid()

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
@@ -150,6 +151,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_HANDLER = "msd_planner.lib.lockout.AccountLockoutHandler"
 AXES_LOCKOUT_CALLABLE = "msd_planner.lib.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
+# Axes' own defaults, said here because msd_planner.lib.lockout and the second step's
+# lockout page read them (and so that they are typed).
+AXES_LOCK_OUT_AT_FAILURE = True
+AXES_HTTP_RESPONSE_CODE = 429
 AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # Two-factor sign-in (governance.two_factor): platform administrators, coordinators and
@@ -316,9 +321,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 
-COUNTRIES_FIRST = []
+COUNTRIES_FIRST: list[str] = []
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},

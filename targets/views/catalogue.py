@@ -24,7 +24,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "goals": goals,
-            "target_count": sum(len(goal.matching_targets) for goal in goals),
+            "target_count": sum(len(goal.matching_targets) for goal in goals),  # type: ignore[attr-defined, misc]  # prefetched to_attr
             "is_filtered": bool(filters.get("q") or filters.get("relevance")),
         },
     )

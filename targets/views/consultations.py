@@ -18,6 +18,7 @@ from action_plans.permissions import (
 from action_plans.policy import RecordRule
 from msd_planner.lib.pages import confirmation_page, remove_and_tell
 from msd_planner.lib.pagination import paginate
+from msd_planner.lib.types import UserRequest
 from msd_planner.lib.versioned_edit import VersionedEdit
 from targets import selectors, services
 from targets.forms import (
@@ -38,7 +39,7 @@ def _consultation(
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def consultation_list(request: HttpRequest, pk: int) -> HttpResponse:
+def consultation_list(request: UserRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
     form = ConsultationFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -58,7 +59,7 @@ def consultation_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def consultation_detail(request: HttpRequest, pk: int, consultation_pk: int) -> HttpResponse:
+def consultation_detail(request: UserRequest, pk: int, consultation_pk: int) -> HttpResponse:
     access = _consultation(request, pk, consultation_pk, PlanAction.VIEW)
     return render(
         request,
@@ -88,7 +89,7 @@ def _consultation_form_page(request, access: PlanAccess, edit: VersionedEdit, co
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def consultation_create(request: HttpRequest, pk: int) -> HttpResponse:
+def consultation_create(request: UserRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.CONTRIBUTE)
     edit = VersionedEdit(
         request,
@@ -114,7 +115,7 @@ def consultation_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def consultation_edit(request: HttpRequest, pk: int, consultation_pk: int) -> HttpResponse:
+def consultation_edit(request: UserRequest, pk: int, consultation_pk: int) -> HttpResponse:
     access = _consultation(request, pk, consultation_pk, CONSULTATION_EDIT)
     consultation = access.object
     edit = VersionedEdit(
@@ -140,7 +141,7 @@ def consultation_edit(request: HttpRequest, pk: int, consultation_pk: int) -> Ht
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def consultation_delete(request: HttpRequest, pk: int, consultation_pk: int) -> HttpResponse:
+def consultation_delete(request: UserRequest, pk: int, consultation_pk: int) -> HttpResponse:
     access = _consultation(request, pk, consultation_pk, PlanAction.CHANGE)
     consultation = access.object
     if request.method == "POST":

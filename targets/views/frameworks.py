@@ -3,7 +3,7 @@ its assessment against the plan's prioritised targets, its removal."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from action_plans.permissions import (
     plan_object_for_user_or_404,
 )
 from msd_planner.lib.pages import confirmation_page, remove_and_tell
+from msd_planner.lib.types import UserRequest
 from msd_planner.lib.versioned_edit import VersionedEdit
 from targets import selectors, services
 from targets.forms import (
@@ -34,7 +35,7 @@ def _framework(request, pk: int, framework_pk: int, action: PlanAction) -> PlanO
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def coherence_matrix(request: HttpRequest, pk: int) -> HttpResponse:
+def coherence_matrix(request: UserRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
     form = CoherenceFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -63,7 +64,7 @@ def _framework_form_page(request, access: PlanAccess, edit: VersionedEdit, frame
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def framework_create(request: HttpRequest, pk: int) -> HttpResponse:
+def framework_create(request: UserRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.REVIEW_FRAMEWORKS)
     edit = VersionedEdit(request, lambda data, _current: FrameworkForm(data))
     if edit.save(
@@ -78,7 +79,7 @@ def framework_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def framework_edit(request: HttpRequest, pk: int, framework_pk: int) -> HttpResponse:
+def framework_edit(request: UserRequest, pk: int, framework_pk: int) -> HttpResponse:
     access = _framework(request, pk, framework_pk, PlanAction.REVIEW_FRAMEWORKS)
     framework = access.object
     edit = VersionedEdit(
@@ -99,7 +100,7 @@ def framework_edit(request: HttpRequest, pk: int, framework_pk: int) -> HttpResp
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def framework_assess(request: HttpRequest, pk: int, framework_pk: int) -> HttpResponse:
+def framework_assess(request: UserRequest, pk: int, framework_pk: int) -> HttpResponse:
     access = _framework(request, pk, framework_pk, PlanAction.REVIEW_FRAMEWORKS)
     framework = access.object
 
@@ -127,7 +128,7 @@ def framework_assess(request: HttpRequest, pk: int, framework_pk: int) -> HttpRe
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def framework_delete(request: HttpRequest, pk: int, framework_pk: int) -> HttpResponse:
+def framework_delete(request: UserRequest, pk: int, framework_pk: int) -> HttpResponse:
     access = _framework(request, pk, framework_pk, PlanAction.REVIEW_FRAMEWORKS)
     framework = access.object
     if request.method == "POST":

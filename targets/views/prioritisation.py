@@ -20,6 +20,7 @@ from action_plans.permissions import (
 from action_plans.policy import RecordRule
 from governance import selectors as governance_selectors
 from msd_planner.lib.pages import confirmation_page, remove_and_tell
+from msd_planner.lib.types import UserRequest
 from msd_planner.lib.versioned_edit import VersionedEdit, VersionedForm
 from targets import selectors, services
 from targets.forms import (
@@ -76,7 +77,7 @@ def prioritised_target_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def prioritised_target_add(request: HttpRequest, pk: int) -> HttpResponse:
+def prioritised_target_add(request: UserRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.CONTRIBUTE)
     plan = access.plan
     search = TargetSearchForm(request.GET)
@@ -148,7 +149,7 @@ def prioritised_target_detail(request: HttpRequest, pk: int, item_pk: int) -> Ht
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def prioritised_target_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def prioritised_target_edit(request: UserRequest, pk: int, item_pk: int) -> HttpResponse:
     access = _prioritised_target(request, pk, item_pk, PlanAction.PRIORITISE, status=ACCEPTED)
     item = access.object
     edit = VersionedEdit(
@@ -175,7 +176,7 @@ def prioritised_target_edit(request: HttpRequest, pk: int, item_pk: int) -> Http
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def prioritised_target_scores(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def prioritised_target_scores(request: UserRequest, pk: int, item_pk: int) -> HttpResponse:
     access = _prioritised_target(request, pk, item_pk, PlanAction.PRIORITISE, status=ACCEPTED)
     item = access.object
     criteria = selectors.plan_criteria(access.plan)
@@ -208,7 +209,7 @@ def prioritised_target_scores(request: HttpRequest, pk: int, item_pk: int) -> Ht
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def prioritised_target_baseline(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def prioritised_target_baseline(request: UserRequest, pk: int, item_pk: int) -> HttpResponse:
     access = _prioritised_target(request, pk, item_pk, BASELINE_EDIT, status=ACCEPTED)
     item = access.object
     edit = VersionedEdit(request, lambda data, current: BaselineForm(data, instance=current), item)
@@ -231,7 +232,7 @@ def prioritised_target_baseline(request: HttpRequest, pk: int, item_pk: int) -> 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def followed_indicator_add(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def followed_indicator_add(request: UserRequest, pk: int, item_pk: int) -> HttpResponse:
     access = _prioritised_target(request, pk, item_pk, BASELINE_EDIT, status=ACCEPTED)
     item = access.object
     form = IndicatorForm(request.POST or None, target=item.target)
@@ -255,7 +256,7 @@ def followed_indicator_add(request: HttpRequest, pk: int, item_pk: int) -> HttpR
 @require_http_methods(["GET", "POST"])
 @login_required
 def followed_indicator_remove(
-    request: HttpRequest, pk: int, item_pk: int, indicator_pk: int
+    request: UserRequest, pk: int, item_pk: int, indicator_pk: int
 ) -> HttpResponse:
     item = _prioritised_target(request, pk, item_pk, BASELINE_EDIT, status=ACCEPTED).object
     access = plan_object_for_user_or_404(
@@ -298,7 +299,7 @@ def _proposal(request, pk: int, item_pk: int) -> PlanObjectAccess[PrioritisedTar
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def proposal_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def proposal_edit(request: UserRequest, pk: int, item_pk: int) -> HttpResponse:
     access = _proposal(request, pk, item_pk)
     proposal = access.object
     edit = VersionedEdit(
@@ -323,7 +324,7 @@ def proposal_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def proposal_withdraw(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def proposal_withdraw(request: UserRequest, pk: int, item_pk: int) -> HttpResponse:
     access = _proposal(request, pk, item_pk)
     proposal = access.object
     if request.method == "POST":
@@ -348,7 +349,7 @@ def proposal_withdraw(request: HttpRequest, pk: int, item_pk: int) -> HttpRespon
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def proposal_decide(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def proposal_decide(request: UserRequest, pk: int, item_pk: int) -> HttpResponse:
     access = _prioritised_target(request, pk, item_pk, PlanAction.CHANGE)
     item = access.object
     if item.status != ProposalStatus.PROPOSED:  # a stale "Decide" link: say so, change nothing
@@ -380,7 +381,7 @@ def proposal_decide(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def prioritised_target_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def prioritised_target_remove(request: UserRequest, pk: int, item_pk: int) -> HttpResponse:
     access = _prioritised_target(request, pk, item_pk, PlanAction.CHANGE)
     item = access.object
     if request.method == "POST":
@@ -405,7 +406,7 @@ def prioritised_target_remove(request: HttpRequest, pk: int, item_pk: int) -> Ht
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def scoring_criteria_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def scoring_criteria_edit(request: UserRequest, pk: int) -> HttpResponse:
     """The plan's criteria as a set, serialised on the plan (the form carries its version)."""
     access = plan_for_user_or_404(request.user, pk, PlanAction.PRIORITISE)
     data = request.POST if request.method == "POST" else None
