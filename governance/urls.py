@@ -74,6 +74,9 @@ urlpatterns = [
         members.organisation_member_remove,
         name="organisation_member_remove",
     ),
+    # Django's set_language (GET and POST only, as every page), which also remembers a
+    # signed-in user's choice for the notices and emails sent to them.
+    path("i18n/setlang/", accounts.language_set, name="set_language"),
     path("users/", accounts.user_list, name="user_list"),
     path("users/invite/", accounts.user_invite, name="user_invite"),
     path("users/<int:pk>/", accounts.user_detail, name="user_detail"),

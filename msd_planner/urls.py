@@ -5,7 +5,6 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.decorators.http import require_http_methods
 
-from governance.views.accounts import language_set
 from msd_planner.health import healthz, readyz
 
 
@@ -22,9 +21,6 @@ urlpatterns = [
     path("", include("targets.urls")),
     path("", include("interventions.urls")),
     path("", include("funding.urls")),
-    # Django's set_language (GET and POST only, as every page), which also remembers a
-    # signed-in user's choice for the notices and emails sent to them.
-    path("i18n/setlang/", language_set, name="set_language"),
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon, name="favicon"),
     # For the load balancer: no session, no CSRF, never cached (msd_planner.health).
