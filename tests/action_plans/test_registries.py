@@ -245,3 +245,47 @@ def test_the_kernels_files_render_nothing_an_app_owns():
         {"chapters": [], "frozen": {"title": "T"}, "preview": True},
     )
     assert _contents(html) == []
+
+
+# --- every record of a plan has its place in the snapshot ------------------------------------
+
+# Where each record type a plan's history tracks is frozen in a version: the kind of
+# snapshot record that holds it ("plan": the plan's own fields), or why it is not frozen.
+NOT_FROZEN = "not frozen"
+FROZEN_AS = {
+    "action_plans.ActionPlan": "plan",
+    "governance.LeadArrangement": "arrangement",
+    "governance.LeadBody": "lead",
+    "governance.Responsibility": "lead",  # what each lead body is responsible for
+    "governance.Participation": "participant",
+    "targets.PrioritisedTarget": "target",
+    "targets.FollowedIndicator": "target",
+    "targets.ScoringCriterion": "target",  # through the scores it weighs
+    "targets.TargetScore": "target",
+    "targets.Framework": "framework",
+    "targets.FrameworkAssessment": "framework",
+    "targets.Consultation": "consultation",
+    "interventions.Intervention": "intervention",
+    "interventions.AddressedTarget": "intervention",
+    "interventions.Partner": "intervention",
+    "interventions.Beneficiaries": "intervention",
+    "interventions.ResultIndicator": "indicator",
+    "interventions.TargetValue": "indicator",
+    "interventions.Progress": "indicator",
+    "interventions.Comment": NOT_FROZEN,  # a discussion about the plan, not the plan
+    "funding.FundingSource": "source",
+    "funding.Commitment": "funding",  # summed per intervention and per target
+    "funding.MobilisationStrategy": "strategy",
+    "funding.Engagement": NOT_FROZEN,  # the log of meetings with funding partners
+}
+
+
+def test_every_record_type_of_a_plan_has_its_place_in_the_snapshot():
+    """A record type added to a plan (tracked in its history) is frozen in a version by
+    its app's snapshot section, or said here to be left out and why."""
+    from action_plans import history
+    from action_plans.hooks import snapshot_sections
+
+    assert {model._meta.label for model in history._tracked} == set(FROZEN_AS)
+    kinds = {kind for section in snapshot_sections() for kind in section.kinds} | {"plan"}
+    assert {kind for kind in FROZEN_AS.values() if kind != NOT_FROZEN} <= kinds
