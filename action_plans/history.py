@@ -72,6 +72,11 @@ class Tracked:
     sentence: Callable[[Row, str], str | None] | None
     history_model: type[models.Model]
 
+    def kept_fields(self) -> "list[models.Field[Any, Any]]":
+        """The model's fields its history keeps (its ``excluded_fields`` left out)."""
+        kept = {model_field.attname for model_field in self.history_model._meta.concrete_fields}
+        return [field for field in self.model._meta.concrete_fields if field.attname in kept]
+
 
 _tracked: dict[type[models.Model], Tracked] = {}
 _labels: dict[type[models.Model], str] = {}
@@ -347,7 +352,7 @@ def _names(picked: Picked, snapshots: Snapshots) -> Names:
     """Labels of every record mentioned, one or two queries per related model."""
     wanted: defaultdict[type[models.Model], set[int]] = defaultdict(set)
     for tracked, row in picked:
-        for model_field in tracked.model._meta.concrete_fields:
+        for model_field in tracked.kept_fields():
             value = getattr(row, model_field.attname)
             if model_field.related_model is not None and value is not None:
                 wanted[model_field.related_model].add(value)
@@ -395,11 +400,10 @@ def _display(model_field: "models.Field[Any, Any]", value: object, names: Names)
 
 
 def _field_changes(tracked: Tracked, row: Any, before: Any, names: Names) -> list[Change]:
-    meta = tracked.model._meta
     delta = row.diff_against(before, excluded_fields=[*IGNORED_FIELDS, *tracked.m2m_fields])
     changes = []
     # In the order of the model's fields, as its form shows them.
-    concrete = {model_field.name: model_field for model_field in meta.concrete_fields}
+    concrete = {model_field.name: model_field for model_field in tracked.kept_fields()}
     order = {name: index for index, name in enumerate(concrete)}
     for change in sorted(delta.changes, key=lambda change: order.get(change.field, 0)):
         model_field = concrete[change.field]

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -61,8 +63,13 @@ class ActionPlan(Versioned):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # A new value with every change to anything its pages derive figures from (its
+    # content, its governance, the organisations and accounts it names): the key of those
+    # figures in the cache (``action_plans.derived``). Random, not counted, so that a
+    # change rolled back, or a database restored, never brings back a key seen before.
+    content_revision = models.UUIDField(default=uuid.uuid4, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["content_revision"])
 
     class Meta:
         verbose_name = _("action plan")

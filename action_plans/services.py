@@ -1,5 +1,6 @@
 """Writes to action plans, and the removal every app's records go through."""
 
+import uuid
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -35,8 +36,23 @@ class PlanReadOnly(ValidationError):
 
 def plan_row_lock(plan_id: int) -> ActionPlan:
     """Lock the plan row for what is not its content (the grants its governance implies,
-    the workflow's steps): whatever the plan's status."""
+    the workflow's steps): whatever the plan's status.
+
+    Every lock of the row is taken to write, so it gives the plan a new content revision
+    (the key of what its pages derive from it: ``action_plans.derived``); rolled back
+    with the write if the write is refused."""
+    ActionPlan.objects.filter(pk=plan_id).update(content_revision=uuid.uuid4())
     return ActionPlan.objects.select_for_update().get(pk=plan_id)
+
+
+def plans_changed(plan_ids: Iterable[int]) -> None:
+    """Give the plans ``plan_ids`` a new content revision, for a change outside any one
+    plan that their pages show (an organisation's name, a member's role, an account
+    deactivated). Locks their rows in order of id, as ``plan_row_lock`` would one by one."""
+    ids = sorted(set(plan_ids))
+    if ids:
+        list(ActionPlan.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
+        ActionPlan.objects.filter(pk__in=ids).update(content_revision=uuid.uuid4())
 
 
 def plan_lock(plan_id: int) -> ActionPlan:

@@ -55,10 +55,11 @@ def plan_validation(request: HttpRequest, pk: int) -> HttpResponse:
     readiness = workflow.plan_readiness(plan) if plan.status == PlanStatus.DRAFT else None
     may_change = access.may(PlanAction.CHANGE)
     official = workflow.official_version(plan)
-    revision = readiness.revision if readiness else None  # its draft built once, here
+    revision = readiness.revision if readiness else None
     pending = list(workflow.pending_changes(plan)) if plan.status == PlanStatus.DRAFT else []
-    if revision is not None:
-        _name_records(pending, [revision.draft, revision.official.snapshot.content])
+    if revision is not None and pending:
+        official_content = selectors.snapshot_contents([revision.official])[revision.official.pk]
+        _name_records(pending, [workflow.draft_snapshot(plan), official_content])
     explain_form = None
     if revision is not None and revision.unexplained and may_change:
         explain_form = ChangeRecordForm()
@@ -406,7 +407,7 @@ def version_compare(request: HttpRequest, pk: int) -> HttpResponse:
     changes = None
     if older and (newer or draft):
         contents = selectors.snapshot_contents([older, *([newer] if newer else [])])
-        now = contents[newer.pk] if newer is not None else snapshot.build_snapshot(plan)
+        now = contents[newer.pk] if newer is not None else workflow.draft_snapshot(plan)
         changes = snapshot.compare(contents[older.pk], now)
     return render(
         request,

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from action_plans.derived import derived
 from action_plans.documents import document_request
 from action_plans.hooks import (
     PlanPage,
@@ -51,6 +52,7 @@ from action_plans.models import (
 from action_plans.notifications import Text, notify
 from action_plans.permissions import plan_actions_for_user
 from action_plans.policy import PlanAction
+from action_plans.selectors import snapshot_contents
 from action_plans.services import plan_row_lock
 from action_plans.snapshot import (
     Difference,
@@ -125,8 +127,7 @@ class RevisionChanges:
     was) is no longer one; a record named once stays explained, however often it
     changes again before the revision is submitted."""
 
-    official: PlanVersion
-    draft: dict[str, Any]  # the draft's snapshot, built once
+    official: PlanVersion  # its snapshot not loaded (the readiness is kept in the cache)
     differences: list[Difference]
     explained: frozenset[str]
 
@@ -135,26 +136,30 @@ class RevisionChanges:
         return [item for item in self.differences if not set(item.keys) <= self.explained]
 
 
+def draft_snapshot(plan: ActionPlan) -> dict[str, Any]:
+    """The draft's snapshot, as a version submitted now would freeze it: built once per
+    content revision of the plan (``action_plans.derived``)."""
+    return derived(plan, "draft_snapshot", build_snapshot, per_language=False)
+
+
 def revision_changes(plan: ActionPlan) -> RevisionChanges | None:
-    """The draft of a revision compared with the official version (the draft's snapshot
-    is built: call it once a request). None unless the plan is a revision's draft."""
+    """The draft of a revision compared with the official version. None unless the plan
+    is a revision's draft."""
     if plan.status != PlanStatus.DRAFT:
         return None
-    official = (
-        PlanVersion.objects.filter(plan=plan, status=VersionStatus.ADOPTED)
-        .select_related("snapshot")
-        .first()
-    )
+    official = PlanVersion.objects.filter(plan=plan, status=VersionStatus.ADOPTED).first()
     if official is None:
         return None
-    draft = build_snapshot(plan)
+    official_content = snapshot_contents([official])[official.pk]
     explained = frozenset(
         key
         for records in revision_change_log(plan, official).values_list("records", flat=True)
         for key in records
     )
     return RevisionChanges(
-        official, draft, differences(compare(official.snapshot.content, draft)), explained
+        official,
+        differences(compare(official_content, draft_snapshot(plan))),
+        explained,
     )
 
 
@@ -214,7 +219,12 @@ class Readiness:
 
 def plan_readiness(plan: ActionPlan) -> Readiness:
     """Every app's criteria for the plan, blocking ones first, in the apps' order; for
-    a revision, every difference from the official version explained by a reason."""
+    a revision, every difference from the official version explained by a reason.
+    Judged once per content revision of the plan and language (``action_plans.derived``)."""
+    return derived(plan, "readiness", _readiness_judged)
+
+
+def _readiness_judged(plan: ActionPlan) -> Readiness:
     items = [item for check in readiness_checks() for item in check(plan)]
     revision = revision_changes(plan)
     if revision is not None:
@@ -374,9 +384,8 @@ def plan_submit(*, actor: User | None, plan: ActionPlan, comment: str = "") -> P
         submitted_at=timezone.now(),
         submitted_by=actor,
     )
-    # a revision's readiness built the draft's snapshot, under this lock: it is the version
-    draft = readiness.revision.draft if readiness.revision else build_snapshot(plan)
-    PlanSnapshot.objects.create(version=version, content=draft)
+    # the plan as it stands under this lock (its revision new): the version's content
+    PlanSnapshot.objects.create(version=version, content=draft_snapshot(plan))
     PlanChange.objects.filter(plan=plan, version=None).update(version=version)
     _take(Step.SUBMIT, plan_id=plan.pk, actor=actor, comment=comment, version=version)
     _render_later(plan, version, edition=DocumentEdition.FOR_VALIDATION)

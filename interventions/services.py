@@ -20,7 +20,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from action_plans.models import AGENDA_END_YEAR, ActionPlan
-from action_plans.services import plan_lock, record_remove
+from action_plans.services import plan_lock, plan_row_lock, record_remove
 from governance.models import Organisation, Participation, User
 from interventions.models import (
     COST_LIMIT,
@@ -622,6 +622,9 @@ def progress_add(
     adopted plan is being implemented); a version's snapshot keeps the progress it had."""
     if problems := progress_problems(measured_on=measured_on, source=source):
         raise ValidationError(problems)
+    # The plan's row first (every service's first lock), whatever its status: the
+    # figures its pages derive from progress are recomputed.
+    plan_row_lock(indicator.intervention.plan_id)
     fresh = lock_for_removal(indicator)
     progress = Progress(
         indicator=fresh,
@@ -638,5 +641,10 @@ def progress_add(
 @transaction.atomic
 def progress_remove(*, actor: User, progress: Progress) -> None:
     """Remove a progress value, whatever the plan's status (as ``progress_add``)."""
-    # Without the plan's lock, as progress is recorded: it is no part of the plan's content.
-    record_remove(actor=actor, record=progress, plan_id=None)
+    # Whatever the plan's status, as progress is recorded: it is no part of its content.
+    record_remove(
+        actor=actor,
+        record=progress,
+        plan_id=progress.indicator.intervention.plan_id,
+        any_status=True,
+    )

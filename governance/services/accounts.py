@@ -25,7 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from action_plans.notifications import email_users
 from governance.models import Invitation, Organisation, Role, User
-from governance.services.memberships import membership_add
+from governance.services.memberships import membership_add, organisations_plans_changed
 from governance.two_factor import RECOVERY_CODE_COUNT, devices_for_code, normalised_code
 from msd_planner.lib.history import attribute
 
@@ -274,16 +274,25 @@ def user_deactivate(*, actor: User, user: User) -> None:
         user.is_active = False
         attribute(user, actor)
         user.save(update_fields=["is_active"])
+        _organisations_plans_changed(user)
     ended = _end_sessions(user)
     log.info("user deactivated: %s, %d sessions ended (by %s)", user, ended, actor)
 
 
+@transaction.atomic
 def user_reactivate(*, actor: User, user: User) -> None:
     if not user.is_active:
         user.is_active = True
         attribute(user, actor)
         user.save(update_fields=["is_active"])
+        _organisations_plans_changed(user)
         log.info("user reactivated: %s (by %s)", user, actor)
+
+
+def _organisations_plans_changed(user: User) -> None:
+    """An account that signs for its organisations, or no longer can: the plans they take
+    part in show it (their readiness)."""
+    organisations_plans_changed(set(user.memberships.values_list("organisation_id", flat=True)))
 
 
 # --- two-factor sign-in ------------------------------------------------------------------

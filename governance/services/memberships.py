@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from action_plans.models import ActionPlan, ActionPlanGroupObjectPermission
 from action_plans.policy import permission_codename, role_actions
-from action_plans.services import plan_row_lock, record_remove
-from governance.models import Membership, Organisation, Role, User
+from action_plans.services import plan_row_lock, plans_changed, record_remove
+from governance.models import Membership, Organisation, Participation, Role, User
 from governance.selectors import lead_bodies_and_activities
 from msd_planner.lib.history import attribute
 from msd_planner.lib.versioned_edit import Update, versioned_update
@@ -104,6 +104,16 @@ def all_plan_permissions_sync(*, using: str = DEFAULT_DB_ALIAS, **kwargs) -> Non
         plan_permissions_sync(plan)
 
 
+def organisations_plans_changed(organisation_ids: set[int]) -> None:
+    """The plans these organisations take part in show who their members are (an active
+    signatory for each, in their readiness): what those plans' pages derive is recomputed."""
+    plans_changed(
+        Participation.objects.filter(organisation_id__in=organisation_ids).values_list(
+            "plan_id", flat=True
+        )
+    )
+
+
 # --- memberships ---------------------------------------------------------------------
 
 
@@ -126,6 +136,7 @@ def membership_set(
     attribute(membership, actor)
     membership.save()
     user.groups.add(groups[(organisation.id, role)])
+    organisations_plans_changed({organisation.id})
     # Without an actor, the demo loader (the one caller that has none) set it up.
     by = actor or "the demo loader"
     log.info("membership set: %s is %s of %s (by %s)", user, role, organisation, by)
@@ -153,6 +164,7 @@ def membership_add(
     except IntegrityError:
         raise ValidationError({"organisation": taken}) from None
     user.groups.add(_role_groups({organisation.id})[(organisation.id, role)])
+    organisations_plans_changed({organisation.id})
     log.info("membership added: %s is %s of %s (by %s)", user, role, organisation, actor)
     return membership
 
@@ -178,6 +190,7 @@ def membership_role_update(
             *(groups[(membership.organisation_id, other)] for other in Role.values if other != role)
         )
         user.groups.add(groups[(membership.organisation_id, role)])
+        organisations_plans_changed({membership.organisation_id})
         log.info("membership changed: %s is %s of %s (by %s)", user, role, membership, actor)
     return update
 
@@ -229,6 +242,7 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
         (membership.organisation_id, membership.role)
     ]
     membership.user.groups.remove(group)
+    organisations_plans_changed({membership.organisation_id})
     log.info(
         "membership removed: %s from %s (by %s)", membership.user, membership.organisation, actor
     )

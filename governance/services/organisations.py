@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from action_plans.models import ActionPlan
+from action_plans.services import plans_changed
 from governance.models import Organisation, User
 from msd_planner.lib.history import attribute
 from msd_planner.lib.versioned_edit import Update, versioned_update
@@ -82,7 +84,7 @@ def organisation_update(
     """Save the changes to an organisation, refusing a stale edit. Which fields a user
     may change is decided by the form their role gets."""
     try:
-        return versioned_update(
+        update = versioned_update(
             instance=organisation,
             expected_version=expected_version,
             data=data,
@@ -92,3 +94,8 @@ def organisation_update(
         )
     except IntegrityError as error:
         raise _integrity_as_field_error(error) from None
+    if update.changed:
+        # Its names and kind read on the pages of every plan that names it: as a
+        # participant, a lead, a funder, a reporting organisation. Renames are rare.
+        plans_changed(ActionPlan.objects.values_list("pk", flat=True))
+    return update

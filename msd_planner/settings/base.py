@@ -167,18 +167,29 @@ TWO_FACTOR_FAILURE_LIMIT = env_int("TWO_FACTOR_FAILURE_LIMIT", 5)
 TWO_FACTOR_ACCOUNT_FAILURE_LIMIT = env_int("TWO_FACTOR_ACCOUNT_FAILURE_LIMIT", 20)
 OTP_TOTP_ISSUER = "MSD Planner"
 
-# The cache holds rate-limit counters: per process (LocMem) unless CACHE_URL names a
-# Redis server shared by every process.
+# The caches: "default" holds rate-limit counters, "derived" what pages derive from a
+# whole plan, keyed on its content revision (action_plans.derived). Per process (LocMem)
+# unless CACHE_URL names a Redis server shared by every process.
 CACHE_URL = env_str("CACHE_URL", "")
 if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ConfigurationError("CACHE_URL must be a redis://, rediss:// or unix:// URL.")
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
-        if CACHE_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+
+
+def _cache(prefix: str) -> dict:
+    if CACHE_URL:
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": prefix,
+        }
+    return {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": prefix,
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    }
+
+
+CACHES = {"default": _cache(""), "derived": _cache("derived")}
 # Password reset emails: at most this many per account, and requests per client
 # address, in an hour (governance.views.accounts).
 PASSWORD_RESET_ACCOUNT_LIMIT = env_int("PASSWORD_RESET_ACCOUNT_LIMIT", 3)

@@ -23,3 +23,7 @@ PLAN_DOCUMENTS_ON_VALIDATION = False
 # Most tests sign in with force_login, which never passes a second step: the rule is off
 # here, and tests/governance/test_two_factor.py turns it on (override_settings).
 TWO_FACTOR_REQUIRED = False
+# What pages derive from a whole plan is computed on every request here: many tests set
+# records up without the services (which give the plan a new content revision). The
+# tests of that cache, and the benchmarks, turn it on (tests/action_plans/test_derived.py).
+CACHES = {**CACHES, "derived": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}  # noqa: F405

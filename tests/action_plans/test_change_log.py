@@ -423,7 +423,7 @@ def test_the_living_plan_needs_no_reason_in_the_next_revision(cast, ready):
     _revised(cast)
 
     assert _unexplained(cast) == []
-    shown = compare(official.snapshot.content, workflow.revision_changes(cast.plan_a).draft)
+    shown = compare(official.snapshot.content, workflow.draft_snapshot(cast.plan_a))
     details = [
         detail for section in shown for change in section.changes for detail in change.details
     ]
