@@ -16,7 +16,7 @@ clock, or records written without the plan's lock, would outlive their change.
 """
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from django.core.cache import caches
 from django.utils.translation import get_language
@@ -53,7 +53,7 @@ def derived(
     cache = caches["derived"]
     found = cache.get(key, _MISSING)
     if found is not _MISSING:
-        return found  # type: ignore[return-value]  # what ``compute`` returned for this key
+        return cast(T, found)  # what ``compute`` returned for this key
     value = compute(plan)
     cache.set(key, value, KEPT_FOR)
     return value

@@ -4,20 +4,24 @@
 
 Each app says, in its ``AppConfig.ready()``, which of its models belong to a plan's
 history and how a change reads in words (``track``); the kernel reads the registry and
-imports no app. A page costs a fixed number of queries — three or four per tracked
-model — whatever the length of the history.
+imports no app. A page costs a fixed number of queries whatever the length of the
+history and however many models are tracked: three for its rows (across every tracked
+model at once), then the names of the records they mention.
 """
 
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db import DEFAULT_DB_ALIAS, models
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Cast, JSONObject
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import get_m2m_reverse_field_name
 
@@ -219,14 +223,19 @@ def plan_change_log(
     before: datetime | None = None,
     size: int = PAGE_SIZE,
     only: ChangeFilter | None = None,
+    authors: dict[int, str] | None = None,
 ) -> ChangeLog:
     """The ``size`` latest changes to the plan and its records (older than ``before``),
-    those ``only`` asks for."""
-    picked = _latest_rows(plan, before, size, only or ChangeFilter())
-    previous = _previous_rows(picked)
+    those ``only`` asks for; ``authors`` names everyone who changed the plan, when the
+    caller has them already (``plan_change_authors``)."""
+    picked, previous = _latest_rows(plan, before, size, only or ChangeFilter())
     snapshots = _m2m_snapshots(picked, previous)
     names = _names(picked, snapshots)
-    actors = _actor_names(plan, {row.history_user_id for _tracked, row in picked})
+    actors = (
+        authors
+        if authors is not None
+        else _actor_names(plan, {row.history_user_id for _tracked, row in picked})
+    )
 
     entries = []
     for tracked, row in picked:
@@ -274,55 +283,134 @@ def plan_change_authors(plan: ActionPlan) -> list[tuple[int, str]]:
 
 def _latest_rows(
     plan: ActionPlan, before: datetime | None, size: int, only: ChangeFilter
-) -> Picked:
-    """The newest ``size`` rows across the tracked models; rows sharing the timestamp of
-    the last one are all kept, so that the next page (older than it) misses none."""
-    picked: Picked = []
-    for tracked in _tracked.values():
-        history = tracked.history_model._default_manager
-        rows = only.applied_to(tracked, history.filter(tracked.in_plan(plan)))
-        if rows is None:
-            continue
-        if before is not None:
-            rows = rows.filter(history_date__lt=before)
-        fetched = list(rows.order_by("-history_date", "-history_id")[: size + 1])
-        picked.extend((tracked, row) for row in fetched)
-    picked.sort(key=lambda pair: (pair[1].history_date, pair[1].history_id), reverse=True)
-    if len(picked) <= size:
-        return picked
-    boundary = picked[size - 1][1].history_date
-    kept = picked[:size]
-    kept += [pair for pair in picked[size:] if pair[1].history_date == boundary]
-    return kept
+) -> tuple[Picked, Previous]:
+    """The newest ``size`` rows across the tracked models, and the version before each
+    changed one; rows sharing the timestamp of the last one are all kept, so that the next
+    page (older than it) misses none. Three queries, however many models are tracked: the
+    newest rows' ids, those tied with the last, then the rows themselves."""
+    parts = {
+        tracked: rows.filter(history_date__lt=before) if before is not None else rows
+        for tracked in _tracked.values()
+        if (
+            rows := only.applied_to(
+                tracked, tracked.history_model._default_manager.filter(tracked.in_plan(plan))
+            )
+        )
+        is not None
+    }
+    if not parts:
+        return [], {}
+
+    def ids_where(condition: Q) -> models.QuerySet[Any]:
+        return _union(
+            [
+                rows.filter(condition)
+                .order_by()
+                .annotate(tracked=Value(index))
+                .values_list("tracked", "history_id", "history_date")
+                for index, rows in enumerate(parts.values())
+            ]
+        )
+
+    ids = list(ids_where(Q()).order_by("-history_date", "-history_id")[:size])
+    if len(ids) == size:  # and the rows tied with the last one
+        tied = set(ids_where(Q(history_date=ids[-1][2]))) - set(ids)
+        ids += sorted(tied, key=lambda item: item[1], reverse=True)
+    return _rows_and_previous(list(parts), ids) if ids else ([], {})
 
 
-def _previous_rows(picked: Picked) -> Previous:
-    """The version before each changed row, two queries per model."""
-    previous: Previous = {}
-    by_model: defaultdict[Tracked, list[int]] = defaultdict(list)
-    for tracked, row in picked:
-        if row.history_type == "~":
-            by_model[tracked].append(row.history_id)
-    for tracked, history_ids in by_model.items():
+def _union(parts: list[models.QuerySet[Any]]) -> models.QuerySet[Any]:
+    """``parts`` (at least one) as one query: UNION ALL."""
+    return parts[0].union(*parts[1:], all=True)
+
+
+def _rows_and_previous(
+    tracked_models: list[Tracked], ids: list[tuple[int, int, datetime]]
+) -> tuple[Picked, Previous]:
+    """The history rows ``ids`` (index in ``tracked_models``, history id, date) and the
+    version before each changed one, read in one query as JSON objects of their fields."""
+    wanted: defaultdict[int, list[int]] = defaultdict(list)
+    for index, history_id, _when in ids:
+        wanted[index].append(history_id)
+    parts = []
+    for index, history_ids in wanted.items():
+        tracked = tracked_models[index]
         history = tracked.history_model._default_manager
         earlier = history.filter(
             Q(history_date__lt=OuterRef("history_date"))
             | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id")),
             id=OuterRef("id"),
-        )
-        pairs = dict(
+        ).order_by("-history_date", "-history_id")
+        parts.append(
             history.filter(history_id__in=history_ids)
+            .order_by()
             .annotate(
-                previous_id=Subquery(
-                    earlier.order_by("-history_date", "-history_id").values("history_id")[:1]
-                )
+                tracked=Value(index),
+                fields=_as_json(tracked),
+                previous=Case(
+                    When(
+                        history_type="~",
+                        then=Subquery(earlier.values(json=_as_json(tracked))[:1]),
+                    ),
+                    output_field=models.JSONField(),
+                ),
             )
-            .values_list("history_id", "previous_id")
+            .values_list("tracked", "history_id", "fields", "previous")
         )
-        rows = history.in_bulk([pk for pk in pairs.values() if pk is not None])
-        for history_id, previous_id in pairs.items():
-            previous[(tracked.model, history_id)] = rows.get(previous_id)
-    return previous
+    found = {}
+    for index, history_id, fields, previous_fields in _union(parts):
+        tracked = tracked_models[index]
+        found[(index, history_id)] = (
+            tracked,
+            _from_json(tracked, fields),
+            _from_json(tracked, previous_fields) if previous_fields is not None else None,
+        )
+    picked: Picked = []
+    previous: Previous = {}
+    for index, history_id, _when in ids:
+        tracked, row, before = found[(index, history_id)]
+        picked.append((tracked, row))
+        if row.history_type == "~":
+            previous[(tracked.model, history_id)] = before
+    return picked, previous
+
+
+def _as_json(tracked: Tracked) -> JSONObject:
+    """A history row's fields as one JSON object (decimals as text, kept exact)."""
+    return JSONObject(
+        **{
+            model_field.attname: Cast(model_field.attname, models.TextField())
+            if isinstance(model_field, models.DecimalField)
+            else F(model_field.attname)
+            for model_field in tracked.history_model._meta.concrete_fields
+        }
+    )
+
+
+def _from_json(tracked: Tracked, data: dict[str, Any] | str) -> Any:
+    """The history row ``data`` (``_as_json``) as the history model's instance."""
+    if isinstance(data, str):  # a backend that returns the subquery's JSON as text
+        data = json.loads(data)
+    history_fields = tracked.history_model._meta.concrete_fields
+    values = [_value(model_field, data[model_field.attname]) for model_field in history_fields]
+    return tracked.history_model.from_db(
+        DEFAULT_DB_ALIAS, [model_field.attname for model_field in history_fields], values
+    )
+
+
+def _value(model_field: "models.Field[Any, Any]", value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(model_field, models.DateTimeField):
+        moment = model_field.to_python(value)
+        if moment is not None and timezone.is_naive(moment):  # SQLite keeps them in UTC
+            moment = timezone.make_aware(moment, UTC)
+        return moment
+    if isinstance(model_field, models.DateField | models.DecimalField | models.UUIDField):
+        return model_field.to_python(value)
+    if isinstance(model_field, models.BooleanField):
+        return bool(value)
+    return value
 
 
 def _m2m_snapshots(picked: Picked, previous: Previous) -> Snapshots:
@@ -360,21 +448,48 @@ def _names(picked: Picked, snapshots: Snapshots) -> Names:
         wanted[_m2m_field(tracked.model, name).related_model] |= ids
     names = Names()
     for related, ids in wanted.items():
-        path = _labels.get(related)
-        live = related._default_manager.filter(pk__in=ids)
-        if path:
-            names.add(related, live.values_list("pk", path))
-        else:
-            names.add(related, ((obj.pk, obj) for obj in live))
-        removed = {pk for pk in ids if not names.known(related, pk)}
-        if removed and path and related in _tracked:
+        if related not in _labels:  # named by its own words: the records themselves
             names.add(
-                related,
-                _tracked[related]
-                .history_model._default_manager.filter(id__in=removed)
-                .values_list("id", path),
+                related, ((obj.pk, obj) for obj in related._default_manager.filter(pk__in=ids))
             )
+    labelled = [(related, ids) for related, ids in wanted.items() if related in _labels]
+    _labels_read(
+        names,
+        [(related, related._default_manager.filter(pk__in=ids), "pk") for related, ids in labelled],
+    )
+    # records removed since: named as their history last knew them
+    _labels_read(
+        names,
+        [
+            (related, _tracked[related].history_model._default_manager.filter(id__in=removed), "id")
+            for related, ids in labelled
+            if related in _tracked
+            and (removed := {pk for pk in ids if not names.known(related, pk)})
+        ],
+    )
     return names
+
+
+def _labels_read(
+    names: Names, sources: list[tuple[type[models.Model], models.QuerySet[Any], str]]
+) -> None:
+    """Add to ``names`` the labels (``label_records``, ``track``'s ``label``) of the rows of
+    each source (model named, its rows, the field holding the named record's id): all
+    sources in one query."""
+    if not sources:
+        return
+    parts = [
+        rows.order_by()
+        .annotate(
+            source=Value(index),
+            record=F(key),
+            text=Cast(_labels[related], models.TextField()),
+        )
+        .values_list("source", "record", "text")
+        for index, (related, rows, key) in enumerate(sources)
+    ]
+    for index, pk, label in _union(parts):
+        names.add(sources[index][0], [(pk, label)])
 
 
 def _actor_names(plan: ActionPlan, user_ids: set[int | None]) -> dict[int, str]:

@@ -95,11 +95,12 @@ def plan_edit(request: UserRequest, pk: int) -> HttpResponse:
 @login_required
 def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
-    form = HistoryPageForm(
-        request.GET, areas=history_areas(), authors=plan_change_authors(access.plan)
-    )
+    authors = plan_change_authors(access.plan)
+    form = HistoryPageForm(request.GET, areas=history_areas(), authors=authors)
     before = form.value("before")
-    log = plan_change_log(access.plan, before=before, only=form.change_filter())
+    log = plan_change_log(
+        access.plan, before=before, only=form.change_filter(), authors=dict(authors)
+    )
     filters = form.filter_query()
     return render(
         request,

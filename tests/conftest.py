@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from action_plans.models import ActionPlan
 from action_plans.policy import Activity, PlanAction
@@ -35,6 +35,21 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def derived_cache(settings):
+    """The "derived" cache on, as it is outside the tests (local memory)."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "derived": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "derived-tests",
+        },
+    }
+    caches["derived"].clear()
+    yield caches["derived"]
+    caches["derived"].clear()
 
 
 def arrangement_version(plan: ActionPlan) -> int:

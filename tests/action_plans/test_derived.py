@@ -8,7 +8,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -30,21 +29,6 @@ from msd_planner.lib.versioned_edit import EditConflict
 from tests import factories
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def derived_cache(settings):
-    """The "derived" cache on, as it is outside the tests (local memory)."""
-    settings.CACHES = {
-        **settings.CACHES,
-        "derived": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "derived-tests",
-        },
-    }
-    caches["derived"].clear()
-    yield caches["derived"]
-    caches["derived"].clear()
 
 
 def _revision(plan: ActionPlan):
