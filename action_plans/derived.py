@@ -15,13 +15,20 @@ Derive only from the plan's rows and what its writes lock: a figure that also re
 clock, or records written without the plan's lock, would outlive their change.
 """
 
+import logging
+import uuid
 from collections.abc import Callable
 from typing import TypeVar, cast
 
+from django.conf import settings
 from django.core.cache import caches
+from django.db import transaction
 from django.utils.translation import get_language
 
+from action_plans.jobs import NotQueued, hand_over
 from action_plans.models import ActionPlan
+
+log = logging.getLogger("msd_planner.jobs")
 
 T = TypeVar("T")
 
@@ -57,3 +64,21 @@ def derived(
     value = compute(plan)
     cache.set(key, value, KEPT_FOR)
     return value
+
+
+def derive_after_commit(plan_id: int, revision: uuid.UUID) -> None:
+    """Once the write that gave the plan ``revision`` commits, have the worker compute
+    the plan's figures for it, so that the next reader finds them ready. Only where the
+    worker's cache is the web's (Redis); a job the broker does not take is left: the
+    first reader computes the figures instead."""
+    backend = settings.CACHES["derived"]["BACKEND"]
+    if not backend.endswith("RedisCache") or settings.CELERY_TASK_ALWAYS_EAGER:
+        return
+
+    def queue() -> None:
+        try:
+            hand_over("action_plans.tasks.derive_figures", plan_id, str(revision))
+        except NotQueued as error:
+            log.warning("figures of plan %s not queued: %s", plan_id, error)
+
+    transaction.on_commit(queue)

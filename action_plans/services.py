@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
+from action_plans.derived import derive_after_commit
 from action_plans.hooks import plan_change_checks
 from action_plans.models import ActionPlan, PlanStatus
 from msd_planner.lib.history import attribute
@@ -41,7 +42,9 @@ def plan_row_lock(plan_id: int) -> ActionPlan:
     Every lock of the row is taken to write, so it gives the plan a new content revision
     (the key of what its pages derive from it: ``action_plans.derived``); rolled back
     with the write if the write is refused."""
-    ActionPlan.objects.filter(pk=plan_id).update(content_revision=uuid.uuid4())
+    revision = uuid.uuid4()
+    ActionPlan.objects.filter(pk=plan_id).update(content_revision=revision)
+    derive_after_commit(plan_id, revision)
     return ActionPlan.objects.select_for_update().get(pk=plan_id)
 
 

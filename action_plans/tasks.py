@@ -12,7 +12,7 @@ from typing import Any
 from celery import Task, shared_task
 from django.conf import settings
 
-from action_plans import documents, notifications
+from action_plans import documents, notifications, workflow
 
 
 @shared_task(
@@ -72,3 +72,10 @@ def send_emails(emails: list[dict[str, Any]]) -> int:
     """Send ``emails`` (each ``{"subject", "body", "recipients"}``) over one connection
     to the mail server; retried with backoff while it cannot be reached."""
     return notifications.emails_send(emails)
+
+
+@shared_task(acks_late=True)
+def derive_figures(plan_id: int, revision: str) -> bool:
+    """Compute a plan's figures after a write (``action_plans.derived``), so that its
+    next reader finds them; a job that a later write superseded does nothing."""
+    return workflow.figures_derive(plan_id, revision)

@@ -8,10 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from action_plans import notifications, services, workflow
-from action_plans.derived import derived
 from action_plans.forms import ActionPlanForm, HistoryPageForm
 from action_plans.history import history_areas, plan_change_authors, plan_change_log
-from action_plans.hooks import PlanPage, dashboard_facts, no_plan_explanation, plan_page
+from action_plans.hooks import PlanPage, no_plan_explanation, plan_page
 from action_plans.models import PlanStatus
 from action_plans.permissions import PlanAction, plan_for_user_or_404, require_plan_starter
 from action_plans.selectors import plan_list
@@ -50,7 +49,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             **access.context,
             "next_step": workflow.next_step(plan, request.user, access.actions, readiness),
             "readiness": readiness,
-            "facts": derived(plan, "dashboard_facts", dashboard_facts),
+            "facts": workflow.plan_facts(plan),
             "official": workflow.official_version(plan),
             "open_version": workflow.open_version(plan),
             "recent": plan_change_log(plan, size=5).entries,

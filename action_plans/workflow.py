@@ -21,14 +21,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from action_plans.derived import derived
 from action_plans.documents import document_request
 from action_plans.hooks import (
+    DashboardFact,
     PlanPage,
     ReadinessItem,
+    dashboard_facts,
     plan_page,
     readiness_checks,
     validation_policy,
@@ -134,6 +136,27 @@ class RevisionChanges:
     @property
     def unexplained(self) -> list[Difference]:
         return [item for item in self.differences if not set(item.keys) <= self.explained]
+
+
+def plan_facts(plan: ActionPlan) -> list[DashboardFact]:
+    """The counts and figures of the plan's overview, every app's (``dashboard_facts``),
+    computed once per content revision and language."""
+    return derived(plan, "dashboard_facts", dashboard_facts)
+
+
+def figures_derive(plan_id: int, revision: str) -> bool:
+    """Compute the plan's figures at ``revision`` (its readiness in every language, its
+    dashboard's facts, the draft's snapshot) into the derived cache; nothing if a later
+    write has given the plan another revision meanwhile. True when they were computed."""
+    for language, _name in settings.LANGUAGES:
+        plan = ActionPlan.objects.filter(pk=plan_id, content_revision=revision).first()
+        if plan is None:
+            return False  # removed, or superseded: its own job computes the newer figures
+        with translation.override(language):
+            plan_facts(plan)
+            if plan.status == PlanStatus.DRAFT:
+                plan_readiness(plan)
+    return True
 
 
 def draft_snapshot(plan: ActionPlan) -> dict[str, Any]:

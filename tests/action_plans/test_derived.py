@@ -8,12 +8,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from action_plans import derived as derived_module
 from action_plans import workflow
 from action_plans.derived import derived, derived_key
 from action_plans.models import ActionPlan
@@ -255,3 +257,70 @@ def test_the_check_finds_a_write_that_forgets(tmp_path):
     )
     (function,) = _writes(module)
     assert not _called(function) & ADVANCES
+
+
+# --- computed by the worker after a write ------------------------------------------------
+
+
+def test_the_worker_computes_the_figures_of_a_revision_in_every_language(
+    client, cast, ready, derived_cache
+):
+    plan = ActionPlan.objects.get(pk=cast.plan_a.pk)
+    assert workflow.figures_derive(plan.pk, str(plan.content_revision))
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            assert derived_key(plan, "readiness") in derived_cache
+            assert derived_key(plan, "dashboard_facts") in derived_cache
+
+    client.force_login(cast.coordinator_a)
+    url = reverse("plan_detail", args=[plan.pk])
+    with CaptureQueriesContext(connection) as ready_made:
+        client.get(url)
+    derived_cache.clear()
+    with CaptureQueriesContext(connection) as computed:
+        client.get(url)
+    assert len(ready_made) < len(computed)
+
+
+def test_a_job_superseded_by_a_later_write_computes_nothing(cast, derived_cache):
+    stale = str(_revision(cast.plan_a))
+    plan = ActionPlan.objects.get(pk=cast.plan_a.pk)
+    plan_update(
+        actor=cast.coordinator_a,
+        plan=plan,
+        expected_version=plan.version,
+        data={"title": "Plan A, renamed"},
+    )
+    assert not workflow.figures_derive(plan.pk, stale)
+    plan.content_revision = stale
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            assert derived_key(plan, "readiness") not in derived_cache
+            assert derived_key(plan, "dashboard_facts") not in derived_cache
+
+
+@pytest.mark.parametrize(
+    ("backend", "eager", "queued"),
+    [
+        ("django.core.cache.backends.redis.RedisCache", False, True),
+        ("django.core.cache.backends.locmem.LocMemCache", False, False),  # not the web's
+        ("django.core.cache.backends.redis.RedisCache", True, False),  # no worker
+    ],
+)
+def test_a_write_has_the_worker_compute_the_figures_where_it_shares_the_cache(
+    cast, settings, monkeypatch, django_capture_on_commit_callbacks, backend, eager, queued
+):
+    settings.CACHES = {**settings.CACHES, "derived": {"BACKEND": backend, "LOCATION": "x"}}
+    settings.CELERY_TASK_ALWAYS_EAGER = eager
+    handed: list[tuple] = []
+    monkeypatch.setattr(derived_module, "hand_over", lambda *args: handed.append(args))
+    plan = ActionPlan.objects.get(pk=cast.plan_a.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_update(
+            actor=cast.coordinator_a,
+            plan=plan,
+            expected_version=plan.version,
+            data={"title": "Plan A, renamed"},
+        )
+    expected = [("action_plans.tasks.derive_figures", plan.pk, str(_revision(plan)))]
+    assert handed == (expected if queued else [])
