@@ -16,7 +16,7 @@ process that does only that) of:
 
 and the overhead of the job over WeasyPrint alone as a ratio, both measured in this run.
 Each measurement runs in a fresh child process (fork), so that one's memory does not
-count in the other's; REPEAT runs each, the medians are printed.
+count in the other's; REPEAT runs each, the two interleaved; the medians are printed.
 """
 
 import os
@@ -82,9 +82,14 @@ def measure(label: str, document_id: int) -> None:
         document.write_pdf()
         return len(document.pages)
 
+    works = {"job": job, "weasyprint alone": weasyprint_alone}
+    # interleaved, so that what else the machine does weighs on both alike
+    runs_of: dict[str, list] = {name: [] for name in works}
+    for _ in range(REPEAT):
+        for name, work in works.items():
+            runs_of[name].append(_in_child(work))
     results = {}
-    for name, work in (("job", job), ("weasyprint alone", weasyprint_alone)):
-        runs = [_in_child(work) for _ in range(REPEAT)]
+    for name, runs in runs_of.items():
         seconds = statistics.median(run[0] for run in runs)
         peak = statistics.median(run[1] for run in runs)
         pages = runs[0][2]

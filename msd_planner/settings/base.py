@@ -52,6 +52,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above every middleware that writes or reads the body, so that it compresses what
+    # they leave; below WhiteNoise, which serves static files compressed once, by
+    # collectstatic, with their own ETags. Text only: files go out as they are.
+    "msd_planner.compression.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
