@@ -288,6 +288,65 @@ class PlanSnapshot(models.Model):
         return f"{self.version.plan} {self.version}"
 
 
+class SnapshotOutline(models.Model):
+    """What a version's pages read of its snapshot besides its records: the frozen plan
+    (title, period, currency…) and each section's totals and number of records, small
+    whatever the plan's size. Written with the snapshot, from it, and as frozen
+    (``action_plans.snapshot.snapshot_freeze``; triggers in the migration)."""
+
+    version = models.OneToOneField(
+        PlanVersion, on_delete=models.PROTECT, primary_key=True, related_name="snapshot_outline"
+    )
+    format = models.PositiveSmallIntegerField()
+    plan = models.JSONField()
+    # {section name: {"totals": {…}, "records": how many}}, in the snapshot's order
+    sections = models.JSONField()
+
+    class Meta:
+        verbose_name = _("plan snapshot outline")
+        verbose_name_plural = _("plan snapshot outlines")
+
+    def __str__(self) -> str:
+        return f"{self.version_id}"
+
+
+class SnapshotRecord(models.Model):
+    """One record of a version's snapshot, as stored in it (``record``), with what a
+    page or a comparison finds it by: its section and place there, its key, and the
+    SHA-256 of its stored JSON (two versions' records of one key and one digest are
+    stored alike, so a comparison decodes only the others). Frozen with the snapshot."""
+
+    # indexed by the constraints below, which start with it
+    version = models.ForeignKey(
+        PlanVersion, on_delete=models.PROTECT, related_name="snapshot_records", db_index=False
+    )
+    section = models.CharField(max_length=64)
+    position = models.PositiveIntegerField()  # from 0, in the section's order
+    key = models.CharField(max_length=200)
+    parent = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=64)
+    digest = models.CharField(max_length=64)
+    record = models.JSONField()
+
+    class Meta:
+        verbose_name = _("plan snapshot record")
+        verbose_name_plural = _("plan snapshot records")
+        constraints = [
+            # a page of a section is a range of positions: 0, 1, 2… in order
+            models.UniqueConstraint(
+                fields=["version", "section", "position"],
+                name="snapshot_record_position_unique",
+            ),
+            # what a comparison matches records by
+            models.UniqueConstraint(
+                fields=["version", "section", "key"], name="snapshot_record_key_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version_id} {self.key}"
+
+
 class ChangeReason(models.TextChoices):
     NEW_INTERVENTION = "new_intervention", _("A new intervention")
     RE_SCOPING = "re_scoping", _("Re-scoping")

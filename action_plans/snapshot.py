@@ -1,22 +1,42 @@
 """A version's snapshot: the whole plan frozen at submission, built from what each app
 registers (``action_plans.hooks.register_snapshot_section``), and the comparison of two
-versions, read from their snapshots alone."""
+versions, read from their snapshots alone.
 
+A snapshot is frozen whole (what the document reads) and in parts (``snapshot_freeze``):
+its outline and a row per record with the digest of its JSON. A version's page reads the
+outline and the page of records it shows (``version_outline``, ``version_records``); a
+comparison decodes only the records stored differently (``versions_compared``,
+``compared_with``). What they name is kept in the "derived" cache: a version never
+changes."""
+
+import hashlib
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar, cast
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django_countries import countries
 
+from action_plans import selectors
+from action_plans.derived import KEPT_FOR
 from action_plans.hooks import SnapshotSection, snapshot_sections
-from action_plans.models import ActionPlan, PlanVersion, place_label
+from action_plans.models import (
+    ActionPlan,
+    PlanSnapshot,
+    PlanVersion,
+    SnapshotOutline,
+    SnapshotRecord,
+    place_label,
+)
 from msd_planner.lib.formatting import number, percent
 from msd_planner.lib.money import format_money
 
@@ -41,6 +61,54 @@ def build_snapshot(plan: ActionPlan) -> dict[str, Any]:
             },
             "sections": {section.name: section.build(plan) for section in snapshot_sections()},
         }
+
+
+def record_digest(record: dict[str, Any]) -> str:
+    """The SHA-256 of a record's JSON, written canonically (keys sorted, no spaces): two
+    records stored alike have the same digest, whenever and however they were read."""
+    text = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def outline_of(content: dict[str, Any]) -> dict[str, Any]:
+    """A snapshot's outline (``SnapshotOutline``'s fields): the frozen plan, and each
+    section's totals and number of records, in the snapshot's order."""
+    return {
+        "format": content.get("format", 1),
+        "plan": content["plan"],
+        "sections": {
+            name: {"totals": data.get("totals", {}), "records": len(data.get("records", []))}
+            for name, data in content["sections"].items()
+        },
+    }
+
+
+@transaction.atomic
+def snapshot_freeze(*, version: PlanVersion, content: dict[str, Any]) -> PlanSnapshot:
+    """Freeze ``content`` (``build_snapshot``'s) as ``version``'s snapshot, written once:
+    whole (``PlanSnapshot``: what the document and a backup read) and in the parts its
+    pages and comparisons read (``SnapshotOutline``, a ``SnapshotRecord`` per record).
+    The database refuses to change any of them afterwards."""
+    snapshot = PlanSnapshot.objects.create(version=version, content=content)
+    SnapshotOutline.objects.create(version=version, **outline_of(content))
+    SnapshotRecord.objects.bulk_create(
+        (
+            SnapshotRecord(
+                version=version,
+                section=name,
+                position=position,
+                key=record["key"],
+                parent=record.get("parent") or "",
+                kind=record["kind"],
+                digest=record_digest(record),
+                record=record,
+            )
+            for name, data in content["sections"].items()
+            for position, record in enumerate(data.get("records", []))
+        ),
+        batch_size=1000,
+    )
+    return snapshot
 
 
 def version_sections(content: dict[str, Any]) -> list[tuple[str, str]]:
@@ -134,39 +202,43 @@ class ShownRecord:
 @dataclass
 class ShownSection:
     """A section of a version as its page lists it: its totals and how many records it
-    has; the records themselves are shown a page at a time (``shown_records``)."""
+    has; the records themselves are shown a page at a time (``version_records``)."""
 
     name: str
     title: str
     totals: list[tuple[str, str]]
-    records: list[dict[str, Any]]  # as stored
+    count: int  # of its records
 
 
-def shown_sections(content: dict[str, Any]) -> list[ShownSection]:
-    """The snapshot's sections, in the active language (their totals; no record named)."""
-    currency = content["plan"]["base_currency"]
+def _shown_sections(outline: dict[str, Any]) -> list[ShownSection]:
+    currency = outline["plan"]["base_currency"]
     return [
         ShownSection(
             section.name,
             str(section.title),
             [
                 (str(section.fields.get(name, name)), shown_total(section, name, value, currency))
-                for name, value in data.get("totals", {}).items()
+                for name, value in data["totals"].items()
             ],
-            data.get("records", []),
+            data["records"],
         )
         for section in snapshot_sections()
-        if (data := content["sections"].get(section.name)) is not None
+        if (data := outline["sections"].get(section.name)) is not None
     ]
 
 
+def shown_sections(content: dict[str, Any]) -> list[ShownSection]:
+    """The snapshot's sections, in the active language (their totals; no record named)."""
+    return _shown_sections(outline_of(content))
+
+
 def shown_records(
-    content: dict[str, Any], section_name: str, records: Iterable[dict[str, Any]]
+    currency: str, section_name: str, records: Iterable[dict[str, Any]]
 ) -> list[ShownRecord]:
-    """``records`` of one section of the snapshot (a page of them), named and formatted
-    in the active language: the work grows with the page, not with the plan."""
+    """``records`` of one section of a snapshot (a page of them), named and formatted in
+    the active language, amounts in ``currency`` (the plan's base currency): the work
+    grows with the page, not with the plan."""
     section = next(item for item in snapshot_sections() if item.name == section_name)
-    currency = content["plan"]["base_currency"]
     result = []
     for record in records:
         record = _named_record(section, record)
@@ -181,6 +253,79 @@ def shown_records(
             )
         )
     return result
+
+
+# --- a version read a part at a time, what is named kept in the "derived" cache ----------
+
+T = TypeVar("T")
+_MISSING = object()
+
+
+def _kept(key: str, compute: Callable[[], T]) -> T:
+    """``compute()``, kept in the "derived" cache under ``key``: what is read from a
+    version never changes (the database refuses it), so nothing is ever invalidated."""
+    cache = caches["derived"]
+    found = cache.get(key, _MISSING)
+    if found is not _MISSING:
+        return cast(T, found)  # what ``compute`` returned for this key
+    value = compute()
+    cache.set(key, value, KEPT_FOR)
+    return value
+
+
+def _version_key(version: PlanVersion, name: str) -> str:
+    # with the moment of submission: ids come back after a database is restored from a
+    # backup, a moment to the microsecond does not (the cache may outlive the restore)
+    moment = version.submitted_at.timestamp()
+    return f"plan-version:{version.pk}:{moment}:{name}:{translation.get_language()}"
+
+
+@dataclass
+class VersionOutline:
+    """What a version's page shows of its snapshot besides a page of records."""
+
+    plan: dict[str, Any]  # the frozen plan: title, period, base currency…
+    sections: list[ShownSection]
+
+    @property
+    def currency(self) -> str:
+        return str(self.plan["base_currency"])
+
+
+def version_outline(version: PlanVersion) -> VersionOutline:
+    """The frozen plan and the sections of ``version``, with their totals, in the
+    active language: one small row read, kept per version and language."""
+
+    def read() -> VersionOutline:
+        outline = selectors.snapshot_outline(version)
+        return VersionOutline(outline.plan, _shown_sections(_outline_fields(outline)))
+
+    return _kept(_version_key(version, "outline"), read)
+
+
+def version_records(
+    version: PlanVersion, outline: VersionOutline, section: str, positions: range
+) -> list[ShownRecord]:
+    """The records of ``section`` of ``version`` at ``positions`` (a page of them),
+    named in the active language: only those rows read and decoded, kept per version,
+    section, page and language."""
+    return _kept(
+        _version_key(version, f"records:{section}:{positions.start}:{positions.stop}"),
+        lambda: shown_records(
+            outline.currency, section, selectors.snapshot_records(version, section, positions)
+        ),
+    )
+
+
+def version_record_subjects(version: PlanVersion, keys: Iterable[str]) -> dict[str, str]:
+    """``record_subjects`` of ``keys`` read from the records stored: in ``version``, or
+    in the version adopted before it (where the records its revision removed are)."""
+    sections = {section.name: section for section in snapshot_sections()}
+    found: dict[str, str] = {}
+    for name, record in selectors.snapshot_records_named_by(version, keys):
+        if name in sections and record["key"] not in found:
+            found[record["key"]] = _subject(sections[name], _named_record(sections[name], record))
+    return found
 
 
 @dataclass
@@ -250,60 +395,149 @@ def _change(
     )
 
 
+def _section_changes(
+    section: SnapshotSection,
+    old_records: dict[str, dict[str, Any]],
+    new_records: dict[str, dict[str, Any]],
+    totals: tuple[dict[str, Any], dict[str, Any]],
+    currency: str,
+) -> list[Change]:
+    """The changes of one section from ``old_records`` to ``new_records`` (by key, each
+    in its version's order) and from the totals before to those after. The records may
+    be all the section's, or only those stored differently in the two versions: a
+    record stored alike in both is no change, and one stored differently is given on
+    both sides, so a key on one side only was added or removed."""
+    changes = []
+    for key, stored in new_records.items():
+        if key not in old_records:
+            changes.append(_change(section, "added", _named_record(section, stored)))
+            continue
+        kept = old_records[key]
+        renamed = kept["label"] != stored["label"]
+        if not renamed and kept["fields"] == stored["fields"]:
+            continue  # stored alike, read alike: most records, named only if needed
+        was, record = _named_record(section, kept), _named_record(section, stored)
+        moved = [
+            name
+            for name, value in record["fields"].items()
+            if not _same(was["fields"].get(name), value)
+        ]
+        details = [
+            _moved(section, name, was["fields"].get(name), record["fields"][name], currency)
+            for name in moved
+        ]
+        # renamed: in words, and as stored (a target of format 1 keeps its English
+        # title, one of format 2 reads in the reader's language: the same target)
+        if renamed and was["label"] != record["label"]:
+            details.insert(0, _("renamed from “%(label)s”") % {"label": was["label"]})
+        if details:
+            change = _change(section, "changed", record, details)
+            change.living = not renamed and set(moved) <= section.living
+            changes.append(change)
+    for key, stored in old_records.items():
+        if key not in new_records:
+            changes.append(_change(section, "removed", _named_record(section, stored)))
+    totals_before, totals_after = totals
+    moved_totals = [
+        _moved(section, name, totals_before.get(name), value, currency, shown_total)
+        for name, value in totals_after.items()
+        if totals_before.get(name) != value
+    ]
+    if moved_totals:
+        changes.append(Change("changed", _("Totals"), moved_totals))
+    return changes
+
+
+Records = dict[str, dict[str, dict[str, Any]]]  # section name → key → record, in order
+
+
+def _compared(
+    old_outline: dict[str, Any],
+    new_outline: dict[str, Any],
+    old_records: Records,
+    new_records: Records,
+) -> list[SectionChanges]:
+    currency = new_outline["plan"]["base_currency"]
+    result = []
+    for section in snapshot_sections():
+        before = old_outline["sections"].get(section.name, {})
+        after = new_outline["sections"].get(section.name, {})
+        changes = _section_changes(
+            section,
+            old_records.get(section.name, {}),
+            new_records.get(section.name, {}),
+            (before.get("totals", {}), after.get("totals", {})),
+            currency,
+        )
+        if changes:
+            result.append(SectionChanges(str(section.title), changes))
+    return result
+
+
+def _records_of(content: dict[str, Any]) -> Records:
+    return {
+        name: {record["key"]: record for record in data.get("records", [])}
+        for name, data in content["sections"].items()
+    }
+
+
 def compare(old: dict[str, Any], new: dict[str, Any]) -> list[SectionChanges]:
     """What changed from the snapshot ``old`` to ``new``: records added and removed (by
     their key), fields changed record by record, and totals moved. Values are compared
     as they read (named), lists whatever their order, so a version of format 1 (words)
     and one of format 2 (codes) differ only where the plan did."""
-    currency = new["plan"]["base_currency"]
-    result = []
-    for section in snapshot_sections():
-        before = old["sections"].get(section.name, {})
-        after = new["sections"].get(section.name, {})
-        old_records = {record["key"]: record for record in before.get("records", [])}
-        new_records = {record["key"]: record for record in after.get("records", [])}
-        changes = []
+    return _compared(outline_of(old), outline_of(new), _records_of(old), _records_of(new))
 
-        for key, stored in new_records.items():
-            if key not in old_records:
-                changes.append(_change(section, "added", _named_record(section, stored)))
-                continue
-            kept = old_records[key]
-            renamed = kept["label"] != stored["label"]
-            if not renamed and kept["fields"] == stored["fields"]:
-                continue  # stored alike, read alike: most records, named only if needed
-            was, record = _named_record(section, kept), _named_record(section, stored)
-            moved = [
-                name
-                for name, value in record["fields"].items()
-                if not _same(was["fields"].get(name), value)
-            ]
-            details = [
-                _moved(section, name, was["fields"].get(name), record["fields"][name], currency)
-                for name in moved
-            ]
-            # renamed: in words, and as stored (a target of format 1 keeps its English
-            # title, one of format 2 reads in the reader's language: the same target)
-            if renamed and was["label"] != record["label"]:
-                details.insert(0, _("renamed from “%(label)s”") % {"label": was["label"]})
-            if details:
-                change = _change(section, "changed", record, details)
-                change.living = not renamed and set(moved) <= section.living
-                changes.append(change)
-        for key, stored in old_records.items():
-            if key not in new_records:
-                changes.append(_change(section, "removed", _named_record(section, stored)))
-        totals_before, totals_after = before.get("totals", {}), after.get("totals", {})
-        moved_totals = [
-            _moved(section, name, totals_before.get(name), value, currency, shown_total)
-            for name, value in totals_after.items()
-            if totals_before.get(name) != value
-        ]
-        if moved_totals:
-            changes.append(Change("changed", _("Totals"), moved_totals))
-        if changes:
-            result.append(SectionChanges(str(section.title), changes))
+
+def _by_section(stored: Iterable[selectors.StoredRecord]) -> Records:
+    result: Records = {}
+    for item in sorted(stored, key=lambda item: item.position):
+        result.setdefault(item.section, {})[item.record["key"]] = item.record
     return result
+
+
+def versions_compared(older: PlanVersion, newer: PlanVersion) -> list[SectionChanges]:
+    """``compare`` of two versions' snapshots, at the cost of their differences: the
+    database finds the records stored differently (by key and digest), only those are
+    decoded and named; kept per pair of versions and language."""
+
+    def read() -> list[SectionChanges]:
+        differing = selectors.snapshot_records_differing(older, newer)
+        return _compared(
+            _outline_fields(selectors.snapshot_outline(older)),
+            _outline_fields(selectors.snapshot_outline(newer)),
+            _by_section(item for item in differing if item.side == "old"),
+            _by_section(item for item in differing if item.side == "new"),
+        )
+
+    return _kept(_version_key(older, f"compared:{newer.pk}:{newer.submitted_at.timestamp()}"), read)
+
+
+def compared_with(older: PlanVersion, content: dict[str, Any]) -> list[SectionChanges]:
+    """``compare`` of ``older``'s snapshot with ``content`` (the draft's): the digests of
+    the records ``older`` stores are read, not the records; only the records stored
+    differently are decoded and named."""
+    stored = selectors.snapshot_digests(older)
+    alike: set[tuple[str, str]] = set()
+    new_records: Records = {}
+    for name, data in content["sections"].items():
+        for record in data.get("records", []):
+            found = stored.get((name, record["key"]))
+            if found is not None and found[1] == record_digest(record):
+                alike.add((name, record["key"]))
+            else:
+                new_records.setdefault(name, {})[record["key"]] = record
+    differing = [pk for place, (pk, _digest) in stored.items() if place not in alike]
+    return _compared(
+        _outline_fields(selectors.snapshot_outline(older)),
+        outline_of(content),
+        _by_section(selectors.snapshot_records_by_id(differing)),
+        new_records,
+    )
+
+
+def _outline_fields(outline: SnapshotOutline) -> dict[str, Any]:
+    return {"format": outline.format, "plan": outline.plan, "sections": outline.sections}
 
 
 CHANGE_KINDS = {"added": _lazy("added"), "removed": _lazy("removed"), "changed": _lazy("changed")}

@@ -4,7 +4,7 @@ revision (signing is governance's page). Each step is one service of
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django import forms
 from django.contrib import messages
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from action_plans import selectors, snapshot, workflow
+from action_plans.derived import derived
 from action_plans.document_views import tell_if_not_queued
 from action_plans.documents import change_log, version_document
 from action_plans.forms import AdoptionForm, ChangeForm, ChangeRecordForm, StepCommentForm
@@ -26,6 +27,7 @@ from action_plans.models import (
     DocumentEdition,
     PlanChange,
     PlanStatus,
+    PlanVersion,
     VersionStatus,
 )
 from action_plans.permissions import (
@@ -341,23 +343,24 @@ def plan_change_record(request: UserRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def version_detail(request: HttpRequest, pk: int, version_pk: int) -> HttpResponse:
-    access = plan_object_for_user_or_404(
-        request.user, pk, selectors.versions_with_snapshot(), version_pk
-    )
+    access = plan_object_for_user_or_404(request.user, pk, selectors.versions_shown(), version_pk)
     version = access.object
-    content = version.snapshot.content
-    # one section at a time, a page of its records at a time: a large plan's version
-    # reads as fast as a small one's
-    sections = snapshot.shown_sections(content)
+    # one section at a time, a page of its records at a time, read from the snapshot's
+    # parts (and kept named): a large plan's version reads as fast as a small one's
+    outline = snapshot.version_outline(version)
     current = next(
-        (item for item in sections if item.name == request.GET.get("section")),
-        sections[0] if sections else None,
+        (item for item in outline.sections if item.name == request.GET.get("section")),
+        outline.sections[0] if outline.sections else None,
     )
-    page = paginate(request, current.records if current else [], per_page=RECORDS_PER_PAGE)
+    page = paginate(request, range(current.count if current else 0), per_page=RECORDS_PER_PAGE)
     others = selectors.other_versions(version)
     changes = list(change_log(version))
     if any(change.records for change in changes):
-        _name_records(changes, [content, *selectors.snapshot_adopted_before(version)])
+        subjects = snapshot.version_record_subjects(
+            version, {key for change in changes for key in change.records}
+        )
+        for change in changes:
+            change.subjects = [subjects[key] for key in change.records if key in subjects]  # type: ignore[attr-defined]  # for the page
     official = next((other for other in others if other.status == VersionStatus.ADOPTED), None)
     return render(
         request,
@@ -365,11 +368,14 @@ def version_detail(request: HttpRequest, pk: int, version_pk: int) -> HttpRespon
         {
             **access.context,
             "version": version,
-            "frozen_plan": content["plan"],
-            "sections": sections,
+            "frozen_plan": outline.plan,
+            "sections": outline.sections,
             "current": current,
             "page": page,
-            "records": snapshot.shown_records(content, current.name, page.object_list)
+            # a page of a range of positions is a range of them
+            "records": snapshot.version_records(
+                version, outline, current.name, cast(range, page.object_list)
+            )
             if current
             else [],
             "others": others,
@@ -405,10 +411,10 @@ def version_compare(request: HttpRequest, pk: int) -> HttpResponse:
         if not draft and newer is None and len(versions) >= 2:
             older, newer = versions[1], versions[0]
     changes = None
-    if older and (newer or draft):
-        contents = selectors.snapshot_contents([older, *([newer] if newer else [])])
-        now = contents[newer.pk] if newer is not None else workflow.draft_snapshot(plan)
-        changes = snapshot.compare(contents[older.pk], now)
+    if older is not None and newer is not None:
+        changes = snapshot.versions_compared(older, newer)
+    elif older is not None and draft:
+        changes = _compared_with_draft(plan, older)
     return render(
         request,
         "action_plans/version_compare.html",
@@ -421,4 +427,14 @@ def version_compare(request: HttpRequest, pk: int) -> HttpResponse:
             "has_draft": has_draft,
             "changes": changes,
         },
+    )
+
+
+def _compared_with_draft(plan: ActionPlan, older: PlanVersion) -> list[snapshot.SectionChanges]:
+    """``older`` compared with the draft, once per content revision of the plan (and
+    language): a second view of it reads the cache, not the draft."""
+    return derived(
+        plan,
+        f"compared-with-draft:{older.pk}",
+        lambda plan: snapshot.compared_with(older, workflow.draft_snapshot(plan)),
     )

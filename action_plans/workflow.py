@@ -44,7 +44,6 @@ from action_plans.models import (
     NotificationEvent,
     PlanChange,
     PlanDocument,
-    PlanSnapshot,
     PlanStatus,
     PlanTransition,
     PlanVersion,
@@ -63,6 +62,7 @@ from action_plans.snapshot import (
     differences,
     section_title,
     section_url,
+    snapshot_freeze,
 )
 from msd_planner.lib.types import AnyUser, User
 
@@ -408,7 +408,7 @@ def plan_submit(*, actor: User | None, plan: ActionPlan, comment: str = "") -> P
         submitted_by=actor,
     )
     # the plan as it stands under this lock (its revision new): the version's content
-    PlanSnapshot.objects.create(version=version, content=draft_snapshot(plan))
+    snapshot_freeze(version=version, content=draft_snapshot(plan))
     PlanChange.objects.filter(plan=plan, version=None).update(version=version)
     _take(Step.SUBMIT, plan_id=plan.pk, actor=actor, comment=comment, version=version)
     _render_later(plan, version, edition=DocumentEdition.FOR_VALIDATION)

@@ -40,9 +40,9 @@ from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
 
-from action_plans.models import ActionPlan, PlanSnapshot, PlanVersion
+from action_plans.models import ActionPlan, PlanVersion
 from action_plans.services import plan_create
-from action_plans.snapshot import build_snapshot
+from action_plans.snapshot import build_snapshot, snapshot_freeze
 from funding.models import Commitment, Engagement, FundingSource, MobilisationStrategy
 from funding.services import (
     ENGAGEMENT_FIELDS,
@@ -261,7 +261,7 @@ def version_freeze(*, plan: ActionPlan) -> FrozenVersion:
     started = time.perf_counter()
     content = build_snapshot(plan)
     build_seconds = time.perf_counter() - started
-    PlanSnapshot.objects.create(version=version, content=content)
+    snapshot_freeze(version=version, content=content)
     return FrozenVersion(version, content, build_seconds)
 
 

@@ -527,8 +527,8 @@ def _version(cast: Cast, plan=None):
     """A frozen version of a plan (its snapshot as the plan is now)."""
     from django.utils import timezone
 
-    from action_plans.models import PlanSnapshot, PlanVersion
-    from action_plans.snapshot import build_snapshot
+    from action_plans.models import PlanVersion
+    from action_plans.snapshot import build_snapshot, snapshot_freeze
 
     plan = plan or cast.plan_a
     found = plan.versions.first()
@@ -537,7 +537,7 @@ def _version(cast: Cast, plan=None):
     version = PlanVersion.objects.create(
         plan=plan, major=1, minor=0, status="withdrawn", submitted_at=timezone.now()
     )
-    PlanSnapshot.objects.create(version=version, content=build_snapshot(plan))
+    snapshot_freeze(version=version, content=build_snapshot(plan))
     return version
 
 

@@ -20,12 +20,11 @@ from action_plans import documents, workflow
 from action_plans.models import (
     DocumentStatus,
     PlanDocument,
-    PlanSnapshot,
     PlanStatus,
     PlanVersion,
 )
 from action_plans.pdf import html_to_pdf
-from action_plans.snapshot import build_snapshot
+from action_plans.snapshot import build_snapshot, snapshot_freeze
 from interventions.models import AddressedTarget
 from interventions.services import intervention_update
 from targets.models import Target
@@ -245,7 +244,7 @@ def test_the_document_is_built_in_the_same_queries_for_10_or_300_interventions(c
             status="withdrawn",
             submitted_at=timezone.now(),
         )
-        PlanSnapshot.objects.create(version=version, content=build_snapshot(cast.plan_a))
+        snapshot_freeze(version=version, content=build_snapshot(cast.plan_a))
         document = PlanDocument.objects.create(
             plan=cast.plan_a,
             version=PlanVersion.objects.select_related("snapshot").get(pk=version.pk),

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from action_plans import workflow
 from action_plans.models import ActionPlan, PlanSnapshot, PlanVersion, VersionStatus
 from action_plans.policy import Activity
-from action_plans.snapshot import FORMAT, build_snapshot, compare
+from action_plans.snapshot import FORMAT, build_snapshot, compare, snapshot_freeze
 from funding.models import SourceKind
 from governance.models import (
     LEADERSHIP,
@@ -116,7 +116,7 @@ def test_two_versions_compare_target_by_target_and_intervention_by_intervention(
         submitted_at=timezone.now(),
         submitted_by=cast.coordinator_a,
     )
-    PlanSnapshot.objects.create(version=second, content=build_snapshot(cast.plan_a))
+    snapshot_freeze(version=second, content=build_snapshot(cast.plan_a))
     client.force_login(cast.editor_y)
     page = client.get(
         reverse("version_compare", args=[cast.plan_a.pk]),
@@ -238,7 +238,7 @@ def test_a_version_of_format_1_reads_and_compares_as_it_did(db, client, language
         submitted_at=timezone.now(),
         submitted_by=official.submitted_by,
     )
-    PlanSnapshot.objects.create(version=older, content=in_words)
+    snapshot_freeze(version=older, content=in_words)
     with translation.override(language):
         assert compare(in_words, codes) == []
         assert compare(codes, in_words) == []
@@ -261,7 +261,7 @@ def test_a_version_is_read_a_section_and_a_page_at_a_time(client, cast, ready):
         submitted_at=timezone.now(),
         submitted_by=cast.coordinator_a,
     )
-    PlanSnapshot.objects.create(version=version, content=build_snapshot(cast.plan_a))
+    snapshot_freeze(version=version, content=build_snapshot(cast.plan_a))
     url = reverse("version_detail", args=[cast.plan_a.pk, version.pk])
     client.force_login(cast.viewer_x)
     page = client.get(url).content.decode()  # the first section: governance
@@ -288,7 +288,7 @@ def test_version_pages_cost_the_same_queries_for_10_or_300_interventions(client,
             submitted_at=timezone.now(),
             submitted_by=cast.coordinator_a,
         )
-        PlanSnapshot.objects.create(version=version, content=build_snapshot(cast.plan_a))
+        snapshot_freeze(version=version, content=build_snapshot(cast.plan_a))
         return version
 
     def queries() -> int:

@@ -18,8 +18,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from action_plans.models import DocumentStatus, PlanDocument, PlanSnapshot, PlanVersion
-from action_plans.snapshot import build_snapshot
+from action_plans.models import DocumentStatus, PlanDocument, PlanVersion
+from action_plans.snapshot import build_snapshot, snapshot_freeze
 from tests.action_plans.test_documents import _redis_reachable
 from tests.interventions.test_interventions import _grow
 
@@ -80,7 +80,7 @@ def test_a_worker_killed_mid_render_and_started_again_makes_one_pdf(cast, ready,
     version = PlanVersion.objects.create(
         plan=cast.plan_a, major=1, minor=0, status="withdrawn", submitted_at=timezone.now()
     )
-    PlanSnapshot.objects.create(version=version, content=build_snapshot(cast.plan_a))
+    snapshot_freeze(version=version, content=build_snapshot(cast.plan_a))
     document = PlanDocument.objects.create(plan=cast.plan_a, version=version)
     log = tmp_path / "worker.log"
 
