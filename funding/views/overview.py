@@ -22,6 +22,7 @@ def funding_overview(request: HttpRequest, pk: int) -> HttpResponse:
     by_target = selectors.figures_by_target(plan)
     by_kind = selectors.figures_by_kind(plan)
     recipients, not_shown = selectors.local_recipients(plan)
+    leads = paginate(request, selectors.lead_organisations(plan))
     return render(
         request,
         "funding/overview.html",
@@ -30,7 +31,8 @@ def funding_overview(request: HttpRequest, pk: int) -> HttpResponse:
             "figures": figures,
             "by_target": by_target,
             "by_kind": by_kind,
-            "by_lead": selectors.figures_by_lead(plan),
+            "by_lead": selectors.figures_by_lead(plan, leads.object_list),
+            "page": leads,
             "recipients": recipients,
             "not_shown": not_shown,
             "target_chart": charts.target_funding_chart(by_target, currency),
