@@ -5,15 +5,19 @@ the currency's decimals)."""
 
 import csv
 import io
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font
 
 from action_plans.models import ActionPlan
 from funding import selectors
+from interventions.models import InterventionStatus
 from msd_planner.lib.money import minor_digits, rounded_share
 
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -21,6 +25,7 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+BOLD = Font(bold=True)
 MONEY_COLUMNS = (
     "cost",
     "identified",
@@ -33,15 +38,25 @@ MONEY_COLUMNS = (
 )
 
 
+# Interventions read from the database at a time: the rows are written as they come,
+# never all held.
+ROWS_PER_READ = 500
+# CSV rows sent to the client at a time.
+ROWS_PER_CHUNK = 200
+
+
 @dataclass(frozen=True)
 class Table:
     headers: list[str]
-    rows: list[list]  # text, then Decimal amounts (None: no cost estimate), then a share
+    # Read once, in the funding table's order: text, then Decimal amounts (None: no cost
+    # estimate), then a share.
+    rows: Iterator[list]
     total: list
 
 
 def funding_table(plan: ActionPlan) -> Table:
-    """The funding table of the plan: three queries, however many interventions."""
+    """The funding table of the plan: three queries, however many interventions (the
+    codes of the targets and the total now, the rows as they are read)."""
     currency = plan.base_currency
     codes = selectors.addressed_target_codes(plan)
     headers = [
@@ -71,16 +86,17 @@ def funding_table(plan: ActionPlan) -> Table:
             figures.local_share_of_committed,
         ]
 
-    rows = [
+    statuses = {value: str(label) for value, label in InterventionStatus.choices}
+    rows = (
         [
-            intervention.title,
-            intervention.lead_organisation.name,
-            ", ".join(codes.get(intervention.pk, [])),
-            intervention.get_status_display(),
-            *cells(selectors.Figures.of(intervention)),
+            row["title"],
+            row["lead_organisation__name"],
+            ", ".join(codes.get(row["pk"], [])),
+            statuses[row["status"]],
+            *cells(selectors.Figures.of(row)),
         ]
-        for intervention in selectors.interventions_with_figures(plan)
-    ]
+        for row in selectors.funding_rows(plan).iterator(chunk_size=ROWS_PER_READ)
+    )
     total = [_("Whole plan"), "", "", "", *cells(selectors.plan_figures(plan))]
     return Table(headers, rows, total)
 
@@ -99,37 +115,59 @@ def _plain(value) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def csv_bytes(table: Table) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(table.headers)
-    for row in [*table.rows, table.total]:
-        writer.writerow([_plain(value) for value in [*row[:-1], rounded_share(row[-1])]])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM lets Excel read UTF-8
+class _Lines:
+    """What ``csv.writer`` writes to: each line handed back rather than kept."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+def csv_chunks(table: Table) -> Iterator[bytes]:
+    """The table as CSV in UTF-8, a few hundred rows at a time (the rows read as they
+    are sent); it starts with the BOM that lets Excel read UTF-8."""
+    writer = csv.writer(_Lines())
+    lines = ["\ufeff" + writer.writerow(table.headers)]
+    for row in itertools.chain(table.rows, [table.total]):
+        lines.append(
+            writer.writerow([_plain(value) for value in [*row[:-1], rounded_share(row[-1])]])
+        )
+        if len(lines) >= ROWS_PER_CHUNK:
+            yield "".join(lines).encode("utf-8")
+            lines = []
+    yield "".join(lines).encode("utf-8")
 
 
 def xlsx_bytes(table: Table, currency: str) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.worksheets[0]  # a new workbook's one sheet, the active one
-    sheet.title = _("Funding")[:31]
-    sheet.append(table.headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    places = minor_digits(currency)
-    money_format = "#,##0" + ("." + "0" * places if places else "")
-    first_money = 5  # columns A–D are text
-    for row in [*table.rows, table.total]:
-        sheet.append([*row[:-1], rounded_share(row[-1])])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):  # text stays text, never a formula
-                cell.data_type = "s"
-        for offset in range(len(MONEY_COLUMNS)):
-            sheet.cell(sheet.max_row, first_money + offset).number_format = money_format
-        sheet.cell(sheet.max_row, first_money + len(MONEY_COLUMNS)).number_format = "0.0%"
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
+    """The table as a workbook, written row by row (openpyxl's write-only mode keeps no
+    row once written): a bold header and total row, amounts shown with the currency's
+    decimals, the share as a percentage, text kept as text (never a formula)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Funding")[:31])
+    # What precedes the rows in the file: set before the first row is written.
     sheet.freeze_panes = "B2"
     sheet.column_dimensions["A"].width = 60
+    places = minor_digits(currency)
+    money_format = "#,##0" + ("." + "0" * places if places else "")
+    formats = [None] * 4 + [money_format] * len(MONEY_COLUMNS) + ["0.0%"]  # A–D are text
+
+    def cell(value, number_format: str | None = None, bold: bool = False) -> Cell:
+        written = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str):  # text stays text, never a formula
+            written.data_type = "s"
+        if number_format:
+            written.number_format = number_format
+        if bold:
+            written.font = BOLD
+        return written
+
+    sheet.append([cell(header, bold=True) for header in table.headers])
+    for row in table.rows:
+        values = [*row[:-1], rounded_share(row[-1])]
+        sheet.append([cell(value, shown) for value, shown in zip(values, formats, strict=True)])
+    values = [*table.total[:-1], rounded_share(table.total[-1])]
+    sheet.append(
+        [cell(value, shown, bold=True) for value, shown in zip(values, formats, strict=True)]
+    )
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

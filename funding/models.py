@@ -152,6 +152,7 @@ class Commitment(Versioned):
         on_delete=models.PROTECT,
         related_name="commitments",
         verbose_name=_("intervention"),
+        db_index=False,  # commitment_figures_idx starts with it
     )
     source = models.ForeignKey(
         FundingSource,
@@ -238,7 +239,31 @@ class Commitment(Versioned):
                 violation_error_message=_("Choose one of the listed stages and channels."),
             ),
         ]
-        indexes = [models.Index(fields=["intervention", "stage"])]
+        indexes = [
+            # Every figure sums these columns of an intervention's commitments, or of a
+            # plan's, reached through its interventions: PostgreSQL reads them from the
+            # index alone (an index-only scan), not the table's rows. Its first column
+            # serves the foreign key's lookups.
+            models.Index(
+                fields=[
+                    "intervention",
+                    "stage",
+                    "source",
+                    "base_amount",
+                    "base_disbursed",
+                    "base_to_local_actors",
+                    "base_disbursed_to_local_actors",
+                ],
+                name="commitment_figures_idx",
+            ),
+            # The committed funds that reach local actors: a few of the commitments,
+            # found without reading the others (funding.selectors.local_recipients).
+            models.Index(
+                fields=["intervention"],
+                condition=Q(base_to_local_actors__gt=0, stage__in=COMMITTED_STAGES),
+                name="commitment_local_part_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.source} → {self.intervention}"

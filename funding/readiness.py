@@ -13,15 +13,11 @@ from msd_planner.lib.translation import quoted
 
 def funding_readiness(plan: ActionPlan) -> list[ReadinessItem]:
     """A warning for the interventions with a funding gap but no mobilisation strategy.
-    One query."""
-    without = [
-        intervention.title
-        for intervention in selectors.interventions_needing_funds(plan).prefetch_related(None)
-        if not (selectors.strategy_of(intervention) and intervention.mobilisation_strategy.strategy)
-    ]
-    shown = quoted(without[:5])
-    if len(without) > 5:
-        shown += " " + _("and %(count)s more") % {"count": len(without) - 5}
+    Two queries: how many, and the first five titles."""
+    count, without = selectors.interventions_lacking_strategy(plan, named=5)
+    shown = quoted(without)
+    if count > len(without):
+        shown += " " + _("and %(count)s more") % {"count": count - len(without)}
     return [
         ReadinessItem(
             "mobilisation",

@@ -12,28 +12,32 @@ amounts (``funding.models``), so the rows of a table add up to its total. What c
 
 A figure of many interventions (a target's, an organisation's, the plan's) sums the
 interventions' own figures, gaps included: one intervention's surplus does not fill
-another's gap. Each reader costs a fixed number of queries, however large the plan.
+another's gap. Each reader costs a fixed number of queries, however large the plan, and
+reads the commitments once: summed per intervention (a GROUP BY), then those sums summed
+per group in the same query (bench/funding.py prints what each query costs).
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Any, Generic, TypeVar
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import (
+    BigIntegerField,
     Case,
     Count,
     DecimalField,
     F,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce, Round, RowNumber
 from django.utils.translation import gettext as _
 
 from action_plans.models import ActionPlan
@@ -49,7 +53,7 @@ from funding.models import (
 )
 from governance.models import CreditPreference, Organisation
 from interventions.models import AddressedTarget, Intervention, InterventionStatus
-from msd_planner.lib.money import MONEY_DIGITS, MONEY_PLACES, share, split_evenly
+from msd_planner.lib.money import MONEY_DIGITS, MONEY_PLACES, minor_digits, share
 from targets.models import PrioritisedTarget
 
 MONEY = DecimalField(max_digits=MONEY_DIGITS + 6, decimal_places=MONEY_PLACES)
@@ -92,6 +96,9 @@ class Figures:
         return cls(**values)
 
 
+FIGURE_NAMES = tuple(field.name for field in fields(Figures))
+
+
 def _exact(value: Decimal | None) -> Decimal | None:
     """SQLite computes sums and differences of decimals in floating point (2,500,000.00 −
     2,446,059.42 comes back 53,940.5800000001): back to the places money has. A value
@@ -105,25 +112,28 @@ def _exact(value: Decimal | None) -> Decimal | None:
     return value
 
 
-def _commitment_sum(column: str, stages: Iterable[str] | None = None) -> Coalesce:
-    """The sum of one base-currency column of an intervention's commitments."""
-    commitments = Commitment.objects.filter(intervention=OuterRef("pk"))
-    if stages is not None:
-        commitments = commitments.filter(stage__in=stages)
-    total = commitments.values("intervention").annotate(total=Sum(column)).values("total")
-    return Coalesce(Subquery(total, output_field=MONEY), Value(ZERO), output_field=MONEY)
+def _commitment_total(column: str, stages: Iterable[str] | None = None) -> Coalesce:
+    """The sum of one base-currency column of an intervention's commitments, those at
+    ``stages`` only if given (an aggregate over the joined commitments)."""
+    only = Q(commitments__stage__in=stages) if stages is not None else None
+    return Coalesce(Sum(f"commitments__{column}", filter=only), Value(ZERO), output_field=MONEY)
 
 
-def with_figures(interventions: QuerySet[Intervention]) -> QuerySet[Intervention]:
-    """Interventions annotated with their ``Figures`` (one query, however many)."""
+RowT = TypeVar("RowT")
+
+
+def with_figures(interventions: QuerySet[Intervention, RowT]) -> QuerySet[Intervention, RowT]:
+    """Interventions annotated with their ``Figures``: their commitments joined and
+    summed per intervention, one pass over them (a GROUP BY, not a subquery per
+    intervention and figure). One query, however many."""
     annotated = interventions.annotate(
         cost=F("estimated_cost"),
-        identified=_commitment_sum("base_amount", ["identified"]),
-        pledged=_commitment_sum("base_amount", PLEDGED_STAGES),
-        committed=_commitment_sum("base_amount", COMMITTED_STAGES),
-        disbursed=_commitment_sum("base_disbursed"),
-        to_local_actors=_commitment_sum("base_to_local_actors", COMMITTED_STAGES),
-        disbursed_to_local_actors=_commitment_sum("base_disbursed_to_local_actors"),
+        identified=_commitment_total("base_amount", ["identified"]),
+        pledged=_commitment_total("base_amount", PLEDGED_STAGES),
+        committed=_commitment_total("base_amount", COMMITTED_STAGES),
+        disbursed=_commitment_total("base_disbursed"),
+        to_local_actors=_commitment_total("base_to_local_actors", COMMITTED_STAGES),
+        disbursed_to_local_actors=_commitment_total("base_disbursed_to_local_actors"),
     )
     return annotated.annotate(
         gap=Case(
@@ -192,6 +202,15 @@ def interventions_with_figures(plan: ActionPlan, sort: str = "title") -> QuerySe
     )
 
 
+def funding_rows(plan: ActionPlan) -> QuerySet[Intervention, dict[str, Any]]:
+    """The rows of ``interventions_with_figures`` (by title) as plain values: the
+    intervention's pk, title, status and lead's name, and its figures. For exports,
+    which read thousands of rows and need no model instance (one query)."""
+    return interventions_with_figures(plan).values(
+        "pk", "title", "status", "lead_organisation__name", *FIGURE_NAMES
+    )
+
+
 SubjectT = TypeVar("SubjectT")
 
 
@@ -203,33 +222,91 @@ class Row(Generic[SubjectT]):
     figures: Figures
 
 
-def _grouped(plan: ActionPlan, key: str) -> dict:
-    """The plan's figures summed per value of ``key`` (a path from Intervention)."""
-    rows = (
-        with_figures(counted(Intervention.objects.filter(plan=plan)))
-        .values(key)
-        .annotate(**FIGURE_SUMS)
-        .order_by()
+def _from_database(value: Decimal | float | None) -> Decimal | None:
+    """A sum as the database hands it over: a Decimal from PostgreSQL; a float from
+    SQLite, read to 15 significant digits as Django reads SQLite's decimals."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    return Context(prec=15).create_decimal_from_float(float(value))
+
+
+def _select_around(rows: QuerySet, select: str) -> list[tuple]:
+    """The rows of ``select``, SQL that reads ``{rows}``: the query of ``rows`` as the
+    ORM compiles it for its database. ``select`` names the columns by their aliases (in
+    lower case, unquoted: the same names on every database) and writes ``%%`` for %.
+
+    The ORM groups a query once, and nests a grouped or windowed query only under
+    ``aggregate()``, into one row: the sums per group of such rows are written here,
+    around the query the ORM compiles, as ``aggregate()`` itself does."""
+    database = connections[rows.db]
+    try:
+        inner, params = rows.query.get_compiler(connection=database).as_sql()
+    except EmptyResultSet:  # a filter on an empty list: no row, and no query
+        return []
+    with database.cursor() as cursor:
+        cursor.execute(select.replace("{rows}", f"({inner})"), params)
+        return cursor.fetchall()
+
+
+def _summed_per(figures: QuerySet, group: str, join: str = "") -> dict[Any, Figures]:
+    """The figures of ``figures`` (interventions as ``with_figures`` annotates them, with
+    their pk as ``intervention_key``) summed per value of ``group``, an expression of
+    ``figures`` or of the table that ``join`` joins to it: each group's figures are the
+    sums of its interventions' own, gaps included. One query; the commitments are summed
+    once, per intervention, before the join:
+    SELECT group, SUM(cost), … FROM (figures per intervention) figures [join] GROUP BY group."""
+    sums = ", ".join(f"SUM(figures.{figure})" for figure in FIGURE_NAMES)
+    select = f"SELECT {group}, {sums} FROM {{rows}} figures {join} GROUP BY {group}"  # noqa: S608 - our names
+    return {
+        row[0]: Figures.of(dict(zip(FIGURE_NAMES, map(_from_database, row[1:]), strict=True)))
+        for row in _select_around(figures, select)
+    }
+
+
+def _figures_of(plan: ActionPlan, **values: F) -> QuerySet[Intervention, Any]:
+    """The plan's interventions (dropped ones left out) with their figures, as rows of
+    ``intervention_key`` (the pk), ``values`` and the figures."""
+    rows = counted(Intervention.objects.filter(plan=plan)).values(
+        intervention_key=F("pk"), **values
     )
-    return {row[key]: Figures.of(row, prefix="total_") for row in rows}
+    return with_figures(rows).order_by()
 
 
 def figures_by_target(plan: ActionPlan) -> list[Row[PrioritisedTarget]]:
     """Per prioritised target, the figures of the interventions addressing it (an
     intervention addressing two targets counts in both). Two queries."""
-    by_target = _grouped(plan, "addressed_targets__prioritised_target")
-    targets = PrioritisedTarget.objects.filter(plan=plan, pk__in=[pk for pk in by_target if pk])
+    link = AddressedTarget._meta
+    quote = connections[Intervention.objects.db].ops.quote_name
+    by_target = _summed_per(
+        _figures_of(plan),
+        f"addressed.{quote(link.get_field('prioritised_target').column)}",
+        join=f"JOIN {quote(link.db_table)} addressed"
+        f" ON addressed.{quote(link.get_field('intervention').column)} = figures.intervention_key",
+    )
+    targets = PrioritisedTarget.objects.filter(plan=plan, pk__in=list(by_target))
     return [
         Row(target, by_target[target.pk])
         for target in targets.select_related("target").order_by("target__position")
     ]
 
 
-def figures_by_lead(plan: ActionPlan) -> list[Row[Organisation]]:
-    """Per lead organisation, the figures of the interventions it leads. Two queries."""
-    by_lead = _grouped(plan, "lead_organisation")
-    organisations = Organisation.objects.filter(pk__in=by_lead).order_by("name")
-    return [Row(organisation, by_lead[organisation.pk]) for organisation in organisations]
+def lead_organisations(plan: ActionPlan) -> QuerySet[Organisation]:
+    """The organisations leading the plan's interventions (dropped ones left out), by
+    name: the rows of ``figures_by_lead``, to page through."""
+    leading = counted(Intervention.objects.filter(plan=plan)).values("lead_organisation")
+    return Organisation.objects.filter(pk__in=leading).order_by("name", "pk")
+
+
+def figures_by_lead(
+    plan: ActionPlan, organisations: Iterable[Organisation] | None = None
+) -> list[Row[Organisation]]:
+    """Per lead organisation, the figures of the interventions it leads: of
+    ``organisations`` (a page of ``lead_organisations``), in their order, in one query;
+    of every lead, by name, in two."""
+    leads = list(lead_organisations(plan) if organisations is None else organisations)
+    led = _figures_of(plan, lead_key=F("lead_organisation")).filter(lead_organisation__in=leads)
+    by_lead = _summed_per(led, "figures.lead_key")
+    return [Row(organisation, by_lead.get(organisation.pk, Figures())) for organisation in leads]
 
 
 STAGE_SUMS = {
@@ -324,23 +401,43 @@ def local_recipients(plan: ActionPlan) -> tuple[list[LocalRecipient], Decimal]:
     anonymous (described by who leads it), or not shown; and the committed amount that
     reaches local actors not shown. A commitment's local part is split evenly between
     its recipients, in the base currency's minor unit, so the amounts add up to the
-    local part to the cent. Two queries."""
-    commitments = (
-        _counted_commitments(plan)
-        .filter(stage__in=COMMITTED_STAGES, base_to_local_actors__gt=0)
-        .prefetch_related("local_actors")
-        .only("pk", "base_to_local_actors")
+    local part to the cent (``msd_planner.lib.money.split_evenly``: the units left over
+    go one each to the first recipients, in the order of their ids turned by the
+    commitment's id modulo their number, so that they go to a different actor from one
+    commitment to the next). Summed per actor in the database. Two queries."""
+    digits = minor_digits(plan.base_currency)
+    links = (
+        Commitment.local_actors.through.objects.filter(
+            commitment__in=_counted_commitments(plan).filter(
+                stage__in=COMMITTED_STAGES, base_to_local_actors__gt=0
+            )
+        )
+        .values(
+            actor=F("organisation_id"),
+            commitment_key=F("commitment_id"),
+            # the local part in minor units (the stored base amounts are in them already)
+            units=Cast(
+                Round(F("commitment__base_to_local_actors") * Value(Decimal(10**digits))),
+                BigIntegerField(),
+            ),
+            recipients=Window(Count("pk"), partition_by=[F("commitment_id")]),
+            place=Window(
+                RowNumber(), partition_by=[F("commitment_id")], order_by=F("organisation_id").asc()
+            ),
+        )
+        .order_by()
     )
-    per_actor: dict[Organisation, Decimal] = {}
-    for commitment in commitments:
-        actors = sorted(commitment.local_actors.all(), key=lambda actor: actor.pk)
-        if not actors:
-            continue
-        amounts = split_evenly(commitment.base_to_local_actors, len(actors), plan.base_currency)
-        # the cents left over go to a different actor from one commitment to the next
-        turn = commitment.pk % len(actors)
-        for actor, amount in zip(actors[turn:] + actors[:turn], amounts, strict=True):
-            per_actor[actor] = per_actor.get(actor, ZERO) + amount
+    units_per_actor = _select_around(
+        links,
+        "SELECT actor, SUM(units / recipients + CASE"
+        " WHEN (place - 1 - commitment_key %% recipients + recipients) %% recipients"
+        " < units %% recipients THEN 1 ELSE 0 END)"
+        " FROM {rows} links GROUP BY actor",
+    )
+    actors = Organisation.objects.in_bulk([actor for actor, _units in units_per_actor])
+    per_actor = {
+        actors[actor]: Decimal(int(units)).scaleb(-digits) for actor, units in units_per_actor
+    }
     shown, hidden = [], ZERO
     for actor, amount in sorted(per_actor.items(), key=lambda item: (-item[1], item[0].name)):
         if actor.credit_preference == CreditPreference.NOT_CREDITED:
@@ -369,6 +466,18 @@ def interventions_needing_funds(plan: ActionPlan) -> QuerySet[Intervention]:
         .select_related("mobilisation_strategy")
         .prefetch_related("mobilisation_strategy__partners_to_approach")
     )
+
+
+def interventions_lacking_strategy(plan: ActionPlan, *, named: int) -> tuple[int, list[str]]:
+    """How many interventions have a gap and no mobilisation strategy (none written, or
+    written empty), and the titles of the first ``named``, the largest gap first. Two
+    queries."""
+    lacking = (
+        interventions_with_figures(plan, sort="gap")
+        .filter(gap__gt=0)  # type: ignore[misc]  # an annotation of interventions_with_figures
+        .filter(Q(mobilisation_strategy__isnull=True) | Q(mobilisation_strategy__strategy=""))
+    )
+    return lacking.count(), list(lacking.values_list("title", flat=True)[:named])
 
 
 def strategy_of(intervention: Intervention) -> MobilisationStrategy | None:

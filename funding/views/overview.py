@@ -2,7 +2,14 @@
 intervention, and its export as CSV and XLSX."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseNotAllowed,
+    StreamingHttpResponse,
+)
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
@@ -22,6 +29,7 @@ def funding_overview(request: HttpRequest, pk: int) -> HttpResponse:
     by_target = selectors.figures_by_target(plan)
     by_kind = selectors.figures_by_kind(plan)
     recipients, not_shown = selectors.local_recipients(plan)
+    leads = paginate(request, selectors.lead_organisations(plan))
     return render(
         request,
         "funding/overview.html",
@@ -30,7 +38,8 @@ def funding_overview(request: HttpRequest, pk: int) -> HttpResponse:
             "figures": figures,
             "by_target": by_target,
             "by_kind": by_kind,
-            "by_lead": selectors.figures_by_lead(plan),
+            "by_lead": selectors.figures_by_lead(plan, leads.object_list),
+            "page": leads,
             "recipients": recipients,
             "not_shown": not_shown,
             "target_chart": charts.target_funding_chart(by_target, currency),
@@ -67,19 +76,23 @@ def funding_table(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def funding_export(request: HttpRequest, pk: int, file_format: str) -> HttpResponse:
+def funding_export(request: HttpRequest, pk: int, file_format: str) -> HttpResponseBase:
     if request.method != "GET":  # a download; signed out, the sign-in page comes first
         return HttpResponseNotAllowed(["GET"])
     access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
     if file_format not in exports.EXPORT_FORMATS:
         raise Http404
     table = exports.funding_table(access.plan)
-    content = (
-        exports.csv_bytes(table)
-        if file_format == "csv"
-        else exports.xlsx_bytes(table, access.plan.base_currency)
-    )
-    response = HttpResponse(content, content_type=exports.CONTENT_TYPES[file_format])
+    response: HttpResponseBase
+    if file_format == "csv":  # sent as its rows are read
+        response = StreamingHttpResponse(
+            exports.csv_chunks(table), content_type=exports.CONTENT_TYPES[file_format]
+        )
+    else:
+        response = HttpResponse(
+            exports.xlsx_bytes(table, access.plan.base_currency),
+            content_type=exports.CONTENT_TYPES[file_format],
+        )
     response["Content-Disposition"] = (
         f'attachment; filename="funding-plan-{access.plan.pk}.{file_format}"'
     )

@@ -26,9 +26,9 @@ from hypothesis import strategies as st
 from funding import selectors
 from funding.models import Commitment, FundingSource, LocalChannel, SourceKind, Stage
 from funding.services import base_amounts, commitment_create, commitment_update, source_create
-from governance.models import OrganisationType
+from governance.models import CreditPreference, OrganisationType
 from governance.services.participations import participation_add
-from interventions.models import Intervention
+from interventions.models import AddressedTarget, Intervention
 from msd_planner.lib.money import converted, converted_part, minor_digits, split_evenly
 from tests import factories
 from tests.interventions.conftest import make_intervention
@@ -176,9 +176,10 @@ def test_the_local_part_of_a_large_disbursement_is_not_rounded_twice():
 
 @pytest.fixture
 def world(cast, targets_a, donor, sources):
-    """Plan A with two local actors taking part, four interventions (one with no cost
-    yet, one dropped) and a source in each currency drawn, of different kinds and
-    providers; one more source is never used."""
+    """Plan A with two local actors taking part (one not to be credited), four
+    interventions (one with no cost yet, one addressing two targets, one dropped) and a
+    source in each currency drawn, of different kinds and providers; one more source is
+    never used."""
     local_actors = []
     for name in ("Women on the Move", "Tema Migrant Workers Union"):
         organisation = factories.OrganisationFactory(
@@ -211,6 +212,13 @@ def world(cast, targets_a, donor, sources):
             drop_reason="Merged into the reintegration programme",
         ),
     ]
+    # Migration data addresses both targets: it counts in each target's figures.
+    AddressedTarget.objects.create(
+        intervention=interventions[1], prioritised_target=targets_a["10.c"]
+    )
+    # The union asked not to be credited: its money counts, its name is not shown.
+    local_actors[1].credit_preference = CreditPreference.NOT_CREDITED
+    local_actors[1].save()
     made = [sources["budget"], sources["eu"]]
     for name, provider, kind, currency in (
         ("Diaspora bond", cast.lead_ministry, SourceKind.DIASPORA_BOND, "USD"),
@@ -389,10 +397,114 @@ def _assert_figures_add_up(plan) -> None:
         assert 0 <= figures.to_local_actors <= figures.committed <= figures.pledged
         assert 0 <= figures.disbursed_to_local_actors <= figures.disbursed
 
+    _assert_groups_sum_their_interventions(plan, counted)
+    _assert_local_parts_split_to_the_cent(plan, counted)
+
     for figures in [total, *per_intervention.values()]:
         _assert_shares_within_bounds(figures)
     for row in [*by_kind, *by_source]:
         _assert_shares_within_bounds(row.figures)
+
+
+def _by_hand(intervention: Intervention, own: list[Commitment]) -> dict[str, Decimal | None]:
+    """An intervention's figures from its commitments, as the docstring of
+    funding/selectors.py defines them."""
+    figures: dict[str, Decimal | None] = dict(_expected_sums(own))
+    cost = intervention.estimated_cost
+    committed = figures["committed"]
+    figures["cost"] = cost
+    figures["gap"] = None if cost is None else max(cost - committed, ZERO)
+    figures["over_funded"] = ZERO if cost is None else max(committed - cost, ZERO)
+    return figures
+
+
+def _summed(rows: list[dict[str, Decimal | None]]) -> dict[str, Decimal | None]:
+    names = (*COMMITMENT_FIGURES, "over_funded")
+    summed: dict[str, Decimal | None] = {
+        name: sum((row[name] for row in rows), ZERO) for name in names
+    }
+    for name in ("cost", "gap"):
+        summed[name] = _sum_or_none(row[name] for row in rows)
+    return summed
+
+
+def _figures_dict(figures: selectors.Figures) -> dict[str, Decimal | None]:
+    return {
+        name: getattr(figures, name) for name in (*COMMITMENT_FIGURES, "cost", "gap", "over_funded")
+    }
+
+
+def _assert_groups_sum_their_interventions(plan, counted: list[Commitment]) -> None:
+    """A target's and a lead's figures are the sums of their interventions' own, each
+    computed here from its commitments (a gap is not filled by another's surplus)."""
+    interventions = list(
+        Intervention.objects.filter(plan=plan)
+        .exclude(status="dropped")
+        .prefetch_related("addressed_targets")
+    )
+    by_hand = {
+        item.pk: _by_hand(item, [c for c in counted if c.intervention_id == item.pk])
+        for item in interventions
+    }
+    by_target = {
+        row.subject.pk: _figures_dict(row.figures) for row in selectors.figures_by_target(plan)
+    }
+    targets = {
+        t.prioritised_target_id for item in interventions for t in item.addressed_targets.all()
+    }
+    assert set(by_target) == targets
+    for target in targets:
+        addressing = [
+            by_hand[item.pk]
+            for item in interventions
+            if target in {t.prioritised_target_id for t in item.addressed_targets.all()}
+        ]
+        assert by_target[target] == _summed(addressing), target
+    by_lead = {
+        row.subject.pk: _figures_dict(row.figures) for row in selectors.figures_by_lead(plan)
+    }
+    assert set(by_lead) == {item.lead_organisation_id for item in interventions}
+    for lead, figures in by_lead.items():
+        led = [by_hand[item.pk] for item in interventions if item.lead_organisation_id == lead]
+        assert figures == _summed(led), lead
+
+
+def _assert_local_parts_split_to_the_cent(plan, counted: list[Commitment]) -> None:
+    """Each local actor receives, of every committed local part, an even share in the
+    base currency's minor unit: the units left over go one each to the first actors in
+    the order of their ids turned by the commitment's id (split here by hand); those
+    not to be credited are summed, not named; all adds up to the local parts."""
+    units_of: dict = {}
+    for commitment in counted:
+        actors = sorted(commitment.local_actors.all(), key=lambda actor: actor.pk)
+        if commitment.stage not in COMMITTED or not commitment.base_to_local_actors or not actors:
+            continue
+        units = int(commitment.base_to_local_actors.scaleb(MINOR[BASE]))
+        each, left_over = divmod(units, len(actors))
+        turn = commitment.pk % len(actors)
+        for place, actor in enumerate(actors):
+            extra = 1 if (place - turn) % len(actors) < left_over else 0
+            units_of[actor] = units_of.get(actor, 0) + each + extra
+    expected = {actor: _decimal(units, MINOR[BASE]) for actor, units in units_of.items()}
+    named, hidden = selectors.local_recipients(plan)
+    assert hidden == sum(
+        (amount for actor, amount in expected.items() if actor.credit_preference == "not_credited"),
+        ZERO,
+    )
+    assert sorted((r.name, r.committed) for r in named) == sorted(
+        (str(actor), amount)
+        for actor, amount in expected.items()
+        if actor.credit_preference != "not_credited"
+    )
+    # Every local part reaches its actors to the cent.
+    assert sum((r.committed for r in named), hidden) == sum(
+        (
+            c.base_to_local_actors
+            for c in counted
+            if c.stage in COMMITTED and c.base_to_local_actors and c.local_actors.exists()
+        ),
+        ZERO,
+    )
 
 
 @PROPERTY_SETTINGS

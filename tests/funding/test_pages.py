@@ -43,6 +43,13 @@ def fair(cast, targets_a):
     return make_intervention(cast, targets_a, estimated_cost=Decimal("2000000"))
 
 
+def _download(client, plan, file_format: str) -> bytes:
+    """An export as the browser receives it (the CSV is streamed)."""
+    response = client.get(reverse("funding_export", args=[plan.pk, file_format]))
+    assert response.status_code == 200
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
 def _money_cells(page: str) -> list[str]:
     return re.findall(r'<td class="text-end">([^<]+)</td>', page)
 
@@ -282,17 +289,9 @@ def test_the_exports_hold_the_figures_of_the_page(client, cast, targets_a, sourc
     }
 
     csv_rows = list(
-        csv.reader(
-            io.StringIO(
-                client.get(reverse("funding_export", args=[cast.plan_a.pk, "csv"])).content.decode(
-                    "utf-8-sig"
-                )
-            )
-        )
+        csv.reader(io.StringIO(_download(client, cast.plan_a, "csv").decode("utf-8-sig")))
     )
-    workbook = load_workbook(
-        io.BytesIO(client.get(reverse("funding_export", args=[cast.plan_a.pk, "xlsx"])).content)
-    )
+    workbook = load_workbook(io.BytesIO(_download(client, cast.plan_a, "xlsx")))
     xlsx_rows = [list(row) for row in workbook.active.iter_rows(values_only=True)]
 
     assert csv_rows[0] == [str(value) for value in xlsx_rows[0]]
@@ -321,6 +320,23 @@ def test_the_exports_hold_the_figures_of_the_page(client, cast, targets_a, sourc
                     "Over-funded (GHS)",
                     "To local actors (GHS)",
                 )
+
+
+def test_the_workbook_shows_amounts_with_the_currency_decimals_and_bold_totals(
+    client, cast, targets_a, sources
+):
+    fair = make_intervention(cast, targets_a, estimated_cost=Decimal("1000000"))
+    commit(cast.coordinator_a, fair, sources["budget"], amount="250000.25")
+    client.force_login(cast.viewer_x)
+    sheet = load_workbook(io.BytesIO(_download(client, cast.plan_a, "xlsx"))).active
+    header, row, total = list(sheet.iter_rows())
+    assert all(cell.font.bold for cell in header) and all(cell.font.bold for cell in total)
+    assert not any(cell.font.bold for cell in row)
+    assert [cell.number_format for cell in row[4:12]] == ["#,##0.00"] * 8  # GHS: 2 decimals
+    assert row[12].number_format == "0.0%"
+    assert row[7].value == 250000.25  # committed
+    assert sheet.freeze_panes == "B2"
+    assert sheet.column_dimensions["A"].width == 60
 
 
 def test_the_funding_table_sorts_by_gap_and_by_title_when_the_sort_is_unknown(
@@ -383,19 +399,9 @@ def test_pages_cost_the_same_queries_for_10_or_300_interventions(
 def test_a_title_typed_as_a_formula_stays_text_in_the_exports(client, cast, targets_a, sources):
     make_intervention(cast, targets_a, title='=HYPERLINK("http://evil.example","x")')
     client.force_login(cast.viewer_x)
-    rows = list(
-        csv.reader(
-            io.StringIO(
-                client.get(reverse("funding_export", args=[cast.plan_a.pk, "csv"])).content.decode(
-                    "utf-8-sig"
-                )
-            )
-        )
-    )
+    rows = list(csv.reader(io.StringIO(_download(client, cast.plan_a, "csv").decode("utf-8-sig"))))
     assert rows[1][0] == '\'=HYPERLINK("http://evil.example","x")'
-    sheet = load_workbook(
-        io.BytesIO(client.get(reverse("funding_export", args=[cast.plan_a.pk, "xlsx"])).content)
-    ).active
+    sheet = load_workbook(io.BytesIO(_download(client, cast.plan_a, "xlsx"))).active
     assert sheet["A2"].data_type == "s"
     assert sheet["A2"].value.startswith("=HYPERLINK")
 
