@@ -20,8 +20,9 @@ The cache of what pages derive ("derived": the draft's snapshot, a version's nam
 pages, comparisons) is on, as in production (local memory here). Each page is timed
 **cold**, the cache emptied before every request (what the first reader pays), and
 **warm** (what every later reader pays); the comparison with the draft also with the
-draft's snapshot kept (built by another page since the plan's last change). It prints the median and 95th-percentile times
-and the query count of each, for the plan's coordinator:
+draft's snapshot kept (built by another page since the plan's last change). It prints
+the median and 95th-percentile times and the query count of each, for the plan's
+coordinator:
 
 * a version's page: its first section (governance), the interventions' first page and
   their last page (one page of records named in the reader's language);
