@@ -290,23 +290,12 @@ def figures_by_target(plan: ActionPlan) -> list[Row[PrioritisedTarget]]:
     ]
 
 
-def lead_organisations(plan: ActionPlan) -> QuerySet[Organisation]:
-    """The organisations leading the plan's interventions (dropped ones left out), by
-    name: the rows of ``figures_by_lead``, to page through."""
-    leading = counted(Intervention.objects.filter(plan=plan)).values("lead_organisation")
-    return Organisation.objects.filter(pk__in=leading).order_by("name", "pk")
-
-
-def figures_by_lead(
-    plan: ActionPlan, organisations: Iterable[Organisation] | None = None
-) -> list[Row[Organisation]]:
-    """Per lead organisation, the figures of the interventions it leads: of
-    ``organisations`` (a page of ``lead_organisations``), in their order, in one query;
-    of every lead, by name, in two."""
-    leads = list(lead_organisations(plan) if organisations is None else organisations)
-    led = _figures_of(plan, lead_key=F("lead_organisation")).filter(lead_organisation__in=leads)
-    by_lead = _summed_per(led, "figures.lead_key")
-    return [Row(organisation, by_lead.get(organisation.pk, Figures())) for organisation in leads]
+def figures_by_lead(plan: ActionPlan) -> list[Row[Organisation]]:
+    """Per lead organisation, by name, the figures of the interventions it leads. Two
+    queries."""
+    by_lead = _summed_per(_figures_of(plan, lead_key=F("lead_organisation")), "figures.lead_key")
+    organisations = Organisation.objects.filter(pk__in=list(by_lead)).order_by("name", "pk")
+    return [Row(organisation, by_lead[organisation.pk]) for organisation in organisations]
 
 
 STAGE_SUMS = {
@@ -452,6 +441,35 @@ def local_recipients(plan: ActionPlan) -> tuple[list[LocalRecipient], Decimal]:
         name = str(actor) if actor.credit_preference == CreditPreference.BY_NAME else None
         shown.append(LocalRecipient(name, description, amount))
     return shown, hidden
+
+
+# --- the overview ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OverviewFigures:
+    """What the funding overview shows of the plan's money."""
+
+    figures: Figures
+    by_target: list[Row[PrioritisedTarget]]
+    by_kind: list[KindRow]
+    by_lead: list[Row[Organisation]]
+    recipients: list[LocalRecipient]
+    not_shown: Decimal  # committed to local actors who asked not to be credited
+
+
+def overview_figures(plan: ActionPlan) -> OverviewFigures:
+    """The funding overview's figures: a function of the plan's content alone, so that
+    they may be kept while it does not change. Eight queries, however large the plan."""
+    recipients, not_shown = local_recipients(plan)
+    return OverviewFigures(
+        figures=plan_figures(plan),
+        by_target=figures_by_target(plan),
+        by_kind=figures_by_kind(plan),
+        by_lead=figures_by_lead(plan),
+        recipients=recipients,
+        not_shown=not_shown,
+    )
 
 
 # --- the resource mobilisation plan ---------------------------------------------------------

@@ -25,26 +25,22 @@ def funding_overview(request: HttpRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
     plan = access.plan
     currency = plan.base_currency
-    figures = selectors.plan_figures(plan)
-    by_target = selectors.figures_by_target(plan)
-    by_kind = selectors.figures_by_kind(plan)
-    recipients, not_shown = selectors.local_recipients(plan)
-    leads = paginate(request, selectors.lead_organisations(plan))
+    overview = selectors.overview_figures(plan)
     return render(
         request,
         "funding/overview.html",
         {
             **access.context,
-            "figures": figures,
-            "by_target": by_target,
-            "by_kind": by_kind,
-            "by_lead": selectors.figures_by_lead(plan, leads.object_list),
-            "page": leads,
-            "recipients": recipients,
-            "not_shown": not_shown,
-            "target_chart": charts.target_funding_chart(by_target, currency),
-            "mix_chart": charts.funding_mix_chart(by_kind, currency),
-            "localisation_chart": charts.localisation_chart(figures, currency),
+            "figures": overview.figures,
+            "by_target": overview.by_target,
+            "by_kind": overview.by_kind,
+            # The lead organisations a page at a time: a plan may have hundreds.
+            "page": paginate(request, overview.by_lead),
+            "recipients": overview.recipients,
+            "not_shown": overview.not_shown,
+            "target_chart": charts.target_funding_chart(overview.by_target, currency),
+            "mix_chart": charts.funding_mix_chart(overview.by_kind, currency),
+            "localisation_chart": charts.localisation_chart(overview.figures, currency),
             "may_record": access.may_edit(PlanAction.CONTRIBUTE),
         },
     )
