@@ -1,6 +1,8 @@
 """The plan's funding at a glance: the overview with its charts, the table per
 intervention, and its export as CSV and XLSX."""
 
+from dataclasses import dataclass
+
 from django.contrib.auth.decorators import login_required
 from django.http import (
     Http404,
@@ -13,9 +15,12 @@ from django.http import (
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from action_plans.derived import derived
+from action_plans.models import ActionPlan
 from action_plans.permissions import PlanAction, plan_for_user_or_404
 from funding import charts, exports, selectors
 from funding.forms import FundingTableForm
+from msd_planner.lib.charts import Chart
 from msd_planner.lib.pagination import paginate, query_without
 
 
@@ -23,9 +28,8 @@ from msd_planner.lib.pagination import paginate, query_without
 @login_required
 def funding_overview(request: HttpRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
-    plan = access.plan
-    currency = plan.base_currency
-    overview = selectors.overview_figures(plan)
+    shown = derived(access.plan, "funding_overview", _overview_shown)
+    overview = shown.figures
     return render(
         request,
         "funding/overview.html",
@@ -38,11 +42,33 @@ def funding_overview(request: HttpRequest, pk: int) -> HttpResponse:
             "page": paginate(request, overview.by_lead),
             "recipients": overview.recipients,
             "not_shown": overview.not_shown,
-            "target_chart": charts.target_funding_chart(overview.by_target, currency),
-            "mix_chart": charts.funding_mix_chart(overview.by_kind, currency),
-            "localisation_chart": charts.localisation_chart(overview.figures, currency),
+            "target_chart": shown.target_chart,
+            "mix_chart": shown.mix_chart,
+            "localisation_chart": shown.localisation_chart,
             "may_record": access.may_edit(PlanAction.CONTRIBUTE),
         },
+    )
+
+
+@dataclass(frozen=True)
+class OverviewShown:
+    """The funding overview's figures and charts, as the page shows them in one language."""
+
+    figures: selectors.OverviewFigures
+    target_chart: Chart
+    mix_chart: Chart
+    localisation_chart: Chart
+
+
+def _overview_shown(plan: ActionPlan) -> OverviewShown:
+    """Computed once per content revision of the plan and language (``derived``)."""
+    overview = selectors.overview_figures(plan)
+    currency = plan.base_currency
+    return OverviewShown(
+        overview,
+        charts.target_funding_chart(overview.by_target, currency),
+        charts.funding_mix_chart(overview.by_kind, currency),
+        charts.localisation_chart(overview.figures, currency),
     )
 
 

@@ -501,3 +501,42 @@ def test_a_currency_left_empty_is_the_chosen_source_s(client, cast, fair, source
 
     assert budget.status_code == 302
     assert Commitment.objects.get().currency == "GHS"
+
+
+def test_the_overviews_figures_follow_every_change_of_the_money(
+    client, cast, fair, sources, local_actor, derived_cache
+):
+    """The overview's figures are kept per content revision of the plan: each change
+    through a service shows on the next view, nothing stale."""
+    from funding.services import commitment_remove
+    from governance.services.organisations import organisation_update
+
+    client.force_login(cast.viewer_x)
+    assert _overview_numbers(client, cast)["Committed"] == "0.00\xa0GHS"
+    budget = commit(cast.coordinator_a, fair, sources["budget"], amount="500000")
+    assert _overview_numbers(client, cast)["Committed"] == "500,000.00\xa0GHS"
+    commit(
+        cast.coordinator_a,
+        fair,
+        sources["eu"],
+        amount="20000",
+        to_local_actors="5000",
+        local_channel="direct",
+        local_actors=[local_actor],
+    )
+    numbers = _overview_numbers(client, cast)
+    assert numbers["Committed"] == "770,000.00\xa0GHS"
+    assert numbers["To local actors"] == "8.8\xa0%"
+    commitment_remove(actor=cast.coordinator_a, commitment=budget)
+    assert _overview_numbers(client, cast)["Committed"] == "270,000.00\xa0GHS"
+
+    page = client.get(reverse("funding_overview", args=[cast.plan_a.pk])).content.decode()
+    assert "Ashaiman Migrant Workers" in page
+    organisation_update(
+        actor=cast.administrator,
+        organisation=local_actor,
+        expected_version=local_actor.version,
+        data={"name": "Ashaiman Migrant Workers' Union"},
+    )
+    page = client.get(reverse("funding_overview", args=[cast.plan_a.pk])).content.decode()
+    assert "Ashaiman Migrant Workers&#x27; Union" in page
