@@ -122,6 +122,8 @@ class PageFigures:
     cpu_ms: float  # time.process_time: Python's own work, the database's not included
     kb: float
     gzip_kb: float  # as a browser that accepts gzip gets it
+    slowest_query_ms: float = 0.0
+    slowest_query: str = ""  # its SQL
     floor_ms: float | None = None
     floor_queries: int | None = None  # what the template still asks of the database
 
@@ -135,28 +137,32 @@ def _body(response) -> bytes:
 
 
 def page_figures(client: Client, url: str, repeat: int = REPEAT) -> PageFigures:
-    """Time ``url`` ``repeat`` times (wall and CPU), count its queries, weigh it plain and
-    compressed, and time its floor. Raises ``AssertionError`` unless it answers 200."""
-    # A request empties the log of queries; what an earlier capture left would hide these.
-    reset_queries()
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    count = len(queries)  # read now: the next request empties the log it reads
-    assert response.status_code == 200, f"{url} answered {response.status_code}"
-    compressed = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    """Time ``url`` ``repeat`` times (wall and CPU), then count its queries (and find the
+    slowest), weigh it plain and compressed, and time its floor. Raises
+    ``AssertionError`` unless it answers 200."""
+    first = client.get(url)
+    assert first.status_code == 200, f"{url} answered {first.status_code}"
     walls, cpus = [], []
     for _ in range(repeat):
         wall, cpu = time.perf_counter(), time.process_time()
         client.get(url)
         cpus.append((time.process_time() - cpu) * 1000)
         walls.append((time.perf_counter() - wall) * 1000)
+    # A request empties the log of queries; what an earlier capture left would hide these.
+    reset_queries()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    # read now: the next request empties the log they are read from
+    slowest = max(queries.captured_queries, key=lambda query: float(query["time"]), default=None)
     figures = PageFigures(
-        queries=count,
+        queries=len(queries),
         p50_ms=statistics.median(walls),
         p95_ms=percentile(walls, 0.95),
         cpu_ms=statistics.median(cpus),
         kb=len(_body(response)) / 1024,
-        gzip_kb=len(_body(compressed)) / 1024,
+        gzip_kb=len(_body(client.get(url, HTTP_ACCEPT_ENCODING="gzip"))) / 1024,
+        slowest_query_ms=float(slowest["time"]) * 1000 if slowest else 0.0,
+        slowest_query=slowest["sql"] if slowest else "",
     )
     if response.templates:
         figures.floor_ms, figures.floor_queries = template_floor(response, repeat)

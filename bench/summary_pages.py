@@ -20,8 +20,8 @@ then prints, for the plan's coordinator:
   the difference), its size plain and gzip-compressed (an HTML page over 100 KB
   compressed is marked), and its floor: its own template rendered alone with the
   context the view gave it (querysets already run), with the queries the template still
-  makes, and the page ÷ floor ratio; then each figure's growth from the first size to
-  the last;
+  makes, and the page ÷ floor ratio (and its slowest query, when it takes 100 ms or
+  more); then each figure's growth from the first size to the last;
 * load (first size only): gunicorn with the production settings (the project's
   gunicorn.conf.py; the client speaks to it as the HTTPS proxy in front of it does, with
   X-Forwarded-Proto) serving that database; 10 then 50 users at once, coordinators,
@@ -94,6 +94,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PARTS = ("pages", "load", "pdf")
 CHANGED_EVERY = 20  # one intervention in so many changes between versions
 HEAVY_KB = 100  # no HTML page should weigh more, compressed
+SLOW_QUERY_MS = 100  # a page's slowest query is shown from this long
 USERS = (10, 50)
 LOAD_ROLES = ("coordinator", "editor", "signatory", "admin")
 ARGUMENTS = {
@@ -209,6 +210,9 @@ def measure_pages(bench: Bench, repeat: int) -> dict[str, PageFigures | None]:
             f"{label:26} {figures.queries:7d} {figures.p50_ms:8.1f} {figures.p95_ms:8.1f} "
             f"{figures.cpu_ms:7.1f} {figures.kb:7.1f} {figures.gzip_kb:8.1f} {floor}{heavy}"
         )
+        if figures.slowest_query_ms >= SLOW_QUERY_MS:
+            sql = " ".join(figures.slowest_query.split())
+            print(f"    slowest query {figures.slowest_query_ms:.0f} ms: {sql[:300]}")
     return results
 
 
