@@ -65,8 +65,8 @@ from django.utils import timezone  # noqa: E402
 from django_otp.oath import TOTP  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
-from action_plans.models import PlanDocument, PlanSnapshot, PlanVersion  # noqa: E402
-from action_plans.snapshot import build_snapshot  # noqa: E402
+from action_plans.models import PlanDocument, PlanVersion  # noqa: E402
+from action_plans.snapshot import build_snapshot, snapshot_freeze  # noqa: E402
 from action_plans.validation_views import RECORDS_PER_PAGE  # noqa: E402
 from bench.harness import (  # noqa: E402
     PageFigures,
@@ -129,7 +129,7 @@ def build(size: PlanSize) -> Bench:
     second = PlanVersion.objects.create(
         plan=large.plan, major=1, minor=1, status="withdrawn", submitted_at=timezone.now()
     )
-    PlanSnapshot.objects.create(version=second, content=build_snapshot(large.plan))
+    snapshot_freeze(version=second, content=build_snapshot(large.plan))
     revise(large, start=CHANGED_EVERY // 2)
     analyze()
     print(
