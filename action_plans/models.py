@@ -336,10 +336,13 @@ class SnapshotRecord(models.Model):
             models.UniqueConstraint(
                 fields=["version", "section", "position"],
                 name="snapshot_record_position_unique",
+                violation_error_message=_("A version's section has one record at each place."),
             ),
             # what a comparison matches records by
             models.UniqueConstraint(
-                fields=["version", "section", "key"], name="snapshot_record_key_unique"
+                fields=["version", "section", "key"],
+                name="snapshot_record_key_unique",
+                violation_error_message=_("A version's section holds each record once."),
             ),
         ]
 
