@@ -52,7 +52,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "facts": workflow.plan_facts(plan),
             "official": workflow.official_version(plan),
             "open_version": workflow.open_version(plan),
-            "recent": plan_change_log(plan, size=5).entries,
+            "recent": workflow.recent_changes(plan),
         },
     )
 

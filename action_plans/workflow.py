@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from action_plans.derived import derived
 from action_plans.documents import document_request
+from action_plans.history import ChangeEntry, plan_change_log
 from action_plans.hooks import (
     DashboardFact,
     PlanPage,
@@ -144,6 +145,12 @@ def plan_facts(plan: ActionPlan) -> list[DashboardFact]:
     return derived(plan, "dashboard_facts", dashboard_facts)
 
 
+def recent_changes(plan: ActionPlan) -> list[ChangeEntry]:
+    """The overview's latest changes, read once per content revision and language: every
+    change the log shows is written under the plan's lock or marks the plan changed."""
+    return derived(plan, "recent_changes", lambda plan: plan_change_log(plan, size=5).entries)
+
+
 def figures_derive(plan_id: int, revision: str) -> bool:
     """Compute the plan's figures at ``revision`` (its readiness in every language, its
     dashboard's facts, the draft's snapshot) into the derived cache; nothing if a later
@@ -154,6 +161,7 @@ def figures_derive(plan_id: int, revision: str) -> bool:
             return False  # removed, or superseded: its own job computes the newer figures
         with translation.override(language):
             plan_facts(plan)
+            recent_changes(plan)
             if plan.status == PlanStatus.DRAFT:
                 plan_readiness(plan)
     return True

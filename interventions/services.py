@@ -20,7 +20,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from action_plans.models import AGENDA_END_YEAR, ActionPlan
-from action_plans.services import plan_lock, plan_row_lock, record_remove
+from action_plans.services import plan_lock, plan_row_lock, plans_changed, record_remove
 from governance.models import Organisation, Participation, User
 from interventions.models import (
     COST_LIMIT,
@@ -430,6 +430,7 @@ def comment_add(
     )
     attribute(comment, actor)
     comment.save()
+    plans_changed([intervention.plan_id])  # the overview lists the latest changes
     return comment
 
 

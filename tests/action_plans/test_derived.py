@@ -26,7 +26,13 @@ from governance.services.memberships import membership_add, membership_remove
 from governance.services.organisations import organisation_update
 from governance.services.participations import participation_add
 from interventions.models import Intervention
-from interventions.services import Links, intervention_update, progress_add, progress_remove
+from interventions.services import (
+    Links,
+    comment_add,
+    intervention_update,
+    progress_add,
+    progress_remove,
+)
 from msd_planner.lib.versioned_edit import EditConflict
 from tests import factories
 
@@ -120,6 +126,30 @@ def test_the_dashboards_facts_follow_the_content_and_its_progress(
     assert "0 of 1" in _overview(client, cast.plan_a)
 
 
+def test_the_overviews_latest_changes_follow_edits_and_comments(client, cast, ready, derived_cache):
+    client.force_login(cast.coordinator_a)
+    intervention = Intervention.objects.get(pk=ready["intervention"].pk)
+    assert "Fair recruitment, renamed" not in _overview(client, cast.plan_a)
+
+    intervention_update(
+        actor=cast.coordinator_a,
+        intervention=intervention,
+        expected_version=intervention.version,
+        data={"title": "Fair recruitment, renamed"},
+    )
+    assert "Fair recruitment, renamed" in _overview(client, cast.plan_a)
+
+    recent = _overview(client, cast.plan_a).split("Fair recruitment, renamed")[0]
+    assert "a comment on" not in recent
+    comment_add(
+        actor=cast.editor_s,
+        intervention=intervention,
+        text="The survey runs in March.",
+        organisation=None,
+    )
+    assert "a comment on" in _overview(client, cast.plan_a).split("Fair recruitment, renamed")[0]
+
+
 def test_the_drafts_snapshot_follows_an_edit_and_not_a_refused_one(cast, ready, derived_cache):
     plan = ActionPlan.objects.get(pk=cast.plan_a.pk)
     intervention = Intervention.objects.get(pk=ready["intervention"].pk)
@@ -195,7 +225,6 @@ ADVANCES = {
 # Writes that change nothing a plan's pages derive, each with its reason.
 NOTHING_DERIVED = {
     "plan_create": "a new plan starts with a revision of its own",
-    "comment_add": "comments are read on their intervention's page, never derived",
     "catalogue_load": "the SDG catalogue: a plan names its targets by code, read when shown",
     "organisation_create": "a new organisation is in no plan yet",
     "invitation_resend": "an email",
