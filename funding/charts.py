@@ -40,12 +40,22 @@ def _series() -> dict[str, Series]:
 # --- per prioritised target ------------------------------------------------------------------
 
 
+STAGES = ("pledged", "committed", "disbursed")
+
+
 def target_funding_chart(
-    rows: list[Row], currency: str, *, chart_id: str = "target-funding"
+    rows: list[Row],
+    currency: str,
+    *,
+    chart_id: str = "target-funding",
+    of: list[Row] | None = None,
+    first: int = 1,
 ) -> Chart:
     """Per prioritised target (``funding.selectors.figures_by_target``), a group of four
     bars — cost, pledged, committed, disbursed — on one scale, the gap hatched at the end
-    of the cost bar and written beside the target."""
+    of the cost bar and written beside the target. Given ``of`` (every target, when
+    ``rows`` are a part of them from the ``first``: ``target_funding_charts``), the chart
+    says which part it shows, on the scale of them all."""
     headers = [_("Target"), _("Cost"), _("Pledged"), _("Committed"), _("Disbursed"), _("Gap")]
     if not rows:
         title = _(
@@ -65,14 +75,20 @@ def target_funding_chart(
         for row in rows
     ]
     series = _series()
+    title = _(
+        "Cost and funding of each prioritised target, in %(currency)s: the cost, what is "
+        "pledged, committed and disbursed, and the gap (the part of the cost not yet "
+        "committed)."
+    ) % {"currency": currency}
+    if of:
+        title += " " + _("Targets %(first)s to %(last)s of %(total)s, on one scale.") % {
+            "first": first,
+            "last": first + len(rows) - 1,
+            "total": len(of),
+        }
     return charts.bar_groups_chart(
         chart_id=chart_id,
-        title=_(
-            "Cost and funding of each prioritised target, in %(currency)s: the cost, what is "
-            "pledged, committed and disbursed, and the gap (the part of the cost not yet "
-            "committed)."
-        )
-        % {"currency": currency},
+        title=title,
         description=_target_description(rows),
         headers=headers,
         rows=table,
@@ -80,7 +96,27 @@ def target_funding_chart(
         groups=[_target_group(row, series, currency) for row in rows],
         group_class="target",
         bar_names=True,
+        measured=[_target_group(row, series, currency) for row in of or ()],
     )
+
+
+def target_funding_charts(
+    rows: list[Row], currency: str, *, chart_id: str, per_chart: int
+) -> list[Chart]:
+    """``target_funding_chart`` cut into charts of ``per_chart`` targets at most, all on
+    one scale: a page of a document holds each, as a chart is never cut across pages."""
+    if len(rows) <= per_chart:
+        return [target_funding_chart(rows, currency, chart_id=chart_id)]
+    return [
+        target_funding_chart(
+            rows[start : start + per_chart],
+            currency,
+            chart_id=f"{chart_id}-{start // per_chart + 1}",
+            of=rows,
+            first=start + 1,
+        )
+        for start in range(0, len(rows), per_chart)
+    ]
 
 
 def _target_description(rows: list[Row]) -> str:
@@ -121,7 +157,7 @@ def _target_group(row: Row, series: dict[str, Series], currency: str) -> BarGrou
                     getattr(figures, stage),
                     _money(getattr(figures, stage), currency),
                 )
-                for stage in ("pledged", "committed", "disbursed")
+                for stage in STAGES
             ),
         ],
     )

@@ -13,6 +13,10 @@ from action_plans.hooks import DocumentChapter, snapshot_records
 from funding import charts
 from funding.selectors import Figures, KindRow, Row
 
+# A chart is never cut across pages: six targets' bars (and the legend) fill at most a
+# page of A4.
+TARGETS_PER_CHART = 6
+
 
 def _figures(fields: dict) -> Figures:
     def amount(name: str, default=Decimal(0)):
@@ -71,7 +75,12 @@ def render(content: dict) -> str:
         "funding/pdf_charts.html",
         {
             "charts": [
-                charts.target_funding_chart(by_target, currency, chart_id="pdf-target-funding"),
+                *charts.target_funding_charts(
+                    by_target,
+                    currency,
+                    chart_id="pdf-target-funding",
+                    per_chart=TARGETS_PER_CHART,
+                ),
                 charts.funding_mix_chart(mix, currency, chart_id="pdf-funding-mix"),
                 charts.localisation_chart(plan_figures, currency, chart_id="pdf-localisation"),
             ]

@@ -429,14 +429,17 @@ def bar_groups_chart(
     bar_height: float = 12,
     group_gap: float = 14,
     marker: str = "",
+    measured: Sequence[BarGroup] = (),
 ) -> Chart:
     """Groups of horizontal bars on one scale (``keys`` are the legend's series). With
     ``bar_names`` each bar is named at its left; a ``marker`` (what the marker means)
     keeps room before every heading for the marker of the ``marked`` groups. Each group
-    is a ``<g class="{group_class}">``."""
+    is a ``<g class="{group_class}">``. ``measured`` (the groups of every part, when a chart
+    is cut into parts) gives the scale and the room instead of ``groups``: the parts
+    then read on one scale."""
     drawing = Drawing(chart_id)
     y = legend(drawing, keys, LINE - 4, marker) + 4
-    bars = [bar for group in groups for bar in group.bars]
+    bars = [bar for group in measured or groups for bar in group.bars]
     indent = 14 if marker else 0
     left = indent
     if bar_names and bars:

@@ -9,7 +9,13 @@ from decimal import Decimal
 import pytest
 from django.template.loader import render_to_string
 
-from funding.charts import funding_mix_chart, localisation_chart, target_funding_chart
+from funding.charts import (
+    funding_mix_chart,
+    localisation_chart,
+    target_funding_chart,
+    target_funding_charts,
+)
+from funding.document import TARGETS_PER_CHART
 from funding.selectors import Figures, KindRow, Row
 from msd_planner.lib.money import format_money
 from targets.models import PrioritisedTarget, Target
@@ -102,6 +108,59 @@ def test_the_target_bars_are_as_long_as_their_values_on_one_scale():
     }
     for (group, series), fraction in expected.items():
         assert _width(groups[group], series) == pytest.approx(largest * fraction, abs=0.1)
+
+
+def _many_targets(count: int) -> list[Row]:
+    """``count`` targets, each costing 100,000 more than the one before, half committed."""
+    return [
+        Row(
+            _target(f"{n}.1", f"Target {n}"),
+            Figures(
+                cost=Decimal(100000 * n),
+                committed=Decimal(50000 * n),
+                gap=Decimal(50000 * n),
+            ),
+        )
+        for n in range(1, count + 1)
+    ]
+
+
+def test_a_document_cuts_a_long_target_chart_into_parts_on_one_scale():
+    charts = target_funding_charts(_many_targets(14), "GHS", chart_id="pdf-tf", per_chart=6)
+    parsed = [_parsed(chart) for chart in charts]
+    codes = [
+        [group.find(f"{SVG}text/{SVG}tspan").text for group in _groups(svg, "target")]
+        for svg in parsed
+    ]
+    assert codes == [
+        ["1.1", "2.1", "3.1", "4.1", "5.1", "6.1"],
+        ["7.1", "8.1", "9.1", "10.1", "11.1", "12.1"],
+        ["13.1", "14.1"],
+    ]
+    assert [svg.get("id") or svg.find(f"{SVG}title").get("id") for svg in parsed] == [
+        "pdf-tf-1-title",
+        "pdf-tf-2-title",
+        "pdf-tf-3-title",
+    ]
+    assert "Targets 7 to 12 of 14" in charts[1].title
+    # one scale: the first target's cost bar is a fourteenth of the last one's
+    first = _width(_groups(parsed[0], "target")[0], "cost")
+    last = _width(_groups(parsed[2], "target")[1], "cost")
+    assert last > 100
+    assert first == pytest.approx(last / 14, abs=0.1)
+    # each part fits a page of A4 less the document's margins (static/css/pdf.css), with
+    # room for its caption: the chart is drawn 174 mm wide
+    for svg in parsed:
+        _x, _y, width, height = (float(value) for value in svg.get("viewBox").split())
+        assert height / width * 174 <= 255 - 25
+
+
+def test_a_document_keeps_a_short_target_chart_whole():
+    (chart,) = target_funding_charts(
+        _many_targets(TARGETS_PER_CHART), "GHS", chart_id="pdf-tf", per_chart=TARGETS_PER_CHART
+    )
+    assert len(_groups(_parsed(chart), "target")) == TARGETS_PER_CHART
+    assert "Targets 1 to" not in chart.title
 
 
 def test_the_gap_is_the_hatched_end_of_the_cost_bar():
