@@ -111,15 +111,6 @@ def snapshot_freeze(*, version: PlanVersion, content: dict[str, Any]) -> PlanSna
     return snapshot
 
 
-def version_sections(content: dict[str, Any]) -> list[tuple[str, str]]:
-    """The sections of a snapshot, as (name, title in the active language), in order."""
-    return [
-        (section.name, str(section.title))
-        for section in snapshot_sections()
-        if section.name in content["sections"]
-    ]
-
-
 def section_title(name: str) -> str:
     """A section's title in the active language (its name when no app registers it)."""
     return next((str(item.title) for item in snapshot_sections() if item.name == name), name)

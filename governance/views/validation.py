@@ -14,7 +14,7 @@ from action_plans.document_views import tell_if_not_queued
 from action_plans.documents import version_document
 from action_plans.models import DocumentEdition, DocumentStatus
 from action_plans.permissions import PlanAction, plan_for_user_or_404
-from action_plans.snapshot import version_sections
+from action_plans.snapshot import version_outline
 from action_plans.workflow import official_version, open_version
 from governance import selectors, validation
 from governance.forms import SignForm
@@ -40,7 +40,10 @@ def plan_sign(request: UserRequest, pk: int) -> HttpResponse:
     form = SignForm(
         request.POST or None,
         organisations=selectors.organisations_by_name(signable),
-        sections=version_sections(version.snapshot.content) if version else (),
+        # the sections' names from the version's outline: the snapshot is not decoded
+        sections=[(item.name, item.title) for item in version_outline(version).sections]
+        if version
+        else (),
         initial=seen,
     )
     if request.method == "POST" and form.is_valid():

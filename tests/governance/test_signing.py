@@ -20,6 +20,7 @@ from action_plans.models import (
     PlanStatus,
 )
 from governance.models import SignOff
+from tests.action_plans.test_versions_stored import _decoded
 from tests.conftest import approve_all
 
 
@@ -167,8 +168,10 @@ def test_a_revision_is_signed_with_a_link_to_its_comparison_with_the_official_ve
 def test_a_request_for_changes_points_at_a_section_of_the_version(client, cast, ready):
     version = _submit(client, cast)
     client.force_login(cast.signatory_x)
-    page = client.get(_sign_url(cast)).content.decode()
+    with _decoded() as decoded:
+        page = client.get(_sign_url(cast)).content.decode()
     assert '<option value="interventions">Interventions and their results' in page
+    assert decoded["PlanSnapshot"] == 0  # the sections are named from the version's outline
     unknown = client.post(
         _sign_url(cast),
         {
