@@ -60,8 +60,7 @@ def plan_validation(request: HttpRequest, pk: int) -> HttpResponse:
     revision = readiness.revision if readiness else None
     pending = list(workflow.pending_changes(plan)) if plan.status == PlanStatus.DRAFT else []
     if revision is not None and pending:
-        official_content = selectors.snapshot_contents([revision.official])[revision.official.pk]
-        _name_records(pending, [workflow.draft_snapshot(plan), official_content])
+        _name_records(pending, workflow.draft_snapshot(plan), revision.official)
     explain_form = None
     if revision is not None and revision.unexplained and may_change:
         explain_form = ChangeRecordForm()
@@ -103,10 +102,14 @@ def plan_validation(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _name_records(changes: list[PlanChange], contents: list[dict[str, Any]]) -> None:
+def _name_records(changes: list[PlanChange], draft: dict[str, Any], official: PlanVersion) -> None:
     """Give each change of a change log the records it explains, in words
-    (``change.subjects``), found in ``contents`` (the newer snapshot first)."""
-    subjects = snapshot.record_subjects(contents, {key for c in changes for key in c.records})
+    (``change.subjects``): found in the ``draft``'s snapshot, else (a record the revision
+    removed) among the ``official`` version's stored records."""
+    keys = {key for change in changes for key in change.records}
+    subjects = snapshot.record_subjects([draft], keys)
+    if missing := keys - subjects.keys():
+        subjects |= snapshot.version_record_subjects(official, missing)
     for change in changes:
         change.subjects = [subjects[key] for key in change.records if key in subjects]  # type: ignore[attr-defined]  # for the page
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from action_plans import selectors
 from action_plans.hooks import RequiredSignature
 from action_plans.models import (
     ActionPlan,
@@ -173,7 +174,7 @@ def _decision_stands(
         raise ValidationError({"decision": _("Approve the plan or request changes.")})
     if decision == SignOffDecision.REQUEST_CHANGES and not comment.strip():
         raise ValidationError({"comment": _("Say which changes are needed.")})
-    if section and section not in version.snapshot.content["sections"]:
+    if section and section not in selectors.snapshot_outline(version).sections:
         raise ValidationError({"section": _("Choose one of the version's sections.")})
     refusal = _seen_document_refusal(version, document_checksum)
     if refusal:

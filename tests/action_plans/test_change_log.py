@@ -23,6 +23,7 @@ from interventions.services import (
     intervention_remove,
     intervention_update,
 )
+from tests.action_plans.test_versions_stored import _decoded
 from tests.conftest import approve_all
 from tests.interventions.test_interventions import _form_data, _grow
 
@@ -231,6 +232,29 @@ def test_over_http_the_submission_lists_the_unexplained_change_until_a_reason_co
     assert version.number == "2.0"
     version_page = client.get(reverse("version_detail", args=[cast.plan_a.pk, version.pk]))
     assert f"<li>Intervention “{ADDED}”</li>" in version_page.content.decode()
+
+
+def test_the_validation_page_names_a_removed_record_from_the_official_versions_records(
+    client, cast, ready, derived_cache
+):
+    _adopted_and_revised(cast, ready)
+    intervention = Intervention.objects.get(pk=ready["intervention"].pk)
+    intervention_remove(actor=cast.coordinator_a, intervention=intervention)
+    workflow.plan_change_record(
+        actor=cast.coordinator_a,
+        plan=cast.plan_a,
+        reason="re_scoping",
+        text="Merged into the national recruitment programme",
+        records=[f"intervention:{intervention.pk}"],
+    )
+    client.force_login(cast.coordinator_a)
+    validation = reverse("plan_validation", args=[cast.plan_a.pk])
+    client.get(validation)  # the readiness, computed once per change of the plan
+    with _decoded() as decoded:
+        page = client.get(validation).content.decode()
+    assert "Merged into the national recruitment programme" in page
+    assert 'Explains:<ul class="mb-0"><li>Intervention “Fair recruitment”</li>' in page
+    assert decoded["PlanSnapshot"] == 0  # only the records it names are read
 
 
 def test_the_change_page_offers_the_differences_and_refuses_a_stale_one(client, cast, ready):
