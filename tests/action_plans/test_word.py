@@ -1,12 +1,32 @@
-"""The plan as a Word document: the converter on hand-written HTML."""
+"""The plan as a Word document: the converter on hand-written HTML, the demo's adopted
+version as .docx against its PDF, the job run twice, and the download through the version
+page (who may, which file)."""
 
+import hashlib
 import io
+import re
+from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
 from docx import Document
 from docx.oxml.ns import qn
+from lxml import html as lxml_html
+from pypdf import PdfReader
 
+from action_plans import documents, workflow
+from action_plans.models import (
+    ActionPlan,
+    DocumentEdition,
+    DocumentFormat,
+    DocumentStatus,
+    PlanDocument,
+)
 from action_plans.word import html_to_docx
+from tests.conftest import approve_all
 
 WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -115,3 +135,161 @@ def test_the_converter_keeps_headings_runs_lists_tables_and_leaves_charts_out():
     assert word.core_properties.title == "Plan & partners – version 2.1"
     assert word.core_properties.language == "fr"
     assert word.core_properties.author == ""
+
+
+def _html_headings(html: str) -> list[tuple[int, str]]:
+    tree = lxml_html.fromstring(html)
+    return [
+        (int(element.tag[1]), " ".join(element.text_content().split()))
+        for element in tree.iter("h1", "h2", "h3", "h4")
+        if not element.xpath("ancestor::*[@aria-hidden='true' or contains(@class, 'marker')]")
+    ]
+
+
+def _pdf_outline(data: bytes) -> list[str]:
+    """The titles of the PDF's bookmarks, in order (WeasyPrint makes one per heading)."""
+    titles = []
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                titles.append(" ".join(item.title.split()))
+
+    walk(PdfReader(io.BytesIO(data)).outline)
+    return titles
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demos_adopted_version_in_word_has_the_pdfs_chapters_and_targets():
+    call_command("load_demo")
+    national = ActionPlan.objects.get(level="national")
+    version = workflow.official_version(national)
+    pdf = documents.document_request(plan=national, version=version)
+    word = documents.document_request(plan=national, version=version, format=DocumentFormat.DOCX)
+    for document in (pdf, word):
+        documents.document_render(document.pk)
+        document.refresh_from_db()
+        assert document.status == DocumentStatus.READY, document.error
+    docx = _read(word.file.read())
+    pdf_bytes = pdf.file.read()
+    html_headings = _html_headings(documents.document_html(pdf))
+    assert len(html_headings) > 20
+    assert _headings(docx) == html_headings  # the same headings, levels and order
+    # ... which are the PDF's: its outline (bookmarks) is made of the same headings
+    assert [heading for _level, heading in _headings(docx)] == _pdf_outline(pdf_bytes)
+    chapters = [heading for level, heading in html_headings if level == 2]
+    assert "Sign-offs" in chapters and len(chapters) >= 8
+    text = _all_text(docx)
+    records = version.snapshot.content["sections"]["targets"]["records"]
+    codes = [record["key"].split(":", 1)[1] for record in records if record["kind"] == "target"]
+    assert codes
+    for code in codes:
+        assert re.search(rf"\b{re.escape(code)}\b", text), code
+    assert word.checksum and word.size == len(word.file.open("rb").read())
+    assert docx.core_properties.title == f"{national.title} – version {version.number}"
+    assert docx.core_properties.language == national.language
+
+
+def test_rendering_the_word_document_twice_leaves_one_file_and_one_row(cast, ready, settings):
+    version = workflow.plan_submit(actor=cast.coordinator_a, plan=cast.plan_a)
+    document = documents.document_request(
+        plan=cast.plan_a, version=version, format=DocumentFormat.DOCX
+    )
+    documents.document_render(document.pk)
+    first = PlanDocument.objects.get(pk=document.pk)
+    documents.document_render(document.pk)  # a redone job: already ready, nothing changes
+    assert PlanDocument.objects.get(pk=document.pk).rendered_at == first.rendered_at
+    PlanDocument.objects.filter(pk=document.pk).update(status=DocumentStatus.RENDERING)
+    documents.document_render(document.pk)  # a job redone after a crash mid-render
+    again = PlanDocument.objects.get(pk=document.pk)
+    assert again.status == DocumentStatus.READY and again.attempts == 2
+    assert again.file.name == first.file.name == f"plan-documents/plan-{cast.plan_a.pk}-v1.0.docx"
+    folder = Path(settings.MEDIA_ROOT) / "plan-documents"
+    assert [path.name for path in folder.iterdir()] == [f"plan-{cast.plan_a.pk}-v1.0.docx"]
+    assert PlanDocument.objects.filter(version=version).count() == 1
+    stored = again.file.open("rb").read()
+    assert again.checksum == hashlib.sha256(stored).hexdigest() and again.size == len(stored)
+    assert "10.7" in _all_text(_read(stored))
+
+
+def test_only_a_versions_official_edition_is_made_in_word(cast, ready):
+    version = workflow.plan_submit(actor=cast.coordinator_a, plan=cast.plan_a)
+    with pytest.raises(ValueError):
+        documents.document_request(plan=cast.plan_a, version=None, format=DocumentFormat.DOCX)
+    with pytest.raises(ValueError):
+        documents.document_request(
+            plan=cast.plan_a,
+            version=version,
+            edition=DocumentEdition.FOR_VALIDATION,
+            format=DocumentFormat.DOCX,
+        )
+    with pytest.raises(IntegrityError), transaction.atomic():  # the database says so too
+        PlanDocument.objects.create(plan=cast.plan_a, version=None, format=DocumentFormat.DOCX)
+
+
+def test_the_version_page_offers_the_word_document_beside_the_pdf(
+    client, cast, ready, django_capture_on_commit_callbacks
+):
+    version = workflow.plan_submit(actor=cast.coordinator_a, plan=cast.plan_a)
+    page_url = reverse("version_detail", args=[cast.plan_a.pk, version.pk])
+    file_url = reverse("version_word_document", args=[cast.plan_a.pk, version.pk])
+    state_url = reverse("version_word_document_state", args=[cast.plan_a.pk, version.pk])
+    client.force_login(cast.viewer_x)
+    page = client.get(page_url).content.decode()
+    assert "No Word document of this version yet." in page
+    assert "Make the Word document" not in page  # a viewer downloads, does not ask
+    response = client.get(file_url)  # not made yet: its state, at once
+    assert response.status_code == 302 and response["Location"] == state_url
+    assert client.post(file_url).status_code == 403
+
+    client.force_login(cast.coordinator_a)
+    assert "Make the Word document" in client.get(page_url).content.decode()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(file_url)
+    assert response.status_code == 302 and response["Location"] == state_url
+    # The click did not render it: queued, and the state asks again until it is ready.
+    document = PlanDocument.objects.get(version=version, format=DocumentFormat.DOCX)
+    assert document.status == DocumentStatus.QUEUED and not document.file
+    queued = client.get(state_url, HTTP_HX_REQUEST="true").content.decode()
+    assert 'hx-trigger="every 2s"' in queued and "Queued" in queued
+    for callback in callbacks:  # the job, as the worker runs it after the commit
+        callback()
+    ready_state = client.get(state_url, HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-trigger" not in ready_state and "Word (.docx) of version 1.0" in ready_state
+
+    client.force_login(cast.viewer_x)
+    page = client.get(page_url).content.decode()
+    assert f'href="{file_url}">Word (.docx) of version 1.0</a>' in page
+    response = client.get(file_url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == WORD
+    assert f'filename="plan-{cast.plan_a.pk}-v1.0.docx"' in response["Content-Disposition"]
+    word = _read(b"".join(response.streaming_content))
+    assert (2, "Contents") in _headings(word)
+    client.force_login(cast.coordinator_b)  # another plan's coordinator does not get it
+    assert client.get(file_url).status_code == 404
+    assert client.get(state_url).status_code == 404
+
+
+def test_adoption_makes_the_word_document_of_the_adopted_version(
+    cast, ready, settings, django_capture_on_commit_callbacks, monkeypatch
+):
+    settings.PLAN_DOCUMENTS_ON_VALIDATION = True
+    # The PDFs are not what this test reads: they are not laid out.
+    monkeypatch.setattr(documents, "html_to_pdf", lambda html: (b"%PDF-", 1, []))
+    version = workflow.plan_submit(actor=cast.coordinator_a, plan=cast.plan_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_all(cast, ready)
+    assert not PlanDocument.objects.filter(format=DocumentFormat.DOCX).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.plan_adopt(
+            actor=cast.coordinator_a,
+            plan=cast.plan_a,
+            adoption_date=timezone.localdate(),
+            reference="Decree 12",
+        )
+    word = PlanDocument.objects.get(version=version, format=DocumentFormat.DOCX)
+    assert word.status == DocumentStatus.READY and word.edition == DocumentEdition.OFFICIAL
+    assert "Decree 12" in _all_text(_read(word.file.read()))  # the cover with the adoption
