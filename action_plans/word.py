@@ -220,7 +220,7 @@ class _Reader(HTMLParser):
             if tag == "title":
                 self.in_chart_title = False
             elif tag == "svg":
-                title = SPACES.sub(" ", "".join(self.chart)).strip()
+                title = SPACES.sub(" ", "".join(self.chart)).strip().rstrip(".")
                 self.chart = None
                 self.figure_left_out(title)
             return

@@ -80,7 +80,7 @@ HAND_WRITTEN = """<!doctype html><html lang="en"><head><title>Plan</title>
 </section>
 <section id="funding"><h2>Funding</h2>
   <figure class="chart"><svg xmlns="http://www.w3.org/2000/svg" role="img">
-    <title>Funding mix by kind of source</title><desc>Grants 60%</desc>
+    <title>Funding mix by kind of source.</title><desc>Grants 60%</desc>
     <text x="1" y="2">SECRET-SVG-LABEL</text></svg>
     <figcaption>Funding mix</figcaption></figure>
   <table><thead><tr><th>Source</th><th class="num">Committed</th></tr></thead>
