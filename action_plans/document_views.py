@@ -32,18 +32,24 @@ from action_plans.permissions import (
 from msd_planner.lib.types import HtmxHttpRequest
 
 
-def tell_if_not_queued(request: HttpRequest, plan: ActionPlan) -> bool:
-    """After a step that asks for a PDF: say so when the job could not be queued (the
-    broker is unreachable); the sweep queues it again later."""
+def tell_if_not_queued(
+    request: HttpRequest, plan: ActionPlan, document_format: str = DocumentFormat.PDF
+) -> bool:
+    """After a step that asks for a PDF (or a Word document): say so when the job could
+    not be queued (the broker is unreachable); the sweep queues it again later."""
     if not documents_not_queued(plan):
         return False
-    messages.warning(
-        request,
-        _(
+    if document_format == DocumentFormat.DOCX:
+        message = _(
+            "The Word document could not be queued: the job service cannot be reached. It "
+            "will be queued again automatically within a few minutes."
+        )
+    else:
+        message = _(
             "The PDF could not be queued: the job service cannot be reached. It will be "
             "queued again automatically within a few minutes."
-        ),
-    )
+        )
+    messages.warning(request, message)
     return True
 
 
@@ -124,7 +130,7 @@ def version_document(
             any_status=True,
         )
         document_request(plan=access.plan, version=version, edition=edition, format=document_format)
-        if not tell_if_not_queued(request, access.plan):
+        if not tell_if_not_queued(request, access.plan, document_format):
             messages.success(
                 request, _("The document is queued; this page shows when it is ready.")
             )

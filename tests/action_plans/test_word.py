@@ -1,10 +1,11 @@
 """The plan as a Word document: the converter on hand-written HTML, the demo's adopted
-version as .docx against its PDF, the job run twice, and the download through the version
-page (who may, which file)."""
+version as .docx against its PDF, the job run twice, the download through the version
+page (who may, which file), and the job on a real worker after a broker outage."""
 
 import hashlib
 import io
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,9 @@ from action_plans.models import (
     DocumentStatus,
     PlanDocument,
 )
+from action_plans.tasks import requeue_stuck_documents
 from action_plans.word import html_to_docx
+from tests.action_plans import test_jobs as jobs
 from tests.conftest import approve_all
 
 WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -293,3 +296,42 @@ def test_adoption_makes_the_word_document_of_the_adopted_version(
     word = PlanDocument.objects.get(version=version, format=DocumentFormat.DOCX)
     assert word.status == DocumentStatus.READY and word.edition == DocumentEdition.OFFICIAL
     assert "Decree 12" in _all_text(_read(word.file.read()))  # the cover with the adoption
+
+
+@pytest.fixture
+def silent_broker():
+    server = jobs.SilentBroker()
+    yield server
+    server.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_word_document_not_queued_is_said_then_swept_up_and_made_by_a_worker(
+    client, cast, ready, silent_broker, tmp_path, settings
+):
+    version = workflow.plan_submit(actor=cast.coordinator_a, plan=cast.plan_a)
+    file_url = reverse("version_word_document", args=[cast.plan_a.pk, version.pk])
+    client.force_login(cast.coordinator_a)
+    with jobs.broker(silent_broker.url):
+        response = jobs._within(30, lambda: client.post(file_url, follow=True))
+    page = response.content.decode()
+    assert "The Word document could not be queued: the job service cannot be reached." in page
+    assert "Not queued yet" in page
+    document = PlanDocument.objects.get(version=version, format=DocumentFormat.DOCX)
+    assert document.handed_over_at is None and document.queue_error
+
+    # Minutes later the broker is back, with its worker: the sweep hands the job over.
+    PlanDocument.objects.filter(pk=document.pk).update(
+        requested_at=timezone.now() - timedelta(minutes=settings.PLAN_DOCUMENT_REQUEUE_MINUTES + 1)
+    )
+    with jobs.broker("filesystem://localhost//", tmp_path / "broker"):
+        assert requeue_stuck_documents() == 1
+        with jobs.a_worker():
+            done = jobs._until(
+                lambda: PlanDocument.objects.filter(
+                    pk=document.pk, status__in=[DocumentStatus.READY, DocumentStatus.FAILED]
+                ).first()
+            )
+    assert done.status == DocumentStatus.READY, done.error
+    assert done.attempts == 1 and not done.queue_error
+    assert (2, "Contents") in _headings(_read(done.file.read()))
