@@ -1,11 +1,12 @@
-"""The plan as a document: a version's PDF (from its snapshot, never the live rows) and
-the coordinators' preview of the draft, rendered by a background job.
+"""The plan as a document: a version's PDF (from its snapshot, never the live rows), the
+coordinators' preview of the draft, and a version's Word document, rendered by a
+background job.
 
-``document_request`` records that a PDF is wanted and queues the job after commit;
+``document_request`` records that a document is wanted and queues the job after commit;
 ``document_render`` is what the job does: it takes the document's row, skips work already
-done, renders (``action_plans.pdf``, pure HTML → bytes) and stores the file with its
-checksum through Django's storage API. Run twice, or again after a worker died mid-render,
-it leaves one file and one row.
+done, renders (``action_plans.pdf``, pure HTML → bytes; ``action_plans.word`` from the same
+HTML for the Word document) and stores the file with its checksum through Django's storage
+API. Run twice, or again after a worker died mid-render, it leaves one file and one row.
 """
 
 import hashlib
@@ -20,12 +21,14 @@ from django.db import models, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from action_plans.hooks import document_chapters, validation_policy
 from action_plans.jobs import hand_over
 from action_plans.models import (
     ActionPlan,
     DocumentEdition,
+    DocumentFormat,
     DocumentStatus,
     PlanChange,
     PlanDocument,
@@ -33,6 +36,7 @@ from action_plans.models import (
 )
 from action_plans.pdf import html_to_pdf
 from action_plans.snapshot import build_snapshot, named
+from action_plans.word import html_to_docx
 
 log = logging.getLogger("msd_planner.jobs")
 
@@ -42,13 +46,17 @@ def document_request(
     plan: ActionPlan,
     version: PlanVersion | None,
     edition: str = DocumentEdition.OFFICIAL,
+    format: str = DocumentFormat.PDF,
 ) -> PlanDocument:
-    """Want the PDF of ``version`` (None: a preview of the draft) in ``edition``: queued
-    now, handed to the broker after commit and rendered by a worker. A version's PDF that
+    """Want the PDF of ``version`` (None: a preview of the draft) in ``edition``, or its
+    Word document (``format``; the official edition of a version only): queued now,
+    handed to the broker after commit and rendered by a worker. A version's document that
     is ready stays as it is; a preview is rendered anew."""
+    if format != DocumentFormat.PDF and (version is None or edition != DocumentEdition.OFFICIAL):
+        raise ValueError("only the official edition of a version is made as a Word document")
     if version is not None:
         document, _created = PlanDocument.objects.get_or_create(
-            version=version, edition=edition, defaults={"plan": plan}
+            version=version, edition=edition, format=format, defaults={"plan": plan}
         )
         if document.status == DocumentStatus.READY:
             return document
@@ -124,19 +132,22 @@ def _file_name(document: PlanDocument) -> str:
     which = f"v{document.version.number}" if document.version else "draft-preview"
     if document.for_validation:
         which += "-for-validation"
-    return f"plan-documents/plan-{document.plan_id}-{which}.pdf"
+    return f"plan-documents/plan-{document.plan_id}-{which}.{document.format}"
 
 
 def version_document(
-    version: PlanVersion, edition: str = DocumentEdition.OFFICIAL
+    version: PlanVersion,
+    edition: str = DocumentEdition.OFFICIAL,
+    format: str = DocumentFormat.PDF,
 ) -> PlanDocument | None:
-    """The version's PDF in ``edition``, or None while none was asked for."""
-    return PlanDocument.objects.filter(version=version, edition=edition).first()
+    """The version's PDF in ``edition`` (or its document in ``format``), or None while
+    none was asked for."""
+    return PlanDocument.objects.filter(version=version, edition=edition, format=format).first()
 
 
 def document_render(document_id: int) -> PlanDocument | None:
-    """Render one document (the job). Idempotent: a PDF already ready is left alone; a
-    render interrupted earlier is done again over the same file name."""
+    """Render one document (the job). Idempotent: a document already ready is left alone;
+    a render interrupted earlier is done again over the same file name."""
     with transaction.atomic():
         document = PlanDocument.objects.select_for_update().filter(pk=document_id).first()
         if document is None:
@@ -150,19 +161,23 @@ def document_render(document_id: int) -> PlanDocument | None:
         document.save(update_fields=["status", "attempts"])
         requested = document.requested_at
     html = document_html(document)
-    pdf, pages, _refused = html_to_pdf(html)
+    if document.format == DocumentFormat.DOCX:
+        rendered, pages = document_word(document, html), None
+    else:
+        pdf, pages, _refused = html_to_pdf(html)
+        rendered = pdf
     with transaction.atomic():
         document = PlanDocument.objects.select_for_update().get(pk=document_id)
         name = _file_name(document)
         old = document.file.name
         if default_storage.exists(name):
             default_storage.delete(name)
-        saved = default_storage.save(name, ContentFile(pdf))
+        saved = default_storage.save(name, ContentFile(rendered))
         if old and old != saved and default_storage.exists(old):
             default_storage.delete(old)
         document.file.name = saved
-        document.checksum = hashlib.sha256(pdf).hexdigest()
-        document.size = len(pdf)
+        document.checksum = hashlib.sha256(rendered).hexdigest()
+        document.size = len(rendered)
         document.pages = pages
         # Asked for again meanwhile (the adoption after the validation): the job queued
         # then renders the newer state; this file stands until it does.
@@ -236,3 +251,18 @@ def document_html(document: PlanDocument) -> str:
     charts, and the snapshot's coded values (``named``); what users typed reads as typed."""
     with translation.override(document.plan.language):
         return render_to_string("action_plans/pdf/document.html", document_context(document))
+
+
+def document_word(document: PlanDocument, html: str) -> bytes:
+    """The Word document made of the document's HTML (the PDF's), titled with the plan's
+    title as frozen in the version and the version's number, in the plan's language."""
+    plan, version = document.plan, document.version
+    if version is None:
+        raise ValueError("a Word document is made of a version, not of the draft")
+    frozen_title = version.snapshot.content["plan"]["title"]
+    with translation.override(plan.language):
+        title = _("%(title)s – version %(number)s") % {
+            "title": frozen_title,
+            "number": version.number,
+        }
+        return html_to_docx(html, title=title, language=plan.language)

@@ -445,11 +445,25 @@ class DocumentEdition(models.TextChoices):
     OFFICIAL = "official", _("Official")
 
 
+class DocumentFormat(models.TextChoices):
+    PDF = "pdf", _("PDF")
+    # The official edition of a version, for ministries that fold the plan into their
+    # own documents: the same chapters as its PDF (``action_plans.word``).
+    DOCX = "docx", _("Word (.docx)")
+
+
+CONTENT_TYPES = {
+    DocumentFormat.PDF: "application/pdf",
+    DocumentFormat.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
 class PlanDocument(models.Model):
     """A plan's PDF: per version, the edition given for validation and the official one
     (what leaves the building), or the coordinators' preview of the draft (one per plan,
-    replaced on each request). Rendered by a background job; the file is kept through
-    Django's storage API with its checksum."""
+    replaced on each request); and the official edition of a version as a Word document.
+    Rendered by a background job; the file is kept through Django's storage API with its
+    checksum."""
 
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="documents")
     version = models.ForeignKey(
@@ -460,6 +474,9 @@ class PlanDocument(models.Model):
         max_length=16,
         choices=DocumentEdition.choices,
         default=DocumentEdition.OFFICIAL,
+    )
+    format = models.CharField(
+        _("format"), max_length=8, choices=DocumentFormat.choices, default=DocumentFormat.PDF
     )
     status = models.CharField(
         _("status"), max_length=16, choices=DocumentStatus.choices, default=DocumentStatus.QUEUED
@@ -482,21 +499,38 @@ class PlanDocument(models.Model):
         verbose_name_plural = _("plan documents")
         constraints = [
             models.UniqueConstraint(
-                fields=["plan"],
+                fields=["plan", "format"],
                 condition=models.Q(version__isnull=True),
-                name="plan_document_one_preview",
+                name="plan_document_one_preview_per_format",
                 violation_error_message=_("The plan already has a preview."),
             ),
             models.UniqueConstraint(
-                fields=["version", "edition"],
+                fields=["version", "edition", "format"],
                 condition=models.Q(version__isnull=False),
-                name="plan_document_one_per_version_edition",
-                violation_error_message=_("The version already has this edition of its PDF."),
+                name="plan_document_one_per_version_edition_format",
+                violation_error_message=_(
+                    "The version already has this edition of its document in this format."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(edition__in=DocumentEdition.values),
                 name="plan_document_edition_known",
                 violation_error_message=_("Choose one of the listed editions."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(format__in=DocumentFormat.values),
+                name="plan_document_format_known",
+                violation_error_message=_("Choose one of the listed formats."),
+            ),
+            # A Word document is made of a frozen version's official edition only: no
+            # preview of the draft, no edition for validation (the signatories' PDF).
+            models.CheckConstraint(
+                condition=models.Q(format=DocumentFormat.PDF)
+                | models.Q(version__isnull=False, edition=DocumentEdition.OFFICIAL),
+                name="plan_document_word_of_an_official_version",
+                violation_error_message=_(
+                    "Only the official edition of a version is made as a Word document."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=DocumentStatus.values),
@@ -524,3 +558,7 @@ class PlanDocument(models.Model):
     @property
     def for_validation(self) -> bool:
         return self.edition == DocumentEdition.FOR_VALIDATION
+
+    @property
+    def content_type(self) -> str:
+        return CONTENT_TYPES[DocumentFormat(self.format)]

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from action_plans import document_views, validation_views, views
+from action_plans.models import DocumentFormat
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -46,6 +47,18 @@ urlpatterns = [
         "plans/<int:pk>/versions/<int:version_pk>/document/",
         document_views.version_document_state,
         name="version_document_state",
+    ),
+    path(
+        "plans/<int:pk>/versions/<int:version_pk>/document.docx",
+        document_views.version_document,
+        {"document_format": DocumentFormat.DOCX},
+        name="version_word_document",
+    ),
+    path(
+        "plans/<int:pk>/versions/<int:version_pk>/word/",
+        document_views.version_document_state,
+        {"document_format": DocumentFormat.DOCX},
+        name="version_word_document_state",
     ),
     path("plans/<int:pk>/preview.pdf", document_views.plan_preview, name="plan_preview"),
     path("plans/<int:pk>/preview/", document_views.plan_preview_state, name="plan_preview_state"),

@@ -25,6 +25,7 @@ from action_plans.hooks import PlanPage, plan_page, validation_policy
 from action_plans.models import (
     ActionPlan,
     DocumentEdition,
+    DocumentFormat,
     PlanChange,
     PlanStatus,
     PlanVersion,
@@ -389,6 +390,9 @@ def version_detail(request: HttpRequest, pk: int, version_pk: int) -> HttpRespon
             "has_draft": access.plan.status == PlanStatus.DRAFT,
             "document": version_document(version),
             "validation_document": version_document(version, DocumentEdition.FOR_VALIDATION),
+            "word_document": version_document(
+                version, DocumentEdition.OFFICIAL, DocumentFormat.DOCX
+            ),
             "changes": changes,
         },
     )

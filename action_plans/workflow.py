@@ -41,6 +41,7 @@ from action_plans.models import (
     ActionPlan,
     ChangeReason,
     DocumentEdition,
+    DocumentFormat,
     DocumentStatus,
     NotificationEvent,
     PlanChange,
@@ -296,7 +297,7 @@ def _render_later(
     """Queue the version's PDF (after commit): on submission the edition for validation,
     which the signatories read and which stays as it was rendered; on validation the
     official one, rendered again on adoption (the cover then carries the adoption's date
-    and act)."""
+    and act), with the Word document of the adopted version."""
     if not settings.PLAN_DOCUMENTS_ON_VALIDATION:
         return
     if again:
@@ -304,6 +305,8 @@ def _render_later(
             status=DocumentStatus.QUEUED
         )
     document_request(plan=plan, version=version, edition=edition)
+    if again:
+        document_request(plan=plan, version=version, edition=edition, format=DocumentFormat.DOCX)
 
 
 def _lock(plan_id: int) -> ActionPlan:

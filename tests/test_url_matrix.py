@@ -753,6 +753,15 @@ MATRIX: dict[str, Row] = {
     "version_document_state": Row(
         kwargs=_version_kwargs, access=on_plan_a(PlanAction.VIEW), foreign=_foreign_version
     ),
+    "version_word_document": Row(
+        kwargs=_version_kwargs,
+        access=on_plan_a(PlanAction.VIEW),
+        methods={"POST": on_plan_a(PlanAction.CHANGE)},
+        foreign=_foreign_version,
+    ),
+    "version_word_document_state": Row(
+        kwargs=_version_kwargs, access=on_plan_a(PlanAction.VIEW), foreign=_foreign_version
+    ),
     "plan_preview": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.CHANGE)),
     "plan_preview_state": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.CHANGE)),
     # funding
