@@ -347,6 +347,7 @@ def _history_sql(vendor: str) -> tuple[HistorySql, ...]:
 
 
 def _composed(index: int, tracked: Tracked, vendor: str) -> HistorySql:
+    """The SQL of ``tracked``'s history table, its rows marked with ``index``."""
     history_model = tracked.history_model
     table = connection.ops.quote_name(history_model._meta.db_table)
     in_plan = tracked.in_plan.condition(history_model)
