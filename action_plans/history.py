@@ -6,21 +6,25 @@ Each app says, in its ``AppConfig.ready()``, which of its models belong to a pla
 history and how a change reads in words (``track``); the kernel reads the registry and
 imports no app. A page costs a fixed number of queries whatever the length of the
 history and however many models are tracked: three for its rows (across every tracked
-model at once), then the names of the records they mention.
+model at once), then the names of the records they mention. The SQL of those across
+every tracked model is composed once per process, from the registry (``_history_sql``):
+built by the ORM on every request, it cost more than the rest of the page.
 """
 
+import functools
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
-from django.db import DEFAULT_DB_ALIAS, models
-from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Cast, JSONObject
+from django.db import DEFAULT_DB_ALIAS, connection, models
+from django.db.backends.utils import CursorWrapper
+from django.db.models import F, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import get_m2m_reverse_field_name
@@ -66,20 +70,69 @@ class Row:
 
 
 @dataclass(frozen=True)
+class PlanScope:
+    """Which rows of a tracked model's history belong to a plan: those whose
+    ``field_name`` holds the plan's id or, with a ``parent``, the id of a record of that
+    (tracked) model that its history places in the plan."""
+
+    field_name: str
+    parent: type[models.Model] | None = None
+
+    def condition(self, history_model: type[models.Model]) -> str:
+        """The SQL condition on the rows of ``history_model``'s table, with one
+        parameter: the plan's id."""
+        model_field = history_model._meta.get_field(self.field_name)
+        if not isinstance(model_field, models.Field):
+            raise TypeError(f"{history_model.__name__}.{self.field_name} is not a column")
+        table = connection.ops.quote_name(history_model._meta.db_table)
+        column = f"{table}.{_quoted(model_field)}"
+        if self.parent is None:
+            return f"{column} = %s"
+        parent = _tracked[self.parent].history_model
+        parent_table = connection.ops.quote_name(parent._meta.db_table)
+        in_plan = _tracked[self.parent].in_plan.condition(parent)
+        return f"{column} IN ({_select(f'{parent_table}.id', parent_table, in_plan)})"
+
+
+def _quoted(model_field: "models.Field[Any, Any]") -> str:
+    """The column of a field of a history row, quoted."""
+    return connection.ops.quote_name(cast(str, model_field.column))
+
+
+@dataclass(frozen=True)
 class Tracked:
     model: type[models.Model]
     area: str
-    in_plan: Callable[[ActionPlan], Q]
+    in_plan: PlanScope
     subject: Callable[[Row], StrOrPromise]
     label: str | None
     m2m_fields: tuple[str, ...]
     sentence: Callable[[Row, str], str | None] | None
     history_model: type[models.Model]
 
+    @functools.cached_property
     def kept_fields(self) -> "list[models.Field[Any, Any]]":
         """The model's fields its history keeps (its ``excluded_fields`` left out)."""
         kept = {model_field.attname for model_field in self.history_model._meta.concrete_fields}
         return [field for field in self.model._meta.concrete_fields if field.attname in kept]
+
+    @functools.cached_property
+    def relations(self) -> "list[tuple[str, type[models.Model]]]":
+        """(field, model named) of the relations its history keeps."""
+        return [
+            (model_field.attname, model_field.related_model)
+            for model_field in self.kept_fields
+            if isinstance(model_field.related_model, type)
+        ]
+
+    @functools.cached_property
+    def history_fields(self) -> "list[tuple[str, models.Field[Any, Any] | None]]":
+        """(name, field) of each field of a history row, the field where a value read
+        as JSON needs converting (None where it is as read)."""
+        return [
+            (model_field.attname, model_field if _converted(model_field) else None)
+            for model_field in self.history_model._meta.concrete_fields
+        ]
 
 
 _tracked: dict[type[models.Model], Tracked] = {}
@@ -92,7 +145,7 @@ def track(
     model: type[models.Model],
     *,
     area: str,
-    in_plan: Callable[[ActionPlan], Q],
+    in_plan: PlanScope,
     subject: Callable[[Row], StrOrPromise],
     label: str | None = None,
     m2m_fields: tuple[str, ...] = (),
@@ -100,7 +153,7 @@ def track(
 ) -> None:
     """Put ``model``'s history rows into the history of the plan they belong to.
 
-    ``in_plan(plan)`` filters the model's history rows to one plan's (``of_plan``,
+    ``in_plan`` says which of the model's history rows are a plan's (``of_plan``,
     ``under``); ``subject(row)`` names the record in words; ``label`` is the field path
     naming a record in other records' entries, live or removed (e.g. ``"target__code"``);
     ``m2m_fields`` are the many-to-many fields its ``HistoricalRecords`` keeps;
@@ -119,6 +172,8 @@ def track(
     )
     if label:
         _labels[model] = label
+    _history_sql.cache_clear()
+    _labels_sql.cache_clear()
 
 
 def name_area(area: str, name: StrOrPromise) -> None:
@@ -135,6 +190,7 @@ def history_areas() -> list[tuple[str, str]]:
 def label_records(model: type[models.Model], path: str) -> None:
     """How records of an untracked model are named when a tracked one mentions them."""
     _labels[model] = path
+    _labels_sql.cache_clear()
 
 
 def label_actors(labeller: Callable[[ActionPlan, set[int]], dict[int, str]]) -> None:
@@ -144,20 +200,14 @@ def label_actors(labeller: Callable[[ActionPlan, set[int]], dict[int, str]]) -> 
         _actor_labellers.append(labeller)
 
 
-def of_plan(field_name: str = "plan_id") -> Callable[[ActionPlan], Q]:
-    return lambda plan: Q(**{field_name: plan.pk})
+def of_plan(field_name: str = "plan_id") -> PlanScope:
+    return PlanScope(field_name)
 
 
-def under(parent: type[models.Model], field_name: str) -> Callable[[ActionPlan], Q]:
+def under(parent: type[models.Model], field_name: str) -> PlanScope:
     """Children found through their parent's history, so that the history of a removed
     parent's children stays in the plan's history."""
-
-    def in_plan(plan: ActionPlan) -> Q:
-        tracked = _tracked[parent]
-        parents = tracked.history_model._default_manager.filter(tracked.in_plan(plan)).values("id")
-        return Q(**{f"{field_name}__in": parents})
-
-    return in_plan
+    return PlanScope(field_name, parent)
 
 
 # --- reading -------------------------------------------------------------------------
@@ -202,19 +252,19 @@ class ChangeFilter:
     since: datetime | None = None
     until: datetime | None = None
 
-    def applied_to(
-        self, tracked: Tracked, rows: models.QuerySet[Any]
-    ) -> models.QuerySet[Any] | None:
-        """``rows`` of ``tracked`` narrowed to the filter; None when none can match."""
-        if self.area and tracked.area != self.area:
-            return None
+    def as_sql(self, before: datetime | None) -> tuple[str, list[Any]]:
+        """The filter (and ``before``, exclusive) as conditions on a history table's rows,
+        each after an AND, and their parameters."""
+        conditions: list[str] = []
+        params: list[Any] = []
         if self.actor_id is not None:
-            rows = rows.filter(history_user_id=self.actor_id)
-        if self.since is not None:
-            rows = rows.filter(history_date__gte=self.since)
-        if self.until is not None:
-            rows = rows.filter(history_date__lt=self.until)
-        return rows
+            conditions.append(" AND history_user_id = %s")
+            params.append(self.actor_id)
+        for operator, moment in ((">=", self.since), ("<", self.until), ("<", before)):
+            if moment is not None:
+                conditions.append(f" AND history_date {operator} %s")
+                params.append(connection.ops.adapt_datetimefield_value(moment))
+        return "".join(conditions), params
 
 
 def plan_change_log(
@@ -237,6 +287,7 @@ def plan_change_log(
         else _actor_names(plan, {row.history_user_id for _tracked, row in picked})
     )
 
+    actions = {"+": _("added"), "~": _("changed"), "-": _("removed")}
     entries = []
     for tracked, row in picked:
         before_row = previous.get((tracked.model, row.history_id))
@@ -247,7 +298,7 @@ def plan_change_log(
         entry = ChangeEntry(
             when=row.history_date,
             actor=actor,
-            action={"+": _("added"), "~": _("changed"), "-": _("removed")}[row.history_type],
+            action=actions[row.history_type],
             subject=tracked.subject(described),
             area=tracked.area,
         )
@@ -266,19 +317,76 @@ def plan_change_log(
 def plan_change_authors(plan: ActionPlan) -> list[tuple[int, str]]:
     """(user id, name) of everyone who changed the plan or its records, by name; one
     query for them all, plus the authors' names."""
-    authored = [
-        tracked.history_model._default_manager.filter(
-            tracked.in_plan(plan), history_user__isnull=False
-        )
-        .order_by()  # the union allows no ordering of its parts
-        .values_list("history_user_id", flat=True)
-        .distinct()
-        for tracked in _tracked.values()
-    ]
-    if not authored:
+    tables = _history_sql(connection.vendor)
+    if not tables:
         return []
-    user_ids = set(authored[0].union(*authored[1:]))
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ".join(table.authors for table in tables), [plan.pk] * len(tables))
+        user_ids = {user_id for (user_id,) in cursor.fetchall()}
     return sorted(_actor_names(plan, user_ids).items(), key=lambda pair: pair[1].casefold())
+
+
+@dataclass(frozen=True)
+class HistorySql:
+    """The SQL that reads a tracked model's history table for the change log, each
+    statement with one parameter, the plan's id (``rows`` ends with an IN to complete)."""
+
+    tracked: Tracked
+    authors: str  # the ids of the authors of the plan's rows
+    ids: str  # (index of the table, history id, date) of the plan's rows
+    rows: str  # (index, history id, the row as JSON, the version before a change as JSON)
+
+
+@functools.cache
+def _history_sql(vendor: str) -> tuple[HistorySql, ...]:
+    """The SQL of every tracked model's history, in the order of the registry, composed
+    once per process and database engine (``track`` starts again)."""
+    return tuple(
+        _composed(index, tracked, vendor) for index, tracked in enumerate(_tracked.values())
+    )
+
+
+def _composed(index: int, tracked: Tracked, vendor: str) -> HistorySql:
+    """The SQL of ``tracked``'s history table, its rows marked with ``index``."""
+    history_model = tracked.history_model
+    table = connection.ops.quote_name(history_model._meta.db_table)
+    in_plan = tracked.in_plan.condition(history_model)
+    # the version before the row "h": the latest row of the same record before it
+    earlier = _select(
+        _as_json("p", history_model, vendor),
+        f"{table} p",
+        "p.id = h.id AND (p.history_date < h.history_date OR "
+        "(p.history_date = h.history_date AND p.history_id < h.history_id)) "
+        "ORDER BY p.history_date DESC, p.history_id DESC LIMIT 1",
+    )
+    return HistorySql(
+        tracked=tracked,
+        authors=_select("history_user_id", table, f"{in_plan} AND history_user_id IS NOT NULL"),
+        ids=_select(f"{index}, history_id, history_date", table, in_plan),
+        rows=_select(
+            f"{index}, h.history_id, {_as_json('h', history_model, vendor)}, "
+            f"CASE WHEN h.history_type = '~' THEN ({earlier}) END",
+            f"{table} h",
+            "h.history_id IN ",
+        ),
+    )
+
+
+def _select(columns: str, source: str, condition: str) -> str:
+    return f"SELECT {columns} FROM {source} WHERE {condition}"  # noqa: S608 - names from _meta
+
+
+def _as_json(alias: str, history_model: type[models.Model], vendor: str) -> str:
+    """The row ``alias`` of a history table as one JSON object of its fields (decimals as
+    text, kept exact)."""
+    pairs = []
+    for model_field in history_model._meta.concrete_fields:
+        value = f"{alias}.{_quoted(model_field)}"
+        if isinstance(model_field, models.DecimalField):
+            value = f"CAST({value} AS TEXT)"
+        pairs.append(f"'{model_field.attname}', {value}")
+    function = "JSON_BUILD_OBJECT" if vendor == "postgresql" else "JSON_OBJECT"
+    return f"{function}({', '.join(pairs)})"
 
 
 def _latest_rows(
@@ -288,78 +396,60 @@ def _latest_rows(
     changed one; rows sharing the timestamp of the last one are all kept, so that the next
     page (older than it) misses none. Three queries, however many models are tracked: the
     newest rows' ids, those tied with the last, then the rows themselves."""
-    parts = {
-        tracked: rows.filter(history_date__lt=before) if before is not None else rows
-        for tracked in _tracked.values()
-        if (
-            rows := only.applied_to(
-                tracked, tracked.history_model._default_manager.filter(tracked.in_plan(plan))
-            )
-        )
-        is not None
-    }
-    if not parts:
+    tables = [
+        table
+        for table in _history_sql(connection.vendor)
+        if not only.area or table.tracked.area == only.area
+    ]
+    if not tables:
         return [], {}
+    narrowed, narrowed_params = only.as_sql(before)
 
-    def ids_where(condition: Q) -> models.QuerySet[Any]:
-        return _union(
-            [
-                rows.filter(condition)
-                .order_by()
-                .annotate(tracked=Value(index))
-                .values_list("tracked", "history_id", "history_date")
-                for index, rows in enumerate(parts.values())
-            ]
+    def ids_where(condition: str = "") -> str:
+        return " UNION ALL ".join(f"{table.ids}{narrowed}{condition}" for table in tables)
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"{ids_where()} ORDER BY 3 DESC, 2 DESC LIMIT {int(size)}",
+            [plan.pk, *narrowed_params] * len(tables),
         )
+        ids = [(index, history_id, _moment(when)) for index, history_id, when in cursor]
+        if len(ids) == size:  # and the rows tied with the last one
+            last = connection.ops.adapt_datetimefield_value(ids[-1][2])
+            cursor.execute(
+                ids_where(" AND history_date = %s"),
+                [plan.pk, *narrowed_params, last] * len(tables),
+            )
+            tied = {(index, history_id, _moment(when)) for index, history_id, when in cursor}
+            ids += sorted(tied - set(ids), key=lambda item: item[1], reverse=True)
+        return _rows_and_previous(cursor, ids) if ids else ([], {})
 
-    ids = list(ids_where(Q()).order_by("-history_date", "-history_id")[:size])
-    if len(ids) == size:  # and the rows tied with the last one
-        tied = set(ids_where(Q(history_date=ids[-1][2]))) - set(ids)
-        ids += sorted(tied, key=lambda item: item[1], reverse=True)
-    return _rows_and_previous(list(parts), ids) if ids else ([], {})
 
-
-def _union(parts: list[models.QuerySet[Any]]) -> models.QuerySet[Any]:
-    """``parts`` (at least one) as one query: UNION ALL."""
-    return parts[0].union(*parts[1:], all=True)
+def _moment(value: datetime | str) -> datetime:
+    """A history date as the cursor reads it, made aware whichever the engine."""
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment, UTC)
 
 
 def _rows_and_previous(
-    tracked_models: list[Tracked], ids: list[tuple[int, int, datetime]]
+    cursor: CursorWrapper, ids: list[tuple[int, int, datetime]]
 ) -> tuple[Picked, Previous]:
-    """The history rows ``ids`` (index in ``tracked_models``, history id, date) and the
-    version before each changed one, read in one query as JSON objects of their fields."""
+    """The history rows ``ids`` (index of their table, history id, date) and the version
+    before each changed one, read in one query as JSON objects of their fields."""
+    tables = _history_sql(connection.vendor)
     wanted: defaultdict[int, list[int]] = defaultdict(list)
     for index, history_id, _when in ids:
         wanted[index].append(history_id)
-    parts = []
-    for index, history_ids in wanted.items():
-        tracked = tracked_models[index]
-        history = tracked.history_model._default_manager
-        earlier = history.filter(
-            Q(history_date__lt=OuterRef("history_date"))
-            | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id")),
-            id=OuterRef("id"),
-        ).order_by("-history_date", "-history_id")
-        parts.append(
-            history.filter(history_id__in=history_ids)
-            .order_by()
-            .annotate(
-                tracked=Value(index),
-                fields=_as_json(tracked),
-                previous=Case(
-                    When(
-                        history_type="~",
-                        then=Subquery(earlier.values(json=_as_json(tracked))[:1]),
-                    ),
-                    output_field=models.JSONField(),
-                ),
-            )
-            .values_list("tracked", "history_id", "fields", "previous")
-        )
+    cursor.execute(
+        " UNION ALL ".join(
+            f"{tables[index].rows}({', '.join(['%s'] * len(history_ids))})"
+            for index, history_ids in wanted.items()
+        ),
+        [history_id for history_ids in wanted.values() for history_id in history_ids],
+    )
     found = {}
-    for index, history_id, fields, previous_fields in _union(parts):
-        tracked = tracked_models[index]
+    for index, history_id, fields, previous_fields in cursor:
+        tracked = tables[index].tracked
         found[(index, history_id)] = (
             tracked,
             _from_json(tracked, fields),
@@ -375,26 +465,24 @@ def _rows_and_previous(
     return picked, previous
 
 
-def _as_json(tracked: Tracked) -> JSONObject:
-    """A history row's fields as one JSON object (decimals as text, kept exact)."""
-    return JSONObject(
-        **{
-            model_field.attname: Cast(model_field.attname, models.TextField())
-            if isinstance(model_field, models.DecimalField)
-            else F(model_field.attname)
-            for model_field in tracked.history_model._meta.concrete_fields
-        }
+def _from_json(tracked: Tracked, data: dict[str, Any] | str) -> Any:
+    """The history row ``data`` (``_as_json``) as the history model's instance."""
+    if isinstance(data, str):  # a backend that returns the JSON as text
+        data = json.loads(data)
+    values = [
+        data[name] if model_field is None else _value(model_field, data[name])
+        for name, model_field in tracked.history_fields
+    ]
+    return tracked.history_model.from_db(
+        DEFAULT_DB_ALIAS, [name for name, _field in tracked.history_fields], values
     )
 
 
-def _from_json(tracked: Tracked, data: dict[str, Any] | str) -> Any:
-    """The history row ``data`` (``_as_json``) as the history model's instance."""
-    if isinstance(data, str):  # a backend that returns the subquery's JSON as text
-        data = json.loads(data)
-    history_fields = tracked.history_model._meta.concrete_fields
-    values = [_value(model_field, data[model_field.attname]) for model_field in history_fields]
-    return tracked.history_model.from_db(
-        DEFAULT_DB_ALIAS, [model_field.attname for model_field in history_fields], values
+def _converted(model_field: "models.Field[Any, Any]") -> bool:
+    """Whether a value of ``model_field`` read as JSON needs ``_value``."""
+    return isinstance(
+        model_field,
+        models.DateField | models.DecimalField | models.UUIDField | models.BooleanField,
     )
 
 
@@ -440,10 +528,9 @@ def _names(picked: Picked, snapshots: Snapshots) -> Names:
     """Labels of every record mentioned, one or two queries per related model."""
     wanted: defaultdict[type[models.Model], set[int]] = defaultdict(set)
     for tracked, row in picked:
-        for model_field in tracked.kept_fields():
-            value = getattr(row, model_field.attname)
-            if model_field.related_model is not None and value is not None:
-                wanted[model_field.related_model].add(value)
+        for name, related in tracked.relations:
+            if (value := getattr(row, name)) is not None:
+                wanted[related].add(value)
     for (tracked, name, _history_id), ids in snapshots.items():
         wanted[_m2m_field(tracked.model, name).related_model] |= ids
     names = Names()
@@ -453,15 +540,12 @@ def _names(picked: Picked, snapshots: Snapshots) -> Names:
                 related, ((obj.pk, obj) for obj in related._default_manager.filter(pk__in=ids))
             )
     labelled = [(related, ids) for related, ids in wanted.items() if related in _labels]
-    _labels_read(
-        names,
-        [(related, related._default_manager.filter(pk__in=ids), "pk") for related, ids in labelled],
-    )
+    _labels_read(names, [(related, False, ids) for related, ids in labelled])
     # records removed since: named as their history last knew them
     _labels_read(
         names,
         [
-            (related, _tracked[related].history_model._default_manager.filter(id__in=removed), "id")
+            (related, True, removed)
             for related, ids in labelled
             if related in _tracked
             and (removed := {pk for pk in ids if not names.known(related, pk)})
@@ -470,26 +554,47 @@ def _names(picked: Picked, snapshots: Snapshots) -> Names:
     return names
 
 
-def _labels_read(
-    names: Names, sources: list[tuple[type[models.Model], models.QuerySet[Any], str]]
-) -> None:
-    """Add to ``names`` the labels (``label_records``, ``track``'s ``label``) of the rows of
-    each source (model named, its rows, the field holding the named record's id): all
-    sources in one query."""
+def _labels_read(names: Names, sources: list[tuple[type[models.Model], bool, set[int]]]) -> None:
+    """Add to ``names`` the labels (``label_records``, ``track``'s ``label``) of the records
+    of each source (model, whether from its history, their ids): all sources in one query,
+    a record's latest history row read last."""
     if not sources:
         return
-    parts = [
-        rows.order_by()
-        .annotate(
-            source=Value(index),
-            record=F(key),
-            text=Cast(_labels[related], models.TextField()),
+    parts, params = [], []
+    for index, (related, from_history, ids) in enumerate(sources):
+        labels, label_params = _labels_sql(related, from_history, connection.vendor)
+        parts.append(
+            _select(
+                f'{index}, "record", "text", "latest"',
+                f"({labels}) labels",
+                f'"record" IN ({", ".join(["%s"] * len(ids))})',
+            )
         )
-        .values_list("source", "record", "text")
-        for index, (related, rows, key) in enumerate(sources)
-    ]
-    for index, pk, label in _union(parts):
-        names.add(sources[index][0], [(pk, label)])
+        params += [*label_params, *ids]
+    with connection.cursor() as cursor:
+        cursor.execute(f"{' UNION ALL '.join(parts)} ORDER BY 4", params)
+        for index, pk, label, _latest in cursor:
+            names.add(sources[index][0], [(pk, label)])
+
+
+@functools.cache
+def _labels_sql(
+    model: type[models.Model], from_history: bool, vendor: str
+) -> tuple[str, tuple[Any, ...]]:
+    """The SQL of (record id, label, its history id or 0) of every record of ``model``,
+    or of every row of its history: compiled once per process and database engine
+    (``track`` and ``label_records`` start it again)."""
+    if from_history:
+        rows = _tracked[model].history_model._default_manager.annotate(
+            record=F("id"), latest=F("history_id")
+        )
+    else:
+        rows = model._default_manager.annotate(record=F("pk"), latest=Value(0))
+    labels = rows.order_by().annotate(text=Cast(_labels[model], models.TextField()))
+    sql: str
+    params: tuple[Any, ...]
+    sql, params = labels.values_list("record", "text", "latest").query.sql_with_params()
+    return sql, params
 
 
 def _actor_names(plan: ActionPlan, user_ids: set[int | None]) -> dict[int, str]:
@@ -518,7 +623,7 @@ def _field_changes(tracked: Tracked, row: Any, before: Any, names: Names) -> lis
     delta = row.diff_against(before, excluded_fields=[*IGNORED_FIELDS, *tracked.m2m_fields])
     changes = []
     # In the order of the model's fields, as its form shows them.
-    concrete = {model_field.name: model_field for model_field in tracked.kept_fields()}
+    concrete = {model_field.name: model_field for model_field in tracked.kept_fields}
     order = {name: index for index, name in enumerate(concrete)}
     for change in sorted(delta.changes, key=lambda change: order.get(change.field, 0)):
         model_field = concrete[change.field]

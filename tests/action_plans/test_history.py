@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from action_plans import history
 from action_plans.history import plan_change_log
 from action_plans.services import plan_update
 from governance.models import Activity, LeadModel
@@ -110,6 +111,41 @@ def test_the_history_page_costs_the_same_queries_however_long_the_history(client
     with CaptureQueriesContext(connection) as large:
         client.get(url)
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_the_sql_across_the_history_tables_is_composed_once_for_every_tracked_model(
+    client, cast, monkeypatch
+):
+    """Composing the SQL that reads every history table costs more than running it: it
+    is composed on the first request, not on each, and reads every model the apps track."""
+    history._history_sql.cache_clear()
+    composed = []
+    compose = history._composed
+
+    def counted(index, tracked, vendor):
+        composed.append(tracked.model)
+        return compose(index, tracked, vendor)
+
+    monkeypatch.setattr(history, "_composed", counted)
+    _joint_lead(cast, cast.ministry_x, actor=cast.coordinator_a)
+    client.force_login(cast.coordinator_a)
+    url = reverse("plan_history", args=[cast.plan_a.pk])
+    with CaptureQueriesContext(connection) as first:
+        page = html.unescape(client.get(url).content.decode())
+    # read now: the next request empties the log
+    latest_rows = next(
+        query["sql"] for query in first.captured_queries if "LIMIT 100" in query["sql"]
+    )
+    for query in ({"area": "governance"}, {"person": cast.coordinator_a.pk}, {}):
+        assert client.get(url, query).status_code == 200
+
+    assert composed == list(history._tracked)  # each once, in the order of the registry
+    assert "made Ministry of Labour a lead body of the plan" in page
+    assert {
+        tracked.history_model._meta.db_table
+        for tracked in history._tracked.values()
+        if tracked.history_model._meta.db_table not in latest_rows
+    } == set()
 
 
 def test_one_save_that_changes_links_writes_one_history_row(cast, catalogue):
