@@ -608,3 +608,40 @@ def test_the_demo_has_a_value_of_the_statistical_office_waiting_for_review(db, c
     assert decided.status_code == 302
     waiting.refresh_from_db()
     assert waiting.status == ProgressStatus.APPROVED
+
+
+def test_a_correction_into_a_period_already_taken_is_a_conflict(cast, reported):
+    returned = _submitted(cast, reported)
+    services.progress_return(
+        actor=cast.editor_s, progress=returned, expected_version=1, comment="Wrong quarter"
+    )
+    _submitted(cast, reported, measured_on=date(2026, 6, 30))  # 2026 Q2, waiting
+    returned.refresh_from_db()
+
+    response = _client(cast, "editor_y").post(
+        _correct_url(cast, returned),
+        {
+            "version": returned.version,
+            "measured_on": "2026-05-31",
+            "value": "30",
+            "source": "Labour register",
+        },
+    )
+
+    assert response.status_code == 409
+    assert "A value for 2026 Q2 is already submitted on this indicator." in (
+        response.content.decode()
+    )
+    returned.refresh_from_db()
+    assert (returned.status, returned.measured_on) == (ProgressStatus.RETURNED, date(2026, 3, 31))
+
+
+def test_only_a_returned_value_opens_for_correction(cast, reported):
+    progress = _submitted(cast, reported)
+
+    response = _client(cast, "editor_y").get(_correct_url(cast, progress), follow=True)
+
+    assert "Only a returned value is corrected: this one is submitted." in (
+        response.content.decode()
+    )
+    assert Progress.objects.get().version == 1
