@@ -68,9 +68,11 @@ from interventions.models import (
     Partner,
     PartnerRole,
     Progress,
+    ProgressStatus,
     ResultIndicator,
     Sector,
     TargetValue,
+    quarter_of,
 )
 from interventions.services import (
     INDICATOR_FIELDS,
@@ -80,8 +82,8 @@ from interventions.services import (
     indicator_problems,
     intervention_create,
     intervention_problems,
-    progress_add,
     progress_problems,
+    progress_submit,
 )
 from targets.models import Coherence, Framework, MigrationRelevance, PrioritisedTarget, Target
 from targets.services import (
@@ -499,11 +501,21 @@ def _progress(large: LargePlan, indicators: list[ResultIndicator], size: PlanSiz
                 f"progress {count}",
             )
             if count % SERVICE_EVERY == 0:
-                progress = progress_add(actor=large.coordinator, indicator=indicator, **values)
+                # submitted through the service: it waits for review, as a new value does
+                progress = progress_submit(actor=large.coordinator, indicator=indicator, **values)
                 _stored_as_given(progress, values, f"progress {count}")
             else:
+                year, quarter = quarter_of(measured_on)
                 in_bulk.append(
-                    Progress(indicator=indicator, reported_by=large.coordinator, **values)
+                    Progress(
+                        indicator=indicator,
+                        submitted_by=large.coordinator,
+                        reviewed_by=large.coordinator,
+                        status=ProgressStatus.APPROVED,
+                        period_year=year,
+                        period_quarter=quarter,
+                        **values,
+                    )
                 )
             count += 1
     Progress.objects.bulk_create(in_bulk)

@@ -361,6 +361,9 @@ class EditPage:
     saved: Callable[[], tuple[str | None, int]]
     conflict: str = EDIT_CONFLICT
     note: str = ""
+    # Puts the record back where the page applies before each race (a corrected value is
+    # submitted again: it must be returned once more for the next race to open it).
+    prepare: Callable[[], None] | None = None
 
 
 def _typed(form_name: str) -> Callable[[Form, int], tuple[str, str]]:
@@ -688,7 +691,50 @@ def _interventions_edit_pages(plan) -> list[EditPage]:
             _typed("ResultIndicatorForm"),
             lambda: _field_of(ResultIndicator, indicator.pk, "unit"),
         ),
+        _progress_correction_page(plan, intervention_kwargs["pk"], indicator),
     ]
+
+
+def _progress_correction_page(plan, plan_pk: int, indicator) -> EditPage:
+    """A value the coordinator submitted and the statistical office returned, corrected
+    by the coordinator's two sessions; returned again before each race."""
+    from datetime import date
+    from decimal import Decimal
+
+    from django.urls import reverse
+
+    from governance.models import User
+    from interventions.models import Progress, ProgressStatus
+    from interventions.services import progress_return, progress_submit
+
+    submitted = progress_submit(
+        actor=User.objects.get(username="coordinator"),
+        indicator=indicator,
+        measured_on=date(2026, 10, 15),
+        value=Decimal(1),
+        source="Race bench",
+    )
+    returned = progress_return(
+        actor=User.objects.get(username="stats.editor"),
+        progress=submitted,
+        expected_version=submitted.version,
+        comment="Race bench: correct the source.",
+    )
+
+    def return_again() -> None:
+        Progress.objects.filter(pk=returned.pk).update(
+            status=ProgressStatus.RETURNED, review_comment="Race bench: correct the source."
+        )
+
+    return EditPage(
+        "ProgressCorrectionForm",
+        reverse("progress_correct", kwargs={"pk": plan_pk, "progress_pk": returned.pk}),
+        "coordinator",
+        "source",
+        _typed("ProgressCorrectionForm"),
+        lambda: _field_of(Progress, returned.pk, "source"),
+        prepare=return_again,
+    )
 
 
 def _funding_records(plan) -> dict:
@@ -874,6 +920,8 @@ def race(clients: tuple[Client, Client], page: EditPage, number: int, tally: Tal
     outcome is added to ``tally``."""
     barrier = threading.Barrier(2, timeout=60)
     attempts: list[Attempt] = [Attempt(), Attempt()]
+    if page.prepare is not None:
+        page.prepare()
 
     def run_client(index: int) -> None:
         attempts[index] = _attempt(clients[index], page, number, index, barrier)

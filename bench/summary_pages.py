@@ -177,7 +177,7 @@ def summary_pages(bench: Bench) -> list[tuple[str, str]]:
         ("history", reverse("plan_history", args=[pk])),
         (
             "progress form",
-            reverse("progress_add", args=[pk, intervention.pk, indicator.pk]),
+            reverse("progress_submit", args=[pk, intervention.pk, indicator.pk]),
         ),
         ("XLSX export", reverse(export, kwargs={"pk": pk, "file_format": "xlsx"})),
         ("CSV export", reverse(export, kwargs={"pk": pk, "file_format": "csv"})),

@@ -15,7 +15,8 @@ from interventions.services import (
     indicator_create,
     intervention_create,
     intervention_update,
-    progress_add,
+    progress_approve,
+    progress_submit,
 )
 from interventions.snapshot import record_key
 from targets.models import Indicator, ProposalStatus
@@ -316,13 +317,50 @@ def _create(
             target_values=dict(item.targets),
         )
         for measured_on, reached, where in item.progress:
-            progress_add(
+            submitted = progress_submit(
                 actor=actor,
                 indicator=indicator,
                 measured_on=measured_on,
                 value=reached,
                 source=where,
             )
+            progress_approve(
+                actor=_reviewer_for(actor), progress=submitted, expected_version=submitted.version
+            )
+
+
+def _reviewer_for(submitter: User) -> User:
+    """Who approves the demo's values: the statistical office's editor (monitoring is
+    its office's), or the lead ministry's coordinator for the office's own values."""
+    name = "coordinator" if submitter.username == "stats.editor" else "stats.editor"
+    return User.objects.get(username=name)
+
+
+# A value the statistical office submitted that waits for review by the lead bodies.
+WAITING = (date(2026, 9, 30), D("19.1"), LFS, "Third-quarter estimate, before revision.")
+
+
+def load_waiting(data: DemoData) -> None:
+    """One value of ``stats.editor`` waiting for review on the national plan, once."""
+    plan = data.plans.get("national")
+    if plan is None:
+        return
+    indicator = (
+        ResultIndicator.objects.filter(intervention__plan=plan, sdg_indicator__code="10.7.1")
+        .order_by("pk")
+        .first()
+    )
+    measured_on, value, source, comment = WAITING
+    if indicator is None or indicator.progress.filter(measured_on=measured_on).exists():
+        return
+    progress_submit(
+        actor=User.objects.get(username="stats.editor"),
+        indicator=indicator,
+        measured_on=measured_on,
+        value=value,
+        source=source,
+        comment=comment,
+    )
 
 
 def load(data: DemoData) -> None:
@@ -466,4 +504,5 @@ def revise(data: DemoData) -> None:
 def register() -> None:
     register_demo_step(load)
     register_demo_step(load_local)
+    register_demo_step(load_waiting)
     register_demo_step(revise, after_content=True)

@@ -14,6 +14,7 @@ from interventions.models import (
     Intervention,
     Partner,
     Progress,
+    ProgressStatus,
     ResultIndicator,
     TargetValue,
 )
@@ -47,6 +48,26 @@ def _progress(change) -> str:
             "indicator": name,
         }
     return _("progress measured on %(date)s on an SDG indicator") % {"date": day}
+
+
+def _progress_sentence(change, actor: str) -> str | None:
+    """Who submitted, approved, returned or corrected a value, in words."""
+    row = change.row
+    values = {
+        "actor": actor,
+        "value": _progress(change),
+        "period": f"{row.period_year} Q{row.period_quarter}",
+    }
+    if change.kind == "+":
+        return _("%(actor)s submitted %(value)s (%(period)s) for review") % values
+    if change.kind == "-" or change.before.status == row.status:
+        return None
+    if row.status == ProgressStatus.APPROVED:
+        return _("%(actor)s approved %(value)s (%(period)s)") % values
+    if row.status == ProgressStatus.RETURNED:
+        values["comment"] = row.review_comment
+        return _("%(actor)s returned %(value)s (%(period)s): “%(comment)s”") % values
+    return _("%(actor)s corrected %(value)s (%(period)s) and submitted it again") % values
 
 
 # Long on purpose: a declaration per tracked model, a table that reads best whole.
@@ -112,4 +133,10 @@ def register() -> None:
     )
     under_indicator = history.under(ResultIndicator, "indicator_id")
     history.track(TargetValue, area="interventions", in_plan=under_indicator, subject=_target_value)
-    history.track(Progress, area="interventions", in_plan=under_indicator, subject=_progress)
+    history.track(
+        Progress,
+        area="interventions",
+        in_plan=under_indicator,
+        subject=_progress,
+        sentence=_progress_sentence,
+    )

@@ -377,18 +377,81 @@ class TargetValue(models.Model):
         return f"{self.year}: {self.value}"
 
 
-class Progress(models.Model):
-    """A value an indicator reached, measured on a date, with its source."""
+class ProgressStatus(models.TextChoices):
+    """Where a reported value stands: only an approved one counts in the plan's figures."""
+
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned")
+
+
+# Disaggregation codes as SDMX writes them (the global SDG database's dimensions), so that
+# an export can use them unchanged; "_T" is the total.
+TOTAL = "_T"
+
+
+class Sex(models.TextChoices):
+    TOTAL = TOTAL, _("Both sexes")
+    FEMALE = "F", _("Female")
+    MALE = "M", _("Male")
+
+
+class AgeGroup(models.TextChoices):
+    TOTAL = TOTAL, _("All ages")
+    CHILDREN = "Y0T14", _("Under 15")
+    YOUTH = "Y15T24", _("15 to 24")
+    ADULTS = "Y25T64", _("25 to 64")
+    OLDER = "Y_GE65", _("65 and over")
+
+
+class MigratoryStatus(models.TextChoices):
+    TOTAL = TOTAL, _("Everyone")
+    MIGRANTS = "MIGRANT", _("Migrants")
+    NON_MIGRANTS = "NON_MIGRANT", _("Non-migrants")
+    REFUGEES = "REFUGEE", _("Refugees")
+
+
+# A value waiting for review or counted already holds its period and disaggregation.
+HOLDS_ITS_PERIOD = (ProgressStatus.SUBMITTED, ProgressStatus.APPROVED)
+
+
+class Progress(Versioned):
+    """A value an indicator reached in a calendar quarter, measured on a date, with its
+    source: submitted by the reporting side, approved (then it counts) or returned with
+    the reviewer's comment by those who lead monitoring."""
 
     indicator = models.ForeignKey(
         ResultIndicator, on_delete=models.CASCADE, related_name="progress"
     )
     measured_on = models.DateField(_("measured on"))
+    period_year = models.PositiveSmallIntegerField(_("year"))
+    period_quarter = models.PositiveSmallIntegerField(_("quarter"))
     value = models.DecimalField(_("value"), max_digits=COST_DIGITS, decimal_places=4)
     source = models.CharField(_("source"), max_length=300)
-    reported_by = models.ForeignKey(
+    sex = models.CharField(_("sex"), max_length=2, choices=Sex.choices, default=TOTAL)
+    age = models.CharField(_("age group"), max_length=8, choices=AgeGroup.choices, default=TOTAL)
+    migratory_status = models.CharField(
+        _("migratory status"), max_length=12, choices=MigratoryStatus.choices, default=TOTAL
+    )
+    comment = models.TextField(_("comment"), blank=True, max_length=NOTE_MAX_LENGTH)
+    evidence = models.FileField(
+        _("evidence"), upload_to="progress-evidence/%Y/", blank=True, max_length=200
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=ProgressStatus.choices,
+        default=ProgressStatus.SUBMITTED,
+    )
+    submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    submitted_at = models.DateTimeField(null=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True)
+    review_comment = models.TextField(_("review comment"), blank=True, max_length=NOTE_MAX_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -397,6 +460,67 @@ class Progress(models.Model):
         verbose_name = _("progress")
         verbose_name_plural = _("progress")
         ordering = ["measured_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    *("indicator", "period_year", "period_quarter"),
+                    *("sex", "age", "migratory_status"),
+                ],
+                condition=models.Q(status__in=HOLDS_ITS_PERIOD),
+                name="progress_once_a_period",
+                violation_error_message=_(
+                    "A value for this period and disaggregation is already submitted or approved."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_quarter__gte=1, period_quarter__lte=4),
+                name="progress_quarter_known",
+                violation_error_message=_("A quarter is numbered 1 to 4."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=ProgressStatus.values)
+                & models.Q(sex__in=Sex.values)
+                & models.Q(age__in=AgeGroup.values)
+                & models.Q(migratory_status__in=MigratoryStatus.values),
+                name="progress_choices_known",
+                violation_error_message=_(
+                    "Choose one of the listed statuses, sexes, age groups and migratory statuses."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=ProgressStatus.RETURNED) | ~models.Q(review_comment=""),
+                name="progress_returned_with_a_comment",
+                violation_error_message=_("Say why the value is returned."),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "indicator"])]
 
     def __str__(self) -> str:
         return f"{self.measured_on}: {self.value}"
+
+    @property
+    def period(self) -> str:
+        """The calendar quarter in words: "2026 Q1"."""
+        return quarter_label(self.period_year, self.period_quarter)
+
+    @property
+    def disaggregation(self) -> list[str]:
+        """The groups the value is for, in words (nothing for a total)."""
+        return [
+            str(choices(code).label)
+            for choices, code in (
+                (Sex, self.sex),
+                (AgeGroup, self.age),
+                (MigratoryStatus, self.migratory_status),
+            )
+            if code != TOTAL
+        ]
+
+
+def quarter_of(day) -> tuple[int, int]:
+    """The calendar quarter a date falls in: (year, quarter)."""
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def quarter_label(year: int, quarter: int) -> str:
+    return f"{year} Q{quarter}"

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from action_plans.hooks import DashboardFact, ReadinessItem
 from action_plans.models import AGENDA_END_YEAR, ActionPlan
 from governance.models import Participation
-from interventions.models import Intervention, InterventionStatus, ResultIndicator
+from interventions.models import Intervention, InterventionStatus, ProgressStatus, ResultIndicator
 from msd_planner.lib.formatting import number
 from msd_planner.lib.translation import quoted
 from targets.models import PrioritisedTarget, ProposalStatus
@@ -129,7 +129,8 @@ def _incomplete(plan: ActionPlan, interventions: list[Intervention]) -> dict[str
 
 
 def interventions_facts(plan: ActionPlan) -> list[DashboardFact]:
-    """Interventions by status, and the indicators with progress recorded (two queries)."""
+    """Interventions by status, the indicators with approved progress and the values
+    waiting for review (two queries)."""
     by_status = dict(
         Intervention.objects.filter(plan=plan)
         .values_list("status")
@@ -138,8 +139,12 @@ def interventions_facts(plan: ActionPlan) -> list[DashboardFact]:
     )
     indicators = ResultIndicator.objects.filter(intervention__plan=plan).aggregate(
         total=Count("pk", distinct=True),
-        measured=Count("pk", distinct=True, filter=Q(progress__isnull=False)),
+        measured=Count("pk", distinct=True, filter=Q(progress__status=ProgressStatus.APPROVED)),
+        waiting=Count(
+            "progress", distinct=True, filter=Q(progress__status=ProgressStatus.SUBMITTED)
+        ),
     )
+    waiting = indicators.pop("waiting")
     list_url = reverse("intervention_list", args=[plan.pk])
     return [
         DashboardFact(
@@ -160,5 +165,11 @@ def interventions_facts(plan: ActionPlan) -> list[DashboardFact]:
             % {name: number(count) for name, count in indicators.items()},
             list_url,
             order=31,
+        ),
+        DashboardFact(
+            _("Progress values waiting for review"),
+            number(waiting),
+            list_url,
+            order=32,
         ),
     ]

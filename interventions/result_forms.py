@@ -1,25 +1,34 @@
 """Forms of an intervention's results framework: an indicator with its target values per
 year, and a progress value. They validate and hand clean data to the services."""
 
+from datetime import date
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Organisation, Participation
-from interventions.models import COST_DIGITS, Intervention, Progress, ResultIndicator
+from interventions.models import (
+    COST_DIGITS,
+    NOTE_MAX_LENGTH,
+    TOTAL,
+    Intervention,
+    Progress,
+    ResultIndicator,
+)
 from interventions.services import (
     INDICATOR_FIELDS,
-    PROGRESS_FROM,
     indicator_problems,
     progress_problems,
     timeline_years,
+    value_range_hint,
 )
 from msd_planner.lib.fields import form_field, label_choices
 from msd_planner.lib.types import StrOrPromise
-from msd_planner.lib.versioned_edit import VersionedModelForm
+from msd_planner.lib.versioned_edit import VersionedModelForm, version_field
 from targets.models import Indicator
 
 TARGET_PREFIX = "target_"
@@ -171,15 +180,27 @@ class ResultIndicatorForm(VersionedModelForm):
 
 
 class ProgressForm(forms.ModelForm):
-    """A value an indicator reached, on a date, with its source (a new record)."""
+    """A value an indicator reached in a quarter, on a date, with its source, the groups
+    it is for (as the indicator declares), a comment and a file of evidence (a new
+    record, submitted for review)."""
 
     class Meta:
         model = Progress
-        fields = ["measured_on", "value", "source"]
-        widgets = {"measured_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        fields = ["measured_on", "value", "source", "sex", "age", "migratory_status"]
+        fields += ["comment", "evidence"]
+        widgets = {
+            "measured_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "comment": forms.Textarea(attrs={"rows": 3}),
+            "evidence": forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.xlsx"}),
+        }
         help_texts = {
-            "measured_on": _("The day the value was measured, or the end of its period."),
+            "measured_on": _(
+                "The day the value was measured, or the end of its period: within the "
+                "plan's period and not in the future. The value counts for the calendar "
+                "quarter of this date."
+            ),
             "source": _("Where the value comes from: a survey, a register, a report."),
+            "comment": _("Anything the reviewers should know about the value."),
         }
         error_messages = {
             "measured_on": {"required": _("Enter the date the value was measured.")},
@@ -187,18 +208,106 @@ class ProgressForm(forms.ModelForm):
             "source": {"required": _("Say where the value comes from.")},
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, indicator: ResultIndicator, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["measured_on"].widget.attrs["min"] = PROGRESS_FROM.isoformat()
-        self.fields["measured_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+        self.indicator = indicator
+        self.plan = indicator.intervention.plan
+        self.fields["measured_on"].widget.attrs["min"] = f"{self.plan.period_start_year}-01-01"
+        self.fields["measured_on"].widget.attrs["max"] = min(
+            timezone.localdate(), date(self.plan.period_end_year, 12, 31)
+        ).isoformat()
+        self.fields["value"].help_text = value_range_hint(indicator.unit)
+        # Only the disaggregations the indicator declares: the others are its total.
+        for name, declared in (
+            ("sex", "by_sex"),
+            ("age", "by_age"),
+            ("migratory_status", "by_migratory_status"),
+        ):
+            if not getattr(indicator, declared):
+                del self.fields[name]
+        limit = settings.PROGRESS_EVIDENCE_MAX_BYTES // (1024 * 1024)
+        self.fields["evidence"].help_text = _(
+            "Optional: a PDF, PNG, JPEG or XLSX file of at most %(limit)s MB."
+        ) % {"limit": limit}
 
     def clean(self):
         cleaned = super().clean()
         problems = progress_problems(
-            measured_on=cleaned.get("measured_on"), source=cleaned.get("source")
+            measured_on=cleaned.get("measured_on"),
+            source=cleaned.get("source"),
+            indicator=self.indicator,
+            plan=self.plan,
+            value=cleaned.get("value"),
+            disaggregation=self.disaggregation(),
+            evidence=cleaned.get("evidence") or None,
         )
         for name, messages in problems.items():
             if name not in self.errors:
                 for message in messages:
                     self.add_error(name, message)
         return cleaned
+
+    def disaggregation(self) -> dict[str, str]:
+        return {
+            name: self.cleaned_data.get(name) or TOTAL
+            for name in ("sex", "age", "migratory_status")
+        }
+
+    def submitted_values(self) -> dict:
+        """What the service receives: the fields shown, the totals for the others."""
+        values = {name: self.cleaned_data[name] for name in self.fields if name != "version"}
+        values.update(self.disaggregation())
+        values["evidence"] = values.get("evidence") or None
+        return values
+
+
+class ProgressCorrectionForm(VersionedModelForm, ProgressForm):
+    """A returned value, corrected by the reporting side and submitted again: the same
+    fields, with the version of the value the user opened (a file already attached is
+    kept unless another is chosen)."""
+
+    class Meta(ProgressForm.Meta):
+        pass
+
+
+class ProgressDecisionForm(forms.Form):
+    """A reviewer's decision on a submitted value, carrying the version they saw."""
+
+    version = version_field()
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve: the value counts")), ("return", _("Return it"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose whether to approve or return the value.")},
+    )
+    comment = forms.CharField(
+        label=_("Comment to the reporting organisation"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when returning: say what to correct."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "return" and not (cleaned.get("comment") or "").strip():
+            self.add_error("comment", _("Say why the value is returned."))
+        return cleaned
+
+
+class ProgressFilterForm(forms.Form):
+    """The review page's filter: the values an organisation reports or whose
+    intervention it leads."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("All organisations"),
+    )
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            participations__plan=plan
+        ).order_by("name")

@@ -43,13 +43,33 @@ PROGRESS_RECORD = record_rule(
         indicator.reporting_organisation_id,
     ],
     description=_(
-        "Progress on an intervention's indicator is recorded and removed by the editors and "
-        "coordinators of the intervention's lead organisation and of the organisation that "
-        "reports on the indicator, as by those who lead monitoring and evaluation and "
-        "those who may change the intervention."
+        "Progress on an intervention's indicator is submitted, corrected when returned and "
+        "removed until approved by the editors and coordinators of the intervention's lead "
+        "organisation and of the organisation that reports on the indicator, as by those "
+        "who lead monitoring and evaluation and those who may change the intervention."
     ),
     any_status=True,
 )
+
+PROGRESS_REVIEW = record_rule(
+    name="review_progress",
+    action=PlanAction.MONITOR,
+    owners=lambda progress: [],
+    description=_(
+        "A submitted progress value is approved (it then counts in the plan's figures) or "
+        "returned with a comment by those who lead monitoring and evaluation: the editors "
+        "and coordinators of the lead body responsible for monitoring, and the lead "
+        "bodies' coordinators; never by the person who submitted it. They alone remove an "
+        "approved value."
+    ),
+    any_status=True,
+)
+
+
+def may_review(actor, plan) -> bool:
+    """Whether ``actor`` reviews progress on ``plan`` (``PROGRESS_REVIEW``), for the
+    services; ``actor`` None: the set-up commands."""
+    return actor is None or PROGRESS_REVIEW.action in plan_actions_for_user(actor, plan)
 
 
 # --- who may name an intervention's lead ------------------------------------------------

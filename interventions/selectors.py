@@ -4,7 +4,7 @@ number of interventions."""
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Case, F, Prefetch, QuerySet, Value, When
+from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
 
 from action_plans.models import ActionPlan
 from governance.models import Organisation
@@ -15,6 +15,7 @@ from interventions.models import (
     InterventionStatus,
     Partner,
     Progress,
+    ProgressStatus,
     ResultIndicator,
 )
 from targets.models import PrioritisedTarget, ProposalStatus
@@ -92,7 +93,10 @@ def intervention_in_detail() -> QuerySet[Intervention]:
                 "sdg_indicator", "reporting_organisation"
             ).prefetch_related(
                 "target_values",
-                Prefetch("progress", queryset=Progress.objects.select_related("reported_by")),
+                Prefetch(
+                    "progress",
+                    queryset=Progress.objects.select_related("submitted_by", "reviewed_by"),
+                ),
             ),
         ),
     )
@@ -115,7 +119,41 @@ def indicators_of(intervention: Intervention) -> QuerySet[ResultIndicator]:
 
 
 def progress_of(indicator: ResultIndicator) -> QuerySet[Progress]:
-    return Progress.objects.filter(indicator=indicator).select_related("reported_by")
+    return Progress.objects.filter(indicator=indicator).select_related(
+        "submitted_by", "reviewed_by"
+    )
+
+
+def progress_for_review() -> QuerySet[Progress]:
+    """Progress values as their review page reads them: with the indicator, its
+    intervention and who submitted and reviewed them."""
+    return Progress.objects.select_related(
+        "indicator__intervention__lead_organisation",
+        "indicator__reporting_organisation",
+        "indicator__sdg_indicator",
+        "submitted_by",
+        "reviewed_by",
+    )
+
+
+def progress_waiting(plan: ActionPlan, *, organisation_id: int | None = None) -> QuerySet[Progress]:
+    """The plan's values waiting for review, oldest submission first; only those the
+    organisation reports or whose intervention it leads, when given."""
+    waiting = progress_for_review().filter(
+        indicator__intervention__plan=plan, status=ProgressStatus.SUBMITTED
+    )
+    if organisation_id is not None:
+        waiting = waiting.filter(
+            Q(indicator__reporting_organisation_id=organisation_id)
+            | Q(indicator__intervention__lead_organisation_id=organisation_id)
+        )
+    return waiting.order_by("submitted_at", "pk")
+
+
+def progress_waiting_count(plan: ActionPlan) -> int:
+    return Progress.objects.filter(
+        indicator__intervention__plan=plan, status=ProgressStatus.SUBMITTED
+    ).count()
 
 
 def accepted_targets(

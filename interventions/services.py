@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
@@ -25,6 +26,8 @@ from governance.models import Organisation, Participation, User
 from interventions.models import (
     COST_LIMIT,
     COST_PLACES,
+    HOLDS_ITS_PERIOD,
+    TOTAL,
     AddressedTarget,
     Beneficiaries,
     Comment,
@@ -32,10 +35,14 @@ from interventions.models import (
     InterventionStatus,
     Partner,
     Progress,
+    ProgressStatus,
     ResultIndicator,
     TargetValue,
+    quarter_of,
 )
-from interventions.rules import may_lead
+from interventions.rules import may_lead, may_review
+from msd_planner.lib import uploads
+from msd_planner.lib.formatting import number as format_number
 from msd_planner.lib.history import attribute
 from msd_planner.lib.integers import INTEGER_MAX, too_large
 from msd_planner.lib.money import precision_problem
@@ -590,10 +597,79 @@ def indicator_remove(*, actor: User, indicator: ResultIndicator) -> None:
 # anything the plan compares against, and 0001-01-01 is a typing slip.
 PROGRESS_FROM = date(1990, 1, 1)
 
+# What the reporting side enters for a value, submitted or corrected.
+PROGRESS_FIELDS = (
+    "measured_on",
+    "value",
+    "source",
+    "sex",
+    "age",
+    "migratory_status",
+    "comment",
+    "evidence",
+)
 
-def progress_problems(*, measured_on: date | None, source: str | None) -> dict[str, list]:
+_DISAGGREGATIONS = (
+    ("sex", "by_sex"),
+    ("age", "by_age"),
+    ("migratory_status", "by_migratory_status"),
+)
+
+
+def is_percentage(unit: str) -> bool:
+    """Whether an indicator's unit is a percentage (its values then lie in 0 to 100)."""
+    lowered = unit.lower()
+    return "%" in lowered or "percent" in lowered or "per cent" in lowered
+
+
+def value_range_hint(unit: str) -> str:
+    """The range a value in ``unit`` may take, in words, for the form's hint."""
+    if is_percentage(unit):
+        return _("A percentage: from 0 to 100.")
+    return _("A count or an amount: zero or more.")
+
+
+def _value_problem(unit: str, value: Decimal) -> str | None:
+    if is_percentage(unit) and not Decimal(0) <= value <= Decimal(100):
+        return _("A percentage lies between 0 and 100.")
+    if value < 0:
+        return _("A count or an amount cannot be negative.")
+    return None
+
+
+def _evidence_problem(evidence) -> str | None:
+    """What is wrong with an evidence file: too large, of another kind, or whose content
+    is not what its name says. Read from its content, not its name or declared type."""
+    limit = settings.PROGRESS_EVIDENCE_MAX_BYTES
+    if evidence.size > limit:
+        return _("The file is larger than %(limit)s MB: attach a smaller one.") % {
+            "limit": format_number(Decimal(limit) / (1024 * 1024))
+        }
+    kind = uploads.sniffed_kind(evidence)
+    if kind is None:
+        return _("Attach a PDF, PNG, JPEG or XLSX file: this file's content is none of them.")
+    if uploads.extension_kind(evidence.name) != kind:
+        return _(
+            "The file's name does not match its content, which is %(kind)s: name it for "
+            "what it is, or attach the right file."
+        ) % {"kind": kind.upper()}
+    return None
+
+
+def progress_problems(
+    *,
+    measured_on: date | None,
+    source: str | None,
+    indicator: ResultIndicator | None = None,
+    plan: ActionPlan | None = None,
+    value: Decimal | None = None,
+    disaggregation: dict[str, str] | None = None,
+    evidence=None,
+) -> dict[str, list]:
     """What is wrong with a progress value, by form field: checked by the form for its
-    messages and again by ``progress_add``."""
+    messages and again by ``progress_submit`` and ``progress_resubmit``. The date lies in
+    the plan's period and not in the future; the value in its unit's range; a
+    disaggregation only as the indicator declares it."""
     problems: dict[str, list] = {}
     if measured_on is not None and measured_on > timezone.localdate():
         problems["measured_on"] = [_("A progress value cannot be dated in the future.")]
@@ -602,50 +678,242 @@ def progress_problems(*, measured_on: date | None, source: str | None) -> dict[s
             _("Enter a date from %(date)s.")
             % {"date": formats.date_format(PROGRESS_FROM, "DATE_FORMAT")}
         ]
+    elif (
+        measured_on is not None
+        and plan is not None
+        and not plan.period_start_year <= measured_on.year <= plan.period_end_year
+    ):
+        problems["measured_on"] = [
+            _("Enter a date within the plan's period, %(start)s to %(end)s.")
+            % {"start": plan.period_start_year, "end": plan.period_end_year}
+        ]
     if source is not None and not source.strip():
         problems["source"] = [_("Say where the value comes from.")]
+    if (
+        indicator is not None
+        and value is not None
+        and (problem := _value_problem(indicator.unit, value))
+    ):
+        problems["value"] = [problem]
+    if indicator is not None and disaggregation:
+        for name, declared in _DISAGGREGATIONS:
+            if disaggregation.get(name, TOTAL) != TOTAL and not getattr(indicator, declared):
+                problems[name] = [
+                    _("The indicator is not disaggregated this way: choose the total.")
+                ]
+    if evidence and (problem := _evidence_problem(evidence)):
+        problems["evidence"] = [problem]
     return problems
 
 
-@transaction.atomic
-def progress_add(
-    *,
-    actor: User,
-    indicator: ResultIndicator,
-    measured_on: date,
-    value: Decimal,
-    source: str,
-) -> Progress:
-    """Record the value an indicator reached. The indicator's row is locked (it must
-    still be there) but its version stays: progress is not part of the indicator's edit
-    page, so recording it must not turn an edit opened meanwhile into a conflict. Progress
-    is monitoring, not the plan's content: it is recorded whatever the plan's status (an
-    adopted plan is being implemented); a version's snapshot keeps the progress it had."""
-    if problems := progress_problems(measured_on=measured_on, source=source):
+class ProgressDuplicate(ValidationError):
+    """A value for the same indicator, period and disaggregation is already submitted or
+    approved: the page answers 409."""
+
+    def __init__(self, existing: Progress):
+        super().__init__(
+            _(
+                "A value for %(period)s%(groups)s is already %(status)s on this indicator. "
+                "Ask those who lead monitoring to return it if it needs correcting."
+            )
+            % {
+                "period": existing.period,
+                "groups": f" ({', '.join(existing.disaggregation)})"
+                if existing.disaggregation
+                else "",
+                "status": existing.get_status_display().lower(),
+            },
+            code="duplicate",
+        )
+        self.existing = existing
+
+
+def _duplicate_check(progress: Progress) -> None:
+    """Refuse a second submitted or approved value for the same indicator, period and
+    disaggregation (the database's constraint says the same, after the fact)."""
+    existing = (
+        Progress.objects.filter(
+            indicator_id=progress.indicator_id,
+            period_year=progress.period_year,
+            period_quarter=progress.period_quarter,
+            sex=progress.sex,
+            age=progress.age,
+            migratory_status=progress.migratory_status,
+            status__in=HOLDS_ITS_PERIOD,
+        )
+        .exclude(pk=progress.pk)
+        .first()
+    )
+    if existing is not None:
+        raise ProgressDuplicate(existing)
+
+
+def _progress_check(plan: ActionPlan, indicator: ResultIndicator, data: dict) -> None:
+    problems = progress_problems(
+        measured_on=data["measured_on"],
+        source=data["source"],
+        indicator=indicator,
+        plan=plan,
+        value=data["value"],
+        disaggregation={name: data[name] for name, _declared in _DISAGGREGATIONS},
+        evidence=data.get("evidence") or None,
+    )
+    if problems:
         raise ValidationError(problems)
+
+
+def _progress_values(data: dict) -> dict:
+    values = {
+        "sex": TOTAL,
+        "age": TOTAL,
+        "migratory_status": TOTAL,
+        "comment": "",
+        "evidence": None,
+        **data,
+    }
+    unknown = set(values) - set(PROGRESS_FIELDS)
+    if unknown:
+        raise ValueError(f"not a progress field: {sorted(unknown)}")
+    values["source"] = values["source"].strip()
+    values["comment"] = values["comment"].strip()
+    return values
+
+
+@transaction.atomic
+def progress_submit(*, actor: User, indicator: ResultIndicator, **data) -> Progress:
+    """Submit the value an indicator reached, in the quarter of its date, for review by
+    those who lead monitoring; it counts once approved. The indicator's row is locked (it
+    must still be there) but its version stays: progress is not part of the indicator's
+    edit page, so submitting must not turn an edit opened meanwhile into a conflict.
+    Progress is monitoring, not the plan's content: it is submitted whatever the plan's
+    status (an adopted plan is being implemented); a version's snapshot keeps the
+    approved progress it had."""
+    values = _progress_values(data)
     # The plan's row first (every service's first lock), whatever its status: the
-    # figures its pages derive from progress are recomputed.
-    plan_row_lock(indicator.intervention.plan_id)
+    # figures its pages derive from progress are recomputed, and two submissions for one
+    # period run one after the other.
+    plan = plan_row_lock(indicator.intervention.plan_id)
     fresh = lock_for_removal(indicator)
+    _progress_check(plan, fresh, values)
+    year, quarter = quarter_of(values["measured_on"])
+    now = timezone.now()
     progress = Progress(
         indicator=fresh,
-        measured_on=measured_on,
-        value=value,
-        source=source.strip(),
-        reported_by=actor,
+        period_year=year,
+        period_quarter=quarter,
+        status=ProgressStatus.SUBMITTED,
+        submitted_by=actor,
+        submitted_at=now,
+        **values,
     )
+    _duplicate_check(progress)
     attribute(progress, actor)
     progress.save()
     return progress
 
 
 @transaction.atomic
+def progress_resubmit(
+    *, actor: User, progress: Progress, expected_version: int, data: dict
+) -> Progress:
+    """Correct a returned value and submit it again for review. ``EditConflict`` if the
+    value changed since it was opened; refused unless it is returned."""
+    values = _progress_values(data)
+    plan = plan_row_lock(progress.indicator.intervention.plan_id)
+    fresh = lock_for_update(progress, expected_version)
+    if fresh.status != ProgressStatus.RETURNED:
+        raise ValidationError(
+            _("Only a returned value is corrected: this one is %(status)s.")
+            % {"status": fresh.get_status_display().lower()}
+        )
+    indicator = ResultIndicator.objects.get(pk=fresh.indicator_id)
+    if not values["evidence"]:
+        values["evidence"] = fresh.evidence  # kept unless another file is attached
+        _progress_check(plan, indicator, {**values, "evidence": None})
+    else:
+        _progress_check(plan, indicator, values)
+    for name, value in values.items():
+        setattr(fresh, name, value)
+    fresh.period_year, fresh.period_quarter = quarter_of(fresh.measured_on)
+    fresh.status = ProgressStatus.SUBMITTED
+    fresh.submitted_by = actor
+    fresh.submitted_at = timezone.now()
+    fresh.reviewed_by, fresh.reviewed_at, fresh.review_comment = None, None, ""
+    _duplicate_check(fresh)
+    fresh.version += 1
+    attribute(fresh, actor)
+    fresh.save()
+    return fresh
+
+
+def _progress_review(
+    actor: User, progress: Progress, expected_version: int, status: str, comment: str
+) -> Progress:
+    """Decide on a submitted value, under the value's lock: refused when
+    it changed since the reviewer opened it (``EditConflict``), when it is no longer
+    waiting for review, and when the reviewer submitted it themselves. The caller has
+    locked the plan's row."""
+    fresh = lock_for_update(progress, expected_version)
+    if fresh.status != ProgressStatus.SUBMITTED:
+        raise ValidationError(
+            _("This value is %(status)s already: it no longer waits for review.")
+            % {"status": fresh.get_status_display().lower()},
+            code="decided",
+        )
+    if fresh.submitted_by_id == actor.pk:
+        raise ValidationError(
+            _("You submitted this value: someone else who leads monitoring reviews it."),
+            code="own",
+        )
+    fresh.status = status
+    fresh.reviewed_by = actor
+    fresh.reviewed_at = timezone.now()
+    fresh.review_comment = comment.strip()
+    fresh.version += 1
+    attribute(fresh, actor)
+    fresh.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment", "version"])
+    return fresh
+
+
+@transaction.atomic
+def progress_approve(
+    *, actor: User, progress: Progress, expected_version: int, comment: str = ""
+) -> Progress:
+    """Approve a submitted value: from now on it counts in the plan's figures."""
+    plan_row_lock(progress.indicator.intervention.plan_id)
+    return _progress_review(actor, progress, expected_version, ProgressStatus.APPROVED, comment)
+
+
+@transaction.atomic
+def progress_return(
+    *, actor: User, progress: Progress, expected_version: int, comment: str
+) -> Progress:
+    """Return a submitted value to the reporting side, saying why: it does not count,
+    and may be corrected and submitted again."""
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say why the value is returned.")})
+    plan_row_lock(progress.indicator.intervention.plan_id)
+    return _progress_review(actor, progress, expected_version, ProgressStatus.RETURNED, comment)
+
+
+@transaction.atomic
 def progress_remove(*, actor: User, progress: Progress) -> None:
-    """Remove a progress value, whatever the plan's status (as ``progress_add``)."""
+    """Remove a progress value, whatever the plan's status (as ``progress_submit``): an
+    approved value only by those who lead monitoring."""
+
+    def check(fresh: Progress) -> None:
+        if fresh.status == ProgressStatus.APPROVED and not may_review(
+            actor, progress.indicator.intervention.plan
+        ):
+            raise ValidationError(
+                _("An approved value is removed only by those who lead monitoring.")
+            )
+
     # Whatever the plan's status, as progress is recorded: it is no part of its content.
     record_remove(
         actor=actor,
         record=progress,
         plan_id=progress.indicator.intervention.plan_id,
         any_status=True,
+        check=check,
     )

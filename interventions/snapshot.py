@@ -28,6 +28,7 @@ from interventions.models import (
     Partner,
     PartnerRole,
     Progress,
+    ProgressStatus,
     ResultIndicator,
     Sector,
     TargetValue,
@@ -123,7 +124,11 @@ def _rows(plan: ActionPlan) -> _Rows:
             .values_list("indicator_id", "year", "value")
         ),
         progress_of=_grouped(
-            Progress.objects.filter(indicator__intervention__plan=plan)
+            # only approved values count: one waiting for review or returned is not
+            # part of what the plan reports
+            Progress.objects.filter(
+                indicator__intervention__plan=plan, status=ProgressStatus.APPROVED
+            )
             .order_by("measured_on", "pk")
             .values_list("indicator_id", "measured_on", "value")
         ),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from interventions.views import interventions, library, results
+from interventions.views import interventions, library, progress, results
 
 urlpatterns = [
     path(
@@ -61,13 +61,30 @@ urlpatterns = [
     ),
     path(
         "plans/<int:pk>/interventions/<int:intervention_pk>/indicators/<int:indicator_pk>/progress/",
-        results.progress_add,
-        name="progress_add",
+        results.progress_submit,
+        name="progress_submit",
     ),
     path(
         "plans/<int:pk>/interventions/<int:intervention_pk>/indicators/<int:indicator_pk>/progress/<int:progress_pk>/remove/",
         results.progress_remove,
         name="progress_remove",
+    ),
+    # progress reviewed by those who lead monitoring
+    path("plans/<int:pk>/progress/review/", progress.review_list, name="progress_review_list"),
+    path(
+        "plans/<int:pk>/progress/<int:progress_pk>/review/",
+        progress.progress_review,
+        name="progress_review",
+    ),
+    path(
+        "plans/<int:pk>/progress/<int:progress_pk>/correct/",
+        progress.progress_correct,
+        name="progress_correct",
+    ),
+    path(
+        "plans/<int:pk>/progress/<int:progress_pk>/evidence/",
+        progress.progress_evidence,
+        name="progress_evidence",
     ),
     # examples to start from, and import
     path(

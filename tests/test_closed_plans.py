@@ -221,7 +221,7 @@ def test_the_living_plan_goes_on_once_adopted(frozen_plan, ready):
     client.force_login(cast.coordinator_a)
 
     progress = client.post(
-        reverse("progress_add", args=[plan.pk, intervention.pk, indicator.pk]),
+        reverse("progress_submit", args=[plan.pk, intervention.pk, indicator.pk]),
         {"measured_on": "2026-06-30", "value": "55", "source": "Labour register"},
     )
     comment = client.post(

@@ -393,7 +393,26 @@ def _engagement_edit(cast):
     )
 
 
+def _progress_review(cast):
+    """Two reviewers deciding on one submitted value: one decides, the other is told."""
+    from interventions.services import progress_approve, progress_return
+    from tests.test_url_matrix import _progress
+
+    progress = _progress(cast)
+    return lambda name: (
+        progress_approve(actor=cast.editor_s, progress=progress, expected_version=progress.version)
+        if name == "a"
+        else progress_return(
+            actor=cast.coordinator_a,
+            progress=progress,
+            expected_version=progress.version,
+            comment="Check the source.",
+        )
+    )
+
+
 VERSIONED_EDITS = {
+    "progress review": _progress_review,
     "plan details": _plan_edit,
     "organisation": _organisation_edit,
     "membership role": _membership_edit,
@@ -430,6 +449,7 @@ RACED_MODELS = {
     "governance.Participation": "signature required",
     "interventions.Intervention": "intervention",
     "interventions.ResultIndicator": "result indicator",
+    "interventions.Progress": "progress review",
     "targets.Consultation": "consultation",
     "targets.Framework": "framework",
     "targets.PrioritisedTarget": "prioritised target",

@@ -21,6 +21,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, include, path, reverse
@@ -295,7 +296,7 @@ def _plan_b_result_indicator(cast: Cast) -> ResultIndicator:
 
 def _plan_b_progress(cast: Cast) -> Progress:
     indicator = _plan_b_result_indicator(cast)
-    return indicator.progress.first() or interventions.progress_add(
+    return indicator.progress.first() or interventions.progress_submit(
         actor=cast.coordinator_b,
         indicator=indicator,
         measured_on=date(2026, 2, 28),
@@ -395,14 +396,67 @@ def _result_indicator(cast: Cast) -> ResultIndicator:
 
 
 def _progress(cast: Cast) -> Progress:
+    """A value ministry Y (the indicator's reporting organisation) submitted, waiting for
+    review: neither reviewer of plan A submitted it."""
     indicator = _result_indicator(cast)
-    return indicator.progress.first() or interventions.progress_add(
-        actor=cast.coordinator_a,
+    return indicator.progress.filter(
+        measured_on=date(2026, 1, 31)
+    ).first() or interventions.progress_submit(
+        actor=cast.editor_y,
         indicator=indicator,
         measured_on=date(2026, 1, 31),
         value=Decimal(40),
         source="Labour register",
     )
+
+
+def _returned_progress(cast: Cast) -> Progress:
+    """A value of the next quarter, returned to ministry Y for correction."""
+    indicator = _result_indicator(cast)
+    found = indicator.progress.filter(measured_on=date(2026, 4, 30)).first()
+    if found is not None:
+        return found
+    submitted = interventions.progress_submit(
+        actor=cast.editor_y,
+        indicator=indicator,
+        measured_on=date(2026, 4, 30),
+        value=Decimal(55),
+        source="Labour register",
+    )
+    return interventions.progress_return(
+        actor=cast.editor_s,
+        progress=submitted,
+        expected_version=submitted.version,
+        comment="Give the register's page.",
+    )
+
+
+# The smallest PNG's signature and header: what its content is, whatever its name.
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 24
+
+
+def _evidenced_progress(cast: Cast) -> Progress:
+    """A value of the third quarter, with a file of evidence."""
+    indicator = _result_indicator(cast)
+    return indicator.progress.filter(
+        measured_on=date(2026, 7, 31)
+    ).first() or interventions.progress_submit(
+        actor=cast.editor_y,
+        indicator=indicator,
+        measured_on=date(2026, 7, 31),
+        value=Decimal(60),
+        source="Labour register",
+        evidence=SimpleUploadedFile("register.png", PNG_BYTES, content_type="image/png"),
+    )
+
+
+def _plan_progress_kwargs(make: Callable[[Cast], Progress]):
+    return lambda cast: {"pk": cast.plan_a.pk, "progress_pk": make(cast).pk}
+
+
+def _foreign_plan_progress(cast: Cast) -> list[dict]:
+    """Plan B's progress under plan A."""
+    return [{"pk": cast.plan_a.pk, "progress_pk": _plan_b_progress(cast).pk}]
 
 
 def _intervention_kwargs(cast: Cast) -> dict:
@@ -564,6 +618,9 @@ def any_of(*rules):
 # organisation (ministry Y) and by those who lead monitoring.
 DESIGNS_X = owned_on_plan_a(PlanAction.DESIGN_INTERVENTIONS, "ministry_x")
 RECORDS_PROGRESS = any_of(DESIGNS_X, owned_on_plan_a(PlanAction.MONITOR, "ministry_y"))
+# Those who lead monitoring review it (the statistics office's editor, the lead ministry's
+# coordinator); no organisation owns the review.
+REVIEWS_PROGRESS = on_plan_a(PlanAction.MONITOR)
 
 
 def _member_of_x(cast: Cast) -> dict:
@@ -726,11 +783,30 @@ MATRIX: dict[str, Row] = {
     "result_indicator_remove": Row(
         kwargs=_indicator_kwargs, access=DESIGNS_X, foreign=_foreign_result_indicator
     ),
-    "progress_add": Row(
+    "progress_submit": Row(
         kwargs=_indicator_kwargs, access=RECORDS_PROGRESS, foreign=_foreign_result_indicator
     ),
     "progress_remove": Row(
         kwargs=_progress_kwargs, access=RECORDS_PROGRESS, foreign=_foreign_progress
+    ),
+    # progress reviewed by those who lead monitoring; corrected by those who submit it
+    "progress_review_list": Row(
+        kwargs=PLAN_A, access=REVIEWS_PROGRESS, methods={"POST": display_only}
+    ),
+    "progress_review": Row(
+        kwargs=_plan_progress_kwargs(_progress),
+        access=REVIEWS_PROGRESS,
+        foreign=_foreign_plan_progress,
+    ),
+    "progress_correct": Row(
+        kwargs=_plan_progress_kwargs(_returned_progress),
+        access=RECORDS_PROGRESS,
+        foreign=_foreign_plan_progress,
+    ),
+    "progress_evidence": Row(
+        kwargs=_plan_progress_kwargs(_evidenced_progress),
+        access=on_plan_a(PlanAction.VIEW),
+        foreign=_foreign_plan_progress,
     ),
     # validation and adoption
     "plan_validation": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW)),
@@ -933,6 +1009,12 @@ def _check(response, expected: str) -> str | None:
     if (expected, status) in {(REFUSE, 403), (HIDE, 404), (NOT_ALLOWED, 405), (NOT_NOW, 409)}:
         return None
     return f"expected {expected}, got {status} {location}"
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Evidence files go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.mark.parametrize("url_name", sorted(MATRIX))

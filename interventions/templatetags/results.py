@@ -4,7 +4,7 @@ it (its target values and progress): no query of its own. Drawn by
 
 from django import template
 
-from interventions.models import ResultIndicator
+from interventions.models import ProgressStatus, ResultIndicator
 from msd_planner.lib.charts import Chart, progress_chart
 
 register = template.Library()
@@ -22,6 +22,10 @@ def indicator_chart(indicator: ResultIndicator) -> Chart:
         title=indicator.label,
         unit=indicator.unit,
         targets=[(item.year, item.value) for item in indicator.target_values.all()],
-        progress=[(item.measured_on, item.value) for item in indicator.progress.all()],
+        progress=[
+            (item.measured_on, item.value)
+            for item in indicator.progress.all()
+            if item.status == ProgressStatus.APPROVED  # only approved values count
+        ],
         baseline=baseline,
     )

@@ -30,6 +30,7 @@ from interventions.rules import (
     INTERVENTION_COMMENT,
     INTERVENTION_EDIT,
     PROGRESS_RECORD,
+    PROGRESS_REVIEW,
     lead_choices,
 )
 from interventions.snapshot import record_key
@@ -77,6 +78,10 @@ def intervention_list(request: HttpRequest, pk: int) -> HttpResponse:
             "may_create": access.may_edit(PlanAction.CONTRIBUTE),
             "sort": sort,
             "filter_query": query_without(request.GET, "sort", "page"),
+            # those who lead monitoring see what waits for their review
+            "waiting_for_review": selectors.progress_waiting_count(access.plan)
+            if access.holds(PROGRESS_REVIEW, None)
+            else None,
         },
     )
 
@@ -102,6 +107,7 @@ def intervention_detail(request: HttpRequest, pk: int, intervention_pk: int) -> 
                 if access.holds(INTERVENTION_EDIT, intervention)
                 or access.may_on(PROGRESS_RECORD, indicator)
             },
+            "may_review": access.holds(PROGRESS_REVIEW, None),
             "comment_form": CommentForm() if may_comment else None,
             "record_links": record_links("intervention", intervention, access),
         },

@@ -164,19 +164,28 @@ def _indicator_for_progress(
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def progress_add(
+def progress_submit(
     request: UserRequest, pk: int, intervention_pk: int, indicator_pk: int
 ) -> HttpResponse:
     access = _indicator_for_progress(request, pk, intervention_pk, indicator_pk)
     indicator = access.object
-    form = ProgressForm(request.POST or None)
+    indicator.intervention.plan = access.plan
+    form = ProgressForm(request.POST or None, request.FILES or None, indicator=indicator)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.progress_add(actor=request.user, indicator=indicator, **form.cleaned_data)
+            services.progress_submit(
+                actor=request.user, indicator=indicator, **form.submitted_values()
+            )
+        except services.ProgressDuplicate as duplicate:
+            form.add_error(None, duplicate)
+            status = 409  # the period's value exists: this one conflicts with it
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            messages.success(request, _("Progress recorded."))
+            messages.success(
+                request, _("Value submitted: it counts once those who lead monitoring approve it.")
+            )
             return redirect(_results_url(pk, indicator.intervention))
     return render(
         request,
@@ -188,6 +197,7 @@ def progress_add(
             "indicator": indicator,
             "indicator_label": indicator.label,
         },
+        status=status,
     )
 
 
@@ -227,7 +237,7 @@ def progress_remove(
             "indicator": indicator.label,
         },
         consequences=[
-            _("The value leaves the indicator's progress and its chart."),
+            _("The value leaves the indicator's progress and, if approved, its chart."),
             _("The record of who entered and removed it stays in the history."),
         ],
         button=_("Remove value"),

@@ -364,3 +364,6 @@ PLAN_DOCUMENTS_ON_VALIDATION = env_bool("PLAN_DOCUMENTS_ON_VALIDATION", True)
 # an S3 bucket with STORAGE_BACKEND=s3). Never served from a public URL: the app serves
 # each file to those who may see it.
 MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "media"))
+# The largest evidence file a progress value may carry (a PDF report, a scan, a workbook),
+# kept through the same storage.
+PROGRESS_EVIDENCE_MAX_BYTES = env_int("PROGRESS_EVIDENCE_MAX_BYTES", 5 * 1024 * 1024)

@@ -424,19 +424,20 @@ def test_the_living_plan_needs_no_reason_in_the_next_revision(cast, ready):
     out, not changed: the comparison shows them, the revision asks no reason for them."""
     from action_plans.snapshot import compare
     from funding.services import commitment_disbursement_record
-    from interventions.services import progress_add
+    from interventions.services import progress_approve, progress_submit
     from tests.test_url_matrix import _commitment_of_x
 
     commitment = _commitment_of_x(cast)
     official = _adopted(cast, ready)
     indicator = ready["intervention"].indicators.get()
-    progress_add(
+    progress = progress_submit(
         actor=cast.coordinator_a,
         indicator=indicator,
         measured_on=timezone.localdate(),
         value=Decimal(300),
         source="Labour register",
     )
+    progress_approve(actor=cast.editor_s, progress=progress, expected_version=progress.version)
     commitment.refresh_from_db()
     commitment_disbursement_record(
         actor=cast.coordinator_a,

@@ -30,8 +30,9 @@ from interventions.services import (
     Links,
     comment_add,
     intervention_update,
-    progress_add,
+    progress_approve,
     progress_remove,
+    progress_submit,
 )
 from msd_planner.lib.versioned_edit import EditConflict
 from tests import factories
@@ -106,6 +107,12 @@ def test_readiness_follows_the_governance_services(client, cast, derived_cache):
     assert "MOE" in _validation(client, cast.plan_a).split("No signatory yet:")[1].split("<")[0]
 
 
+def _fact(page: str, label: str) -> str:
+    """The value the overview shows beside a fact's label."""
+    after = page.split(f">{label}</a></dt>", 1)[1]
+    return after.split('<dd class="fs-5 text-nowrap">', 1)[1].split("</dd>", 1)[0]
+
+
 def test_the_dashboards_facts_follow_the_content_and_its_progress(
     client, cast, ready, derived_cache
 ):
@@ -114,15 +121,23 @@ def test_the_dashboards_facts_follow_the_content_and_its_progress(
     assert "0 of 1" in page  # indicators with progress recorded
 
     indicator = ready["intervention"].indicators.get()
-    progress = progress_add(
+    progress = progress_submit(
         actor=cast.editor_s,
         indicator=indicator,
         measured_on=date(2026, 3, 31),
         value=Decimal(120),
         source="Labour survey",
     )
-    assert "1 of 1" in _overview(client, cast.plan_a)
-    progress_remove(actor=cast.editor_s, progress=progress)
+    page = _overview(client, cast.plan_a)
+    assert "0 of 1" in page, "a value waiting for review does not count"
+    assert _fact(page, "Progress values waiting for review") == "1"
+    progress = progress_approve(
+        actor=cast.coordinator_a, progress=progress, expected_version=progress.version
+    )
+    page = _overview(client, cast.plan_a)
+    assert "1 of 1" in page
+    assert _fact(page, "Progress values waiting for review") == "0"
+    progress_remove(actor=cast.coordinator_a, progress=progress)
     assert "0 of 1" in _overview(client, cast.plan_a)
 
 

@@ -618,17 +618,18 @@ def test_progress_is_recorded_on_a_plan_in_validation_and_the_version_keeps_its_
     from datetime import date as day
     from decimal import Decimal
 
-    from interventions.services import progress_add
+    from interventions.services import progress_approve, progress_submit
 
     version = workflow.plan_submit(actor=cast.coordinator_a, plan=cast.plan_a)
     indicator = ready["intervention"].indicators.get()
-    progress_add(
+    progress = progress_submit(
         actor=cast.coordinator_a,
         indicator=indicator,
         measured_on=day(2026, 6, 30),
         value=Decimal(250),
         source="Labour register",
     )
+    progress_approve(actor=cast.editor_s, progress=progress, expected_version=progress.version)
     assert indicator.progress.count() == 1
     frozen = [
         record

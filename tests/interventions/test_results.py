@@ -75,7 +75,9 @@ def _edit_url(cast, indicator):
 
 
 def _progress_url(cast, indicator):
-    return reverse("progress_add", args=[cast.plan_a.pk, indicator.intervention_id, indicator.pk])
+    return reverse(
+        "progress_submit", args=[cast.plan_a.pk, indicator.intervention_id, indicator.pk]
+    )
 
 
 def _indicator_data(cast, **changes) -> dict:
@@ -228,7 +230,7 @@ def test_a_stale_save_shows_the_conflict_screen_and_saves_nothing(cast):
 def test_removing_an_indicator_asks_first_then_removes_its_targets_and_progress(cast):
     intervention = _intervention(cast)
     indicator = _indicator(cast, intervention)
-    services.progress_add(
+    services.progress_submit(
         actor=cast.editor_s,
         indicator=indicator,
         measured_on=date(2026, 6, 30),
@@ -387,20 +389,37 @@ def test_a_progress_value_dated_before_1990_is_refused(cast, measured_on):
 
     assert response.status_code == 200
     assert response.context["form"].errors["measured_on"] == ["Enter a date from 1 Jan 1990."]
-    assert 'min="1990-01-01"' in response.content.decode()
     assert not Progress.objects.exists()
 
 
-def test_a_progress_value_dated_1_january_1990_is_recorded(cast):
+@pytest.mark.parametrize("measured_on", ["2024-12-31", "1990-01-01"])
+def test_a_progress_value_dated_before_the_plans_period_is_refused(cast, measured_on):
+    indicator = _indicator(cast, _intervention(cast))  # plan A runs from 2025 to 2030
+
+    response = _client(cast, "editor_s").post(
+        _progress_url(cast, indicator),
+        {"measured_on": measured_on, "value": "50", "source": "Census"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["measured_on"] == [
+        "Enter a date within the plan's period, 2025 to 2030."
+    ]
+    assert 'min="2025-01-01"' in response.content.decode()
+    assert not Progress.objects.exists()
+
+
+def test_a_progress_value_dated_1_january_of_the_plans_first_year_is_submitted(cast):
     indicator = _indicator(cast, _intervention(cast))
 
     response = _client(cast, "editor_s").post(
         _progress_url(cast, indicator),
-        {"measured_on": "1990-01-01", "value": "50", "source": "Census 1990"},
+        {"measured_on": "2025-01-01", "value": "50", "source": "Census 2025"},
     )
 
     assert response.status_code == 302
-    assert Progress.objects.get().measured_on == date(1990, 1, 1)
+    progress = Progress.objects.get()
+    assert (progress.measured_on, progress.period) == (date(2025, 1, 1), "2025 Q1")
 
 
 @pytest.mark.parametrize(
@@ -413,7 +432,7 @@ def test_a_progress_value_dated_1_january_1990_is_recorded(cast):
 def test_the_service_refuses_the_same_progress_dates(cast, measured_on, message):
     indicator = _indicator(cast, _intervention(cast))
     with pytest.raises(ValidationError) as refusal:
-        services.progress_add(
+        services.progress_submit(
             actor=cast.editor_s,
             indicator=indicator,
             measured_on=measured_on,
@@ -440,7 +459,7 @@ def test_the_monitoring_lead_records_progress_but_does_not_change_the_indicator(
 
     assert response.status_code == 302
     progress = Progress.objects.get()
-    assert (progress.value, progress.reported_by, progress.source) == (
+    assert (progress.value, progress.submitted_by, progress.source) == (
         Decimal(120),
         cast.editor_s,
         "Labour register",
@@ -468,7 +487,7 @@ def test_the_reporting_organisation_records_progress(cast):
     )
 
     assert response.status_code == 302
-    assert Progress.objects.get().reported_by == cast.editor_y
+    assert Progress.objects.get().submitted_by == cast.editor_y
 
 
 def test_an_editor_of_another_organisation_is_refused(cast):
@@ -519,9 +538,16 @@ def test_progress_recorded_appears_in_the_charts_data_table(cast):
     indicator = _indicator(
         cast, _intervention(cast), baseline_value=Decimal(80), baseline_year=2024
     )
-    _client(cast, "editor_s").post(
+    _client(cast, "editor_x").post(
         _progress_url(cast, indicator),
         {"measured_on": "2026-06-30", "value": "1234.5", "source": "Labour register"},
+    )
+    waiting = _results_framework(cast, indicator.intervention, "editor_s")
+    assert "Latest value 1,234.5" not in waiting, "not counted before approval"
+    assert "<td>Progress</td>" not in waiting
+    progress = Progress.objects.get()
+    services.progress_approve(
+        actor=cast.editor_s, progress=progress, expected_version=progress.version
     )
 
     html = _results_framework(cast, indicator.intervention, "editor_s")  # monitoring lead
@@ -535,7 +561,7 @@ def test_progress_recorded_appears_in_the_charts_data_table(cast):
     assert 'role="img"' in html and "Latest value 1,234.5" in html
     assert f'aria-labelledby="indicator-{indicator.pk}-chart-title"' in html
     assert (
-        reverse("progress_add", args=[cast.plan_a.pk, indicator.intervention_id, indicator.pk])
+        reverse("progress_submit", args=[cast.plan_a.pk, indicator.intervention_id, indicator.pk])
         in html
     )
     assert "result_indicator_edit" not in html and "Add an indicator" not in html
@@ -572,7 +598,7 @@ def test_the_results_framework_costs_the_same_queries_however_many_indicators(ca
 
     for number in range(2):
         indicator = _indicator(cast, intervention, name=f"Indicator {number}")
-        services.progress_add(
+        services.progress_submit(
             actor=cast.editor_s,
             indicator=indicator,
             measured_on=date(2026, 3, 1),
@@ -584,7 +610,7 @@ def test_the_results_framework_costs_the_same_queries_however_many_indicators(ca
         indicator = _indicator(
             cast, intervention, sdg_indicator=Indicator.objects.get(code="10.7.1"), name=""
         )
-        services.progress_add(
+        services.progress_submit(
             actor=cast.editor_s,
             indicator=indicator,
             measured_on=date(2026, 3, number),

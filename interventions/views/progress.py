@@ -1,0 +1,211 @@
+"""Progress reviewed: the values waiting for review on a plan, the decision on one value
+(approve, or return with a comment), the correction of a returned value, and a value's
+evidence file.
+
+Reviewing is ``PROGRESS_REVIEW`` (those who lead monitoring); correcting is
+``PROGRESS_RECORD`` on the value's indicator, as submitting is; the evidence is served to
+whoever sees the plan, never from a public URL.
+"""
+
+from pathlib import PurePath
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from action_plans.permissions import (
+    PlanAction,
+    PlanObjectAccess,
+    plan_for_user_or_404,
+    plan_object_for_user_or_404,
+)
+from interventions import selectors, services
+from interventions.models import Progress, ProgressStatus
+from interventions.result_forms import (
+    ProgressCorrectionForm,
+    ProgressDecisionForm,
+    ProgressFilterForm,
+)
+from interventions.rules import INTERVENTION_EDIT, PROGRESS_RECORD, PROGRESS_REVIEW
+from msd_planner.lib import uploads
+from msd_planner.lib.errors import ActionRefused
+from msd_planner.lib.pagination import paginate
+from msd_planner.lib.types import UserRequest
+from msd_planner.lib.versioned_edit import EditConflict, VersionedEdit, add_service_error
+
+
+def _progress(request, pk: int, progress_pk: int, action) -> PlanObjectAccess[Progress]:
+    return plan_object_for_user_or_404(
+        request.user,
+        pk,
+        selectors.progress_for_review(),
+        progress_pk,
+        action,
+        plan_field="indicator__intervention__plan",
+    )
+
+
+def _results_url(pk: int, progress: Progress) -> str:
+    return (
+        reverse("intervention_detail", args=[pk, progress.indicator.intervention_id])
+        + f"#indicator-{progress.indicator_id}"
+    )
+
+
+@login_required
+@require_GET
+def review_list(request: UserRequest, pk: int) -> HttpResponse:
+    access = plan_for_user_or_404(request.user, pk, PROGRESS_REVIEW)
+    form = ProgressFilterForm(request.GET or None, plan=access.plan)
+    organisation = form.cleaned_data.get("organisation") if form.is_valid() else None
+    waiting = selectors.progress_waiting(
+        access.plan, organisation_id=organisation.pk if organisation else None
+    )
+    return render(
+        request,
+        "interventions/progress_review_list.html",
+        {
+            **access.context,
+            "form": form,
+            "page": paginate(request, waiting),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def progress_review(request: UserRequest, pk: int, progress_pk: int) -> HttpResponse:
+    access = _progress(request, pk, progress_pk, PROGRESS_REVIEW)
+    progress = access.object
+    list_url = reverse("progress_review_list", args=[pk])
+    if progress.status != ProgressStatus.SUBMITTED:  # a stale link: say so, change nothing
+        messages.info(
+            request,
+            _("This value is %(status)s already: it no longer waits for review.")
+            % {"status": progress.get_status_display().lower()},
+        )
+        return redirect(list_url)
+    form = ProgressDecisionForm(request.POST or None, initial={"version": progress.version})
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        decide = (
+            services.progress_approve if data["decision"] == "approve" else services.progress_return
+        )
+        try:
+            decide(
+                actor=request.user,
+                progress=progress,
+                expected_version=data["version"],
+                comment=data["comment"],
+            )
+        except EditConflict:
+            form.add_error(
+                None,
+                _(
+                    "The value was changed after you opened it, so nothing was decided. "
+                    "Open it again to review it as it is now."
+                ),
+            )
+            status = 409
+        except ValidationError as error:
+            add_service_error(form, error)
+            if getattr(error, "code", None) == "own":
+                status = 403
+        else:
+            done = (
+                _("Value approved: it now counts in the plan's figures.")
+                if data["decision"] == "approve"
+                else _("Value returned to the reporting organisation with your comment.")
+            )
+            messages.success(request, done)
+            return redirect(list_url)
+    return render(
+        request,
+        "interventions/progress_review.html",
+        {
+            **access.context,
+            "item": progress,
+            "form": form,
+            "own": progress.submitted_by_id == request.user.pk,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def progress_correct(request: UserRequest, pk: int, progress_pk: int) -> HttpResponse:
+    found = _progress(request, pk, progress_pk, PlanAction.VIEW)
+    progress = found.object
+    indicator = progress.indicator
+    indicator.intervention.plan = found.plan
+    if not (
+        found.holds(INTERVENTION_EDIT, indicator.intervention)
+        or found.holds(PROGRESS_RECORD, indicator)
+    ):
+        raise ActionRefused(PROGRESS_RECORD.name, f"progress {progress_pk}")
+    if progress.status != ProgressStatus.RETURNED:
+        messages.info(
+            request,
+            _("Only a returned value is corrected: this one is %(status)s.")
+            % {"status": progress.get_status_display().lower()},
+        )
+        return redirect(_results_url(pk, progress))
+    edit = VersionedEdit(
+        request,
+        lambda data, current: ProgressCorrectionForm(
+            data,
+            request.FILES if data is not None else None,
+            instance=current,
+            indicator=indicator,
+        ),
+        progress,
+    )
+    if edit.save(
+        lambda form: services.progress_resubmit(
+            actor=request.user,
+            progress=progress,
+            expected_version=form.cleaned_data["version"],
+            data=form.submitted_values(),
+        )
+    ):
+        messages.success(request, _("Value corrected and submitted again for review."))
+        return redirect(_results_url(pk, progress))
+    status = 409 if edit.form.has_error("__all__", "duplicate") else 200
+    return render(
+        request,
+        "interventions/progress_correct.html",
+        {
+            **found.context,
+            **edit.context,
+            "item": progress,
+            "intervention": indicator.intervention,
+            "indicator": indicator,
+            "indicator_label": indicator.label,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def progress_evidence(request: UserRequest, pk: int, progress_pk: int) -> HttpResponseBase:
+    """The value's evidence file, as an attachment, to whoever sees the plan."""
+    progress = _progress(request, pk, progress_pk, PlanAction.VIEW).object
+    if not progress.evidence:
+        raise Http404("no evidence")
+    file = progress.evidence.open("rb")
+    kind = uploads.sniffed_kind(file)
+    return FileResponse(
+        file,
+        as_attachment=True,
+        filename=PurePath(progress.evidence.name or "evidence").name,
+        content_type=uploads.CONTENT_TYPES.get(kind or "", "application/octet-stream"),
+    )
