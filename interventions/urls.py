@@ -86,6 +86,11 @@ urlpatterns = [
         progress.progress_evidence,
         name="progress_evidence",
     ),
+    path(
+        "plans/<int:pk>/progress/sdg-values.csv",
+        progress.sdg_values_export,
+        name="sdg_values_export",
+    ),
     # examples to start from, and import
     path(
         "plans/<int:pk>/interventions/examples/",

@@ -808,6 +808,9 @@ MATRIX: dict[str, Row] = {
         access=on_plan_a(PlanAction.VIEW),
         foreign=_foreign_plan_progress,
     ),
+    "sdg_values_export": Row(
+        kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW), methods={"POST": display_only}
+    ),
     # validation and adoption
     "plan_validation": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW)),
     "plan_submit": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.CHANGE)),

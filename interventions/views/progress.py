@@ -1,6 +1,6 @@
 """Progress reviewed: the values waiting for review on a plan, the decision on one value
-(approve, or return with a comment), the correction of a returned value, and a value's
-evidence file.
+(approve, or return with a comment), the correction of a returned value, a value's
+evidence file, and the approved values as CSV for the global SDG database.
 
 Reviewing is ``PROGRESS_REVIEW`` (those who lead monitoring); correcting is
 ``PROGRESS_RECORD`` on the value's indicator, as submitting is; the evidence is served to
@@ -12,20 +12,28 @@ from pathlib import PurePath
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+    StreamingHttpResponse,
+)
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from action_plans.models import AGENDA_END_YEAR, AGENDA_START_YEAR
 from action_plans.permissions import (
     PlanAction,
     PlanObjectAccess,
     plan_for_user_or_404,
     plan_object_for_user_or_404,
 )
-from interventions import selectors, services
+from interventions import sdg_export, selectors, services
 from interventions.models import Progress, ProgressStatus
 from interventions.result_forms import (
     ProgressCorrectionForm,
@@ -33,7 +41,7 @@ from interventions.result_forms import (
     ProgressFilterForm,
 )
 from interventions.rules import INTERVENTION_EDIT, PROGRESS_RECORD, PROGRESS_REVIEW
-from msd_planner.lib import uploads
+from msd_planner.lib import csv_stream, uploads
 from msd_planner.lib.errors import ActionRefused
 from msd_planner.lib.pagination import paginate
 from msd_planner.lib.types import UserRequest
@@ -209,3 +217,26 @@ def progress_evidence(request: UserRequest, pk: int, progress_pk: int) -> HttpRe
         filename=PurePath(progress.evidence.name or "evidence").name,
         content_type=uploads.CONTENT_TYPES.get(kind or "", "application/octet-stream"),
     )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def sdg_values_export(request: UserRequest, pk: int) -> HttpResponseBase:
+    """The plan's approved values for the global SDG database (``sdg_export``), to whoever
+    sees the plan, sent as the rows are read; ``?year=2026`` keeps one year."""
+    if request.method != "GET":  # a download; signed out, the sign-in page comes first
+        return HttpResponseNotAllowed(["GET"])
+    access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
+    year = request.GET.get("year", "")
+    if year and not (year.isdecimal() and AGENDA_START_YEAR <= int(year) <= AGENDA_END_YEAR):
+        return HttpResponseBadRequest(
+            _("Give a year from %(start)s to %(end)s.")
+            % {"start": AGENDA_START_YEAR, "end": AGENDA_END_YEAR}
+        )
+    rows = sdg_export.sdg_rows(access.plan, year=int(year) if year else None)
+    response = StreamingHttpResponse(
+        csv_stream.csv_chunks(sdg_export.HEADERS, rows), content_type=csv_stream.CONTENT_TYPE
+    )
+    filename = f"sdg-values-plan-{access.plan.pk}" + (f"-{year}" if year else "") + ".csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
