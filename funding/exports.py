@@ -3,12 +3,10 @@ the same figures as the funding table page (``funding.selectors``), amounts in t
 base currency as exact decimals (CSV: plain digits with a point; XLSX: numbers shown with
 the currency's decimals)."""
 
-import csv
 import io
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -18,11 +16,12 @@ from openpyxl.styles import Font
 from action_plans.models import ActionPlan
 from funding import selectors
 from interventions.models import InterventionStatus
+from msd_planner.lib import csv_stream
 from msd_planner.lib.money import minor_digits, rounded_share
 
 EXPORT_FORMATS = ("csv", "xlsx")
 CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
+    "csv": csv_stream.CONTENT_TYPE,
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 BOLD = Font(bold=True)
@@ -41,8 +40,6 @@ MONEY_COLUMNS = (
 # Interventions read from the database at a time: the rows are written as they come,
 # never all held.
 ROWS_PER_READ = 500
-# CSV rows sent to the client at a time.
-ROWS_PER_CHUNK = 200
 
 
 @dataclass(frozen=True)
@@ -101,40 +98,12 @@ def funding_table(plan: ActionPlan) -> Table:
     return Table(headers, rows, total)
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _plain(value) -> str:
-    """A CSV cell: amounts as plain decimals; text that a spreadsheet would run as a
-    formula (a title typed as "=HYPERLINK(…)") starts with an apostrophe."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-class _Lines:
-    """What ``csv.writer`` writes to: each line handed back rather than kept."""
-
-    def write(self, line: str) -> str:
-        return line
-
-
 def csv_chunks(table: Table) -> Iterator[bytes]:
-    """The table as CSV in UTF-8, a few hundred rows at a time (the rows read as they
-    are sent); it starts with the BOM that lets Excel read UTF-8."""
-    writer = csv.writer(_Lines())
-    lines = ["\ufeff" + writer.writerow(table.headers)]
-    for row in itertools.chain(table.rows, [table.total]):
-        lines.append(
-            writer.writerow([_plain(value) for value in [*row[:-1], rounded_share(row[-1])]])
-        )
-        if len(lines) >= ROWS_PER_CHUNK:
-            yield "".join(lines).encode("utf-8")
-            lines = []
-    yield "".join(lines).encode("utf-8")
+    """The table as CSV (``msd_planner.lib.csv_stream``), its total row last."""
+    return csv_stream.csv_chunks(
+        table.headers,
+        ([*row[:-1], rounded_share(row[-1])] for row in itertools.chain(table.rows, [table.total])),
+    )
 
 
 def xlsx_bytes(table: Table, currency: str) -> bytes:

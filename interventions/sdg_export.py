@@ -115,4 +115,5 @@ def sdg_rows(plan: ActionPlan, *, year: int | None = None) -> Iterator[list]:
         "intervention_title",
     ]
     for row in sdg_values(plan, year=year).values_list(*fields).iterator(chunk_size=ROWS_PER_READ):
-        yield [*row[:11], COUNTRY_DATA, *row[11:], plan.title, plan.level]
+        value = row[5].normalize()  # stored with four decimals: 38.5, not 38.5000
+        yield [*row[:5], value, *row[6:11], COUNTRY_DATA, *row[11:], plan.title, plan.level]

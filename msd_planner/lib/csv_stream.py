@@ -1,6 +1,7 @@
 """CSV sent as its rows are read: UTF-8 with the BOM that lets Excel read it, a few
 hundred rows at a time, numbers as plain decimals and text that a spreadsheet would run
-as a formula made inert (the same rules as the funding export)."""
+as a formula made inert. The funding table's export and the approved values for the SDG
+database are written with it."""
 
 import csv
 from collections.abc import Iterable, Iterator
@@ -14,14 +15,13 @@ ROWS_PER_CHUNK = 200
 
 
 def plain_cell(value: object) -> str:
-    """A CSV cell: a Decimal as plain digits with a point and no trailing zeros (12.5,
-    100); text a spreadsheet would run as a formula ("=HYPERLINK(…)") starts with an
-    apostrophe; None is empty."""
+    """A CSV cell: a Decimal as plain digits with a point, never in exponent notation
+    (``Decimal("1E+2")`` is 100; a negative amount stays a number); text a spreadsheet
+    would run as a formula ("=HYPERLINK(…)") starts with an apostrophe; None is empty."""
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        # normalize() alone writes 100 as 1E+2; "f" writes it back out in full
-        return format(value.normalize(), "f")
+        return format(value, "f")
     text = str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
