@@ -296,17 +296,23 @@ def _measure(
         "whole": format_money(whole, currency),
         "share": percent(local_share),
     }
-    note = _("%(share)s to local actors") % {"share": percent(local_share)}
-    standing = against_target(local_share, target)
-    if standing:
-        note = f"{note} · {standing}"
+    target_sentence = (
+        _("Its target is %(target)s: %(status)s.")
+        % {
+            "target": percent(target),
+            "status": target_status(local_share, target) or _("nothing to measure yet"),
+        }
+        if target is not None
+        else ""
+    )
     bar = PartBar(
         name=name,
         share=local_share,
-        note=note,
+        note=_("%(share)s to local actors") % {"share": percent(local_share)},
         caption=_("%(local)s of %(whole)s") % amounts,
         empty=nothing,
         target=target,
+        target_note=target_sentence,
     )
     target_cells = [percent(target) or "—", target_status(local_share, target) or "—"]
     if local_share is None:
@@ -315,11 +321,8 @@ def _measure(
     else:
         sentence = summary % amounts
         row = [name, amounts["local"], amounts["whole"], amounts["share"]]
-    if standing:
-        sentence = f"{sentence} " + _("Its target is %(target)s: %(status)s.") % {
-            "target": percent(target),
-            "status": target_status(local_share, target) or _("nothing to measure yet"),
-        }
+    if target_sentence:
+        sentence = f"{sentence} {target_sentence}"
     return bar, sentence, row + target_cells
 
 

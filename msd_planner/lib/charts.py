@@ -166,6 +166,7 @@ class PartBar:
     caption: str  # the amounts in words, under the bar
     empty: str  # said in the bar when there is nothing to divide
     target: Decimal | None = None  # the share aimed at, marked across the bar (None: none)
+    target_note: str = ""  # where the share stands against the target, on a line below
 
 
 # --- the primitives -------------------------------------------------------------------------
@@ -480,16 +481,25 @@ def _part_bar(drawing: Drawing, bar: PartBar, y: float, part: Series, rest: Seri
             text(WIDTH / 2, bar_y + 13, bar.empty, text_anchor="middle", fill=MUTED),
         )
         _target_mark(drawing, bar, bar_y, plot)
+        end = bar_y + 30
+        if bar.target_note:
+            drawing.add(text(0, bar_y + 34, bar.target_note, font_size=SMALL))
+            end += LINE
         drawing.add("</g>")
-        return bar_y + 30
+        return end
     drawing.add(text(WIDTH, y + 12, bar.note, text_anchor="end", font_weight="bold"))
     drawing.bar(rest, 0.5, bar_y, plot, 18)
     width = float(min(max(bar.share, Decimal(0)), Decimal(1))) * plot
     if width:
         drawing.bar(part, 0.5, bar_y, width, 18)
     _target_mark(drawing, bar, bar_y, plot)
-    drawing.add(text(0, bar_y + 32, bar.caption, font_size=SMALL, fill=MUTED), "</g>")
-    return bar_y + 42
+    drawing.add(text(0, bar_y + 32, bar.caption, font_size=SMALL, fill=MUTED))
+    end = bar_y + 42
+    if bar.target_note:
+        drawing.add(text(0, bar_y + 32 + LINE, bar.target_note, font_size=SMALL))
+        end += LINE
+    drawing.add("</g>")
+    return end
 
 
 def part_bars_chart(

@@ -149,7 +149,7 @@ def test_the_chart_marks_the_target_names_it_in_its_legend_and_its_table():
 
     assert chart.svg.count('class="target"') == 2  # the mark on the bar, and the legend's key
     assert ">Target share<" in chart.svg
-    assert "target 25.0\xa0%: target met" in chart.svg  # in words beside the bar
+    assert "Its target is 25.0\xa0%: target met." in chart.svg  # in words under the bar
     assert chart.headers[-2:] == ["Target share", "Against the target"]
     assert chart.rows[0][-2:] == ["25.0\xa0%", "target met"]
     assert chart.rows[1][-2:] == ["—", "—"]  # no target for disbursed funds
