@@ -771,12 +771,24 @@ def _commitment_kwargs(plan, commitment) -> dict:
     }
 
 
+def _two_shares(form: Form, race: int) -> tuple[str, str]:
+    # Shares with two decimals, each different from the last race's.
+    base = 2 * (race % 4000)
+    return f"{base / 100:.2f}", f"{(base + 1) / 100:.2f}"
+
+
 def _funding_edit_pages(plan) -> list[EditPage]:
     """The edit pages of a source, a commitment, its disbursement, a mobilisation
-    strategy and an engagement."""
+    strategy, an engagement and the localisation target."""
     from django.urls import reverse
 
-    from funding.models import Commitment, Engagement, FundingSource, MobilisationStrategy
+    from funding.models import (
+        Commitment,
+        Engagement,
+        FundingSource,
+        LocalisationTarget,
+        MobilisationStrategy,
+    )
 
     records = _funding_records(plan)
     source, commitment, paying = records["source"], records["commitment"], records["paying"]
@@ -785,6 +797,11 @@ def _funding_edit_pages(plan) -> list[EditPage]:
     def disbursed():
         value, version = _field_of(Commitment, paying.pk, "disbursed")
         return str(int(value)), version
+
+    def target_share():
+        target = LocalisationTarget.objects.get(plan=plan)
+        value = target.of_disbursed
+        return (None if value is None else f"{value:.2f}"), target.version
 
     return [
         EditPage(
@@ -829,6 +846,14 @@ def _funding_edit_pages(plan) -> list[EditPage]:
             "next_step",
             _typed("EngagementForm"),
             lambda: _field_of(Engagement, engagement.pk, "next_step"),
+        ),
+        EditPage(
+            "LocalisationTargetForm",
+            reverse("localisation_target_edit", kwargs={"pk": plan.pk}),
+            "coordinator",
+            "of_disbursed",
+            _two_shares,
+            target_share,
         ),
     ]
 

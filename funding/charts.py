@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from funding.selectors import Figures, KindRow, Row
+from funding.selectors import Figures, KindRow, LocalTargets, Row
 from msd_planner.lib import charts
 from msd_planner.lib.charts import Bar, BarGroup, Chart, PartBar, Run, Series, Tail
 from msd_planner.lib.formatting import percent
@@ -260,46 +260,90 @@ def _mix_group(
 # --- the localisation share -----------------------------------------------------------------
 
 
+def target_status(local_share: Decimal | None, target: Decimal | None) -> str:
+    """A share held against its target, in words: "below target" or "target met" (empty
+    without a target, or with nothing yet to divide)."""
+    if target is None or local_share is None:
+        return ""
+    return _("target met") if local_share >= target else _("below target")
+
+
+def against_target(local_share: Decimal | None, target: Decimal | None) -> str:
+    """The target and where the share stands against it, in a sentence's words ("target
+    25.0 %: below target"); empty without a target."""
+    if target is None:
+        return ""
+    status = target_status(local_share, target) or _("nothing to measure yet")
+    return _("target %(target)s: %(status)s") % {"target": percent(target), "status": status}
+
+
 def _measure(
     *,
     name: str,
     local: Decimal,
     whole: Decimal,
     local_share: Decimal | None,
+    target: Decimal | None,
     currency: str,
     summary: str,
     nothing: str,
 ) -> tuple[PartBar, str, list[str]]:
     """Of some funds (committed, disbursed), the part reaching local actors: its bar, its
     sentence of the description (``summary``, or ``nothing`` when there are no such funds
-    yet) and its row of the table."""
+    yet, each followed by where it stands against ``target``) and its row of the table."""
     amounts = {
         "local": format_money(local, currency),
         "whole": format_money(whole, currency),
         "share": percent(local_share),
     }
+    target_sentence = (
+        _("Its target is %(target)s: %(status)s.")
+        % {
+            "target": percent(target),
+            "status": target_status(local_share, target) or _("nothing to measure yet"),
+        }
+        if target is not None
+        else ""
+    )
     bar = PartBar(
         name=name,
         share=local_share,
         note=_("%(share)s to local actors") % {"share": percent(local_share)},
         caption=_("%(local)s of %(whole)s") % amounts,
         empty=nothing,
+        target=target,
+        target_note=target_sentence,
     )
+    target_cells = [percent(target) or "—", target_status(local_share, target) or "—"]
     if local_share is None:
-        return bar, f"{nothing}.", [name, amounts["local"], amounts["whole"], nothing]
-    return bar, summary % amounts, [name, amounts["local"], amounts["whole"], amounts["share"]]
+        sentence = f"{nothing}."
+        row = [name, amounts["local"], amounts["whole"], nothing]
+    else:
+        sentence = summary % amounts
+        row = [name, amounts["local"], amounts["whole"], amounts["share"]]
+    if target_sentence:
+        sentence = f"{sentence} {target_sentence}"
+    return bar, sentence, row + target_cells
 
 
-def localisation_chart(figures: Figures, currency: str, *, chart_id: str = "localisation") -> Chart:
+def localisation_chart(
+    figures: Figures,
+    currency: str,
+    *,
+    targets: LocalTargets | None = None,
+    chart_id: str = "localisation",
+) -> Chart:
     """Of committed and of disbursed funds, the part that reaches local actors: two bars
     of 100 %, the local part filled, the share written (or that there are no such funds
-    yet)."""
+    yet); the plan's target share marked across each bar, and said in words."""
+    targets = targets or LocalTargets()
     measures = [
         _measure(
             name=_("Committed funds"),
             local=figures.to_local_actors,
             whole=figures.committed,
             local_share=figures.local_share_of_committed,
+            target=targets.of_committed,
             currency=currency,
             summary=_(
                 "Of committed funds, %(share)s reaches local actors (%(local)s of %(whole)s)."
@@ -311,6 +355,7 @@ def localisation_chart(figures: Figures, currency: str, *, chart_id: str = "loca
             local=figures.disbursed_to_local_actors,
             whole=figures.disbursed,
             local_share=figures.local_share_of_disbursed,
+            target=targets.of_disbursed,
             currency=currency,
             summary=_(
                 "Of disbursed funds, %(share)s reaches local actors (%(local)s of %(whole)s)."
@@ -318,13 +363,40 @@ def localisation_chart(figures: Figures, currency: str, *, chart_id: str = "loca
             nothing=_("Nothing disbursed yet"),
         ),
     ]
+    with_target = targets.of_committed is not None or targets.of_disbursed is not None
+    headers = [_("Funds"), _("To local actors"), _("In all"), _("Share to local actors")]
+    if with_target:
+        headers += [_("Target share"), _("Against the target")]
     return charts.part_bars_chart(
         chart_id=chart_id,
         title=_("Localisation: the share of the funds that reaches local actors."),
         description=" ".join(summary for _bar, summary, _row in measures),
-        headers=[_("Funds"), _("To local actors"), _("In all"), _("Share to local actors")],
-        rows=[row for _bar, _summary, row in measures],
+        headers=headers,
+        rows=[row if with_target else row[:4] for _bar, _summary, row in measures],
         part=Series("local", _("Reaches local actors"), charts.SOLID_GREEN),
         rest=Series("other", _("Other recipients"), charts.PALE_GREY),
         bars=[bar for bar, _summary, _row in measures],
+        target_name=_("Target share"),
     )
+
+
+def target_sentences(figures: Figures, targets: LocalTargets) -> list[str]:
+    """Each share to local actors that has a target, against it in a sentence ("Of
+    committed funds, 12.0 % reaches local actors; target 25.0 %: below target.")."""
+    sentences = []
+    for label, local_share, target in (
+        (_("Of committed funds"), figures.local_share_of_committed, targets.of_committed),
+        (_("Of disbursed funds"), figures.local_share_of_disbursed, targets.of_disbursed),
+    ):
+        if target is None:
+            continue
+        reached = (
+            _("%(share)s reaches local actors") % {"share": percent(local_share)}
+            if local_share is not None
+            else _("no funds yet")
+        )
+        sentences.append(
+            _("%(funds)s, %(reached)s; %(standing)s.")
+            % {"funds": label, "reached": reached, "standing": against_target(local_share, target)}
+        )
+    return sentences

@@ -11,17 +11,24 @@ from datetime import date
 from decimal import Decimal
 
 from action_plans.demo import DemoData, register_demo_step
-from action_plans.models import ActionPlan
+from action_plans.models import ActionPlan, PlanStatus
 from funding.models import (
     Commitment,
     Engagement,
     EngagementKind,
     FundingSource,
     LocalChannel,
+    LocalisationTarget,
     SourceKind,
     Stage,
 )
-from funding.services import commitment_create, engagement_create, source_create, strategy_save
+from funding.services import (
+    commitment_create,
+    engagement_create,
+    localisation_target_save,
+    source_create,
+    strategy_save,
+)
 from governance.models import Organisation, OrganisationLevel, OrganisationType, User
 from interventions.models import Intervention
 from targets.models import Consultation, ConsultationKind
@@ -483,5 +490,27 @@ def _demo_engagements(
         )
 
 
+# The national plan's localisation pledge, held as a target: a quarter of committed funds
+# to local actors (the Grand Bargain's aim for humanitarian funding).
+DEMO_LOCAL_TARGET_OF_COMMITTED = D(25)
+
+
+def load_localisation_target(data: DemoData) -> None:
+    """The national plan's target share of funds to local actors, once, while the plan
+    is a draft (its first version then carries it)."""
+    plan = data.plans.get("national")
+    if plan is None or plan.status != PlanStatus.DRAFT:
+        return
+    if LocalisationTarget.objects.filter(plan=plan).exists():
+        return
+    localisation_target_save(
+        actor=User.objects.get(username="coordinator"),
+        plan=plan,
+        expected_version=0,
+        data={"of_committed": DEMO_LOCAL_TARGET_OF_COMMITTED, "of_disbursed": None},
+    )
+
+
 def register() -> None:
     register_demo_step(load)
+    register_demo_step(load_localisation_target)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from action_plans.hooks import DocumentChapter, snapshot_records
 from funding import charts
-from funding.selectors import Figures, KindRow, Row
+from funding.selectors import Figures, KindRow, LocalTargets, Row
 
 # A chart is never cut across pages: six targets' bars (and the legend) fill at most a
 # page of A4.
@@ -65,12 +65,7 @@ def render(content: dict) -> str:
         if record["kind"] == "mix"
     ]
     totals = funding.get("totals", {})
-    plan_figures = Figures(
-        committed=Decimal(totals.get("committed") or 0),
-        disbursed=Decimal(totals.get("disbursed") or 0),
-        to_local_actors=Decimal(totals.get("to_local_actors") or 0),
-        disbursed_to_local_actors=Decimal(totals.get("disbursed_to_local_actors") or 0),
-    )
+    plan_figures = _plan_figures(totals)
     return render_to_string(
         "funding/pdf_charts.html",
         {
@@ -82,9 +77,37 @@ def render(content: dict) -> str:
                     per_chart=TARGETS_PER_CHART,
                 ),
                 charts.funding_mix_chart(mix, currency, chart_id="pdf-funding-mix"),
-                charts.localisation_chart(plan_figures, currency, chart_id="pdf-localisation"),
+                charts.localisation_chart(
+                    plan_figures,
+                    currency,
+                    targets=_targets(totals),
+                    chart_id="pdf-localisation",
+                ),
             ]
         },
+    )
+
+
+def _plan_figures(totals: dict) -> Figures:
+    return Figures(
+        committed=Decimal(totals.get("committed") or 0),
+        disbursed=Decimal(totals.get("disbursed") or 0),
+        to_local_actors=Decimal(totals.get("to_local_actors") or 0),
+        disbursed_to_local_actors=Decimal(totals.get("disbursed_to_local_actors") or 0),
+    )
+
+
+def _targets(totals: dict) -> LocalTargets:
+    """The target shares to local actors as frozen (a version frozen before targets
+    were kept has none)."""
+
+    def fraction(name: str) -> Decimal | None:
+        value = totals.get(name)
+        return Decimal(value) if value not in (None, "") else None
+
+    return LocalTargets(
+        of_committed=fraction("local_target_of_committed"),
+        of_disbursed=fraction("local_target_of_disbursed"),
     )
 
 
@@ -117,8 +140,10 @@ def _per_intervention(content: dict) -> list[InterventionFunding]:
 
 
 def funding_chapter(content: dict) -> dict:
+    totals = content["sections"].get("funding", {}).get("totals", {})
     return {
-        "funding_totals": content["sections"].get("funding", {}).get("totals", {}),
+        "funding_totals": totals,
+        "localisation_standing": charts.target_sentences(_plan_figures(totals), _targets(totals)),
         "charts": render(content),
         "sources": snapshot_records(content, "funding", "source"),
         "per_intervention": _per_intervention(content),

@@ -7,11 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from action_plans.models import ActionPlan
 from funding.models import (
+    SHARE_OUT_OF_RANGE,
     Commitment,
     Engagement,
     EngagementKind,
     FundingSource,
     LocalChannel,
+    LocalisationTarget,
     MobilisationStrategy,
     SourceKind,
     Stage,
@@ -20,6 +22,7 @@ from funding.selectors import FIGURE_SORTS
 from funding.services import (
     COMMITMENT_FIELDS,
     ENGAGEMENT_FIELDS,
+    LOCALISATION_TARGET_FIELDS,
     SOURCE_FIELDS,
     STRATEGY_FIELDS,
     commitment_problems,
@@ -286,6 +289,28 @@ class StrategyForm(VersionedModelForm):
         self.fields["version"].required = True
         self.fields["partners_to_approach"].queryset = organisations
         self.fields["partners_to_approach"].required = False
+
+
+class LocalisationTargetForm(VersionedModelForm):
+    """The plan's target shares to local actors; a target not yet set has version 0."""
+
+    class Meta:
+        model = LocalisationTarget
+        fields = LOCALISATION_TARGET_FIELDS
+        widgets = {
+            name: forms.NumberInput(attrs={**AMOUNT_ATTRS, "step": "0.01", "min": 0, "max": 100})
+            for name in LOCALISATION_TARGET_FIELDS
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].required = True
+        for name in LOCALISATION_TARGET_FIELDS:
+            self.fields[name].error_messages["max_decimal_places"] = _(
+                "Enter a share with at most two decimals, such as 25.5."
+            )
+            for code in ("max_digits", "max_whole_digits"):
+                self.fields[name].error_messages[code] = SHARE_OUT_OF_RANGE
 
 
 class EngagementForm(VersionedModelForm):

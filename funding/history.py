@@ -5,7 +5,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from action_plans import history
-from funding.models import Commitment, Engagement, FundingSource, MobilisationStrategy
+from funding.models import (
+    Commitment,
+    Engagement,
+    FundingSource,
+    LocalisationTarget,
+    MobilisationStrategy,
+)
 from governance.models import Organisation
 from interventions.models import Intervention
 
@@ -55,4 +61,10 @@ def register() -> None:
             }
         ),
         m2m_fields=("interventions",),
+    )
+    history.track(
+        LocalisationTarget,
+        area="funding",
+        in_plan=history.of_plan("plan_id"),
+        subject=lambda change: _("the target share of funds to local actors"),
     )

@@ -15,7 +15,7 @@ partners.
 from datetime import date
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -372,3 +372,58 @@ class Engagement(Versioned):
 
     def __str__(self) -> str:
         return f"{self.partner} ({self.held_on})"
+
+
+# --- the localisation pledge -------------------------------------------------------------
+
+SHARE_OUT_OF_RANGE = _("Enter a share from 0 to 100 percent.")
+
+
+def target_share_field(verbose_name, help_text) -> models.DecimalField:
+    return models.DecimalField(
+        verbose_name,
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=help_text,
+        validators=[
+            MinValueValidator(0, message=SHARE_OUT_OF_RANGE),
+            MaxValueValidator(100, message=SHARE_OUT_OF_RANGE),
+        ],
+    )
+
+
+class LocalisationTarget(Versioned):
+    """The plan's pledge to local actors, as a target: the share of committed and of
+    disbursed funds, in percent, that should reach them (either may be left unset)."""
+
+    plan = models.OneToOneField(
+        "action_plans.ActionPlan", on_delete=models.CASCADE, related_name="localisation_target"
+    )
+    of_committed = target_share_field(
+        _("target share of committed funds (%)"),
+        _("The share of committed funds that should reach local actors, from 0 to 100."),
+    )
+    of_disbursed = target_share_field(
+        _("target share of disbursed funds (%)"),
+        _("The share of disbursed funds that should reach local actors, from 0 to 100."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("localisation target")
+        verbose_name_plural = _("localisation targets")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(of_committed__isnull=True) | Q(of_committed__range=(0, 100)))
+                & (Q(of_disbursed__isnull=True) | Q(of_disbursed__range=(0, 100))),
+                name="localisation_target_share_in_range",
+                violation_error_message=SHARE_OUT_OF_RANGE,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.plan)

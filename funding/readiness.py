@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from action_plans.hooks import DashboardFact, ReadinessItem
 from action_plans.models import ActionPlan
-from funding import selectors
+from funding import charts, selectors
 from msd_planner.lib.formatting import percent
 from msd_planner.lib.money import format_money
 from msd_planner.lib.translation import quoted
@@ -31,8 +31,12 @@ def funding_readiness(plan: ActionPlan) -> list[ReadinessItem]:
 
 
 def funding_facts(plan: ActionPlan) -> list[DashboardFact]:
-    """Cost, committed, gap and the localisation share (one query)."""
+    """Cost, committed, gap and the localisation share against its target (two
+    queries)."""
     figures = selectors.plan_figures(plan)
+    standing = charts.against_target(
+        figures.local_share_of_committed, selectors.localisation_targets(plan).of_committed
+    )
     currency = plan.base_currency
     url = reverse("funding_overview", args=[plan.pk])
     return [
@@ -49,6 +53,6 @@ def funding_facts(plan: ActionPlan) -> list[DashboardFact]:
             percent(figures.local_share_of_committed) or "—",
             url,
             order=43,
-            detail=_("of committed funds"),
+            detail=_("of committed funds") + (f"; {standing}" if standing else ""),
         ),
     ]

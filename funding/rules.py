@@ -76,6 +76,16 @@ ENGAGEMENT_LOG = record_rule(
     any_status=True,
 )
 
+LOCALISATION_TARGET_EDIT = record_rule(
+    name="set_localisation_target",
+    action=PlanAction.MOBILISE_RESOURCES,
+    owners=lambda target: [],
+    description=_(
+        "The plan's target share of funds to local actors is set by those who keep the "
+        "resource mobilisation plan."
+    ),
+)
+
 
 def disburses(commitment: Commitment) -> bool:
     """Whether money may be paid out of ``commitment`` (committed or disbursed)."""

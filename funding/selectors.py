@@ -48,6 +48,7 @@ from funding.models import (
     Commitment,
     Engagement,
     FundingSource,
+    LocalisationTarget,
     MobilisationStrategy,
     SourceKind,
 )
@@ -567,3 +568,36 @@ def addressed_target_codes(plan: ActionPlan) -> dict[int, list[str]]:
     ):
         codes.setdefault(intervention_id, []).append(code)
     return codes
+
+
+# --- the localisation target ---------------------------------------------------------------
+
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class LocalTargets:
+    """The plan's target shares of funds to local actors, as fractions like the shares
+    they are held against (None: no target set)."""
+
+    of_committed: Decimal | None = None
+    of_disbursed: Decimal | None = None
+
+    @classmethod
+    def of(cls, target: LocalisationTarget | None) -> "LocalTargets":
+        if target is None:
+            return cls()
+        return cls(
+            of_committed=None if target.of_committed is None else target.of_committed / HUNDRED,
+            of_disbursed=None if target.of_disbursed is None else target.of_disbursed / HUNDRED,
+        )
+
+
+def localisation_target_of(plan: ActionPlan) -> LocalisationTarget | None:
+    """The plan's localisation target, None until one is set (one query)."""
+    return LocalisationTarget.objects.filter(plan=plan).first()
+
+
+def localisation_targets(plan: ActionPlan) -> LocalTargets:
+    """The plan's target shares to local actors, as fractions (one query)."""
+    return LocalTargets.of(localisation_target_of(plan))

@@ -26,6 +26,7 @@ from funding.models import (
     Engagement,
     EngagementKind,
     FundingSource,
+    LocalisationTarget,
     MobilisationStrategy,
     Stage,
 )
@@ -81,6 +82,7 @@ BASE_FIELDS = (
     "base_disbursed_to_local_actors",
 )
 STRATEGY_FIELDS = ("strategy", "partners_to_approach")
+LOCALISATION_TARGET_FIELDS = ("of_committed", "of_disbursed")
 ENGAGEMENT_FIELDS = (
     "held_on",
     "partner",
@@ -602,6 +604,39 @@ def strategy_save(
         data=data,
         actor=actor,
         editable=STRATEGY_FIELDS,
+    )
+
+
+# --- the localisation target ---------------------------------------------------------------
+
+
+@transaction.atomic
+def localisation_target_save(
+    *, actor: User | None, plan: ActionPlan, expected_version: int, data: dict
+) -> Update[LocalisationTarget]:
+    """Set the plan's target shares of funds to local actors, creating the target on the
+    first save (a target not yet set has version 0: two people setting the first one at
+    once get a conflict, not two targets). Part of the plan's content: a draft's only."""
+    plan = plan_lock(plan.pk)
+    target = LocalisationTarget.objects.filter(plan=plan).first()
+    if target is None:
+        if expected_version != 0:
+            raise ValidationError(_("This target was removed after you opened it."))
+        target = LocalisationTarget(
+            plan=plan, **{name: data.get(name) for name in LOCALISATION_TARGET_FIELDS}
+        )
+        target.full_clean()
+        attribute(target, actor)
+        target.save()
+        return Update(target, list(data))
+    if expected_version == 0:
+        raise EditConflict(target)
+    return versioned_update(
+        instance=target,
+        expected_version=expected_version,
+        data=data,
+        actor=actor,
+        editable=LOCALISATION_TARGET_FIELDS,
     )
 
 

@@ -22,7 +22,7 @@ FIGURES = (
 
 
 def build(plan: ActionPlan) -> dict:
-    """Ten queries, however many interventions and commitments."""
+    """Eleven queries, however many interventions and commitments."""
     return {
         "records": [
             *_source_records(plan),
@@ -122,11 +122,15 @@ def _mix_records(plan: ActionPlan) -> list[dict]:
 
 def _totals(plan: ActionPlan) -> dict:
     figures = selectors.plan_figures(plan)
+    targets = selectors.localisation_targets(plan)
     return {
         "cost": frozen_amount(figures.cost),
         **_frozen(figures),
         "local_share_of_committed": frozen_amount(rounded_share(figures.local_share_of_committed)),
         "local_share_of_disbursed": frozen_amount(rounded_share(figures.local_share_of_disbursed)),
+        # the target shares to local actors, as fractions like the shares
+        "local_target_of_committed": frozen_amount(rounded_share(targets.of_committed)),
+        "local_target_of_disbursed": frozen_amount(rounded_share(targets.of_disbursed)),
     }
 
 
@@ -159,11 +163,20 @@ SECTION = SnapshotSection(
         "disbursed_to_local_actors": gettext_lazy("disbursed to local actors"),
         "local_share_of_committed": gettext_lazy("localisation share of committed"),
         "local_share_of_disbursed": gettext_lazy("localisation share of disbursed"),
+        "local_target_of_committed": gettext_lazy("target share of committed to local actors"),
+        "local_target_of_disbursed": gettext_lazy("target share of disbursed to local actors"),
         "strategy": gettext_lazy("strategy"),
         "partners_to_approach": gettext_lazy("partners to approach"),
     },
     money=frozenset({"cost", *FIGURES}),
-    shares=frozenset({"local_share_of_committed", "local_share_of_disbursed"}),
+    shares=frozenset(
+        {
+            "local_share_of_committed",
+            "local_share_of_disbursed",
+            "local_target_of_committed",
+            "local_target_of_disbursed",
+        }
+    ),
     # sums of the interventions' funding, per target and per kind of source
     summaries=frozenset({"target_funding", "mix"}),
     # money disbursed is recorded after adoption (funding.rules.DISBURSEMENT_RECORD)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from funding.views import commitments, mobilisation, overview, sources
+from funding.views import commitments, localisation, mobilisation, overview, sources
 
 INTERVENTION = "plans/<int:pk>/funding/interventions/<int:intervention_pk>/"
 
@@ -11,6 +11,11 @@ urlpatterns = [
         "plans/<int:pk>/funding/export.<str:file_format>",
         overview.funding_export,
         name="funding_export",
+    ),
+    path(
+        "plans/<int:pk>/funding/localisation-target/",
+        localisation.localisation_target_edit,
+        name="localisation_target_edit",
     ),
     # sources
     path("plans/<int:pk>/funding/sources/", sources.source_list, name="funding_source_list"),

@@ -380,6 +380,19 @@ def _strategy_write(cast):
     )
 
 
+def _localisation_target_write(cast):
+    """Two people setting the plan's first localisation target: one target, one
+    conflict."""
+    from funding.services import localisation_target_save
+
+    return lambda name: localisation_target_save(
+        actor=cast.coordinator_a,
+        plan=cast.plan_a,
+        expected_version=0,
+        data={"of_committed": Decimal(25 if name == "a" else 30), "of_disbursed": None},
+    )
+
+
 def _engagement_edit(cast):
     from funding.services import engagement_update
     from tests.test_url_matrix import _engagement
@@ -432,6 +445,7 @@ VERSIONED_EDITS = {
     "funding source": _source_edit,
     "commitment": _commitment_edit,
     "mobilisation strategy": _strategy_write,
+    "localisation target": _localisation_target_write,
     "engagement": _engagement_edit,
 }
 
@@ -442,6 +456,7 @@ RACED_MODELS = {
     "funding.Commitment": "commitment",
     "funding.Engagement": "engagement",
     "funding.FundingSource": "funding source",
+    "funding.LocalisationTarget": "localisation target",
     "funding.MobilisationStrategy": "mobilisation strategy",
     "governance.LeadArrangement": "lead arrangement",
     "governance.Membership": "membership role",

@@ -851,6 +851,7 @@ MATRIX: dict[str, Row] = {
         access=on_plan_a(PlanAction.VIEW),
         methods={"POST": display_only},
     ),
+    "localisation_target_edit": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.MOBILISE_RESOURCES)),
     "funding_source_list": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW)),
     "funding_source_create": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.CONTRIBUTE)),
     "funding_source_edit": Row(kwargs=_source_kwargs, access=FUNDS_X, foreign=_foreign_source),

@@ -244,6 +244,20 @@ def _strategy(cast):
     return _intervention_kwargs(cast)
 
 
+def _localisation_target(cast):
+    """A plan whose localisation target was set once (a first save has nothing to
+    conflict with)."""
+    from funding.services import localisation_target_save
+
+    localisation_target_save(
+        actor=cast.coordinator_a,
+        plan=cast.plan_a,
+        expected_version=0,
+        data={"of_committed": Decimal(25), "of_disbursed": None},
+    )
+    return {"pk": cast.plan_a.pk}
+
+
 def _membership_x(cast):
     return {"pk": cast.ministry_x.pk, "membership_pk": cast.editor_x.memberships.get().pk}
 
@@ -279,6 +293,9 @@ EDIT_PAGES = {
     ),
     "StrategyForm": EditPage("mobilisation_strategy_edit", _strategy, "editor_x"),
     "EngagementForm": EditPage("engagement_edit", _funding("_engagement_kwargs"), "coordinator_a"),
+    "LocalisationTargetForm": EditPage(
+        "localisation_target_edit", _localisation_target, "coordinator_a"
+    ),
 }
 
 

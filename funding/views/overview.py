@@ -45,7 +45,9 @@ def funding_overview(request: HttpRequest, pk: int) -> HttpResponse:
             "target_chart": shown.target_chart,
             "mix_chart": shown.mix_chart,
             "localisation_chart": shown.localisation_chart,
+            "localisation_standing": shown.localisation_standing,
             "may_record": access.may_edit(PlanAction.CONTRIBUTE),
+            "may_set_target": access.may_edit(PlanAction.MOBILISE_RESOURCES),
         },
     )
 
@@ -58,17 +60,20 @@ class OverviewShown:
     target_chart: Chart
     mix_chart: Chart
     localisation_chart: Chart
+    localisation_standing: list[str]  # each share against its target, in words
 
 
 def _overview_shown(plan: ActionPlan) -> OverviewShown:
     """Computed once per content revision of the plan and language (``derived``)."""
     overview = selectors.overview_figures(plan)
     currency = plan.base_currency
+    targets = selectors.localisation_targets(plan)
     return OverviewShown(
         overview,
         charts.target_funding_chart(overview.by_target, currency),
         charts.funding_mix_chart(overview.by_kind, currency),
-        charts.localisation_chart(overview.figures, currency),
+        charts.localisation_chart(overview.figures, currency, targets=targets),
+        charts.target_sentences(overview.figures, targets),
     )
 
 

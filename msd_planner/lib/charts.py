@@ -165,6 +165,8 @@ class PartBar:
     note: str  # the share in words, at the right of the name
     caption: str  # the amounts in words, under the bar
     empty: str  # said in the bar when there is nothing to divide
+    target: Decimal | None = None  # the share aimed at, marked across the bar (None: none)
+    target_note: str = ""  # where the share stands against the target, on a line below
 
 
 # --- the primitives -------------------------------------------------------------------------
@@ -462,6 +464,13 @@ def bar_groups_chart(
 # --- parts of a whole -----------------------------------------------------------------------
 
 
+def _target_mark(drawing: Drawing, bar: PartBar, bar_y: float, plot: float) -> None:
+    if bar.target is None:
+        return
+    x = 0.5 + float(min(max(bar.target, Decimal(0)), Decimal(1))) * plot
+    drawing.add(line(x, bar_y - 4, x, bar_y + 22, DARK, stroke_width=3, class_="target"))
+
+
 def _part_bar(drawing: Drawing, bar: PartBar, y: float, part: Series, rest: Series) -> float:
     plot = WIDTH - 1
     drawing.add('<g class="measure">', text(0, y + 12, bar.name, font_weight="bold"))
@@ -470,16 +479,27 @@ def _part_bar(drawing: Drawing, bar: PartBar, y: float, part: Series, rest: Seri
         drawing.add(
             rect(0.5, bar_y, plot, 18, "#fff", stroke=GREY, stroke_dasharray="4 3"),
             text(WIDTH / 2, bar_y + 13, bar.empty, text_anchor="middle", fill=MUTED),
-            "</g>",
         )
-        return bar_y + 30
+        _target_mark(drawing, bar, bar_y, plot)
+        end = bar_y + 30
+        if bar.target_note:
+            drawing.add(text(0, bar_y + 34, bar.target_note, font_size=SMALL))
+            end += LINE
+        drawing.add("</g>")
+        return end
     drawing.add(text(WIDTH, y + 12, bar.note, text_anchor="end", font_weight="bold"))
     drawing.bar(rest, 0.5, bar_y, plot, 18)
     width = float(min(max(bar.share, Decimal(0)), Decimal(1))) * plot
     if width:
         drawing.bar(part, 0.5, bar_y, width, 18)
-    drawing.add(text(0, bar_y + 32, bar.caption, font_size=SMALL, fill=MUTED), "</g>")
-    return bar_y + 42
+    _target_mark(drawing, bar, bar_y, plot)
+    drawing.add(text(0, bar_y + 32, bar.caption, font_size=SMALL, fill=MUTED))
+    end = bar_y + 42
+    if bar.target_note:
+        drawing.add(text(0, bar_y + 32 + LINE, bar.target_note, font_size=SMALL))
+        end += LINE
+    drawing.add("</g>")
+    return end
 
 
 def part_bars_chart(
@@ -492,12 +512,23 @@ def part_bars_chart(
     part: Series,
     rest: Series,
     bars: Sequence[PartBar],
+    target_name: str = "",
 ) -> Chart:
     """Bars of 100 %, each split into the ``part`` (its share, filled from the left) and
     the ``rest``; a bar with nothing to divide is a dashed outline that says so. Each bar
-    is a ``<g class="measure">``."""
+    is a ``<g class="measure">``. A bar's target is a dark line across it, named in the
+    legend ``target_name``."""
     drawing = Drawing(chart_id)
-    y = legend(drawing, [part, rest], LINE - 4) + 4
+    y = legend(drawing, [part, rest], LINE - 4)
+    if target_name and any(bar.target is not None for bar in bars):
+        drawing.add(
+            '<g class="legend">',
+            line(7.5, y - 11, 7.5, y + 1, DARK, stroke_width=3, class_="target"),
+            text(19, y, target_name, font_size=SMALL),
+            "</g>",
+        )
+        y += LINE
+    y += 4
     for bar in bars:
         y = _part_bar(drawing, bar, y, part, rest)
     return Chart(drawing.svg(title, description, y), title, description, headers, rows)

@@ -133,3 +133,17 @@ def test_the_demo_converted_foreign_money_with_plausible_rates(national):
         assert commitment.base_amount == (commitment.amount * commitment.exchange_rate).quantize(
             Decimal("0.01")
         )
+
+
+def test_the_national_plan_shows_its_local_share_against_a_target_of_25_percent(national, client):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from funding.models import LocalisationTarget
+
+    assert LocalisationTarget.objects.get(plan=national).of_committed == Decimal(25)
+    client.force_login(get_user_model().objects.get(username="viewer"))
+    page = client.get(reverse("funding_overview", args=[national.pk])).content.decode()
+    share = selectors.plan_figures(national).local_share_of_committed
+    standing = "target met" if share >= Decimal("0.25") else "below target"
+    assert f"target 25.0\xa0%: {standing}." in page
