@@ -8,6 +8,7 @@ checksum through Django's storage API. Run twice, or again after a worker died m
 it leaves one file and one row.
 """
 
+import gc
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -150,6 +151,11 @@ def document_render(document_id: int) -> PlanDocument | None:
         document.save(update_fields=["status", "attempts"])
         requested = document.requested_at
     html = document_html(document)
+    # Only the HTML is needed from here. The version's decoded snapshot, which the
+    # document holds in a reference cycle, is freed before the render (which pauses the
+    # cyclic collector) rather than after it.
+    del document
+    gc.collect()
     pdf, pages, _refused = html_to_pdf(html)
     with transaction.atomic():
         document = PlanDocument.objects.select_for_update().get(pk=document_id)

@@ -6,6 +6,8 @@ import gc
 import io
 import os
 import re
+import weakref
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,8 @@ from django.contrib.staticfiles import finders
 from pypdf import PdfReader
 from weasyprint import HTML
 
-from action_plans import pdf
+from action_plans import documents, pdf, workflow
+from action_plans.models import DocumentStatus, PlanDocument
 from tests.action_plans.test_documents import _hostile, _Listener
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
@@ -196,3 +199,27 @@ def test_every_column_of_the_documents_tables_has_a_width():
             classes = re.search(r'class="([^"]*)"', cell)
             columns = classes.group(1).split() if classes else []
             assert any(name in widths for name in columns), f"{template.name}: {cell}"
+
+
+def test_the_job_frees_the_decoded_snapshot_before_the_render(cast, ready, monkeypatch):
+    version = workflow.plan_submit(actor=cast.coordinator_a, plan=cast.plan_a)
+    document = PlanDocument.objects.create(plan=cast.plan_a, version=version)
+    held = defaultdict(list)
+    document_html, html_to_pdf = documents.document_html, documents.html_to_pdf
+
+    def html_of(document):
+        html = document_html(document)
+        held["snapshot"].append(weakref.ref(document.version.snapshot))
+        return html
+
+    def render(html):
+        held["alive during the render"].append(held["snapshot"][0]() is not None)
+        return html_to_pdf(html)
+
+    monkeypatch.setattr(documents, "document_html", html_of)
+    monkeypatch.setattr(documents, "html_to_pdf", render)
+    documents.document_render(document.pk)
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.READY
+    assert "Plan A" in _text(document.file.read())
+    assert held["alive during the render"] == [False]
