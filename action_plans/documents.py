@@ -9,6 +9,7 @@ HTML for the Word document) and stores the file with its checksum through Django
 API. Run twice, or again after a worker died mid-render, it leaves one file and one row.
 """
 
+import gc
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -164,8 +165,12 @@ def document_render(document_id: int) -> PlanDocument | None:
     if document.format == DocumentFormat.DOCX:
         rendered, pages = document_word(document, html), None
     else:
-        pdf, pages, _refused = html_to_pdf(html)
-        rendered = pdf
+        # Only the HTML is needed from here. The version's decoded snapshot, which the
+        # document holds in a reference cycle, is freed before the render (which pauses
+        # the cyclic collector) rather than after it.
+        del document
+        gc.collect()
+        rendered, pages, _refused = html_to_pdf(html)
     with transaction.atomic():
         document = PlanDocument.objects.select_for_update().get(pk=document_id)
         name = _file_name(document)
