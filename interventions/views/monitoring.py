@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from action_plans.permissions import PlanAction, plan_for_user_or_404
 from interventions.monitoring import RULE_IN_WORDS, STATUS_LABELS
+from interventions.monitoring_chart import status_chart
 from interventions.monitoring_figures import STATUS_ORDER, plan_monitoring
 from msd_planner.lib.pagination import paginate
 from msd_planner.lib.types import UserRequest
@@ -25,6 +26,7 @@ def monitoring(request: UserRequest, pk: int) -> HttpResponse:
         {
             **access.context,
             "figures": figures,
+            "chart": status_chart(figures.by_target, figures.totals, chart_id="monitoring-chart"),
             "statuses": [STATUS_LABELS[status] for status in STATUS_ORDER],
             "rule": RULE_IN_WORDS,
             # the interventions with their indicators, a page at a time; the counts above

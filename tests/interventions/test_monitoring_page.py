@@ -90,6 +90,7 @@ def test_the_status_moves_when_a_value_is_approved(cast, indicator):
     _approve(cast, first)
     page = _page(cast)
     assert _table(page, "monitoring-totals") == [["1", "0", "0", "0"]]
+    assert "Indicators: 1 in all, 1 on track, 0 at risk, 0 off track, 0 without data." in page
     [row] = _table(page, "monitoring-indicators")
     assert row[0] == "Migrant workers recruited fairly (people)"
     assert row[2:] == ["0 (2025)", "50 (31 Mar 2026)", "49.59", "100.8 %", "On track"]
@@ -98,6 +99,8 @@ def test_the_status_moves_when_a_value_is_approved(cast, indicator):
     _approve(cast, second)
     page = _page(cast, "viewer_x")  # whoever sees the plan sees the statuses
     assert _table(page, "monitoring-totals") == [["0", "0", "1", "0"]]
+    assert page.count('<g class="target">') == 1  # the chart: one prioritised target
+    assert "1 off track</text>" in page
     [row] = _table(page, "monitoring-indicators")
     assert row[3:] == ["20 (30 Jun 2026)", "66.21", "30.2 %", "Off track"]
     assert (
