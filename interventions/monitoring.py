@@ -32,6 +32,8 @@ from decimal import Decimal
 from enum import StrEnum
 from itertools import pairwise
 
+from babel.numbers import format_percent
+from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext_lazy as _
 
 ON_TRACK_SHARE = Decimal("0.9")
@@ -43,11 +45,25 @@ RULE_IN_WORDS = _(
     "last target after it. Only approved values for the whole population count; values by "
     "group alone are not added up. Progress made is the change from the baseline to the "
     "latest approved value, as a share of the change the path expects by that value's date. "
-    "On track: 90 % or more. At risk: 60 % or more. Off track: below 60 %. A target below "
-    "the baseline is a fall to achieve and is measured the same way; a target equal to the "
-    "baseline is a level to keep, and the share is then 100 % less the distance from that "
-    "level as a share of it. No data: no baseline, no target or no approved value."
+    "On track: %(on_track)s or more. At risk: %(at_risk)s or more. Off track: below "
+    "%(at_risk)s. A target below the baseline is a fall to achieve and is measured the same "
+    "way; a target equal to the baseline is a level to keep, and the share is then %(all)s "
+    "less the distance from that level as a share of it. No data: no baseline, no target or "
+    "no approved value."
 )
+
+
+def rule_in_words() -> str:
+    """The rule as the monitoring page states it, its thresholds in the reader's notation."""
+    return str(RULE_IN_WORDS) % {
+        "on_track": whole_percent(ON_TRACK_SHARE),
+        "at_risk": whole_percent(AT_RISK_SHARE),
+        "all": whole_percent(Decimal(1)),
+    }
+
+
+def whole_percent(share: Decimal) -> str:
+    return format_percent(share, format="#,##0\u00a0%", locale=to_locale(get_language() or "en"))
 
 
 class Status(StrEnum):

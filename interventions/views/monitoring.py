@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from action_plans.permissions import PlanAction, plan_for_user_or_404
-from interventions.monitoring import RULE_IN_WORDS, STATUS_LABELS
+from interventions.monitoring import STATUS_LABELS, rule_in_words
 from interventions.monitoring_chart import status_chart
 from interventions.monitoring_figures import STATUS_ORDER, plan_monitoring
 from msd_planner.lib.pagination import paginate
@@ -28,7 +28,7 @@ def monitoring(request: UserRequest, pk: int) -> HttpResponse:
             "figures": figures,
             "chart": status_chart(figures.by_target, figures.totals, chart_id="monitoring-chart"),
             "statuses": [STATUS_LABELS[status] for status in STATUS_ORDER],
-            "rule": RULE_IN_WORDS,
+            "rule": rule_in_words(),
             # the interventions with their indicators, a page at a time; the counts above
             # are the whole plan's
             "page": paginate(request, figures.interventions),

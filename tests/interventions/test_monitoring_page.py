@@ -107,7 +107,7 @@ def test_the_status_moves_when_a_value_is_approved(cast, indicator):
         f'href="/plans/{cast.plan_a.pk}/interventions/{indicator.intervention_id}/#indicator-{indicator.pk}"'
         in page
     )
-    assert "On track: 90 % or more. At risk: 60 % or more." in page
+    assert "On track: 90\u00a0% or more. At risk: 60\u00a0% or more." in page
 
 
 def test_counts_are_rolled_up_per_target_lead_and_intervention(cast, indicator):
@@ -219,3 +219,16 @@ def test_the_page_costs_the_same_queries_for_10_or_300_interventions(client, cas
     [totals] = _table(page, "monitoring-totals")
     assert sum(int(count) for count in totals) == 901 and totals[3] == "1"  # one has no value
     print(f"monitoring page: {small} queries with 10 and with 300 interventions")
+
+
+def test_the_page_speaks_french(cast, indicator):
+    client = _client(cast, "coordinator_a")
+    client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    _approve(cast, _submit(cast, indicator, date(2026, 3, 31), 50))
+
+    page = client.get(_url(cast)).content.decode()
+
+    assert "Suivi : en bonne voie ou non" in page
+    assert "En bonne voie : 90\u00a0% ou plus. À risque : 60\u00a0% ou plus." in page
+    [row] = _table(page, "monitoring-indicators")
+    assert row[-3:] == ["49,59", "100,8 %", "En bonne voie"]  # spaces as the table reader sees them
