@@ -2,16 +2,15 @@
 (``interventions.monitoring``) and the statuses counted per intervention, per prioritised
 target and per lead organisation.
 
-Read in five queries whatever the size of the plan: the interventions, their indicators,
-the indicators' target values, their approved values and the links from interventions to
-prioritised targets. Dropped interventions are left out. An indicator counts for every
+Read in six queries whatever the size of the plan: the interventions, their indicators,
+the indicators' target values, their approved values, the prioritised targets and the links from
+interventions to them. Dropped interventions are left out. An indicator counts for every
 prioritised target its intervention addresses.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-
-from django.db.models import Prefetch
 
 from action_plans.models import ActionPlan
 from interventions.models import (
@@ -22,6 +21,7 @@ from interventions.models import (
     Progress,
     ProgressStatus,
     ResultIndicator,
+    TargetValue,
 )
 from interventions.monitoring import Actual, Assessment, Status, assess, latest_by_year
 from interventions.selectors import accepted_targets
@@ -89,32 +89,45 @@ class PlanMonitoring:
 
 
 def _indicators(plan: ActionPlan) -> list[ResultIndicator]:
-    approved = Progress.objects.filter(status=ProgressStatus.APPROVED).only(
-        *("indicator_id", "status", "measured_on", "value", "sex", "age", "migratory_status")
-    )
     return list(
         ResultIndicator.objects.filter(intervention__plan=plan)
         .exclude(intervention__status=InterventionStatus.DROPPED)
         .select_related("sdg_indicator__target")
-        .prefetch_related("target_values", Prefetch("progress", queryset=approved))
         .order_by("pk")
     )
 
 
-def assess_indicator(indicator: ResultIndicator) -> AssessedIndicator:
-    """One indicator by the rule, from its prefetched target values and approved values."""
-    actuals = [
-        Actual(
-            item.measured_on,
-            item.value,
-            total=item.sex == item.age == item.migratory_status == TOTAL,
-        )
-        for item in indicator.progress.all()
-        if item.status == ProgressStatus.APPROVED  # only approved values count
-    ]
+def _targets(plan: ActionPlan) -> dict[int, list[tuple[int, Decimal]]]:
+    """The plan's target values by indicator: plain values, as a prefetch of hundreds of
+    indicators' rows costs more than their query."""
+    found: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    rows = TargetValue.objects.filter(indicator__intervention__plan=plan).values_list(
+        "indicator_id", "year", "value"
+    )
+    for indicator_id, year, value in rows:
+        found[indicator_id].append((year, value))
+    return found
+
+
+def _actuals(plan: ActionPlan) -> dict[int, list[Actual]]:
+    """The plan's approved values by indicator (only approved values count)."""
+    found: dict[int, list[Actual]] = defaultdict(list)
+    rows = Progress.objects.filter(
+        indicator__intervention__plan=plan, status=ProgressStatus.APPROVED
+    ).values_list("indicator_id", "measured_on", "value", "sex", "age", "migratory_status")
+    for indicator_id, measured_on, value, *groups in rows:
+        total = all(group == TOTAL for group in groups)
+        found[indicator_id].append(Actual(measured_on, value, total=total))
+    return found
+
+
+def assess_indicator(
+    indicator: ResultIndicator, targets: list[tuple[int, Decimal]], actuals: list[Actual]
+) -> AssessedIndicator:
+    """One indicator by the rule, given its target values and its approved values."""
     assessment = assess(
         baseline=(indicator.baseline_year, indicator.baseline_value),
-        targets=[(item.year, item.value) for item in indicator.target_values.all()],
+        targets=targets,
         actuals=actuals,
     )
     return AssessedIndicator(indicator, assessment, latest_by_year(actuals))
@@ -132,8 +145,9 @@ def plan_monitoring(plan: ActionPlan) -> PlanMonitoring:
         .order_by("title", "pk")
     }
     totals = Counts()
+    targets, actuals = _targets(plan), _actuals(plan)
     for indicator in _indicators(plan):
-        assessed = assess_indicator(indicator)
+        assessed = assess_indicator(indicator, targets[indicator.pk], actuals[indicator.pk])
         rollup = rollups[indicator.intervention_id]
         rollup.indicators.append(assessed)
         rollup.counts.add(assessed.status)
