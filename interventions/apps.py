@@ -26,5 +26,6 @@ class InterventionsConfig(AppConfig):
         for chapter in document.CHAPTERS:
             register_document_chapter(chapter)
         register_plan_tab(_("Interventions"), "intervention_list", order=40)
+        register_plan_tab(_("Monitoring"), "plan_monitoring", order=45)
         history.register()
         demo.register()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from interventions.views import interventions, library, progress, results
+from interventions.views import interventions, library, monitoring, progress, results
 
 urlpatterns = [
     path(
@@ -69,6 +69,7 @@ urlpatterns = [
         results.progress_remove,
         name="progress_remove",
     ),
+    path("plans/<int:pk>/monitoring/", monitoring.monitoring, name="plan_monitoring"),
     # progress reviewed by those who lead monitoring
     path("plans/<int:pk>/progress/review/", progress.review_list, name="progress_review_list"),
     path(

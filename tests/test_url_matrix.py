@@ -790,6 +790,9 @@ MATRIX: dict[str, Row] = {
         kwargs=_progress_kwargs, access=RECORDS_PROGRESS, foreign=_foreign_progress
     ),
     # progress reviewed by those who lead monitoring; corrected by those who submit it
+    "plan_monitoring": Row(
+        kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW), methods={"POST": display_only}
+    ),
     "progress_review_list": Row(
         kwargs=PLAN_A, access=REVIEWS_PROGRESS, methods={"POST": display_only}
     ),

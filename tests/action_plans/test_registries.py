@@ -36,6 +36,7 @@ TABS = [
     ("Targets", "prioritised_target_list"),
     ("Existing frameworks", "coherence_matrix"),
     ("Interventions", "intervention_list"),
+    ("Monitoring", "plan_monitoring"),
     ("Funding", "funding_overview"),
     ("Consultations", "consultation_list"),
     ("Validation", "plan_validation"),
