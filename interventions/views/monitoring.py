@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from action_plans.derived import derived
 from action_plans.permissions import PlanAction, plan_for_user_or_404
 from interventions.monitoring import STATUS_LABELS, rule_in_words
 from interventions.monitoring_chart import status_chart
@@ -19,7 +20,8 @@ from msd_planner.lib.types import UserRequest
 @require_GET
 def monitoring(request: UserRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
-    figures = plan_monitoring(access.plan)
+    # computed once per content revision: approving a value locks the plan's row
+    figures = derived(access.plan, "monitoring", plan_monitoring)
     return render(
         request,
         "interventions/monitoring.html",

@@ -79,7 +79,8 @@ def _approve(cast, progress: Progress) -> None:
     )
 
 
-def test_the_status_moves_when_a_value_is_approved(cast, indicator):
+def test_the_status_moves_when_a_value_is_approved(cast, indicator, derived_cache):
+    """With the figures kept per content revision, as in production."""
     assert _table(_page(cast), "monitoring-totals") == [["0", "0", "0", "1"]]
     assert "No approved value" in _page(cast)
 
