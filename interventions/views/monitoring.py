@@ -16,8 +16,8 @@ from msd_planner.lib.pagination import paginate
 from msd_planner.lib.types import UserRequest
 
 
-@login_required
 @require_GET
+@login_required
 def monitoring(request: UserRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
     # computed once per content revision: approving a value locks the plan's row

@@ -66,8 +66,8 @@ def _results_url(pk: int, progress: Progress) -> str:
     )
 
 
-@login_required
 @require_GET
+@login_required
 def review_list(request: UserRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PROGRESS_REVIEW)
     form = ProgressFilterForm(request.GET or None, plan=access.plan)

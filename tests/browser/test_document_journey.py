@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from action_plans import workflow
-from action_plans.models import ActionPlan, DocumentEdition, PlanDocument
+from action_plans.models import ActionPlan, DocumentEdition, DocumentFormat, PlanDocument
 from governance.models import User
 from tests.action_plans.test_documents import _redis_reachable
 from tests.browser.test_catalogue_journey import _sign_in
@@ -51,7 +51,9 @@ def test_the_coordinator_adopts_and_watches_the_pdf_become_ready(page, settings,
     finally:
         app.conf.task_always_eager = True
     document = PlanDocument.objects.get(
-        version=workflow.official_version(plan), edition=DocumentEdition.OFFICIAL
+        version=workflow.official_version(plan),
+        edition=DocumentEdition.OFFICIAL,
+        format=DocumentFormat.PDF,
     )
     content = open(path, "rb").read()  # noqa: SIM115 - read once
     assert content.startswith(b"%PDF")
