@@ -3,9 +3,10 @@ once in ``interventions.monitoring``, rolled up per intervention, per prioritise
 and per lead organisation. Whoever sees the plan sees it."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponseNotAllowed
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods
 
 from action_plans.derived import derived
 from action_plans.permissions import PlanAction, plan_for_user_or_404
@@ -16,9 +17,11 @@ from msd_planner.lib.pagination import paginate
 from msd_planner.lib.types import UserRequest
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @login_required
-def monitoring(request: UserRequest, pk: int) -> HttpResponse:
+def monitoring(request: UserRequest, pk: int) -> HttpResponseBase:
+    if request.method != "GET":  # a report; signed out, the sign-in page comes first
+        return HttpResponseNotAllowed(["GET"])
     access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
     # computed once per content revision: approving a value locks the plan's row
     figures = derived(access.plan, "monitoring", plan_monitoring)

@@ -24,7 +24,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from action_plans.models import AGENDA_END_YEAR, AGENDA_START_YEAR
 from action_plans.permissions import (
@@ -66,9 +66,11 @@ def _results_url(pk: int, progress: Progress) -> str:
     )
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @login_required
-def review_list(request: UserRequest, pk: int) -> HttpResponse:
+def review_list(request: UserRequest, pk: int) -> HttpResponseBase:
+    if request.method != "GET":  # a list; signed out, the sign-in page comes first
+        return HttpResponseNotAllowed(["GET"])
     access = plan_for_user_or_404(request.user, pk, PROGRESS_REVIEW)
     form = ProgressFilterForm(request.GET or None, plan=access.plan)
     organisation = form.cleaned_data.get("organisation") if form.is_valid() else None
