@@ -95,10 +95,15 @@ def _state_url(pk: int, version: PlanVersion, edition: str, document_format: str
     return url if edition == DocumentEdition.OFFICIAL else f"{url}?edition={edition}"
 
 
-def _download(document: PlanDocument | None, state_url: str) -> HttpResponseBase:
+def download(document: PlanDocument | None, state_url: str) -> HttpResponseBase:
     """The file, or its state page while it is not ready."""
     if document is None or document.status != DocumentStatus.READY or not document.file:
         return redirect(state_url)
+    return serve_file(document)
+
+
+def serve_file(document: PlanDocument) -> FileResponse:
+    """The document's file as an attachment, never cached by the browser or a proxy."""
     name = (document.file.name or "").rsplit("/", 1)[-1]
     response = FileResponse(document.file.open("rb"), as_attachment=True, filename=name)
     response["Content-Type"] = document.content_type
@@ -135,7 +140,7 @@ def version_document(
                 request, _("The document is queued; this page shows when it is ready.")
             )
         return redirect(_state_url(pk, version, edition, document_format))
-    return _download(
+    return download(
         document_of(version, edition, document_format),
         _state_url(pk, version, edition, document_format),
     )
@@ -172,7 +177,7 @@ def plan_preview(request: HttpRequest, pk: int) -> HttpResponseBase:
         document_request(plan=access.plan, version=None)
         tell_if_not_queued(request, access.plan)
         return redirect("plan_preview_state", pk)
-    return _download(
+    return download(
         selectors.plan_preview_document(access.plan),
         reverse("plan_preview_state", args=[pk]),
     )

@@ -1,6 +1,6 @@
 """The plan as a document: a version's PDF (from its snapshot, never the live rows), the
-coordinators' preview of the draft, and a version's Word document, rendered by a
-background job.
+coordinators' preview of the draft, a version's Word document, and the plan's annual
+reports (``action_plans.reports``), rendered by a background job.
 
 ``document_request`` records that a document is wanted and queues the job after commit;
 ``document_render`` is what the job does: it takes the document's row, skips work already
@@ -36,6 +36,7 @@ from action_plans.models import (
     PlanVersion,
 )
 from action_plans.pdf import html_to_pdf
+from action_plans.reports import REPORT_FORMATS, report_html, report_title
 from action_plans.snapshot import build_snapshot, named
 from action_plans.word import html_to_docx
 
@@ -62,7 +63,9 @@ def document_request(
         if document.status == DocumentStatus.READY:
             return document
     else:
-        document, _created = PlanDocument.objects.get_or_create(plan=plan, version=None)
+        document, _created = PlanDocument.objects.get_or_create(
+            plan=plan, version=None, year=None, format=DocumentFormat.PDF
+        )
     PlanDocument.objects.filter(pk=document.pk).update(
         status=DocumentStatus.QUEUED,
         error="",
@@ -72,6 +75,27 @@ def document_request(
     )
     document.refresh_from_db()
     # robust: a failing callback before it (an email) does not keep the job from the queue
+    transaction.on_commit(lambda: document_queue(document.pk), robust=True)
+    return document
+
+
+def report_request(*, plan: ActionPlan, year: int, format: str) -> PlanDocument:
+    """Want the plan's annual report of ``year`` in ``format`` made (again): queued now,
+    handed to the broker after commit and rendered by a worker. The file made before
+    stays downloadable until the new one replaces it."""
+    if format not in REPORT_FORMATS:
+        raise ValueError(f"no annual report in {format}")
+    document, _created = PlanDocument.objects.get_or_create(
+        plan=plan, year=year, format=format, version=None
+    )
+    PlanDocument.objects.filter(pk=document.pk).update(
+        status=DocumentStatus.QUEUED,
+        error="",
+        requested_at=timezone.now(),
+        handed_over_at=None,
+        queue_error="",
+    )
+    document.refresh_from_db()
     transaction.on_commit(lambda: document_queue(document.pk), robust=True)
     return document
 
@@ -130,6 +154,9 @@ def documents_requeue_stuck(*, older_than: timedelta) -> list[int]:
 
 
 def _file_name(document: PlanDocument) -> str:
+    if document.year is not None:
+        which = f"annual-report-{document.year}"
+        return f"plan-documents/plan-{document.plan_id}-{which}.{document.format}"
     which = f"v{document.version.number}" if document.version else "draft-preview"
     if document.for_validation:
         which += "-for-validation"
@@ -253,7 +280,10 @@ def document_context(document: PlanDocument) -> dict[str, Any]:
 
 def document_html(document: PlanDocument) -> str:
     """The document's HTML, in the plan's language: its headings, dates, numbers,
-    charts, and the snapshot's coded values (``named``); what users typed reads as typed."""
+    charts, and the snapshot's coded values (``named``); what users typed reads as typed.
+    An annual report's is the report's (``action_plans.reports``)."""
+    if document.year is not None:
+        return report_html(document)
     with translation.override(document.plan.language):
         return render_to_string("action_plans/pdf/document.html", document_context(document))
 
@@ -262,6 +292,10 @@ def document_word(document: PlanDocument, html: str) -> bytes:
     """The Word document made of the document's HTML (the PDF's), titled with the plan's
     title as frozen in the version and the version's number, in the plan's language."""
     plan, version = document.plan, document.version
+    if document.year is not None:
+        with translation.override(plan.language):
+            title = report_title(plan, document.year)
+            return html_to_docx(html, title=title, language=plan.language)
     if version is None:
         raise ValueError("a Word document is made of a version, not of the draft")
     frozen_title = version.snapshot.content["plan"]["title"]

@@ -453,6 +453,38 @@ def snapshot_records(
     return [record for record in records if kind is None or record["kind"] == kind]
 
 
+# --- chapters of the annual report ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportChapter:
+    """A chapter of the plan's annual report, owned by the app whose records it shows.
+
+    Unlike a version's document, the report tells of the plan as it stands when it is
+    made: ``context(plan, year)`` reads the live rows (only approved progress, counted
+    funds) as at the end of ``year``, where the app keeps dates; ``template`` lays it out
+    as the inside of a ``<section class="chapter">`` under the heading ``title``, and
+    receives ``plan`` and ``year`` too. The same HTML makes the PDF and the Word document.
+    """
+
+    anchor: str
+    title: Any
+    order: int
+    template: str
+    context: Callable[[ActionPlan, int], dict[str, Any]]
+
+
+_report_chapters: dict[str, ReportChapter] = {}
+
+
+def register_report_chapter(chapter: ReportChapter) -> None:
+    _report_chapters[chapter.anchor] = chapter
+
+
+def report_chapters() -> list[ReportChapter]:
+    return sorted(_report_chapters.values(), key=lambda chapter: chapter.order)
+
+
 # --- tabs of a plan's pages ------------------------------------------------------------------
 
 

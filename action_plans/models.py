@@ -462,8 +462,9 @@ class PlanDocument(models.Model):
     """A plan's PDF: per version, the edition given for validation and the official one
     (what leaves the building), or the coordinators' preview of the draft (one per plan,
     replaced on each request); and the official edition of a version as a Word document.
-    Rendered by a background job; the file is kept through Django's storage API with its
-    checksum."""
+    Or the plan's annual report for a year (``year`` set, no version), in PDF and in Word,
+    made again on each request. Rendered by a background job; the file is kept through
+    Django's storage API with its checksum."""
 
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="documents")
     version = models.ForeignKey(
@@ -478,6 +479,8 @@ class PlanDocument(models.Model):
     format = models.CharField(
         _("format"), max_length=8, choices=DocumentFormat.choices, default=DocumentFormat.PDF
     )
+    # The year an annual report tells of (empty: the plan's own document).
+    year = models.PositiveSmallIntegerField(_("year reported on"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=DocumentStatus.choices, default=DocumentStatus.QUEUED
     )
@@ -500,7 +503,7 @@ class PlanDocument(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "format"],
-                condition=models.Q(version__isnull=True),
+                condition=models.Q(version__isnull=True, year__isnull=True),
                 name="plan_document_one_preview_per_format",
                 violation_error_message=_("The plan already has a preview."),
             ),
@@ -522,14 +525,34 @@ class PlanDocument(models.Model):
                 name="plan_document_format_known",
                 violation_error_message=_("Choose one of the listed formats."),
             ),
-            # A Word document is made of a frozen version's official edition only: no
-            # preview of the draft, no edition for validation (the signatories' PDF).
+            models.UniqueConstraint(
+                fields=["plan", "year", "format"],
+                condition=models.Q(year__isnull=False),
+                name="plan_document_one_report_per_year_format",
+                violation_error_message=_(
+                    "The plan already has its annual report for this year in this format."
+                ),
+            ),
+            # An annual report tells of the plan as it is, not of a version.
+            models.CheckConstraint(
+                condition=models.Q(year__isnull=True)
+                | models.Q(version__isnull=True, edition=DocumentEdition.OFFICIAL),
+                name="plan_document_report_of_the_plan",
+                violation_error_message=_(
+                    "An annual report is made of the plan, not of a version."
+                ),
+            ),
+            # A Word document is made of a frozen version's official edition, or is an
+            # annual report: no preview of the draft, no edition for validation (the
+            # signatories' PDF).
             models.CheckConstraint(
                 condition=models.Q(format=DocumentFormat.PDF)
-                | models.Q(version__isnull=False, edition=DocumentEdition.OFFICIAL),
+                | models.Q(version__isnull=False, edition=DocumentEdition.OFFICIAL)
+                | models.Q(year__isnull=False),
                 name="plan_document_word_of_an_official_version",
                 violation_error_message=_(
-                    "Only the official edition of a version is made as a Word document."
+                    "Only the official edition of a version, or an annual report, is made as "
+                    "a Word document."
                 ),
             ),
             models.CheckConstraint(
@@ -540,11 +563,17 @@ class PlanDocument(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.year is not None:
+            return f"{self.plan} {self.year}"
         return f"{self.plan} {self.version or 'preview'}"
 
     @property
     def is_preview(self) -> bool:
-        return self.version_id is None
+        return self.version_id is None and self.year is None
+
+    @property
+    def is_annual_report(self) -> bool:
+        return self.year is not None
 
     @property
     def not_queued(self) -> bool:

@@ -189,4 +189,4 @@ def plan_transitions(plan: ActionPlan, *, limit: int) -> QuerySet[PlanTransition
 
 def plan_preview_document(plan: ActionPlan) -> PlanDocument | None:
     """The draft's preview PDF (a document of no version), if one was asked for."""
-    return PlanDocument.objects.filter(plan=plan, version=None).first()
+    return PlanDocument.objects.filter(plan=plan, version=None, year=None).first()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from action_plans import document_views, validation_views, views
+from action_plans import document_views, report_views, validation_views, views
 from action_plans.models import DocumentFormat
 
 urlpatterns = [
@@ -10,6 +10,13 @@ urlpatterns = [
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
     path("plans/<int:pk>/history/", views.plan_history, name="plan_history"),
+    # Beside monitoring, under its tab.
+    path("plans/<int:pk>/monitoring/reports/", report_views.plan_reports, name="plan_reports"),
+    path(
+        "plans/<int:pk>/monitoring/reports/<int:year>.<str:document_format>",
+        report_views.plan_report,
+        name="plan_report",
+    ),
     path("plans/<int:pk>/validation/", validation_views.plan_validation, name="plan_validation"),
     path("plans/<int:pk>/validation/submit/", validation_views.plan_submit, name="plan_submit"),
     path(

@@ -15,9 +15,20 @@ class FundingConfig(AppConfig):
             register_plan_tab,
             register_readiness_check,
             register_record_links,
+            register_report_chapter,
             register_snapshot_section,
         )
-        from funding import demo, document, history, links, readiness, rules, services, snapshot  # noqa: F401 (rules declare)
+        from funding import (
+            demo,
+            document,
+            history,
+            links,
+            readiness,
+            report,
+            rules,  # noqa: F401 (rules declare)
+            services,
+            snapshot,
+        )
 
         register_plan_change_check(services.base_currency_kept)
         register_participant_leaving_check(services.local_actor_still_funded)
@@ -27,6 +38,7 @@ class FundingConfig(AppConfig):
         register_record_links("intervention", links.intervention_links)
         for chapter in document.CHAPTERS:
             register_document_chapter(chapter)
+        register_report_chapter(report.CHAPTER)
         register_plan_tab(_("Funding"), "funding_overview", order=50, under="/funding/")
         history.register()
         demo.register()

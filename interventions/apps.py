@@ -14,9 +14,19 @@ class InterventionsConfig(AppConfig):
             register_plan_change_check,
             register_plan_tab,
             register_readiness_check,
+            register_report_chapter,
             register_snapshot_section,
         )
-        from interventions import demo, document, history, readiness, rules, services, snapshot  # noqa: F401 (rules declare)
+        from interventions import (
+            demo,
+            document,
+            history,
+            readiness,
+            report,
+            rules,  # noqa: F401 (rules declare)
+            services,
+            snapshot,
+        )
 
         register_plan_change_check(services.interventions_within_plan_period)
         register_participant_leaving_check(services.participant_still_needed)
@@ -25,7 +35,8 @@ class InterventionsConfig(AppConfig):
         register_snapshot_section(snapshot.SECTION)
         for chapter in document.CHAPTERS:
             register_document_chapter(chapter)
+        register_report_chapter(report.CHAPTER)
         register_plan_tab(_("Interventions"), "intervention_list", order=40)
-        register_plan_tab(_("Monitoring"), "plan_monitoring", order=45)
+        register_plan_tab(_("Monitoring"), "plan_monitoring", order=45, under="/monitoring/")
         history.register()
         demo.register()

@@ -10,6 +10,7 @@ prioritised target its intervention addresses.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from action_plans.models import ActionPlan
@@ -52,6 +53,7 @@ class AssessedIndicator:
     indicator: ResultIndicator
     assessment: Assessment
     by_year: dict[int, Actual]  # the latest approved total of each year
+    targets: dict[int, Decimal] = field(default_factory=dict)  # the target of each year
 
     @property
     def status(self) -> Status:
@@ -109,12 +111,18 @@ def _targets(plan: ActionPlan) -> dict[int, list[tuple[int, Decimal]]]:
     return found
 
 
-def _actuals(plan: ActionPlan) -> dict[int, list[Actual]]:
-    """The plan's approved values by indicator (only approved values count)."""
+def _actuals(plan: ActionPlan, until: date | None = None) -> dict[int, list[Actual]]:
+    """The plan's approved values by indicator (only approved values count), measured
+    up to ``until`` if given."""
     found: dict[int, list[Actual]] = defaultdict(list)
-    rows = Progress.objects.filter(
+    approved = Progress.objects.filter(
         indicator__intervention__plan=plan, status=ProgressStatus.APPROVED
-    ).values_list("indicator_id", "measured_on", "value", "sex", "age", "migratory_status")
+    )
+    if until is not None:
+        approved = approved.filter(measured_on__lte=until)
+    rows = approved.values_list(
+        "indicator_id", "measured_on", "value", "sex", "age", "migratory_status"
+    )
     for indicator_id, measured_on, value, *groups in rows:
         total = all(group == TOTAL for group in groups)
         found[indicator_id].append(Actual(measured_on, value, total=total))
@@ -130,13 +138,14 @@ def assess_indicator(
         targets=targets,
         actuals=actuals,
     )
-    return AssessedIndicator(indicator, assessment, latest_by_year(actuals))
+    return AssessedIndicator(indicator, assessment, latest_by_year(actuals), dict(targets))
 
 
-def plan_monitoring(plan: ActionPlan) -> PlanMonitoring:
+def plan_monitoring(plan: ActionPlan, until: date | None = None) -> PlanMonitoring:
     """The plan's indicators assessed, and their statuses counted in total, per
     intervention (by title), per prioritised target (in the official order) and per lead
-    organisation (by name)."""
+    organisation (by name); as they stood on ``until`` (the values measured by then) if
+    given."""
     rollups = {
         intervention.pk: InterventionRollup(intervention)
         for intervention in Intervention.objects.filter(plan=plan)
@@ -145,7 +154,7 @@ def plan_monitoring(plan: ActionPlan) -> PlanMonitoring:
         .order_by("title", "pk")
     }
     totals = Counts()
-    targets, actuals = _targets(plan), _actuals(plan)
+    targets, actuals = _targets(plan), _actuals(plan, until)
     for indicator in _indicators(plan):
         assessed = assess_indicator(indicator, targets[indicator.pk], actuals[indicator.pk])
         rollup = rollups[indicator.intervention_id]

@@ -599,6 +599,17 @@ def _version_kwargs(cast: Cast) -> dict:
     return {"pk": cast.plan_a.pk, "version_pk": _version(cast).pk}
 
 
+def _report_kwargs(cast: Cast) -> dict:
+    """This year's report of plan A, once adopted (its version 1.0, since superseded)."""
+    from django.utils import timezone
+
+    version = _version(cast)
+    version.status, version.adoption_reference = "superseded", "Decree 1"
+    version.adoption_date = timezone.localdate()
+    version.save()
+    return {"pk": cast.plan_a.pk, "year": version.adoption_date.year, "document_format": "pdf"}
+
+
 def _foreign_version(cast: Cast) -> list[dict]:
     return [{"pk": cast.plan_a.pk, "version_pk": _version(cast, cast.plan_b).pk}]
 
@@ -845,6 +856,15 @@ MATRIX: dict[str, Row] = {
         kwargs=_version_kwargs, access=on_plan_a(PlanAction.VIEW), foreign=_foreign_version
     ),
     "plan_preview": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.CHANGE)),
+    # the annual reports: read by whoever sees the plan, made by those who lead monitoring
+    "plan_reports": Row(
+        kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW), methods={"POST": display_only}
+    ),
+    "plan_report": Row(
+        kwargs=_report_kwargs,
+        access=on_plan_a(PlanAction.VIEW),
+        methods={"POST": on_plan_a(PlanAction.MONITOR)},
+    ),
     "plan_preview_state": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.CHANGE)),
     # funding
     "funding_overview": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW)),
