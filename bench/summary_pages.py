@@ -6,7 +6,8 @@ Run: .venv/bin/python bench/summary_pages.py [--sizes 1,10] [--scale F] [--only 
          .venv/bin/python bench/summary_pages.py --sizes 1 --only pages
      (PostgreSQL for the load run: gunicorn serves the bench's own database,
      <that database's name>_summary_<size>, dropped at the end. --scale 0.1 builds a tenth
-     of each size, for a quick run; --only takes pages, load, pdf or several, comma-separated.)
+     of each size, for a quick run; --only takes pages, load, pdf, report or several,
+     comma-separated.)
 
 For each size, builds the large plan of bench/large_plan.py (1×: 300 interventions, 1,000
 commitments; 10×: 3,000 and 10,000), freezes it as version 1.0, changes one intervention in
@@ -15,7 +16,8 @@ then prints, for the plan's coordinator:
 
 * pages: for each summary page (overview, validation, a version's page of records, the
   comparisons 1.0 ↔ draft and 1.0 ↔ 1.1, funding overview, an intervention's funding,
-  history, the progress form, the XLSX and CSV exports) its queries, the median and 95th
+  history, the progress form, monitoring, the progress review list, the annual reports
+  page, the XLSX and CSV exports) its queries, the median and 95th
   percentile wall time and the median CPU time of this process (the database's work is
   the difference), its size plain and gzip-compressed (an HTML page over 100 KB
   compressed is marked), and its floor: its own template rendered alone with the
@@ -30,7 +32,10 @@ then prints, for the plan's coordinator:
   of all but editors), opening a mix of the plan's pages for --seconds: p50, p95, p99,
   requests per second, errors, gunicorn's CPU per request, this machine's CPUs and load;
 * pdf (first size only): version 1.0's PDF, the whole job against WeasyPrint alone on the
-  same HTML, interleaved in fresh processes (bench/pdf.py): pages/s, peak memory, ratio.
+  same HTML, interleaved in fresh processes (bench/pdf.py): pages/s, peak memory, ratio;
+* report (each size): the monitoring figures computed cold (what the monitoring page does
+  once per content revision), and this year's annual report: its HTML (queries, time,
+  size), its PDF (pages, time) and its Word document (time, size), in this process.
 """
 
 import os
@@ -59,7 +64,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher  # noqa: E402
 from django.contrib.staticfiles.finders import get_finders  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import override_settings  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_otp.oath import TOTP  # noqa: E402
@@ -91,7 +96,7 @@ from interventions.models import Intervention, ResultIndicator  # noqa: E402
 from interventions.services import intervention_update  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-PARTS = ("pages", "load", "pdf")
+PARTS = ("pages", "load", "pdf", "report")
 CHANGED_EVERY = 20  # one intervention in so many changes between versions
 HEAVY_KB = 100  # no HTML page should weigh more, compressed
 SLOW_QUERY_MS = 100  # a page's slowest query is shown from this long
@@ -99,7 +104,7 @@ USERS = (10, 50)
 LOAD_ROLES = ("coordinator", "editor", "signatory", "admin")
 ARGUMENTS = {
     "sizes": {"default": "1,10", "help": "plan sizes, times the large plan (default 1,10)"},
-    "only": {"default": ",".join(PARTS), "help": "parts to run: pages, load, pdf"},
+    "only": {"default": ",".join(PARTS), "help": "parts to run: pages, load, pdf, report"},
     "repeat": {"type": int, "default": 10, "help": "requests timed per page (default 10)"},
     "seconds": {"type": int, "default": 30, "help": "length of each load run (default 30)"},
     "workers": {
@@ -179,6 +184,9 @@ def summary_pages(bench: Bench) -> list[tuple[str, str]]:
             "progress form",
             reverse("progress_submit", args=[pk, intervention.pk, indicator.pk]),
         ),
+        ("monitoring", reverse("plan_monitoring", args=[pk])),
+        ("progress review list", reverse("progress_review_list", args=[pk])),
+        ("annual reports", reverse("plan_reports", args=[pk])),
         ("XLSX export", reverse(export, kwargs={"pk": pk, "file_format": "xlsx"})),
         ("CSV export", reverse(export, kwargs={"pk": pk, "file_format": "csv"})),
     ]
@@ -468,6 +476,47 @@ def run_pdf(bench: Bench) -> None:
         measure("large plan", document.pk)
 
 
+# --- the annual report ------------------------------------------------------------------------
+
+
+def run_report(bench: Bench) -> None:
+    from action_plans.documents import document_html, document_word
+    from action_plans.models import DocumentFormat
+    from action_plans.pdf import html_to_pdf
+    from interventions.monitoring_figures import plan_monitoring
+
+    plan = bench.large.plan
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        figures = plan_monitoring(plan)
+        cold = time.perf_counter() - started
+    print(
+        f"\nmonitoring figures, cold: {figures.totals.total} indicators in "
+        f"{len(figures.interventions)} interventions, {len(queries)} queries, "
+        f"{cold * 1000:.0f} ms"
+    )
+    year = timezone.localdate().year
+    report = PlanDocument(plan=plan, year=year, format=DocumentFormat.PDF)
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        html = document_html(report)
+        made = time.perf_counter() - started
+    print(
+        f"annual report {year}: HTML {len(html) / 1024:.0f} KB in {made * 1000:.0f} ms, "
+        f"{len(queries)} queries"
+    )
+    started = time.perf_counter()
+    pdf, pages, _refused = html_to_pdf(html)
+    rendered = time.perf_counter() - started
+    print(
+        f"  PDF: {pages} pages, {len(pdf) / 1024:.0f} KB in {rendered:.1f} s "
+        f"({pages / rendered:.1f} pages/s)"
+    )
+    started = time.perf_counter()
+    word = document_word(PlanDocument(plan=plan, year=year, format=DocumentFormat.DOCX), html)
+    print(f"  Word: {len(word) / 1024:.0f} KB in {time.perf_counter() - started:.1f} s")
+
+
 def main() -> None:
     options = arguments(__doc__, **ARGUMENTS)
     sizes = [int(size) for size in options.sizes.split(",")]
@@ -495,6 +544,8 @@ def main() -> None:
                 run_load(bench, options.seconds, options.workers)
             if size == sizes[0] and "pdf" in parts:
                 run_pdf(bench)
+            if "report" in parts:
+                run_report(bench)
     if len(by_size) > 1:
         print_growth(by_size)
 
