@@ -62,6 +62,8 @@ def test_working_pages_have_no_serious_accessibility_violations(page):
             f"/plans/{plan.pk}/interventions/{intervention.pk}/indicators/add/",
             f"/plans/{plan.pk}/interventions/{intervention.pk}/indicators/{indicator.pk}/",
             f"/plans/{plan.pk}/interventions/{intervention.pk}/indicators/{indicator.pk}/progress/",
+            f"/plans/{plan.pk}/monitoring/",
+            f"/plans/{plan.pk}/monitoring/reports/",
             f"/plans/{plan.pk}/funding/",
             f"/plans/{plan.pk}/funding/interventions/",
             f"/plans/{plan.pk}/funding/sources/",

@@ -59,3 +59,51 @@ def test_the_coordinator_adopts_and_watches_the_pdf_become_ready(page, settings,
     assert content.startswith(b"%PDF")
     assert hashlib.sha256(content).hexdigest() == document.checksum
     assert download.value.suggested_filename == f"plan-{plan.pk}-v2.0.pdf"
+
+
+def test_the_monitoring_lead_makes_the_annual_report_and_a_viewer_downloads_it(
+    page, settings, tmp_path
+):
+    """From the Monitoring tab to the annual report: asked for, made by a real worker
+    while the page watches, then downloaded in PDF and Word by a member who only sees."""
+    from celery.contrib.testing.worker import start_worker
+
+    from msd_planner.celery import app
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("load_demo")
+    plan = ActionPlan.objects.get(level="national")
+    year = timezone.localdate().year
+
+    app.conf.task_always_eager = False
+    try:
+        _sign_in(page, "stats.editor")
+        page.goto(f"/plans/{plan.pk}/monitoring/")
+        page.get_by_role("link", name="Annual reports, in PDF and Word").click()
+        reports = page.locator("#annual-reports")
+        row = reports.get_by_role("row", name=str(year))
+        for cell in (0, 1):  # PDF, then Word
+            make = row.get_by_role("cell").nth(cell).get_by_role("button", name="Make the report")
+            make.click()
+        expect(reports).to_contain_text("Queued")  # no worker yet: the click did not wait
+        with start_worker(app, perform_ping_check=False, shutdown_timeout=30):
+            for kind in ("PDF", "Word"):
+                expect(
+                    page.get_by_role("link", name=f"Download the report of {year} ({kind})")
+                ).to_be_visible(timeout=60_000)  # htmx polled it
+    finally:
+        app.conf.task_always_eager = True
+
+    page.context.clear_cookies()
+    _sign_in(page, "viewer")
+    page.goto(f"/plans/{plan.pk}/monitoring/reports/")
+    expect(page.get_by_role("button", name="Make the report")).to_have_count(0)
+    for kind, extension in (("PDF", "pdf"), ("Word", "docx")):
+        with page.expect_download() as download:
+            page.get_by_role("link", name=f"Download the report of {year} ({kind})").click()
+        document = PlanDocument.objects.get(plan=plan, year=year, format=extension)
+        content = open(download.value.path(), "rb").read()  # noqa: SIM115 - read once
+        assert hashlib.sha256(content).hexdigest() == document.checksum
+        assert download.value.suggested_filename == (
+            f"plan-{plan.pk}-annual-report-{year}.{extension}"
+        )
