@@ -12,7 +12,8 @@ page compute afresh. A revision is random, so a write rolled back or a database 
 never brings back a key once used.
 
 Derive only from the plan's rows and what its writes lock: a figure that also reads the
-clock, or records written without the plan's lock, would outlive their change.
+clock, or records written without the plan's lock, would outlive their change. A figure
+that reads today's date says so (``per_day``): it is then kept for the day only.
 """
 
 import logging
@@ -23,6 +24,7 @@ from typing import TypeVar, cast
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from action_plans.jobs import NotQueued, hand_over
@@ -38,11 +40,15 @@ KEPT_FOR = 24 * 60 * 60
 _MISSING = object()
 
 
-def derived_key(plan: ActionPlan, name: str, *, per_language: bool = True) -> str:
+def derived_key(
+    plan: ActionPlan, name: str, *, per_language: bool = True, per_day: bool = False
+) -> str:
     """The cache key of the figure ``name`` of ``plan`` at its content revision (and in
-    the active language, for figures that hold words)."""
+    the active language, for figures that hold words; on today's date, for figures that
+    read it)."""
     language = f":{get_language()}" if per_language else ""
-    return f"plan-derived:{name}:{plan.pk}:{plan.content_revision}{language}"
+    day = f":{timezone.localdate().isoformat()}" if per_day else ""
+    return f"plan-derived:{name}:{plan.pk}:{plan.content_revision}{language}{day}"
 
 
 def derived(
@@ -51,12 +57,15 @@ def derived(
     compute: Callable[[ActionPlan], T],
     *,
     per_language: bool = True,
+    per_day: bool = False,
 ) -> T:
     """``compute(plan)``, computed once per content revision of ``plan``: ``name`` names
     what it computes, ``per_language`` says whether its result holds words (then it is
-    kept per language). ``plan`` must have been read for this request (its revision is the
-    key): pass the plan a view was given, never one read before a write."""
-    key = derived_key(plan, name, per_language=per_language)
+    kept per language), ``per_day`` whether it reads today's date (then it is kept per
+    day: what is overdue changes with the date alone). ``plan`` must have been read for
+    this request (its revision is the key): pass the plan a view was given, never one
+    read before a write."""
+    key = derived_key(plan, name, per_language=per_language, per_day=per_day)
     cache = caches["derived"]
     found = cache.get(key, _MISSING)
     if found is not _MISSING:

@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from action_plans.models import ActionPlan
+from action_plans.policy import PlanAction
 from msd_planner.lib.formatting import number
 
 PlanChangeCheck = Callable[[ActionPlan, list[str]], None]
@@ -384,13 +385,21 @@ def snapshot_sections() -> list[SnapshotSection]:
 
 @dataclass(frozen=True)
 class DashboardFact:
-    """A count or figure on the plan's overview page, linking to where it comes from."""
+    """A count or figure on the plan's overview page, linking to where it comes from.
+    ``shown_to``: the action a reader must hold on the plan to see it (those who review
+    what it counts); None, whoever sees the plan. The facts are computed once for all
+    readers and kept (``action_plans.derived``); who sees which is decided per reader."""
 
     label: str
     value: str
     url: str
     order: int = 0
     detail: str = ""
+    shown_to: PlanAction | None = None
+
+    def shown(self, actions: Iterable[PlanAction]) -> bool:
+        """Whether a reader holding ``actions`` on the plan sees the fact."""
+        return self.shown_to is None or self.shown_to in actions
 
 
 DashboardFacts = Callable[[ActionPlan], list[DashboardFact]]
@@ -400,7 +409,8 @@ _dashboard_facts: list[DashboardFacts] = []
 
 def register_dashboard_facts(facts: DashboardFacts) -> DashboardFacts:
     """``facts(plan)`` returns the app's facts for the overview (a fixed number of
-    queries, however large the plan)."""
+    queries, however large the plan). They may depend on today's date (what is overdue):
+    the overview keeps them per day as well as per content revision."""
     if facts not in _dashboard_facts:
         _dashboard_facts.append(facts)
     return facts

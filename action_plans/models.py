@@ -404,6 +404,7 @@ class NotificationEvent(models.TextChoices):
     VALIDATED = "validated", _("Validated")
     ADOPTED = "adopted", _("Adopted")
     SIGNATURE_AWAITED = "signature_awaited", _("Signature awaited")
+    REPORTING_DUE = "reporting_due", _("Reporting due")
 
 
 class Notification(models.Model):

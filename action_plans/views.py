@@ -49,7 +49,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             **access.context,
             "next_step": workflow.next_step(plan, request.user, access.actions, readiness),
             "readiness": readiness,
-            "facts": workflow.plan_facts(plan),
+            "facts": workflow.plan_facts_shown(plan, access.actions),
             "official": workflow.official_version(plan),
             "open_version": workflow.open_version(plan),
             "recent": workflow.recent_changes(plan),

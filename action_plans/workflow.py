@@ -142,8 +142,15 @@ class RevisionChanges:
 
 def plan_facts(plan: ActionPlan) -> list[DashboardFact]:
     """The counts and figures of the plan's overview, every app's (``dashboard_facts``),
-    computed once per content revision and language."""
-    return derived(plan, "dashboard_facts", dashboard_facts)
+    computed once per content revision, language and day (what is overdue changes with
+    the date), for every reader."""
+    return derived(plan, "dashboard_facts", dashboard_facts, per_day=True)
+
+
+def plan_facts_shown(plan: ActionPlan, actions: Iterable[PlanAction]) -> list[DashboardFact]:
+    """The facts of the overview a reader holding ``actions`` on the plan sees."""
+    actions = frozenset(actions)
+    return [fact for fact in plan_facts(plan) if fact.shown(actions)]
 
 
 def recent_changes(plan: ActionPlan) -> list[ChangeEntry]:

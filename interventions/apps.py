@@ -11,6 +11,7 @@ class InterventionsConfig(AppConfig):
             register_dashboard_facts,
             register_document_chapter,
             register_participant_leaving_check,
+            register_periodic_job,
             register_plan_change_check,
             register_plan_tab,
             register_readiness_check,
@@ -40,3 +41,9 @@ class InterventionsConfig(AppConfig):
         register_plan_tab(_("Monitoring"), "plan_monitoring", order=45, under="/monitoring/")
         history.register()
         demo.register()
+        # Hourly: each organisation is reminded once per quarter, whenever the job runs.
+        register_periodic_job(
+            "remind-reporting-organisations",
+            "interventions.tasks.remind_reporting_organisations",
+            60 * 60.0,
+        )

@@ -524,3 +524,41 @@ def quarter_of(day) -> tuple[int, int]:
 
 def quarter_label(year: int, quarter: int) -> str:
     return f"{year} Q{quarter}"
+
+
+class ProgressReminder(models.Model):
+    """That the editors and coordinators of an organisation were reminded of the values
+    they still owe a monitored plan for a quarter: once per quarter, whatever the job's
+    frequency."""
+
+    plan = models.ForeignKey(
+        "action_plans.ActionPlan", on_delete=models.CASCADE, related_name="progress_reminders"
+    )
+    organisation = models.ForeignKey(
+        "governance.Organisation", on_delete=models.CASCADE, related_name="progress_reminders"
+    )
+    period_year = models.PositiveSmallIntegerField(_("year"))
+    period_quarter = models.PositiveSmallIntegerField(_("quarter"))
+    reminded_at = models.DateTimeField(_("reminded"))
+
+    class Meta:
+        verbose_name = _("progress reminder")
+        verbose_name_plural = _("progress reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "organisation", "period_year", "period_quarter"],
+                name="progress_reminder_once_a_quarter",
+                violation_error_message=_(
+                    "This organisation was already reminded of this quarter's values."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_quarter__gte=1, period_quarter__lte=4),
+                name="progress_reminder_quarter_known",
+                violation_error_message=_("A quarter is numbered 1 to 4."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        period = quarter_label(self.period_year, self.period_quarter)
+        return f"{self.organisation} reminded of {period}"

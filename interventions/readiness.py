@@ -4,12 +4,16 @@ from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from action_plans.hooks import DashboardFact, ReadinessItem
 from action_plans.models import AGENDA_END_YEAR, ActionPlan
 from governance.models import Participation
+from interventions import reporting
 from interventions.models import Intervention, InterventionStatus, ProgressStatus, ResultIndicator
+from interventions.rules import PROGRESS_REVIEW
 from msd_planner.lib.formatting import number
 from msd_planner.lib.translation import quoted
 from targets.models import PrioritisedTarget, ProposalStatus
@@ -129,8 +133,9 @@ def _incomplete(plan: ActionPlan, interventions: list[Intervention]) -> dict[str
 
 
 def interventions_facts(plan: ActionPlan) -> list[DashboardFact]:
-    """Interventions by status, the indicators with approved progress and the values
-    waiting for review (two queries)."""
+    """Interventions by status, the indicators with approved progress, and for those who
+    lead monitoring the values waiting for review and, once the plan is monitored, those
+    overdue today (``interventions.reporting``). Five queries."""
     by_status = dict(
         Intervention.objects.filter(plan=plan)
         .values_list("status")
@@ -169,7 +174,29 @@ def interventions_facts(plan: ActionPlan) -> list[DashboardFact]:
         DashboardFact(
             _("Progress values waiting for review"),
             number(waiting),
-            list_url,
+            reverse("progress_review_list", args=[plan.pk]),
             order=32,
+            shown_to=PROGRESS_REVIEW.action,
         ),
+        *_overdue_facts(plan),
+    ]
+
+
+def _overdue_facts(plan: ActionPlan) -> list[DashboardFact]:
+    """The values overdue today, once the plan is monitored (the overview keeps its
+    facts per day)."""
+    duties = reporting.reporting_duties(plan)
+    if not duties:
+        return []
+    late = reporting.overdue(duties, timezone.localdate())
+    return [
+        DashboardFact(
+            _("Overdue progress values"),
+            number(sum(len(item.quarters) for item in late)),
+            reverse("progress_overdue_list", args=[plan.pk]),
+            order=33,
+            detail=ngettext("%(count)s indicator", "%(count)s indicators", len(late))
+            % {"count": number(len(late))},
+            shown_to=PROGRESS_REVIEW.action,
+        )
     ]

@@ -17,12 +17,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from action_plans.models import AGENDA_END_YEAR, ActionPlan
+from action_plans.models import AGENDA_END_YEAR, ActionPlan, NotificationEvent
+from action_plans.notifications import Text
 from action_plans.services import plan_lock, plan_row_lock, plans_changed, record_remove
-from governance.models import Organisation, Participation, User
+from action_plans.workflow import tell
+from governance.models import Membership, Organisation, Participation, Role, User
+from interventions import reporting
 from interventions.models import (
     COST_LIMIT,
     COST_PLACES,
@@ -35,9 +39,11 @@ from interventions.models import (
     InterventionStatus,
     Partner,
     Progress,
+    ProgressReminder,
     ProgressStatus,
     ResultIndicator,
     TargetValue,
+    quarter_label,
     quarter_of,
 )
 from interventions.rules import may_lead, may_review
@@ -917,3 +923,115 @@ def progress_remove(*, actor: User, progress: Progress) -> None:
         any_status=True,
         check=check,
     )
+
+
+# --- reminders of the values due --------------------------------------------------------
+
+
+def progress_reminders_send(*, today: date | None = None, days_before: int | None = None) -> int:
+    """From ``days_before`` days (``PROGRESS_REMINDER_DAYS``) before the current quarter
+    ends, tell the editors and coordinators of each organisation that still owes values
+    for it on a monitored plan (``interventions.reporting``) which ones, in the app and
+    by email: once per plan, organisation and quarter, however often it runs. An
+    organisation with no active editor or coordinator is reminded once someone joins.
+    Returns how many organisations were reminded."""
+    today = today or timezone.localdate()
+    days = settings.PROGRESS_REMINDER_DAYS if days_before is None else days_before
+    quarter = reporting.reminder_quarter(today, days)
+    if quarter is None:
+        return 0
+    reminded = 0
+    for plan in ActionPlan.objects.filter(pk__in=reporting.monitored_plan_ids()).order_by("pk"):
+        # Read without the lock first: a plan with no one left to remind is not locked
+        # (each lock gives it a new revision) every time the job runs.
+        if _organisations_to_remind(plan, quarter):
+            reminded += _progress_reminders_send(plan.pk, quarter)
+    return reminded
+
+
+def _organisations_to_remind(
+    plan: ActionPlan, quarter: reporting.Quarter
+) -> dict[int, list[reporting.Duty]]:
+    """The organisations still owing values for ``quarter`` and not yet reminded, with
+    the indicators they owe."""
+    due = reporting.due_by_organisation(reporting.reporting_duties(plan), quarter)
+    done = set(
+        ProgressReminder.objects.filter(
+            plan=plan, period_year=quarter[0], period_quarter=quarter[1]
+        ).values_list("organisation_id", flat=True)
+    )
+    return {
+        organisation_id: duties
+        for organisation_id, duties in due.items()
+        if organisation_id not in done
+    }
+
+
+@transaction.atomic
+def _progress_reminders_send(plan_id: int, quarter: reporting.Quarter) -> int:
+    # Under the plan's lock, as submitting is: a value submitted meanwhile is no longer
+    # due, and two runs at once remind each organisation once.
+    plan = plan_row_lock(plan_id)
+    to_remind = _organisations_to_remind(plan, quarter)
+    recipients: dict[int, list[User]] = {organisation_id: [] for organisation_id in to_remind}
+    for membership in Membership.objects.filter(
+        organisation__in=list(to_remind),
+        role__in=[Role.EDITOR, Role.COORDINATOR],
+        user__is_active=True,
+    ).select_related("user"):
+        recipients[membership.organisation_id].append(membership.user)
+    now = timezone.now()
+    reminded = 0
+    for organisation_id, duties in to_remind.items():
+        users = recipients[organisation_id]
+        if not users:
+            continue
+        interventions = {duty.intervention_id for duty in duties}
+        tell(
+            plan,
+            NotificationEvent.REPORTING_DUE,
+            users,
+            _reporting_due(plan, quarter, duties),
+            # where the values are submitted: the intervention's page, or the list
+            url=reverse("intervention_detail", args=[plan.pk, *interventions])
+            if len(interventions) == 1
+            else reverse("intervention_list", args=[plan.pk]),
+        )
+        ProgressReminder.objects.create(
+            plan=plan,
+            organisation_id=organisation_id,
+            period_year=quarter[0],
+            period_quarter=quarter[1],
+            reminded_at=now,
+        )
+        reminded += 1
+    return reminded
+
+
+def _reporting_due(
+    plan: ActionPlan, quarter: reporting.Quarter, duties: list[reporting.Duty]
+) -> Text:
+    """The reminder to an organisation of the values it owes for ``quarter``, one line
+    an indicator, in the reader's language."""
+
+    def text() -> str:
+        period = quarter_label(*quarter)
+        lines = [
+            _(
+                "“%(plan)s”: %(organisation)s has not yet submitted the values of "
+                "%(period)s for these indicators, due by %(date)s. Submit each on its "
+                "intervention's page."
+            )
+            % {
+                "plan": plan.title,
+                "organisation": duties[0].organisation_name,
+                "period": period,
+                "date": formats.date_format(reporting.quarter_last_day(quarter)),
+            }
+        ]
+        lines += [
+            f"- {duty.intervention_title}: {duty.indicator_label} ({period})" for duty in duties
+        ]
+        return "\n".join(lines)
+
+    return text

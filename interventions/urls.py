@@ -72,6 +72,7 @@ urlpatterns = [
     path("plans/<int:pk>/monitoring/", monitoring.monitoring, name="plan_monitoring"),
     # progress reviewed by those who lead monitoring
     path("plans/<int:pk>/progress/review/", progress.review_list, name="progress_review_list"),
+    path("plans/<int:pk>/progress/overdue/", progress.overdue_list, name="progress_overdue_list"),
     path(
         "plans/<int:pk>/progress/<int:progress_pk>/review/",
         progress.progress_review,

@@ -807,6 +807,9 @@ MATRIX: dict[str, Row] = {
     "progress_review_list": Row(
         kwargs=PLAN_A, access=REVIEWS_PROGRESS, methods={"POST": display_only}
     ),
+    "progress_overdue_list": Row(
+        kwargs=PLAN_A, access=REVIEWS_PROGRESS, methods={"POST": display_only}
+    ),
     "progress_review": Row(
         kwargs=_plan_progress_kwargs(_progress),
         access=REVIEWS_PROGRESS,

@@ -1,10 +1,11 @@
-"""Progress reviewed: the values waiting for review on a plan, the decision on one value
-(approve, or return with a comment), the correction of a returned value, a value's
-evidence file, and the approved values as CSV for the global SDG database.
+"""Progress reviewed: the values waiting for review on a plan, those overdue, the
+decision on one value (approve, or return with a comment), the correction of a returned
+value, a value's evidence file, and the approved values as CSV for the global SDG
+database.
 
-Reviewing is ``PROGRESS_REVIEW`` (those who lead monitoring); correcting is
-``PROGRESS_RECORD`` on the value's indicator, as submitting is; the evidence is served to
-whoever sees the plan, never from a public URL.
+Reviewing, and the list of values overdue, are ``PROGRESS_REVIEW`` (those who lead
+monitoring); correcting is ``PROGRESS_RECORD`` on the value's indicator, as submitting
+is; the evidence is served to whoever sees the plan, never from a public URL.
 """
 
 from pathlib import PurePath
@@ -23,6 +24,7 @@ from django.http import (
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -33,7 +35,7 @@ from action_plans.permissions import (
     plan_for_user_or_404,
     plan_object_for_user_or_404,
 )
-from interventions import sdg_export, selectors, services
+from interventions import reporting, sdg_export, selectors, services
 from interventions.models import Progress, ProgressStatus
 from interventions.result_forms import (
     ProgressCorrectionForm,
@@ -84,6 +86,31 @@ def review_list(request: UserRequest, pk: int) -> HttpResponseBase:
             **access.context,
             "form": form,
             "page": paginate(request, waiting),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def overdue_list(request: UserRequest, pk: int) -> HttpResponseBase:
+    """The indicators whose quarters ended without their value (``interventions.reporting``),
+    to those who review progress."""
+    if request.method != "GET":  # a list; signed out, the sign-in page comes first
+        return HttpResponseNotAllowed(["GET"])
+    access = plan_for_user_or_404(request.user, pk, PROGRESS_REVIEW)
+    duties = reporting.reporting_duties(access.plan)
+    late = sorted(
+        reporting.overdue(duties, timezone.localdate()),
+        key=lambda item: (item.duty.organisation_name, item.duty.intervention_title),
+    )
+    return render(
+        request,
+        "interventions/progress_overdue_list.html",
+        {
+            **access.context,
+            "monitored": bool(duties) or reporting.monitoring_start(access.plan) is not None,
+            "values": sum(len(item.quarters) for item in late),
+            "page": paginate(request, late),
         },
     )
 

@@ -297,6 +297,9 @@ PLAN_DOCUMENT_REQUEUE_MINUTES = env_int("PLAN_DOCUMENT_REQUEUE_MINUTES", 5)
 # The signatories of an organisation whose signature a version in validation still awaits
 # after this many days are reminded, then again every as many days while it is awaited.
 SIGNATURE_REMINDER_DAYS = env_int("SIGNATURE_REMINDER_DAYS", 7)
+# This many days before a calendar quarter ends, the editors and coordinators of each
+# organisation with values still due for it on a monitored plan are reminded, once.
+PROGRESS_REMINDER_DAYS = env_int("PROGRESS_REMINDER_DAYS", 14)
 # Notifications read this many days ago are deleted (unread ones are kept).
 READ_NOTIFICATION_RETENTION_DAYS = env_int("READ_NOTIFICATION_RETENTION_DAYS", 90)
 # Sign-in records (django-axes): failed attempts go once the cool-off no longer counts
@@ -304,6 +307,7 @@ READ_NOTIFICATION_RETENTION_DAYS = env_int("READ_NOTIFICATION_RETENTION_DAYS", 9
 ACCESS_LOG_RETENTION_DAYS = env_int("ACCESS_LOG_RETENTION_DAYS", 90)
 for _name in (
     "SIGNATURE_REMINDER_DAYS",
+    "PROGRESS_REMINDER_DAYS",
     "READ_NOTIFICATION_RETENTION_DAYS",
     "ACCESS_LOG_RETENTION_DAYS",
 ):

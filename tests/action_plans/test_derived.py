@@ -62,7 +62,7 @@ def test_the_overview_computes_its_figures_once_per_revision(client, cast, deriv
     assert len(cold) < len(computed)
     plan = ActionPlan.objects.get(pk=cast.plan_a.pk)
     assert derived_key(plan, "readiness") in derived_cache
-    assert derived_key(plan, "dashboard_facts") in derived_cache
+    assert derived_key(plan, "dashboard_facts", per_day=True) in derived_cache
 
 
 def _validation(client, plan) -> str:
@@ -314,7 +314,7 @@ def test_the_worker_computes_the_figures_of_a_revision_in_every_language(
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
             assert derived_key(plan, "readiness") in derived_cache
-            assert derived_key(plan, "dashboard_facts") in derived_cache
+            assert derived_key(plan, "dashboard_facts", per_day=True) in derived_cache
 
     client.force_login(cast.coordinator_a)
     url = reverse("plan_detail", args=[plan.pk])
@@ -340,7 +340,7 @@ def test_a_job_superseded_by_a_later_write_computes_nothing(cast, derived_cache)
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
             assert derived_key(plan, "readiness") not in derived_cache
-            assert derived_key(plan, "dashboard_facts") not in derived_cache
+            assert derived_key(plan, "dashboard_facts", per_day=True) not in derived_cache
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ JOBS = {
     "purge-read-notifications": "action_plans.tasks.purge_read_notifications",
     "remind-signatories": "governance.tasks.remind_signatories",
     "purge-access-records": "governance.tasks.purge_access_records",
+    "remind-reporting-organisations": "interventions.tasks.remind_reporting_organisations",
 }
 
 
