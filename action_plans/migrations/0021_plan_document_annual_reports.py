@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("action_plans", "0019_plan_document_format"),
+        ("action_plans", "0020_notification_reporting_due"),
     ]
 
     operations = [
