@@ -315,3 +315,28 @@ def test_the_years_run_from_the_first_adoption_to_this_year_within_the_period(de
     assert reports.report_years(demo, today=date(2027, 6, 1)) == [2027, 2026, 2025]
     assert reports.report_years(demo, today=date(2040, 1, 1)) == list(range(2030, 2024, -1))
     assert reports.report_years(demo, today=date(2025, 1, 1)) == [2025]
+
+
+@pytest.mark.usefixtures("catalogue")
+def test_the_report_costs_the_same_queries_for_10_or_300_interventions(cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.interventions.test_monitoring_page import _grow
+    from tests.interventions.test_results import _indicator, _intervention
+
+    indicator = _indicator(cast, _intervention(cast), reporting_organisation=cast.ministry_y)
+    prioritised = indicator.intervention.addressed_targets.get().prioritised_target
+    report = PlanDocument(plan=cast.plan_a, year=2026, format=DocumentFormat.PDF)
+
+    def queries() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as context:
+            html = documents.document_html(report)
+        return len(context), html
+
+    _grow(cast, prioritised, 9)
+    small, _html = queries()
+    _grow(cast, prioritised, 291)
+    large, html = queries()
+    assert large == small <= 25
+    assert html.count("Indicator 2") >= 300  # every intervention's indicators are in it
