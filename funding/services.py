@@ -53,11 +53,11 @@ from msd_planner.lib.money import (
 )
 from msd_planner.lib.translation import quoted
 from msd_planner.lib.versioned_edit import (
-    EditConflict,
     Update,
     lock_for_removal,
     lock_for_update,
     versioned_update,
+    versioned_upsert,
 )
 
 SOURCE_FIELDS = ("name", "provider", "kind", "currency", "description")
@@ -585,25 +585,23 @@ def strategy_save(
     get a conflict, not two strategies)."""
     plan_lock(intervention.plan_id)
     intervention = lock_for_removal(intervention)
-    strategy = MobilisationStrategy.objects.filter(intervention=intervention).first()
-    if strategy is None:
-        if expected_version != 0:
-            raise ValidationError(_("This strategy was removed after you opened it."))
+
+    def create() -> MobilisationStrategy:
         strategy = MobilisationStrategy(
-            intervention=intervention, strategy=data.get("strategy", "")
+            intervention=intervention, strategy=data.get("strategy", "").strip()
         )
-        strategy.strategy = strategy.strategy.strip()
         attribute(strategy, actor)
         save_with_links(strategy, {"partners_to_approach": data.get("partners_to_approach", [])})
-        return Update(strategy, list(data))
-    if expected_version == 0:
-        raise EditConflict(strategy)
-    return versioned_update(
-        instance=strategy,
+        return strategy
+
+    return versioned_upsert(
+        found=MobilisationStrategy.objects.filter(intervention=intervention).first(),
+        create=create,
         expected_version=expected_version,
         data=data,
         actor=actor,
         editable=STRATEGY_FIELDS,
+        removed=_("This strategy was removed after you opened it."),
     )
 
 
@@ -618,25 +616,24 @@ def localisation_target_save(
     first save (a target not yet set has version 0: two people setting the first one at
     once get a conflict, not two targets). Part of the plan's content: a draft's only."""
     plan = plan_lock(plan.pk)
-    target = LocalisationTarget.objects.filter(plan=plan).first()
-    if target is None:
-        if expected_version != 0:
-            raise ValidationError(_("This target was removed after you opened it."))
+
+    def create() -> LocalisationTarget:
         target = LocalisationTarget(
             plan=plan, **{name: data.get(name) for name in LOCALISATION_TARGET_FIELDS}
         )
         target.full_clean()
         attribute(target, actor)
         target.save()
-        return Update(target, list(data))
-    if expected_version == 0:
-        raise EditConflict(target)
-    return versioned_update(
-        instance=target,
+        return target
+
+    return versioned_upsert(
+        found=LocalisationTarget.objects.filter(plan=plan).first(),
+        create=create,
         expected_version=expected_version,
         data=data,
         actor=actor,
         editable=LOCALISATION_TARGET_FIELDS,
+        removed=_("This target was removed after you opened it."),
     )
 
 

@@ -211,6 +211,37 @@ def versioned_update(
         return Update(fresh, changed)
 
 
+def versioned_upsert(
+    *,
+    found: VersionedT | None,
+    create: Callable[[], VersionedT],
+    expected_version: int,
+    data: Mapping[str, Any],
+    actor: User | None,
+    editable: Iterable[str],
+    removed: str,
+) -> Update[VersionedT]:
+    """Save the one record of its kind a parent holds (a plan's localisation target, an
+    intervention's strategy), ``found`` or not yet written. A record not yet written has
+    version 0: ``create()`` writes it (attributed to the actor, saved) on the first save;
+    two people writing the first one at once get a conflict, not two records. A record
+    removed after the form was opened is said so (``removed``); then ``versioned_update``.
+    The caller holds the parent's lock."""
+    if found is None:
+        if expected_version != 0:
+            raise ValidationError(removed)
+        return Update(create(), list(data))
+    if expected_version == 0:
+        raise EditConflict(found)
+    return versioned_update(
+        instance=found,
+        expected_version=expected_version,
+        data=data,
+        actor=actor,
+        editable=editable,
+    )
+
+
 # --- forms -----------------------------------------------------------------------------
 
 
