@@ -11,7 +11,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ["msd_planner", "action_plans", "governance", "targets", "interventions", "funding"]
+PACKAGES = [
+    "msd_planner",
+    "action_plans",
+    "governance",
+    "targets",
+    "interventions",
+    "funding",
+    "portal",
+]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 
@@ -53,6 +61,8 @@ def test_the_project_keeps_its_layers(project):
         ("governance/layer_probe.py", "import targets.models\n"),
         ("action_plans/layer_probe.py", "from governance import services\n"),
         ("msd_planner/lib/layer_probe.py", "import action_plans.models\n"),
+        # nothing but the composition root imports the public portal
+        ("funding/layer_probe.py", "import portal.views\n"),
     ],
 )
 def test_an_import_back_up_breaks_the_contract(project, module, back_up_import):

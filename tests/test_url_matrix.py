@@ -610,6 +610,32 @@ def _report_kwargs(cast: Cast) -> dict:
     return {"pk": cast.plan_a.pk, "year": version.adoption_date.year, "document_format": "pdf"}
 
 
+def _adopted_version_kwargs(cast: Cast) -> dict:
+    """Plan A's version 1.0, adopted, with its official PDF ready: what the public
+    portal shows."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from action_plans.models import PlanDocument
+
+    version = _version(cast)
+    version.status, version.adoption_reference = "adopted", "Decree 1"
+    version.adoption_date = timezone.localdate()
+    version.save()
+    document, _created = PlanDocument.objects.get_or_create(
+        plan=cast.plan_a, version=version, edition="official", format="pdf"
+    )
+    if not document.file:
+        document.status = "ready"
+        document.file.save("plan.pdf", ContentFile(b"%PDF-1.7"), save=True)
+    return {"pk": cast.plan_a.pk, "major": version.major, "minor": version.minor}
+
+
+def _adopted_plan_kwargs(cast: Cast) -> dict:
+    _adopted_version_kwargs(cast)
+    return {"pk": cast.plan_a.pk}
+
+
 def _foreign_version(cast: Cast) -> list[dict]:
     return [{"pk": cast.plan_a.pk, "version_pk": _version(cast, cast.plan_b).pk}]
 
@@ -669,6 +695,18 @@ MATRIX: dict[str, Row] = {
     "favicon": Row(access=public, methods={"POST": NOT_ALLOWED}),
     "healthz": Row(access=public, methods={"POST": NOT_ALLOWED}),
     "readyz": Row(access=public, methods={"POST": NOT_ALLOWED}),
+    # the public portal of adopted plans: read by anyone, written by no one
+    "portal_plans": Row(access=public, methods={"POST": NOT_ALLOWED}),
+    "portal_plan": Row(kwargs=_adopted_plan_kwargs, access=public, methods={"POST": NOT_ALLOWED}),
+    "portal_version": Row(
+        kwargs=_adopted_version_kwargs, access=public, methods={"POST": NOT_ALLOWED}
+    ),
+    "portal_version_embed": Row(
+        kwargs=_adopted_version_kwargs, access=public, methods={"POST": NOT_ALLOWED}
+    ),
+    "portal_version_pdf": Row(
+        kwargs=_adopted_version_kwargs, access=public, methods={"POST": NOT_ALLOWED}
+    ),
     # plans
     "home": Row(access=signed_in),
     "plan_create": Row(access=administrators),

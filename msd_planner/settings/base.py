@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "interventions",
     "funding",
     "action_plans",
+    "portal",
 ]
 
 MIDDLEWARE = [

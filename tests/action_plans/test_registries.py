@@ -19,7 +19,7 @@ from action_plans.models import PlanDocument, PlanStatus
 from tests.conftest import approve_all
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ("governance", "targets", "interventions", "funding")
+APPS = ("governance", "targets", "interventions", "funding", "portal")
 
 CHAPTERS = [
     ("governance", "Governance"),
@@ -146,9 +146,9 @@ def test_a_tab_an_app_registers_is_shown_at_its_place(client, cast, ready, risks
 @pytest.mark.parametrize(
     "role, menu",
     [
-        ("anonymous", ["SDG catalogue"]),
-        ("coordinator_a", ["Plans", "Organisations", "SDG catalogue"]),
-        ("administrator", ["Plans", "Organisations", "Users", "SDG catalogue"]),
+        ("anonymous", ["SDG catalogue", "Open plans"]),
+        ("coordinator_a", ["Plans", "Organisations", "SDG catalogue", "Open plans"]),
+        ("administrator", ["Plans", "Organisations", "Users", "SDG catalogue", "Open plans"]),
     ],
 )
 def test_the_main_menu_shows_each_user_the_links_registered_for_them(client, cast, role, menu):

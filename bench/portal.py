@@ -1,0 +1,100 @@
+"""Time the public portal's page of a large plan's adopted version, cold and cached.
+
+Run: .venv/bin/python bench/portal.py [--scale F] [--repeat N]    (from the repository's root)
+     DATABASE_URL=postgres://postgres@127.0.0.1:5432/msd_planner .venv/bin/python bench/portal.py
+     (DATABASE_URL picks PostgreSQL, SQLite otherwise. On PostgreSQL the bench builds its
+     own database, <that database's name>_portal, and drops it at the end. --scale 0.1
+     builds a tenth of the plan, for a quick run.)
+
+Builds the large plan of bench/large_plan.py (40 prioritised targets, 300 interventions
+with their indicators and progress, 1,000 commitments at --scale 1), freezes it as
+version 1.0 (``version_freeze``, as submission does) and marks it adopted, then prints,
+for an anonymous reader, the median and 95th-percentile times, the queries and the size
+of the version's page and of its fragment to embed:
+
+* cold: the cache emptied before every request (what the first reader of a version in a
+  language pays: the snapshot read whole and the summary drawn);
+* cached: what every later reader pays;
+
+and the list of adopted plans.
+"""
+
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "msd_planner.settings.test")
+
+import django
+
+django.setup()
+
+from django.core.cache import caches  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from bench.harness import REPEAT, analyze, arguments, p95, throwaway_database  # noqa: E402
+from bench.large_plan import PlanSize, large_plan_build, version_freeze  # noqa: E402
+
+SIZE = PlanSize()
+
+
+def _timed(client: Client, url: str, repeat: int, before: Callable[[], None]) -> str:
+    timings, size = [], 0
+    for _ in range(repeat):
+        before()
+        started = time.perf_counter()
+        response = client.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+        size = len(response.content)
+    before()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return (
+        f"p50 {statistics.median(timings):7.1f} ms  p95 {p95(timings):7.1f} ms  "
+        f"{len(queries):2d} queries  {size / 1024:6.0f} KB"
+    )
+
+
+def main() -> None:
+    options = arguments(
+        __doc__, repeat={"type": int, "default": REPEAT, "help": "requests per figure"}
+    )
+    with throwaway_database("portal"):
+        started = time.perf_counter()
+        large = large_plan_build(size=SIZE.scaled(options.scale))
+        print(f"built the plan in {time.perf_counter() - started:.0f} s: {large.summary()}")
+        frozen = version_freeze(plan=large.plan)
+        version = frozen.version
+        version.status, version.adoption_reference = "adopted", "Cabinet decision 1/2026"
+        version.adoption_date = timezone.localdate()
+        version.save()
+        analyze()
+        records = sum(len(section["records"]) for section in frozen.content["sections"].values())
+        print(f"froze and adopted 1.0: {records:,} records, on {connection.vendor}")
+
+        client = Client()
+        cache = caches["default"]
+        args = [version.plan_id, version.major, version.minor]
+        for label, url in (
+            ("version page", reverse("portal_version", args=args)),
+            ("fragment to embed", reverse("portal_version_embed", args=args)),
+        ):
+            client.get(url)  # the process's own caches (content types, templates)
+            print(f"{label + ', cold':26} {_timed(client, url, options.repeat, cache.clear)}")
+            client.get(url)
+            print(f"{label + ', cached':26} {_timed(client, url, options.repeat, lambda: None)}")
+        url = reverse("portal_plans")
+        print(f"{'list of adopted plans':26} {_timed(client, url, options.repeat, cache.clear)}")
+
+
+if __name__ == "__main__":
+    main()
