@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("targets.urls")),
     path("", include("interventions.urls")),
     path("", include("funding.urls")),
+    path("", include("open_data.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon, name="favicon"),
     # For the load balancer: no session, no CSRF, never cached (msd_planner.health).

@@ -11,7 +11,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ["msd_planner", "action_plans", "governance", "targets", "interventions", "funding"]
+PACKAGES = [
+    "msd_planner",
+    "action_plans",
+    "governance",
+    "targets",
+    "interventions",
+    "funding",
+    "open_data",
+]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 
