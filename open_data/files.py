@@ -12,11 +12,13 @@ from open_data.iati import iati_activities
 
 def iati_file(version: PlanVersion) -> bytes:
     """``version``'s IATI file, kept in the "derived" cache per version. The key also
-    holds a digest of the organisations' IATI identifiers (one small query), the one
-    thing the file reads besides the frozen version: a new identifier makes a new file."""
+    holds what the file reads besides the frozen version: the plan's language and a
+    digest of the organisations' IATI identifiers (one small query), so that a new
+    identifier makes a new file."""
     identifiers = hashlib.sha256(repr(selectors.all_iati_identifiers()).encode()).hexdigest()
     moment = version.submitted_at.timestamp()  # ids come back after a restore; moments do not
-    key = f"open-data:iati:{version.pk}:{moment}:{identifiers[:16]}"
+    language = selectors.plan_language(version)
+    key = f"open-data:iati:{version.pk}:{moment}:{language}:{identifiers[:16]}"
     cache = caches["derived"]
     xml = cache.get(key)
     if xml is None:

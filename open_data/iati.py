@@ -20,7 +20,6 @@ page). The mapping is summed up in docs/architecture.md ("IATI export").
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -510,8 +509,3 @@ def _years(period: str) -> tuple[int, int]:
         today = timezone.localdate().year
         return today, today
     return years[0], years[-1]
-
-
-def identifiers_in(xml: bytes) -> Iterable[str]:
-    """The activity identifiers of an IATI file, in its order."""
-    return [element.text or "" for element in etree.fromstring(xml).iter("iati-identifier")]

@@ -159,6 +159,24 @@ def test_a_migration_intervention_reports_dac_sector_15190_and_its_own(client, d
     )
 
 
+def test_the_words_the_file_adds_are_in_the_plans_language(client, demo):
+    plan, _version = demo
+    ActionPlan.objects.filter(pk=plan.pk).update(language="fr")
+    xml = client.get(_public_url(plan)).content
+    assert iati_check.problems(xml) == []
+    activities = _activities(xml)
+    assert {
+        activity.get("{http://www.w3.org/XML/1998/namespace}lang")
+        for activity in activities.values()
+    } == {"fr"}
+    sectors = {
+        activity.find("sector[@vocabulary='99']").findtext("narrative")
+        for activity in activities.values()
+    }
+    assert "Gestion des frontières et de la mobilité" in sectors, sectors
+    assert "Organisation de la société civile, dirigée par des femmes" in xml.decode()
+
+
 def test_a_dropped_intervention_is_left_out(demo):
     plan, version = demo
     content = copy.deepcopy(version.snapshot.content)
