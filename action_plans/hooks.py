@@ -605,8 +605,9 @@ _record_links: dict[str, list[RecordLinks]] = {}
 
 def register_record_links(kind: str, provider: RecordLinks) -> RecordLinks:
     """``provider(record, access)`` returns the links the app adds to the page of a record
-    of ``kind`` (the name the page's app gives it, e.g. ``"intervention"``), only those the
-    user may follow (``access``: the page's plan access, its ``may`` and ``may_on``), in
+    of ``kind`` (the name the page's app gives it, e.g. ``"intervention"``; the kernel's
+    version page reads ``"version"``: files made from a version), only those the user may
+    follow (``access``: the page's plan access, its ``may`` and ``may_on``), in
     a fixed number of queries."""
     providers = _record_links.setdefault(kind, [])
     if provider not in providers:

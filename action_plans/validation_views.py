@@ -21,7 +21,7 @@ from action_plans.derived import derived
 from action_plans.document_views import tell_if_not_queued
 from action_plans.documents import change_log, version_document
 from action_plans.forms import AdoptionForm, ChangeForm, ChangeRecordForm, StepCommentForm
-from action_plans.hooks import PlanPage, plan_page, validation_policy
+from action_plans.hooks import PlanPage, plan_page, record_links, validation_policy
 from action_plans.models import (
     ActionPlan,
     DocumentEdition,
@@ -394,6 +394,8 @@ def version_detail(request: HttpRequest, pk: int, version_pk: int) -> HttpRespon
                 version, DocumentEdition.OFFICIAL, DocumentFormat.DOCX
             ),
             "changes": changes,
+            # what the apps add to a version's page (files made from it, say)
+            "record_links": record_links("version", version, access),
         },
     )
 

@@ -80,6 +80,8 @@ DEMO_ORGANISATIONS: list[dict[str, Any]] = [
         "name": "Ministry of the Interior",
         "acronym": "MINT",
         "type": OrganisationType.MINISTRY,
+        # an illustrative identifier (the plan's IATI file names its publisher by it)
+        "iati_identifier": "GH-GOV-MINT",
         **_NATIONAL,
     },
     {
@@ -110,6 +112,7 @@ DEMO_ORGANISATIONS: list[dict[str, Any]] = [
         "name": "International Organization for Migration",
         "acronym": "IOM",
         "type": OrganisationType.INTERNATIONAL,
+        "iati_identifier": "XM-DAC-47066",  # IOM's own, as it publishes in IATI
         "level": OrganisationLevel.INTERNATIONAL,
     },
     {

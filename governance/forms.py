@@ -77,6 +77,7 @@ class OrganisationForm(OrganisationFieldGroups, VersionedModelForm):
             "level",
             "parent",
             "country",
+            "iati_identifier",
             *ORGANISATION_LOCALISATION_FIELDS,
         ]
         help_texts = ORGANISATION_HELP_TEXTS
@@ -90,16 +91,17 @@ class OrganisationForm(OrganisationFieldGroups, VersionedModelForm):
 
 
 class OrganisationProfileForm(OrganisationFieldGroups, VersionedModelForm):
-    """What an organisation's own coordinators may change: its names, who leads it and
-    how it wishes to be credited. Its type, level, parent, country and whether it is a
-    local actor decide lead arrangements and the localisation share: administrators
-    set those."""
+    """What an organisation's own coordinators may change: its names, its IATI
+    identifier, who leads it and how it wishes to be credited. Its type, level, parent,
+    country and whether it is a local actor decide lead arrangements and the
+    localisation share: administrators set those."""
 
     class Meta:
         model = Organisation
         fields = [
             "name",
             "acronym",
+            "iati_identifier",
             *[name for name in ORGANISATION_LOCALISATION_FIELDS if name != "is_local_actor"],
         ]
         help_texts = ORGANISATION_HELP_TEXTS

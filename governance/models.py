@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -91,6 +92,20 @@ LEADERSHIP = {
 }
 
 
+# An IATI organisation identifier: the code of the registration agency that knows the
+# organisation (two capitals, then its own code: "XM-DAC", "GH-COA"), a hyphen, and the
+# organisation's identifier at that agency ("XM-DAC-41304"). No spaces, nor the
+# characters IATI forbids in identifiers (/ & | ?).
+IATI_IDENTIFIER_PATTERN = r"^[A-Z]{2}-[A-Z0-9]{2,10}-[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$"
+IATI_IDENTIFIER_MESSAGE = _(
+    "Enter an IATI organisation identifier: the registration agency's code, a hyphen "
+    "and the organisation's number there, e.g. XM-DAC-41304 or GH-COA-12345."
+)
+IATI_IDENTIFIER = RegexValidator(
+    IATI_IDENTIFIER_PATTERN.replace("$", r"\Z"), IATI_IDENTIFIER_MESSAGE
+)
+
+
 class Organisation(Versioned):
     """A ministry, agency, local government or partner that takes part in plans."""
 
@@ -123,6 +138,16 @@ class Organisation(Versioned):
         choices=CreditPreference.choices,
         default=CreditPreference.BY_NAME,
     )
+    iati_identifier = models.CharField(
+        _("IATI organisation identifier"),
+        max_length=100,
+        blank=True,
+        validators=[IATI_IDENTIFIER],
+        help_text=_(
+            "As registered with IATI, e.g. XM-DAC-41304: the plan's IATI file names the "
+            "organisation by it. Leave it empty when the organisation has none."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -154,6 +179,12 @@ class Organisation(Versioned):
                 condition=models.Q(level__in=OrganisationLevel.values),
                 name="organisation_level_known",
                 violation_error_message=_("Choose one of the listed levels."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(iati_identifier="")
+                | models.Q(iati_identifier__regex=IATI_IDENTIFIER_PATTERN),
+                name="organisation_iati_identifier_format",
+                violation_error_message=IATI_IDENTIFIER_MESSAGE,
             ),
             models.CheckConstraint(
                 condition=models.Q(credit_preference__in=CreditPreference.values),

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("interventions.urls")),
     path("", include("funding.urls")),
     path("", include("portal.urls")),
+    path("", include("open_data.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon, name="favicon"),
     # For the load balancer: no session, no CSRF, never cached (msd_planner.health).

@@ -19,6 +19,7 @@ PACKAGES = [
     "interventions",
     "funding",
     "portal",
+    "open_data",
 ]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 

@@ -610,7 +610,7 @@ def _report_kwargs(cast: Cast) -> dict:
     return {"pk": cast.plan_a.pk, "year": version.adoption_date.year, "document_format": "pdf"}
 
 
-def _adopted_version_kwargs(cast: Cast) -> dict:
+def _portal_version_kwargs(cast: Cast) -> dict:
     """Plan A's version 1.0, adopted, with its official PDF ready: what the public
     portal shows."""
     from django.core.files.base import ContentFile
@@ -631,13 +631,56 @@ def _adopted_version_kwargs(cast: Cast) -> dict:
     return {"pk": cast.plan_a.pk, "major": version.major, "minor": version.minor}
 
 
-def _adopted_plan_kwargs(cast: Cast) -> dict:
-    _adopted_version_kwargs(cast)
+def _portal_plan_kwargs(cast: Cast) -> dict:
+    _portal_version_kwargs(cast)
     return {"pk": cast.plan_a.pk}
 
 
 def _foreign_version(cast: Cast) -> list[dict]:
     return [{"pk": cast.plan_a.pk, "version_pk": _version(cast, cast.plan_b).pk}]
+
+
+def _adopted_version(cast: Cast, plan=None):
+    """A version of a plan as adopted (since superseded), made with an intervention and
+    with its lead body's IATI identifier: what a plan's IATI file is made from."""
+    from django.utils import timezone
+
+    from governance.models import Organisation
+
+    plan = plan or cast.plan_a
+    if plan == cast.plan_a:
+        _intervention_of_x(cast)
+        Organisation.objects.filter(pk=cast.lead_ministry.pk).update(iati_identifier="XM-DAC-12345")
+    version = _version(cast, plan)
+    version.status, version.adoption_reference = "superseded", "Decree 1"
+    version.adoption_date = timezone.localdate()
+    version.save()
+    return version
+
+
+def _adopted_version_kwargs(cast: Cast) -> dict:
+    return {"pk": cast.plan_a.pk, "version_pk": _adopted_version(cast).pk}
+
+
+def _foreign_adopted_version(cast: Cast) -> list[dict]:
+    return [{"pk": cast.plan_a.pk, "version_pk": _adopted_version(cast, cast.plan_b).pk}]
+
+
+def _public_version_kwargs(cast: Cast) -> dict:
+    version = _adopted_version(cast)
+    return {"pk": cast.plan_a.pk, "major": version.major, "minor": version.minor}
+
+
+def shown_not_posted(action: PlanAction):
+    """A page of a record of plan A that only displays: POST is not allowed to those who
+    see it (405), the others as on_plan_a (the record is looked up first)."""
+    allowed = on_plan_a(action)
+
+    def access(cast, role):
+        outcome = allowed(cast, role)
+        return NOT_ALLOWED if outcome == ALLOW else outcome
+
+    return access
 
 
 def any_of(*rules):
@@ -697,15 +740,15 @@ MATRIX: dict[str, Row] = {
     "readyz": Row(access=public, methods={"POST": NOT_ALLOWED}),
     # the public portal of adopted plans: read by anyone, written by no one
     "portal_plans": Row(access=public, methods={"POST": NOT_ALLOWED}),
-    "portal_plan": Row(kwargs=_adopted_plan_kwargs, access=public, methods={"POST": NOT_ALLOWED}),
+    "portal_plan": Row(kwargs=_portal_plan_kwargs, access=public, methods={"POST": NOT_ALLOWED}),
     "portal_version": Row(
-        kwargs=_adopted_version_kwargs, access=public, methods={"POST": NOT_ALLOWED}
+        kwargs=_portal_version_kwargs, access=public, methods={"POST": NOT_ALLOWED}
     ),
     "portal_version_embed": Row(
-        kwargs=_adopted_version_kwargs, access=public, methods={"POST": NOT_ALLOWED}
+        kwargs=_portal_version_kwargs, access=public, methods={"POST": NOT_ALLOWED}
     ),
     "portal_version_pdf": Row(
-        kwargs=_adopted_version_kwargs, access=public, methods={"POST": NOT_ALLOWED}
+        kwargs=_portal_version_kwargs, access=public, methods={"POST": NOT_ALLOWED}
     ),
     # plans
     "home": Row(access=signed_in),
@@ -895,6 +938,16 @@ MATRIX: dict[str, Row] = {
     ),
     "version_word_document_state": Row(
         kwargs=_version_kwargs, access=on_plan_a(PlanAction.VIEW), foreign=_foreign_version
+    ),
+    # the open formats of an adopted version: for whoever sees the plan, and for anyone
+    "version_iati": Row(
+        kwargs=_adopted_version_kwargs,
+        access=on_plan_a(PlanAction.VIEW),
+        methods={"POST": shown_not_posted(PlanAction.VIEW)},
+        foreign=_foreign_adopted_version,
+    ),
+    "open_version_iati": Row(
+        kwargs=_public_version_kwargs, access=public, methods={"POST": NOT_ALLOWED}
     ),
     "plan_preview": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.CHANGE)),
     # the annual reports: read by whoever sees the plan, made by those who lead monitoring

@@ -67,6 +67,7 @@ ORGANISATION_FIELDS = (
     "level",
     "parent",
     "country",
+    "iati_identifier",
     "is_local_actor",
     "led_by_women",
     "led_by_youth",

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "targets",
     "interventions",
     "funding",
+    "open_data",
     "action_plans",
     "portal",
 ]
