@@ -15,6 +15,7 @@ from django_countries import countries
 
 from action_plans.document_views import serve_file
 from action_plans.models import PlanLevel, PlanVersion
+from open_data.selectors import iati_file_possible
 from portal import selectors
 from portal.summary import version_summary
 
@@ -79,6 +80,7 @@ def version_detail(request: HttpRequest, pk: int, major: int, minor: int) -> Htt
             "current": adopted[0],
             "others": [other for other in adopted if other.pk != version.pk],
             "pdf": selectors.official_pdf(version),
+            "iati": iati_file_possible(version),
         },
     )
 
