@@ -389,6 +389,7 @@ class CapacityNeedForm(VersionedModelForm):
         error_messages = {
             "organisation": {"required": _("Choose the local actor.")},
             "what": {"required": _("Say what capacity is needed.")},
+            "why": {"required": _("Say why it is needed.")},
             "by_when": {"required": _("Enter the date."), "invalid": _("Enter a real date.")},
         }
 

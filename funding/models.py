@@ -447,7 +447,7 @@ class CapacityNeed(Versioned):
         verbose_name=_("local actor"),
     )
     what = models.CharField(_("what is needed"), max_length=200)
-    why = models.TextField(_("why"), blank=True, max_length=TEXT_MAX_LENGTH)
+    why = models.TextField(_("why"), max_length=TEXT_MAX_LENGTH)
     by_when = models.DateField(_("needed by"))
     addressed_by = models.ManyToManyField(
         "interventions.Intervention",
@@ -476,6 +476,11 @@ class CapacityNeed(Versioned):
                 condition=~Q(what=""),
                 name="capacity_need_what_stated",
                 violation_error_message=_("Say what capacity is needed."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(why=""),
+                name="capacity_need_why_stated",
+                violation_error_message=_("Say why it is needed."),
             ),
             models.UniqueConstraint(
                 "plan",

@@ -162,6 +162,12 @@ def local_actors_spoken_for(user, plan) -> frozenset[int]:
     )
 
 
+def may_record_needs(actions, spoken_for: frozenset[int]) -> bool:
+    """Whether a user holding ``actions`` on the plan and speaking for ``spoken_for``
+    may record a new need (for a local actor of ``need_organisation_choices``)."""
+    return CAPACITY_NEED_STATE.action in actions or bool(spoken_for)
+
+
 def may_state_need(actions, spoken_for: frozenset[int], need: CapacityNeed) -> bool:
     """Whether a user holding ``actions`` on the plan and speaking for ``spoken_for``
     may record, change or remove ``need``."""

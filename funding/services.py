@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from action_plans.hooks import acting_organisations
 from action_plans.models import ActionPlan
@@ -580,6 +581,22 @@ def local_actor_still_funded(plan: ActionPlan, organisation_id: int) -> None:
         )
 
 
+def local_actor_without_needs(plan: ActionPlan, organisation_id: int) -> None:
+    """A local actor whose capacity needs are recorded in the plan stays in it until
+    they are removed (registered with the kernel's participant-leaving checks)."""
+    count = CapacityNeed.objects.filter(plan=plan, organisation_id=organisation_id).count()
+    if count:
+        name = Organisation.objects.get(pk=organisation_id).short_name
+        raise ValidationError(
+            ngettext(
+                "%(name)s has %(count)s capacity need recorded in the plan. Remove it first.",
+                "%(name)s has %(count)s capacity needs recorded in the plan. Remove them first.",
+                count,
+            )
+            % {"name": name, "count": count}
+        )
+
+
 # --- the mobilisation plan -----------------------------------------------------------------
 
 
@@ -746,6 +763,8 @@ def capacity_need_problems(plan: ActionPlan, values: dict, need_pk: int | None =
             problems["what"] = [
                 _("This organisation has already recorded a need of this title in the plan.")
             ]
+    if not (values.get("why") or "").strip():
+        problems["why"] = [_("Say why it is needed.")]
     by_when = values.get("by_when")
     first, last = plan_period(plan)
     if by_when is not None and not first <= by_when <= last:

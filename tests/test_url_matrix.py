@@ -595,6 +595,7 @@ def _need(cast: Cast, plan=None) -> CapacityNeed:
         need=CapacityNeed(
             organisation=Organisation.objects.get(pk=organisation.pk),
             what="Grant reporting",
+            why="To receive grants directly",
             by_when=date(2027, 6, 30),
         ),
     )

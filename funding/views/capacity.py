@@ -23,6 +23,7 @@ from funding.rules import (
     CAPACITY_NEED_ADDRESS,
     CAPACITY_NEED_STATE,
     local_actors_spoken_for,
+    may_record_needs,
     may_state_need,
     need_organisation_choices,
 )
@@ -59,7 +60,7 @@ def capacity_need_list(request: HttpRequest, pk: int) -> HttpResponse:
                 (need, may_state_need(access.actions, spoken_for, need), may_address)
                 for need in page.object_list
             ],
-            "may_record": access.may(CAPACITY_NEED_STATE.action) or bool(spoken_for),
+            "may_record": may_record_needs(access.actions, spoken_for),
         },
     )
 
@@ -83,9 +84,7 @@ def capacity_need_create(request: UserRequest, pk: int) -> HttpResponse:
     access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
     spoken_for = local_actors_spoken_for(request.user, access.plan)
     organisations = need_organisation_choices(access.plan, access.actions, spoken_for)
-    _refused_unless(
-        access.may(CAPACITY_NEED_STATE.action) or bool(spoken_for), f"plan {pk} capacity needs"
-    )
+    _refused_unless(may_record_needs(access.actions, spoken_for), f"plan {pk} capacity needs")
     edit = VersionedEdit(
         request,
         lambda data, _current: CapacityNeedForm(

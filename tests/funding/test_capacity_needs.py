@@ -61,7 +61,7 @@ def _record(cast, amwa, what="Grant reporting", by_when=date(2027, 6, 30)) -> Ca
     return capacity_need_create(
         actor=amwa.coordinator,
         plan=cast.plan_a,
-        need=CapacityNeed(organisation=amwa, what=what, by_when=by_when),
+        need=CapacityNeed(organisation=amwa, what=what, why="To grow", by_when=by_when),
     )
 
 
@@ -162,7 +162,7 @@ def test_only_amwas_coordinator_and_the_plans_coordinators_change_or_remove_its_
     )
     assert response.status_code == 302
     need.refresh_from_db()
-    assert need.why == "Complaints are lost when a worker moves."
+    assert need.why == "Complaints are lost when a worker moves."  # was "To grow"
     assert client.get(_need_url(cast, need, "capacity_need_remove")).status_code == 200
     assert client.post(_need_url(cast, need, "capacity_need_remove")).status_code == 302
     assert not CapacityNeed.objects.exists()
@@ -213,7 +213,9 @@ def test_an_organisation_that_is_not_a_local_actor_is_refused(client, cast, amwa
         capacity_need_create(
             actor=cast.coordinator_a,
             plan=cast.plan_a,
-            need=CapacityNeed(organisation=cast.ministry_x, what="x", by_when=date(2027, 1, 1)),
+            need=CapacityNeed(
+                organisation=cast.ministry_x, what="x", why="y", by_when=date(2027, 1, 1)
+            ),
         )
     assert refused.value.message_dict == {
         "organisation": ["Choose a local actor taking part in the plan."]
@@ -226,7 +228,7 @@ def test_a_coordinator_of_one_local_actor_cannot_record_for_another(cast, amwa):
         capacity_need_create(
             actor=cast.coordinator_x,
             plan=cast.plan_a,
-            need=CapacityNeed(organisation=amwa, what="x", by_when=date(2027, 1, 1)),
+            need=CapacityNeed(organisation=amwa, what="x", why="y", by_when=date(2027, 1, 1)),
         )
     assert "organisation" in refused.value.message_dict
     assert not CapacityNeed.objects.exists()
@@ -270,6 +272,34 @@ def test_a_stale_edit_shows_the_conflict_and_saves_nothing(client, cast, amwa):
     assert "Someone else saved this record after you opened it" in response.content.decode()
     need.refresh_from_db()
     assert (need.why, need.version) == ("First saved", opened + 1)
+
+
+def test_what_and_why_are_required_on_their_fields(client, cast, amwa):
+    client.force_login(amwa.coordinator)
+    response = client.post(_create_url(cast), _form(amwa, what="  ", why=""))
+    assert response.status_code == 200
+    assert _errors(response, "what") == ["Say what capacity is needed."]
+    assert _errors(response, "why") == ["Say why it is needed."]
+    assert not CapacityNeed.objects.exists()
+
+
+def test_a_local_actor_with_needs_recorded_stays_in_the_plan_until_they_are_removed(
+    client, cast, amwa
+):
+    need = _record(cast, amwa)
+    participation = cast.plan_a.participations.get(organisation=amwa)
+    client.force_login(cast.coordinator_a)
+    url = reverse("participant_remove", args=[cast.plan_a.pk, participation.pk])
+
+    response = client.post(url, follow=True)
+
+    assert "AMWA has 1 capacity need recorded in the plan. Remove it first." in (
+        response.content.decode()
+    )
+    assert cast.plan_a.participations.filter(organisation=amwa).exists()
+    client.post(_need_url(cast, need, "capacity_need_remove"))
+    client.post(url)
+    assert not cast.plan_a.participations.filter(organisation=amwa).exists()
 
 
 def test_the_same_need_twice_is_refused_on_its_field(client, cast, amwa):
@@ -377,3 +407,23 @@ def test_the_history_names_who_recorded_and_who_addressed_a_need_in_fixed_querie
         data={"interventions": [helpline]},
     )
     assert _history_queries(client, cast) == one_kind
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "unmet"),
+    [
+        ("fr", "Besoins de renforcement des capacités des acteurs locaux", "Non satisfait (1)"),
+        (
+            "es",
+            "Necesidades de fortalecimiento de capacidades de los actores locales",
+            "No atendida (1)",
+        ),
+    ],
+)
+def test_the_list_speaks_the_language_chosen(client, cast, amwa, language, heading, unmet):
+    _record(cast, amwa)
+    client.force_login(amwa.coordinator)
+    client.post(reverse("set_language"), {"language": language, "next": "/"})
+    page = client.get(_list_url(cast)).content.decode()
+    assert heading in page and unmet in page
+    assert "Record a need" not in page
