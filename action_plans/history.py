@@ -502,8 +502,11 @@ def _value(model_field: "models.Field[Any, Any]", value: Any) -> Any:
 
 
 def _m2m_snapshots(picked: Picked, previous: Previous) -> Snapshots:
-    """(tracked, many-to-many field, history id) → ids linked in that version."""
+    """(tracked, many-to-many field, history id) → ids linked in that version: one query
+    (a UNION ALL across the link tables), however many kinds of records have links."""
     snapshots: Snapshots = defaultdict(set)
+    reads: list[tuple[Tracked, str]] = []
+    queries: list[models.QuerySet[Any, Any]] = []
     for tracked in {tracked for tracked, _row in picked if tracked.m2m_fields}:
         history_ids = set()
         for row_tracked, row in picked:
@@ -517,10 +520,19 @@ def _m2m_snapshots(picked: Picked, previous: Previous) -> Snapshots:
             m2m_field = _m2m_field(tracked.model, name)
             links = getattr(tracked.history_model, name).model
             related = get_m2m_reverse_field_name(m2m_field)
-            for history_id, linked in links.objects.filter(history_id__in=history_ids).values_list(
-                "history_id", f"{related}_id"
-            ):
-                snapshots[(tracked, name, history_id)].add(linked)
+            queries.append(
+                links.objects.filter(history_id__in=history_ids)
+                .annotate(read=Value(len(reads)))
+                .values_list("read", "history_id", f"{related}_id")
+                .order_by()
+            )
+            reads.append((tracked, name))
+    if not queries:
+        return snapshots
+    union = queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]
+    for read, history_id, linked in union:
+        tracked, name = reads[read]
+        snapshots[(tracked, name, history_id)].add(linked)
     return snapshots
 
 

@@ -739,7 +739,13 @@ def _progress_correction_page(plan, plan_pk: int, indicator) -> EditPage:
 
 def _funding_records(plan) -> dict:
     """The demo's funding records the funding pages race on."""
-    from funding.models import Commitment, Engagement, FundingSource, MobilisationStrategy
+    from funding.models import (
+        CapacityNeed,
+        Commitment,
+        Engagement,
+        FundingSource,
+        MobilisationStrategy,
+    )
     from funding.rules import DISBURSING_STAGES
 
     source = FundingSource.objects.filter(plan=plan, provider__acronym="MINT").first()
@@ -752,6 +758,7 @@ def _funding_records(plan) -> dict:
         .order_by("pk")
         .first(),
         "engagement": Engagement.objects.filter(plan=plan).order_by("pk").first(),
+        "need": CapacityNeed.objects.filter(plan=plan).order_by("pk").first(),
     }
     assert None not in records.values(), "the demo's funding"
     return records
@@ -779,10 +786,12 @@ def _two_shares(form: Form, race: int) -> tuple[str, str]:
 
 def _funding_edit_pages(plan) -> list[EditPage]:
     """The edit pages of a source, a commitment, its disbursement, a mobilisation
-    strategy, an engagement and the localisation target."""
+    strategy, an engagement, the localisation target and a local actor's capacity need
+    (its text, and the interventions addressing it)."""
     from django.urls import reverse
 
     from funding.models import (
+        CapacityNeed,
         Commitment,
         Engagement,
         FundingSource,
@@ -792,11 +801,20 @@ def _funding_edit_pages(plan) -> list[EditPage]:
 
     records = _funding_records(plan)
     source, commitment, paying = records["source"], records["commitment"], records["paying"]
-    strategy, engagement = records["strategy"], records["engagement"]
+    strategy, engagement, need = records["strategy"], records["engagement"], records["need"]
+    need_kwargs = {"pk": plan.pk, "need_pk": need.pk}
 
     def disbursed():
         value, version = _field_of(Commitment, paying.pk, "disbursed")
         return str(int(value)), version
+
+    def addressed_by():
+        pks = sorted(
+            CapacityNeed.addressed_by.through.objects.filter(capacityneed=need.pk).values_list(
+                "intervention_id", flat=True
+            )
+        )
+        return ",".join(str(pk) for pk in pks), _version_of(CapacityNeed, need.pk)
 
     def target_share():
         target = LocalisationTarget.objects.get(plan=plan)
@@ -854,6 +872,23 @@ def _funding_edit_pages(plan) -> list[EditPage]:
             "of_disbursed",
             _two_shares,
             target_share,
+        ),
+        EditPage(
+            "CapacityNeedForm",
+            reverse("capacity_need_edit", kwargs=need_kwargs),
+            "amwa.coordinator",
+            "why",
+            _typed("CapacityNeedForm"),
+            lambda: _field_of(CapacityNeed, need.pk, "why"),
+        ),
+        # One intervention chosen by each client (a different one each race).
+        EditPage(
+            "CapacityNeedAddressingForm",
+            reverse("capacity_need_addressing", kwargs=need_kwargs),
+            "coordinator",
+            "addressed_by",
+            _another_choice("addressed_by"),
+            addressed_by,
         ),
     ]
 

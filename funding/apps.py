@@ -32,6 +32,7 @@ class FundingConfig(AppConfig):
 
         register_plan_change_check(services.base_currency_kept)
         register_participant_leaving_check(services.local_actor_still_funded)
+        register_participant_leaving_check(services.local_actor_without_needs)
         register_readiness_check(readiness.funding_readiness)
         register_dashboard_facts(readiness.funding_facts)
         register_snapshot_section(snapshot.SECTION)

@@ -13,6 +13,7 @@ from decimal import Decimal
 from action_plans.demo import DemoData, register_demo_step
 from action_plans.models import ActionPlan, PlanStatus
 from funding.models import (
+    CapacityNeed,
     Commitment,
     Engagement,
     EngagementKind,
@@ -23,6 +24,8 @@ from funding.models import (
     Stage,
 )
 from funding.services import (
+    capacity_need_address,
+    capacity_need_create,
     commitment_create,
     engagement_create,
     localisation_target_save,
@@ -511,6 +514,65 @@ def load_localisation_target(data: DemoData) -> None:
     )
 
 
+@dataclass(frozen=True)
+class DemoNeed:
+    what: str
+    why: str
+    by_when: date
+    addressed_by: tuple[str, ...]  # intervention titles
+
+
+# AMWA's capacity-strengthening needs in the national plan, stated by its coordinator:
+# one met by an intervention it takes part in, one not met yet.
+DEMO_NEEDS = (
+    DemoNeed(
+        "Case management for the paralegals who take fee complaints",
+        "Our paralegals in Ashaiman take complaints about recruitment fees and unpaid wages "
+        "on paper; cases are lost when a worker moves or travels again. We need training "
+        "and a shared way to follow each case to its end.",
+        date(2027, 6, 30),
+        ("Complaints helpline and case register for migrant workers",),
+    ),
+    DemoNeed(
+        "Financial management and reporting for direct grants",
+        "Most of the funds that reach us pass through an intermediary because we cannot yet "
+        "produce the audited accounts and reports partners ask of a direct grantee.",
+        date(2028, 12, 31),
+        (),
+    ),
+)
+
+
+def load_capacity_needs(data: DemoData) -> None:
+    """AMWA's needs in the national plan, once: nothing is added to a plan that has
+    needs recorded. The plan's coordinator says which intervention addresses one."""
+    plan = data.plans.get("national")
+    if plan is None or CapacityNeed.objects.filter(plan=plan).exists():
+        return
+    organisation = data.organisations.get("AMWA")
+    if organisation is None:
+        return
+    speaker = User.objects.get(username="amwa.coordinator")
+    designer = User.objects.get(username="coordinator")
+    interventions = {item.title: item for item in Intervention.objects.filter(plan=plan)}
+    for spec in DEMO_NEEDS:
+        need = capacity_need_create(
+            actor=speaker,
+            plan=plan,
+            need=CapacityNeed(
+                organisation=organisation, what=spec.what, why=spec.why, by_when=spec.by_when
+            ),
+        )
+        data.created["capacity needs"] += 1
+        addressing = [interventions[title] for title in spec.addressed_by if title in interventions]
+        if addressing:
+            capacity_need_address(
+                actor=designer, need=need, expected_version=need.version, interventions=addressing
+            )
+
+
 def register() -> None:
     register_demo_step(load)
     register_demo_step(load_localisation_target)
+    # Once the plan is adopted and under revision: needs are the living plan's.
+    register_demo_step(load_capacity_needs, after_content=True)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from action_plans.models import ActionPlan
 from funding.models import (
     SHARE_OUT_OF_RANGE,
+    CapacityNeed,
     Commitment,
     Engagement,
     EngagementKind,
@@ -20,18 +21,21 @@ from funding.models import (
 )
 from funding.selectors import FIGURE_SORTS
 from funding.services import (
+    CAPACITY_NEED_FIELDS,
     COMMITMENT_FIELDS,
     ENGAGEMENT_FIELDS,
     LOCALISATION_TARGET_FIELDS,
     SOURCE_FIELDS,
     STRATEGY_FIELDS,
+    addressing_problems,
+    capacity_need_problems,
     commitment_problems,
     disbursement_problems,
     disbursement_values,
     engagement_problems,
     source_problems,
 )
-from governance.forms import Radios, SortedFilterForm, SortField
+from governance.forms import Checkboxes, Radios, SortedFilterForm, SortField
 from interventions.models import Intervention
 from msd_planner.lib.fields import form_field
 from msd_planner.lib.money import currency_choices
@@ -368,3 +372,68 @@ class FundingTableForm(SortedFilterForm):
     """The funding table's sort (the table has no filters)."""
 
     sort = SortField(sorts=FIGURE_SORTS, default="title")
+
+
+class CapacityNeedForm(VersionedModelForm):
+    """A local actor's capacity-strengthening need: what, why, by when."""
+
+    class Meta:
+        model = CapacityNeed
+        fields = CAPACITY_NEED_FIELDS
+        widgets = {"by_when": DATE, "why": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "what": _("In a few words, e.g. “Financial management for grant reporting”."),
+            "why": _("What the organisation cannot do yet, and what it would change."),
+            "by_when": _("Within the plan period."),
+        }
+        error_messages = {
+            "organisation": {"required": _("Choose the local actor.")},
+            "what": {"required": _("Say what capacity is needed.")},
+            "why": {"required": _("Say why it is needed.")},
+            "by_when": {"required": _("Enter the date."), "invalid": _("Enter a real date.")},
+        }
+
+    def __init__(self, *args, plan: ActionPlan, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        organisation = form_field(self, "organisation", forms.ModelChoiceField)
+        organisation.queryset = organisations
+        organisation.empty_label = _("Choose the local actor")
+
+    def clean(self):
+        cleaned = super().clean()
+        _add_problems(
+            self,
+            {
+                name: messages
+                for name, messages in capacity_need_problems(
+                    self.plan, cleaned, self.instance.pk
+                ).items()
+                if name not in self.errors
+            },
+        )
+        return cleaned
+
+
+class CapacityNeedAddressingForm(VersionedModelForm):
+    """The interventions of the plan that address a need."""
+
+    class Meta:
+        model = CapacityNeed
+        fields = ("addressed_by",)
+        widgets = {"addressed_by": Checkboxes}
+        help_texts = {"addressed_by": _("None chosen: the need is unmet.")}
+
+    def __init__(self, *args, plan: ActionPlan, interventions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        form_field(self, "addressed_by", forms.ModelMultipleChoiceField).queryset = interventions
+        self.fields["addressed_by"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if "addressed_by" not in self.errors:
+            _add_problems(
+                self, addressing_problems(self.plan, list(cleaned.get("addressed_by") or []))
+            )
+        return cleaned

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 
 from action_plans import history
 from funding.models import (
+    CapacityNeed,
     Commitment,
     Engagement,
     FundingSource,
@@ -67,4 +68,18 @@ def register() -> None:
         area="funding",
         in_plan=history.of_plan("plan_id"),
         subject=lambda change: _("the target share of funds to local actors"),
+    )
+    history.track(
+        CapacityNeed,
+        area="funding",
+        in_plan=history.of_plan("plan_id"),
+        subject=lambda change: (
+            _("the capacity need “%(what)s” of %(organisation)s")
+            % {
+                "what": change.row.what,
+                "organisation": change.names.of(Organisation, change.row.organisation_id),
+            }
+        ),
+        label="what",
+        m2m_fields=("addressed_by",),
     )

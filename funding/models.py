@@ -427,3 +427,71 @@ class LocalisationTarget(Versioned):
 
     def __str__(self) -> str:
         return str(self.plan)
+
+
+# --- capacity-strengthening needs of local actors ----------------------------------------
+
+
+class CapacityNeed(Versioned):
+    """A capacity-strengthening need a local actor states for itself (the localisation
+    pledge: local actors are best placed to say what they need): what, why and by when.
+    It is met once an intervention of the plan addresses it."""
+
+    plan = models.ForeignKey(
+        "action_plans.ActionPlan", on_delete=models.CASCADE, related_name="capacity_needs"
+    )
+    organisation = models.ForeignKey(
+        "governance.Organisation",
+        on_delete=models.PROTECT,
+        related_name="capacity_needs",
+        verbose_name=_("local actor"),
+    )
+    what = models.CharField(_("what is needed"), max_length=200)
+    why = models.TextField(_("why"), max_length=TEXT_MAX_LENGTH)
+    by_when = models.DateField(_("needed by"))
+    addressed_by = models.ManyToManyField(
+        "interventions.Intervention",
+        blank=True,
+        related_name="capacity_needs",
+        verbose_name=_("interventions addressing it"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoryWithLinks(m2m_fields=[addressed_by])
+
+    class Meta:
+        verbose_name = _("capacity-strengthening need")
+        verbose_name_plural = _("capacity-strengthening needs")
+        ordering = ["by_when", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(what=""),
+                name="capacity_need_what_stated",
+                violation_error_message=_("Say what capacity is needed."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(why=""),
+                name="capacity_need_why_stated",
+                violation_error_message=_("Say why it is needed."),
+            ),
+            models.UniqueConstraint(
+                "plan",
+                "organisation",
+                "what",
+                name="capacity_need_unique_per_organisation",
+                violation_error_message=_(
+                    "This organisation has already recorded a need of this title in the plan."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.what

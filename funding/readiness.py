@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from action_plans.hooks import DashboardFact, ReadinessItem
 from action_plans.models import ActionPlan
@@ -31,8 +32,8 @@ def funding_readiness(plan: ActionPlan) -> list[ReadinessItem]:
 
 
 def funding_facts(plan: ActionPlan) -> list[DashboardFact]:
-    """Cost, committed, gap and the localisation share against its target (two
-    queries)."""
+    """Cost, committed, gap, the localisation share against its target and the local
+    actors' capacity needs still unmet (three queries)."""
     figures = selectors.plan_figures(plan)
     standing = charts.against_target(
         figures.local_share_of_committed, selectors.localisation_targets(plan).of_committed
@@ -55,4 +56,21 @@ def funding_facts(plan: ActionPlan) -> list[DashboardFact]:
             order=43,
             detail=_("of committed funds") + (f"; {standing}" if standing else ""),
         ),
+        _unmet_needs_fact(plan),
     ]
+
+
+def _unmet_needs_fact(plan: ActionPlan) -> DashboardFact:
+    counts = selectors.capacity_need_counts(plan)
+    return DashboardFact(
+        _("Capacity needs unmet"),
+        str(counts.unmet),
+        reverse("capacity_need_list", args=[plan.pk]) + "?show=unmet",
+        order=44,
+        detail=ngettext(
+            "of %(count)s need of local actors recorded",
+            "of %(count)s needs of local actors recorded",
+            counts.all,
+        )
+        % {"count": counts.all},
+    )

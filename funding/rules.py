@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from action_plans.hooks import acting_organisations
 from action_plans.permissions import PlanAccess, plan_actions_for_user
-from action_plans.policy import PlanAction, record_rule
-from funding.models import Commitment, FundingSource, Stage
-from governance.models import Organisation
+from action_plans.policy import PlanAction, Role, record_rule
+from funding.models import CapacityNeed, Commitment, FundingSource, Stage
+from governance.models import Membership, Organisation, Participation
 from governance.permissions import organisations_visible_to
 
 DONOR_STAGES = (Stage.IDENTIFIED, Stage.PLEDGED)
@@ -105,6 +105,106 @@ DISBURSEMENT_RECORD = record_rule(
     ),
     any_status=True,
 )
+
+
+# --- capacity-strengthening needs of local actors ----------------------------------------
+#
+# The pledge: local actors are best placed to determine their own capacity-strengthening
+# needs. So a need is stated by the organisation itself, through its coordinators (who
+# speak for it, as they keep its profile and its members), not by any of its editors;
+# the plan's coordinators (CHANGE) may record one on a local actor's behalf too (an
+# informal actor or a community leader with no account, heard at a consultation), and
+# the page names who recorded each. Whether an intervention addresses a need is decided
+# by those who design the interventions: a local actor does not mark its own need met;
+# it says, by changing or removing it, when its need has moved on. Both are work of the
+# living plan: needs arise and are met after adoption, whatever the plan's status, as
+# progress and the engagement log are; they are not part of a version's content.
+
+CAPACITY_NEED_STATE = record_rule(
+    name="state_capacity_need",
+    action=PlanAction.CHANGE,
+    owners=lambda need: [need.organisation_id],
+    description=_(
+        "A local actor taking part in the plan states its own capacity-strengthening "
+        "needs (what, why, by when): its coordinators record, change and remove them, "
+        "before and after the plan's adoption. The coordinators of the plan's lead bodies "
+        "may record them on a local actor's behalf."
+    ),
+    any_status=True,
+)
+
+CAPACITY_NEED_ADDRESS = record_rule(
+    name="address_capacity_need",
+    action=PlanAction.DESIGN_INTERVENTIONS,
+    owners=lambda need: [],
+    description=_(
+        "Which interventions address a local actor's capacity-strengthening need is "
+        "chosen by those who lead intervention design, before and after the plan's "
+        "adoption: a need is met once an intervention addresses it, which the local actor "
+        "does not decide alone."
+    ),
+    any_status=True,
+)
+
+
+def local_actors_spoken_for(user, plan) -> frozenset[int]:
+    """The local actors taking part in ``plan`` whose coordinator ``user`` is: the
+    organisations whose needs they state (one query)."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    return frozenset(
+        Membership.objects.filter(
+            user=user,
+            role=Role.COORDINATOR,
+            organisation__is_local_actor=True,
+            organisation__participations__plan=plan,
+        ).values_list("organisation_id", flat=True)
+    )
+
+
+def may_record_needs(actions, spoken_for: frozenset[int]) -> bool:
+    """Whether a user holding ``actions`` on the plan and speaking for ``spoken_for``
+    may record a new need (for a local actor of ``need_organisation_choices``)."""
+    return CAPACITY_NEED_STATE.action in actions or bool(spoken_for)
+
+
+def may_state_need(actions, spoken_for: frozenset[int], need: CapacityNeed) -> bool:
+    """Whether a user holding ``actions`` on the plan and speaking for ``spoken_for``
+    may record, change or remove ``need``."""
+    return CAPACITY_NEED_STATE.allows(actions, spoken_for, need)
+
+
+def need_organisation_choices(
+    plan, actions, spoken_for: frozenset[int], *, also: int | None = None
+) -> QuerySet[Organisation]:
+    """The local actors a user may record a need for: every local actor taking part for
+    the plan's coordinators, else those the user is a coordinator of; plus ``also`` (the
+    one already named on the need being changed)."""
+    local_actors = Q(
+        is_local_actor=True,
+        pk__in=Participation.objects.filter(plan=plan).values("organisation_id"),
+    )
+    if CAPACITY_NEED_STATE.action not in actions:
+        local_actors &= Q(pk__in=spoken_for)
+    return Organisation.objects.filter(local_actors | Q(pk__in=[also] if also else [])).order_by(
+        "name"
+    )
+
+
+def need_refusal(actor, plan, organisation: Organisation | None) -> dict[str, str] | None:
+    """Why ``actor`` may not state a need for ``organisation``, on the field (None: they
+    may). ``actor`` None is a set-up command (the demo loader)."""
+    if actor is None or organisation is None:
+        return None
+    if CAPACITY_NEED_STATE.action in plan_actions_for_user(actor, plan):
+        return None
+    if organisation.pk in local_actors_spoken_for(actor, plan):
+        return None
+    return {
+        "organisation": str(
+            _("You may record the needs only of a local actor you are a coordinator of.")
+        )
+    }
 
 
 # --- what the forms offer ----------------------------------------------------------------

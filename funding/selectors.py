@@ -29,7 +29,10 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
+    Exists,
     F,
+    OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Sum,
@@ -45,6 +48,7 @@ from funding.models import (
     COMMITTED_STAGES,
     INNOVATIVE_KINDS,
     PLEDGED_STAGES,
+    CapacityNeed,
     Commitment,
     Engagement,
     FundingSource,
@@ -601,3 +605,59 @@ def localisation_target_of(plan: ActionPlan) -> LocalisationTarget | None:
 def localisation_targets(plan: ActionPlan) -> LocalTargets:
     """The plan's target shares to local actors, as fractions (one query)."""
     return LocalTargets.of(localisation_target_of(plan))
+
+
+# --- capacity-strengthening needs of local actors ----------------------------------------
+
+NEEDS_UNMET, NEEDS_MET, NEEDS_ALL = "unmet", "met", "all"
+
+
+def _addressed() -> Exists:
+    return Exists(CapacityNeed.addressed_by.through.objects.filter(capacityneed=OuterRef("pk")))
+
+
+def capacity_needs(plan: ActionPlan, shown: str = NEEDS_ALL) -> QuerySet[CapacityNeed]:
+    """The plan's capacity-strengthening needs, the soonest needed first, with their
+    organisation, who recorded them and the interventions addressing them: ``shown``
+    narrows them to the met (addressed by at least one intervention) or the unmet."""
+    needs = (
+        CapacityNeed.objects.filter(plan=plan)
+        .annotate(met=_addressed())
+        .select_related("organisation", "created_by")
+        .prefetch_related(Prefetch("addressed_by", queryset=Intervention.objects.order_by("title")))
+        .order_by("by_when", "organisation__name", "pk")
+    )
+    if shown == NEEDS_MET:
+        return needs.filter(met=True)
+    if shown == NEEDS_UNMET:
+        return needs.filter(met=False)
+    return needs
+
+
+@dataclass(frozen=True)
+class NeedCounts:
+    met: int
+    unmet: int
+
+    @property
+    def all(self) -> int:
+        return self.met + self.unmet
+
+
+def capacity_need_counts(plan: ActionPlan) -> NeedCounts:
+    """How many of the plan's needs are met and unmet (one query)."""
+    needs = CapacityNeed.objects.filter(plan=plan)
+    counts = needs.aggregate(
+        met=Count("pk", filter=_addressed()), unmet=Count("pk", filter=~_addressed())
+    )
+    return NeedCounts(met=counts["met"], unmet=counts["unmet"])
+
+
+def needs_with_organisation() -> QuerySet[CapacityNeed]:
+    """Needs with their organisation; the access helper narrows them to one plan's."""
+    return CapacityNeed.objects.select_related("organisation")
+
+
+def interventions_for_addressing(plan: ActionPlan) -> QuerySet[Intervention]:
+    """The interventions a need may be addressed by: the plan's, by title."""
+    return Intervention.objects.filter(plan=plan).order_by("title")

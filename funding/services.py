@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from action_plans.hooks import acting_organisations
 from action_plans.models import ActionPlan
@@ -22,6 +23,7 @@ from action_plans.services import plan_lock, plan_row_lock, record_remove
 from funding.models import (
     FUNDING_DATE_TOO_EARLY,
     FUNDING_DATES_FROM,
+    CapacityNeed,
     Commitment,
     Engagement,
     EngagementKind,
@@ -31,11 +33,15 @@ from funding.models import (
     Stage,
 )
 from funding.rules import (
+    CAPACITY_NEED_ADDRESS,
     COMMITMENT_EDIT,
     DISBURSEMENT_RECORD,
     SOURCE_EDIT,
     commitment_refusal,
     disburses,
+    local_actors_spoken_for,
+    may_state_need,
+    need_refusal,
     provider_refusal,
 )
 from governance.models import Organisation, Participation, User
@@ -82,6 +88,8 @@ BASE_FIELDS = (
     "base_disbursed_to_local_actors",
 )
 STRATEGY_FIELDS = ("strategy", "partners_to_approach")
+CAPACITY_NEED_FIELDS = ("organisation", "what", "why", "by_when")
+CAPACITY_NEED_ADDRESSING_FIELDS = ("addressed_by",)
 LOCALISATION_TARGET_FIELDS = ("of_committed", "of_disbursed")
 ENGAGEMENT_FIELDS = (
     "held_on",
@@ -573,6 +581,22 @@ def local_actor_still_funded(plan: ActionPlan, organisation_id: int) -> None:
         )
 
 
+def local_actor_without_needs(plan: ActionPlan, organisation_id: int) -> None:
+    """A local actor whose capacity needs are recorded in the plan stays in it until
+    they are removed (registered with the kernel's participant-leaving checks)."""
+    count = CapacityNeed.objects.filter(plan=plan, organisation_id=organisation_id).count()
+    if count:
+        name = Organisation.objects.get(pk=organisation_id).short_name
+        raise ValidationError(
+            ngettext(
+                "%(name)s has %(count)s capacity need recorded in the plan. Remove it first.",
+                "%(name)s has %(count)s capacity needs recorded in the plan. Remove them first.",
+                count,
+            )
+            % {"name": name, "count": count}
+        )
+
+
 # --- the mobilisation plan -----------------------------------------------------------------
 
 
@@ -708,3 +732,152 @@ def engagement_remove(*, actor: User, engagement: Engagement) -> None:
     """Remove a contact with a funding partner from the log, whatever the plan's status
     (the log is kept after adoption too)."""
     record_remove(actor=actor, record=engagement, plan_id=engagement.plan_id, any_status=True)
+
+
+# --- capacity-strengthening needs of local actors ----------------------------------------
+#
+# Needs are the living plan's (``funding.rules.CAPACITY_NEED_STATE``): recorded, changed,
+# addressed and removed whatever the plan's status, so the plan row is locked without
+# the draft's check.
+
+
+def plan_period(plan: ActionPlan) -> tuple[date, date]:
+    """The first and the last day of the plan's period."""
+    return date(plan.period_start_year, 1, 1), date(plan.period_end_year, 12, 31)
+
+
+def capacity_need_problems(plan: ActionPlan, values: dict, need_pk: int | None = None) -> dict:
+    """What is wrong with a need's ``values`` in ``plan``, on each field."""
+    problems: dict[str, list] = {}
+    organisation = values.get("organisation")
+    if organisation is not None and organisation.pk not in _local_actor_ids(plan):
+        problems["organisation"] = [_("Choose a local actor taking part in the plan.")]
+    what = (values.get("what") or "").strip()
+    if not what:
+        problems["what"] = [_("Say what capacity is needed.")]
+    elif organisation is not None:
+        same = CapacityNeed.objects.filter(plan=plan, organisation=organisation, what=what)
+        if need_pk is not None:
+            same = same.exclude(pk=need_pk)
+        if same.exists():
+            problems["what"] = [
+                _("This organisation has already recorded a need of this title in the plan.")
+            ]
+    if not (values.get("why") or "").strip():
+        problems["why"] = [_("Say why it is needed.")]
+    by_when = values.get("by_when")
+    first, last = plan_period(plan)
+    if by_when is not None and not first <= by_when <= last:
+        problems["by_when"] = [
+            _("Enter a date within the plan period, from %(first)s to %(last)s.")
+            % {
+                "first": formats.date_format(first, "DATE_FORMAT"),
+                "last": formats.date_format(last, "DATE_FORMAT"),
+            }
+        ]
+    return problems
+
+
+def addressing_problems(plan: ActionPlan, interventions) -> dict:
+    if any(intervention.plan_id != plan.pk for intervention in interventions):
+        return {"addressed_by": [_("Choose interventions of this plan.")]}
+    return {}
+
+
+def _need_values(need: CapacityNeed) -> dict:
+    return {name: getattr(need, name) for name in CAPACITY_NEED_FIELDS}
+
+
+def _may_state(actor: User | None, plan: ActionPlan, need: CapacityNeed) -> None:
+    """Refuse unless ``actor`` may still record, change or remove ``need`` (read again
+    under the plan's lock; None: the set-up commands)."""
+    if actor is None:
+        return
+    if not may_state_need(
+        plan_actions_for_user(actor, plan), local_actors_spoken_for(actor, plan), need
+    ):
+        raise ValidationError(
+            _("You may change the needs only of a local actor you are a coordinator of.")
+        )
+
+
+@transaction.atomic
+def capacity_need_create(
+    *, actor: User | None, plan: ActionPlan, need: CapacityNeed
+) -> CapacityNeed:
+    """Record a local actor's capacity-strengthening need, stated by its coordinator (or
+    by a coordinator of the plan on its behalf). It starts unmet: those who design the
+    interventions say which address it (``capacity_need_address``)."""
+    plan = plan_row_lock(plan.pk)
+    refusal = need_refusal(actor, plan, need.organisation)
+    if refusal:
+        raise ValidationError(refusal)
+    need.what = (need.what or "").strip()
+    _raise(capacity_need_problems(plan, _need_values(need)))
+    need.plan = plan
+    need.created_by = actor
+    attribute(need, actor)
+    save_with_links(need, {})
+    return need
+
+
+@transaction.atomic
+def capacity_need_update(
+    *, actor: User | None, need: CapacityNeed, expected_version: int, data: dict
+) -> Update[CapacityNeed]:
+    """Change a need's organisation, what, why or date, refusing a stale edit; the
+    interventions addressing it stay."""
+    plan = plan_row_lock(need.plan_id)
+    _may_state(actor, plan, need)
+    if "what" in data:
+        data = {**data, "what": (data["what"] or "").strip()}
+
+    def check(fresh: CapacityNeed, changed: list[str]) -> None:
+        if "organisation" in changed:
+            refusal = need_refusal(actor, plan, fresh.organisation)
+            if refusal:
+                raise ValidationError(refusal)
+        _raise(capacity_need_problems(plan, _need_values(fresh), fresh.pk))
+
+    return versioned_update(
+        instance=need,
+        expected_version=expected_version,
+        data=data,
+        actor=actor,
+        editable=CAPACITY_NEED_FIELDS,
+        check=check,
+    )
+
+
+@transaction.atomic
+def capacity_need_address(
+    *, actor: User | None, need: CapacityNeed, expected_version: int, interventions: list
+) -> Update[CapacityNeed]:
+    """Say which interventions of the plan address ``need`` (none: it is unmet again),
+    refusing a stale edit. For those who design the interventions only."""
+    plan = plan_row_lock(need.plan_id)
+    if actor is not None and CAPACITY_NEED_ADDRESS.action not in plan_actions_for_user(actor, plan):
+        raise ValidationError(
+            _("Those who lead intervention design choose the interventions addressing a need.")
+        )
+    _raise(addressing_problems(plan, interventions))
+    return versioned_update(
+        instance=need,
+        expected_version=expected_version,
+        data={"addressed_by": interventions},
+        actor=actor,
+        editable=CAPACITY_NEED_ADDRESSING_FIELDS,
+    )
+
+
+@transaction.atomic
+def capacity_need_remove(*, actor: User, need: CapacityNeed) -> None:
+    """Remove a need its local actor no longer has, whatever the plan's status; the
+    removal stays in the plan's history."""
+    record_remove(
+        actor=actor,
+        record=need,
+        plan_id=need.plan_id,
+        any_status=True,
+        check=lambda fresh: _may_state(actor, fresh.plan, fresh),
+    )

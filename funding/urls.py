@@ -1,6 +1,6 @@
 from django.urls import path
 
-from funding.views import commitments, localisation, mobilisation, overview, sources
+from funding.views import capacity, commitments, localisation, mobilisation, overview, sources
 
 INTERVENTION = "plans/<int:pk>/funding/interventions/<int:intervention_pk>/"
 
@@ -16,6 +16,32 @@ urlpatterns = [
         "plans/<int:pk>/funding/localisation-target/",
         localisation.localisation_target_edit,
         name="localisation_target_edit",
+    ),
+    # the capacity-strengthening needs of local actors
+    path(
+        "plans/<int:pk>/funding/capacity-needs/",
+        capacity.capacity_need_list,
+        name="capacity_need_list",
+    ),
+    path(
+        "plans/<int:pk>/funding/capacity-needs/add/",
+        capacity.capacity_need_create,
+        name="capacity_need_create",
+    ),
+    path(
+        "plans/<int:pk>/funding/capacity-needs/<int:need_pk>/",
+        capacity.capacity_need_edit,
+        name="capacity_need_edit",
+    ),
+    path(
+        "plans/<int:pk>/funding/capacity-needs/<int:need_pk>/remove/",
+        capacity.capacity_need_remove,
+        name="capacity_need_remove",
+    ),
+    path(
+        "plans/<int:pk>/funding/capacity-needs/<int:need_pk>/interventions/",
+        capacity.capacity_need_addressing,
+        name="capacity_need_addressing",
     ),
     # sources
     path("plans/<int:pk>/funding/sources/", sources.source_list, name="funding_source_list"),

@@ -59,6 +59,15 @@ DEMO_USERS = [
     DemoUser(
         "local.coordinator", "Lydia", "Tetteh", "l.tetteh@ama.example", "AMA", Role.COORDINATOR
     ),
+    # A local actor's coordinator, who states its capacity-strengthening needs.
+    DemoUser(
+        "amwa.coordinator",
+        "Fatima",
+        "Alhassan",
+        "f.alhassan@amwa.example",
+        "AMWA",
+        Role.COORDINATOR,
+    ),
     # A signatory for every organisation whose signature the demo plans require.
     DemoUser("signatory.mint", "Abena", "Osei", "a.osei@mint.example", "MINT", Role.SIGNATORY),
     DemoUser("signatory.gss", "Kwame", "Adjei", "k.adjei@gss.example", "GSS", Role.SIGNATORY),

@@ -28,6 +28,7 @@ from tests.test_url_matrix import (
     _consultation,
     _engagement,
     _framework,
+    _need,
     _progress,
     _proposal_8_7,
 )
@@ -144,11 +145,12 @@ def _grouped(fields: list[tuple[str, str]]) -> dict[str, list[str]]:
 def frozen_plan(cast, catalogue, ready, settings) -> Cast:
     """Plan A with a record of every kind (targets decided and proposed, a framework, a
     consultation, an intervention with its indicator and progress, a source, a
-    commitment, an engagement), submitted for validation."""
+    commitment, an engagement, a local actor's capacity need), submitted for validation."""
     settings.PLAN_DOCUMENTS_ON_VALIDATION = False
     for make in (_proposal_8_7, _framework, _consultation, _commitment_of_x, _progress):
         make(cast)
     _engagement(cast)
+    _need(cast)
     workflow.plan_submit(actor=cast.coordinator_a, plan=cast.plan_a)
     return cast
 

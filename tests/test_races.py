@@ -424,6 +424,19 @@ def _progress_review(cast):
     )
 
 
+def _capacity_need_edit(cast):
+    from funding.services import capacity_need_update
+    from tests.test_url_matrix import _need
+
+    need = _need(cast)
+    return lambda name: capacity_need_update(
+        actor=cast.coordinator_x,
+        need=need,
+        expected_version=need.version,
+        data={"why": f"Said by {name}"},
+    )
+
+
 VERSIONED_EDITS = {
     "progress review": _progress_review,
     "plan details": _plan_edit,
@@ -447,12 +460,14 @@ VERSIONED_EDITS = {
     "mobilisation strategy": _strategy_write,
     "localisation target": _localisation_target_write,
     "engagement": _engagement_edit,
+    "capacity need": _capacity_need_edit,
 }
 
 # Every model under the versioned-edit contract, and the race above that proves its edit
 # loses no update: a new versioned record type fails here until it has its race.
 RACED_MODELS = {
     "action_plans.ActionPlan": "plan details",
+    "funding.CapacityNeed": "capacity need",
     "funding.Commitment": "commitment",
     "funding.Engagement": "engagement",
     "funding.FundingSource": "funding source",

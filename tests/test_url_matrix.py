@@ -28,7 +28,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, include, path, re
 
 from action_plans.permissions import PlanAction
 from funding import services as funding
-from funding.models import Commitment, Engagement, FundingSource
+from funding.models import CapacityNeed, Commitment, Engagement, FundingSource
+from governance.models import Organisation
 from interventions import services as interventions
 from interventions.models import Intervention, Progress, ResultIndicator
 from targets.models import (
@@ -572,6 +573,48 @@ def _foreign_engagement(cast: Cast) -> list[dict]:
     return [{"pk": cast.plan_a.pk, "engagement_pk": _engagement(cast, cast.plan_b).pk}]
 
 
+def _local_actor(organisation) -> None:
+    Organisation.objects.filter(pk=organisation.pk).update(is_local_actor=True)
+
+
+def _plan_a_with_local_actor_x(cast: Cast) -> dict:
+    """Plan A, ministry X counted as a local actor: its coordinator states its needs."""
+    _local_actor(cast.ministry_x)
+    return PLAN_A(cast)
+
+
+def _need(cast: Cast, plan=None) -> CapacityNeed:
+    """A capacity need of ministry X in plan A (a local actor for the purpose), or of
+    city B in plan B."""
+    plan = plan or cast.plan_a
+    organisation = cast.ministry_x if plan == cast.plan_a else cast.city_b
+    _local_actor(organisation)
+    return plan.capacity_needs.first() or funding.capacity_need_create(
+        actor=None,
+        plan=plan,
+        need=CapacityNeed(
+            organisation=Organisation.objects.get(pk=organisation.pk),
+            what="Grant reporting",
+            why="To receive grants directly",
+            by_when=date(2027, 6, 30),
+        ),
+    )
+
+
+def _need_kwargs(cast: Cast) -> dict:
+    return {"pk": cast.plan_a.pk, "need_pk": _need(cast).pk}
+
+
+def _foreign_need(cast: Cast) -> list[dict]:
+    return [{"pk": cast.plan_a.pk, "need_pk": _need(cast, cast.plan_b).pk}]
+
+
+def _states_needs_of_x(cast, role):
+    """A local actor's needs are stated by its coordinators (not its editors), and by the
+    plan's coordinators (CHANGE)."""
+    return ALLOW if role == "coordinator_x" else on_plan_a(PlanAction.CHANGE)(cast, role)
+
+
 # Money is recorded by the organisation it belongs to (ministry X's source, to the
 # intervention ministry X leads), and by those who keep the resource mobilisation plan.
 FUNDS_X = owned_on_plan_a(PlanAction.MOBILISE_RESOURCES, "ministry_x")
@@ -993,6 +1036,24 @@ MATRIX: dict[str, Row] = {
         kwargs=_intervention_kwargs, access=FUNDS_X, foreign=FOREIGN_INTERVENTION
     ),
     "mobilisation_plan": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW)),
+    # Living work (funding.rules.CAPACITY_NEED_STATE, CAPACITY_NEED_ADDRESS).
+    "capacity_need_list": Row(
+        kwargs=_plan_a_with_local_actor_x,
+        access=on_plan_a(PlanAction.VIEW),
+        methods={"POST": display_only},
+    ),
+    "capacity_need_create": Row(kwargs=_plan_a_with_local_actor_x, access=_states_needs_of_x),
+    "capacity_need_edit": Row(
+        kwargs=_need_kwargs, access=_states_needs_of_x, foreign=_foreign_need
+    ),
+    "capacity_need_remove": Row(
+        kwargs=_need_kwargs, access=_states_needs_of_x, foreign=_foreign_need
+    ),
+    "capacity_need_addressing": Row(
+        kwargs=_need_kwargs,
+        access=on_plan_a(PlanAction.DESIGN_INTERVENTIONS),
+        foreign=_foreign_need,
+    ),
     "engagement_list": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.VIEW)),
     "engagement_create": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.MOBILISE_RESOURCES)),
     "engagement_edit": Row(

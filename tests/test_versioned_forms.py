@@ -258,6 +258,14 @@ def _localisation_target(cast):
     return {"pk": cast.plan_a.pk}
 
 
+def _capacity_need_with_interventions(cast):
+    """A need of plan A, with an intervention of the plan to address it."""
+    from tests.test_url_matrix import _intervention_of_x, _need_kwargs
+
+    _intervention_of_x(cast)
+    return _need_kwargs(cast)
+
+
 def _membership_x(cast):
     return {"pk": cast.ministry_x.pk, "membership_pk": cast.editor_x.memberships.get().pk}
 
@@ -295,6 +303,10 @@ EDIT_PAGES = {
     "EngagementForm": EditPage("engagement_edit", _funding("_engagement_kwargs"), "coordinator_a"),
     "LocalisationTargetForm": EditPage(
         "localisation_target_edit", _localisation_target, "coordinator_a"
+    ),
+    "CapacityNeedForm": EditPage("capacity_need_edit", _funding("_need_kwargs"), "coordinator_x"),
+    "CapacityNeedAddressingForm": EditPage(
+        "capacity_need_addressing", _capacity_need_with_interventions, "coordinator_a"
     ),
 }
 
@@ -413,10 +425,12 @@ def test_the_race_bench_races_every_edit_page():
         for name, page in EDIT_PAGES.items()
         # organisations are not a plan's; the log of meetings with funding partners and
         # the money disbursed go on whatever the plan's status (funding.rules
-        # ENGAGEMENT_LOG, DISBURSEMENT_RECORD), as does progress (interventions.rules
+        # ENGAGEMENT_LOG, DISBURSEMENT_RECORD), as do the local actors' capacity needs
+        # (CAPACITY_NEED_STATE, CAPACITY_NEED_ADDRESS) and progress (interventions.rules
         # PROGRESS_RECORD)
         if "organisation" not in page.url_name
         and "engagement" not in page.url_name
+        and "capacity_need" not in page.url_name
         and "disbursement" not in page.url_name
         and "progress" not in page.url_name
     ),

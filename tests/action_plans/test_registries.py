@@ -278,6 +278,8 @@ FROZEN_AS = {
     "funding.Commitment": "funding",  # summed per intervention and per target
     "funding.MobilisationStrategy": "strategy",
     "funding.Engagement": NOT_FROZEN,  # the log of meetings with funding partners
+    # stated by local actors and addressed as the plan lives, whatever its status
+    "funding.CapacityNeed": NOT_FROZEN,
     # a plan-wide figure: in the funding section's totals, beside the shares it targets
     "funding.LocalisationTarget": "plan",
 }

@@ -32,6 +32,7 @@ def test_working_pages_have_no_serious_accessibility_violations(page):
     coordinator_membership = interior.memberships.get(user__username="coordinator")
     intervention = plan.interventions.filter(lead_organisation=interior).first()
     indicator = intervention.indicators.first()
+    need = plan.capacity_needs.first()
     pages = {
         "coordinator": [
             "/",
@@ -74,6 +75,13 @@ def test_working_pages_have_no_serious_accessibility_violations(page):
             f"/plans/{plan.pk}/funding/mobilisation/",
             f"/plans/{plan.pk}/funding/engagements/",
             f"/plans/{plan.pk}/funding/engagements/add/",
+            f"/plans/{plan.pk}/funding/capacity-needs/{need.pk}/interventions/",
+        ],
+        "amwa.coordinator": [
+            f"/plans/{plan.pk}/funding/capacity-needs/",
+            f"/plans/{plan.pk}/funding/capacity-needs/add/",
+            f"/plans/{plan.pk}/funding/capacity-needs/{need.pk}/",
+            f"/plans/{plan.pk}/funding/capacity-needs/{need.pk}/remove/",
         ],
         "editor": [
             f"/plans/{plan.pk}/access/",

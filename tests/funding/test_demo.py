@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from action_plans.models import ActionPlan
 from funding import selectors
@@ -147,3 +148,20 @@ def test_the_national_plan_shows_its_local_share_against_a_target_of_25_percent(
     share = selectors.plan_figures(national).local_share_of_committed
     standing = "target met" if share >= Decimal("0.25") else "below target"
     assert f"target 25.0\xa0%: {standing}." in page
+
+
+def test_amwas_coordinator_has_stated_one_need_met_and_one_unmet(national, client):
+    from funding.models import CapacityNeed
+    from governance.models import User
+
+    coordinator = User.objects.get(username="amwa.coordinator")
+    needs = CapacityNeed.objects.filter(plan=national).prefetch_related("addressed_by")
+    assert {need.organisation.acronym for need in needs} == {"AMWA"}
+    assert {need.created_by for need in needs} == {coordinator}
+    assert sorted(bool(need.addressed_by.all()) for need in needs) == [False, True]
+    assert coordinator.memberships.get().role == "coordinator"
+
+    client.force_login(coordinator)
+    page = client.get(reverse("capacity_need_list", args=[national.pk])).content.decode()
+    assert "Met (1)" in page and "Unmet (1)" in page
+    assert "Complaints helpline and case register for migrant workers" in page
