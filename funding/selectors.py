@@ -613,7 +613,12 @@ NEEDS_UNMET, NEEDS_MET, NEEDS_ALL = "unmet", "met", "all"
 
 
 def _addressed() -> Exists:
-    return Exists(CapacityNeed.addressed_by.through.objects.filter(capacityneed=OuterRef("pk")))
+    """Whether a need is met: an intervention that is not dropped addresses it."""
+    return Exists(
+        CapacityNeed.addressed_by.through.objects.filter(capacityneed=OuterRef("pk")).exclude(
+            intervention__status=InterventionStatus.DROPPED
+        )
+    )
 
 
 def capacity_needs(plan: ActionPlan, shown: str = NEEDS_ALL) -> QuerySet[CapacityNeed]:

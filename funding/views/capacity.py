@@ -60,7 +60,9 @@ def capacity_need_list(request: HttpRequest, pk: int) -> HttpResponse:
                 (need, may_state_need(access.actions, spoken_for, need), may_address)
                 for need in page.object_list
             ],
-            "may_record": may_record_needs(access.actions, spoken_for),
+            # Offered only when there is a local actor to record a need for.
+            "may_record": may_record_needs(access.actions, spoken_for)
+            and need_organisation_choices(access.plan, access.actions, spoken_for).exists(),
         },
     )
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from action_plans.models import ActionPlan, PlanStatus
 from funding.models import CapacityNeed
 from funding.services import capacity_need_address, capacity_need_create
+from interventions.models import Intervention, InterventionStatus
 from tests.conftest import _member
 from tests.interventions.conftest import make_intervention
 from tests.test_url_matrix import _plan_b_intervention
@@ -427,3 +428,23 @@ def test_the_list_speaks_the_language_chosen(client, cast, amwa, language, headi
     page = client.get(_list_url(cast)).content.decode()
     assert heading in page and unmet in page
     assert "Record a need" not in page
+
+
+def test_a_need_addressed_only_by_a_dropped_intervention_is_unmet(client, cast, amwa, helpline):
+    need = _record(cast, amwa, what="Case management")
+    capacity_need_address(
+        actor=cast.coordinator_a, need=need, expected_version=need.version, interventions=[helpline]
+    )
+    client.force_login(cast.viewer_x)
+    assert "Met (1)" in client.get(_list_url(cast)).content.decode()
+    Intervention.objects.filter(pk=helpline.pk).update(
+        status=InterventionStatus.DROPPED, drop_reason="Merged into another"
+    )
+    page = client.get(_list_url(cast)).content.decode()
+    assert "Met (0)" in page and "Unmet (1)" in page
+
+
+def test_recording_a_need_is_not_offered_where_no_local_actor_takes_part(client, cast):
+    client.force_login(cast.coordinator_a)  # may record on a local actor's behalf
+    page = client.get(_list_url(cast)).content.decode()
+    assert "Record a need" not in page  # plan A has no local actor: nothing to choose
