@@ -1,7 +1,8 @@
 """Funding's chapter of the plan's annual report: the money committed and disbursed (in
 all and per prioritised target and lead organisation, with the funding pages' charts), and
 the share reaching local actors against the plan's target, as recorded when the report is
-made (a commitment keeps its amount disbursed to date, not a dated series)."""
+made (a commitment keeps its amount disbursed to date, not a dated series); and the local
+actors' capacity-strengthening needs, met or not."""
 
 from typing import Any
 
@@ -25,6 +26,7 @@ def funding_context(plan: ActionPlan, year: int) -> dict[str, Any]:
         "by_target": overview.by_target,
         "by_lead": overview.by_lead,
         "localisation_standing": charts.target_sentences(overview.figures, targets),
+        "needs": list(selectors.capacity_needs(plan)),
         "charts": [
             *charts.target_funding_charts(
                 overview.by_target,

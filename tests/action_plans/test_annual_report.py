@@ -27,6 +27,7 @@ from action_plans.models import (
     PlanVersion,
     VersionStatus,
 )
+from funding.models import CapacityNeed
 from governance.models import User
 from interventions.models import TOTAL, Progress, ProgressStatus
 from interventions.services import progress_approve
@@ -143,6 +144,10 @@ def test_the_demos_report_for_2026_is_made_and_downloaded_as_pdf_and_word(
         assert re.search(r"target 25(\.0)? %", text), "the local share held against its target"
         # the version adopted this year, with its act
         assert adopted.adoption_reference in text
+        # the local actors' capacity needs, met (by an intervention) or not
+        assert "Capacity-strengthening needs of local actors" in text and "Unmet" in text
+        for need in CapacityNeed.objects.filter(plan=national):
+            assert need.what in text
     assert word.size and pdf.pages and pdf.pages >= 4
     assert Document(io.BytesIO(word_data)).core_properties.title == (
         f"{national.title} – annual report {year}"
