@@ -8,15 +8,14 @@ from typing import Any
 from django.core.cache import caches
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.translation import gettext as _
 
 from action_plans.derived import KEPT_FOR
 from action_plans.hooks import snapshot_records
 from action_plans.models import PlanLevel, PlanVersion
 from action_plans.snapshot import named
 from funding.document import funding_chapter
+from governance.credit import credited
 from governance.document import governance_chapter
-from governance.models import CreditPreference
 from interventions.document import interventions_chapter
 from portal import selectors
 from targets.document import targets_chapter
@@ -46,54 +45,6 @@ EMBED_CLASSES = {name: value.split()[0] for name, value in PAGE_CLASSES.items()}
 class Summary:
     frozen: dict[str, Any]  # the plan as the version froze it, named: title, place, period…
     html: str  # the summary's markup
-
-
-def _credited_name(name: str | None, credit: str | None) -> str | None:
-    """An organisation's name as it chose to be credited: by name, anonymously, or not
-    at all (None)."""
-    if name is None or credit in (None, CreditPreference.BY_NAME):
-        return name
-    if credit == CreditPreference.ANONYMOUS:
-        return _("A local organisation")
-    return None
-
-
-def credited(content: dict[str, Any]) -> dict[str, Any]:
-    """``content`` with the organisations taking part named as each chose to be credited
-    in public materials wherever a record names them (partners, leads, reporting
-    organisations, providers of funds); the stored content is left as it is."""
-    credit_of = {
-        record["label"]: record.get("credit")
-        for record in snapshot_records(content, "governance", "participant")
-    }
-    if all(credit in (None, CreditPreference.BY_NAME) for credit in credit_of.values()):
-        return content
-
-    def name(value: Any) -> Any:
-        return _credited_name(value, credit_of.get(value)) if isinstance(value, str) else value
-
-    def record_credited(record: dict[str, Any]) -> dict[str, Any]:
-        fields = dict(record["fields"])
-        for field in ("lead", "reporting", "provider", "responsible"):
-            if field in fields:
-                fields[field] = name(fields[field]) if fields[field] else fields[field]
-        if isinstance(fields.get("partners"), list):
-            fields["partners"] = [
-                [name(partner[0]), *partner[1:]] if isinstance(partner, list) else partner
-                for partner in fields["partners"]
-                if not isinstance(partner, list) or name(partner[0]) is not None
-            ]
-        return {**record, "fields": fields}
-
-    sections = dict(content["sections"])
-    for section_name in ("targets", "interventions", "funding"):
-        if section_name in sections:
-            data = sections[section_name]
-            sections[section_name] = {
-                **data,
-                "records": [record_credited(record) for record in data.get("records", [])],
-            }
-    return {**content, "sections": sections}
 
 
 def summary_context(content: dict[str, Any]) -> dict[str, Any]:
