@@ -992,6 +992,24 @@ MATRIX: dict[str, Row] = {
     "open_version_iati": Row(
         kwargs=_public_version_kwargs, access=public, methods={"POST": NOT_ALLOWED}
     ),
+    "version_plan_json": Row(
+        kwargs=_adopted_version_kwargs,
+        access=on_plan_a(PlanAction.VIEW),
+        methods={"POST": shown_not_posted(PlanAction.VIEW)},
+        foreign=_foreign_adopted_version,
+    ),
+    "version_tables": Row(
+        kwargs=_adopted_version_kwargs,
+        access=on_plan_a(PlanAction.VIEW),
+        methods={"POST": shown_not_posted(PlanAction.VIEW)},
+        foreign=_foreign_adopted_version,
+    ),
+    "open_version_plan_json": Row(
+        kwargs=_public_version_kwargs, access=public, methods={"POST": NOT_ALLOWED}
+    ),
+    "open_version_tables": Row(
+        kwargs=_public_version_kwargs, access=public, methods={"POST": NOT_ALLOWED}
+    ),
     "plan_preview": Row(kwargs=PLAN_A, access=on_plan_a(PlanAction.CHANGE)),
     # the annual reports: read by whoever sees the plan, made by those who lead monitoring
     "plan_reports": Row(
