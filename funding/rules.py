@@ -168,6 +168,15 @@ def may_record_needs(actions, spoken_for: frozenset[int]) -> bool:
     return CAPACITY_NEED_STATE.action in actions or bool(spoken_for)
 
 
+def need_recording_offered(plan, actions, spoken_for: frozenset[int]) -> bool:
+    """Whether to offer recording a need: the user may, and a local actor takes part for
+    whom they may record one (otherwise the form would have nothing to choose)."""
+    return (
+        may_record_needs(actions, spoken_for)
+        and need_organisation_choices(plan, actions, spoken_for).exists()
+    )
+
+
 def may_state_need(actions, spoken_for: frozenset[int], need: CapacityNeed) -> bool:
     """Whether a user holding ``actions`` on the plan and speaking for ``spoken_for``
     may record, change or remove ``need``."""

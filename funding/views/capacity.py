@@ -26,6 +26,7 @@ from funding.rules import (
     may_record_needs,
     may_state_need,
     need_organisation_choices,
+    need_recording_offered,
 )
 from msd_planner.lib.errors import ActionRefused
 from msd_planner.lib.pages import confirmation_page, remove_and_tell
@@ -60,9 +61,7 @@ def capacity_need_list(request: HttpRequest, pk: int) -> HttpResponse:
                 (need, may_state_need(access.actions, spoken_for, need), may_address)
                 for need in page.object_list
             ],
-            # Offered only when there is a local actor to record a need for.
-            "may_record": may_record_needs(access.actions, spoken_for)
-            and need_organisation_choices(access.plan, access.actions, spoken_for).exists(),
+            "may_record": need_recording_offered(access.plan, access.actions, spoken_for),
         },
     )
 
