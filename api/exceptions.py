@@ -7,10 +7,16 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from msd_planner.lib.errors import PlanClosed
+from msd_planner.lib.errors import ActionRefused, ObjectHidden, PlanClosed
+from msd_planner.middleware import AuthorisationLogMiddleware
+
+# The refusals the pages log (one line with who, what and where), logged alike.
+_refusals_log = AuthorisationLogMiddleware(get_response=None)
 
 
 def api_exception_handler(exc, context):
+    if isinstance(exc, ObjectHidden | ActionRefused):
+        _refusals_log.process_exception(context["request"]._request, exc)
     if isinstance(exc, PlanClosed):
         return Response(
             {"detail": _("The plan is not a draft: this does not change now.")},
