@@ -9,7 +9,13 @@ urlpatterns = [
     path("accounts/api-tokens/<int:pk>/revoke/", tokens.api_token_revoke, name="api_token_revoke"),
     # The OpenAPI 3 schema, and its documentation served by the app (no CDN).
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api_schema", template_name="api/swagger_ui.html"
+        ),
+        name="api_docs",
+    ),
     # Version 1 of the API: tests/api/test_matrix.py says who may use each endpoint.
     path("api/v1/plans/", endpoints.PlanList.as_view(), name="api_plan_list"),
     path("api/v1/plans/<int:pk>/", endpoints.PlanDetail.as_view(), name="api_plan_detail"),

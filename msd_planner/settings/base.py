@@ -412,7 +412,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Read the Migration-SDG Action Plans you see and report progress on their "
         "indicators, with exactly the rights you have in the app. Authenticate with a "
-        "token made on your account page (`Authorization: Bearer <token>`)."
+        "token made on your account page (`Authorization: Bearer <token>`), or the "
+        "browser's signed-in session (with its CSRF token for writes).\n\n"
+        'Errors are JSON: `{"detail": "..."}`, or each field wrongly given with its '
+        "messages; nothing is saved. A value is corrected with the ETag it was read with "
+        "(`If-Match`): 412 when someone changed it since, 428 without one. Requests are "
+        "limited per token (reads and writes apart: 429 with `Retry-After` beyond)."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,

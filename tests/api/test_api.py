@@ -21,6 +21,7 @@ from api.services import token_create
 from governance.services.accounts import user_deactivate
 from interventions import services as interventions
 from interventions.models import Intervention, Progress, ResultIndicator
+from tests import factories
 from tests.api.conftest import token_client
 from tests.api.schema_check import check_against_schema
 from tests.cast_access import PLAN_A_DRAFT, PLAN_B_DRAFT
@@ -265,6 +266,22 @@ def test_the_interventions_list_costs_the_same_queries_for_more_interventions(ca
     assert queries() == small
 
 
+def test_the_plans_list_costs_the_same_queries_for_more_plans(cast, catalogue):
+    client = token_client(cast.administrator)
+    url = reverse("api_plan_list")
+    call(client, "GET", url)  # the token's first use is noted once
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert call(client, "GET", url).status_code == 200
+        return len(captured)
+
+    small = queries()
+    for number in range(5):
+        factories.ActionPlanFactory(title=f"Plan {number}")
+    assert queries() == small
+
+
 # --- bad input ----------------------------------------------------------------------------
 
 
@@ -384,6 +401,7 @@ def test_the_documentation_is_served_by_the_app_without_a_cdn(client):
     html = page.content.decode()
     sources = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert sources and all(source.startswith("/") for source in sources), sources
+    assert "<style" not in html and '<html lang="en">' in html  # the CSP allows no inline style
     for source in sources:
         assert client.get(source).status_code == 200, source
     schema = client.get(reverse("api_schema"))
