@@ -66,6 +66,15 @@ PROGRESS_REVIEW = record_rule(
 )
 
 
+def records_progress(access: PlanAccess, indicator) -> bool:
+    """Whether the user records progress on ``indicator`` (submits it, corrects it when
+    returned), whatever the plan's status: those who may change its intervention, and
+    those ``PROGRESS_RECORD`` covers. The pages and the API ask this."""
+    return access.holds(INTERVENTION_EDIT, indicator.intervention) or access.holds(
+        PROGRESS_RECORD, indicator
+    )
+
+
 def may_review(actor, plan) -> bool:
     """Whether ``actor`` reviews progress on ``plan`` (``PROGRESS_REVIEW``), for the
     services; ``actor`` None: the set-up commands."""

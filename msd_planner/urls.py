@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("funding.urls")),
     path("", include("portal.urls")),
     path("", include("open_data.urls")),
+    path("", include("api.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon, name="favicon"),
     # For the load balancer: no session, no CSRF, never cached (msd_planner.health).

@@ -27,6 +27,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, include, path, reverse
 
 from action_plans.permissions import PlanAction
+from api.models import ApiToken
+from api.services import token_create
 from funding import services as funding
 from funding.models import CapacityNeed, Commitment, Engagement, FundingSource
 from governance.models import Organisation
@@ -470,6 +472,13 @@ def _indicator_kwargs(cast: Cast) -> dict:
 
 def _progress_kwargs(cast: Cast) -> dict:
     return {**_indicator_kwargs(cast), "progress_pk": _progress(cast).pk}
+
+
+def _api_token_of_editor_x(cast: Cast) -> ApiToken:
+    return (
+        ApiToken.objects.filter(user=cast.editor_x).first()
+        or (token_create(actor=cast.editor_x, name="Ministry X's reporting system")[0])
+    )
 
 
 # --- funding -----------------------------------------------------------------------------
@@ -1120,6 +1129,14 @@ MATRIX: dict[str, Row] = {
     "user_two_factor_reset": Row(kwargs=EDITOR_X, access=administrators),
     "user_reactivate": Row(kwargs=EDITOR_X, access=administrators),
     "invitation_resend": Row(kwargs=EDITOR_X, access=administrators),
+    # a user's own API tokens (another's is not found); the API's schema and its docs
+    "api_tokens": Row(access=signed_in),
+    "api_token_revoke": Row(
+        kwargs=lambda cast: {"pk": _api_token_of_editor_x(cast).pk},
+        access=lambda cast, role: {"anonymous": LOGIN, "editor_x": ALLOW}.get(role, HIDE),
+    ),
+    "api_schema": Row(access=public, methods={"POST": NOT_ALLOWED}),
+    "api_docs": Row(access=public, methods={"POST": NOT_ALLOWED}),
     # an unknown or used token is refused to everyone alike
     "invitation_accept": Row(
         kwargs=lambda cast: {"token": "not-a-token"}, methods={"GET": HIDE, "POST": HIDE}
@@ -1146,9 +1163,25 @@ class UrlPattern:
         return next(kwarg for kwarg in self.kwargs if kwarg == "pk" or kwarg.endswith("_pk"))
 
 
+# The API's endpoints answer JSON to every method: their own matrix, every method with a
+# token and with a session, is tests/api/test_matrix.py (API_MATRIX).
+API_ROUTE = "api/v1/"
+
+
 def url_patterns(patterns=None, namespace=None, prefix="", kwargs=()) -> list[UrlPattern]:
     """Every URL pattern of the project, outside Django's own admin site (gated by
-    is_staff), named or not."""
+    is_staff) and the API's endpoints (``api_url_patterns``), named or not."""
+    if patterns is None and not prefix:
+        return [url for url in _walk() if not url.route.startswith(API_ROUTE)]
+    return _walk(patterns, namespace, prefix, kwargs)
+
+
+def api_url_patterns() -> list[UrlPattern]:
+    """The API's endpoints, named or not."""
+    return [url for url in _walk() if url.route.startswith(API_ROUTE)]
+
+
+def _walk(patterns=None, namespace=None, prefix="", kwargs=()) -> list[UrlPattern]:
     found = []
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
         route = prefix + str(pattern.pattern)
@@ -1158,7 +1191,7 @@ def url_patterns(patterns=None, namespace=None, prefix="", kwargs=()) -> list[Ur
             if pattern.namespace == "admin":
                 continue
             inner = ":".join(filter(None, [namespace, pattern.namespace])) or None
-            found += url_patterns(pattern.url_patterns, inner, route, here)
+            found += _walk(pattern.url_patterns, inner, route, here)
         elif isinstance(pattern, URLPattern):
             name = pattern.name and ":".join(filter(None, [namespace, pattern.name]))
             found.append(UrlPattern(name or None, route, pattern.lookup_str, here))

@@ -7,7 +7,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["action_plans", "governance", "targets", "interventions", "funding", "portal"]
+APPS = ["action_plans", "governance", "targets", "interventions", "funding", "portal", "api"]
 
 # Calls that build or run a query, whatever they are called on.
 QUERY_METHODS = {

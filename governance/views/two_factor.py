@@ -27,6 +27,7 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from action_plans.hooks import record_links
 from governance import selectors
 from governance.forms import TwoFactorCodeForm
 from governance.services import accounts
@@ -233,6 +234,8 @@ def two_factor_account(request: UserRequest) -> HttpResponse:
             "has_app": has_app,
             "required": two_factor_required(user),
             "recovery_codes_left": recovery_codes_left(user),
+            # Other ways into the account the apps above offer (the API's tokens).
+            "record_links": record_links("account", user, None),
         },
     )
 

@@ -42,7 +42,11 @@ from interventions.result_forms import (
     ProgressDecisionForm,
     ProgressFilterForm,
 )
-from interventions.rules import INTERVENTION_EDIT, PROGRESS_RECORD, PROGRESS_REVIEW
+from interventions.rules import (
+    PROGRESS_RECORD,
+    PROGRESS_REVIEW,
+    records_progress,
+)
 from msd_planner.lib import csv_stream, uploads
 from msd_planner.lib.errors import ActionRefused
 from msd_planner.lib.pagination import paginate
@@ -183,10 +187,7 @@ def progress_correct(request: UserRequest, pk: int, progress_pk: int) -> HttpRes
     progress = found.object
     indicator = progress.indicator
     indicator.intervention.plan = found.plan
-    if not (
-        found.holds(INTERVENTION_EDIT, indicator.intervention)
-        or found.holds(PROGRESS_RECORD, indicator)
-    ):
+    if not records_progress(found, indicator):
         raise ActionRefused(PROGRESS_RECORD.name, f"progress {progress_pk}")
     if progress.status != ProgressStatus.RETURNED:
         messages.info(

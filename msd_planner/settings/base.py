@@ -42,6 +42,10 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "governance",
     "targets",
     "interventions",
@@ -49,6 +53,7 @@ INSTALLED_APPS = [
     "open_data",
     "action_plans",
     "portal",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -373,3 +378,57 @@ MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "media"))
 # The largest evidence file a progress value may carry (a PDF report, a scan, a workbook),
 # kept through the same storage.
 PROGRESS_EVIDENCE_MAX_BYTES = env_int("PROGRESS_EVIDENCE_MAX_BYTES", 5 * 1024 * 1024)
+
+# The REST API (api/): JSON only, a token per user (``Authorization: Bearer``) or the
+# browser's session (with its CSRF token), signed in for everything; errors as JSON.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First: a request without credentials is answered 401 naming the Bearer scheme.
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.BoundedJSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # The schema names path parameters as the URLs do ({pk}, {indicator_pk}).
+    "SCHEMA_COERCE_PATH_PK": False,
+}
+# Requests per token (or per signed-in browser session) and scope, counted in the
+# "default" cache (Redis with CACHE_URL, so every process counts together): "read" for
+# GET, "write" for the rest. "<n>/sec", "/min", "/hour" or "/day".
+API_THROTTLE_RATES: dict[str, str | None] = {
+    "read": env_str("API_READ_RATE", "600/min"),
+    "write": env_str("API_WRITE_RATE", "60/min"),
+}
+# The largest JSON body the API reads (413 beyond it).
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 64 * 1024)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "MSD Planner API",
+    "DESCRIPTION": (
+        "Read the Migration-SDG Action Plans you see and report progress on their "
+        "indicators, with exactly the rights you have in the app. Authenticate with a "
+        "token made on your account page (`Authorization: Bearer <token>`), or the "
+        "browser's signed-in session (with its CSRF token for writes).\n\n"
+        'Errors are JSON: `{"detail": "..."}`, or each field wrongly given with its '
+        "messages; nothing is saved. A value is corrected with the ETag it was read with "
+        "(`If-Match`): 412 when someone changed it since, 428 without one. Requests are "
+        "limited per token (reads and writes apart: 429 with `Retry-After` beyond)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # JSON Schema 2020-12 inside: a response is checked against it as it is.
+    "OAS_VERSION": "3.1.0",
+    "ENUM_NAME_OVERRIDES": {},
+    # Served from the app's static files (drf-spectacular-sidecar), never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+}

@@ -248,6 +248,8 @@ NOTHING_DERIVED = {
     "two_factor_enrol": "the user's second factor",
     "recovery_codes_renew": "the user's second factor",
     "two_factor_reset": "the user's second factor",
+    "token_create": "the user's API token",
+    "token_revoke": "the user's API token",
 }
 SERVICE_MODULES = [
     *ROOT.glob("*/services.py"),

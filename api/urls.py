@@ -1,0 +1,42 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from api.views import endpoints, tokens
+
+urlpatterns = [
+    # The user's own tokens (linked from their account page).
+    path("accounts/api-tokens/", tokens.api_tokens, name="api_tokens"),
+    path("accounts/api-tokens/<int:pk>/revoke/", tokens.api_token_revoke, name="api_token_revoke"),
+    # The OpenAPI 3 schema, and its documentation served by the app (no CDN).
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api_schema", template_name="api/swagger_ui.html"
+        ),
+        name="api_docs",
+    ),
+    # Version 1 of the API: tests/api/test_matrix.py says who may use each endpoint.
+    path("api/v1/plans/", endpoints.PlanList.as_view(), name="api_plan_list"),
+    path("api/v1/plans/<int:pk>/", endpoints.PlanDetail.as_view(), name="api_plan_detail"),
+    path(
+        "api/v1/plans/<int:pk>/interventions/",
+        endpoints.InterventionList.as_view(),
+        name="api_intervention_list",
+    ),
+    path(
+        "api/v1/plans/<int:pk>/interventions/<int:intervention_pk>/",
+        endpoints.InterventionDetail.as_view(),
+        name="api_intervention_detail",
+    ),
+    path(
+        "api/v1/plans/<int:pk>/indicators/<int:indicator_pk>/progress/",
+        endpoints.ProgressSubmit.as_view(),
+        name="api_progress_submit",
+    ),
+    path(
+        "api/v1/plans/<int:pk>/indicators/<int:indicator_pk>/progress/<int:progress_pk>/",
+        endpoints.ProgressDetail.as_view(),
+        name="api_progress_detail",
+    ),
+]

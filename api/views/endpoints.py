@@ -1,0 +1,369 @@
+"""The API's endpoints (``/api/v1/``). Each authorises exactly as the page it mirrors:
+the kernel's access helpers (``plan_for_user_or_404``, ``plan_object_for_user_or_404``)
+and the apps' rules (``interventions.rules``); writes go through the same services and
+the same forms' checks as the pages. The API has no rules of its own."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import ParseError
+from rest_framework.pagination import CursorPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from action_plans.permissions import PlanAction, plan_for_user_or_404, plan_object_for_user_or_404
+from api import selectors
+from api.filters import PlanFilter
+from api.serializers import (
+    ErrorSerializer,
+    InterventionSerializer,
+    PlanSerializer,
+    ProgressInputSerializer,
+    ProgressPatchSerializer,
+    ProgressSerializer,
+)
+from interventions import services
+from interventions.models import Progress, ProgressStatus, ResultIndicator
+from interventions.result_forms import ProgressForm
+from interventions.rules import PROGRESS_RECORD, records_progress
+from msd_planner.lib.errors import ActionRefused
+from msd_planner.lib.versioned_edit import EditConflict
+
+FIELD_ERRORS: dict[str, Any] = {
+    "type": "object",
+    "description": "Each field wrongly given (or unknown) with its messages.",
+    "properties": {"detail": {"type": "string"}},
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+}
+
+
+def _error(description: str) -> OpenApiResponse:
+    return OpenApiResponse(ErrorSerializer, description=description)
+
+
+READ_ERRORS = {
+    401: _error("No credentials, or a token revoked or of a deactivated account."),
+    404: _error("No such plan or record, or one the user may not see."),
+    429: _error("Too many requests: wait as long as the Retry-After header says."),
+}
+WRITE_ERRORS = {
+    **READ_ERRORS,
+    400: OpenApiResponse(FIELD_ERRORS, description="Invalid input; nothing was saved."),
+    403: _error("The user sees the plan but may not record progress on this indicator."),
+    409: _error(
+        "A value for the period is already submitted or approved, or the value is "
+        "not open to correction."
+    ),
+    413: _error("The body is too large."),
+    415: _error("The body is not JSON."),
+}
+ETAG = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="The value's ETag as last read (its version): a stale one is refused "
+    "(412), a missing one too (428).",
+)
+
+
+class ById(CursorPagination):
+    """Lists are paged with an opaque cursor (``next``, ``previous``), in a stable order."""
+
+    ordering = "pk"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        paged = super().get_paginated_response_schema(schema)
+        for link in ("next", "previous"):  # OpenAPI 3.1: null is a type, not "nullable"
+            paged["properties"][link] = {"type": ["string", "null"], "format": "uri"}
+        return paged
+
+
+def _etag(progress: Progress) -> str:
+    return f'"{progress.version}"'
+
+
+# --- reads ---------------------------------------------------------------------------------
+
+
+@extend_schema(
+    summary="The plans the user sees",
+    responses={200: PlanSerializer(many=True), 400: OpenApiResponse(FIELD_ERRORS), **READ_ERRORS},
+)
+class PlanList(generics.ListAPIView):
+    serializer_class = PlanSerializer
+    pagination_class = ById
+    filterset_class = PlanFilter
+
+    def get_queryset(self):
+        return selectors.plans_for_api(self.request.user)
+
+
+class PlanDetail(APIView):
+    @extend_schema(summary="A plan", responses={200: PlanSerializer, **READ_ERRORS})
+    def get(self, request: Request, pk: int) -> Response:
+        access = plan_for_user_or_404(request.user, pk, PlanAction.VIEW)
+        return Response(PlanSerializer(access.plan).data)
+
+
+@extend_schema(
+    summary="A plan's interventions, with their indicators and approved progress",
+    responses={200: InterventionSerializer(many=True), **READ_ERRORS},
+)
+class InterventionList(generics.ListAPIView):
+    serializer_class = InterventionSerializer
+    pagination_class = ById
+    filter_backends: list = []
+
+    def get_queryset(self):
+        access = plan_for_user_or_404(self.request.user, self.kwargs["pk"], PlanAction.VIEW)
+        return selectors.plan_interventions_with_results(access.plan)
+
+
+class InterventionDetail(APIView):
+    @extend_schema(
+        summary="An intervention, with its indicators and approved progress",
+        responses={200: InterventionSerializer, **READ_ERRORS},
+    )
+    def get(self, request: Request, pk: int, intervention_pk: int) -> Response:
+        access = plan_object_for_user_or_404(
+            request.user, pk, selectors.interventions_with_results(), intervention_pk
+        )
+        return Response(InterventionSerializer(access.object).data)
+
+
+# --- progress ------------------------------------------------------------------------------
+
+_INPUT_FIELDS = frozenset(ProgressInputSerializer().fields)
+_DISAGGREGATIONS = ("sex", "age", "migratory_status")
+
+
+def _input(request: Request) -> dict[str, str]:
+    """The JSON object sent, as the page's form reads a POST: each field a text. Unknown
+    fields, and values that are not a text, a number or null, are refused (400)."""
+    data = request.data
+    if not isinstance(data, dict):
+        raise ParseError(_("Send a JSON object."))
+    problems: dict[str, list[str]] = {
+        name: [
+            _("Unknown field: the fields are %(fields)s.")
+            % {"fields": ", ".join(sorted(_INPUT_FIELDS))}
+        ]
+        for name in data
+        if name not in _INPUT_FIELDS
+    }
+    values = {}
+    for name, value in data.items():
+        if name in problems:
+            continue
+        if value is None:
+            values[name] = ""
+        elif isinstance(value, str) or (
+            isinstance(value, int | float) and not isinstance(value, bool)
+        ):
+            values[name] = str(value)
+        else:
+            problems[name] = [_("Give a text, a number or a date, not a list, object or boolean.")]
+    if problems:
+        raise _Invalid(problems)
+    return values
+
+
+class _Invalid(Exception):
+    def __init__(self, problems: dict[str, list[str]]):
+        super().__init__(problems)
+        self.problems = problems
+
+
+def _invalid(problems: dict[str, list[str]]) -> Response:
+    return Response(problems, status=status.HTTP_400_BAD_REQUEST)
+
+
+def _form_problems(form: ProgressForm) -> dict[str, list[str]]:
+    return {
+        ("detail" if name == "__all__" else name): [str(message) for message in messages]
+        for name, messages in form.errors.items()
+    }
+
+
+def _service_problems(error: ValidationError) -> dict[str, Any]:
+    if hasattr(error, "error_dict"):
+        return {
+            ("detail" if name == "__all__" else name): [str(m) for m in messages]
+            for name, messages in error.message_dict.items()
+        }
+    return {"detail": " ".join(str(message) for message in error.messages)}
+
+
+def _submitted(form: ProgressForm, given: dict[str, str]) -> dict[str, Any]:
+    """What the service receives: the form's values, and a disaggregation the indicator
+    does not declare (the form leaves it out) as given, for the service to refuse."""
+    values = form.submitted_values()
+    for name in _DISAGGREGATIONS:
+        if name in given and name not in form.fields:
+            values[name] = given[name]
+    return values
+
+
+def _recording(request: Request, access, indicator: ResultIndicator) -> None:
+    """Refuse (403) a user who sees the plan but does not record progress on it."""
+    if not records_progress(access, indicator):
+        raise ActionRefused(PROGRESS_RECORD.name, f"resultindicator {indicator.pk}")
+
+
+class ProgressSubmit(APIView):
+    @extend_schema(
+        summary="Submit a progress value of an indicator",
+        description="The value is submitted for review, as on the indicator's page: it "
+        "counts once those who lead monitoring approve it. One value per indicator, "
+        "quarter and disaggregation (409 for a second).",
+        request=ProgressInputSerializer,
+        responses={201: ProgressSerializer, **WRITE_ERRORS},
+    )
+    def post(self, request: Request, pk: int, indicator_pk: int) -> Response:
+        access = plan_object_for_user_or_404(
+            request.user,
+            pk,
+            selectors.indicators_for_progress(),
+            indicator_pk,
+            PlanAction.VIEW,
+            plan_field="intervention__plan",
+        )
+        indicator = access.object
+        indicator.intervention.plan = access.plan
+        _recording(request, access, indicator)
+        try:
+            given = _input(request)
+        except _Invalid as invalid:
+            return _invalid(invalid.problems)
+        form = ProgressForm(given, indicator=indicator)
+        if not form.is_valid():
+            return _invalid(_form_problems(form))
+        try:
+            progress = services.progress_submit(
+                actor=request.user, indicator=indicator, **_submitted(form, given)
+            )
+        except services.ProgressDuplicate as duplicate:
+            return Response({"detail": duplicate.messages[0]}, status=status.HTTP_409_CONFLICT)
+        except ValidationError as error:
+            return _invalid(_service_problems(error))
+        url = reverse(
+            "api_progress_detail",
+            kwargs={"pk": pk, "indicator_pk": indicator_pk, "progress_pk": progress.pk},
+        )
+        return Response(
+            ProgressSerializer(progress).data,
+            status=status.HTTP_201_CREATED,
+            headers={"ETag": _etag(progress), "Location": url},
+        )
+
+
+def _expected_version(request: Request) -> int | None:
+    """The version ``If-Match`` names (``"3"``, ``W/"3"``); -1 when it names none."""
+    header = request.headers.get("If-Match")
+    if header is None:
+        return None
+    tag = header.strip().removeprefix("W/").strip('"')
+    return int(tag) if tag.isdigit() else -1
+
+
+class ProgressDetail(APIView):
+    def _found(self, request: Request, pk: int, indicator_pk: int, progress_pk: int):
+        return plan_object_for_user_or_404(
+            request.user,
+            pk,
+            selectors.progress_of_indicator(indicator_pk),
+            progress_pk,
+            PlanAction.VIEW,
+            plan_field="indicator__intervention__plan",
+        )
+
+    @extend_schema(
+        summary="A progress value, with its status and ETag",
+        responses={200: ProgressSerializer, **READ_ERRORS},
+    )
+    def get(self, request: Request, pk: int, indicator_pk: int, progress_pk: int) -> Response:
+        progress = self._found(request, pk, indicator_pk, progress_pk).object
+        return Response(ProgressSerializer(progress).data, headers={"ETag": _etag(progress)})
+
+    @extend_schema(
+        summary="Correct a returned progress value and submit it again",
+        description="Only a value returned by the reviewers is corrected, by those who "
+        "record progress on its indicator. The fields not sent keep their values.",
+        parameters=[ETAG],
+        request=ProgressPatchSerializer,
+        responses={
+            200: ProgressSerializer,
+            **WRITE_ERRORS,
+            412: _error("The value changed since the ETag sent was read: read it again."),
+            428: _error("Send the value's ETag in If-Match."),
+        },
+    )
+    def patch(self, request: Request, pk: int, indicator_pk: int, progress_pk: int) -> Response:
+        found = self._found(request, pk, indicator_pk, progress_pk)
+        progress = found.object
+        indicator = progress.indicator
+        indicator.intervention.plan = found.plan
+        _recording(request, found, indicator)
+        expected = _expected_version(request)
+        if expected is None:
+            return Response(
+                {"detail": _("Send the value's ETag in an If-Match header.")},
+                status=status.HTTP_428_PRECONDITION_REQUIRED,
+            )
+        if expected != progress.version:
+            return _stale(progress)
+        if progress.status != ProgressStatus.RETURNED:
+            return Response(
+                {
+                    "detail": _("Only a returned value is corrected: this one is %(status)s.")
+                    % {"status": progress.get_status_display().lower()}
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
+        try:
+            given = _input(request)
+        except _Invalid as invalid:
+            return _invalid(invalid.problems)
+        current = {
+            "measured_on": progress.measured_on.isoformat(),
+            "value": str(progress.value),
+            "source": progress.source,
+            "sex": progress.sex,
+            "age": progress.age,
+            "migratory_status": progress.migratory_status,
+            "comment": progress.comment,
+        }
+        form = ProgressForm({**current, **given}, indicator=indicator)
+        if not form.is_valid():
+            return _invalid(_form_problems(form))
+        try:
+            corrected = services.progress_resubmit(
+                actor=request.user,
+                progress=progress,
+                expected_version=expected,
+                data=_submitted(form, given),
+            )
+        except EditConflict as conflict:
+            return _stale(conflict.current)
+        except services.ProgressDuplicate as duplicate:
+            return Response({"detail": duplicate.messages[0]}, status=status.HTTP_409_CONFLICT)
+        except ValidationError as error:
+            return _invalid(_service_problems(error))
+        return Response(ProgressSerializer(corrected).data, headers={"ETag": _etag(corrected)})
+
+
+def _stale(current: Any) -> Response:
+    return Response(
+        {"detail": _("The value changed since you read it: read it again, then send its ETag.")},
+        status=status.HTTP_412_PRECONDITION_FAILED,
+        headers={"ETag": f'"{current.version}"'},
+    )
