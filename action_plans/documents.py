@@ -66,17 +66,7 @@ def document_request(
         document, _created = PlanDocument.objects.get_or_create(
             plan=plan, version=None, year=None, format=DocumentFormat.PDF
         )
-    PlanDocument.objects.filter(pk=document.pk).update(
-        status=DocumentStatus.QUEUED,
-        error="",
-        requested_at=timezone.now(),
-        handed_over_at=None,
-        queue_error="",
-    )
-    document.refresh_from_db()
-    # robust: a failing callback before it (an email) does not keep the job from the queue
-    transaction.on_commit(lambda: document_queue(document.pk), robust=True)
-    return document
+    return _requested(document)
 
 
 def report_request(*, plan: ActionPlan, year: int, format: str) -> PlanDocument:
@@ -88,6 +78,11 @@ def report_request(*, plan: ActionPlan, year: int, format: str) -> PlanDocument:
     document, _created = PlanDocument.objects.get_or_create(
         plan=plan, year=year, format=format, version=None
     )
+    return _requested(document)
+
+
+def _requested(document: PlanDocument) -> PlanDocument:
+    """Mark ``document`` asked for now, and hand its job to the broker after commit."""
     PlanDocument.objects.filter(pk=document.pk).update(
         status=DocumentStatus.QUEUED,
         error="",
@@ -96,6 +91,7 @@ def report_request(*, plan: ActionPlan, year: int, format: str) -> PlanDocument:
         queue_error="",
     )
     document.refresh_from_db()
+    # robust: a failing callback before it (an email) does not keep the job from the queue
     transaction.on_commit(lambda: document_queue(document.pk), robust=True)
     return document
 
