@@ -573,10 +573,6 @@ class PlanDocument(models.Model):
         return self.version_id is None and self.year is None
 
     @property
-    def is_annual_report(self) -> bool:
-        return self.year is not None
-
-    @property
     def not_queued(self) -> bool:
         """Wanted, but the job could not be handed to the broker (it will be, later)."""
         return (

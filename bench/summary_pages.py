@@ -406,6 +406,24 @@ def run_users(base, sessions, mixes, seconds: int, server_pid: int) -> None:
         print(f"      error: {reason} ×{errors.count(reason)}")
 
 
+def production_environment(folder: str) -> dict[str, str]:
+    """What gunicorn is served with: the production settings on the bench's own
+    database, its files and broker in ``folder``, emails kept in memory."""
+    database = connection.settings_dict
+    return {
+        "DJANGO_SETTINGS_MODULE": "msd_planner.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": (
+            f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
+            f"{database['NAME']}"
+        ),
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "MEDIA_ROOT": f"{folder}/media",
+        "BROKER_FOLDER": f"{folder}/broker",
+    }
+
+
 def collect_static(environment: dict[str, str]) -> str:
     """``collectstatic`` as a release runs it (production's storage: hashed names,
     compressed copies), unless its manifest is newer than every static file."""
@@ -430,19 +448,8 @@ def run_load(bench: Bench, seconds: int, workers: int) -> None:
         print("\nload: needs PostgreSQL (DATABASE_URL); skipped")
         return
     users = load_users(bench.large, max(USERS))
-    database = connection.settings_dict
-    environment = {
-        "DJANGO_SETTINGS_MODULE": "msd_planner.settings.production",
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": (
-            f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
-            f"{database['NAME']}"
-        ),
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-    }
     with tempfile.TemporaryDirectory() as folder:
-        environment |= {"MEDIA_ROOT": f"{folder}/media", "BROKER_FOLDER": f"{folder}/broker"}
+        environment = production_environment(folder)
         print(
             f"\nload: {collect_static(environment)}; gunicorn, production settings, {workers} "
             f"workers; {os.cpu_count()} CPUs on this machine, shared with the client's threads "

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 
 from action_plans.models import PlanVersion
 from action_plans.snapshot import named, section_title
+from funding.snapshot import FIGURES
 from governance.credit import credited
 from msd_planner.lib.csv_stream import csv_chunks
 
@@ -219,21 +220,10 @@ def _targets(public: PublicVersion) -> Iterable[list[Any]]:
         ]
 
 
-FUNDING_FIGURES = [
-    "pledged",
-    "committed",
-    "disbursed",
-    "gap",
-    "over_funded",
-    "to_local_actors",
-    "disbursed_to_local_actors",
-]
-
-
 def _funding(public: PublicVersion) -> Iterable[list[Any]]:
     currency = public.plan.get("base_currency")
     for record in public.records("funding", "funding"):
-        figures = [record.field(name) for name in FUNDING_FIGURES]
+        figures = [record.field(name) for name in FIGURES]
         yield [record.parent_id(), record.words["label"], currency, *figures]
 
 
@@ -323,7 +313,7 @@ TABLES = [
     ),
     Table(
         "funding",
-        ["intervention", "title", "currency", *FUNDING_FIGURES],
+        ["intervention", "title", "currency", *FIGURES],
         _funding,
     ),
     Table("sources", ["source", "name", "kind", "provider", "currency"], _sources),
