@@ -73,3 +73,12 @@ def token_by_secret_hash(key_hash: str) -> ApiToken | None:
         .select_related("user")
         .first()
     )
+
+
+# --- prioritised targets, frameworks and assessments, organisations ------------------------
+
+
+# --- funding sources and commitments -------------------------------------------------------
+
+
+# --- versions, and the adopted versions' public part ---------------------------------------

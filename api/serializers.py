@@ -152,3 +152,12 @@ class ProgressPatchSerializer(ProgressInputSerializer):
 
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
+
+
+# --- prioritised targets, frameworks and assessments, organisations ------------------------
+
+
+# --- funding sources and commitments -------------------------------------------------------
+
+
+# --- versions, and the adopted versions' public part ---------------------------------------

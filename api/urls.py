@@ -39,4 +39,7 @@ urlpatterns = [
         endpoints.ProgressDetail.as_view(),
         name="api_progress_detail",
     ),
+    # A plan's prioritised targets, frameworks with their assessments, and organisations.
+    # A plan's funding sources and commitments.
+    # A plan's versions; and the public part: adopted versions, for anyone.
 ]

@@ -61,6 +61,9 @@ API_MATRIX = {
     "api_progress_detail": ApiRow(
         _returned_progress_kwargs, {"GET": SEES_PLAN_A, "PATCH": RECORDS_PROGRESS}
     ),
+    # prioritised targets, frameworks and assessments, organisations
+    # funding sources and commitments
+    # versions; the public part
 }
 
 
