@@ -79,6 +79,3 @@ def token_by_secret_hash(key_hash: str) -> ApiToken | None:
 
 
 # --- funding sources and commitments -------------------------------------------------------
-
-
-# --- versions, and the adopted versions' public part ---------------------------------------

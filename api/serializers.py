@@ -1,9 +1,20 @@
 """What the API answers (and, for the schema, what it reads). Codes, not words: a
 choice is its stored value; the schema lists the values."""
 
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from action_plans.models import ActionPlan, PlanLevel, PlanStatus
+from action_plans.models import (
+    ActionPlan,
+    ChangeReason,
+    PlanChange,
+    PlanLevel,
+    PlanStatus,
+    PlanVersion,
+    VersionStatus,
+)
 from interventions.models import (
     AgeGroup,
     Intervention,
@@ -12,6 +23,7 @@ from interventions.models import (
     ResultIndicator,
     Sex,
 )
+from open_data.selectors import PUBLISHED
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -161,3 +173,101 @@ class ErrorSerializer(serializers.Serializer):
 
 
 # --- versions, and the adopted versions' public part ---------------------------------------
+
+
+class VersionSerializer(serializers.ModelSerializer):
+    """A numbered version of a plan: frozen at its submission; adopted, or not (yet)."""
+
+    number = serializers.CharField(read_only=True)
+    status = serializers.ChoiceField(choices=VersionStatus.choices)
+
+    class Meta:
+        model = PlanVersion
+        fields = [
+            "id",
+            "number",
+            "status",
+            "submitted_at",
+            "validated_at",
+            "adopted_at",
+            "adoption_date",
+            "adoption_reference",
+        ]
+        read_only_fields = fields
+
+
+class ChangeSerializer(serializers.ModelSerializer):
+    """A change made to an adopted plan, with its reason."""
+
+    reason = serializers.ChoiceField(choices=ChangeReason.choices)
+
+    class Meta:
+        model = PlanChange
+        fields = ["reason", "text", "created_at"]
+        read_only_fields = fields
+
+
+class VersionDetailSerializer(VersionSerializer):
+    """A version with the changes it carries since the version adopted before it, and the
+    address of its open document once adopted."""
+
+    changes = serializers.SerializerMethodField()
+    open_document = serializers.SerializerMethodField()
+
+    class Meta(VersionSerializer.Meta):
+        fields = [*VersionSerializer.Meta.fields, "changes", "open_document"]
+        read_only_fields = fields
+
+    @extend_schema_field(ChangeSerializer(many=True))
+    def get_changes(self, version: PlanVersion) -> list:
+        return ChangeSerializer(self.context["changes"], many=True).data
+
+    @extend_schema_field({"type": ["string", "null"], "format": "uri"})
+    def get_open_document(self, version: PlanVersion) -> str | None:
+        if version.status not in PUBLISHED:
+            return None
+        return _open_document_url(self.context["request"], version)
+
+
+def _open_document_url(request, version: PlanVersion) -> str:
+    return request.build_absolute_uri(
+        reverse(
+            "api_open_version_detail",
+            kwargs={"pk": version.plan_id, "major": version.major, "minor": version.minor},
+        )
+    )
+
+
+class OpenVersionSerializer(serializers.Serializer):
+    """An adopted version as anyone reads it: its number, the act that adopted it, and the
+    addresses of its open document (JSON) and of its page on the public portal."""
+
+    number = serializers.CharField()
+    status = serializers.ChoiceField(choices=[(status, status) for status in PUBLISHED])
+    adoption_date = serializers.DateField()
+    adoption_reference = serializers.CharField()
+    document = serializers.SerializerMethodField()
+    portal = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_document(self, version: PlanVersion) -> str:
+        return _open_document_url(self.context["request"], version)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_portal(self, version: PlanVersion) -> str:
+        return self.context["request"].build_absolute_uri(
+            reverse("portal_version", args=[version.plan_id, version.major, version.minor])
+        )
+
+
+class OpenPlanSerializer(serializers.Serializer):
+    """An adopted plan as its current adopted version froze it."""
+
+    id = serializers.IntegerField(source="plan_id")
+    title = serializers.CharField(source="snapshot_outline.plan.title")
+    country = serializers.CharField(source="snapshot_outline.plan.country")
+    level = serializers.ChoiceField(choices=PlanLevel.choices, source="snapshot_outline.plan.level")
+    area_name = serializers.CharField(source="snapshot_outline.plan.area_name", default="")
+    period = serializers.CharField(source="snapshot_outline.plan.period")
+    base_currency = serializers.CharField(source="snapshot_outline.plan.base_currency")
+    current_version = OpenVersionSerializer(source="*")

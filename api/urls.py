@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.views import endpoints, tokens
+from api.views import endpoints, tokens, versions
 
 urlpatterns = [
     # The user's own tokens (linked from their account page).
@@ -42,4 +42,23 @@ urlpatterns = [
     # A plan's prioritised targets, frameworks with their assessments, and organisations.
     # A plan's funding sources and commitments.
     # A plan's versions; and the public part: adopted versions, for anyone.
+    path(
+        "api/v1/plans/<int:pk>/versions/", versions.VersionList.as_view(), name="api_version_list"
+    ),
+    path(
+        "api/v1/plans/<int:pk>/versions/<int:version_pk>/",
+        versions.VersionDetail.as_view(),
+        name="api_version_detail",
+    ),
+    path("api/v1/open/plans/", versions.OpenPlanList.as_view(), name="api_open_plan_list"),
+    path(
+        "api/v1/open/plans/<int:pk>/versions/",
+        versions.OpenVersionList.as_view(),
+        name="api_open_version_list",
+    ),
+    path(
+        "api/v1/open/plans/<int:pk>/versions/<int:major>.<int:minor>/",
+        versions.OpenVersionDetail.as_view(),
+        name="api_open_version_detail",
+    ),
 ]

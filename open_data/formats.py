@@ -126,6 +126,94 @@ def plan_document(public: PublicVersion) -> dict[str, Any]:
     }
 
 
+_TEXT_OR_NULL = {"type": ["string", "null"]}
+
+# ``plan_document``'s shape as a JSON Schema (2020-12): what the API's schema says of the
+# document, and what a client may rely on. Records carry more keys than these in some
+# kinds (an indicator's SDG code as ``name``); fields and words are per kind.
+PLAN_DOCUMENT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "An adopted version of a plan, as frozen at its submission, with the "
+    "organisations credited as each chose: docs/architecture.md, 'Open formats'.",
+    "required": ["format", "format_version", "language", "plan", "version", "sections"],
+    "properties": {
+        "format": {"const": FORMAT},
+        "format_version": {
+            "type": "integer",
+            "description": "Changes when a field is renamed or removed, not when one is added.",
+        },
+        "language": {"type": "string", "description": "The language of the plan's words."},
+        "plan": {
+            "type": "object",
+            "required": ["id", "title", "country", "level", "period", "base_currency"],
+            "properties": {
+                "id": {"type": "integer"},
+                "title": {"type": "string"},
+                "country": {"type": "string", "description": "ISO 3166-1 alpha-2."},
+                "country_name": {"type": "string"},
+                "level": {"type": "string"},
+                "area_name": {"type": "string"},
+                "place_label": {"type": "string"},
+                "period": {"type": "string"},
+                "base_currency": {"type": "string", "description": "ISO 4217."},
+            },
+        },
+        "version": {
+            "type": "object",
+            "required": ["number", "status", "adoption_date", "adoption_reference"],
+            "properties": {
+                "number": {"type": "string", "pattern": r"^\d+\.\d+$"},
+                "status": {"enum": ["adopted", "superseded"]},
+                "adoption_date": {"type": "string", "format": "date"},
+                "adoption_reference": {"type": "string"},
+            },
+        },
+        "sections": {
+            "type": "object",
+            "description": "By section (governance, targets, interventions, funding…).",
+            "additionalProperties": {
+                "type": "object",
+                "required": ["title", "totals", "records"],
+                "properties": {
+                    "title": {"type": "string"},
+                    "totals": {
+                        "type": "object",
+                        "description": "Figures as decimal text.",
+                        "additionalProperties": _TEXT_OR_NULL,
+                    },
+                    "records": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["key", "kind", "label", "fields", "words"],
+                            "properties": {
+                                "key": {"type": "string", "description": "kind:id"},
+                                "kind": {"type": "string"},
+                                "parent": {
+                                    **_TEXT_OR_NULL,
+                                    "description": "The key of the record it belongs to.",
+                                },
+                                "label": {"type": "string"},
+                                "fields": {
+                                    "type": "object",
+                                    "description": "As stored: codes, ISO dates, money "
+                                    "and figures as decimal text, pairs as two-item lists.",
+                                },
+                                "words": {
+                                    "type": "object",
+                                    "description": "Each field that reads differently, "
+                                    "in words in the plan's language.",
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
+
+
 def plan_json(public: PublicVersion) -> bytes:
     """The version as UTF-8 JSON."""
     document = plan_document(public)

@@ -45,16 +45,23 @@ class OpenPlan:
     frozen: dict[str, Any]
 
 
-def open_plans() -> list[OpenPlan]:
-    """Each adopted plan with its current adopted version (the newest adopted), read with
-    the version's frozen outline: one query, however many plans and versions."""
-    versions = (
+def current_adopted_versions() -> QuerySet[PlanVersion]:
+    """Each adopted plan's current adopted version (the newest adopted), with its frozen
+    outline, by plan."""
+    return (
         adopted_versions()
         .exclude(_newer_adopted())
         .select_related("snapshot_outline")
         .order_by("plan_id")
     )
-    return [OpenPlan(version, version.snapshot_outline.plan) for version in versions]
+
+
+def open_plans() -> list[OpenPlan]:
+    """Each adopted plan with its current adopted version, and the plan as that version
+    froze it: one query, however many plans and versions."""
+    return [
+        OpenPlan(version, version.snapshot_outline.plan) for version in current_adopted_versions()
+    ]
 
 
 def current_adopted_version(plan_pk: int) -> PlanVersion | None:

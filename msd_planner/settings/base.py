@@ -380,7 +380,8 @@ MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "media"))
 PROGRESS_EVIDENCE_MAX_BYTES = env_int("PROGRESS_EVIDENCE_MAX_BYTES", 5 * 1024 * 1024)
 
 # The REST API (api/): JSON only, a token per user (``Authorization: Bearer``) or the
-# browser's session (with its CSRF token), signed in for everything; errors as JSON.
+# browser's session (with its CSRF token), signed in for everything but the public part
+# (adopted versions, ``AllowAny``); errors as JSON.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # First: a request without credentials is answered 401 naming the Bearer scheme.
@@ -398,9 +399,9 @@ REST_FRAMEWORK = {
     # The schema names path parameters as the URLs do ({pk}, {indicator_pk}).
     "SCHEMA_COERCE_PATH_PK": False,
 }
-# Requests per token (or per signed-in browser session) and scope, counted in the
-# "default" cache (Redis with CACHE_URL, so every process counts together): "read" for
-# GET, "write" for the rest. "<n>/sec", "/min", "/hour" or "/day".
+# Requests per token (or signed-in browser session, or address when anonymous) and
+# scope, counted in the "default" cache (Redis with CACHE_URL, so every process counts
+# together): "read" for GET, "write" for the rest. "<n>/sec", "/min", "/hour" or "/day".
 API_THROTTLE_RATES: dict[str, str | None] = {
     "read": env_str("API_READ_RATE", "600/min"),
     "write": env_str("API_WRITE_RATE", "60/min"),
@@ -417,7 +418,9 @@ SPECTACULAR_SETTINGS = {
         'Errors are JSON: `{"detail": "..."}`, or each field wrongly given with its '
         "messages; nothing is saved. A value is corrected with the ETag it was read with "
         "(`If-Match`): 412 when someone changed it since, 428 without one. Requests are "
-        "limited per token (reads and writes apart: 429 with `Retry-After` beyond)."
+        "limited per token (reads and writes apart: 429 with `Retry-After` beyond).\n\n"
+        "The public part (`/api/v1/open/`) needs no sign-in: the adopted plans and their "
+        "adopted versions, as the public portal shows them."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -425,7 +428,13 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # JSON Schema 2020-12 inside: a response is checked against it as it is.
     "OAS_VERSION": "3.1.0",
-    "ENUM_NAME_OVERRIDES": {},
+    # Choices named by what they are, where two share a field's name ("status").
+    "ENUM_NAME_OVERRIDES": {
+        "PlanLevelEnum": "action_plans.models.PlanLevel",
+        "PlanStatusEnum": "action_plans.models.PlanStatus",
+        "VersionStatusEnum": "action_plans.models.VersionStatus",
+        "PublishedVersionStatusEnum": "open_data.selectors.PUBLISHED",
+    },
     # Served from the app's static files (drf-spectacular-sidecar), never a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

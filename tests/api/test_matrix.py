@@ -21,11 +21,15 @@ from tests.test_url_matrix import (
     PLAN_A,
     RECORDS_PROGRESS,
     REFUSE,
+    _adopted_version,
     _intervention_kwargs,
+    _public_version_kwargs,
     _result_indicator,
     _returned_progress,
+    _version_kwargs,
     api_url_patterns,
     on_plan_a,
+    public,
     signed_in,
 )
 
@@ -36,8 +40,9 @@ METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 class ApiRow:
     kwargs: object = lambda cast: {}
     # method → who may use it (a rule of tests/test_url_matrix.py); any other method
-    # answers 405 to the signed-in and 401 to the anonymous.
+    # answers 405 to the signed-in and 401 to the anonymous (405 too on a public endpoint).
     methods: dict = field(default_factory=dict)
+    public: bool = False
 
 
 def _indicator_kwargs(cast):
@@ -47,6 +52,10 @@ def _indicator_kwargs(cast):
 def _returned_progress_kwargs(cast):
     progress = _returned_progress(cast)
     return {"pk": cast.plan_a.pk, "indicator_pk": progress.indicator_id, "progress_pk": progress.pk}
+
+
+def _adopted_plan_kwargs(cast):
+    return {"pk": _adopted_version(cast).plan_id}
 
 
 SEES_PLAN_A = on_plan_a(PlanAction.VIEW)
@@ -64,6 +73,11 @@ API_MATRIX = {
     # prioritised targets, frameworks and assessments, organisations
     # funding sources and commitments
     # versions; the public part
+    "api_version_list": ApiRow(PLAN_A, {"GET": SEES_PLAN_A}),
+    "api_version_detail": ApiRow(_version_kwargs, {"GET": SEES_PLAN_A}),
+    "api_open_plan_list": ApiRow(methods={"GET": public}, public=True),
+    "api_open_version_list": ApiRow(_adopted_plan_kwargs, {"GET": public}, public=True),
+    "api_open_version_detail": ApiRow(_public_version_kwargs, {"GET": public}, public=True),
 }
 
 
@@ -78,7 +92,7 @@ def test_every_api_endpoint_has_a_row():
 def _expected(row: ApiRow, cast: Cast, role: str, method: str) -> str:
     rule = row.methods.get(method)
     if rule is None:
-        return LOGIN if role == "anonymous" else "405"
+        return LOGIN if role == "anonymous" and not row.public else "405"
     return rule(cast, role)
 
 

@@ -196,14 +196,20 @@ def test_local_actors_are_credited_as_each_chose(cast, catalogue):
 
 
 def _portal_urls() -> list[str]:
-    """Every portal address of every plan and version there is."""
-    urls = [reverse("portal_plans")]
+    """Every public address (the portal's and the API's public part) of every plan and
+    version there is."""
+    urls = [reverse("portal_plans"), reverse("api_open_plan_list")]
     for plan in ActionPlan.objects.all():
-        urls.append(reverse("portal_plan", args=[plan.pk]))
+        urls += [reverse(name, args=[plan.pk]) for name in ("portal_plan", "api_open_version_list")]
         for version in plan.versions.all():
             urls += [
                 _version_url(version, name)
-                for name in ("portal_version", "portal_version_embed", "portal_version_pdf")
+                for name in (
+                    "portal_version",
+                    "portal_version_embed",
+                    "portal_version_pdf",
+                    "api_open_version_detail",
+                )
             ]
     return urls
 
@@ -259,7 +265,7 @@ def test_a_draft_revisions_words_appear_in_no_public_response(
     assert MARKER in str(build_snapshot(cast.plan_a))
 
     urls = _portal_urls()
-    assert len(urls) == 1 + 2 + 3 * 3
+    assert len(urls) == 2 + 2 * 2 + 3 * 4
     for role in ("anonymous", "coordinator_a"):
         client = Client()
         if user := cast.user(role):
