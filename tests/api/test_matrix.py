@@ -21,9 +21,11 @@ from tests.test_url_matrix import (
     PLAN_A,
     RECORDS_PROGRESS,
     REFUSE,
+    _framework,
     _intervention_kwargs,
     _result_indicator,
     _returned_progress,
+    _target_10_7,
     api_url_patterns,
     on_plan_a,
     signed_in,
@@ -44,6 +46,10 @@ def _indicator_kwargs(cast):
     return {"pk": cast.plan_a.pk, "indicator_pk": _result_indicator(cast).pk}
 
 
+def _target_kwargs(cast):
+    return {"pk": cast.plan_a.pk, "target_pk": _target_10_7(cast)["item_pk"]}
+
+
 def _returned_progress_kwargs(cast):
     progress = _returned_progress(cast)
     return {"pk": cast.plan_a.pk, "indicator_pk": progress.indicator_id, "progress_pk": progress.pk}
@@ -62,6 +68,11 @@ API_MATRIX = {
         _returned_progress_kwargs, {"GET": SEES_PLAN_A, "PATCH": RECORDS_PROGRESS}
     ),
     # prioritised targets, frameworks and assessments, organisations
+    "api_target_list": ApiRow(PLAN_A, {"GET": SEES_PLAN_A}),
+    "api_target_detail": ApiRow(_target_kwargs, {"GET": SEES_PLAN_A}),
+    "api_framework_list": ApiRow(PLAN_A, {"GET": SEES_PLAN_A}),
+    "api_framework_detail": ApiRow(_framework, {"GET": SEES_PLAN_A}),
+    "api_organisation_list": ApiRow(PLAN_A, {"GET": SEES_PLAN_A}),
     # funding sources and commitments
     # versions; the public part
 }
