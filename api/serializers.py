@@ -389,9 +389,8 @@ class ParticipantSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_signatories(self, participation: Participation) -> list[str]:
         """The names of its active signatories (prefetched by ``participants_for_api``)."""
-        return [
-            str(membership.user) for membership in participation.organisation.active_signatories
-        ]
+        signatories = participation.organisation.active_signatories  # type: ignore[attr-defined]
+        return [str(membership.user) for membership in signatories]
 
 
 # --- funding sources and commitments -------------------------------------------------------

@@ -14,7 +14,6 @@ from django.urls import reverse
 from action_plans.models import ActionPlan
 from action_plans.permissions import PlanAction
 from governance.models import Organisation, Participation, Role
-from governance.services.memberships import membership_set
 from targets.models import (
     FollowedIndicator,
     Framework,
@@ -35,11 +34,10 @@ from targets.services import (
     proposal_decide,
     target_scores_set,
 )
-from tests import factories
 from tests.api.conftest import token_client
 from tests.api.test_api import call
 from tests.cast_access import PLAN_A_DRAFT, PLAN_B_DRAFT
-from tests.conftest import Cast
+from tests.conftest import Cast, _member
 from tests.test_url_matrix import (
     _plan_b_framework,
     _plan_b_target,
@@ -259,8 +257,9 @@ def test_the_organisations_read_as_the_governance_page_shows_them(cast, catalogu
     ministry_x.iati_identifier = "GH-COA-123"
     ministry_x.led_by_women = True
     ministry_x.save(update_fields=["iati_identifier", "led_by_women"])
-    former = factories.UserFactory(username="former_signatory_x", is_active=False)
-    membership_set(actor=None, user=former, organisation=ministry_x, role=Role.SIGNATORY)
+    former = _member(ministry_x, Role.SIGNATORY, "former_signatory_x")
+    former.is_active = False
+    former.save(update_fields=["is_active"])
     client = token_client(cast.viewer_x)
     url = reverse("api_organisation_list", args=[cast.plan_a.pk])
     response = call(client, "GET", url)
@@ -419,8 +418,7 @@ def _many_organisations(cast: Cast, count: int) -> None:
         Participation(plan=cast.plan_a, organisation=organisation) for organisation in organisations
     )
     for organisation in organisations[:3] + organisations[-3:]:
-        user = factories.UserFactory(username=f"signatory_{organisation.pk}")
-        membership_set(actor=None, user=user, organisation=organisation, role=Role.SIGNATORY)
+        _member(organisation, Role.SIGNATORY, f"signatory_{organisation.pk}")
 
 
 GROWTH = {
