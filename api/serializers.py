@@ -2,6 +2,7 @@
 choice is its stored value; the schema lists the values."""
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -15,6 +16,15 @@ from action_plans.models import (
     PlanVersion,
     VersionStatus,
 )
+from api.selectors import PARTICIPANT
+from governance.models import (
+    LEADERSHIP,
+    CreditPreference,
+    LeadBodyKind,
+    OrganisationLevel,
+    OrganisationType,
+    Participation,
+)
 from interventions.models import (
     AgeGroup,
     Intervention,
@@ -24,6 +34,17 @@ from interventions.models import (
     Sex,
 )
 from open_data.selectors import PUBLISHED
+from targets.models import (
+    Coherence,
+    FollowedIndicator,
+    Framework,
+    FrameworkAssessment,
+    FrameworkKind,
+    FrameworkLevel,
+    PrioritisedTarget,
+    ProposalStatus,
+)
+from targets.selectors import RankedTarget
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -167,6 +188,220 @@ class ErrorSerializer(serializers.Serializer):
 
 
 # --- prioritised targets, frameworks and assessments, organisations ------------------------
+
+
+class FollowedIndicatorSerializer(serializers.ModelSerializer):
+    """An indicator a target is followed by: a global SDG indicator (its code), or a
+    national proxy (its name and unit)."""
+
+    sdg_indicator = serializers.CharField(source="indicator.code", allow_null=True, default=None)
+
+    class Meta:
+        model = FollowedIndicator
+        fields = ["id", "sdg_indicator", "proxy_name", "proxy_unit"]
+        read_only_fields = fields
+
+
+class TargetAssessmentSerializer(serializers.ModelSerializer):
+    """How an existing framework relates to the target."""
+
+    framework_name = serializers.CharField(source="framework.name")
+    coherence = serializers.ChoiceField(choices=Coherence.choices)
+
+    class Meta:
+        model = FrameworkAssessment
+        fields = ["framework", "framework_name", "coherence", "note"]
+        read_only_fields = fields
+
+
+class TargetScoreSerializer(serializers.Serializer):
+    """A target's score on one of the plan's criteria, with the criterion's weight."""
+
+    criterion = serializers.CharField()
+    weight = serializers.DecimalField(max_digits=5, decimal_places=2)
+    score = serializers.IntegerField()
+
+
+class PrioritisedTargetSerializer(serializers.ModelSerializer):
+    """A target of the plan as the targets page shows it: prioritised (``accepted``),
+    with its rank, weighted score and scores on the plan's criteria; or proposed and
+    awaiting a coordinator, or declined (no rank, no scores)."""
+
+    target = serializers.CharField(source="target.code")
+    goal = serializers.IntegerField(source="target.goal.number")
+    status = serializers.ChoiceField(choices=ProposalStatus.choices)
+    responsible_organisation = serializers.CharField(
+        source="responsible_organisation.name", allow_null=True, default=None
+    )
+    rank = serializers.SerializerMethodField()
+    tied = serializers.SerializerMethodField()
+    weighted_score = serializers.SerializerMethodField()
+    scores = serializers.SerializerMethodField()
+    indicators = FollowedIndicatorSerializer(many=True, read_only=True)
+    assessments = TargetAssessmentSerializer(many=True, read_only=True)
+    proposed_by = serializers.CharField(allow_null=True)
+    proposed_by_organisation = serializers.CharField(
+        source="proposed_by_organisation.name", allow_null=True, default=None
+    )
+
+    class Meta:
+        model = PrioritisedTarget
+        fields = [
+            "id",
+            "target",
+            "goal",
+            "status",
+            "rationale",
+            "local_adaptation",
+            "responsible_organisation",
+            "baseline_value",
+            "baseline_unit",
+            "baseline_year",
+            "baseline_source",
+            "rank",
+            "tied",
+            "weighted_score",
+            "rank_override",
+            "rank_override_reason",
+            "scores",
+            "indicators",
+            "assessments",
+            "proposed_by",
+            "proposed_by_organisation",
+            "decision_comment",
+            "version",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def _ranked(self, item: PrioritisedTarget) -> RankedTarget | None:
+        """Its place in the plan's ranking (``context["ranking"]``, from
+        ``selectors.target_ranking``): None for a proposal."""
+        return self.context["ranking"].by_target.get(item.id)
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_rank(self, item: PrioritisedTarget) -> int | None:
+        """Shared by targets tied on an equal weighted score (then ``tied``)."""
+        ranked = self._ranked(item)
+        return ranked.rank if ranked else None
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_tied(self, item: PrioritisedTarget) -> bool:
+        ranked = self._ranked(item)
+        return bool(ranked and ranked.tied)
+
+    @extend_schema_field(serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True))
+    def get_weighted_score(self, item: PrioritisedTarget) -> str | None:
+        """Null until the target is scored on every weighted criterion."""
+        ranked = self._ranked(item)
+        return None if ranked is None or ranked.score is None else f"{ranked.score:.2f}"
+
+    @extend_schema_field(TargetScoreSerializer(many=True))
+    def get_scores(self, item: PrioritisedTarget) -> list[dict]:
+        ranked = self._ranked(item)
+        if ranked is None:
+            return []
+        return TargetScoreSerializer(
+            [
+                {"criterion": criterion.name, "weight": criterion.weight, "score": score}
+                for criterion in self.context["ranking"].criteria
+                if (score := ranked.scores.get(criterion.id)) is not None
+            ],
+            many=True,
+        ).data
+
+
+class FrameworkAssessmentSerializer(serializers.ModelSerializer):
+    """How the framework relates to one of the plan's prioritised targets."""
+
+    target = serializers.CharField(source="prioritised_target.target.code")
+    coherence = serializers.ChoiceField(choices=Coherence.choices)
+
+    class Meta:
+        model = FrameworkAssessment
+        fields = ["prioritised_target", "target", "coherence", "note"]
+        read_only_fields = fields
+
+
+class FrameworkSerializer(serializers.ModelSerializer):
+    """An existing framework reviewed for the plan, with its assessments against the
+    plan's prioritised targets (the coherence matrix's column)."""
+
+    kind = serializers.ChoiceField(choices=FrameworkKind.choices)
+    level = serializers.ChoiceField(choices=FrameworkLevel.choices)
+    owner = serializers.CharField(source="owner.name", allow_null=True, default=None)
+    assessments = FrameworkAssessmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Framework
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "level",
+            "owner",
+            "period_start_year",
+            "period_end_year",
+            "reference",
+            "version",
+            "assessments",
+        ]
+        read_only_fields = fields
+
+
+PART_CHOICES = [*LeadBodyKind.choices, (PARTICIPANT, _("Participant"))]
+LEADERSHIP_CHOICES = list(LEADERSHIP.items())
+
+
+class ParticipantSerializer(serializers.ModelSerializer):
+    """An organisation taking part in the plan, as the plan's governance page and the
+    organisation's own page show it to whoever sees the plan: its part in the plan, its
+    localisation attributes, whether its signature is required and its signatories
+    (their names; the members' list and their emails are for its coordinators only)."""
+
+    organisation = serializers.IntegerField(source="organisation.id")
+    name = serializers.CharField(source="organisation.name")
+    acronym = serializers.CharField(source="organisation.acronym")
+    type = serializers.ChoiceField(source="organisation.type", choices=OrganisationType.choices)
+    level = serializers.ChoiceField(source="organisation.level", choices=OrganisationLevel.choices)
+    country = serializers.CharField(source="organisation.country.code")
+    iati_identifier = serializers.CharField(source="organisation.iati_identifier")
+    part = serializers.ChoiceField(source="lead_kind", choices=PART_CHOICES)
+    is_local_actor = serializers.BooleanField(source="organisation.is_local_actor")
+    leadership = serializers.ListField(
+        source="organisation.leadership_flags",
+        child=serializers.ChoiceField(choices=LEADERSHIP_CHOICES),
+    )
+    credit_preference = serializers.ChoiceField(
+        source="organisation.credit_preference", choices=CreditPreference.choices
+    )
+    signatories = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Participation
+        fields = [
+            "id",
+            "organisation",
+            "name",
+            "acronym",
+            "type",
+            "level",
+            "country",
+            "iati_identifier",
+            "part",
+            "is_local_actor",
+            "leadership",
+            "credit_preference",
+            "signatory_required",
+            "signatories",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_signatories(self, participation: Participation) -> list[str]:
+        """The names of its active signatories (prefetched by ``participants_for_api``)."""
+        signatories = participation.organisation.active_signatories  # type: ignore[attr-defined]
+        return [str(membership.user) for membership in signatories]
 
 
 # --- funding sources and commitments -------------------------------------------------------

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.views import endpoints, tokens, versions
+from api.views import endpoints, planning, tokens, versions
 
 urlpatterns = [
     # The user's own tokens (linked from their account page).
@@ -40,6 +40,31 @@ urlpatterns = [
         name="api_progress_detail",
     ),
     # A plan's prioritised targets, frameworks with their assessments, and organisations.
+    path(
+        "api/v1/plans/<int:pk>/targets/",
+        planning.PrioritisedTargetList.as_view(),
+        name="api_target_list",
+    ),
+    path(
+        "api/v1/plans/<int:pk>/targets/<int:target_pk>/",
+        planning.PrioritisedTargetDetail.as_view(),
+        name="api_target_detail",
+    ),
+    path(
+        "api/v1/plans/<int:pk>/frameworks/",
+        planning.FrameworkList.as_view(),
+        name="api_framework_list",
+    ),
+    path(
+        "api/v1/plans/<int:pk>/frameworks/<int:framework_pk>/",
+        planning.FrameworkDetail.as_view(),
+        name="api_framework_detail",
+    ),
+    path(
+        "api/v1/plans/<int:pk>/organisations/",
+        planning.ParticipantList.as_view(),
+        name="api_organisation_list",
+    ),
     # A plan's funding sources and commitments.
     # A plan's versions; and the public part: adopted versions, for anyone.
     path(

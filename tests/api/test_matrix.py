@@ -22,10 +22,12 @@ from tests.test_url_matrix import (
     RECORDS_PROGRESS,
     REFUSE,
     _adopted_version,
+    _framework,
     _intervention_kwargs,
     _public_version_kwargs,
     _result_indicator,
     _returned_progress,
+    _target_10_7,
     _version_kwargs,
     api_url_patterns,
     on_plan_a,
@@ -47,6 +49,10 @@ class ApiRow:
 
 def _indicator_kwargs(cast):
     return {"pk": cast.plan_a.pk, "indicator_pk": _result_indicator(cast).pk}
+
+
+def _target_kwargs(cast):
+    return {"pk": cast.plan_a.pk, "target_pk": _target_10_7(cast)["item_pk"]}
 
 
 def _returned_progress_kwargs(cast):
@@ -71,6 +77,11 @@ API_MATRIX = {
         _returned_progress_kwargs, {"GET": SEES_PLAN_A, "PATCH": RECORDS_PROGRESS}
     ),
     # prioritised targets, frameworks and assessments, organisations
+    "api_target_list": ApiRow(PLAN_A, {"GET": SEES_PLAN_A}),
+    "api_target_detail": ApiRow(_target_kwargs, {"GET": SEES_PLAN_A}),
+    "api_framework_list": ApiRow(PLAN_A, {"GET": SEES_PLAN_A}),
+    "api_framework_detail": ApiRow(_framework, {"GET": SEES_PLAN_A}),
+    "api_organisation_list": ApiRow(PLAN_A, {"GET": SEES_PLAN_A}),
     # funding sources and commitments
     # versions; the public part
     "api_version_list": ApiRow(PLAN_A, {"GET": SEES_PLAN_A}),
