@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.views import endpoints, tokens
+from api.views import endpoints, funding, tokens
 
 urlpatterns = [
     # The user's own tokens (linked from their account page).
@@ -41,5 +41,25 @@ urlpatterns = [
     ),
     # A plan's prioritised targets, frameworks with their assessments, and organisations.
     # A plan's funding sources and commitments.
+    path(
+        "api/v1/plans/<int:pk>/funding-sources/",
+        funding.FundingSourceList.as_view(),
+        name="api_funding_source_list",
+    ),
+    path(
+        "api/v1/plans/<int:pk>/funding-sources/<int:source_pk>/",
+        funding.FundingSourceDetail.as_view(),
+        name="api_funding_source_detail",
+    ),
+    path(
+        "api/v1/plans/<int:pk>/commitments/",
+        funding.CommitmentList.as_view(),
+        name="api_commitment_list",
+    ),
+    path(
+        "api/v1/plans/<int:pk>/commitments/<int:commitment_pk>/",
+        funding.CommitmentDetail.as_view(),
+        name="api_commitment_detail",
+    ),
     # A plan's versions; and the public part: adopted versions, for anyone.
 ]

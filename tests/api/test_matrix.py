@@ -16,14 +16,17 @@ from tests.api.schema_check import check_against_schema
 from tests.conftest import Cast
 from tests.test_url_matrix import (
     ALLOW,
+    FUNDS_X,
     HIDE,
     LOGIN,
     PLAN_A,
     RECORDS_PROGRESS,
     REFUSE,
+    _commitment_of_x,
     _intervention_kwargs,
     _result_indicator,
     _returned_progress,
+    _source_kwargs,
     api_url_patterns,
     on_plan_a,
     signed_in,
@@ -38,6 +41,10 @@ class ApiRow:
     # method → who may use it (a rule of tests/test_url_matrix.py); any other method
     # answers 405 to the signed-in and 401 to the anonymous.
     methods: dict = field(default_factory=dict)
+
+
+def _commitment_kwargs(cast):
+    return {"pk": cast.plan_a.pk, "commitment_pk": _commitment_of_x(cast).pk}
 
 
 def _indicator_kwargs(cast):
@@ -62,7 +69,14 @@ API_MATRIX = {
         _returned_progress_kwargs, {"GET": SEES_PLAN_A, "PATCH": RECORDS_PROGRESS}
     ),
     # prioritised targets, frameworks and assessments, organisations
-    # funding sources and commitments
+    # funding sources and commitments: read by who sees the plan, recorded as on the pages
+    # (commitment_create; commitment_edit and commitment_disbursement)
+    "api_funding_source_list": ApiRow(PLAN_A, {"GET": SEES_PLAN_A}),
+    "api_funding_source_detail": ApiRow(_source_kwargs, {"GET": SEES_PLAN_A}),
+    "api_commitment_list": ApiRow(
+        PLAN_A, {"GET": SEES_PLAN_A, "POST": on_plan_a(PlanAction.CONTRIBUTE)}
+    ),
+    "api_commitment_detail": ApiRow(_commitment_kwargs, {"GET": SEES_PLAN_A, "PATCH": FUNDS_X}),
     # versions; the public part
 }
 
