@@ -18,7 +18,7 @@ class InterventionChoiceForm(forms.Form):
     """The intervention a commitment is recorded to, among ``interventions`` (the plan's):
     the page names it in its address, a client in the body."""
 
-    intervention = forms.ModelChoiceField(queryset=None)
+    intervention: "forms.ModelChoiceField[Intervention]" = forms.ModelChoiceField(queryset=None)
 
     def __init__(self, data: dict, *, interventions: QuerySet[Intervention]):
         super().__init__(data)

@@ -29,11 +29,11 @@ from api.serializers import (
     ProgressSerializer,
 )
 from interventions import services
-from interventions.models import Progress, ProgressStatus, ResultIndicator
+from interventions.models import ProgressStatus, ResultIndicator
 from interventions.result_forms import ProgressForm
 from interventions.rules import PROGRESS_RECORD, records_progress
 from msd_planner.lib.errors import ActionRefused
-from msd_planner.lib.versioned_edit import EditConflict
+from msd_planner.lib.versioned_edit import EditConflict, Versioned
 
 FIELD_ERRORS: dict[str, Any] = {
     "type": "object",
@@ -88,8 +88,9 @@ class ById(CursorPagination):
         return paged
 
 
-def _etag(progress: Progress) -> str:
-    return f'"{progress.version}"'
+def _etag(record: Versioned) -> str:
+    """A versioned record's ETag: its version."""
+    return f'"{record.version}"'
 
 
 # --- reads ---------------------------------------------------------------------------------

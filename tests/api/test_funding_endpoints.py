@@ -137,6 +137,12 @@ def test_the_list_filters_by_stage_provider_and_intervention(cast, catalogue):
 # --- bad input ----------------------------------------------------------------------------
 
 
+def _local_actor_of_plan_b(cast):
+    """City B, a local actor taking part in plan B (not in plan A)."""
+    _local_actor(cast.city_b)
+    return cast.city_b
+
+
 def _wrong(cast, field: str, value) -> tuple[dict, str]:
     return {**_good(cast), field: value}, field
 
@@ -162,9 +168,8 @@ WRONG_BODIES = {
         cast, "intervention", _plan_b_intervention(cast).pk
     ),
     "another plan's source": lambda cast: _wrong(cast, "source", _plan_b_source(cast).pk),
-    "another plan's local actor": lambda cast: (
-        _local_actor(cast.city_b) or {**_good(cast), "local_actors": [cast.city_b.pk]},
-        "local_actors",
+    "another plan's local actor": lambda cast: _wrong(
+        cast, "local_actors", [_local_actor_of_plan_b(cast).pk]
     ),
 }
 
