@@ -16,7 +16,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from action_plans.permissions import PlanAction, plan_for_user_or_404, plan_object_for_user_or_404
+from action_plans.permissions import (
+    PlanAction,
+    PlanObjectAccess,
+    plan_for_user_or_404,
+    plan_object_for_user_or_404,
+)
 from action_plans.policy import RecordRule
 from api import selectors
 from api.filters import CommitmentFilter
@@ -197,7 +202,9 @@ def _reports_disbursement(request: Request) -> bool:
 
 
 class CommitmentDetail(APIView):
-    def _found(self, request: Request, pk: int, commitment_pk: int, rule: PlanAction | RecordRule):
+    def _found(
+        self, request: Request, pk: int, commitment_pk: int, rule: PlanAction | RecordRule
+    ) -> PlanObjectAccess[Commitment]:
         return plan_object_for_user_or_404(
             request.user,
             pk,
@@ -248,8 +255,8 @@ class CommitmentDetail(APIView):
             return _stale(commitment)
         try:
             given = _input(request, _PATCH_FIELDS, _LISTS)
-            form = _disbursement_form if disbursement else _commitment_form
-            updated = form(request, found, {**given, "version": str(expected)})
+            save = _save_disbursement_form if disbursement else _save_commitment_form
+            updated = save(request, found, {**given, "version": str(expected)})
         except _Invalid as invalid:
             return _invalid(invalid.problems)
         except EditConflict as conflict:
@@ -259,7 +266,9 @@ class CommitmentDetail(APIView):
         return Response(CommitmentSerializer(updated).data, headers={"ETag": _etag(updated)})
 
 
-def _commitment_form(request: Request, found, given: dict[str, Any]) -> Commitment:
+def _save_commitment_form(
+    request: Request, found: PlanObjectAccess[Commitment], given: dict[str, Any]
+) -> Commitment:
     """Change the commitment as its form does (``commitment_edit``)."""
     commitment = found.object
     form = CommitmentForm(
@@ -280,7 +289,9 @@ def _commitment_form(request: Request, found, given: dict[str, Any]) -> Commitme
     ).instance
 
 
-def _disbursement_form(request: Request, found, given: dict[str, Any]) -> Commitment:
+def _save_disbursement_form(
+    request: Request, found: PlanObjectAccess[Commitment], given: dict[str, Any]
+) -> Commitment:
     """Record the money disbursed to date as the disbursement page does."""
     form = DisbursementForm(given, instance=found.object)
     if not form.is_valid():
