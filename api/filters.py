@@ -1,6 +1,6 @@
 """The lists' filters, by codes: the plans by level, status and country (the adopted
 plans as frozen); a plan's targets, frameworks and organisations by what their pages
-filter or show."""
+filter or show; its commitments by stage, provider and intervention (ids)."""
 
 import django_filters
 from django_countries import countries
@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from action_plans.models import ActionPlan, PlanLevel, PlanStatus, PlanVersion
 from api.serializers import PART_CHOICES
+from funding.models import Commitment, Stage
 from governance.models import OrganisationLevel, OrganisationType, Participation
 from targets.models import (
     Framework,
@@ -90,3 +91,19 @@ class ParticipantFilter(django_filters.FilterSet):
     class Meta:
         model = Participation
         fields = ["part", "type", "level", "is_local_actor"]
+
+
+# --- funding sources and commitments -------------------------------------------------------
+
+
+class CommitmentFilter(django_filters.FilterSet):
+    """A plan's commitments by stage, by the organisation providing their source and by
+    the intervention they fund (ids, as the API gives them)."""
+
+    stage = django_filters.ChoiceFilter(choices=Stage.choices)
+    provider = django_filters.NumberFilter(field_name="source__provider")
+    intervention = django_filters.NumberFilter(field_name="intervention")
+
+    class Meta:
+        model = Commitment
+        fields = ["stage", "provider", "intervention"]

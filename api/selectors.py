@@ -10,6 +10,8 @@ from django.db.models.functions import Coalesce
 from action_plans.models import ActionPlan
 from action_plans.selectors import plans_visible_to
 from api.models import ApiToken
+from funding.models import Commitment, FundingSource
+from funding.selectors import interventions_for_funding
 from governance.models import LeadBody, Membership, Participation, Role, User
 from interventions.models import Intervention, Progress, ProgressStatus, ResultIndicator
 from msd_planner.lib.types import AnyUser
@@ -171,3 +173,30 @@ def participants_for_api() -> QuerySet[Participation]:
 
 
 # --- funding sources and commitments -------------------------------------------------------
+
+
+def plan_sources(plan: ActionPlan) -> QuerySet[FundingSource]:
+    """The plan's funding sources with their provider, as the sources page lists them."""
+    return sources_with_provider().filter(plan=plan)
+
+
+def sources_with_provider() -> QuerySet[FundingSource]:
+    """Funding sources with their provider; the access helper narrows them to one plan's."""
+    return FundingSource.objects.select_related("provider").order_by("pk")
+
+
+def commitments_in_detail() -> QuerySet[Commitment]:
+    """Commitments with their source's provider, intervention, plan (its base currency)
+    and local actors; the access helper narrows them to one plan's."""
+    return Commitment.objects.in_detail().order_by("pk")
+
+
+def plan_commitments(plan: ActionPlan) -> QuerySet[Commitment]:
+    """The commitments to the plan's interventions."""
+    return commitments_in_detail().filter(intervention__plan=plan)
+
+
+def interventions_to_fund(plan: ActionPlan) -> QuerySet[Intervention]:
+    """The plan's interventions a commitment may be recorded to, as the funding pages
+    fetch them (``funding.selectors.interventions_for_funding``)."""
+    return interventions_for_funding().filter(plan=plan)

@@ -17,6 +17,7 @@ from action_plans.models import (
     VersionStatus,
 )
 from api.selectors import PARTICIPANT
+from funding.models import Commitment, FundingSource, LocalChannel, SourceKind, Stage
 from governance.models import (
     LEADERSHIP,
     CreditPreference,
@@ -33,6 +34,7 @@ from interventions.models import (
     ResultIndicator,
     Sex,
 )
+from msd_planner.lib.money import MONEY_DIGITS, MONEY_PLACES, RATE_DIGITS, RATE_PLACES
 from open_data.selectors import PUBLISHED
 from targets.models import (
     Coherence,
@@ -405,6 +407,112 @@ class ParticipantSerializer(serializers.ModelSerializer):
 
 
 # --- funding sources and commitments -------------------------------------------------------
+
+
+class FundingSourceSerializer(serializers.ModelSerializer):
+    """A funding source as the sources page lists it: its provider (the organisation whose
+    editors record its commitments), kind and usual currency."""
+
+    provider_name = serializers.CharField(source="provider.name")
+    kind = serializers.ChoiceField(choices=SourceKind.choices)
+    currency = serializers.CharField()
+
+    class Meta:
+        model = FundingSource
+        fields = [
+            "id",
+            "name",
+            "provider",
+            "provider_name",
+            "kind",
+            "currency",
+            "description",
+            "version",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class CommitmentSerializer(serializers.ModelSerializer):
+    """A commitment as the intervention's funding page shows it: the amounts in its own
+    currency and, converted once when saved, in the plan's base currency. Its
+    ``version`` is its ETag."""
+
+    provider = serializers.IntegerField(source="source.provider_id")
+    provider_name = serializers.CharField(source="source.provider.name")
+    currency = serializers.CharField()
+    local_channel = serializers.ChoiceField(choices=LocalChannel.choices, allow_blank=True)
+    base_currency = serializers.CharField(source="intervention.plan.base_currency")
+
+    class Meta:
+        model = Commitment
+        fields = [
+            "id",
+            "intervention",
+            "source",
+            "provider",
+            "provider_name",
+            "stage",
+            "amount",
+            "currency",
+            "exchange_rate",
+            "rate_date",
+            "disbursed",
+            "to_local_actors",
+            "local_channel",
+            "local_actors",
+            "dated",
+            "notes",
+            "base_currency",
+            "base_amount",
+            "base_disbursed",
+            "base_to_local_actors",
+            "base_disbursed_to_local_actors",
+            "version",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class CommitmentPatchSerializer(serializers.Serializer):
+    """The fields of a commitment changed (those not sent keep their values), as on its
+    page's form; ``disbursed`` alone reports the money disbursed to date, as on its
+    disbursement page. Read by the pages' own forms and rules: this says the shape, for
+    the schema."""
+
+    source = serializers.IntegerField(required=False)
+    stage = serializers.ChoiceField(choices=Stage.choices, required=False)
+    amount = serializers.DecimalField(
+        max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, required=False
+    )
+    currency = serializers.CharField(max_length=3, required=False, allow_blank=True)
+    exchange_rate = serializers.DecimalField(
+        max_digits=RATE_DIGITS, decimal_places=RATE_PLACES, required=False, allow_null=True
+    )
+    rate_date = serializers.DateField(required=False, allow_null=True)
+    disbursed = serializers.DecimalField(
+        max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, required=False
+    )
+    to_local_actors = serializers.DecimalField(
+        max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, required=False
+    )
+    local_channel = serializers.ChoiceField(
+        choices=LocalChannel.choices, required=False, allow_blank=True
+    )
+    local_actors = serializers.ListField(child=serializers.IntegerField(), required=False)
+    dated = serializers.DateField(required=False)
+    notes = serializers.CharField(required=False, allow_blank=True)
+
+
+class CommitmentInputSerializer(CommitmentPatchSerializer):
+    """A commitment recorded: of one of the plan's sources, to one of its interventions
+    (every field of the page's form, and the intervention its address names there)."""
+
+    intervention = serializers.IntegerField()
+    source = serializers.IntegerField()
+    stage = serializers.ChoiceField(choices=Stage.choices)
+    amount = serializers.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES)
+    dated = serializers.DateField()
 
 
 # --- versions, and the adopted versions' public part ---------------------------------------

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.views import endpoints, planning, tokens, versions
+from api.views import endpoints, funding, planning, tokens, versions
 
 urlpatterns = [
     # The user's own tokens (linked from their account page).
@@ -66,6 +66,26 @@ urlpatterns = [
         name="api_organisation_list",
     ),
     # A plan's funding sources and commitments.
+    path(
+        "api/v1/plans/<int:pk>/funding-sources/",
+        funding.FundingSourceList.as_view(),
+        name="api_funding_source_list",
+    ),
+    path(
+        "api/v1/plans/<int:pk>/funding-sources/<int:source_pk>/",
+        funding.FundingSourceDetail.as_view(),
+        name="api_funding_source_detail",
+    ),
+    path(
+        "api/v1/plans/<int:pk>/commitments/",
+        funding.CommitmentList.as_view(),
+        name="api_commitment_list",
+    ),
+    path(
+        "api/v1/plans/<int:pk>/commitments/<int:commitment_pk>/",
+        funding.CommitmentDetail.as_view(),
+        name="api_commitment_detail",
+    ),
     # A plan's versions; and the public part: adopted versions, for anyone.
     path(
         "api/v1/plans/<int:pk>/versions/", versions.VersionList.as_view(), name="api_version_list"

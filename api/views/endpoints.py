@@ -5,6 +5,7 @@ the same forms' checks as the pages. The API has no rules of its own."""
 
 from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -28,11 +29,11 @@ from api.serializers import (
     ProgressSerializer,
 )
 from interventions import services
-from interventions.models import Progress, ProgressStatus, ResultIndicator
+from interventions.models import ProgressStatus, ResultIndicator
 from interventions.result_forms import ProgressForm
 from interventions.rules import PROGRESS_RECORD, records_progress
 from msd_planner.lib.errors import ActionRefused
-from msd_planner.lib.versioned_edit import EditConflict
+from msd_planner.lib.versioned_edit import EditConflict, Versioned
 
 FIELD_ERRORS: dict[str, Any] = {
     "type": "object",
@@ -87,8 +88,9 @@ class ById(CursorPagination):
         return paged
 
 
-def _etag(progress: Progress) -> str:
-    return f'"{progress.version}"'
+def _etag(record: Versioned) -> str:
+    """A versioned record's ETag: its version."""
+    return f'"{record.version}"'
 
 
 # --- reads ---------------------------------------------------------------------------------
@@ -146,29 +148,31 @@ _INPUT_FIELDS = frozenset(ProgressInputSerializer().fields)
 _DISAGGREGATIONS = ("sex", "age", "migratory_status")
 
 
-def _input(request: Request) -> dict[str, str]:
-    """The JSON object sent, as the page's form reads a POST: each field a text. Unknown
-    fields, and values that are not a text, a number or null, are refused (400)."""
+def _input(
+    request: Request, fields: frozenset[str], lists: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """The JSON object sent, as the page's form reads a POST: each field a text, and each
+    of ``lists`` (a form's multiple choice) a list of texts. Fields not in ``fields``, and
+    values that are not a text, a number or null, are refused (400)."""
     data = request.data
     if not isinstance(data, dict):
         raise ParseError(_("Send a JSON object."))
     problems: dict[str, list[str]] = {
         name: [
-            _("Unknown field: the fields are %(fields)s.")
-            % {"fields": ", ".join(sorted(_INPUT_FIELDS))}
+            _("Unknown field: the fields are %(fields)s.") % {"fields": ", ".join(sorted(fields))}
         ]
         for name in data
-        if name not in _INPUT_FIELDS
+        if name not in fields
     }
-    values = {}
+    values: dict[str, Any] = {}
     for name, value in data.items():
         if name in problems:
             continue
-        if value is None:
-            values[name] = ""
-        elif isinstance(value, str) or (
-            isinstance(value, int | float) and not isinstance(value, bool)
-        ):
+        if name in lists and isinstance(value, list) and all(map(_is_scalar, value)):
+            values[name] = [str(item) for item in value]
+        elif value is None:
+            values[name] = [] if name in lists else ""
+        elif _is_scalar(value):
             values[name] = str(value)
         else:
             problems[name] = [_("Give a text, a number or a date, not a list, object or boolean.")]
@@ -177,21 +181,33 @@ def _input(request: Request) -> dict[str, str]:
     return values
 
 
+def _is_scalar(value: Any) -> bool:
+    """A text or a number (not a boolean): what a form's field reads as a text."""
+    return isinstance(value, str) or (
+        isinstance(value, int | float) and not isinstance(value, bool)
+    )
+
+
 class _Invalid(Exception):
-    def __init__(self, problems: dict[str, list[str]]):
+    def __init__(self, problems: dict[str, Any]):
         super().__init__(problems)
         self.problems = problems
 
 
-def _invalid(problems: dict[str, list[str]]) -> Response:
+def _invalid(problems: dict[str, Any]) -> Response:
     return Response(problems, status=status.HTTP_400_BAD_REQUEST)
 
 
-def _form_problems(form: ProgressForm) -> dict[str, list[str]]:
-    return {
-        ("detail" if name == "__all__" else name): [str(message) for message in messages]
+def _form_problems(form: forms.BaseForm) -> dict[str, Any]:
+    """The form's errors on their fields; those of no field in ``detail``, one text."""
+    problems: dict[str, Any] = {
+        name: [str(message) for message in messages]
         for name, messages in form.errors.items()
+        if name != "__all__"
     }
+    if "__all__" in form.errors:
+        problems["detail"] = " ".join(str(message) for message in form.errors["__all__"])
+    return problems
 
 
 def _service_problems(error: ValidationError) -> dict[str, Any]:
@@ -241,7 +257,7 @@ class ProgressSubmit(APIView):
         indicator.intervention.plan = access.plan
         _recording(request, access, indicator)
         try:
-            given = _input(request)
+            given = _input(request, _INPUT_FIELDS)
         except _Invalid as invalid:
             return _invalid(invalid.problems)
         form = ProgressForm(given, indicator=indicator)
@@ -330,7 +346,7 @@ class ProgressDetail(APIView):
                 status=status.HTTP_409_CONFLICT,
             )
         try:
-            given = _input(request)
+            given = _input(request, _INPUT_FIELDS)
         except _Invalid as invalid:
             return _invalid(invalid.problems)
         current = {

@@ -16,17 +16,20 @@ from tests.api.schema_check import check_against_schema
 from tests.conftest import Cast
 from tests.test_url_matrix import (
     ALLOW,
+    FUNDS_X,
     HIDE,
     LOGIN,
     PLAN_A,
     RECORDS_PROGRESS,
     REFUSE,
     _adopted_version,
+    _commitment_of_x,
     _framework,
     _intervention_kwargs,
     _public_version_kwargs,
     _result_indicator,
     _returned_progress,
+    _source_kwargs,
     _target_10_7,
     _version_kwargs,
     api_url_patterns,
@@ -45,6 +48,10 @@ class ApiRow:
     # answers 405 to the signed-in and 401 to the anonymous (405 too on a public endpoint).
     methods: dict = field(default_factory=dict)
     public: bool = False
+
+
+def _commitment_kwargs(cast):
+    return {"pk": cast.plan_a.pk, "commitment_pk": _commitment_of_x(cast).pk}
 
 
 def _indicator_kwargs(cast):
@@ -82,7 +89,14 @@ API_MATRIX = {
     "api_framework_list": ApiRow(PLAN_A, {"GET": SEES_PLAN_A}),
     "api_framework_detail": ApiRow(_framework, {"GET": SEES_PLAN_A}),
     "api_organisation_list": ApiRow(PLAN_A, {"GET": SEES_PLAN_A}),
-    # funding sources and commitments
+    # funding sources and commitments: read by who sees the plan, recorded as on the pages
+    # (commitment_create; commitment_edit and commitment_disbursement)
+    "api_funding_source_list": ApiRow(PLAN_A, {"GET": SEES_PLAN_A}),
+    "api_funding_source_detail": ApiRow(_source_kwargs, {"GET": SEES_PLAN_A}),
+    "api_commitment_list": ApiRow(
+        PLAN_A, {"GET": SEES_PLAN_A, "POST": on_plan_a(PlanAction.CONTRIBUTE)}
+    ),
+    "api_commitment_detail": ApiRow(_commitment_kwargs, {"GET": SEES_PLAN_A, "PATCH": FUNDS_X}),
     # versions; the public part
     "api_version_list": ApiRow(PLAN_A, {"GET": SEES_PLAN_A}),
     "api_version_detail": ApiRow(_version_kwargs, {"GET": SEES_PLAN_A}),
