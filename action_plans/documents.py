@@ -24,7 +24,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from action_plans.hooks import document_chapters, validation_policy
+from action_plans.hooks import document_chapters, public_content, validation_policy
 from action_plans.jobs import hand_over
 from action_plans.models import (
     ActionPlan,
@@ -249,10 +249,16 @@ class Chapter:
 def document_context(document: PlanDocument) -> dict[str, Any]:
     """What the document template shows: the snapshot of the version (or of the draft, for
     a preview), each app's chapter laid out by its own template, then the sign-offs and
-    the change log."""
+    the change log. The official edition (and the preview of what it will be) is public:
+    it shows the snapshot as public materials may (``hooks.public_content``: local actors
+    credited as each chose); the edition given for validation names every organisation,
+    as the signatories validate who does what. Called with the document's language
+    active, as the words that replace a name are in it."""
     plan = document.plan
     version = document.version
     content = version.snapshot.content if version is not None else build_snapshot(plan)
+    if not document.for_validation:
+        content = public_content(content)
     content = named(content)
     shared = {"frozen": content["plan"], "version": version, "preview": version is None}
     chapters = [

@@ -380,6 +380,32 @@ def snapshot_sections() -> list[SnapshotSection]:
     return sorted(_snapshot_sections.values(), key=lambda section: section.order)
 
 
+# --- what public materials show of a snapshot -----------------------------------------------
+
+PublicContent = Callable[[dict[str, Any]], dict[str, Any]]
+
+_public_content: list[PublicContent] = []
+
+
+def register_public_content(make_public: PublicContent) -> PublicContent:
+    """``make_public(content)`` returns a version's snapshot ``content`` as material that leaves
+    the building may show it (governance: each organisation credited as it chose), without
+    changing the stored content; its words are in the active language. The official
+    edition of a plan's document applies them all; the edition given for validation,
+    which names everyone to the signatories, applies none."""
+    if make_public not in _public_content:
+        _public_content.append(make_public)
+    return make_public
+
+
+def public_content(content: dict[str, Any]) -> dict[str, Any]:
+    """``content`` as public materials may show it: every registered ``make_public``
+    applied, in the order the apps load."""
+    for make_public in _public_content:
+        content = make_public(content)
+    return content
+
+
 # --- the plan's dashboard ----------------------------------------------------------------
 
 

@@ -21,11 +21,13 @@ class GovernanceConfig(AppConfig):
             register_plan_list_column,
             register_plan_page,
             register_plan_tab,
+            register_public_content,
             register_readiness_check,
             register_snapshot_section,
             register_validation_policy,
         )
         from governance import (
+            credit,
             demo,
             document,
             history,
@@ -46,6 +48,7 @@ class GovernanceConfig(AppConfig):
         register_plan_list_column(_("Your role"), selectors.plans_roles_of)
         register_no_plan_explanation(selectors.no_plan_explanation)
         register_snapshot_section(snapshot.SECTION)
+        register_public_content(credit.credited)
         for chapter in document.CHAPTERS:
             register_document_chapter(chapter)
         register_plan_tab(_("Governance"), "plan_governance", order=10)

@@ -1,13 +1,15 @@
 """A frozen plan as its public materials show it: each organisation taking part named
-as it chose to be credited (by name, anonymously, or not at all). The portal's pages and
-the open formats read a version's snapshot through ``credited``."""
+as it chose to be credited (by name, anonymously, or not at all). The portal's pages, the
+open formats and the official edition of the plan's document read a version's snapshot
+through ``credited``; the annual report, made from the live rows, names each organisation
+through ``organisation_credited``."""
 
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from action_plans.hooks import snapshot_records
-from governance.models import CreditPreference
+from governance.models import CreditPreference, Organisation
 from governance.snapshot import SECTION
 
 # The fields of a record that hold one organisation's name, and those that hold a list
@@ -39,6 +41,16 @@ def anonymous_description(record: dict[str, Any]) -> str:
         ]
     )
     return f"{_('A local organisation')} ({details})"
+
+
+def organisation_credited(organisation: Organisation) -> str | None:
+    """``organisation`` (a live row) named as it chose to be credited in public material:
+    its name, its anonymous description in the active language, or None when it is not
+    to be credited."""
+    if organisation.credit_preference == CreditPreference.ANONYMOUS:
+        fields = {"type": organisation.type, "led_by": organisation.leadership_flags}
+        return anonymous_description({"fields": fields})
+    return _credited_name(organisation.name, organisation.credit_preference)
 
 
 def credited(content: dict[str, Any]) -> dict[str, Any]:

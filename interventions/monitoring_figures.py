@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from action_plans.models import ActionPlan
+from governance.models import Organisation
 from interventions.models import (
     TOTAL,
     AddressedTarget,
@@ -80,6 +81,7 @@ class Rollup:
     code: str
     name: str
     counts: Counts = field(default_factory=Counts)
+    organisation: Organisation | None = None  # a lead's counts: the lead (how it is credited)
 
 
 @dataclass
@@ -175,7 +177,7 @@ def plan_monitoring(plan: ActionPlan, until: date | None = None) -> PlanMonitori
     by_lead: dict[int, Rollup] = {}
     for rollup in rollups.values():
         lead = rollup.intervention.lead_organisation
-        found = by_lead.setdefault(lead.pk, Rollup(lead.acronym, lead.name))
+        found = by_lead.setdefault(lead.pk, Rollup(lead.acronym, lead.name, organisation=lead))
         for assessed in rollup.indicators:
             found.counts.add(assessed.status)
 
