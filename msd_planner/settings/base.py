@@ -411,12 +411,13 @@ API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 64 * 1024)
 SPECTACULAR_SETTINGS = {
     "TITLE": "MSD Planner API",
     "DESCRIPTION": (
-        "Read the Migration-SDG Action Plans you see and report progress on their "
-        "indicators, with exactly the rights you have in the app. Authenticate with a "
+        "Read the Migration-SDG Action Plans you see, report progress on their "
+        "indicators and record commitments and the money disbursed, with exactly the "
+        "rights you have in the app. Authenticate with a "
         "token made on your account page (`Authorization: Bearer <token>`), or the "
         "browser's signed-in session (with its CSRF token for writes).\n\n"
         'Errors are JSON: `{"detail": "..."}`, or each field wrongly given with its '
-        "messages; nothing is saved. A value is corrected with the ETag it was read with "
+        "messages; nothing is saved. A record is changed with the ETag it was read with "
         "(`If-Match`): 412 when someone changed it since, 428 without one. Requests are "
         "limited per token (reads and writes apart: 429 with `Retry-After` beyond).\n\n"
         "The public part (`/api/v1/open/`) needs no sign-in: the adopted plans and their "
