@@ -8,9 +8,12 @@ Builds the large plan of bench/large_plan.py in its own throw-away database (--s
 for a tenth of it), gives each client a user of one of the plan's organisations and an API
 token (made by the same service as the tokens page), then prints:
 
-* in process: for each endpoint (the plans the user sees, a plan, the first page of its
-  interventions with their indicators and approved progress, the next page by its cursor)
-  its queries, p50 and p95 over --repeat requests with the token;
+* in process: for each endpoint (the plans the user sees, a plan, the first page of each
+  of its lists — targets, frameworks, organisations, funding sources, commitments,
+  versions, interventions with their indicators and approved progress, and the next page
+  of those by its cursor — and the public part: the adopted plans, the plan's adopted
+  versions, version 1.0 as its open document once kept) its queries, p50 and p95 over
+  --repeat requests with the token;
 * under load: gunicorn with the production settings (as bench/summary_pages.py serves it)
   and 10 then 50 clients at once, each requesting those endpoints in turn for --seconds:
   requests per second, p50, p95, p99 and errors. The throttle is raised for the run
@@ -33,9 +36,12 @@ import django
 django.setup()
 
 import requests  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.core.cache import caches  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from api.services import token_create  # noqa: E402
 from bench.harness import (  # noqa: E402
@@ -45,12 +51,13 @@ from bench.harness import (  # noqa: E402
     percentile,
     throwaway_database,
 )
-from bench.large_plan import PlanSize, large_plan_build  # noqa: E402
+from bench.large_plan import PlanSize, large_plan_build, version_freeze  # noqa: E402
 from bench.summary_pages import collect_static, production_environment  # noqa: E402
 from governance.models import Role, User  # noqa: E402
 from governance.services.memberships import membership_set  # noqa: E402
 
 CLIENTS = (10, 50)
+KEPT = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "bench"}
 ARGUMENTS = {
     "seconds": {"type": int, "default": 20, "help": "each load run lasts this long"},
     "workers": {"type": int, "default": 4, "help": "gunicorn workers"},
@@ -59,12 +66,32 @@ ARGUMENTS = {
 
 
 def endpoints(plan_pk: int) -> list[tuple[str, str]]:
-    interventions = f"/api/v1/plans/{plan_pk}/interventions/"
+    """Each list endpoint's first page (the interventions' last: ``in_process`` follows
+    its cursor), a plan, and the public part's."""
+    plan = f"/api/v1/plans/{plan_pk}/"
     return [
         ("plans", "/api/v1/plans/"),
-        ("a plan", f"/api/v1/plans/{plan_pk}/"),
-        ("interventions, first page", interventions),
+        ("a plan", plan),
+        ("targets", f"{plan}targets/"),
+        ("frameworks", f"{plan}frameworks/"),
+        ("organisations", f"{plan}organisations/"),
+        ("funding sources", f"{plan}funding-sources/"),
+        ("commitments", f"{plan}commitments/"),
+        ("versions", f"{plan}versions/"),
+        ("public: adopted plans", "/api/v1/open/plans/"),
+        ("public: a plan's versions", f"/api/v1/open/plans/{plan_pk}/versions/"),
+        ("public: version 1.0, kept", f"/api/v1/open/plans/{plan_pk}/versions/1.0/"),
+        ("interventions, first page", f"{plan}interventions/"),
     ]
+
+
+def adopted(large) -> None:
+    """Version 1.0 of the plan frozen as submission freezes it and marked adopted: what the
+    public part reads."""
+    version = version_freeze(plan=large.plan).version
+    version.status, version.adoption_reference = "adopted", "Cabinet decision 1/2026"
+    version.adoption_date = timezone.localdate()
+    version.save()
 
 
 def clients_with_tokens(large, count: int) -> list[str]:
@@ -105,6 +132,24 @@ def in_process(urls: list[tuple[str, str]], secret: str, repeat: int) -> None:
             f"{label:28} {count:7} {statistics.median(timings):8.1f} "
             f"{percentile(timings, 0.95):8.1f} {len(response.content) / 1024:7.1f}"
         )
+
+
+def open_document_cold(large) -> None:
+    """Version 1.0's open document made anew (the "derived" cache emptied), as the first
+    request after adoption or a cache flush makes it."""
+    client = Client()
+    url = f"/api/v1/open/plans/{large.plan.pk}/versions/1.0/"
+    timings = []
+    for _ in range(3):
+        caches["derived"].clear()
+        began = time.perf_counter()
+        response = client.get(url)
+        timings.append((time.perf_counter() - began) * 1000)
+        assert response.status_code == 200
+    print(
+        f"{'public: version 1.0, made':28} {'':7} {statistics.median(timings):8.1f} "
+        f"{max(timings):8.1f} {len(response.content) / 1024:7.1f}  (max of 3 for p95)"
+    )
 
 
 def under_load(base: str, urls: list[str], tokens: list[str], seconds: int) -> None:
@@ -148,6 +193,7 @@ def main() -> None:
     options = arguments(__doc__, **ARGUMENTS)
     with throwaway_database("api"):
         large = large_plan_build(size=PlanSize().scaled(options.scale))
+        adopted(large)
         analyze()
         tokens = clients_with_tokens(large, max(CLIENTS))
         urls = endpoints(large.plan.pk)
@@ -155,7 +201,11 @@ def main() -> None:
             f"the large plan at {options.scale:g}×: {len(large.interventions)} interventions; "
             f"{len(tokens)} clients with a token each"
         )
-        in_process(urls, tokens[0], options.repeat)
+        # as in production: what is derived from a frozen version is kept (the test
+        # settings, which the in-process run uses, keep nothing)
+        with override_settings(CACHES={**settings.CACHES, "derived": KEPT}):
+            in_process(urls, tokens[0], options.repeat)
+            open_document_cold(large)
         if connection.vendor != "postgresql":
             print("\nload: needs PostgreSQL (DATABASE_URL); skipped")
             return
