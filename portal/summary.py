@@ -29,6 +29,8 @@ from targets.document import targets_chapter
 # link to the page that describes them. A plan of this many or fewer reads on one page.
 INTERVENTIONS_PER_PAGE = 20
 
+SUMMARY_TEMPLATE = "portal/includes/summary.html"
+
 # What the summary shows of each section besides the interventions, read whole.
 SHOWN_WHOLE = {
     "governance": ("arrangement", "lead", "adviser", "participant"),
@@ -121,8 +123,11 @@ def _shown_content(outline: SnapshotOutline, records: dict[str, list]) -> dict[s
     return named(credited({"format": outline.format, "plan": outline.plan, "sections": sections}))
 
 
-def summary_context(version: PlanVersion, page_number: int, page_url: str) -> dict[str, Any]:
-    """What the summary shows of ``version`` on page ``page_number``, in the active
+def summary_context(
+    version: PlanVersion, page_number: int, page_url: str, *, embed: bool
+) -> dict[str, Any]:
+    """What the summary shows of ``version`` on page ``page_number`` (see
+    ``version_summary``), for ``SUMMARY_TEMPLATE``, in the active
     language, credited as each organisation chose: read a part at a time, the
     interventions' titles of the whole plan but the records of the page's interventions
     only; only the records shown are credited and named."""
@@ -148,6 +153,10 @@ def summary_context(version: PlanVersion, page_number: int, page_url: str) -> di
     frozen = content["plan"]
     totals = outline.sections.get("interventions", {}).get("totals", {})
     return {
+        "version": version,
+        "css": EMBED_CLASSES if embed else PAGE_CLASSES,
+        "embed": embed,
+        "page_url": page_url,
         "frozen": frozen,
         "level": dict(PlanLevel.choices).get(frozen.get("level", ""), frozen.get("level", "")),
         **governance_chapter(content),
@@ -186,13 +195,7 @@ def version_summary(
     found = cache.get(key)
     if isinstance(found, Summary):
         return found
-    context = summary_context(version, page, page_url)
-    context |= {
-        "version": version,
-        "css": EMBED_CLASSES if embed else PAGE_CLASSES,
-        "embed": embed,
-        "page_url": page_url,
-    }
-    summary = Summary(context["frozen"], render_to_string("portal/includes/summary.html", context))
+    context = summary_context(version, page, page_url, embed=embed)
+    summary = Summary(context["frozen"], render_to_string(SUMMARY_TEMPLATE, context))
     cache.set(key, summary, KEPT_FOR)
     return summary
