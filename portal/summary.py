@@ -123,23 +123,14 @@ def _shown_content(outline: SnapshotOutline, records: dict[str, list]) -> dict[s
     return named(credited({"format": outline.format, "plan": outline.plan, "sections": sections}))
 
 
-def summary_context(
-    version: PlanVersion, page_number: int, page_url: str, *, embed: bool
-) -> dict[str, Any]:
-    """What the summary shows of ``version`` on page ``page_number`` (see
-    ``version_summary``), for ``SUMMARY_TEMPLATE``, in the active
-    language, credited as each organisation chose: read a part at a time, the
-    interventions' titles of the whole plan but the records of the page's interventions
-    only; only the records shown are credited and named."""
-    outline = version.snapshot_outline
-    whole = selectors.version_records(version, SHOWN_WHOLE)
-    titles = [Intervention(record, []) for record in selectors.intervention_titles(version)]
-    by_target = interventions_by_target(whole["targets"], titles)
-    page, page_of = _pages(by_target, page_number)
+def _described(version: PlanVersion, whole: dict[str, list], page: Page) -> dict[str, Any]:
+    """The content the summary shows (``_shown_content``): the records read whole and the
+    page's interventions with their indicators, which also replace the titles the page's
+    items held until now."""
     shown = selectors.interventions_with_indicators(
         version, [item.record["key"] for item in page.object_list]
     )
-    content = _shown_content(outline, whole | {"interventions": shown})
+    content = _shown_content(version.snapshot_outline, whole | {"interventions": shown})
     indicators_of: dict[str, list[dict]] = {}
     for record in snapshot_records(content, "interventions", "indicator"):
         indicators_of.setdefault(record.get("parent", ""), []).append(record)
@@ -147,8 +138,24 @@ def summary_context(
         record["key"]: (record, indicators_of.get(record["key"], []))
         for record in snapshot_records(content, "interventions", "intervention")
     }
-    for item in page.object_list:  # the titles of the page become its records in full
+    for item in page.object_list:
         item.record, item.indicators = described[item.record["key"]]
+    return content
+
+
+def summary_context(
+    version: PlanVersion, page_number: int, page_url: str, *, embed: bool
+) -> dict[str, Any]:
+    """What the summary shows of ``version`` on page ``page_number`` (see
+    ``version_summary``), for ``SUMMARY_TEMPLATE``, in the active language, credited as
+    each organisation chose: read a part at a time, the titles of all the interventions
+    but the records of the page's only; only the records shown are credited and named."""
+    outline = version.snapshot_outline
+    whole = selectors.version_records(version, SHOWN_WHOLE)
+    titles = [Intervention(record, []) for record in selectors.intervention_titles(version)]
+    by_target = interventions_by_target(whole["targets"], titles)
+    page, page_of = _pages(by_target, page_number)
+    content = _described(version, whole, page)
     listed = _listing(page_of, page.number, page_url)
     frozen = content["plan"]
     totals = outline.sections.get("interventions", {}).get("totals", {})
