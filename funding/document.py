@@ -139,11 +139,19 @@ def _per_intervention(content: dict) -> list[InterventionFunding]:
     ]
 
 
-def funding_chapter(content: dict) -> dict:
-    totals = content["sections"].get("funding", {}).get("totals", {})
+def funding_standing(totals: dict) -> dict:
+    """The funding section's frozen ``totals`` and where the share to local actors
+    stands against its targets, in words: what a summary of the plan says of its funding."""
     return {
         "funding_totals": totals,
         "localisation_standing": charts.target_sentences(_plan_figures(totals), _targets(totals)),
+    }
+
+
+def funding_chapter(content: dict) -> dict:
+    totals = content["sections"].get("funding", {}).get("totals", {})
+    return {
+        **funding_standing(totals),
         "charts": render(content),
         "sources": snapshot_records(content, "funding", "source"),
         "per_intervention": _per_intervention(content),

@@ -29,17 +29,14 @@ class Entry:
     described_under: dict  # the target record it is described under
 
 
-def interventions_chapter(content: dict) -> dict:
-    indicators_of: dict[str, list[dict]] = {}
-    for record in snapshot_records(content, "interventions", "indicator"):
-        indicators_of.setdefault(record.get("parent", ""), []).append(record)
-    interventions = [
-        Intervention(record, indicators_of.get(record["key"], []))
-        for record in snapshot_records(content, "interventions", "intervention")
-    ]
+def interventions_by_target(
+    targets: list[dict], interventions: list[Intervention]
+) -> list[tuple[dict, list[Entry]]]:
+    """Each target record with the interventions that address it, in the targets' order
+    and then the interventions': each described under the first target it addresses."""
     by_target: list[tuple[dict, list[Entry]]] = []
     described_under: dict[str, dict] = {}
-    for target in snapshot_records(content, "targets", "target"):
+    for target in targets:
         code = target["key"].split(":", 1)[1]
         entries = []
         for item in interventions:
@@ -49,7 +46,19 @@ def interventions_chapter(content: dict) -> dict:
             described_under.setdefault(item.record["key"], target)
             entries.append(Entry(item, first, described_under[item.record["key"]]))
         by_target.append((target, entries))
-    return {"by_target": by_target}
+    return by_target
+
+
+def interventions_chapter(content: dict) -> dict:
+    indicators_of: dict[str, list[dict]] = {}
+    for record in snapshot_records(content, "interventions", "indicator"):
+        indicators_of.setdefault(record.get("parent", ""), []).append(record)
+    interventions = [
+        Intervention(record, indicators_of.get(record["key"], []))
+        for record in snapshot_records(content, "interventions", "intervention")
+    ]
+    targets = snapshot_records(content, "targets", "target")
+    return {"by_target": interventions_by_target(targets, interventions)}
 
 
 CHAPTERS = [

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.fields.json import KT
 
 from action_plans.documents import version_document
 from action_plans.models import (
@@ -13,8 +14,8 @@ from action_plans.models import (
     DocumentFormat,
     DocumentStatus,
     PlanDocument,
-    PlanSnapshot,
     PlanVersion,
+    SnapshotRecord,
     VersionStatus,
 )
 
@@ -70,9 +71,15 @@ def current_adopted_version(plan_pk: int) -> PlanVersion | None:
 
 
 def adopted_version(plan_pk: int, major: int, minor: int) -> PlanVersion | None:
-    """The plan's version ``major.minor`` if it was adopted; None otherwise, whether the
-    version is missing, in validation, withdrawn or the plan never adopted."""
-    return adopted_versions().filter(plan_id=plan_pk, major=major, minor=minor).first()
+    """The plan's version ``major.minor`` if it was adopted, with its frozen outline (the
+    plan, each section's totals); None otherwise, whether the version is missing, in
+    validation, withdrawn or the plan never adopted."""
+    return (
+        adopted_versions()
+        .filter(plan_id=plan_pk, major=major, minor=minor)
+        .select_related("snapshot_outline")
+        .first()
+    )
 
 
 def plan_adopted_versions(plan_pk: int) -> list[PlanVersion]:
@@ -80,9 +87,47 @@ def plan_adopted_versions(plan_pk: int) -> list[PlanVersion]:
     return list(adopted_versions().filter(plan_id=plan_pk).order_by("-major", "-minor"))
 
 
-def version_content(version: PlanVersion) -> dict[str, Any]:
-    """The version's whole frozen snapshot."""
-    return PlanSnapshot.objects.values_list("content", flat=True).get(version=version)
+def version_records(version: PlanVersion, kinds: dict[str, tuple[str, ...]]) -> dict[str, list]:
+    """The records of ``version`` of the ``kinds`` of each section (section → kinds),
+    as stored, by section and in order: one query that reads those rows only."""
+    wanted = Q()
+    for section, section_kinds in kinds.items():
+        wanted |= Q(section=section, kind__in=section_kinds)
+    rows = (
+        SnapshotRecord.objects.filter(wanted, version=version)
+        .order_by("section", "position")
+        .values_list("section", "record")
+    )
+    found: dict[str, list] = {section: [] for section in kinds}
+    for section, record in rows:
+        found[section].append(record)
+    return found
+
+
+def intervention_titles(version: PlanVersion) -> list[dict[str, Any]]:
+    """Each intervention of ``version`` as a record that holds only its key, its title
+    and the targets it addresses (the database reads them out of the stored JSON; the
+    rest of it is neither sent nor decoded), in order."""
+    rows = (
+        SnapshotRecord.objects.filter(version=version, section="interventions", kind="intervention")
+        .order_by("position")
+        .values_list("key", KT("record__label"), "record__fields__targets")
+    )
+    return [
+        {"key": key, "kind": "intervention", "label": label, "fields": {"targets": targets or []}}
+        for key, label, targets in rows
+    ]
+
+
+def interventions_with_indicators(version: PlanVersion, keys: list[str]) -> list[dict[str, Any]]:
+    """The interventions of ``keys`` of ``version`` and their indicators, as stored, in
+    order: one query, whatever the plan's size."""
+    return list(
+        SnapshotRecord.objects.filter(version=version, section="interventions")
+        .filter(Q(kind="intervention", key__in=keys) | Q(kind="indicator", parent__in=keys))
+        .order_by("position")
+        .values_list("record", flat=True)
+    )
 
 
 def official_pdf(version: PlanVersion) -> PlanDocument | None:

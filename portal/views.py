@@ -6,6 +6,7 @@ answers the same 404 as a plan that does not exist."""
 
 from itertools import groupby
 
+from django.core.paginator import InvalidPage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -17,7 +18,7 @@ from action_plans.document_views import serve_file
 from action_plans.models import PlanLevel, PlanVersion
 from open_data.selectors import iati_file_possible
 from portal import selectors
-from portal.summary import version_summary
+from portal.summary import Summary, version_summary
 
 LEVELS = [PlanLevel.NATIONAL, PlanLevel.LOCAL]
 
@@ -27,6 +28,17 @@ def _adopted_or_404(pk: int, major: int, minor: int) -> PlanVersion:
     if version is None:
         raise Http404
     return version
+
+
+def _summary_or_404(version: PlanVersion, page_url: str, page: str, embed: bool) -> Summary:
+    """The version's summary on ``page`` (as the address gave it); 404 when it has no
+    such page."""
+    if not page.isdigit():
+        raise Http404
+    try:
+        return version_summary(version, page_url=page_url, page=int(page), embed=embed)
+    except InvalidPage as error:
+        raise Http404 from error
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -66,9 +78,10 @@ def plan_current(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD"])
 def version_detail(request: HttpRequest, pk: int, major: int, minor: int) -> HttpResponse:
-    """An adopted version at a glance, its PDF and the plan's other adopted versions."""
+    """An adopted version at a glance, its PDF and the plan's other adopted versions;
+    its interventions a page at a time (``?page=``)."""
     version = _adopted_or_404(pk, major, minor)
-    summary = version_summary(version)
+    summary = _summary_or_404(version, request.path, request.GET.get("page", "1"), embed=False)
     adopted = selectors.plan_adopted_versions(pk)
     return render(
         request,
@@ -91,8 +104,8 @@ def version_embed(request: HttpRequest, pk: int, major: int, minor: int) -> Http
     page (no frame, no script, classes prefixed ``msdp-``), readable from any origin: a
     plain GET needs no preflight."""
     version = _adopted_or_404(pk, major, minor)
-    summary = version_summary(version, embed=True)
     page = reverse("portal_version", kwargs={"pk": pk, "major": major, "minor": minor})
+    summary = _summary_or_404(version, request.build_absolute_uri(page), "1", embed=True)
     response = render(
         request,
         "portal/embed.html",

@@ -365,8 +365,7 @@ def test_an_anonymous_reader_switches_the_language(cast, adopted):
 
 
 def _snapshot_reads(client, url) -> tuple[int, int]:
-    """The page's queries, and how many of them read a whole snapshot's content (the
-    IATI link's check reads a few of its records: that is not the content)."""
+    """The page's queries, and how many of them read a whole snapshot's content."""
     with CaptureQueriesContext(connection) as context:
         assert client.get(url).status_code == 200
     table = PlanSnapshot._meta.db_table
@@ -374,19 +373,25 @@ def _snapshot_reads(client, url) -> tuple[int, int]:
     return len(context), len(reads)
 
 
-def test_a_version_page_is_read_from_its_snapshot_once_then_from_the_cache(cast, adopted):
+# what a cold summary reads of the snapshot's parts besides the outline (read with the
+# version): the records shown whole, the interventions' titles, the page's interventions
+PARTS_READ = 3
+
+
+def test_a_version_page_is_read_from_its_snapshots_parts_once_then_from_the_cache(cast, adopted):
     client, url = Client(), _version_url(adopted)
     cold, cold_reads = _snapshot_reads(client, url)
     warm, warm_reads = _snapshot_reads(client, url)
-    assert cold_reads == 1 and warm_reads == 0
-    assert warm == cold - 1
+    assert cold_reads == warm_reads == 0  # never the whole snapshot
+    assert warm == cold - PARTS_READ
     # another language is read once for itself
     client.post(reverse("set_language"), {"language": "fr", "next": "/open/"})
-    assert _snapshot_reads(client, url)[1] == 1
-    assert _snapshot_reads(client, url)[1] == 0
+    assert _snapshot_reads(client, url)[0] == cold
+    assert _snapshot_reads(client, url)[0] == warm
     embed = _version_url(adopted, "portal_version_embed")
-    assert _snapshot_reads(client, embed)[1] == 1
-    assert _snapshot_reads(client, embed)[1] == 0
+    embed_cold, embed_reads = _snapshot_reads(client, embed)
+    assert embed_reads == 0
+    assert _snapshot_reads(client, embed)[0] == embed_cold - PARTS_READ
 
 
 # --- the same queries for 10 or 300 interventions --------------------------------------
@@ -440,3 +445,37 @@ def test_every_portal_page_refuses_a_post(cast, adopted):
     client = Client()
     for url in _portal_urls():
         assert client.post(url).status_code == 405, url
+
+
+# --- a large plan's interventions, a page at a time --------------------------------------
+
+
+def test_a_large_plans_interventions_are_described_a_page_at_a_time(cast, ready):
+    _grow(cast, PrioritisedTarget.objects.get(plan=cast.plan_a), 44)
+    version = _frozen_version(
+        cast.plan_a, 1, "adopted", adoption_date=date.today(), adoption_reference="Decree 1"
+    )
+    client, url = Client(), _version_url(version)
+    pages = [client.get(url, {"page": number}).content.decode() for number in (1, 2, 3)]
+    described = [re.findall(r'<h4[^>]* id="msdp-([^"]+)"', page) for page in pages]
+    without_number = client.get(url).content.decode()
+    assert re.findall(r'<h4[^>]* id="msdp-([^"]+)"', without_number) == described[0]
+    assert [len(ids) for ids in described] == [20, 20, 5]
+    assert len({name for ids in described for name in ids}) == 45  # each once
+    for number, page in enumerate(pages, start=1):
+        assert "45 interventions, not counting those dropped." in page
+        assert f"Page {number} of 3" in page
+        # every intervention is named on every page, with a link to where it is described
+        assert all(f"Intervention {index:03}" in page for index in range(44))
+        assert page.count("Progress of the indicators of") == len(described[number - 1])
+    anchor = described[1][0]
+    assert f'href="{url}?page=2#msdp-{anchor}"' in pages[0]
+    assert "described on page 2" in pages[0]
+    assert f'href="{url}?page=2#msdp-interventions">Next' in pages[0]
+    assert f'href="{url}?page=2#msdp-interventions">Previous' in pages[2]
+    for wrong in ("0", "4", "x", "-1"):
+        assert client.get(url, {"page": wrong}).status_code == 404, wrong
+    fragment = client.get(_version_url(version, "portal_version_embed")).content.decode()
+    assert f'href="http://testserver{url}?page=2#msdp-{anchor}"' in fragment
+    # the last page costs the queries of the first
+    assert _cold_queries(client, f"{url}?page=3") == _cold_queries(client, url)
