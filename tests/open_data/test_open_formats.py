@@ -229,6 +229,7 @@ def test_the_tables_hold_the_snapshots_records(client, demo):
         "targets",
         "funding",
         "sources",
+        "commitments",
         "organisations",
     }
     interventions = _records(version, "interventions", "intervention")
@@ -278,6 +279,24 @@ def test_the_tables_hold_the_snapshots_records(client, demo):
         float(version.snapshot.content["sections"]["funding"]["totals"]["committed"])
     )
     assert len(tables["sources"]) == len(_records(version, "funding", "source"))
+    commitments = _records(version, "funding", "commitment")
+    assert [row["commitment"] for row in tables["commitments"]] == [
+        record["key"].split(":")[1] for record in commitments
+    ]
+    for row, record in zip(tables["commitments"], commitments, strict=True):
+        fields = record["fields"]
+        assert row["intervention"] == record["parent"].split(":")[1]
+        assert (row["amount"], row["currency"], row["date"]) == (
+            fields["amount"],
+            fields["currency"],
+            fields["dated"],
+        )
+        assert (row["amount_in_base_currency"], row["base_currency"]) == (
+            fields["base_amount"],
+            "GHS",
+        )
+    assert {row["currency"] for row in tables["commitments"]} == {"GHS", "EUR", "USD"}
+    assert {row["stage"] for row in tables["commitments"]} >= {"Committed", "Disbursed", "Pledged"}
     roles = [row["role"] for row in tables["organisations"]]
     assert roles.count("lead_body") == len(_records(version, "governance", "lead"))
     assert roles.count("participant") == len(_records(version, "governance", "participant"))
