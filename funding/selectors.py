@@ -216,7 +216,7 @@ def funding_rows(plan: ActionPlan) -> QuerySet[Intervention, dict[str, Any]]:
     )
 
 
-def commitment_rows(plan: ActionPlan) -> QuerySet[Commitment, dict[str, Any]]:
+def commitment_rows(plan: ActionPlan) -> QuerySet[Commitment, Any]:
     """The commitments of the plan's interventions (dropped ones left out) as plain
     values, by intervention and date: what each records as entered (amount and currency,
     disbursed to date, date), in the base currency, and its source and provider. One

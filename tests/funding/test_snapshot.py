@@ -76,7 +76,8 @@ def test_the_snapshot_keeps_each_commitment_as_entered(cast, funding_plan):
 def test_the_snapshot_is_built_in_the_same_queries_for_2_or_40_commitments(cast, funding_plan):
     fair, budget, eu = funding_plan
 
-    def built() -> int:
+    def built() -> tuple[int, int]:
+        """The queries of a snapshot's build, and the commitments it keeps."""
         with CaptureQueriesContext(connection) as context:
             content = build_snapshot(cast.plan_a)
         return len(context), len(_commitments(content))
