@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from action_plans.snapshot import build_snapshot, compare, differences
+from action_plans.snapshot import build_snapshot, compare, differences, shown_records
 from funding.services import commitment_update
 from tests.funding.conftest import commit
 from tests.interventions.conftest import make_intervention
@@ -71,6 +71,25 @@ def test_the_snapshot_keeps_each_commitment_as_entered(cast, funding_plan):
             },
         },
     ]
+
+
+def test_a_version_page_shows_a_commitment_in_its_currency(cast, funding_plan):
+    """The amount as entered beside its currency; only the base amount in the base
+    currency."""
+    fair, _budget, eu = funding_plan
+    commit(cast.coordinator_a, fair, eu, amount="80000", exchange_rate=Decimal("13.5"))
+    (shown,) = shown_records("GHS", "funding", _commitments(build_snapshot(cast.plan_a)))
+    assert (shown.kind, shown.label) == ("Commitment", "EU migration fund → Fair recruitment")
+    assert dict(shown.fields) == {
+        "provided by": "European Union Delegation (EU)",
+        "source": "EU migration fund",
+        "stage": "Committed",
+        "date": "1 Mar 2026",
+        "currency": "EUR",
+        "amount": "80,000",
+        "disbursed to date": "0",
+        "amount in the base currency": "1,080,000.00\N{NO-BREAK SPACE}GHS",
+    }
 
 
 def test_the_snapshot_is_built_in_the_same_queries_for_2_or_40_commitments(cast, funding_plan):
