@@ -262,7 +262,10 @@ class SnapshotSection:
     records they sum, not them (``action_plans.snapshot.differences``). ``living`` lists
     the fields that record the plan's implementation, not its design (progress measured,
     money disbursed): they go on after adoption, so a record whose only changes are
-    there is shown in a comparison but needs no reason in a revision.
+    there is shown in a comparison but needs no reason in a revision. ``details`` lists
+    the kinds of record that detail what another record sums up (the commitments an
+    intervention's funding figures add up): shown in a comparison, but a revision explains
+    the sums they move, not each of them.
     ``action_plans.snapshot.named`` applies the terms. A term applies to the field of
     that name in every kind of record of the section: two kinds of one section do not
     give one name two meanings.
@@ -278,6 +281,7 @@ class SnapshotSection:
     shares: frozenset[str] = frozenset()
     summaries: frozenset[str] = frozenset()
     living: frozenset[str] = frozenset()
+    details: frozenset[str] = frozenset()
     terms: dict[str, Term] = field(default_factory=dict)
     labels: dict[str, Callable[[dict[str, Any]], str | None]] = field(default_factory=dict)
 

@@ -330,6 +330,7 @@ class Change:
     parent: str = ""  # the key of the record it belongs to (an intervention's indicator)
     summary: bool = False  # a record that only sums up others (``SnapshotSection.summaries``)
     living: bool = False  # changed only in fields of the living plan (``SnapshotSection.living``)
+    detail: bool = False  # a detail of what another record sums (``SnapshotSection.details``)
 
     @property
     def anchor(self) -> str:
@@ -383,6 +384,7 @@ def _change(
         key=record["key"],
         parent=record.get("parent", ""),
         summary=record["kind"] in section.summaries,
+        detail=record["kind"] in section.details,
     )
 
 
@@ -559,13 +561,14 @@ class Difference:
 def differences(changes: list[SectionChanges]) -> list[Difference]:
     """The records that differ in a comparison (``compare``), each once: a record whose
     parent differs too goes with its parent. Summaries and totals are left out: they
-    follow from the records they sum; so are changes of the living plan alone (progress
-    measured, money disbursed), which go on after adoption."""
+    follow from the records they sum, as details do (the records that sum them move with
+    them); so are changes of the living plan alone (progress measured, money disbursed),
+    which go on after adoption."""
     listed = [
         (section.title, change)
         for section in changes
         for change in section.changes
-        if change.key and not change.summary and not change.living
+        if change.key and not change.summary and not change.detail and not change.living
     ]
     keys = {change.key for _title, change in listed}
     result: dict[str, Difference] = {}

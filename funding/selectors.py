@@ -216,6 +216,31 @@ def funding_rows(plan: ActionPlan) -> QuerySet[Intervention, dict[str, Any]]:
     )
 
 
+def commitment_rows(plan: ActionPlan) -> QuerySet[Commitment, Any]:
+    """The commitments of the plan's interventions (dropped ones left out) as plain
+    values, by intervention and date: what each records as entered (amount and currency,
+    disbursed to date, date), in the base currency, and its source and provider. One
+    query, for the snapshot, which freezes them all."""
+    return (
+        Commitment.objects.filter(intervention__in=counted(Intervention.objects.filter(plan=plan)))
+        .order_by("intervention__title", "intervention_id", "dated", "pk")
+        .values(
+            "pk",
+            "intervention_id",
+            "intervention__title",
+            "source__name",
+            "source__provider__name",
+            "source__provider__acronym",
+            "stage",
+            "dated",
+            "currency",
+            "amount",
+            "disbursed",
+            "base_amount",
+        )
+    )
+
+
 SubjectT = TypeVar("SubjectT")
 
 

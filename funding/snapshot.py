@@ -1,12 +1,19 @@
-"""The plan's funding in its snapshot: sources, the figures of each intervention and of
-the plan, and the resource mobilisation plan."""
+"""The plan's funding in its snapshot: sources, the commitments, the figures of each
+intervention and of the plan, and the resource mobilisation plan."""
 
 from django.utils.translation import gettext_lazy
 
-from action_plans.hooks import SnapshotSection, choice_term, frozen_amount
+from action_plans.hooks import (
+    SnapshotSection,
+    choice_term,
+    date_term,
+    frozen_amount,
+    number_term,
+)
 from action_plans.models import ActionPlan
 from funding import selectors
-from funding.models import FundingSource, MobilisationStrategy, SourceKind
+from funding.models import FundingSource, MobilisationStrategy, SourceKind, Stage
+from governance.models import Organisation
 from msd_planner.lib.money import rounded_share
 from targets.snapshot import target_label, target_titles
 
@@ -22,10 +29,11 @@ FIGURES = (
 
 
 def build(plan: ActionPlan) -> dict:
-    """Eleven queries, however many interventions and commitments."""
+    """Twelve queries, however many interventions and commitments."""
     return {
         "records": [
             *_source_records(plan),
+            *_commitment_records(plan),
             *_funding_records(plan),
             *_strategy_records(plan),
             *_target_funding_records(plan),
@@ -53,6 +61,33 @@ def _source_records(plan: ActionPlan) -> list[dict]:
             },
         }
         for source in FundingSource.objects.filter(plan=plan).select_related("provider")
+    ]
+
+
+def _commitment_records(plan: ActionPlan) -> list[dict]:
+    """Each commitment as entered: in its own currency (``amount``, ``disbursed_to_date``)
+    and dated, beside its amount in the base currency; what the IATI file reports as
+    transactions. Snapshots frozen before they were kept have none."""
+    return [
+        {
+            "key": f"commitment:{row['pk']}",
+            "kind": "commitment",
+            "parent": f"intervention:{row['intervention_id']}",
+            "label": f"{row['source__name']} → {row['intervention__title']}",
+            "fields": {
+                "provider": Organisation.named(
+                    row["source__provider__name"], row["source__provider__acronym"]
+                ),
+                "source": row["source__name"],
+                "stage": row["stage"],
+                "dated": row["dated"].isoformat(),
+                "currency": row["currency"],
+                "amount": frozen_amount(row["amount"]),
+                "disbursed_to_date": frozen_amount(row["disbursed"]),
+                "base_amount": frozen_amount(row["base_amount"]),
+            },
+        }
+        for row in selectors.commitment_rows(plan)
     ]
 
 
@@ -148,6 +183,7 @@ SECTION = SnapshotSection(
         "strategy": gettext_lazy("Mobilisation strategy of"),
         "target_funding": gettext_lazy("Funding of target"),
         "mix": gettext_lazy("Funding from"),
+        "commitment": gettext_lazy("Commitment"),
     },
     fields={
         "provider": gettext_lazy("provided by"),
@@ -167,8 +203,15 @@ SECTION = SnapshotSection(
         "local_target_of_disbursed": gettext_lazy("target share of disbursed to local actors"),
         "strategy": gettext_lazy("strategy"),
         "partners_to_approach": gettext_lazy("partners to approach"),
+        "source": gettext_lazy("source"),
+        "stage": gettext_lazy("stage"),
+        "dated": gettext_lazy("date"),
+        "amount": gettext_lazy("amount"),
+        "disbursed_to_date": gettext_lazy("disbursed to date"),
+        "base_amount": gettext_lazy("amount in the base currency"),
     },
-    money=frozenset({"cost", *FIGURES}),
+    # a commitment's amount and disbursed to date are in its own currency, not the base
+    money=frozenset({"cost", "base_amount", *FIGURES}),
     shares=frozenset(
         {
             "local_share_of_committed",
@@ -179,9 +222,18 @@ SECTION = SnapshotSection(
     ),
     # sums of the interventions' funding, per target and per kind of source
     summaries=frozenset({"target_funding", "mix"}),
+    # a commitment's changes move its intervention's funding figures, which a revision
+    # explains (and a version frozen before commitments were kept compares without any)
+    details=frozenset({"commitment"}),
     # money disbursed is recorded after adoption (funding.rules.DISBURSEMENT_RECORD)
-    living=frozenset({"disbursed", "disbursed_to_local_actors"}),
-    terms={"source_kind": _source_kind},
+    living=frozenset({"disbursed", "disbursed_to_local_actors", "disbursed_to_date"}),
+    terms={
+        "source_kind": _source_kind,
+        "stage": choice_term(Stage.choices),
+        "dated": date_term,
+        "amount": number_term,
+        "disbursed_to_date": number_term,
+    },
     # A label may be None (the stored one is kept); hooks.SnapshotSection says str for now.
     labels={
         "target_funding": target_label,

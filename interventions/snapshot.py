@@ -200,6 +200,9 @@ def _indicator_record(indicator: dict, intervention: dict, rows: _Rows) -> dict:
         "parent": record_key(intervention["pk"]),
         "label": f"{name} — {intervention['title']}",
         "name": name,
+        # the SDG indicator it follows, whatever it is named (the IATI file's reference);
+        # beside the fields, so that versions frozen before it was kept compare alike
+        "sdg_indicator": indicator["sdg_indicator__code"],
         "fields": {
             "unit": indicator["unit"],
             "baseline": (

@@ -329,6 +329,26 @@ def _sources(public: PublicVersion) -> Iterable[list[Any]]:
         ]
 
 
+def _commitments(public: PublicVersion) -> Iterable[list[Any]]:
+    """Each commitment as entered, in its own currency, beside its amount in the plan's
+    base currency; none for a version frozen before commitments were kept."""
+    currency = public.plan.get("base_currency")
+    for record in public.records("funding", "commitment"):
+        yield [
+            record.id(),
+            record.parent_id(),
+            record.field("source"),
+            record.field("provider"),
+            record.word("stage"),
+            record.field("dated"),
+            record.field("amount"),
+            record.field("currency"),
+            record.field("disbursed_to_date"),
+            record.field("base_amount"),
+            currency,
+        ]
+
+
 def _organisations(public: PublicVersion) -> Iterable[list[Any]]:
     kinds = {"lead": "lead_body", "adviser": "technical_adviser"}
     for kind, role in kinds.items():
@@ -408,6 +428,23 @@ TABLES = [
         _funding,
     ),
     Table("sources", ["source", "name", "kind", "provider", "currency"], _sources),
+    Table(
+        "commitments",
+        [
+            "commitment",
+            "intervention",
+            "source",
+            "provider",
+            "stage",
+            "date",
+            "amount",
+            "currency",
+            "disbursed_to_date",
+            "amount_in_base_currency",
+            "base_currency",
+        ],
+        _commitments,
+    ),
     Table(
         "organisations",
         ["role", "name", "type", "local_actor", "led_by", "responsible_for"],

@@ -16,6 +16,11 @@ page). The mapping is summed up in docs/architecture.md ("IATI export").
 * Organisations are credited as each chose in the snapshot: by name (with their IATI
   identifier as ``ref`` when they have one), anonymously (described by their type and who
   leads them, with no ``ref``), or not at all (left out).
+* Transactions are the firm commitments the snapshot records, each in its own currency
+  and dated the day it was committed, and what was disbursed of them by the day the
+  version was frozen (a commitment keeps its amount disbursed to date, not each payment).
+  A snapshot frozen before commitments were kept gives each intervention's totals in the
+  base currency instead.
 """
 
 import re
@@ -31,6 +36,7 @@ from lxml import etree
 
 from action_plans.models import PlanVersion
 from action_plans.snapshot import named
+from funding.models import COMMITTED_STAGES
 from open_data import selectors
 
 IATI_VERSION = "2.03"
@@ -85,6 +91,15 @@ PARTNER_ROLES = {
     "technical_support": IMPLEMENTING,
     "local_partner": IMPLEMENTING,
 }
+# IATI transaction types. The reporting organisation (the plan's lead body) is the one
+# that carries out the plan's interventions: money another provider commits to one is an
+# obligation made to the reporter, so it reports an Incoming Commitment (11) and the money
+# it receives of it as Incoming Funds (1); what it commits of its own budget is its own
+# Outgoing Commitment (2), paid out as Disbursements (3).
+INCOMING_FUNDS, OUTGOING_COMMITMENT, DISBURSEMENT, INCOMING_COMMITMENT = "1", "2", "3", "11"
+# IATI calls a commitment "a firm, written obligation": the stages committed and disbursed
+# (the ones the plan's committed figures count); money identified or only pledged is not.
+FIRM_STAGES = frozenset(COMMITTED_STAGES)
 # An SDG indicator's code, as the snapshot names an indicator that has no name of its own.
 SDG_INDICATOR = re.compile(r"\d{1,2}\.[0-9a-z]{1,2}\.\d{1,2}")
 SDG_INDICATORS_URI = "https://unstats.un.org/sdgs/indicators/indicators-list/"
@@ -194,6 +209,11 @@ class _Builder:
         for record in self.records["indicator"]:
             self.indicators_of[record["parent"]].append(record)
         self.funding_of = {record["parent"]: record for record in self.records["funding"]}
+        self.commitments_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for record in self.records["commitment"]:
+            self.commitments_of[record["parent"]].append(record)
+        # a snapshot frozen before commitments were kept: the interventions' totals
+        self.commitments_kept = bool(self.records["commitment"])
         self.target_titles = {
             record["key"].split(":", 1)[1]: record.get("titles") or {}
             for record in self.records["target"]
@@ -295,7 +315,11 @@ class _Builder:
         self._sectors(activity, fields, words)
         self._tags(activity, fields)
         self._budget(activity, fields, start, end)
-        self._transactions(activity, record["key"])
+        if self.commitments_kept:
+            for commitment in self.commitments_of.get(record["key"], []):
+                self._commitment_transactions(activity, commitment["fields"], reporting)
+        else:
+            self._transactions(activity, record["key"])
         self._results(activity, record)
         return activity
 
@@ -371,19 +395,61 @@ class _Builder:
 
     def _transactions(self, activity: etree._Element, key: str) -> None:
         """What was committed and disbursed when the version was frozen, in the plan's
-        base currency (the snapshot's figures), dated that day."""
+        base currency (the snapshot's figures), dated that day: a snapshot frozen before
+        its commitments were kept one by one."""
         figures = self.funding_of.get(key, {}).get("fields", {})
-        for type_code, name in (("2", "committed"), ("3", "disbursed")):
+        for type_code, name in ((OUTGOING_COMMITMENT, "committed"), (DISBURSEMENT, "disbursed")):
             amount = _amount(figures.get(name))
-            if not amount:
-                continue
-            transaction = _sub(activity, "transaction")
-            _sub(transaction, "transaction-type", code=type_code)
-            _sub(transaction, "transaction-date", **{"iso-date": self.frozen_on.isoformat()})
-            self._value(transaction, amount, self.frozen_on)
+            if amount:
+                self._transaction(activity, type_code, amount, self.currency, self.frozen_on)
 
-    def _value(self, parent: etree._Element, amount: Decimal, day: date) -> None:
-        value = _sub(parent, "value", currency=self.currency, **{"value-date": day.isoformat()})
+    def _commitment_transactions(
+        self, activity: etree._Element, fields: dict[str, Any], reporting: Credited
+    ) -> None:
+        """A firm commitment in its own currency, dated the day it was committed, and
+        what was disbursed of it by the day the version was frozen; from the reporting
+        organisation's own budget or received from another provider (``INCOMING_*``),
+        the provider credited as it chose (not named at all if it chose so)."""
+        amount, day = _amount(fields.get("amount")), _day(fields.get("dated"))
+        if fields.get("stage") not in FIRM_STAGES or not amount or day is None:
+            return
+        currency = fields.get("currency") or self.currency
+        own = fields.get("provider") == reporting.name
+        provider = reporting if own else self._credited(fields.get("provider"))
+        committed = OUTGOING_COMMITMENT if own else INCOMING_COMMITMENT
+        self._transaction(activity, committed, amount, currency, day, provider)
+        if disbursed := _amount(fields.get("disbursed_to_date")):
+            paid = DISBURSEMENT if own else INCOMING_FUNDS
+            self._transaction(activity, paid, disbursed, currency, self.frozen_on, provider)
+
+    def _transaction(
+        self,
+        activity: etree._Element,
+        type_code: str,
+        amount: Decimal,
+        currency: str,
+        day: date,
+        provider: Credited | None = None,
+    ) -> None:
+        transaction = _sub(activity, "transaction")
+        _sub(transaction, "transaction-type", code=type_code)
+        _sub(transaction, "transaction-date", **{"iso-date": day.isoformat()})
+        self._value(transaction, amount, day, currency)
+        if provider is not None:
+            attributes = {"ref": provider.ref} if provider.ref else {}
+            if provider.type:
+                attributes["type"] = provider.type
+            _narrative(_sub(transaction, "provider-org", **attributes), provider.name)
+
+    def _value(
+        self, parent: etree._Element, amount: Decimal, day: date, currency: str | None = None
+    ) -> None:
+        value = _sub(
+            parent,
+            "value",
+            currency=currency or self.currency,
+            **{"value-date": day.isoformat()},
+        )
         value.text = format(amount, "f")
 
     def _results(self, activity: etree._Element, record: dict[str, Any]) -> None:
@@ -403,12 +469,15 @@ class _Builder:
         _narrative(_sub(element, "title"), name)
         if unit:
             _narrative(_sub(element, "description"), unit)
-        if SDG_INDICATOR.fullmatch(name):
+        # the SDG indicator it follows; a snapshot frozen before that was kept names it
+        # by its code when the indicator has no name of its own
+        sdg_code = record.get("sdg_indicator") or (name if SDG_INDICATOR.fullmatch(name) else None)
+        if sdg_code:
             _sub(
                 element,
                 "reference",
                 vocabulary="9",
-                code=name,
+                code=sdg_code,
                 **{"indicator-uri": SDG_INDICATORS_URI},
             )
         baseline = fields.get("baseline")

@@ -91,9 +91,7 @@ def test_each_intervention_is_an_activity_with_its_roles_tags_money_and_results(
         for record in interventions
     }
     assert activities.keys() == expected.keys()
-    funding = {record["parent"]: record["fields"] for record in _records(version, "funding")}
     indicators = _records(version, "indicator")
-    committed = disbursed = Decimal(0)
     for identifier, activity in activities.items():
         record = expected[identifier]
         fields = record["fields"]
@@ -114,15 +112,6 @@ def test_each_intervention_is_an_activity_with_its_roles_tags_money_and_results(
         assert {code for vocabulary, code in tags if vocabulary == "2"} == {
             target.split(".")[0] for target in fields["targets"]
         }
-        money = {
-            transaction.find("transaction-type").get("code"): Decimal(transaction.findtext("value"))
-            for transaction in activity.iterfind("transaction")
-        }
-        figures = funding[record["key"]]
-        assert money.get("2", Decimal(0)) == Decimal(figures["committed"])
-        assert money.get("3", Decimal(0)) == Decimal(figures["disbursed"])
-        committed += money.get("2", Decimal(0))
-        disbursed += money.get("3", Decimal(0))
         own = [item for item in indicators if item["parent"] == record["key"]]
         shown = activity.findall("result/indicator")
         assert [item.findtext("title/narrative") for item in shown] == [
@@ -141,8 +130,117 @@ def test_each_intervention_is_an_activity_with_its_roles_tags_money_and_results(
             assert actuals == list(progress_by_year.values())
             targets = [target.get("value") for target in element.iter("target")]
             assert targets == [value for _year, value in item["fields"]["target_values"]]
+
+
+def _transactions(activity: etree._Element) -> list[tuple]:
+    """An activity's transactions: type, amount, currency, date (and value date), provider."""
+    found = []
+    for transaction in activity.iterfind("transaction"):
+        value = transaction.find("value")
+        assert value.get("value-date") == transaction.find("transaction-date").get("iso-date")
+        provider = transaction.find("provider-org")
+        found.append(
+            (
+                transaction.find("transaction-type").get("code"),
+                Decimal(value.text),
+                value.get("currency"),
+                value.get("value-date"),
+                None if provider is None else (provider.get("ref"), provider.findtext("narrative")),
+            )
+        )
+    return found
+
+
+def test_each_firm_commitment_is_a_transaction_in_its_currency_dated_when_committed(client, demo):
+    """The reporting body's own commitments go out (2, disbursed 3); another provider's
+    come in (11, received as 1); pledged and identified money is no commitment."""
+    plan, version = demo
+    mint = Organisation.objects.get(acronym="MINT")
+    activities = _activities(client.get(_public_url(plan)).content)
+    frozen_on = timezone.localdate(version.submitted_at).isoformat()
+    commitments = _records(version, "commitment")
+    assert {record["fields"]["currency"] for record in commitments} == {"GHS", "EUR", "USD"}
+    firm_in_base = Decimal(0)
+    for identifier, activity in activities.items():
+        key = f"intervention:{identifier.rsplit('-', 1)[1]}"
+        expected = []
+        for record in (item for item in commitments if item["parent"] == key):
+            fields = record["fields"]
+            if fields["stage"] not in ("committed", "disbursed"):
+                continue
+            firm_in_base += Decimal(fields["base_amount"])
+            own = fields["provider"] == str(mint)
+            provider = (mint.iati_identifier if own else None, fields["provider"])
+            money = (fields["currency"],)
+            expected.append(
+                ("2" if own else "11", Decimal(fields["amount"]), *money, fields["dated"], provider)
+            )
+            if Decimal(fields["disbursed_to_date"]):
+                paid = Decimal(fields["disbursed_to_date"])
+                expected.append(("3" if own else "1", paid, *money, frozen_on, provider))
+        assert _transactions(activity) == expected, identifier
     totals = version.snapshot.content["sections"]["funding"]["totals"]
-    assert (committed, disbursed) == (Decimal(totals["committed"]), Decimal(totals["disbursed"]))
+    assert firm_in_base == Decimal(totals["committed"])  # the same money as the figures
+    everything = [item for activity in activities.values() for item in _transactions(activity)]
+    assert {(code, currency) for code, _amount, currency, _day, _by in everything} >= {
+        ("2", "GHS"),
+        ("3", "GHS"),
+        ("11", "EUR"),
+        ("1", "EUR"),
+        ("11", "USD"),
+    }
+    assert {by for _code, _amount, currency, _day, by in everything if currency == "EUR"} == {
+        (None, str(Organisation.objects.get(acronym="EU")))
+    }
+
+
+def _demo_content_with_credit(version: PlanVersion, acronym: str, credit: str) -> dict:
+    """The demo's snapshot with the participant ``acronym`` credited as ``credit``."""
+    content = copy.deepcopy(version.snapshot.content)
+    participant = next(
+        record
+        for record in content["sections"]["governance"]["records"]
+        if record["kind"] == "participant" and record["label"].endswith(f"({acronym})")
+    )
+    participant["credit"] = participant["fields"]["credit"] = credit
+    return content
+
+
+@pytest.mark.parametrize("credit", ["anonymous", "not_credited"])
+def test_a_provider_is_credited_in_its_transactions_as_it_chose(demo, credit):
+    plan, version = demo
+    """MELR commits 350,000 GHS to the labour agreements: named with its identifier by
+    default; described, or not named at all, as it chooses."""
+    melr = Organisation.objects.get(acronym="MELR")
+    identifiers = {Organisation.objects.get(acronym="MINT").pk: "GH-GOV-MINT"}
+
+    def melrs_commitment(content: dict, hidden: bool) -> etree._Element:
+        xml = activities_xml(
+            content,
+            plan_id=plan.pk,
+            language="en",
+            identifiers={**identifiers, melr.pk: "GH-GOV-MELR"},
+            frozen_on=version.submitted_at,
+            adopted_at=version.adopted_at,
+        ).xml
+        assert iati_check.problems(xml) == []
+        if hidden:
+            assert b"GH-GOV-MELR" not in xml and str(melr).encode() not in xml
+        (found,) = etree.fromstring(xml).xpath(
+            "//transaction[transaction-type/@code='11'][value=350000]"
+        )
+        return found
+
+    by_name = melrs_commitment(version.snapshot.content, hidden=False).find("provider-org")
+    assert (by_name.get("ref"), by_name.get("type")) == ("GH-GOV-MELR", "10")
+    assert by_name.findtext("narrative") == str(melr)
+    chosen = melrs_commitment(_demo_content_with_credit(version, "MELR", credit), hidden=True)
+    provider = chosen.find("provider-org")
+    if credit == "anonymous":
+        assert provider.get("ref") is None
+        assert provider.findtext("narrative") == "Ministry or agency"  # its type, in words
+    else:
+        assert provider is None
 
 
 def test_a_migration_intervention_reports_dac_sector_15190_and_its_own(client, demo):
@@ -410,3 +508,86 @@ def test_the_exports_queries_do_not_grow_with_the_interventions(client, demo):
         assert response.content.count(b"<iati-activity ") >= count
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 4
+
+
+def _frozen_before_commitments_were_kept(version: PlanVersion) -> dict:
+    """``version``'s snapshot as it was frozen before commitments and SDG indicator codes
+    were kept: no commitment records, no indicator's ``sdg_indicator``."""
+    content = copy.deepcopy(version.snapshot.content)
+    for data in content["sections"].values():
+        data["records"] = [record for record in data["records"] if record["kind"] != "commitment"]
+        for record in data["records"]:
+            record.pop("sdg_indicator", None)
+    return content
+
+
+def test_a_version_frozen_before_commitments_were_kept_reports_its_totals(demo):
+    plan, version = demo
+    export = activities_xml(
+        _frozen_before_commitments_were_kept(version),
+        plan_id=plan.pk,
+        language="en",
+        identifiers={Organisation.objects.get(acronym="MINT").pk: "GH-GOV-MINT"},
+        frozen_on=version.submitted_at,
+        adopted_at=version.adopted_at,
+    )
+    assert iati_check.problems(export.xml) == []
+    frozen_on = timezone.localdate(version.submitted_at).isoformat()
+    funding = {record["parent"]: record["fields"] for record in _records(version, "funding")}
+    for identifier, activity in _activities(export.xml).items():
+        figures = funding[f"intervention:{identifier.rsplit('-', 1)[1]}"]
+        expected = [
+            (code, Decimal(figures[name]), "GHS", frozen_on, None)
+            for code, name in (("2", "committed"), ("3", "disbursed"))
+            if Decimal(figures[name])
+        ]
+        assert _transactions(activity) == expected, identifier
+
+
+def _nationally_named(version: PlanVersion) -> tuple[dict, dict]:
+    """``version``'s snapshot with its indicator following SDG indicator 10.7.2 named in
+    national words instead of by its code; and that indicator's record."""
+    content = copy.deepcopy(version.snapshot.content)
+    indicator = next(
+        record
+        for record in content["sections"]["interventions"]["records"]
+        if record["kind"] == "indicator" and record.get("sdg_indicator")
+    )
+    indicator["name"] = "Share of migrants recruited through licensed agencies"
+    return content, indicator
+
+
+def test_a_nationally_named_indicator_still_references_its_sdg_indicator(demo):
+    plan, version = demo
+    content, indicator = _nationally_named(version)
+    code = indicator["sdg_indicator"]
+
+    def references(content: dict) -> list[tuple[str, str]]:
+        xml = activities_xml(
+            content,
+            plan_id=plan.pk,
+            language="en",
+            identifiers={Organisation.objects.get(acronym="MINT").pk: "GH-GOV-MINT"},
+            frozen_on=version.submitted_at,
+            adopted_at=version.adopted_at,
+        ).xml
+        assert iati_check.problems(xml) == []
+        (element,) = etree.fromstring(xml).xpath(
+            "//result/indicator[title/narrative=$name]", name=indicator["name"]
+        )
+        return [(ref.get("vocabulary"), ref.get("code")) for ref in element.iter("reference")]
+
+    assert references(content) == [("9", code)]
+    # frozen before the code was kept: only an indicator named by its code is recognised
+    indicator.pop("sdg_indicator")
+    assert references(content) == []
+
+
+def test_a_value_in_a_currency_outside_the_codelist_is_found(client, demo):
+    plan, _version = demo
+    xml = client.get(_public_url(plan)).content
+    assert b'currency="EUR"' in xml
+    wrong = xml.replace(b'currency="EUR"', b'currency="EUX"', 1)
+    assert iati_check.problems(wrong) == [
+        "//iati-activity/transaction/value/@currency: EUX is not in Currency"
+    ]

@@ -20,7 +20,7 @@ from django.utils import timezone
 from action_plans import workflow
 from action_plans.models import ActionPlan, PlanVersion
 from action_plans.snapshot import snapshot_freeze
-from governance.models import CreditPreference, OrganisationType, User
+from governance.models import CreditPreference, Organisation, OrganisationType, User
 from governance.services.participations import participation_add
 from interventions.models import Intervention
 from interventions.services import Links, intervention_create, intervention_update
@@ -229,6 +229,7 @@ def test_the_tables_hold_the_snapshots_records(client, demo):
         "targets",
         "funding",
         "sources",
+        "commitments",
         "organisations",
     }
     interventions = _records(version, "interventions", "intervention")
@@ -278,6 +279,24 @@ def test_the_tables_hold_the_snapshots_records(client, demo):
         float(version.snapshot.content["sections"]["funding"]["totals"]["committed"])
     )
     assert len(tables["sources"]) == len(_records(version, "funding", "source"))
+    commitments = _records(version, "funding", "commitment")
+    assert [row["commitment"] for row in tables["commitments"]] == [
+        record["key"].split(":")[1] for record in commitments
+    ]
+    for row, record in zip(tables["commitments"], commitments, strict=True):
+        fields = record["fields"]
+        assert row["intervention"] == record["parent"].split(":")[1]
+        assert (row["amount"], row["currency"], row["date"]) == (
+            fields["amount"],
+            fields["currency"],
+            fields["dated"],
+        )
+        assert (row["amount_in_base_currency"], row["base_currency"]) == (
+            fields["base_amount"],
+            "GHS",
+        )
+    assert {row["currency"] for row in tables["commitments"]} == {"GHS", "EUR", "USD"}
+    assert {row["stage"] for row in tables["commitments"]} >= {"Committed", "Disbursed", "Pledged"}
     roles = [row["role"] for row in tables["organisations"]]
     assert roles.count("lead_body") == len(_records(version, "governance", "lead"))
     assert roles.count("participant") == len(_records(version, "governance", "participant"))
@@ -309,6 +328,34 @@ def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_made_inert(client, demo)
     document = json.loads(client.get(_public("plan_json", plan, 2)).content)
     assert document["version"]["status"] == "superseded"
     assert document["sections"]["interventions"]["records"][0]["label"] == first["label"]
+
+
+def test_a_provider_not_to_be_credited_is_left_out_of_the_commitments(client, demo):
+    plan, version = demo
+    melr = str(Organisation.objects.get(acronym="MELR"))
+    content = copy.deepcopy(version.snapshot.content)
+    participant = next(
+        record
+        for record in content["sections"]["governance"]["records"]
+        if record["kind"] == "participant" and record["label"] == melr
+    )
+    participant["credit"] = participant["fields"]["credit"] = "not_credited"
+    later = PlanVersion.objects.create(
+        plan=plan,
+        major=2,
+        minor=0,
+        status="superseded",
+        submitted_at=timezone.now(),
+        adoption_date=timezone.localdate(),
+        adoption_reference="Decree 2",
+    )
+    snapshot_freeze(version=later, content=content)
+    rows = _tables(client.get(_public("tables", plan, 2)).content)["commitments"]
+    providers = [row["provider"] for row in rows if row["source"].startswith("MELR budget")]
+    assert providers and set(providers) == {""}
+    assert melr not in {row["provider"] for row in rows}
+    document = client.get(_public("plan_json", plan, 2)).content.decode()
+    assert melr not in document
 
 
 def test_the_words_are_in_the_plans_language(client, demo):
