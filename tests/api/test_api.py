@@ -367,7 +367,9 @@ def test_a_returned_value_is_corrected_with_its_etag_and_a_stale_one_is_refused(
 def test_someone_who_sees_the_plan_but_does_not_record_progress_is_refused(cast, catalogue, caplog):
     client = token_client(cast.viewer_x)
     with caplog.at_level("WARNING", logger="msd_planner.security"):
-        assert call(client, "POST", _submit_url(cast), GOOD).status_code == 403
+        refused = call(client, "POST", _submit_url(cast), GOOD)
+    assert refused.status_code == 403
+    assert refused.json()["detail"].startswith("Your role does not allow this action.")
     refusals = [r.getMessage() for r in caplog.records if r.name == "msd_planner.security"]
     assert len(refusals) == 1 and "user=viewer_x action=record_progress" in refusals[0]
     returned = _returned_progress(cast)
