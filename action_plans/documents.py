@@ -246,6 +246,13 @@ class Chapter:
     html: str
 
 
+def _signatures(document: PlanDocument) -> list[Any]:
+    """The version's sign-offs as its edition shows them: public in the official one."""
+    policy = validation_policy()
+    read = policy.signatures if document.for_validation else policy.public_signatures
+    return read(document.plan, document.version)
+
+
 def document_context(document: PlanDocument) -> dict[str, Any]:
     """What the document template shows: the snapshot of the version (or of the draft, for
     a preview), each app's chapter laid out by its own template, then the sign-offs and
@@ -274,7 +281,7 @@ def document_context(document: PlanDocument) -> dict[str, Any]:
         "plan": plan,
         "for_validation": version is not None and document.for_validation,
         "chapters": chapters,
-        "signatures": validation_policy().signatures(plan, version) if version else [],
+        "signatures": _signatures(document) if version else [],
         "changes": list(change_log(version)) if version else [],
         "generated_at": timezone.now(),
     }

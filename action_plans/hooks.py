@@ -208,7 +208,9 @@ class Signature:
 class ValidationPolicy:
     """Who must approve a plan (``required(plan)``), which of them have approved a version
     (``approvals(version)``: organisation ids), each required organisation with its
-    sign-off (``signatures(plan, version)``), who of the user's organisations may sign
+    sign-off (``signatures(plan, version)``; ``public_signatures`` the same as public
+    materials show them, each organisation credited as it chose), who of the user's
+    organisations may sign
     (``signable(user, plan)``: organisation ids), why ``actor`` may not adopt it
     (``adoption_refusal(plan, actor)``: a message, or None), and whom the workflow tells:
     the signatories of the required organisations and the lead bodies' coordinators."""
@@ -216,6 +218,7 @@ class ValidationPolicy:
     required: Callable[[ActionPlan], list[RequiredSignature]]
     approvals: Callable[[Any], set[int]]
     signatures: Callable[[ActionPlan, Any], list[Signature]]
+    public_signatures: Callable[[ActionPlan, Any], list[Signature]]
     signable: Callable[[Any, ActionPlan], list[int]]
     adoption_refusal: Callable[[ActionPlan, Any], str | None]
     signatories: Callable[[ActionPlan], list[Any]]  # users who sign for a required organisation

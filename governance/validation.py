@@ -11,13 +11,17 @@ is ``governance.services.signing.plan_sign``).
   coordinator of the government's lead body does.
 """
 
+from dataclasses import replace
+
 from django.utils.translation import gettext as _
 
 from action_plans.hooks import RequiredSignature, Signature, ValidationPolicy
 from action_plans.models import OPEN_VERSION_STATUSES, ActionPlan, PlanVersion
 from action_plans.policy import ACTING_ROLES, Activity
 from action_plans.snapshot import section_title, section_url
+from governance.credit import organisation_credited
 from governance.models import (
+    CreditPreference,
     LeadArrangement,
     LeadBodyKind,
     LeadModel,
@@ -167,6 +171,24 @@ def signatures(plan: ActionPlan, version: PlanVersion | None) -> list[Signature]
     ]
 
 
+def public_signatures(plan: ActionPlan, version: PlanVersion | None) -> list[Signature]:
+    """``signatures`` as public material shows them (the official edition of the plan's
+    document): each organisation credited as it chose. One credited anonymously is
+    described, one not to be credited is not named; for either, who signed is not named
+    either, since a person's name would name the organisation (one query more)."""
+    rows = signatures(plan, version)
+    organisations = Organisation.objects.in_bulk([row.required.organisation_id for row in rows])
+    credited = []
+    for row in rows:
+        organisation = organisations.get(row.required.organisation_id)
+        if organisation is None or organisation.credit_preference == CreditPreference.BY_NAME:
+            credited.append(row)
+            continue
+        name = organisation_credited(organisation) or ""
+        credited.append(replace(row, required=replace(row.required, name=name), signatory=""))
+    return credited
+
+
 def signatories(plan: ActionPlan) -> list[User]:
     """The active signatories of the organisations whose signature is required."""
     required = [item.organisation_id for item in required_signatures(plan)]
@@ -208,6 +230,7 @@ POLICY = ValidationPolicy(
     required=required_signatures,
     approvals=approvals,
     signatures=signatures,
+    public_signatures=public_signatures,
     signable=lambda user, plan: [item.pk for item in signable_organisations(user, plan)],
     adoption_refusal=adoption_refusal,
     signatories=signatories,

@@ -22,8 +22,10 @@ from action_plans.models import (
 )
 from funding.models import CapacityNeed
 from funding.services import capacity_need_create
-from governance.models import CreditPreference, OrganisationType
+from governance.models import CreditPreference, OrganisationType, Role
+from governance.services.memberships import membership_set
 from governance.services.participations import participation_add
+from governance.services.signing import plan_sign
 from interventions.models import Intervention, ResultIndicator
 from interventions.services import Links, indicator_create, intervention_create
 from tests import factories
@@ -88,8 +90,12 @@ def local_actors(cast, ready) -> dict:
             actor=cast.coordinator_a,
             plan=cast.plan_a,
             organisation=organisation,
-            signatory_required=False,
+            signatory_required=True,
         )
+        signatory = factories.UserFactory(
+            first_name="Ama", last_name=f"Signer {organisation.acronym}"
+        )
+        membership_set(actor=None, user=signatory, organisation=organisation, role=Role.SIGNATORY)
     target = cast.plan_a.prioritised_targets.get()
     _intervention(cast, target, "Reception desks", anonymous, {hidden.pk: "local_partner"})
     _intervention(cast, target, "Returnee support", hidden, {anonymous.pk: "local_partner"})
@@ -130,8 +136,21 @@ def _names_none(text: str) -> None:
         assert name not in text, name
 
 
+def _sign_for_each(cast, local_actors) -> None:
+    """Each local actor's signatory approves the version in validation."""
+    for organisation in local_actors.values():
+        plan_sign(
+            actor=organisation.memberships.get(role=Role.SIGNATORY).user,
+            plan=cast.plan_a,
+            organisation=organisation,
+            decision="approve",
+            comment="",
+        )
+
+
 def test_the_official_pdf_and_word_document_credit_local_actors_as_each_chose(cast, local_actors):
     version = workflow.plan_submit(actor=cast.coordinator_a, plan=cast.plan_a)
+    _sign_for_each(cast, local_actors)
     pdf = _pdf_text(_rendered(PlanDocument.objects.create(plan=cast.plan_a, version=version)))
     word = _word_text(
         _rendered(
@@ -148,6 +167,9 @@ def test_the_official_pdf_and_word_document_credit_local_actors_as_each_chose(ca
         assert "A local organisation (Local partner)" in text
         assert "Returnee support – — ·" in text  # led by the one not to be credited
         assert "Ministry of Labour" in text  # organisations credited by name stay named
+        # their sign-offs: the organisation as credited, who signed for it not named
+        assert "Signer" not in text
+        assert text.count("Approved") == 2
 
 
 def test_the_pdf_for_validation_names_every_organisation(cast, local_actors):
