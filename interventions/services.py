@@ -876,8 +876,9 @@ def progress_evidence_attach(
     if fresh.status != ProgressStatus.SUBMITTED or fresh.submitted_by_id != actor.pk:
         raise ValidationError(
             _(
-                "This value is %(status)s: its evidence is attached by who submitted it "
-                "while it waits for review, or with its correction once returned."
+                "This value is %(status)s: evidence is attached by the person who "
+                "submitted it while it waits for review, or with its correction once "
+                "returned."
             )
             % {"status": fresh.get_status_display().lower()},
             code="closed",
