@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from interventions import services as interventions
 from interventions.models import Progress, ProgressStatus
+from msd_planner.lib.versioned_edit import EditConflict
 from tests.api.conftest import token_client
 from tests.api.schema_check import check_against_schema
 from tests.api.test_api import GOOD, _detail_url, _submit_url, call
@@ -226,3 +227,14 @@ def test_another_plans_value_is_not_found_and_a_viewer_may_not_attach(cast, medi
         == 404
     )
     assert _stored(media) == []
+
+
+def test_a_reviewers_decision_opened_before_the_file_was_attached_is_a_conflict(cast):
+    script = token_client(cast.editor_y)
+    progress = _submitted(cast, script)
+    assert _put(script, _evidence_url(cast, progress), PDF).status_code == 200
+
+    with pytest.raises(EditConflict):
+        interventions.progress_approve(actor=cast.editor_s, progress=progress, expected_version=1)
+
+    assert Progress.objects.get(pk=progress.pk).status == ProgressStatus.SUBMITTED
