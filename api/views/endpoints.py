@@ -296,23 +296,25 @@ def _expected_version(request: Request) -> int | None:
     return int(tag) if tag.isdigit() else -1
 
 
-class ProgressDetail(APIView):
-    def _found(self, request: Request, pk: int, indicator_pk: int, progress_pk: int):
-        return plan_object_for_user_or_404(
-            request.user,
-            pk,
-            selectors.progress_of_indicator(indicator_pk),
-            progress_pk,
-            PlanAction.VIEW,
-            plan_field="indicator__intervention__plan",
-        )
+def _progress_found(request: Request, pk: int, indicator_pk: int, progress_pk: int):
+    """A value of the indicator, to whoever sees its plan (404 otherwise)."""
+    return plan_object_for_user_or_404(
+        request.user,
+        pk,
+        selectors.progress_of_indicator(indicator_pk),
+        progress_pk,
+        PlanAction.VIEW,
+        plan_field="indicator__intervention__plan",
+    )
 
+
+class ProgressDetail(APIView):
     @extend_schema(
         summary="A progress value, with its status and ETag",
         responses={200: ProgressSerializer, **READ_ERRORS},
     )
     def get(self, request: Request, pk: int, indicator_pk: int, progress_pk: int) -> Response:
-        progress = self._found(request, pk, indicator_pk, progress_pk).object
+        progress = _progress_found(request, pk, indicator_pk, progress_pk).object
         return Response(
             ProgressSerializer(progress, context=_progress_context(request, pk)).data,
             headers={"ETag": _etag(progress)},
@@ -332,7 +334,7 @@ class ProgressDetail(APIView):
         },
     )
     def patch(self, request: Request, pk: int, indicator_pk: int, progress_pk: int) -> Response:
-        found = self._found(request, pk, indicator_pk, progress_pk)
+        found = _progress_found(request, pk, indicator_pk, progress_pk)
         progress = found.object
         indicator = progress.indicator
         indicator.intervention.plan = found.plan

@@ -20,8 +20,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from action_plans.permissions import PlanAction, PlanObjectAccess, plan_object_for_user_or_404
-from api import selectors
 from api.parsers import UNNAMED_FILE, EvidenceParser
 from api.serializers import ProgressSerializer
 from api.views.endpoints import (
@@ -32,29 +30,16 @@ from api.views.endpoints import (
     _etag,
     _expected_version,
     _progress_context,
+    _progress_found,
     _recording,
     _service_problems,
     _stale,
 )
 from interventions import services
-from interventions.models import Progress
 from msd_planner.lib import uploads
 from msd_planner.lib.versioned_edit import EditConflict
 
 EVIDENCE_TYPES = (*uploads.CONTENT_TYPES.values(), "application/octet-stream")
-
-
-def _found(request: Request, pk: int, indicator_pk: int, progress_pk: int):
-    """The value, to whoever sees its plan (404 otherwise, or under another indicator)."""
-    found: PlanObjectAccess[Progress] = plan_object_for_user_or_404(
-        request.user,
-        pk,
-        selectors.progress_of_indicator(indicator_pk),
-        progress_pk,
-        PlanAction.VIEW,
-        plan_field="indicator__intervention__plan",
-    )
-    return found
 
 
 class ProgressEvidence(APIView):
@@ -73,7 +58,7 @@ class ProgressEvidence(APIView):
     def get(
         self, request: Request, pk: int, indicator_pk: int, progress_pk: int
     ) -> HttpResponseBase:
-        progress = _found(request, pk, indicator_pk, progress_pk).object
+        progress = _progress_found(request, pk, indicator_pk, progress_pk).object
         if not progress.evidence:
             raise Http404("no evidence")
         return uploads.attachment_response(progress.evidence)
@@ -104,7 +89,7 @@ class ProgressEvidence(APIView):
         },
     )
     def put(self, request: Request, pk: int, indicator_pk: int, progress_pk: int) -> Response:
-        found = _found(request, pk, indicator_pk, progress_pk)
+        found = _progress_found(request, pk, indicator_pk, progress_pk)
         progress = found.object
         indicator = progress.indicator
         indicator.intervention.plan = found.plan
