@@ -142,7 +142,10 @@ class InterventionSerializer(serializers.ModelSerializer):
 
 class ProgressSerializer(serializers.ModelSerializer):
     """A progress value as its submitter sees it: with its status and, when returned,
-    the reviewer's comment. Its ``version`` is its ETag."""
+    the reviewer's comment; the address of its evidence file, if it has one. Its
+    ``version`` is its ETag. Its context names the request and the plan's ``plan_pk``."""
+
+    evidence = serializers.SerializerMethodField()
 
     class Meta:
         model = Progress
@@ -161,8 +164,24 @@ class ProgressSerializer(serializers.ModelSerializer):
             "status",
             "review_comment",
             "version",
+            "evidence",
         ]
         read_only_fields = fields
+
+    @extend_schema_field({"type": ["string", "null"], "format": "uri"})
+    def get_evidence(self, progress: Progress) -> str | None:
+        if not progress.evidence:
+            return None
+        return self.context["request"].build_absolute_uri(
+            reverse(
+                "api_progress_evidence",
+                kwargs={
+                    "pk": self.context["plan_pk"],
+                    "indicator_pk": progress.indicator_id,
+                    "progress_pk": progress.pk,
+                },
+            )
+        )
 
 
 class ProgressInputSerializer(serializers.Serializer):

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.views import endpoints, funding, planning, tokens, versions
+from api.views import endpoints, evidence, funding, planning, tokens, versions
 
 urlpatterns = [
     # The user's own tokens (linked from their account page).
@@ -38,6 +38,11 @@ urlpatterns = [
         "api/v1/plans/<int:pk>/indicators/<int:indicator_pk>/progress/<int:progress_pk>/",
         endpoints.ProgressDetail.as_view(),
         name="api_progress_detail",
+    ),
+    path(
+        "api/v1/plans/<int:pk>/indicators/<int:indicator_pk>/progress/<int:progress_pk>/evidence/",
+        evidence.ProgressEvidence.as_view(),
+        name="api_progress_evidence",
     ),
     # A plan's prioritised targets, frameworks with their assessments, and organisations.
     path(

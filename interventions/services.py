@@ -852,6 +852,46 @@ def progress_resubmit(
     return fresh
 
 
+@transaction.atomic
+def progress_evidence_attach(
+    *, actor: User, progress: Progress, expected_version: int, evidence
+) -> Progress:
+    """Attach or replace a value's evidence file, where the page takes one: with the
+    value (a script sends the file after the value, so its submitter attaches it while
+    the value waits for review; the reviewer's decision opened before then becomes a
+    conflict), or with the correction of a returned value, submitted again as the
+    correction page does. Checked as the page checks it (``_evidence_problem``);
+    ``EditConflict`` if the value changed since it was read; refused once approved, and
+    on another's value waiting for review."""
+    if progress.status == ProgressStatus.RETURNED:
+        kept = {name: getattr(progress, name) for name in PROGRESS_FIELDS}
+        return progress_resubmit(
+            actor=actor,
+            progress=progress,
+            expected_version=expected_version,
+            data={**kept, "evidence": evidence},
+        )
+    plan_row_lock(progress.indicator.intervention.plan_id)
+    fresh = lock_for_update(progress, expected_version)
+    if fresh.status != ProgressStatus.SUBMITTED or fresh.submitted_by_id != actor.pk:
+        raise ValidationError(
+            _(
+                "This value is %(status)s: evidence is attached by the person who "
+                "submitted it while it waits for review, or with its correction once "
+                "returned."
+            )
+            % {"status": fresh.get_status_display().lower()},
+            code="closed",
+        )
+    if problem := _evidence_problem(evidence):
+        raise ValidationError({"evidence": [problem]})
+    fresh.evidence = evidence
+    fresh.version += 1
+    attribute(fresh, actor)
+    fresh.save(update_fields=["evidence", "version"])
+    return fresh
+
+
 def _progress_review(
     actor: User, progress: Progress, expected_version: int, status: str, comment: str
 ) -> Progress:

@@ -229,6 +229,11 @@ def _submitted(form: ProgressForm, given: dict[str, str]) -> dict[str, Any]:
     return values
 
 
+def _progress_context(request: Request, pk: int) -> dict[str, Any]:
+    """What ``ProgressSerializer`` needs to write its evidence's address."""
+    return {"request": request, "plan_pk": pk}
+
+
 def _recording(request: Request, access, indicator: ResultIndicator) -> None:
     """Refuse (403) a user who sees the plan but does not record progress on it."""
     if not records_progress(access, indicator):
@@ -276,7 +281,7 @@ class ProgressSubmit(APIView):
             kwargs={"pk": pk, "indicator_pk": indicator_pk, "progress_pk": progress.pk},
         )
         return Response(
-            ProgressSerializer(progress).data,
+            ProgressSerializer(progress, context=_progress_context(request, pk)).data,
             status=status.HTTP_201_CREATED,
             headers={"ETag": _etag(progress), "Location": url},
         )
@@ -291,24 +296,29 @@ def _expected_version(request: Request) -> int | None:
     return int(tag) if tag.isdigit() else -1
 
 
-class ProgressDetail(APIView):
-    def _found(self, request: Request, pk: int, indicator_pk: int, progress_pk: int):
-        return plan_object_for_user_or_404(
-            request.user,
-            pk,
-            selectors.progress_of_indicator(indicator_pk),
-            progress_pk,
-            PlanAction.VIEW,
-            plan_field="indicator__intervention__plan",
-        )
+def _progress_found(request: Request, pk: int, indicator_pk: int, progress_pk: int):
+    """A value of the indicator, to whoever sees its plan (404 otherwise)."""
+    return plan_object_for_user_or_404(
+        request.user,
+        pk,
+        selectors.progress_of_indicator(indicator_pk),
+        progress_pk,
+        PlanAction.VIEW,
+        plan_field="indicator__intervention__plan",
+    )
 
+
+class ProgressDetail(APIView):
     @extend_schema(
         summary="A progress value, with its status and ETag",
         responses={200: ProgressSerializer, **READ_ERRORS},
     )
     def get(self, request: Request, pk: int, indicator_pk: int, progress_pk: int) -> Response:
-        progress = self._found(request, pk, indicator_pk, progress_pk).object
-        return Response(ProgressSerializer(progress).data, headers={"ETag": _etag(progress)})
+        progress = _progress_found(request, pk, indicator_pk, progress_pk).object
+        return Response(
+            ProgressSerializer(progress, context=_progress_context(request, pk)).data,
+            headers={"ETag": _etag(progress)},
+        )
 
     @extend_schema(
         summary="Correct a returned progress value and submit it again",
@@ -324,7 +334,7 @@ class ProgressDetail(APIView):
         },
     )
     def patch(self, request: Request, pk: int, indicator_pk: int, progress_pk: int) -> Response:
-        found = self._found(request, pk, indicator_pk, progress_pk)
+        found = _progress_found(request, pk, indicator_pk, progress_pk)
         progress = found.object
         indicator = progress.indicator
         indicator.intervention.plan = found.plan
@@ -374,7 +384,10 @@ class ProgressDetail(APIView):
             return Response({"detail": duplicate.messages[0]}, status=status.HTTP_409_CONFLICT)
         except ValidationError as error:
             return _invalid(_service_problems(error))
-        return Response(ProgressSerializer(corrected).data, headers={"ETag": _etag(corrected)})
+        return Response(
+            ProgressSerializer(corrected, context=_progress_context(request, pk)).data,
+            headers={"ETag": _etag(corrected)},
+        )
 
 
 def _stale(current: Any) -> Response:

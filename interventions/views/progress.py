@@ -8,13 +8,10 @@ monitoring); correcting is ``PROGRESS_RECORD`` on the value's indicator, as subm
 is; the evidence is served to whoever sees the plan, never from a public URL.
 """
 
-from pathlib import PurePath
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import (
-    FileResponse,
     Http404,
     HttpResponse,
     HttpResponseBadRequest,
@@ -239,14 +236,7 @@ def progress_evidence(request: UserRequest, pk: int, progress_pk: int) -> HttpRe
     progress = _progress(request, pk, progress_pk, PlanAction.VIEW).object
     if not progress.evidence:
         raise Http404("no evidence")
-    file = progress.evidence.open("rb")
-    kind = uploads.sniffed_kind(file)
-    return FileResponse(
-        file,
-        as_attachment=True,
-        filename=PurePath(progress.evidence.name or "evidence").name,
-        content_type=uploads.CONTENT_TYPES.get(kind or "", "application/octet-stream"),
-    )
+    return uploads.attachment_response(progress.evidence)
 
 
 @require_http_methods(["GET", "POST"])

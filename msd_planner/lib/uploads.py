@@ -10,6 +10,9 @@ import zipfile
 from pathlib import PurePath
 from typing import IO
 
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse
+
 PDF, PNG, JPEG, XLSX = "pdf", "png", "jpeg", "xlsx"
 
 # The extensions a file of each kind may carry.
@@ -62,3 +65,17 @@ CONTENT_TYPES = {
     JPEG: "image/jpeg",
     XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+
+
+def attachment_response(stored: FieldFile) -> FileResponse:
+    """A stored evidence file, streamed as an attachment under its own name, with the
+    content type of the kind its content is (its name and the uploader's type are not
+    trusted; an unknown content is sent as bytes)."""
+    file = stored.open("rb")
+    kind = sniffed_kind(file)
+    return FileResponse(
+        file,
+        as_attachment=True,
+        filename=PurePath(stored.name or "evidence").name,
+        content_type=CONTENT_TYPES.get(kind or "", "application/octet-stream"),
+    )

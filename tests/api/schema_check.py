@@ -1,5 +1,6 @@
 """Every answer of the API checked against its OpenAPI schema, as generated: the status is
-one the operation documents, and the JSON body matches the schema written for it."""
+one the operation documents, and the JSON body matches the schema written for it (a file
+downloaded: its content type is one the operation documents for its status)."""
 
 import re
 from functools import cache
@@ -25,16 +26,23 @@ def check_against_schema(response) -> None:
     path = _schema_path(response.request["PATH_INFO"])
     method = response.request["REQUEST_METHOD"].lower()
     operation = schema["paths"][path].get(method)
-    body = response.json()
     if operation is None:  # a method the endpoint does not have
         assert response.status_code in {401, 405}, (method, path, response.status_code)
-        assert isinstance(body.get("detail"), str)
+        assert isinstance(response.json().get("detail"), str)
         return
     documented = operation["responses"].get(str(response.status_code))
     assert documented is not None, (
         f"{method.upper()} {path} answered {response.status_code}, which its schema does not "
         f"document ({sorted(operation['responses'])})"
     )
+    content_type = response["Content-Type"].split(";")[0]
+    assert content_type in documented["content"], (
+        f"{method.upper()} {path} {response.status_code} sent {content_type}, "
+        f"documented: {sorted(documented['content'])}"
+    )
+    if content_type != "application/json":
+        return
+    body = response.json()
     body_schema = documented["content"]["application/json"]["schema"]
     validator = Draft202012Validator({**body_schema, "components": schema["components"]})
     errors = [f"{list(error.path)}: {error.message}" for error in validator.iter_errors(body)]

@@ -24,6 +24,7 @@ from tests.test_url_matrix import (
     REFUSE,
     _adopted_version,
     _commitment_of_x,
+    _evidenced_progress,
     _framework,
     _intervention_kwargs,
     _public_version_kwargs,
@@ -67,6 +68,11 @@ def _returned_progress_kwargs(cast):
     return {"pk": cast.plan_a.pk, "indicator_pk": progress.indicator_id, "progress_pk": progress.pk}
 
 
+def _evidenced_progress_kwargs(cast):
+    progress = _evidenced_progress(cast)
+    return {"pk": cast.plan_a.pk, "indicator_pk": progress.indicator_id, "progress_pk": progress.pk}
+
+
 def _adopted_plan_kwargs(cast):
     return {"pk": _adopted_version(cast).plan_id}
 
@@ -82,6 +88,10 @@ API_MATRIX = {
     "api_progress_submit": ApiRow(_indicator_kwargs, {"POST": RECORDS_PROGRESS}),
     "api_progress_detail": ApiRow(
         _returned_progress_kwargs, {"GET": SEES_PLAN_A, "PATCH": RECORDS_PROGRESS}
+    ),
+    # a value's evidence: downloaded as on progress_evidence, attached as progress is recorded
+    "api_progress_evidence": ApiRow(
+        _evidenced_progress_kwargs, {"GET": SEES_PLAN_A, "PUT": RECORDS_PROGRESS}
     ),
     # prioritised targets, frameworks and assessments, organisations
     "api_target_list": ApiRow(PLAN_A, {"GET": SEES_PLAN_A}),
@@ -139,6 +149,12 @@ def _client(cast: Cast, role: str, auth: str) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Evidence files go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.mark.parametrize("auth", ["token", "session"])
