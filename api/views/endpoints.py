@@ -5,14 +5,11 @@ the same forms' checks as the pages. The API has no rules of its own."""
 
 from typing import Any
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import ParseError
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,47 +18,43 @@ from action_plans.permissions import PlanAction, plan_for_user_or_404, plan_obje
 from api import selectors
 from api.filters import PlanFilter
 from api.serializers import (
-    ErrorSerializer,
     InterventionSerializer,
     PlanSerializer,
     ProgressInputSerializer,
     ProgressPatchSerializer,
     ProgressSerializer,
 )
+from api.views.common import (
+    FIELD_ERRORS,
+    READ_ERRORS,
+    ById,
+    Invalid,
+    error_response,
+    etag,
+    expected_version,
+    form_problems,
+    invalid,
+    json_input,
+    service_problems,
+    stale,
+)
 from interventions import services
 from interventions.models import ProgressStatus, ResultIndicator
 from interventions.result_forms import ProgressForm
 from interventions.rules import PROGRESS_RECORD, records_progress
 from msd_planner.lib.errors import ActionRefused
-from msd_planner.lib.versioned_edit import EditConflict, Versioned
+from msd_planner.lib.versioned_edit import EditConflict
 
-FIELD_ERRORS: dict[str, Any] = {
-    "type": "object",
-    "description": "Each field wrongly given (or unknown) with its messages.",
-    "properties": {"detail": {"type": "string"}},
-    "additionalProperties": {"type": "array", "items": {"type": "string"}},
-}
-
-
-def _error(description: str) -> OpenApiResponse:
-    return OpenApiResponse(ErrorSerializer, description=description)
-
-
-READ_ERRORS = {
-    401: _error("No credentials, or a token revoked or of a deactivated account."),
-    404: _error("No such plan or record, or one the user may not see."),
-    429: _error("Too many requests: wait as long as the Retry-After header says."),
-}
 WRITE_ERRORS = {
     **READ_ERRORS,
     400: OpenApiResponse(FIELD_ERRORS, description="Invalid input; nothing was saved."),
-    403: _error("The user sees the plan but may not record progress on this indicator."),
-    409: _error(
+    403: error_response("The user sees the plan but may not record progress on this indicator."),
+    409: error_response(
         "A value for the period is already submitted or approved, or the value is "
         "not open to correction."
     ),
-    413: _error("The body is too large."),
-    415: _error("The body is not JSON."),
+    413: error_response("The body is too large."),
+    415: error_response("The body is not JSON."),
 }
 ETAG = OpenApiParameter(
     "If-Match",
@@ -71,26 +64,6 @@ ETAG = OpenApiParameter(
     description="The value's ETag as last read (its version): a stale one is refused "
     "(412), a missing one too (428).",
 )
-
-
-class ById(CursorPagination):
-    """Lists are paged with an opaque cursor (``next``, ``previous``), in a stable order."""
-
-    ordering = "pk"
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
-        paged = super().get_paginated_response_schema(schema)
-        for link in ("next", "previous"):  # OpenAPI 3.1: null is a type, not "nullable"
-            paged["properties"][link] = {"type": ["string", "null"], "format": "uri"}
-        return paged
-
-
-def _etag(record: Versioned) -> str:
-    """A versioned record's ETag: its version."""
-    return f'"{record.version}"'
 
 
 # --- reads ---------------------------------------------------------------------------------
@@ -148,77 +121,6 @@ _INPUT_FIELDS = frozenset(ProgressInputSerializer().fields)
 _DISAGGREGATIONS = ("sex", "age", "migratory_status")
 
 
-def _input(
-    request: Request, fields: frozenset[str], lists: frozenset[str] = frozenset()
-) -> dict[str, Any]:
-    """The JSON object sent, as the page's form reads a POST: each field a text, and each
-    of ``lists`` (a form's multiple choice) a list of texts. Fields not in ``fields``, and
-    values that are not a text, a number or null, are refused (400)."""
-    data = request.data
-    if not isinstance(data, dict):
-        raise ParseError(_("Send a JSON object."))
-    problems: dict[str, list[str]] = {
-        name: [
-            _("Unknown field: the fields are %(fields)s.") % {"fields": ", ".join(sorted(fields))}
-        ]
-        for name in data
-        if name not in fields
-    }
-    values: dict[str, Any] = {}
-    for name, value in data.items():
-        if name in problems:
-            continue
-        if name in lists and isinstance(value, list) and all(map(_is_scalar, value)):
-            values[name] = [str(item) for item in value]
-        elif value is None:
-            values[name] = [] if name in lists else ""
-        elif _is_scalar(value):
-            values[name] = str(value)
-        else:
-            problems[name] = [_("Give a text, a number or a date, not a list, object or boolean.")]
-    if problems:
-        raise _Invalid(problems)
-    return values
-
-
-def _is_scalar(value: Any) -> bool:
-    """A text or a number (not a boolean): what a form's field reads as a text."""
-    return isinstance(value, str) or (
-        isinstance(value, int | float) and not isinstance(value, bool)
-    )
-
-
-class _Invalid(Exception):
-    def __init__(self, problems: dict[str, Any]):
-        super().__init__(problems)
-        self.problems = problems
-
-
-def _invalid(problems: dict[str, Any]) -> Response:
-    return Response(problems, status=status.HTTP_400_BAD_REQUEST)
-
-
-def _form_problems(form: forms.BaseForm) -> dict[str, Any]:
-    """The form's errors on their fields; those of no field in ``detail``, one text."""
-    problems: dict[str, Any] = {
-        name: [str(message) for message in messages]
-        for name, messages in form.errors.items()
-        if name != "__all__"
-    }
-    if "__all__" in form.errors:
-        problems["detail"] = " ".join(str(message) for message in form.errors["__all__"])
-    return problems
-
-
-def _service_problems(error: ValidationError) -> dict[str, Any]:
-    if hasattr(error, "error_dict"):
-        return {
-            ("detail" if name == "__all__" else name): [str(m) for m in messages]
-            for name, messages in error.message_dict.items()
-        }
-    return {"detail": " ".join(str(message) for message in error.messages)}
-
-
 def _submitted(form: ProgressForm, given: dict[str, str]) -> dict[str, Any]:
     """What the service receives: the form's values, and a disaggregation the indicator
     does not declare (the form leaves it out) as given, for the service to refuse."""
@@ -229,12 +131,12 @@ def _submitted(form: ProgressForm, given: dict[str, str]) -> dict[str, Any]:
     return values
 
 
-def _progress_context(request: Request, pk: int) -> dict[str, Any]:
+def progress_context(request: Request, pk: int) -> dict[str, Any]:
     """What ``ProgressSerializer`` needs to write its evidence's address."""
     return {"request": request, "plan_pk": pk}
 
 
-def _recording(request: Request, access, indicator: ResultIndicator) -> None:
+def refuse_unless_recording(request: Request, access, indicator: ResultIndicator) -> None:
     """Refuse (403) a user who sees the plan but does not record progress on it."""
     if not records_progress(access, indicator):
         raise ActionRefused(PROGRESS_RECORD.name, f"resultindicator {indicator.pk}")
@@ -260,14 +162,14 @@ class ProgressSubmit(APIView):
         )
         indicator = access.object
         indicator.intervention.plan = access.plan
-        _recording(request, access, indicator)
+        refuse_unless_recording(request, access, indicator)
         try:
-            given = _input(request, _INPUT_FIELDS)
-        except _Invalid as invalid:
-            return _invalid(invalid.problems)
+            given = json_input(request, _INPUT_FIELDS)
+        except Invalid as wrong:
+            return invalid(wrong.problems)
         form = ProgressForm(given, indicator=indicator)
         if not form.is_valid():
-            return _invalid(_form_problems(form))
+            return invalid(form_problems(form))
         try:
             progress = services.progress_submit(
                 actor=request.user, indicator=indicator, **_submitted(form, given)
@@ -275,28 +177,19 @@ class ProgressSubmit(APIView):
         except services.ProgressDuplicate as duplicate:
             return Response({"detail": duplicate.messages[0]}, status=status.HTTP_409_CONFLICT)
         except ValidationError as error:
-            return _invalid(_service_problems(error))
+            return invalid(service_problems(error))
         url = reverse(
             "api_progress_detail",
             kwargs={"pk": pk, "indicator_pk": indicator_pk, "progress_pk": progress.pk},
         )
         return Response(
-            ProgressSerializer(progress, context=_progress_context(request, pk)).data,
+            ProgressSerializer(progress, context=progress_context(request, pk)).data,
             status=status.HTTP_201_CREATED,
-            headers={"ETag": _etag(progress), "Location": url},
+            headers={"ETag": etag(progress), "Location": url},
         )
 
 
-def _expected_version(request: Request) -> int | None:
-    """The version ``If-Match`` names (``"3"``, ``W/"3"``); -1 when it names none."""
-    header = request.headers.get("If-Match")
-    if header is None:
-        return None
-    tag = header.strip().removeprefix("W/").strip('"')
-    return int(tag) if tag.isdigit() else -1
-
-
-def _progress_found(request: Request, pk: int, indicator_pk: int, progress_pk: int):
+def progress_found(request: Request, pk: int, indicator_pk: int, progress_pk: int):
     """A value of the indicator, to whoever sees its plan (404 otherwise)."""
     return plan_object_for_user_or_404(
         request.user,
@@ -314,10 +207,10 @@ class ProgressDetail(APIView):
         responses={200: ProgressSerializer, **READ_ERRORS},
     )
     def get(self, request: Request, pk: int, indicator_pk: int, progress_pk: int) -> Response:
-        progress = _progress_found(request, pk, indicator_pk, progress_pk).object
+        progress = progress_found(request, pk, indicator_pk, progress_pk).object
         return Response(
-            ProgressSerializer(progress, context=_progress_context(request, pk)).data,
-            headers={"ETag": _etag(progress)},
+            ProgressSerializer(progress, context=progress_context(request, pk)).data,
+            headers={"ETag": etag(progress)},
         )
 
     @extend_schema(
@@ -329,24 +222,24 @@ class ProgressDetail(APIView):
         responses={
             200: ProgressSerializer,
             **WRITE_ERRORS,
-            412: _error("The value changed since the ETag sent was read: read it again."),
-            428: _error("Send the value's ETag in If-Match."),
+            412: error_response("The value changed since the ETag sent was read: read it again."),
+            428: error_response("Send the value's ETag in If-Match."),
         },
     )
     def patch(self, request: Request, pk: int, indicator_pk: int, progress_pk: int) -> Response:
-        found = _progress_found(request, pk, indicator_pk, progress_pk)
+        found = progress_found(request, pk, indicator_pk, progress_pk)
         progress = found.object
         indicator = progress.indicator
         indicator.intervention.plan = found.plan
-        _recording(request, found, indicator)
-        expected = _expected_version(request)
+        refuse_unless_recording(request, found, indicator)
+        expected = expected_version(request)
         if expected is None:
             return Response(
                 {"detail": _("Send the value's ETag in an If-Match header.")},
                 status=status.HTTP_428_PRECONDITION_REQUIRED,
             )
         if expected != progress.version:
-            return _stale(progress)
+            return stale(progress)
         if progress.status != ProgressStatus.RETURNED:
             return Response(
                 {
@@ -356,9 +249,9 @@ class ProgressDetail(APIView):
                 status=status.HTTP_409_CONFLICT,
             )
         try:
-            given = _input(request, _INPUT_FIELDS)
-        except _Invalid as invalid:
-            return _invalid(invalid.problems)
+            given = json_input(request, _INPUT_FIELDS)
+        except Invalid as wrong:
+            return invalid(wrong.problems)
         current = {
             "measured_on": progress.measured_on.isoformat(),
             "value": str(progress.value),
@@ -370,7 +263,7 @@ class ProgressDetail(APIView):
         }
         form = ProgressForm({**current, **given}, indicator=indicator)
         if not form.is_valid():
-            return _invalid(_form_problems(form))
+            return invalid(form_problems(form))
         try:
             corrected = services.progress_resubmit(
                 actor=request.user,
@@ -379,20 +272,12 @@ class ProgressDetail(APIView):
                 data=_submitted(form, given),
             )
         except EditConflict as conflict:
-            return _stale(conflict.current)
+            return stale(conflict.current)
         except services.ProgressDuplicate as duplicate:
             return Response({"detail": duplicate.messages[0]}, status=status.HTTP_409_CONFLICT)
         except ValidationError as error:
-            return _invalid(_service_problems(error))
+            return invalid(service_problems(error))
         return Response(
-            ProgressSerializer(corrected, context=_progress_context(request, pk)).data,
-            headers={"ETag": _etag(corrected)},
+            ProgressSerializer(corrected, context=progress_context(request, pk)).data,
+            headers={"ETag": etag(corrected)},
         )
-
-
-def _stale(current: Any) -> Response:
-    return Response(
-        {"detail": _("The value changed since you read it: read it again, then send its ETag.")},
-        status=status.HTTP_412_PRECONDITION_FAILED,
-        headers={"ETag": f'"{current.version}"'},
-    )

@@ -22,19 +22,16 @@ from rest_framework.views import APIView
 
 from api.parsers import UNNAMED_FILE, EvidenceParser
 from api.serializers import ProgressSerializer
-from api.views.endpoints import (
-    ETAG,
+from api.views.common import (
     FIELD_ERRORS,
     READ_ERRORS,
-    _error,
-    _etag,
-    _expected_version,
-    _progress_context,
-    _progress_found,
-    _recording,
-    _service_problems,
-    _stale,
+    error_response,
+    etag,
+    expected_version,
+    service_problems,
+    stale,
 )
+from api.views.endpoints import ETAG, progress_context, progress_found, refuse_unless_recording
 from interventions import services
 from msd_planner.lib import uploads
 from msd_planner.lib.versioned_edit import EditConflict
@@ -58,7 +55,7 @@ class ProgressEvidence(APIView):
     def get(
         self, request: Request, pk: int, indicator_pk: int, progress_pk: int
     ) -> HttpResponseBase:
-        progress = _progress_found(request, pk, indicator_pk, progress_pk).object
+        progress = progress_found(request, pk, indicator_pk, progress_pk).object
         if not progress.evidence:
             raise Http404("no evidence")
         return uploads.attachment_response(progress.evidence)
@@ -79,29 +76,31 @@ class ProgressEvidence(APIView):
             400: OpenApiResponse(
                 FIELD_ERRORS, description="No file name, or the file is refused; nothing saved."
             ),
-            403: _error("The user sees the plan but may not record progress on this indicator."),
-            409: _error(
+            403: error_response(
+                "The user sees the plan but may not record progress on this indicator."
+            ),
+            409: error_response(
                 "The value is approved, or another's waiting for review, or a value for its "
                 "period is already submitted or approved."
             ),
-            412: _error("The value changed since the ETag sent was read: read it again."),
-            428: _error("Send the value's ETag in If-Match."),
+            412: error_response("The value changed since the ETag sent was read: read it again."),
+            428: error_response("Send the value's ETag in If-Match."),
         },
     )
     def put(self, request: Request, pk: int, indicator_pk: int, progress_pk: int) -> Response:
-        found = _progress_found(request, pk, indicator_pk, progress_pk)
+        found = progress_found(request, pk, indicator_pk, progress_pk)
         progress = found.object
         indicator = progress.indicator
         indicator.intervention.plan = found.plan
-        _recording(request, found, indicator)
-        expected = _expected_version(request)
+        refuse_unless_recording(request, found, indicator)
+        expected = expected_version(request)
         if expected is None:
             return Response(
                 {"detail": _("Send the value's ETag in an If-Match header.")},
                 status=status.HTTP_428_PRECONDITION_REQUIRED,
             )
         if expected != progress.version:
-            return _stale(progress)
+            return stale(progress)
         evidence = request.FILES.get("file")
         if evidence is None:  # an empty body
             raise ParseError(UNNAMED_FILE)
@@ -113,12 +112,12 @@ class ProgressEvidence(APIView):
                 evidence=evidence,
             )
         except EditConflict as conflict:
-            return _stale(conflict.current)
+            return stale(conflict.current)
         except ValidationError as error:
             if getattr(error, "code", None) in {"closed", "duplicate"}:
-                return Response(_service_problems(error), status=status.HTTP_409_CONFLICT)
-            return Response(_service_problems(error), status=status.HTTP_400_BAD_REQUEST)
+                return Response(service_problems(error), status=status.HTTP_409_CONFLICT)
+            return Response(service_problems(error), status=status.HTTP_400_BAD_REQUEST)
         return Response(
-            ProgressSerializer(attached, context=_progress_context(request, pk)).data,
-            headers={"ETag": _etag(attached)},
+            ProgressSerializer(attached, context=progress_context(request, pk)).data,
+            headers={"ETag": etag(attached)},
         )

@@ -32,19 +32,20 @@ from api.serializers import (
     CommitmentSerializer,
     FundingSourceSerializer,
 )
-from api.views.endpoints import (
+from api.views.common import (
     FIELD_ERRORS,
+    LIST_ERRORS,
     READ_ERRORS,
     ById,
-    _error,
-    _etag,
-    _expected_version,
-    _form_problems,
-    _input,
-    _Invalid,
-    _invalid,
-    _service_problems,
-    _stale,
+    Invalid,
+    error_response,
+    etag,
+    expected_version,
+    form_problems,
+    invalid,
+    json_input,
+    service_problems,
+    stale,
 )
 from funding import selectors as funding_selectors
 from funding import services
@@ -64,14 +65,14 @@ _DISBURSEMENT = frozenset({"disbursed"})
 COMMITMENT_WRITE_ERRORS = {
     **READ_ERRORS,
     400: OpenApiResponse(FIELD_ERRORS, description="Invalid input; nothing was saved."),
-    403: _error(
+    403: error_response(
         "The user sees the plan but may not record this commitment (funding.rules): money "
         "is recorded by the organisation whose source it comes from, and by those who keep "
         "the resource mobilisation plan."
     ),
-    409: _error("The plan is not a draft: its commitments do not change now."),
-    413: _error("The body is too large."),
-    415: _error("The body is not JSON."),
+    409: error_response("The plan is not a draft: its commitments do not change now."),
+    413: error_response("The body is too large."),
+    415: error_response("The body is not JSON."),
 }
 COMMITMENT_ETAG = OpenApiParameter(
     "If-Match",
@@ -119,7 +120,7 @@ def _created(pk: int, commitment: Commitment) -> Response:
     return Response(
         CommitmentSerializer(commitment).data,
         status=status.HTTP_201_CREATED,
-        headers={"ETag": _etag(commitment), "Location": url},
+        headers={"ETag": etag(commitment), "Location": url},
     )
 
 
@@ -138,8 +139,7 @@ class CommitmentList(generics.ListAPIView):
         summary="A plan's commitments, by stage, provider or intervention",
         responses={
             200: CommitmentSerializer(many=True),
-            400: OpenApiResponse(FIELD_ERRORS),
-            **READ_ERRORS,
+            **LIST_ERRORS,
         },
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -157,14 +157,14 @@ class CommitmentList(generics.ListAPIView):
     def post(self, request: Request, pk: int) -> Response:
         access = plan_for_user_or_404(request.user, pk, PlanAction.CONTRIBUTE)
         try:
-            given = _input(request, _CREATE_FIELDS, _LISTS)
-        except _Invalid as invalid:
-            return _invalid(invalid.problems)
+            given = json_input(request, _CREATE_FIELDS, _LISTS)
+        except Invalid as wrong:
+            return invalid(wrong.problems)
         chosen = InterventionChoiceForm(
             given, interventions=selectors.interventions_to_fund(access.plan)
         )
         if not chosen.is_valid():
-            return _invalid(_form_problems(chosen))
+            return invalid(form_problems(chosen))
         intervention = chosen.cleaned_data["intervention"]
         form = CommitmentForm(
             given,
@@ -174,7 +174,7 @@ class CommitmentList(generics.ListAPIView):
             local_actors=funding_selectors.local_actors_of(access.plan),
         )
         if not form.is_valid():
-            return _invalid(_form_problems(form))
+            return invalid(form_problems(form))
         try:
             commitment = services.commitment_create(
                 actor=request.user,
@@ -183,7 +183,7 @@ class CommitmentList(generics.ListAPIView):
                 local_actors=list(form.cleaned_data["local_actors"]),
             )
         except ValidationError as error:
-            return _invalid(_service_problems(error))
+            return invalid(service_problems(error))
         return _created(pk, commitment)
 
 
@@ -220,7 +220,7 @@ class CommitmentDetail(APIView):
     )
     def get(self, request: Request, pk: int, commitment_pk: int) -> Response:
         commitment = self._found(request, pk, commitment_pk, PlanAction.VIEW).object
-        return Response(CommitmentSerializer(commitment).data, headers={"ETag": _etag(commitment)})
+        return Response(CommitmentSerializer(commitment).data, headers={"ETag": etag(commitment)})
 
     @extend_schema(
         summary="Change a commitment, or report the money disbursed from it",
@@ -234,8 +234,10 @@ class CommitmentDetail(APIView):
         responses={
             200: CommitmentSerializer,
             **COMMITMENT_WRITE_ERRORS,
-            412: _error("The commitment changed since the ETag sent was read: read it again."),
-            428: _error("Send the commitment's ETag in If-Match."),
+            412: error_response(
+                "The commitment changed since the ETag sent was read: read it again."
+            ),
+            428: error_response("Send the commitment's ETag in If-Match."),
         },
     )
     def patch(self, request: Request, pk: int, commitment_pk: int) -> Response:
@@ -245,25 +247,25 @@ class CommitmentDetail(APIView):
         commitment = found.object
         if disbursement and not disburses(commitment):  # a pledge pays nothing out
             raise ActionRefused(DISBURSEMENT_RECORD.name, f"commitment {commitment_pk}")
-        expected = _expected_version(request)
+        expected = expected_version(request)
         if expected is None:
             return Response(
                 {"detail": _("Send the commitment's ETag in an If-Match header.")},
                 status=status.HTTP_428_PRECONDITION_REQUIRED,
             )
         if expected != commitment.version:
-            return _stale(commitment)
+            return stale(commitment)
         try:
-            given = _input(request, _PATCH_FIELDS, _LISTS)
+            given = json_input(request, _PATCH_FIELDS, _LISTS)
             save = _save_disbursement_form if disbursement else _save_commitment_form
             updated = save(request, found, {**given, "version": str(expected)})
-        except _Invalid as invalid:
-            return _invalid(invalid.problems)
+        except Invalid as wrong:
+            return invalid(wrong.problems)
         except EditConflict as conflict:
-            return _stale(conflict.current)
+            return stale(conflict.current)
         except ValidationError as error:
-            return _invalid(_service_problems(error))
-        return Response(CommitmentSerializer(updated).data, headers={"ETag": _etag(updated)})
+            return invalid(service_problems(error))
+        return Response(CommitmentSerializer(updated).data, headers={"ETag": etag(updated)})
 
 
 def _save_commitment_form(
@@ -280,7 +282,7 @@ def _save_commitment_form(
         local_actors=funding_selectors.local_actors_of(found.plan),
     )
     if not form.is_valid():
-        raise _Invalid(_form_problems(form))
+        raise Invalid(form_problems(form))
     return services.commitment_update(
         actor=request.user,
         commitment=commitment,
@@ -295,7 +297,7 @@ def _save_disbursement_form(
     """Record the money disbursed to date as the disbursement page does."""
     form = DisbursementForm(given, instance=found.object)
     if not form.is_valid():
-        raise _Invalid(_form_problems(form))
+        raise Invalid(form_problems(form))
     return services.commitment_disbursement_record(
         actor=request.user,
         commitment=found.object,

@@ -7,7 +7,7 @@ helpers, and shows what those pages show."""
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,12 +22,7 @@ from action_plans.permissions import (
 from api import selectors
 from api.filters import FrameworkFilter, ParticipantFilter, PrioritisedTargetFilter
 from api.serializers import FrameworkSerializer, ParticipantSerializer, PrioritisedTargetSerializer
-from api.views.endpoints import FIELD_ERRORS, READ_ERRORS, ById
-
-LIST_ERRORS = {
-    400: OpenApiResponse(FIELD_ERRORS, description="A filter wrongly given."),
-    **READ_ERRORS,
-}
+from api.views.common import LIST_ERRORS, READ_ERRORS, ById
 
 
 class _PlanRecordList(generics.ListAPIView):

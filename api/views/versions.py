@@ -22,14 +22,14 @@ from api.serializers import (
     VersionDetailSerializer,
     VersionSerializer,
 )
-from api.views.endpoints import FIELD_ERRORS, READ_ERRORS, ById, _error
+from api.views.common import LIST_ERRORS, READ_ERRORS, ById, error_response
 from open_data.files import plan_json_file
 from open_data.formats import PLAN_DOCUMENT_SCHEMA
 from open_data.selectors import published_version
 from portal.selectors import current_adopted_versions, plan_adopted_versions
 
 PUBLIC_ERRORS = {
-    404: _error(
+    404: error_response(
         "No such adopted plan or version: a draft, a version in validation or "
         "withdrawn, and a plan never adopted are not found alike."
     ),
@@ -77,7 +77,7 @@ class VersionDetail(APIView):
     "it. No sign-in needed.",
     responses={
         200: OpenPlanSerializer(many=True),
-        400: OpenApiResponse(FIELD_ERRORS, description="A filter wrongly given."),
+        400: LIST_ERRORS[400],
         **PUBLIC_ERRORS,
     },
 )
