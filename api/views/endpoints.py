@@ -39,7 +39,7 @@ from api.views.common import (
     stale,
 )
 from interventions import services
-from interventions.models import ProgressStatus, ResultIndicator
+from interventions.models import Progress, ProgressStatus, ResultIndicator
 from interventions.result_forms import ProgressForm
 from interventions.rules import PROGRESS_RECORD, records_progress
 from msd_planner.lib.errors import ActionRefused
@@ -55,6 +55,11 @@ WRITE_ERRORS = {
     ),
     413: error_response("The body is too large."),
     415: error_response("The body is not JSON."),
+}
+# A value changed with an ETag that is stale, or without one.
+STALE_ERRORS = {
+    412: error_response("The value changed since the ETag sent was read: read it again."),
+    428: error_response("Send the value's ETag in If-Match."),
 }
 ETAG = OpenApiParameter(
     "If-Match",
@@ -201,6 +206,28 @@ def progress_found(request: Request, pk: int, indicator_pk: int, progress_pk: in
     )
 
 
+def progress_to_change(
+    request: Request, pk: int, indicator_pk: int, progress_pk: int
+) -> Progress | Response:
+    """The value a PATCH or PUT changes, with its indicator, once the user is found to
+    record progress on the indicator (403 otherwise) and ``If-Match`` names the value's
+    current version; otherwise the answer: 428 without it, 412 when it is stale."""
+    found = progress_found(request, pk, indicator_pk, progress_pk)
+    progress = found.object
+    indicator = progress.indicator
+    indicator.intervention.plan = found.plan
+    refuse_unless_recording(request, found, indicator)
+    expected = expected_version(request)
+    if expected is None:
+        return Response(
+            {"detail": _("Send the value's ETag in an If-Match header.")},
+            status=status.HTTP_428_PRECONDITION_REQUIRED,
+        )
+    if expected != progress.version:
+        return stale(progress)
+    return progress
+
+
 class ProgressDetail(APIView):
     @extend_schema(
         summary="A progress value, with its status and ETag",
@@ -222,24 +249,14 @@ class ProgressDetail(APIView):
         responses={
             200: ProgressSerializer,
             **WRITE_ERRORS,
-            412: error_response("The value changed since the ETag sent was read: read it again."),
-            428: error_response("Send the value's ETag in If-Match."),
+            **STALE_ERRORS,
         },
     )
     def patch(self, request: Request, pk: int, indicator_pk: int, progress_pk: int) -> Response:
-        found = progress_found(request, pk, indicator_pk, progress_pk)
-        progress = found.object
-        indicator = progress.indicator
-        indicator.intervention.plan = found.plan
-        refuse_unless_recording(request, found, indicator)
-        expected = expected_version(request)
-        if expected is None:
-            return Response(
-                {"detail": _("Send the value's ETag in an If-Match header.")},
-                status=status.HTTP_428_PRECONDITION_REQUIRED,
-            )
-        if expected != progress.version:
-            return stale(progress)
+        progress = progress_to_change(request, pk, indicator_pk, progress_pk)
+        if isinstance(progress, Response):
+            return progress
+        expected = progress.version
         if progress.status != ProgressStatus.RETURNED:
             return Response(
                 {
@@ -261,7 +278,7 @@ class ProgressDetail(APIView):
             "migratory_status": progress.migratory_status,
             "comment": progress.comment,
         }
-        form = ProgressForm({**current, **given}, indicator=indicator)
+        form = ProgressForm({**current, **given}, indicator=progress.indicator)
         if not form.is_valid():
             return invalid(form_problems(form))
         try:

@@ -11,7 +11,6 @@ The body of a PUT is the file itself, not JSON: ``API_MAX_BODY_BYTES`` does not 
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.http.response import HttpResponseBase
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -27,11 +26,16 @@ from api.views.common import (
     READ_ERRORS,
     error_response,
     etag,
-    expected_version,
     service_problems,
     stale,
 )
-from api.views.endpoints import ETAG, progress_context, progress_found, refuse_unless_recording
+from api.views.endpoints import (
+    ETAG,
+    STALE_ERRORS,
+    progress_context,
+    progress_found,
+    progress_to_change,
+)
 from interventions import services
 from msd_planner.lib import uploads
 from msd_planner.lib.versioned_edit import EditConflict
@@ -83,24 +87,14 @@ class ProgressEvidence(APIView):
                 "The value is approved, or another's waiting for review, or a value for its "
                 "period is already submitted or approved."
             ),
-            412: error_response("The value changed since the ETag sent was read: read it again."),
-            428: error_response("Send the value's ETag in If-Match."),
+            **STALE_ERRORS,
         },
     )
     def put(self, request: Request, pk: int, indicator_pk: int, progress_pk: int) -> Response:
-        found = progress_found(request, pk, indicator_pk, progress_pk)
-        progress = found.object
-        indicator = progress.indicator
-        indicator.intervention.plan = found.plan
-        refuse_unless_recording(request, found, indicator)
-        expected = expected_version(request)
-        if expected is None:
-            return Response(
-                {"detail": _("Send the value's ETag in an If-Match header.")},
-                status=status.HTTP_428_PRECONDITION_REQUIRED,
-            )
-        if expected != progress.version:
-            return stale(progress)
+        progress = progress_to_change(request, pk, indicator_pk, progress_pk)
+        if isinstance(progress, Response):
+            return progress
+        expected = progress.version
         evidence = request.FILES.get("file")
         if evidence is None:  # an empty body
             raise ParseError(UNNAMED_FILE)
