@@ -58,10 +58,6 @@ def interventions_with_results() -> QuerySet[Intervention]:
     )
 
 
-def plan_interventions_with_results(plan: ActionPlan) -> QuerySet[Intervention]:
-    return interventions_with_results().filter(plan=plan)
-
-
 def indicators_for_progress() -> QuerySet[ResultIndicator]:
     """Indicators as progress is recorded on them: with the intervention and its lead
     (whose organisation ``PROGRESS_RECORD`` and ``INTERVENTION_EDIT`` ask about)."""
@@ -96,9 +92,11 @@ def token_by_secret_hash(key_hash: str) -> ApiToken | None:
 # --- prioritised targets, frameworks and assessments, organisations ------------------------
 
 
-def of_plan(records: QuerySet[PlanRecordT], plan: ActionPlan) -> QuerySet[PlanRecordT]:
-    """A plan's own records, among ``records`` (each with a ``plan``)."""
-    return records.filter(plan=plan)
+def of_plan(
+    records: QuerySet[PlanRecordT], plan: ActionPlan, plan_field: str = "plan"
+) -> QuerySet[PlanRecordT]:
+    """A plan's own records, among ``records`` (each naming its plan by ``plan_field``)."""
+    return records.filter(**{plan_field: plan})
 
 
 def prioritised_targets_for_api() -> QuerySet[PrioritisedTarget]:
@@ -175,11 +173,6 @@ def participants_for_api() -> QuerySet[Participation]:
 # --- funding sources and commitments -------------------------------------------------------
 
 
-def plan_sources(plan: ActionPlan) -> QuerySet[FundingSource]:
-    """The plan's funding sources with their provider, as the sources page lists them."""
-    return sources_with_provider().filter(plan=plan)
-
-
 def sources_with_provider() -> QuerySet[FundingSource]:
     """Funding sources with their provider; the access helper narrows them to one plan's."""
     return FundingSource.objects.select_related("provider").order_by("pk")
@@ -189,11 +182,6 @@ def commitments_in_detail() -> QuerySet[Commitment]:
     """Commitments with their source's provider, intervention, plan (its base currency)
     and local actors; the access helper narrows them to one plan's."""
     return Commitment.objects.in_detail().order_by("pk")
-
-
-def plan_commitments(plan: ActionPlan) -> QuerySet[Commitment]:
-    """The commitments to the plan's interventions."""
-    return commitments_in_detail().filter(intervention__plan=plan)
 
 
 def interventions_to_fund(plan: ActionPlan) -> QuerySet[Intervention]:

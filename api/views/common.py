@@ -6,14 +6,17 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework import status
+from rest_framework import generics, status
 from rest_framework.exceptions import ParseError
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from action_plans.permissions import PlanAccess, PlanAction, plan_for_user_or_404
+from api.selectors import of_plan
 from api.serializers import ErrorSerializer
 from msd_planner.lib.versioned_edit import Versioned
 
@@ -56,6 +59,26 @@ class ById(CursorPagination):
         for link in ("next", "previous"):  # OpenAPI 3.1: null is a type, not "nullable"
             paged["properties"][link] = {"type": ["string", "null"], "format": "uri"}
         return paged
+
+
+class PlanRecordList(generics.ListAPIView):
+    """A list of one plan's records, to whoever sees the plan (as its page), filtered and
+    paged by a cursor. ``records`` names every plan's records with what they show;
+    ``plan_field`` is how a record names its plan."""
+
+    pagination_class = ById
+    plan_field = "plan"
+    access: PlanAccess
+
+    @staticmethod
+    def records() -> QuerySet:
+        raise NotImplementedError
+
+    def get_queryset(self) -> QuerySet:
+        if getattr(self, "swagger_fake_view", False):  # the schema reads only the model
+            return self.records()
+        self.access = plan_for_user_or_404(self.request.user, self.kwargs["pk"], PlanAction.VIEW)
+        return of_plan(self.records(), self.access.plan, self.plan_field)
 
 
 def etag(record: Versioned) -> str:

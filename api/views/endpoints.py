@@ -29,6 +29,7 @@ from api.views.common import (
     READ_ERRORS,
     ById,
     Invalid,
+    PlanRecordList,
     error_response,
     etag,
     expected_version,
@@ -98,14 +99,12 @@ class PlanDetail(APIView):
     summary="A plan's interventions, with their indicators and approved progress",
     responses={200: InterventionSerializer(many=True), **READ_ERRORS},
 )
-class InterventionList(generics.ListAPIView):
-    serializer_class = InterventionSerializer
-    pagination_class = ById
-    filter_backends: list = []
+class InterventionList(PlanRecordList):
+    """The plan's interventions with their lead, indicators and approved progress."""
 
-    def get_queryset(self):
-        access = plan_for_user_or_404(self.request.user, self.kwargs["pk"], PlanAction.VIEW)
-        return selectors.plan_interventions_with_results(access.plan)
+    serializer_class = InterventionSerializer
+    filter_backends: list = []
+    records = staticmethod(selectors.interventions_with_results)
 
 
 class InterventionDetail(APIView):

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics, status
+from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -36,8 +36,8 @@ from api.views.common import (
     FIELD_ERRORS,
     LIST_ERRORS,
     READ_ERRORS,
-    ById,
     Invalid,
+    PlanRecordList,
     error_response,
     etag,
     expected_version,
@@ -91,14 +91,12 @@ COMMITMENT_ETAG = OpenApiParameter(
     summary="A plan's funding sources, with their providers",
     responses={200: FundingSourceSerializer(many=True), **READ_ERRORS},
 )
-class FundingSourceList(generics.ListAPIView):
-    serializer_class = FundingSourceSerializer
-    pagination_class = ById
-    filter_backends: list = []
+class FundingSourceList(PlanRecordList):
+    """The plan's funding sources, as the sources page lists them."""
 
-    def get_queryset(self):
-        access = plan_for_user_or_404(self.request.user, self.kwargs["pk"], PlanAction.VIEW)
-        return selectors.plan_sources(access.plan)
+    serializer_class = FundingSourceSerializer
+    filter_backends: list = []
+    records = staticmethod(selectors.sources_with_provider)
 
 
 class FundingSourceDetail(APIView):
@@ -124,16 +122,13 @@ def _created(pk: int, commitment: Commitment) -> Response:
     )
 
 
-class CommitmentList(generics.ListAPIView):
-    serializer_class = CommitmentSerializer
-    pagination_class = ById
-    filterset_class = CommitmentFilter
+class CommitmentList(PlanRecordList):
+    """The commitments to the plan's interventions; one recorded as on the funding page."""
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # the schema's generator: no plan
-            return selectors.commitments_in_detail()
-        access = plan_for_user_or_404(self.request.user, self.kwargs["pk"], PlanAction.VIEW)
-        return selectors.plan_commitments(access.plan)
+    serializer_class = CommitmentSerializer
+    filterset_class = CommitmentFilter
+    records = staticmethod(selectors.commitments_in_detail)
+    plan_field = "intervention__plan"
 
     @extend_schema(
         summary="A plan's commitments, by stage, provider or intervention",

@@ -6,42 +6,19 @@ helpers, and shows what those pages show."""
 
 from typing import Any
 
-from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from action_plans.permissions import (
-    PlanAccess,
     PlanAction,
-    plan_for_user_or_404,
     plan_object_for_user_or_404,
 )
 from api import selectors
 from api.filters import FrameworkFilter, ParticipantFilter, PrioritisedTargetFilter
 from api.serializers import FrameworkSerializer, ParticipantSerializer, PrioritisedTargetSerializer
-from api.views.common import LIST_ERRORS, READ_ERRORS, ById
-
-
-class _PlanRecordList(generics.ListAPIView):
-    """A list of one plan's records, to whoever sees the plan (as its page), filtered and
-    paged by a cursor. ``records`` names every plan's records with what they show."""
-
-    pagination_class = ById
-    access: PlanAccess
-
-    @staticmethod
-    def records() -> QuerySet:
-        raise NotImplementedError
-
-    def get_queryset(self) -> QuerySet:
-        if getattr(self, "swagger_fake_view", False):  # the schema reads only the model
-            return self.records()
-        self.access = plan_for_user_or_404(self.request.user, self.kwargs["pk"], PlanAction.VIEW)
-        return selectors.of_plan(self.records(), self.access.plan)
-
+from api.views.common import LIST_ERRORS, READ_ERRORS, PlanRecordList
 
 # --- prioritised targets -------------------------------------------------------------------
 
@@ -50,7 +27,7 @@ class _PlanRecordList(generics.ListAPIView):
     summary="A plan's targets: prioritised, ranked; proposed; declined",
     responses={200: PrioritisedTargetSerializer(many=True), **LIST_ERRORS},
 )
-class PrioritisedTargetList(_PlanRecordList):
+class PrioritisedTargetList(PlanRecordList):
     """Every target of the plan: those prioritised (``status=accepted``), ranked as on
     the targets page (``rank``, shared by targets tied on an equal weighted score; the
     weighted score is null until every weighted criterion is scored); the proposals
@@ -89,7 +66,7 @@ class PrioritisedTargetDetail(APIView):
     summary="The existing frameworks reviewed for a plan, with their assessments",
     responses={200: FrameworkSerializer(many=True), **LIST_ERRORS},
 )
-class FrameworkList(_PlanRecordList):
+class FrameworkList(PlanRecordList):
     """The coherence matrix, by framework: each existing framework reviewed for the
     plan, with its assessment against each prioritised target assessed."""
 
@@ -117,7 +94,7 @@ class FrameworkDetail(APIView):
     summary="The organisations taking part in a plan",
     responses={200: ParticipantSerializer(many=True), **LIST_ERRORS},
 )
-class ParticipantList(_PlanRecordList):
+class ParticipantList(PlanRecordList):
     """The organisations taking part in the plan, as its governance page lists them:
     each one's part (lead body, technical adviser or participant), localisation
     attributes, whether its signature is required, and its signatories' names."""

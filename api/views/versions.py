@@ -13,8 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from action_plans.documents import change_log
-from action_plans.permissions import PlanAction, plan_for_user_or_404, plan_object_for_user_or_404
-from action_plans.selectors import plan_versions, versions_shown
+from action_plans.permissions import plan_object_for_user_or_404
+from action_plans.selectors import versions_shown
 from api.filters import OpenPlanFilter
 from api.serializers import (
     OpenPlanSerializer,
@@ -22,7 +22,7 @@ from api.serializers import (
     VersionDetailSerializer,
     VersionSerializer,
 )
-from api.views.common import LIST_ERRORS, READ_ERRORS, ById, error_response
+from api.views.common import LIST_ERRORS, READ_ERRORS, ById, PlanRecordList, error_response
 from open_data.files import plan_json_file
 from open_data.formats import PLAN_DOCUMENT_SCHEMA
 from open_data.selectors import published_version
@@ -44,14 +44,12 @@ PUBLIC_ERRORS = {
     summary="A plan's versions, whatever their status",
     responses={200: VersionSerializer(many=True), **READ_ERRORS},
 )
-class VersionList(generics.ListAPIView):
-    serializer_class = VersionSerializer
-    pagination_class = ById
-    filter_backends: list = []
+class VersionList(PlanRecordList):
+    """The plan's versions, whatever their status, as its pages list them."""
 
-    def get_queryset(self):
-        access = plan_for_user_or_404(self.request.user, self.kwargs["pk"], PlanAction.VIEW)
-        return plan_versions(access.plan)
+    serializer_class = VersionSerializer
+    filter_backends: list = []
+    records = staticmethod(versions_shown)
 
 
 class VersionDetail(APIView):
